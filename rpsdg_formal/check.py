@@ -1,0 +1,187 @@
+"""Checking theorems with the Lean kernel: a batch file in, one verdict per theorem out.
+
+Accepted means: Lean reported no error and no warning for the theorem, and `#print axioms`
+lists only axioms the theory declares. The kernel rejecting a theorem is a normal outcome
+(`Rejected`); Lean crashing, timing out or printing what we cannot attribute is an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .emit import BatchFile
+from .errors import KernelCrashError
+from .kernel import LeanRunner, build_theory, default_cache_dir
+from .theory import Theory
+
+_DEPENDS = re.compile(r"^'(?P<name>[^']+)' depends on axioms: \[(?P<axioms>.*)\]\s*$", re.DOTALL)
+_NO_AXIOMS = re.compile(r"^'(?P<name>[^']+)' does not depend on any axioms\s*$")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The kernel checked the theorem; these are the axioms it depends on."""
+
+    axioms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The theorem is not verified; `reason` says why, `messages` are Lean's own words."""
+
+    reason: str
+    messages: tuple[str, ...] = ()
+
+
+Verdict = Accepted | Rejected
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A Lean ready to check theorems of one theory (theory compiled, LEAN_PATH set)."""
+
+    theory: Theory
+    runner: LeanRunner
+    version: str
+    threads: int = 1
+    timeout: float = 900.0
+    memory_mb: int = 0  # 0: no limit
+
+    def args(self, path: Path) -> list[str]:
+        args = ["--json", f"-j{self.threads}"]
+        if self.memory_mb:
+            args.append(f"--memory={self.memory_mb}")
+        return [*args, str(path)]
+
+
+def prepare_kernel(
+    theory: Theory,
+    runner: LeanRunner | None = None,
+    cache_dir: Path | None = None,
+    threads: int = 1,
+    memory_mb: int = 0,
+) -> Kernel:
+    """Check that Lean runs, compile the theory (cached), and return a ready `Kernel`."""
+    base = runner if runner is not None else LeanRunner.embedded()
+    version = base.version()
+    lean_path = build_theory(theory, base, cache_dir or default_cache_dir(), version)
+    return Kernel(theory, base.with_lean_path(lean_path), version, threads, memory_mb=memory_mb)
+
+
+@dataclass
+class PendingCheck:
+    """A batch whose Lean process is running."""
+
+    kernel: Kernel
+    batch: BatchFile
+    path: Path
+    process: subprocess.Popen[str]
+
+    def kill(self) -> None:
+        """Stop Lean if it is still running (on interrupt or error)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+    def wait(self) -> list[Verdict]:
+        try:
+            stdout, stderr = self.process.communicate(timeout=self.kernel.timeout)
+        except subprocess.TimeoutExpired as err:
+            self.kill()
+            raise KernelCrashError(
+                f"Lean did not finish {self.path} within {self.kernel.timeout} s"
+            ) from err
+        return parse_verdicts(
+            self.batch, stdout, stderr, self.process.returncode, self.kernel.theory.axioms, self.path
+        )
+
+
+def start_check(kernel: Kernel, batch: BatchFile, path: Path) -> PendingCheck:
+    """Write `batch` to `path` and start Lean on exactly that file."""
+    path.write_text(batch.text, encoding="utf-8")
+    process = kernel.runner.start(kernel.args(path.resolve()))
+    return PendingCheck(kernel, batch, path, process)
+
+
+def check_batch(kernel: Kernel, batch: BatchFile, path: Path) -> list[Verdict]:
+    """Check one batch file and return a verdict per theorem, in order."""
+    return start_check(kernel, batch, path).wait()
+
+
+def _messages(stdout: str, path: Path) -> list[dict[str, object]]:
+    messages = []
+    for line in stdout.splitlines():
+        if not line.strip():
+            continue
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise KernelCrashError(f"Lean printed a line that is not JSON for {path}: {line[:300]}") from err
+        if not isinstance(message, dict):
+            raise KernelCrashError(f"unexpected Lean output for {path}: {line[:300]}")
+        messages.append(message)
+    return messages
+
+
+def _line_of(message: dict[str, object]) -> int:
+    pos = message.get("pos")
+    return int(pos.get("line", 0)) if isinstance(pos, dict) else 0
+
+
+def parse_verdicts(
+    batch: BatchFile,
+    stdout: str,
+    stderr: str,
+    returncode: int,
+    allowed_axioms: frozenset[str],
+    path: Path,
+) -> list[Verdict]:
+    """Turn Lean's JSON messages into one verdict per theorem of `batch`."""
+    if returncode not in (0, 1):
+        raise KernelCrashError(
+            f"Lean exited with code {returncode} on {path}: {(stderr or stdout).strip()[-800:]}"
+        )
+    owner: dict[int, int] = {}
+    for index, (first, last) in enumerate(batch.spans):
+        for line in range(first, last + 1):
+            owner[line] = index
+    for index, line in enumerate(batch.print_lines):
+        owner[line] = index
+    problems: dict[int, list[str]] = {}
+    axioms: dict[int, tuple[str, ...]] = {}
+    for message in _messages(stdout, path):
+        line = _line_of(message)
+        text = str(message.get("data", ""))
+        severity = message.get("severity")
+        index = owner.get(line)
+        if index is None:
+            raise KernelCrashError(f"Lean reported on {path}:{line}, outside every theorem: {text[:800]}")
+        if severity in ("error", "warning"):
+            problems.setdefault(index, []).append(f"{path.name}:{line}: {severity}: {text}")
+            continue
+        if m := _DEPENDS.match(text):
+            if m.group("name") == batch.names[index]:
+                axioms[index] = tuple(a.strip() for a in m.group("axioms").split(",") if a.strip())
+        elif (m := _NO_AXIOMS.match(text)) and m.group("name") == batch.names[index]:
+            axioms[index] = ()
+    if returncode == 1 and not problems:
+        raise KernelCrashError(f"Lean failed on {path} without saying why: {stderr.strip()[-800:]}")
+    verdicts: list[Verdict] = []
+    for index in range(len(batch.names)):
+        if index in problems:
+            verdicts.append(Rejected("rejected by the Lean kernel", tuple(problems[index])))
+        elif index not in axioms:
+            verdicts.append(Rejected("Lean printed no axiom report for the theorem"))
+        else:
+            foreign = sorted(set(axioms[index]) - allowed_axioms)
+            if foreign:
+                verdicts.append(
+                    Rejected(f"depends on axiom(s) the theory does not declare: {', '.join(foreign)}")
+                )
+            else:
+                verdicts.append(Accepted(axioms[index]))
+    return verdicts

@@ -1,0 +1,144 @@
+"""Lean source for theorems: one theorem per walk, one named `have` per step, chained.
+
+Only validated data reaches the text: expressions are printed from trees, rule names and
+variable names were checked when they were loaded or configured, theorem names are built here.
+The emitter never runs Lean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import ConfigError
+from .expr import Expr, Kind, replace, var
+from .printers import to_kernel
+from .rewrite import Step
+from .signature import is_lean_ident
+from .theory import Theory
+
+HOLE = "rpsdg_hole"
+_STEP_NAME = re.compile(r"^s\d+$")
+
+
+@dataclass(frozen=True)
+class LeanTheorem:
+    """A theorem in kernel syntax: `theorem name : statement := proof`."""
+
+    name: str
+    statement: str
+    proof: str
+
+    def source(self) -> str:
+        return f"theorem {self.name} : {self.statement} :=\n  {self.proof}\n"
+
+
+@dataclass(frozen=True)
+class BatchFile:
+    """A Lean file holding several theorems, with the line span of each (1-based, inclusive)."""
+
+    text: str
+    names: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    print_lines: tuple[int, ...]  # the `#print axioms` line of each theorem
+
+
+def check_variable_names(names: Sequence[str], theory: Theory) -> None:
+    """Raise ConfigError unless every name can be a theorem variable in generated Lean."""
+    short_names = {d.rsplit(".", 1)[-1] for d in theory.declarations}
+    for name in names:
+        if not is_lean_ident(name) or "." in name:
+            raise ConfigError(f"variable {name!r} is not a plain Lean identifier")
+        if name == HOLE or _STEP_NAME.match(name) or name in short_names:
+            raise ConfigError(
+                f"variable {name!r} clashes with a name in the theory or the emitted proofs; "
+                "choose another (e.g. x, y, z)"
+            )
+
+
+def _arg(expr: Expr, theory: Theory) -> str:
+    text = to_kernel(expr, theory.signature)
+    atomic = expr.kind is Kind.VAR or (expr.kind is Kind.NUM and expr.value < 2)
+    return text if atomic else f"({text})"
+
+
+def rule_term(step: Step, theory: Theory) -> str:
+    """The rule instance `name a b` proving `lhs = rhs` (or its symmetric for reverse steps)."""
+    parts = [step.rule.lean_name, *(_arg(value, theory) for _, value in step.substitution)]
+    term = " ".join(parts)
+    return f"Eq.symm ({term})" if step.reverse else term
+
+
+def step_proof(step: Step, theory: Theory) -> str:
+    """A term proving `Eq before after` for one step (congruence into the rewritten position)."""
+    term = rule_term(step, theory)
+    if not step.path:
+        return term
+    context = to_kernel(replace(step.before, step.path, var(HOLE)), theory.signature)
+    return f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) ({term})"
+
+
+def _eq(lhs: Expr, rhs: Expr, theory: Theory) -> str:
+    return f"Eq {_arg(lhs, theory)} {_arg(rhs, theory)}"
+
+
+def theorem(
+    name: str, binders: Sequence[str], start: Expr, steps: Sequence[Step], theory: Theory
+) -> LeanTheorem:
+    """The kernel certificate for `start = end` along `steps`.
+
+    Each `have` leaves its type to Lean (the statement of step i is `Eq before after` up to
+    beta reduction): writing the types out costs three times the elaboration time, and the
+    records carry every intermediate state anyway.
+    """
+    if not steps:
+        raise ValueError("a theorem needs at least one step")
+    if not is_lean_ident(name) or "." in name:
+        raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
+    end = steps[-1].after
+    statement = _eq(start, end, theory)
+    if binders:
+        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
+    lines = [f"fun {' '.join(binders)} =>"] if binders else []
+    for i, step in enumerate(steps, 1):
+        lines.append(f"have s{i} := {step_proof(step, theory)}")
+    chain = f"s{len(steps)}"
+    for i in range(len(steps) - 1, 0, -1):
+        chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"
+    lines.append(chain)
+    return LeanTheorem(name, statement, "\n  ".join(lines))
+
+
+def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:
+    """One Lean file checking `theorems`, then printing the axioms each depends on.
+
+    The namespaces are opened in a section that closes before `#print axioms`, so the axioms
+    are printed with their full names.
+    """
+    header = [
+        "prelude",
+        f"import {theory.lean_module}",
+        "set_option autoImplicit false",
+        "",
+        "section",
+        f"open {' '.join(theory.opens)}",
+        "",
+    ]
+    lines = list(header)
+    spans: list[tuple[int, int]] = []
+    for thm in theorems:
+        first = len(lines) + 1
+        body = thm.source().rstrip("\n").split("\n")
+        lines.extend(body)
+        spans.append((first, len(lines)))
+        lines.append("")
+    lines.append("end")
+    lines.append("")
+    print_lines = []
+    for thm in theorems:
+        lines.append(f"#print axioms {thm.name}")
+        print_lines.append(len(lines))
+    names = tuple(t.name for t in theorems)
+    return BatchFile("\n".join(lines) + "\n", names, tuple(spans), tuple(print_lines))
+

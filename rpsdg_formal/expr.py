@@ -1,0 +1,166 @@
+"""Immutable, interned expression trees: the one representation walk, graph and emitters share.
+
+There is exactly one `Expr` object per distinct tree (hash-consing through a weak pool), so
+equality is identity, hashing is cached, and the same objects serve as dictionary keys, graph
+nodes and deduplication keys. A tree is a variable, a natural-number numeral, or an operator
+applied to sub-trees; what the operators mean is the business of a `Signature`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator, Mapping
+from enum import Enum
+from typing import Any, ClassVar
+
+Path = tuple[int, ...]
+"""A position in a tree: the child indices from the root (the root is `()`)."""
+
+
+class Kind(Enum):
+    """The three kinds of node."""
+
+    VAR = "var"
+    NUM = "num"
+    APP = "app"
+
+
+class Expr:
+    """An immutable expression node. Build with `var`, `num` and `app`, never directly."""
+
+    __slots__ = ("__weakref__", "_hash", "args", "depth", "head", "kind", "size", "value")
+    _pool: ClassVar[weakref.WeakValueDictionary[tuple[Any, ...], Expr]] = (
+        weakref.WeakValueDictionary()
+    )
+
+    kind: Kind
+    head: str
+    value: int
+    args: tuple[Expr, ...]
+    size: int
+    depth: int
+    _hash: int
+
+    def __new__(cls, kind: Kind, head: str, value: int = 0, args: tuple[Expr, ...] = ()) -> Expr:
+        key = (kind, head, value, args)
+        found = cls._pool.get(key)
+        if found is not None:
+            return found
+        node = object.__new__(cls)
+        set_ = object.__setattr__
+        set_(node, "kind", kind)
+        set_(node, "head", head)
+        set_(node, "value", value)
+        set_(node, "args", args)
+        set_(node, "size", 1 + sum(a.size for a in args))
+        set_(node, "depth", 1 + max((a.depth for a in args), default=0))
+        set_(node, "_hash", hash((kind.value, head, value, tuple(a._hash for a in args))))
+        cls._pool[key] = node
+        return node
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Expr is immutable")
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Expr, (self.kind, self.head, self.value, self.args))
+
+    def __repr__(self) -> str:
+        if self.kind is Kind.VAR:
+            return f"var({self.head!r})"
+        if self.kind is Kind.NUM:
+            return f"num({self.value})"
+        return f"app({self.head!r}, {', '.join(map(repr, self.args))})"
+
+    @property
+    def is_var(self) -> bool:
+        return self.kind is Kind.VAR
+
+    @property
+    def is_num(self) -> bool:
+        return self.kind is Kind.NUM
+
+
+def var(name: str) -> Expr:
+    """The variable called `name`."""
+    return Expr(Kind.VAR, name)
+
+
+def num(value: int) -> Expr:
+    """The numeral for the natural number `value` (negative numbers are `neg` of a numeral)."""
+    if value < 0:
+        raise ValueError(f"numerals are natural numbers, got {value}; write -n as neg(n)")
+    return Expr(Kind.NUM, str(value), value)
+
+
+def app(op: str, *args: Expr) -> Expr:
+    """The operator `op` applied to `args`."""
+    return Expr(Kind.APP, op, 0, tuple(args))
+
+
+def subterm(expr: Expr, path: Path) -> Expr:
+    """The sub-tree of `expr` at `path`."""
+    for index in path:
+        expr = expr.args[index]
+    return expr
+
+
+def replace(expr: Expr, path: Path, new: Expr) -> Expr:
+    """`expr` with the sub-tree at `path` replaced by `new`."""
+    if not path:
+        return new
+    first, rest = path[0], path[1:]
+    args = list(expr.args)
+    args[first] = replace(args[first], rest, new)
+    return Expr(expr.kind, expr.head, expr.value, tuple(args))
+
+
+def positions(expr: Expr, prefix: Path = ()) -> Iterator[tuple[Path, Expr]]:
+    """Every (path, sub-tree) of `expr`, in pre-order."""
+    yield prefix, expr
+    for index, arg in enumerate(expr.args):
+        yield from positions(arg, (*prefix, index))
+
+
+def variables(expr: Expr) -> tuple[str, ...]:
+    """The variable names of `expr` in order of first occurrence (left to right)."""
+    seen: dict[str, None] = {}
+    for _, sub in positions(expr):
+        if sub.kind is Kind.VAR:
+            seen.setdefault(sub.head, None)
+    return tuple(seen)
+
+
+def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
+    """Replace each variable named in `mapping` by its image (simultaneously)."""
+    if expr.kind is Kind.VAR:
+        return mapping.get(expr.head, expr)
+    if not expr.args:
+        return expr
+    return Expr(expr.kind, expr.head, expr.value, tuple(substitute(a, mapping) for a in expr.args))
+
+
+def match(pattern: Expr, expr: Expr, bindings: dict[str, Expr] | None = None) -> dict[str, Expr] | None:
+    """Bindings that make `pattern` equal to `expr` (first-order, non-linear), or None."""
+    bindings = {} if bindings is None else bindings
+    stack = [(pattern, expr)]
+    while stack:
+        pat, sub = stack.pop()
+        if pat.kind is Kind.VAR:
+            bound = bindings.get(pat.head)
+            if bound is None:
+                bindings[pat.head] = sub
+            elif bound is not sub:
+                return None
+        elif pat is not sub:
+            if pat.kind is not Kind.APP or sub.kind is not Kind.APP or pat.head != sub.head:
+                return None
+            if len(pat.args) != len(sub.args):
+                return None
+            stack.extend(zip(pat.args, sub.args))
+    return bindings

@@ -1,0 +1,166 @@
+"""The generation pipeline: walk → emit → check (kernel, batched) → write records.
+
+While Lean checks one batch, the next batch is walked and emitted, so Python and the kernel run
+side by side. Records are appended a whole batch at a time and flushed, so an interrupted run
+leaves only complete lines; the Lean file of every batch is kept beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .check import Accepted, Kernel, PendingCheck, Rejected, start_check
+from .emit import batch_file
+from .errors import ConfigError, OutputError
+from .expr import Expr
+from .progress import Progress
+from .records import Candidate, make_candidate, theorem_record
+from .rewrite import RuleIndex
+from .rules import RuleSet
+from .walk import WalkConfig, draw_walk, theorem_rng
+
+
+@dataclass(frozen=True)
+class GenerateConfig:
+    """What to generate and where."""
+
+    count: int
+    seed: int
+    out: Path
+    walk: WalkConfig = field(default_factory=WalkConfig)
+    batch_size: int = 250
+    force: bool = False
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ConfigError(f"--count must be at least 1, got {self.count}")
+        if self.batch_size < 1:
+            raise ConfigError(f"--batch-size must be at least 1, got {self.batch_size}")
+        if self.seed < 0:
+            raise ConfigError(f"--seed must be a natural number, got {self.seed}")
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    """What a run produced."""
+
+    accepted: int
+    rejected: int
+    batches: int
+    out: Path
+
+
+def prepare_output(out: Path, force: bool) -> None:
+    """Create `out` and `out/lean`, refusing to overwrite an earlier run unless `force`."""
+    try:
+        (out / "lean").mkdir(parents=True, exist_ok=True)
+        if (out / "theorems.jsonl").exists():
+            if not force:
+                raise OutputError(
+                    f"{out / 'theorems.jsonl'} already exists; choose another --out or pass --force"
+                )
+            for stale in (out / "lean").glob("batch_*.lean"):
+                stale.unlink()
+        for name in ("theorems.jsonl", "rejected.jsonl"):
+            (out / name).write_text("", encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"cannot write to --out {out}: {err.strerror or err}") from err
+
+
+def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
+    """Distinct, non-trivial candidate theorems in a fixed order determined by the seed."""
+    index = RuleIndex.build(rules.rules)
+    seen: set[tuple[Expr, Expr]] = set()
+    i = 0
+    while True:
+        walk = draw_walk(config.walk, index, theorem_rng(config.seed, i))
+        key = (walk.start, walk.end)
+        if walk.start is not walk.end and key not in seen and (walk.end, walk.start) not in seen:
+            seen.add(key)
+            name = f"{rules.theory.name}_s{config.seed}_n{i}"
+            yield make_candidate(name, i, walk.start, walk.steps, rules.theory)
+        i += 1
+
+
+def _append(stream: TextIO, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        stream.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _rejected_row(candidate: Candidate, verdict: Rejected, lean_file: str) -> dict[str, Any]:
+    return {
+        "id": candidate.id,
+        "reason": verdict.reason,
+        "messages": list(verdict.messages),
+        "lean_file": lean_file,
+    }
+
+
+def generate(
+    rules: RuleSet, config: GenerateConfig, kernel: Kernel, show_progress: bool = True
+) -> GenerateSummary:
+    """Generate `config.count` kernel-verified theorems into `config.out`.
+
+    Batch k+1 is walked and emitted while Lean checks batch k. Rejected theorems (which a sound,
+    audited rule set never produces) go to `rejected.jsonl` with Lean's messages.
+    """
+    prepare_output(config.out, config.force)
+    theory = rules.theory
+    source = _candidates(rules, config)
+    progress = Progress(config.count, "verified", show_progress)
+    accepted = rejected = batches = in_flight = 0
+    pending: tuple[PendingCheck, list[Candidate]] | None = None
+    with (
+        open(config.out / "theorems.jsonl", "a", encoding="utf-8") as good,
+        open(config.out / "rejected.jsonl", "a", encoding="utf-8") as bad,
+    ):
+        try:
+            while True:
+                wanted = min(config.batch_size, config.count - accepted - in_flight)
+                upcoming = [next(source) for _ in range(wanted)] if wanted > 0 else []
+                if pending is None and not upcoming:
+                    break
+                if pending is not None:
+                    check, items = pending
+                    lean_file = f"lean/{check.path.name}"
+                    ok_rows, bad_rows = [], []
+                    for candidate, verdict in zip(items, check.wait()):
+                        if isinstance(verdict, Rejected):
+                            bad_rows.append(_rejected_row(candidate, verdict, lean_file))
+                        elif accepted + len(ok_rows) < config.count:
+                            ok_rows.append(
+                                theorem_record(
+                                    candidate, theory, verdict.axioms, kernel.version, lean_file,
+                                    config.seed,
+                                )
+                            )
+                    _append(good, ok_rows)
+                    _append(bad, bad_rows)
+                    accepted += len(ok_rows)
+                    rejected += len(bad_rows)
+                    in_flight -= len(items)
+                    progress.update(accepted, f", {rejected} rejected" if rejected else "")
+                    pending = None
+                    if rejected > max(100, config.count):
+                        raise ConfigError(
+                            f"the kernel rejected {rejected} theorems; is the rule set sound? "
+                            f"See {config.out / 'rejected.jsonl'}"
+                        )
+                if upcoming:
+                    path = config.out / "lean" / f"batch_{batches:05d}.lean"
+                    check = start_check(kernel, batch_file(theory, [c.lean for c in upcoming]), path)
+                    pending = (check, upcoming)
+                    in_flight += len(upcoming)
+                    batches += 1
+        finally:
+            if pending is not None:
+                pending[0].kill()
+            progress.close()
+    return GenerateSummary(accepted, rejected, batches, config.out)

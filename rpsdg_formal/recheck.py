@@ -1,0 +1,137 @@
+"""`rpsdg-formal check`: judge an existing dataset or Lean file again with the kernel.
+
+For a dataset folder, every record is replayed from its start and steps and its certificate is
+re-emitted from the replayed trees (so a hand-edited statement, step or proof is caught before
+Lean is asked), then the certificates are checked in batches. For a `.lean` file, the file is
+checked as it is and the axioms of each of its theorems are audited.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import Accepted, Kernel, check_batch
+from .emit import BatchFile, batch_file
+from .errors import OutputError, RewriteError
+from .progress import Progress
+from .records import Candidate, replay
+from .rules import RuleSet
+
+_THEOREM = re.compile(r"^theorem\s+([A-Za-z_][A-Za-z0-9_]*)\b")
+_PRINT = re.compile(r"^#print\s+axioms\s+([A-Za-z_][A-Za-z0-9_]*)\s*$")
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """How many theorems were checked and which failed (id and reason)."""
+
+    total: int
+    accepted: int
+    failures: tuple[tuple[str, str], ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.total > 0 and self.accepted == self.total
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, object] | str]]:
+    with open(path, encoding="utf-8") as stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield number, f"line {number} is not JSON: {err.msg}"
+                continue
+            yield number, record if isinstance(record, dict) else f"line {number} is not an object"
+
+
+def check_dataset(
+    folder: Path, rules: RuleSet, kernel: Kernel, batch_size: int = 500, show_progress: bool = True
+) -> CheckReport:
+    """Replay and re-check every record of `folder/theorems.jsonl`."""
+    path = folder / "theorems.jsonl"
+    if not path.is_file():
+        raise OutputError(f"{path} not found: pass a folder written by `rpsdg-formal generate`")
+    failures: list[tuple[str, str]] = []
+    candidates: list[Candidate] = []
+    for number, record in _records(path):
+        if isinstance(record, str):
+            failures.append((f"line {number}", record))
+            continue
+        label = str(record.get("id", f"line {number}"))
+        if record.get("theory") != rules.theory.name:
+            failures.append((label, f"theory {record.get('theory')!r} is not {rules.theory.name!r}"))
+            continue
+        try:
+            candidates.append(replay(record, rules))
+        except RewriteError as err:
+            failures.append((label, str(err)))
+    total = len(candidates) + len(failures)
+    progress = Progress(len(candidates), "checked", show_progress)
+    accepted = 0
+    with tempfile.TemporaryDirectory(prefix="rpsdg-check-") as tmp:
+        for start in range(0, len(candidates), batch_size):
+            chunk = candidates[start : start + batch_size]
+            batch = batch_file(rules.theory, [c.lean for c in chunk])
+            verdicts = check_batch(kernel, batch, Path(tmp) / f"check_{start}.lean")
+            for candidate, verdict in zip(chunk, verdicts):
+                if isinstance(verdict, Accepted):
+                    accepted += 1
+                else:
+                    failures.append((candidate.id, "; ".join((verdict.reason, *verdict.messages))))
+            progress.update(start + len(chunk))
+    progress.close()
+    return CheckReport(total, accepted, tuple(failures))
+
+
+def file_batch(text: str) -> BatchFile:
+    """Theorem names, spans and axiom-report lines of an existing Lean file.
+
+    Theorems without a `#print axioms` line get one appended.
+    """
+    lines = text.split("\n")
+    starts = [(i + 1, m.group(1)) for i, line in enumerate(lines) if (m := _THEOREM.match(line))]
+    printed = {m.group(1): i + 1 for i, line in enumerate(lines) if (m := _PRINT.match(line))}
+    tail = next(
+        (i for i, line in enumerate(lines) if i + 1 > (starts[-1][0] if starts else 0)
+         and (line.startswith("end") or line.startswith("#print"))),
+        len(lines),
+    )
+    spans = [
+        (first, (starts[k + 1][0] - 1) if k + 1 < len(starts) else tail)
+        for k, (first, _) in enumerate(starts)
+    ]
+    extra = [name for _, name in starts if name not in printed]
+    body = text if text.endswith("\n") else text + "\n"
+    base = body.count("\n")
+    for offset, name in enumerate(extra, 1):
+        printed[name] = base + offset
+    body += "".join(f"#print axioms {name}\n" for name in extra)
+    names = tuple(name for _, name in starts)
+    return BatchFile(body, names, tuple(spans), tuple(printed[n] for n in names))
+
+
+def check_lean_file(path: Path, kernel: Kernel) -> CheckReport:
+    """Check a Lean file as it is; audit each theorem's axioms against the theory."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"cannot read {path}: {err.strerror or err}") from err
+    batch = file_batch(text)
+    if not batch.names:
+        return CheckReport(0, 0, ((str(path), "no theorem found in the file"),))
+    with tempfile.TemporaryDirectory(prefix="rpsdg-check-") as tmp:
+        verdicts = check_batch(kernel, batch, Path(tmp) / path.name)
+    failures = tuple(
+        (name, "; ".join((v.reason, *v.messages)))
+        for name, v in zip(batch.names, verdicts)
+        if not isinstance(v, Accepted)
+    )
+    return CheckReport(len(batch.names), len(batch.names) - len(failures), failures)

@@ -1,0 +1,133 @@
+"""Rewrite steps: enumerate every applicable step, and replay a recorded one.
+
+A `Step` is the single source of truth for one rewrite: the Lean `have`, the graph edge, the
+dataset row and the pretty tactic are all derived from it. Rules apply in both directions at
+any position; variables that appear only on the produced side are instantiated explicitly
+from a caller-supplied set of candidate terms.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from .errors import RewriteError
+from .expr import Expr, Kind, Path, match, positions, replace, subterm, substitute
+from .rules import Rule
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rule application: `before` rewritten to `after` at `path`."""
+
+    rule: Rule
+    reverse: bool
+    path: Path
+    substitution: tuple[tuple[str, Expr], ...]  # every rule variable, in the rule's order
+    before: Expr
+    after: Expr
+
+    @property
+    def direction(self) -> str:
+        return "reverse" if self.reverse else "forward"
+
+    def binding(self) -> dict[str, Expr]:
+        return dict(self.substitution)
+
+
+@dataclass(frozen=True)
+class RuleIndex:
+    """Rules indexed by the head of the side they rewrite from, for fast enumeration."""
+
+    by_head: Mapping[str, tuple[tuple[Rule, bool], ...]]
+    anywhere: tuple[tuple[Rule, bool], ...]  # patterns that are a bare variable
+
+    @classmethod
+    def build(cls, rules: Iterable[Rule]) -> RuleIndex:
+        by_head: dict[str, list[tuple[Rule, bool]]] = {}
+        anywhere: list[tuple[Rule, bool]] = []
+        for rule in rules:
+            for reverse in (False, True):
+                pattern, _ = rule.side(reverse)
+                if pattern.kind is Kind.VAR:
+                    anywhere.append((rule, reverse))
+                else:
+                    by_head.setdefault(_head_key(pattern), []).append((rule, reverse))
+        return cls({k: tuple(v) for k, v in by_head.items()}, tuple(anywhere))
+
+    def candidates(self, expr: Expr) -> tuple[tuple[Rule, bool], ...]:
+        return self.by_head.get(_head_key(expr), ()) + self.anywhere
+
+
+def _head_key(expr: Expr) -> str:
+    return f"#{expr.value}" if expr.kind is Kind.NUM else expr.head
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule side that matches at a position; building the rewritten tree is left for later."""
+
+    path: Path
+    rule: Rule
+    reverse: bool
+    bindings: Mapping[str, Expr]
+
+    def missing(self) -> tuple[str, ...]:
+        """Variables that occur only on the produced side (they need explicit values)."""
+        return tuple(v for v in self.rule.variables if v not in self.bindings)
+
+    def step(self, expr: Expr, extra: Mapping[str, Expr] | None = None) -> Step:
+        """The step this match makes on `expr`, with `extra` values for the missing variables."""
+        full = {**self.bindings, **(extra or {})}
+        _, produced = self.rule.side(self.reverse)
+        after = replace(expr, self.path, substitute(produced, full))
+        subst = tuple((v, full[v]) for v in self.rule.variables)
+        return Step(self.rule, self.reverse, self.path, subst, expr, after)
+
+
+def matches(expr: Expr, index: RuleIndex) -> Iterator[Match]:
+    """Every (position, rule, direction) whose rewritten-from side matches `expr` there."""
+    for path, sub in positions(expr):
+        for rule, reverse in index.candidates(sub):
+            pattern, _ = rule.side(reverse)
+            bindings = match(pattern, sub)
+            if bindings is not None:
+                yield Match(path, rule, reverse, bindings)
+
+
+def successors(expr: Expr, index: RuleIndex, fresh: tuple[Expr, ...] = ()) -> Iterator[Step]:
+    """Every step that rewrites `expr` to a different expression.
+
+    `fresh` are the terms a variable that occurs only on the produced side may be instantiated
+    with (each choice is its own step); with no `fresh` such directions are skipped.
+    """
+    for m in matches(expr, index):
+        missing = m.missing()
+        for choice in itertools.product(fresh, repeat=len(missing)):
+            step = m.step(expr, dict(zip(missing, choice)))
+            if step.after is not expr:
+                yield step
+
+
+def apply_step(
+    expr: Expr, rule: Rule, reverse: bool, path: Path, substitution: Mapping[str, Expr]
+) -> Step:
+    """Replay a recorded step, checking that it really applies. Raises RewriteError if not."""
+    missing = [v for v in rule.variables if v not in substitution]
+    if missing:
+        raise RewriteError(f"step with rule {rule.name!r} gives no value for {missing}")
+    try:
+        sub = subterm(expr, path)
+    except IndexError:
+        raise RewriteError(f"position {list(path)} does not exist in the expression") from None
+    pattern, produced = rule.side(reverse)
+    bindings = match(pattern, sub)
+    if bindings is None or any(bindings[v] is not substitution[v] for v in bindings):
+        raise RewriteError(
+            f"rule {rule.name!r} ({'reverse' if reverse else 'forward'}) does not match "
+            f"at position {list(path)} with the recorded substitution"
+        )
+    full = {v: substitution[v] for v in rule.variables}
+    after = replace(expr, path, substitute(produced, full))
+    return Step(rule, reverse, path, tuple(full.items()), expr, after)

@@ -1,0 +1,290 @@
+"""Rules as data: a rule file (`rules/*.yaml`) parsed once into a frozen `RuleSet`.
+
+A rule file has a `theory:` section (the signature and where its Lean theory lives) and a
+`rules:` list. Each rule reads like the mathematics (`rule: a * (b + c) = a * b + a * c`) and
+names the Lean axiom or theorem that proves it. Everything is validated on load; errors name
+the file, the line, the rule and what is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ExprSyntaxError, RuleSpecError
+from .expr import Expr, variables
+from .parse import parse_equation
+from .signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
+from .theory import Theory, module_closure, scan_modules
+
+RESERVED_VARIABLES = frozenset({"rpsdg_hole"})
+"""Names the emitter uses itself; no rule or theorem variable may take them."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rewrite rule `lhs = rhs`, proven in Lean by `lean_name` applied to `variables`."""
+
+    name: str
+    lhs: Expr
+    rhs: Expr
+    variables: tuple[str, ...]
+    lean_name: str
+    tags: tuple[str, ...]
+    line: int
+
+    def side(self, reverse: bool) -> tuple[Expr, Expr]:
+        """(pattern, replacement) for applying the rule forward or in reverse."""
+        return (self.rhs, self.lhs) if reverse else (self.lhs, self.rhs)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A theory and its rules, as loaded from one rule file."""
+
+    path: Path
+    theory: Theory
+    rules: tuple[Rule, ...]
+
+    def by_name(self, name: str) -> Rule:
+        for rule in self.rules:
+            if rule.name == name:
+                return rule
+        raise KeyError(name)
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+
+def _plain(node: yaml.Node) -> Any:
+    """A YAML node as plain Python data (mappings, lists, strings, ints, bools)."""
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(k): _plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v) for v in node.value]
+    tag = str(node.tag).rsplit(":", 1)[-1]
+    if tag == "int":
+        return int(node.value)
+    if tag == "bool":
+        return str(node.value).lower() in ("true", "yes", "on")
+    if tag == "null":
+        return None
+    return str(node.value)
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _entries(node: yaml.Node) -> dict[str, tuple[yaml.Node, int]]:
+    assert isinstance(node, yaml.MappingNode)
+    return {str(k.value): (v, _line(k)) for k, v in node.value}
+
+
+class _File:
+    """Reports errors against one rule file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, line: int | None, what: str) -> RuleSpecError:
+        return RuleSpecError(str(self.path), line, what)
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, int]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(_line(node), f"{what} must be a mapping (key: value lines)")
+        return _entries(node)
+
+    def string(self, node: yaml.Node, what: str) -> str:
+        value = _plain(node)
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise self.error(_line(node), f"{what} must be a string, got {value!r}")
+        return str(value)
+
+    def strings(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        value = _plain(node)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(_line(node), f"{what} must be a list of strings, got {value!r}")
+        return tuple(value)
+
+    def ident(self, node: yaml.Node, what: str) -> str:
+        value = self.string(node, what)
+        if not is_lean_ident(value):
+            raise self.error(
+                _line(node),
+                f"{what} {value!r} is not a valid Lean identifier "
+                "(ASCII letters, digits, '_', dot-separated parts, not a keyword)",
+            )
+        return value
+
+
+# --- the theory section -----------------------------------------------------------------------
+
+_OPERATOR_KEYS = {"symbol", "fixity", "precedence", "lean", "lean_symbol", "sympy", "latex", "arity"}
+
+
+def _operator(f: _File, name: str, node: yaml.Node, line: int) -> Operator:
+    entries = f.mapping(node, f"operator {name!r}")
+    unknown = set(entries) - _OPERATOR_KEYS
+    if unknown:
+        raise f.error(line, f"operator {name!r}: unknown key(s) {sorted(unknown)}")
+    for key in ("symbol", "fixity", "lean", "sympy", "latex"):
+        if key not in entries:
+            raise f.error(line, f"operator {name!r} needs a {key!r}")
+    fixity_text = f.string(entries["fixity"][0], "fixity")
+    try:
+        fixity = Fixity(fixity_text)
+    except ValueError:
+        choices = ", ".join(x.value for x in Fixity)
+        raise f.error(entries["fixity"][1], f"fixity {fixity_text!r} is not one of {choices}") from None
+    arity = ARITY.get(fixity)
+    if arity is None:
+        arity = int(f.string(entries["arity"][0], "arity")) if "arity" in entries else 1
+    precedence = int(f.string(entries["precedence"][0], "precedence")) if "precedence" in entries else 0
+    symbol = f.string(entries["symbol"][0], "symbol")
+    if fixity is Fixity.FUNCTION and not is_lean_ident(symbol):
+        raise f.error(line, f"function operator {name!r} needs an identifier symbol, got {symbol!r}")
+    return Operator(
+        name=name,
+        symbol=symbol,
+        fixity=fixity,
+        arity=arity,
+        precedence=precedence,
+        lean=f.ident(entries["lean"][0], f"operator {name!r} lean name"),
+        lean_symbol=f.string(entries["lean_symbol"][0], "lean_symbol")
+        if "lean_symbol" in entries
+        else symbol,
+        sympy=f.string(entries["sympy"][0], "sympy"),
+        latex=f.string(entries["latex"][0], "latex"),
+    )
+
+
+def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
+    entries = f.mapping(node, "theory")
+    for key in ("name", "lean_module", "lean_namespace", "carrier", "numerals", "operators"):
+        if key not in entries:
+            raise f.error(line, f"the theory section needs a {key!r} entry")
+    ops_node, ops_line = entries["operators"]
+    ops = tuple(
+        _operator(f, name, op_node, op_line)
+        for name, (op_node, op_line) in f.mapping(ops_node, "operators").items()
+    )
+    nums = {
+        k: f.ident(v, f"numerals.{k}")
+        for k, (v, _) in f.mapping(entries["numerals"][0], "numerals").items()
+    }
+    if set(nums) != {"zero", "one", "bit0", "bit1"}:
+        raise f.error(entries["numerals"][1], "numerals needs exactly zero, one, bit0 and bit1")
+    signature = Signature(ops, Numerals(**nums))
+    lean_dir_text = f.string(entries["lean_dir"][0], "lean_dir") if "lean_dir" in entries else "../lean"
+    lean_dir = (f.path.parent / lean_dir_text).resolve()
+    module = f.ident(entries["lean_module"][0], "lean_module")
+    try:
+        modules = module_closure(lean_dir, module)
+    except FileNotFoundError as err:
+        raise f.error(entries["lean_module"][1], f"{err} (set theory.lean_dir)") from err
+    declarations, axioms = scan_modules(modules)
+    theory = Theory(
+        name=f.ident(entries["name"][0], "theory name"),
+        signature=signature,
+        carrier=f.ident(entries["carrier"][0], "carrier"),
+        lean_module=module,
+        lean_namespace=f.ident(entries["lean_namespace"][0], "lean_namespace"),
+        lean_dir=lean_dir,
+        modules=modules,
+        declarations=declarations,
+        axioms=axioms,
+    )
+    for const in sorted(signature.lean_names() | {theory.carrier}):
+        if theory.qualified(const) is None:
+            raise f.error(line, f"the theory uses Lean constant {const!r}, not declared in {module}")
+    return theory
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+_RULE_KEYS = {"name", "rule", "lean", "vars", "tags"}
+
+
+def _rule(f: _File, theory: Theory, node: yaml.Node) -> Rule:
+    line = _line(node)
+    entries = f.mapping(node, "each rule")
+    unknown = set(entries) - _RULE_KEYS
+    if unknown:
+        raise f.error(line, f"unknown key(s) {sorted(unknown)}; a rule has {sorted(_RULE_KEYS)}")
+    for key in ("name", "rule"):
+        if key not in entries:
+            raise f.error(line, f"a rule needs a {key!r}")
+    name = f.ident(entries["name"][0], "rule name")
+    text = f.string(entries["rule"][0], f"rule {name!r}")
+    try:
+        lhs, rhs = parse_equation(text, theory.signature)
+    except ExprSyntaxError as err:
+        raise f.error(entries["rule"][1], f"rule {name!r}: {err}") from err
+    used = sorted(set(variables(lhs)) | set(variables(rhs)))
+    if "vars" in entries:
+        declared = f.strings(entries["vars"][0], f"rule {name!r} vars")
+        extra = sorted(set(used) - set(declared))
+        if extra:
+            raise f.error(
+                entries["rule"][1],
+                f"rule {name!r} uses variable(s) {extra} not listed in vars {list(declared)}",
+            )
+        unused = sorted(set(declared) - set(used))
+        if unused:
+            raise f.error(entries["vars"][1], f"rule {name!r} lists unused variable(s) {unused}")
+        if len(set(declared)) != len(declared):
+            raise f.error(entries["vars"][1], f"rule {name!r} lists a variable twice")
+    else:
+        declared = tuple(used)
+    clashes = theory.signature.lean_names() | {theory.carrier} | RESERVED_VARIABLES
+    for v in declared:
+        if not is_lean_ident(v) or v in clashes:
+            raise f.error(line, f"rule {name!r}: {v!r} cannot be a variable name (clash or keyword)")
+    lean_name = f.ident(entries["lean"][0], "lean") if "lean" in entries else name
+    if theory.qualified(lean_name) is None:
+        where = ", ".join(str(m.path) for m in theory.modules)
+        raise f.error(
+            entries["lean"][1] if "lean" in entries else line,
+            f"rule {name!r} names Lean declaration {lean_name!r}, which is not declared in "
+            f"{where}; prove it there or fix the name",
+        )
+    tags = f.strings(entries["tags"][0], "tags") if "tags" in entries else ()
+    return Rule(name, lhs, rhs, declared, lean_name, tags, line)
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """Read and validate a rule file. Raises RuleSpecError with file and line on bad input."""
+    path = Path(path)
+    f = _File(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise f.error(None, f"cannot read the rule file: {err.strerror or err}") from err
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err)
+        raise f.error(line, f"malformed YAML: {problem}") from err
+    if root is None:
+        raise f.error(None, "the rule file is empty; it needs 'theory:' and 'rules:' sections")
+    top = f.mapping(root, "the rule file")
+    for key in ("theory", "rules"):
+        if key not in top:
+            raise f.error(1, f"the rule file needs a top-level {key!r} section")
+    theory = _theory(f, *top["theory"])
+    rules_node, rules_line = top["rules"]
+    if not isinstance(rules_node, yaml.SequenceNode) or not rules_node.value:
+        raise f.error(rules_line, "'rules' must be a non-empty list")
+    rules = tuple(_rule(f, theory, n) for n in rules_node.value)
+    seen: dict[str, int] = {}
+    for rule in rules:
+        if rule.name in seen:
+            raise f.error(rule.line, f"rule name {rule.name!r} already used on line {seen[rule.name]}")
+        seen[rule.name] = rule.line
+    return RuleSet(path, theory, rules)
