@@ -96,7 +96,12 @@ class PendingCheck:
                 f"Lean did not finish {self.path} within {self.kernel.timeout} s"
             ) from err
         return parse_verdicts(
-            self.batch, stdout, stderr, self.process.returncode, self.kernel.theory.axioms, self.path
+            self.batch,
+            stdout,
+            stderr,
+            self.process.returncode,
+            self.kernel.theory.axioms,
+            self.path,
         )
 
 
@@ -120,7 +125,9 @@ def _messages(stdout: str, path: Path) -> list[dict[str, object]]:
         try:
             message = json.loads(line)
         except json.JSONDecodeError as err:
-            raise KernelCrashError(f"Lean printed a line that is not JSON for {path}: {line[:300]}") from err
+            raise KernelCrashError(
+                f"Lean printed a line that is not JSON for {path}: {line[:300]}"
+            ) from err
         if not isinstance(message, dict):
             raise KernelCrashError(f"unexpected Lean output for {path}: {line[:300]}")
         messages.append(message)
@@ -145,7 +152,7 @@ def parse_verdicts(
         raise KernelCrashError(
             f"Lean exited with code {returncode} on {path}: {(stderr or stdout).strip()[-800:]}"
         )
-    owner: dict[int, int] = {}
+    owner: dict[int, int] = {}  # line number -> index of the theorem it belongs to
     for index, (first, last) in enumerate(batch.spans):
         for line in range(first, last + 1):
             owner[line] = index
@@ -157,17 +164,19 @@ def parse_verdicts(
         line = _line_of(message)
         text = str(message.get("data", ""))
         severity = message.get("severity")
-        index = owner.get(line)
-        if index is None:
-            raise KernelCrashError(f"Lean reported on {path}:{line}, outside every theorem: {text[:800]}")
+        who = owner.get(line)
+        if who is None:
+            raise KernelCrashError(
+                f"Lean reported on {path}:{line}, outside every theorem: {text[:800]}"
+            )
         if severity in ("error", "warning"):
-            problems.setdefault(index, []).append(f"{path.name}:{line}: {severity}: {text}")
+            problems.setdefault(who, []).append(f"{path.name}:{line}: {severity}: {text}")
             continue
         if m := _DEPENDS.match(text):
-            if m.group("name") == batch.names[index]:
-                axioms[index] = tuple(a.strip() for a in m.group("axioms").split(",") if a.strip())
-        elif (m := _NO_AXIOMS.match(text)) and m.group("name") == batch.names[index]:
-            axioms[index] = ()
+            if m.group("name") == batch.names[who]:
+                axioms[who] = tuple(a.strip() for a in m.group("axioms").split(",") if a.strip())
+        elif (m := _NO_AXIOMS.match(text)) and m.group("name") == batch.names[who]:
+            axioms[who] = ()
     if returncode == 1 and not problems:
         raise KernelCrashError(f"Lean failed on {path} without saying why: {stderr.strip()[-800:]}")
     verdicts: list[Verdict] = []
@@ -180,7 +189,9 @@ def parse_verdicts(
             foreign = sorted(set(axioms[index]) - allowed_axioms)
             if foreign:
                 verdicts.append(
-                    Rejected(f"depends on axiom(s) the theory does not declare: {', '.join(foreign)}")
+                    Rejected(
+                        f"depends on axiom(s) the theory does not declare: {', '.join(foreign)}"
+                    )
                 )
             else:
                 verdicts.append(Accepted(axioms[index]))

@@ -40,27 +40,46 @@ def _rules_path(theory: str | None, rules: str | None) -> Path:
     path = PROJECT_ROOT / "rules" / f"{name}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in (PROJECT_ROOT / "rules").glob("*.yaml"))
-        raise ConfigError(f"unknown theory {name!r}; known: {', '.join(known) or 'none'} "
-                          "(or pass --rules FILE)")
+        raise ConfigError(
+            f"unknown theory {name!r}; known: {', '.join(known) or 'none'} (or pass --rules FILE)"
+        )
     return path
 
 
 def _add_kernel_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("kernel")
-    group.add_argument("--lean", metavar="PATH",
-                       help="use this standard `lean` executable instead of the embedded kernel")
-    group.add_argument("--cache-dir", metavar="DIR", type=Path,
-                       help=f"where compiled theory .olean files are kept (default {default_cache_dir()})")
-    group.add_argument("--threads", type=int, default=max(1, os.cpu_count() or 1), metavar="N",
-                       help="Lean elaboration threads per batch (default: all cores)")
-    group.add_argument("--memory-mb", type=int, default=0, metavar="MB",
-                       help="Lean's memory limit per batch in MB (default: none)")
+    group.add_argument(
+        "--lean",
+        metavar="PATH",
+        help="use this standard `lean` executable instead of the embedded kernel",
+    )
+    group.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        type=Path,
+        help=f"where compiled theory .olean files are kept (default {default_cache_dir()})",
+    )
+    group.add_argument(
+        "--threads",
+        type=int,
+        default=max(1, os.cpu_count() or 1),
+        metavar="N",
+        help="Lean elaboration threads per batch (default: all cores)",
+    )
+    group.add_argument(
+        "--memory-mb",
+        type=int,
+        default=0,
+        metavar="MB",
+        help="Lean's memory limit per batch in MB (default: none)",
+    )
 
 
 def _add_theory_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress output")
-    parser.add_argument("--theory", metavar="NAME",
-                        help="a theory shipped in rules/ (default: field)")
+    parser.add_argument(
+        "--theory", metavar="NAME", help="a theory shipped in rules/ (default: field)"
+    )
     parser.add_argument("--rules", metavar="FILE", help="a rule file (overrides --theory)")
 
 
@@ -73,52 +92,80 @@ def _kernel(args: argparse.Namespace, rules: RuleSet) -> Kernel:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="rpsdg-formal", description=_DESCRIPTION,
+        prog="rpsdg-formal",
+        description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     gen = sub.add_parser(
-        "generate", help="generate kernel-verified theorems",
+        "generate",
+        help="generate kernel-verified theorems",
         description="Walk random rewrites from random start expressions, emit one Lean theorem "
         "per walk (one `have` per step), check them with the Lean kernel in batches, and write "
         "DIR/theorems.jsonl (verified records) and DIR/lean/*.lean (the files the kernel checked).",
     )
     _add_theory_options(gen)
-    gen.add_argument("--count", type=int, default=1000, help="verified theorems to write (default 1000)")
-    gen.add_argument("--seed", type=int, default=0, help="run seed; same seed, same output (default 0)")
+    gen.add_argument(
+        "--count", type=int, default=1000, help="verified theorems to write (default 1000)"
+    )
+    gen.add_argument(
+        "--seed", type=int, default=0, help="run seed; same seed, same output (default 0)"
+    )
     gen.add_argument("--steps", type=int, default=8, help="rewrite steps per theorem (default 8)")
     gen.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
-    gen.add_argument("--vars", default="x,y,z",
-                     help="comma-separated variable names for start expressions (default x,y,z)")
-    gen.add_argument("--min-ops", type=int, default=2,
-                     help="fewest operators in a start expression (default 2)")
-    gen.add_argument("--max-ops", type=int, default=6,
-                     help="most operators in a start expression (default 6)")
-    gen.add_argument("--max-size", type=int, default=30,
-                     help="largest expression (in nodes) a walk may reach (default 30)")
-    gen.add_argument("--numerals", default="0,1,2",
-                     help="numerals that may appear as leaves of start expressions (default 0,1,2)")
-    gen.add_argument("--operators",
-                     help="operators for start expressions, comma-separated (default: all of the theory)")
-    gen.add_argument("--batch-size", type=int, default=250,
-                     help="theorems per Lean file; also bounds Lean's memory (default 250)")
+    gen.add_argument(
+        "--vars",
+        default="x,y,z",
+        help="comma-separated variable names for start expressions (default x,y,z)",
+    )
+    gen.add_argument(
+        "--min-ops", type=int, default=2, help="fewest operators in a start expression (default 2)"
+    )
+    gen.add_argument(
+        "--max-ops", type=int, default=6, help="most operators in a start expression (default 6)"
+    )
+    gen.add_argument(
+        "--max-size",
+        type=int,
+        default=30,
+        help="largest expression (in nodes) a walk may reach (default 30)",
+    )
+    gen.add_argument(
+        "--numerals",
+        default="0,1,2",
+        help="numerals that may appear as leaves of start expressions (default 0,1,2)",
+    )
+    gen.add_argument(
+        "--operators",
+        help="operators for start expressions, comma-separated (default: all of the theory)",
+    )
+    gen.add_argument(
+        "--batch-size",
+        type=int,
+        default=250,
+        help="theorems per Lean file; also bounds Lean's memory (default 250)",
+    )
     gen.add_argument("--force", action="store_true", help="overwrite an earlier run in --out")
     _add_kernel_options(gen)
 
     chk = sub.add_parser(
-        "check", help="re-check a generated folder or a Lean file with the kernel",
+        "check",
+        help="re-check a generated folder or a Lean file with the kernel",
         description="For a folder: replay every record's steps, rebuild its certificate and "
         "have the kernel check it. For a .lean file: check it as it is and audit the axioms of "
         "each theorem. Exits 1 if anything is rejected.",
     )
     chk.add_argument("target", type=Path, metavar="DIR_OR_FILE")
     _add_theory_options(chk)
-    chk.add_argument("--batch-size", type=int, default=500, help="theorems per Lean file (default 500)")
+    chk.add_argument(
+        "--batch-size", type=int, default=500, help="theorems per Lean file (default 500)"
+    )
     _add_kernel_options(chk)
 
     lean = sub.add_parser(
-        "lean", help="run the embedded Lean command line (e.g. `lean --version`)",
+        "lean",
+        help="run the embedded Lean command line (e.g. `lean --version`)",
         description="Pass all following arguments to the embedded `lean` "
         "(`rpsdg-formal lean --help` shows Lean's own help).",
     )
@@ -145,12 +192,19 @@ def _walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
     if any(n < 0 for n in numerals):
         raise ConfigError("--numerals must be natural numbers")
     binary = tuple(n for n in names if sig.by_name(n).arity == 2)
-    unary = tuple(n for n in names if sig.by_name(n).arity == 1
-                  and sig.by_name(n).fixity is not Fixity.INFIX)
+    unary = tuple(
+        n for n in names if sig.by_name(n).arity == 1 and sig.by_name(n).fixity is not Fixity.INFIX
+    )
     if not binary and not unary:
         raise ConfigError("--operators must name at least one operator")
-    shape = ExprShape(unary=unary, binary=binary, variables=variables, numerals=numerals,
-                      min_ops=args.min_ops, max_ops=args.max_ops)
+    shape = ExprShape(
+        unary=unary,
+        binary=binary,
+        variables=variables,
+        numerals=numerals,
+        min_ops=args.min_ops,
+        max_ops=args.max_ops,
+    )
     if args.max_size < 1:
         raise ConfigError(f"--max-size must be positive, got {args.max_size}")
     return WalkConfig(steps=args.steps, max_size=args.max_size, shape=shape)
@@ -160,15 +214,24 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.count < 1:
         raise ConfigError(f"--count must be at least 1, got {args.count}")
     rules = load_rules(_rules_path(args.theory, args.rules))
-    config = GenerateConfig(count=args.count, seed=args.seed, out=args.out,
-                            walk=_walk_config(args, rules), batch_size=args.batch_size,
-                            force=args.force)
+    config = GenerateConfig(
+        count=args.count,
+        seed=args.seed,
+        out=args.out,
+        walk=_walk_config(args, rules),
+        batch_size=args.batch_size,
+        force=args.force,
+    )
     kernel = _kernel(args, rules)
     summary = generate(rules, config, kernel, show_progress=not args.quiet)
-    print(f"{summary.accepted} kernel-verified theorems in {summary.out / 'theorems.jsonl'} "
-          f"({summary.batches} Lean files in {summary.out / 'lean'}, Lean {kernel.version})")
+    print(
+        f"{summary.accepted} kernel-verified theorems in {summary.out / 'theorems.jsonl'} "
+        f"({summary.batches} Lean files in {summary.out / 'lean'}, Lean {kernel.version})"
+    )
     if summary.rejected:
-        print(f"{summary.rejected} theorems rejected by the kernel: {summary.out / 'rejected.jsonl'}")
+        print(
+            f"{summary.rejected} theorems rejected by the kernel: {summary.out / 'rejected.jsonl'}"
+        )
     return EXIT_OK if summary.rejected == 0 else EXIT_REJECTED
 
 

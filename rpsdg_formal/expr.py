@@ -145,7 +145,9 @@ def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
     return Expr(expr.kind, expr.head, expr.value, tuple(substitute(a, mapping) for a in expr.args))
 
 
-def match(pattern: Expr, expr: Expr, bindings: dict[str, Expr] | None = None) -> dict[str, Expr] | None:
+def match(
+    pattern: Expr, expr: Expr, bindings: dict[str, Expr] | None = None
+) -> dict[str, Expr] | None:
     """Bindings that make `pattern` equal to `expr` (first-order, non-linear), or None."""
     bindings = {} if bindings is None else bindings
     stack = [(pattern, expr)]
@@ -162,5 +164,5 @@ def match(pattern: Expr, expr: Expr, bindings: dict[str, Expr] | None = None) ->
                 return None
             if len(pat.args) != len(sub.args):
                 return None
-            stack.extend(zip(pat.args, sub.args))
+            stack.extend(zip(pat.args, sub.args, strict=True))
     return bindings

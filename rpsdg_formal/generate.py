@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .check import Accepted, Kernel, PendingCheck, Rejected, start_check
+from .check import Kernel, PendingCheck, Rejected, start_check
 from .emit import batch_file
 from .errors import ConfigError, OutputError
 from .expr import Expr
@@ -130,14 +130,19 @@ def generate(
                 if pending is not None:
                     check, items = pending
                     lean_file = f"lean/{check.path.name}"
-                    ok_rows, bad_rows = [], []
-                    for candidate, verdict in zip(items, check.wait()):
+                    ok_rows: list[dict[str, Any]] = []
+                    bad_rows: list[dict[str, Any]] = []
+                    for candidate, verdict in zip(items, check.wait(), strict=True):
                         if isinstance(verdict, Rejected):
                             bad_rows.append(_rejected_row(candidate, verdict, lean_file))
                         elif accepted + len(ok_rows) < config.count:
                             ok_rows.append(
                                 theorem_record(
-                                    candidate, theory, verdict.axioms, kernel.version, lean_file,
+                                    candidate,
+                                    theory,
+                                    verdict.axioms,
+                                    kernel.version,
+                                    lean_file,
                                     config.seed,
                                 )
                             )
@@ -155,7 +160,9 @@ def generate(
                         )
                 if upcoming:
                     path = config.out / "lean" / f"batch_{batches:05d}.lean"
-                    check = start_check(kernel, batch_file(theory, [c.lean for c in upcoming]), path)
+                    check = start_check(
+                        kernel, batch_file(theory, [c.lean for c in upcoming]), path
+                    )
                     pending = (check, upcoming)
                     in_flight += len(upcoming)
                     batches += 1

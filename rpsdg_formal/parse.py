@@ -156,4 +156,3 @@ def parse_equation(text: str, signature: Signature) -> tuple[Expr, Expr]:
     except ExprSyntaxError as err:
         raise ExprSyntaxError(text, len(left) + 1 + err.column, err.reason) from err
     return lhs, rhs
-

@@ -67,7 +67,9 @@ def check_dataset(
             continue
         label = str(record.get("id", f"line {number}"))
         if record.get("theory") != rules.theory.name:
-            failures.append((label, f"theory {record.get('theory')!r} is not {rules.theory.name!r}"))
+            failures.append(
+                (label, f"theory {record.get('theory')!r} is not {rules.theory.name!r}")
+            )
             continue
         try:
             candidates.append(replay(record, rules))
@@ -81,7 +83,7 @@ def check_dataset(
             chunk = candidates[start : start + batch_size]
             batch = batch_file(rules.theory, [c.lean for c in chunk])
             verdicts = check_batch(kernel, batch, Path(tmp) / f"check_{start}.lean")
-            for candidate, verdict in zip(chunk, verdicts):
+            for candidate, verdict in zip(chunk, verdicts, strict=True):
                 if isinstance(verdict, Accepted):
                     accepted += 1
                 else:
@@ -100,8 +102,12 @@ def file_batch(text: str) -> BatchFile:
     starts = [(i + 1, m.group(1)) for i, line in enumerate(lines) if (m := _THEOREM.match(line))]
     printed = {m.group(1): i + 1 for i, line in enumerate(lines) if (m := _PRINT.match(line))}
     tail = next(
-        (i for i, line in enumerate(lines) if i + 1 > (starts[-1][0] if starts else 0)
-         and (line.startswith("end") or line.startswith("#print"))),
+        (
+            i
+            for i, line in enumerate(lines)
+            if i + 1 > (starts[-1][0] if starts else 0)
+            and (line.startswith("end") or line.startswith("#print"))
+        ),
         len(lines),
     )
     spans = [
@@ -131,7 +137,7 @@ def check_lean_file(path: Path, kernel: Kernel) -> CheckReport:
         verdicts = check_batch(kernel, batch, Path(tmp) / path.name)
     failures = tuple(
         (name, "; ".join((v.reason, *v.messages)))
-        for name, v in zip(batch.names, verdicts)
+        for name, v in zip(batch.names, verdicts, strict=True)
         if not isinstance(v, Accepted)
     )
     return CheckReport(len(batch.names), len(batch.names) - len(failures), failures)

@@ -42,9 +42,13 @@ def binders_of(start: Expr, end: Expr) -> tuple[str, ...]:
     return tuple(dict.fromkeys(variables(start) + variables(end)))
 
 
-def make_candidate(id_: str, index: int, start: Expr, steps: Sequence[Step], theory: Theory) -> Candidate:
+def make_candidate(
+    id_: str, index: int, start: Expr, steps: Sequence[Step], theory: Theory
+) -> Candidate:
     binders = binders_of(start, steps[-1].after)
-    return Candidate(id_, index, binders, start, tuple(steps), theorem(id_, binders, start, steps, theory))
+    return Candidate(
+        id_, index, binders, start, tuple(steps), theorem(id_, binders, start, steps, theory)
+    )
 
 
 def step_record(step: Step, theory: Theory) -> dict[str, Any]:
@@ -120,7 +124,9 @@ def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
             try:
                 rule = rules.by_name(_field(raw, "rule", str))
             except KeyError:
-                raise RewriteError(f"step {number} uses rule {raw['rule']!r}, not in {rules.path}") from None
+                raise RewriteError(
+                    f"step {number} uses rule {raw['rule']!r}, not in {rules.path}"
+                ) from None
             direction = _field(raw, "direction", str)
             if direction not in ("forward", "reverse"):
                 raise RewriteError(f"step {number}: direction must be forward or reverse")

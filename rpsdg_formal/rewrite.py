@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .errors import RewriteError
-from .expr import Expr, Kind, Path, match, positions, replace, subterm, substitute
+from .expr import Expr, Kind, Path, match, positions, replace, substitute, subterm
 from .rules import Rule
 
 
@@ -105,7 +105,7 @@ def successors(expr: Expr, index: RuleIndex, fresh: tuple[Expr, ...] = ()) -> It
     for m in matches(expr, index):
         missing = m.missing()
         for choice in itertools.product(fresh, repeat=len(missing)):
-            step = m.step(expr, dict(zip(missing, choice)))
+            step = m.step(expr, dict(zip(missing, choice, strict=True)))
             if step.after is not expr:
                 yield step
 

@@ -123,7 +123,16 @@ class _File:
 
 # --- the theory section -----------------------------------------------------------------------
 
-_OPERATOR_KEYS = {"symbol", "fixity", "precedence", "lean", "lean_symbol", "sympy", "latex", "arity"}
+_OPERATOR_KEYS = {
+    "symbol",
+    "fixity",
+    "precedence",
+    "lean",
+    "lean_symbol",
+    "sympy",
+    "latex",
+    "arity",
+}
 
 
 def _operator(f: _File, name: str, node: yaml.Node, line: int) -> Operator:
@@ -139,14 +148,20 @@ def _operator(f: _File, name: str, node: yaml.Node, line: int) -> Operator:
         fixity = Fixity(fixity_text)
     except ValueError:
         choices = ", ".join(x.value for x in Fixity)
-        raise f.error(entries["fixity"][1], f"fixity {fixity_text!r} is not one of {choices}") from None
+        raise f.error(
+            entries["fixity"][1], f"fixity {fixity_text!r} is not one of {choices}"
+        ) from None
     arity = ARITY.get(fixity)
     if arity is None:
         arity = int(f.string(entries["arity"][0], "arity")) if "arity" in entries else 1
-    precedence = int(f.string(entries["precedence"][0], "precedence")) if "precedence" in entries else 0
+    precedence = (
+        int(f.string(entries["precedence"][0], "precedence")) if "precedence" in entries else 0
+    )
     symbol = f.string(entries["symbol"][0], "symbol")
     if fixity is Fixity.FUNCTION and not is_lean_ident(symbol):
-        raise f.error(line, f"function operator {name!r} needs an identifier symbol, got {symbol!r}")
+        raise f.error(
+            line, f"function operator {name!r} needs an identifier symbol, got {symbol!r}"
+        )
     return Operator(
         name=name,
         symbol=symbol,
@@ -167,7 +182,7 @@ def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
     for key in ("name", "lean_module", "lean_namespace", "carrier", "numerals", "operators"):
         if key not in entries:
             raise f.error(line, f"the theory section needs a {key!r} entry")
-    ops_node, ops_line = entries["operators"]
+    ops_node = entries["operators"][0]
     ops = tuple(
         _operator(f, name, op_node, op_line)
         for name, (op_node, op_line) in f.mapping(ops_node, "operators").items()
@@ -179,7 +194,9 @@ def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
     if set(nums) != {"zero", "one", "bit0", "bit1"}:
         raise f.error(entries["numerals"][1], "numerals needs exactly zero, one, bit0 and bit1")
     signature = Signature(ops, Numerals(**nums))
-    lean_dir_text = f.string(entries["lean_dir"][0], "lean_dir") if "lean_dir" in entries else "../lean"
+    lean_dir_text = (
+        f.string(entries["lean_dir"][0], "lean_dir") if "lean_dir" in entries else "../lean"
+    )
     lean_dir = (f.path.parent / lean_dir_text).resolve()
     module = f.ident(entries["lean_module"][0], "lean_module")
     try:
@@ -200,7 +217,9 @@ def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
     )
     for const in sorted(signature.lean_names() | {theory.carrier}):
         if theory.qualified(const) is None:
-            raise f.error(line, f"the theory uses Lean constant {const!r}, not declared in {module}")
+            raise f.error(
+                line, f"the theory uses Lean constant {const!r}, not declared in {module}"
+            )
     return theory
 
 
@@ -243,7 +262,9 @@ def _rule(f: _File, theory: Theory, node: yaml.Node) -> Rule:
     clashes = theory.signature.lean_names() | {theory.carrier} | RESERVED_VARIABLES
     for v in declared:
         if not is_lean_ident(v) or v in clashes:
-            raise f.error(line, f"rule {name!r}: {v!r} cannot be a variable name (clash or keyword)")
+            raise f.error(
+                line, f"rule {name!r}: {v!r} cannot be a variable name (clash or keyword)"
+            )
     lean_name = f.ident(entries["lean"][0], "lean") if "lean" in entries else name
     if theory.qualified(lean_name) is None:
         where = ", ".join(str(m.path) for m in theory.modules)
@@ -285,6 +306,8 @@ def load_rules(path: str | Path) -> RuleSet:
     seen: dict[str, int] = {}
     for rule in rules:
         if rule.name in seen:
-            raise f.error(rule.line, f"rule name {rule.name!r} already used on line {seen[rule.name]}")
+            raise f.error(
+                rule.line, f"rule name {rule.name!r} already used on line {seen[rule.name]}"
+            )
         seen[rule.name] = rule.line
     return RuleSet(path, theory, rules)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from .expr import Expr, app, num, var, variables
 
@@ -28,14 +28,16 @@ class ExprShape:
     max_ops: int = 6
 
 
-@lru_cache(maxsize=None)
+@cache
 def count_trees(n: int, unary: int, binary: int) -> int:
     """Number of labelled trees with n operators, from `unary` and `binary` operator labels."""
     if n == 0:
         return 1
     total = unary * count_trees(n - 1, unary, binary)
     for left in range(n):
-        total += binary * count_trees(left, unary, binary) * count_trees(n - 1 - left, unary, binary)
+        total += (
+            binary * count_trees(left, unary, binary) * count_trees(n - 1 - left, unary, binary)
+        )
     return total
 
 

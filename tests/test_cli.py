@@ -1,0 +1,231 @@
+"""The command line end to end, with the real kernel: generate, check, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rpsdg_formal.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.kernel
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory, kernel_cache: Path) -> Path:
+    out = tmp_path_factory.mktemp("run") / "out"
+    code = main(
+        [
+            "generate",
+            "--count",
+            "30",
+            "--seed",
+            "5",
+            "--steps",
+            "6",
+            "--batch-size",
+            "12",
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(kernel_cache),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    return out
+
+
+def _records(out: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (out / "theorems.jsonl").read_text().splitlines()]
+
+
+def test_generate_writes_verified_records_and_the_checked_files(generated: Path) -> None:
+    records = _records(generated)
+    assert len(records) == 30
+    assert len({r["id"] for r in records}) == 30
+    files = sorted(p.name for p in (generated / "lean").glob("*.lean"))
+    assert files == ["batch_00000.lean", "batch_00001.lean", "batch_00002.lean"]
+    for record in records:
+        assert record["proof_length"] == 6 == len(record["steps"])  # type: ignore[arg-type]
+        verified = record["verified"]
+        assert isinstance(verified, dict) and verified["lean_version"] == "4.35.0"
+        lean_text = (generated / str(verified["lean_file"])).read_text()
+        assert f"theorem {record['lean_name']} : {record['lean_statement']} :=" in lean_text
+        assert (
+            record["statement"]
+            == f"{record['steps'][0]['state_before']} = {record['steps'][-1]['state_after']}"
+        )  # type: ignore[index]
+    assert (generated / "rejected.jsonl").read_text() == ""
+
+
+def test_same_seed_same_output(generated: Path, tmp_path: Path, kernel_cache: Path) -> None:
+    out = tmp_path / "again"
+    assert (
+        main(
+            [
+                "generate",
+                "--count",
+                "30",
+                "--seed",
+                "5",
+                "--steps",
+                "6",
+                "--batch-size",
+                "7",
+                "--out",
+                str(out),
+                "--cache-dir",
+                str(kernel_cache),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+
+    def content(records: list[dict[str, object]]) -> list[dict[str, object]]:
+        for r in records:
+            r["verified"] = {k: v for k, v in r["verified"].items() if k != "lean_file"}  # type: ignore[attr-defined]
+        return records
+
+    assert content(_records(out)) == content(
+        _records(generated)
+    )  # batch size changes only the file names
+
+
+def test_check_accepts_the_generated_folder_and_files(
+    generated: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(generated), "--cache-dir", str(kernel_cache), "--quiet"]) == 0
+    assert "30/30 theorems accepted" in capsys.readouterr().out
+    lean_file = generated / "lean" / "batch_00001.lean"
+    assert main(["check", str(lean_file), "--cache-dir", str(kernel_cache), "--quiet"]) == 0
+    assert "12/12 theorems accepted" in capsys.readouterr().out
+
+
+def test_check_rejects_a_tampered_record(
+    generated: Path, tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "tampered"
+    shutil.copytree(generated, copy)
+    records = _records(copy)
+    records[3]["end"] = "x + 1"
+    records[4]["lean_proof"] = str(records[4]["lean_proof"]).replace("s1", "s2", 1)
+    (copy / "theorems.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert main(["check", str(copy), "--cache-dir", str(kernel_cache), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert f"REJECTED {records[3]['id']}" in out and f"REJECTED {records[4]['id']}" in out
+    assert "28/30 theorems accepted" in out
+
+
+def test_check_rejects_a_lean_file_with_a_false_theorem(
+    generated: Path, tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (generated / "lean" / "batch_00000.lean").read_text()
+    records = _records(generated)
+    stmt = str(records[0]["lean_statement"])
+    broken = text.replace(stmt, stmt.replace("Eq (", "Eq (neg ", 1).replace(") (", ")) (", 1), 1)
+    assert broken != text
+    path = tmp_path / "broken.lean"
+    path.write_text(broken)
+    assert main(["check", str(path), "--cache-dir", str(kernel_cache), "--quiet"]) == 1
+    assert f"REJECTED {records[0]['lean_name']}" in capsys.readouterr().out
+
+
+def test_lean_passthrough_prints_the_version(capfd: pytest.CaptureFixture[str]) -> None:
+    assert main(["lean", "--version"]) == 0
+    assert "version 4.35.0" in capfd.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--count", "0"], "--count must be at least 1"),
+        (["--steps", "0"], "steps must be at least 1"),
+        (["--vars", "x,add"], "clashes"),
+        (["--vars", "x,fun"], "not a plain Lean identifier"),
+        (["--theory", "nosuch"], "unknown theory 'nosuch'"),
+        (["--operators", "add,pow"], "unknown ['pow']"),
+    ],
+)
+def test_bad_generate_options_fail_clearly(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["generate", "--out", str(tmp_path / "o"), "--quiet", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unwritable_out_fails_clearly(
+    tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert (
+        main(
+            [
+                "generate",
+                "--count",
+                "1",
+                "--out",
+                str(blocker / "out"),
+                "--cache-dir",
+                str(kernel_cache),
+                "--quiet",
+            ]
+        )
+        == 2
+    )
+    assert "cannot write to --out" in capsys.readouterr().err
+
+
+def test_existing_output_is_not_overwritten_without_force(
+    generated: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "generate",
+                "--count",
+                "1",
+                "--out",
+                str(generated),
+                "--cache-dir",
+                str(kernel_cache),
+                "--quiet",
+            ]
+        )
+        == 2
+    )
+    assert "already exists" in capsys.readouterr().err
+
+
+def _rule_file(tmp_path: Path, rules_text: str) -> Path:
+    text = (ROOT / "rules" / "field.yaml").read_text()
+    head = text[: text.index("\nrules:")].replace("lean_dir: ../lean", f"lean_dir: {ROOT / 'lean'}")
+    path = tmp_path / "bad.yaml"
+    path.write_text(head + "\nrules:\n" + rules_text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rules_text", "message"),
+    [
+        ('  - {name: comm, rule: "a + b = b + a"\n  - {name: x}\n', "malformed YAML"),
+        (
+            "  - name: comm\n    rule: a + b = b + d\n    vars: [a, b]\n    lean: add_comm\n",
+            "not listed in vars",
+        ),
+        ("  - {name: comm, rule: a + b = b + a, lean: add_comm_missing}\n", "add_comm_missing"),
+        ("  - {name: comm, rule: a + = b, lean: add_comm}\n", "rule 'comm'"),
+    ],
+)
+def test_bad_rule_files_fail_with_file_and_line(
+    rules_text: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _rule_file(tmp_path, rules_text)
+    assert main(["generate", "--rules", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and f"{path}:" in err
