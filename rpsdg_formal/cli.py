@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -244,11 +245,23 @@ def _print_report(report: CheckReport) -> int:
     return EXIT_OK if report.ok else EXIT_REJECTED
 
 
+def _check_rules_path(args: argparse.Namespace) -> Path:
+    """--rules/--theory if given, else the rule file recorded in DIR/run.json, else field."""
+    manifest = args.target / "run.json"
+    if args.rules or args.theory or not manifest.is_file():
+        return _rules_path(args.theory, args.rules)
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))["rules"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ConfigError(f"{manifest} is unreadable ({err}); pass --rules or --theory") from err
+    return Path(str(recorded))
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
-    rules = load_rules(_rules_path(args.theory, args.rules))
     target: Path = args.target
     if not target.exists():
         raise ConfigError(f"{target} does not exist")
+    rules = load_rules(_check_rules_path(args))
     kernel = _kernel(args, rules)
     if target.is_dir():
         return _print_report(check_dataset(target, rules, kernel, args.batch_size, not args.quiet))

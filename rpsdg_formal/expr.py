@@ -159,7 +159,7 @@ def match(
                 bindings[pat.head] = sub
             elif bound is not sub:
                 return None
-        elif pat is not sub:
+        elif pat is not sub or pat.kind is Kind.APP:  # identical trees still bind variables
             if pat.kind is not Kind.APP or sub.kind is not Kind.APP or pat.head != sub.head:
                 return None
             if len(pat.args) != len(sub.args):

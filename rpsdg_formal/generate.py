@@ -72,6 +72,26 @@ def prepare_output(out: Path, force: bool) -> None:
         raise OutputError(f"cannot write to --out {out}: {err.strerror or err}") from err
 
 
+def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> None:
+    """`out/run.json`: what produced this folder (so `check` finds the rule file by itself)."""
+    manifest = {
+        "theory": rules.theory.name,
+        "rules": str(rules.path.resolve()),
+        "seed": config.seed,
+        "count": config.count,
+        "steps": config.walk.steps,
+        "max_size": config.walk.max_size,
+        "batch_size": config.batch_size,
+        "lean_version": kernel.version,
+        "theory_source_hash": rules.theory.source_hash(),
+    }
+    text = json.dumps(manifest, indent=2) + "\n"
+    try:
+        (config.out / "run.json").write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"cannot write {config.out / 'run.json'}: {err.strerror or err}") from err
+
+
 def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
     """Distinct, non-trivial candidate theorems in a fixed order determined by the seed."""
     index = RuleIndex.build(rules.rules)
@@ -112,6 +132,7 @@ def generate(
     audited rule set never produces) go to `rejected.jsonl` with Lean's messages.
     """
     prepare_output(config.out, config.force)
+    write_manifest(config, rules, kernel)
     theory = rules.theory
     source = _candidates(rules, config)
     progress = Progress(config.count, "verified", show_progress)

@@ -22,7 +22,7 @@ class WalkConfig:
     """How walks are drawn."""
 
     steps: int = 8
-    max_size: int = 40  # steps that would produce a larger expression (in nodes) are not taken
+    max_size: int = 30  # steps that would produce a larger expression (in nodes) are not taken
     shape: ExprShape = field(default_factory=lambda: DEFAULT_SHAPE)
 
     def __post_init__(self) -> None:

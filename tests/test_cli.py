@@ -60,6 +60,9 @@ def test_generate_writes_verified_records_and_the_checked_files(generated: Path)
             == f"{record['steps'][0]['state_before']} = {record['steps'][-1]['state_after']}"
         )  # type: ignore[index]
     assert (generated / "rejected.jsonl").read_text() == ""
+    manifest = json.loads((generated / "run.json").read_text())
+    assert manifest["seed"] == 5 and manifest["count"] == 30
+    assert Path(manifest["rules"]) == ROOT / "rules" / "field.yaml"
 
 
 def test_same_seed_same_output(generated: Path, tmp_path: Path, kernel_cache: Path) -> None:
