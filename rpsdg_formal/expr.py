@@ -61,6 +61,9 @@ class Expr:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Expr is immutable")
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Expr is immutable")
+
     def __hash__(self) -> int:
         return self._hash
 

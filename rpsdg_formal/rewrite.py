@@ -118,6 +118,8 @@ def apply_step(
     if missing:
         raise RewriteError(f"step with rule {rule.name!r} gives no value for {missing}")
     try:
+        if any(i < 0 for i in path):
+            raise IndexError(path)
         sub = subterm(expr, path)
     except IndexError:
         raise RewriteError(f"position {list(path)} does not exist in the expression") from None

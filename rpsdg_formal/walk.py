@@ -34,6 +34,10 @@ class WalkConfig:
             )
         if not self.shape.variables:
             raise ConfigError("at least one variable is needed")
+        if not 0 <= self.shape.numeral_probability < 1:
+            raise ConfigError(
+                f"numeral_probability must be in [0, 1), got {self.shape.numeral_probability}"
+            )
 
 
 @dataclass(frozen=True)
