@@ -14,28 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.kernel
 
 
+def _generate(out: Path, cache: Path, batch_size: int) -> int:
+    """The shared small run: 30 six-step theorems from seed 5."""
+    args = ["--count", "30", "--seed", "5", "--steps", "6", "--batch-size", str(batch_size)]
+    return main(["generate", *args, "--out", str(out), "--cache-dir", str(cache), "--quiet"])
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory, kernel_cache: Path) -> Path:
     out = tmp_path_factory.mktemp("run") / "out"
-    code = main(
-        [
-            "generate",
-            "--count",
-            "30",
-            "--seed",
-            "5",
-            "--steps",
-            "6",
-            "--batch-size",
-            "12",
-            "--out",
-            str(out),
-            "--cache-dir",
-            str(kernel_cache),
-            "--quiet",
-        ]
-    )
-    assert code == 0
+    assert _generate(out, kernel_cache, batch_size=12) == 0
     return out
 
 
@@ -67,27 +55,7 @@ def test_generate_writes_verified_records_and_the_checked_files(generated: Path)
 
 def test_same_seed_same_output(generated: Path, tmp_path: Path, kernel_cache: Path) -> None:
     out = tmp_path / "again"
-    assert (
-        main(
-            [
-                "generate",
-                "--count",
-                "30",
-                "--seed",
-                "5",
-                "--steps",
-                "6",
-                "--batch-size",
-                "7",
-                "--out",
-                str(out),
-                "--cache-dir",
-                str(kernel_cache),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    assert _generate(out, kernel_cache, batch_size=7) == 0
 
     def content(records: list[dict[str, object]]) -> list[dict[str, object]]:
         for r in records:
