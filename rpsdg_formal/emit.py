@@ -15,6 +15,7 @@ from .errors import ConfigError
 from .expr import Expr, Kind, replace, var
 from .printers import to_kernel
 from .rewrite import Step
+from .rules import Rule
 from .signature import is_lean_ident
 from .theory import Theory
 
@@ -81,6 +82,16 @@ def step_proof(step: Step, theory: Theory) -> str:
 
 def _eq(lhs: Expr, rhs: Expr, theory: Theory) -> str:
     return f"Eq {_arg(lhs, theory)} {_arg(rhs, theory)}"
+
+
+def rule_statement(rule: Rule, theory: Theory) -> str:
+    """The exact proposition a rule's Lean declaration must prove, built from the rule file:
+    `∀ (a b : R), Ne b zero → Eq lhs rhs`."""
+    parts = [f"Ne {_arg(c.lhs, theory)} {_arg(c.rhs, theory)} → " for c in rule.conditions]
+    statement = "".join(parts) + _eq(rule.lhs, rule.rhs, theory)
+    if rule.variables:
+        statement = f"∀ ({' '.join(rule.variables)} : {theory.carrier}), {statement}"
+    return statement
 
 
 def theorem(

@@ -143,4 +143,22 @@ def to_sympy(expr: Expr, sig: Signature, symbols: Mapping[str, Any] | None = Non
     return sympy.sympify(text, locals=namespace)
 
 
-_SYMPY_NAMES = ("Integer", "Rational", "exp", "log", "sin", "cos", "tan", "sqrt", "Abs")
+_SYMPY_NAMES = (
+    "Integer",
+    "Rational",
+    "Piecewise",
+    "Eq",
+    "Ne",
+    "I",
+    "pi",
+    "E",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tan",
+    "sqrt",
+    "Abs",
+    "re",
+    "im",
+)

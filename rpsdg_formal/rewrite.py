@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .errors import RewriteError
-from .expr import Expr, Kind, Path, match, positions, replace, substitute, subterm
+from .expr import Expr, Kind, Path, match, positions, replace, substitute, subterm, variables
 from .rules import Rule
 
 
@@ -45,11 +45,21 @@ class RuleIndex:
 
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> RuleIndex:
+        """Index the directions a walk may use.
+
+        Rules with side conditions are left out (nothing discharges their hypotheses yet), and
+        so is a direction that would invent a variable the rule does not list in `introduces`.
+        """
         by_head: dict[str, list[tuple[Rule, bool]]] = {}
         anywhere: list[tuple[Rule, bool]] = []
         for rule in rules:
+            if rule.conditions:
+                continue
             for reverse in (False, True):
-                pattern, _ = rule.side(reverse)
+                pattern, produced = rule.side(reverse)
+                invented = set(variables(produced)) - set(variables(pattern))
+                if not invented <= set(rule.introduces):
+                    continue
                 if pattern.kind is Kind.VAR:
                     anywhere.append((rule, reverse))
                 else:

@@ -16,7 +16,7 @@ import yaml
 
 from .errors import ExprSyntaxError, RuleSpecError
 from .expr import Expr, variables
-from .parse import parse_equation
+from .parse import parse_equation, parse_expr
 from .signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
 from .theory import Theory, module_closure, scan_modules
 
@@ -25,8 +25,21 @@ RESERVED_VARIABLES = frozenset({"rpsdg_hole"})
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A side condition `lhs != rhs` (the only relation the field theory can state: `Ne`)."""
+
+    lhs: Expr
+    rhs: Expr
+
+
+@dataclass(frozen=True)
 class Rule:
-    """One rewrite rule `lhs = rhs`, proven in Lean by `lean_name` applied to `variables`."""
+    """One rewrite rule `lhs = rhs`, proven in Lean by `lean_name` applied to `variables`.
+
+    With `conditions`, the Lean declaration takes one `Ne` hypothesis per condition after the
+    variables. `introduces` lists the variables that occur on one side only: reading the rule
+    towards that side, the walk must choose a value for them.
+    """
 
     name: str
     lhs: Expr
@@ -35,10 +48,21 @@ class Rule:
     lean_name: str
     tags: tuple[str, ...]
     line: int
+    conditions: tuple[Condition, ...] = ()
+    introduces: tuple[str, ...] = ()
 
     def side(self, reverse: bool) -> tuple[Expr, Expr]:
         """(pattern, replacement) for applying the rule forward or in reverse."""
         return (self.rhs, self.lhs) if reverse else (self.lhs, self.rhs)
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """A rule entry that could not be loaded, and why (reported by the audit)."""
+
+    name: str
+    line: int
+    message: str
 
 
 @dataclass(frozen=True)
@@ -177,6 +201,19 @@ def _operator(f: _File, name: str, node: yaml.Node, line: int) -> Operator:
     )
 
 
+def _lean_dirs(f: _File, entry: tuple[yaml.Node, int] | None) -> tuple[Path, ...]:
+    """`theory.lean_dir`: one folder or a list, relative to the rule file (default ../lean)."""
+    if entry is None:
+        texts: tuple[str, ...] = ("../lean",)
+    elif isinstance(entry[0], yaml.SequenceNode):
+        texts = f.strings(entry[0], "lean_dir")
+    else:
+        texts = (f.string(entry[0], "lean_dir"),)
+    if not texts:
+        raise f.error(entry[1] if entry else None, "lean_dir must name at least one folder")
+    return tuple((f.path.parent / t).resolve() for t in texts)
+
+
 def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
     entries = f.mapping(node, "theory")
     for key in ("name", "lean_module", "lean_namespace", "carrier", "numerals", "operators"):
@@ -194,13 +231,11 @@ def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
     if set(nums) != {"zero", "one", "bit0", "bit1"}:
         raise f.error(entries["numerals"][1], "numerals needs exactly zero, one, bit0 and bit1")
     signature = Signature(ops, Numerals(**nums))
-    lean_dir_text = (
-        f.string(entries["lean_dir"][0], "lean_dir") if "lean_dir" in entries else "../lean"
-    )
-    lean_dir = (f.path.parent / lean_dir_text).resolve()
+    lean_dirs = _lean_dirs(f, entries.get("lean_dir"))
+    lean_dir = lean_dirs[0]
     module = f.ident(entries["lean_module"][0], "lean_module")
     try:
-        modules = module_closure(lean_dir, module)
+        modules = module_closure(lean_dirs, module)
     except FileNotFoundError as err:
         raise f.error(entries["lean_module"][1], f"{err} (set theory.lean_dir)") from err
     declarations, axioms = scan_modules(modules)
@@ -225,7 +260,21 @@ def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
 
 # --- rules ------------------------------------------------------------------------------------
 
-_RULE_KEYS = {"name", "rule", "lean", "vars", "tags"}
+_RULE_KEYS = {"name", "rule", "lean", "vars", "tags", "when", "introduces"}
+
+
+def _condition(f: _File, theory: Theory, name: str, text: str, line: int) -> Condition:
+    if text.count("!=") != 1:
+        raise f.error(
+            line,
+            f"rule {name!r}: side condition {text!r} must have the form `x != y` "
+            "(the only relation the theory can state)",
+        )
+    left, right = text.split("!=")
+    try:
+        return Condition(parse_expr(left, theory.signature), parse_expr(right, theory.signature))
+    except ExprSyntaxError as err:
+        raise f.error(line, f"rule {name!r}: side condition {text!r}: {err}") from err
 
 
 def _rule(f: _File, theory: Theory, node: yaml.Node) -> Rule:
@@ -274,11 +323,44 @@ def _rule(f: _File, theory: Theory, node: yaml.Node) -> Rule:
             f"{where}; prove it there or fix the name",
         )
     tags = f.strings(entries["tags"][0], "tags") if "tags" in entries else ()
-    return Rule(name, lhs, rhs, declared, lean_name, tags, line)
+    conditions: tuple[Condition, ...] = ()
+    if "when" in entries:
+        node, when_line = entries["when"]
+        texts = (
+            (f.string(node, "when"),)
+            if isinstance(node, yaml.ScalarNode)
+            else f.strings(node, "when")
+        )
+        conditions = tuple(_condition(f, theory, name, t, when_line) for t in texts)
+        for cond in conditions:
+            stray = sorted(set(variables(cond.lhs) + variables(cond.rhs)) - set(declared))
+            if stray:
+                raise f.error(when_line, f"rule {name!r}: side condition uses unknown {stray}")
+    introduces: tuple[str, ...] = ()
+    if "introduces" in entries:
+        introduces = f.strings(entries["introduces"][0], "introduces")
+        stray = sorted(set(introduces) - set(declared))
+        if stray:
+            raise f.error(
+                entries["introduces"][1], f"rule {name!r}: introduces unknown variable(s) {stray}"
+            )
+    return Rule(name, lhs, rhs, declared, lean_name, tags, line, conditions, introduces)
 
 
 def load_rules(path: str | Path) -> RuleSet:
     """Read and validate a rule file. Raises RuleSpecError with file and line on bad input."""
+    rules, problems = load_rule_file(path)
+    if problems:
+        first = problems[0]
+        raise RuleSpecError(str(rules.path), first.line, first.message)
+    return rules
+
+
+def load_rule_file(path: str | Path) -> tuple[RuleSet, tuple[RuleProblem, ...]]:
+    """Read a rule file, keeping going past bad rules: the good rules and the problems.
+
+    A problem with the file as a whole (YAML, the theory section) still raises RuleSpecError.
+    """
     path = Path(path)
     f = _File(path)
     try:
@@ -302,12 +384,28 @@ def load_rules(path: str | Path) -> RuleSet:
     rules_node, rules_line = top["rules"]
     if not isinstance(rules_node, yaml.SequenceNode) or not rules_node.value:
         raise f.error(rules_line, "'rules' must be a non-empty list")
-    rules = tuple(_rule(f, theory, n) for n in rules_node.value)
+    rules: list[Rule] = []
+    problems: list[RuleProblem] = []
     seen: dict[str, int] = {}
-    for rule in rules:
+    for node in rules_node.value:
+        try:
+            rule = _rule(f, theory, node)
+        except RuleSpecError as err:
+            problems.append(RuleProblem(_entry_name(node), err.line or _line(node), err.what))
+            continue
         if rule.name in seen:
-            raise f.error(
-                rule.line, f"rule name {rule.name!r} already used on line {seen[rule.name]}"
-            )
+            what = f"rule name {rule.name!r} already used on line {seen[rule.name]}"
+            problems.append(RuleProblem(rule.name, rule.line, what))
+            continue
         seen[rule.name] = rule.line
-    return RuleSet(path, theory, rules)
+        rules.append(rule)
+    return RuleSet(path, theory, tuple(rules)), tuple(problems)
+
+
+def _entry_name(node: yaml.Node) -> str:
+    """The `name:` of a rule entry, for reporting a rule that failed to load."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "name" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return "?"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +26,11 @@ _DECL = re.compile(
 
 @dataclass(frozen=True)
 class LeanModule:
-    """One Lean source file of a theory."""
+    """One Lean source file of a theory, and the folder its module name is relative to."""
 
     name: str
     path: Path
+    root: Path
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,13 @@ def module_path(lean_dir: Path, module: str) -> Path:
     return lean_dir.joinpath(*module.split(".")).with_suffix(".lean")
 
 
-def module_closure(lean_dir: Path, root: str) -> tuple[LeanModule, ...]:
+def module_closure(lean_dirs: Path | Sequence[Path], root: str) -> tuple[LeanModule, ...]:
     """`root` and the project modules it imports, dependencies first.
 
-    Raises FileNotFoundError naming the missing file.
+    Each module is looked up in `lean_dirs` in order. Raises FileNotFoundError naming the
+    missing module and where it was looked for.
     """
+    dirs = [lean_dirs] if isinstance(lean_dirs, Path) else list(lean_dirs)
     ordered: list[LeanModule] = []
     seen: set[str] = set()
 
@@ -82,12 +86,14 @@ def module_closure(lean_dir: Path, root: str) -> tuple[LeanModule, ...]:
         if name in seen:
             return
         seen.add(name)
-        path = module_path(lean_dir, name)
-        if not path.is_file():
-            raise FileNotFoundError(f"Lean module {name} not found: expected {path}")
+        found = [(d, module_path(d, name)) for d in dirs if module_path(d, name).is_file()]
+        if not found:
+            tried = ", ".join(str(module_path(d, name)) for d in dirs)
+            raise FileNotFoundError(f"Lean module {name} not found: expected {tried}")
+        folder, path = found[0]
         for imported in _IMPORT.findall(path.read_text(encoding="utf-8")):
             visit(imported)
-        ordered.append(LeanModule(name, path))
+        ordered.append(LeanModule(name, path, folder))
 
     visit(root)
     return tuple(ordered)

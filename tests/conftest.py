@@ -23,6 +23,17 @@ def kernel_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def audited_cache(kernel_cache: Path) -> Path:
+    """The kernel cache in which rules/field.yaml has passed the audit (generate needs it)."""
+    from rpsdg_formal.cli import main
+
+    assert (
+        main(["audit", str(ROOT / "rules" / "field.yaml"), "--cache-dir", str(kernel_cache)]) == 0
+    )
+    return kernel_cache
+
+
+@pytest.fixture(scope="session")
 def field_kernel(field_rules: RuleSet, kernel_cache: Path) -> Kernel:
     """The embedded Lean kernel with the field theory compiled (real Lean, no mock)."""
     return prepare_kernel(field_rules.theory, cache_dir=kernel_cache, threads=2)

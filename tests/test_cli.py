@@ -21,9 +21,9 @@ def _generate(out: Path, cache: Path, batch_size: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory, kernel_cache: Path) -> Path:
+def generated(tmp_path_factory: pytest.TempPathFactory, audited_cache: Path) -> Path:
     out = tmp_path_factory.mktemp("run") / "out"
-    assert _generate(out, kernel_cache, batch_size=12) == 0
+    assert _generate(out, audited_cache, batch_size=12) == 0
     return out
 
 
@@ -53,9 +53,9 @@ def test_generate_writes_verified_records_and_the_checked_files(generated: Path)
     assert Path(manifest["rules"]) == ROOT / "rules" / "field.yaml"
 
 
-def test_same_seed_same_output(generated: Path, tmp_path: Path, kernel_cache: Path) -> None:
+def test_same_seed_same_output(generated: Path, tmp_path: Path, audited_cache: Path) -> None:
     out = tmp_path / "again"
-    assert _generate(out, kernel_cache, batch_size=7) == 0
+    assert _generate(out, audited_cache, batch_size=7) == 0
 
     def content(records: list[dict[str, object]]) -> list[dict[str, object]]:
         for r in records:
@@ -68,17 +68,17 @@ def test_same_seed_same_output(generated: Path, tmp_path: Path, kernel_cache: Pa
 
 
 def test_check_accepts_the_generated_folder_and_files(
-    generated: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+    generated: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", str(generated), "--cache-dir", str(kernel_cache), "--quiet"]) == 0
+    assert main(["check", str(generated), "--cache-dir", str(audited_cache), "--quiet"]) == 0
     assert "30/30 theorems accepted" in capsys.readouterr().out
     lean_file = generated / "lean" / "batch_00001.lean"
-    assert main(["check", str(lean_file), "--cache-dir", str(kernel_cache), "--quiet"]) == 0
+    assert main(["check", str(lean_file), "--cache-dir", str(audited_cache), "--quiet"]) == 0
     assert "12/12 theorems accepted" in capsys.readouterr().out
 
 
 def test_check_rejects_a_tampered_record(
-    generated: Path, tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+    generated: Path, tmp_path: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = tmp_path / "tampered"
     shutil.copytree(generated, copy)
@@ -86,14 +86,14 @@ def test_check_rejects_a_tampered_record(
     records[3]["end"] = "x + 1"
     records[4]["lean_proof"] = str(records[4]["lean_proof"]).replace("s1", "s2", 1)
     (copy / "theorems.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
-    assert main(["check", str(copy), "--cache-dir", str(kernel_cache), "--quiet"]) == 1
+    assert main(["check", str(copy), "--cache-dir", str(audited_cache), "--quiet"]) == 1
     out = capsys.readouterr().out
     assert f"REJECTED {records[3]['id']}" in out and f"REJECTED {records[4]['id']}" in out
     assert "28/30 theorems accepted" in out
 
 
 def test_check_rejects_a_lean_file_with_a_false_theorem(
-    generated: Path, tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+    generated: Path, tmp_path: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = (generated / "lean" / "batch_00000.lean").read_text()
     records = _records(generated)
@@ -102,7 +102,7 @@ def test_check_rejects_a_lean_file_with_a_false_theorem(
     assert broken != text
     path = tmp_path / "broken.lean"
     path.write_text(broken)
-    assert main(["check", str(path), "--cache-dir", str(kernel_cache), "--quiet"]) == 1
+    assert main(["check", str(path), "--cache-dir", str(audited_cache), "--quiet"]) == 1
     assert f"REJECTED {records[0]['lean_name']}" in capsys.readouterr().out
 
 
@@ -130,7 +130,7 @@ def test_bad_generate_options_fail_clearly(
 
 
 def test_unwritable_out_fails_clearly(
-    tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -143,7 +143,7 @@ def test_unwritable_out_fails_clearly(
                 "--out",
                 str(blocker / "out"),
                 "--cache-dir",
-                str(kernel_cache),
+                str(audited_cache),
                 "--quiet",
             ]
         )
@@ -153,7 +153,7 @@ def test_unwritable_out_fails_clearly(
 
 
 def test_existing_output_is_not_overwritten_without_force(
-    generated: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+    generated: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
         main(
@@ -164,7 +164,7 @@ def test_existing_output_is_not_overwritten_without_force(
                 "--out",
                 str(generated),
                 "--cache-dir",
-                str(kernel_cache),
+                str(audited_cache),
                 "--quiet",
             ]
         )

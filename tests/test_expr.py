@@ -33,9 +33,11 @@ def _sample() -> Expr:
 
 trees = st.recursive(
     st.sampled_from(["x", "y", "z"]).map(var) | st.integers(0, 5).map(num),
-    lambda kids: st.builds(lambda a: app("neg", a), kids)
-    | st.builds(lambda a, b: app("add", a, b), kids, kids)
-    | st.builds(lambda a, b: app("mul", a, b), kids, kids),
+    lambda kids: (
+        st.builds(lambda a: app("neg", a), kids)
+        | st.builds(lambda a, b: app("add", a, b), kids, kids)
+        | st.builds(lambda a, b: app("mul", a, b), kids, kids)
+    ),
     max_leaves=12,
 )
 

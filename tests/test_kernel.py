@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from rpsdg_formal.check import Accepted, Kernel, Rejected, check_batch, prepare_kernel
-from rpsdg_formal.emit import LeanTheorem, batch_file, theorem
+from rpsdg_formal.emit import LeanTheorem, batch_file, rule_statement, theorem
 from rpsdg_formal.errors import KernelNotFoundError, TheoryBuildError
 from rpsdg_formal.expr import var
 from rpsdg_formal.kernel import LeanRunner, build_theory, embedded_library
-from rpsdg_formal.printers import to_kernel
 from rpsdg_formal.records import binders_of
 from rpsdg_formal.rewrite import RuleIndex
 from rpsdg_formal.rules import RuleSet
@@ -40,14 +39,10 @@ def test_every_rule_is_proven_by_its_lean_name_exactly(
     field_rules: RuleSet, field_kernel: Kernel, tmp_path: Path
 ) -> None:
     """The Lean declaration named by each rule proves exactly the rule's equation."""
-    sig = field_rules.theory.signature
-    checks = []
-    for rule in field_rules.rules:
-        binders = " ".join(rule.variables)
-        stmt = f"Eq ({to_kernel(rule.lhs, sig)}) ({to_kernel(rule.rhs, sig)})"
-        if binders:
-            stmt = f"∀ ({binders} : R), {stmt}"
-        checks.append(LeanTheorem(f"rule_{rule.name}", stmt, rule.lean_name))
+    checks = [
+        LeanTheorem(f"rule_{rule.name}", rule_statement(rule, field_rules.theory), rule.lean_name)
+        for rule in field_rules.rules
+    ]
     verdicts = check_batch(
         field_kernel, batch_file(field_rules.theory, checks), tmp_path / "rules.lean"
     )

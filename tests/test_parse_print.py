@@ -32,8 +32,10 @@ UNARY = ("neg", "inv")
 
 field_exprs = st.recursive(
     st.sampled_from(["a", "b", "c", "x", "y"]).map(var) | st.integers(0, 20).map(num),
-    lambda kids: st.builds(app, st.sampled_from(UNARY), kids)
-    | st.builds(app, st.sampled_from(BINARY), kids, kids),
+    lambda kids: (
+        st.builds(app, st.sampled_from(UNARY), kids)
+        | st.builds(app, st.sampled_from(BINARY), kids, kids)
+    ),
     max_leaves=16,
 )
 

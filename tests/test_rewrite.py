@@ -168,3 +168,19 @@ def test_apply_step_with_an_inconsistent_substitution() -> None:
 
 def test_rewrite_error_is_a_value_error() -> None:
     assert issubclass(RewriteError, ValueError)
+
+
+def test_walk_index_leaves_out_conditional_rules_and_undeclared_inventions() -> None:
+    """A side condition cannot be discharged yet, so such rules are never stepped with; a
+    direction that would invent a variable is used only if the rule declares `introduces`."""
+    index = RuleIndex.build(FIELD.rules)
+    used = {(rule.name, reverse) for entries in index.by_head.values() for rule, reverse in entries}
+    used |= {(rule.name, reverse) for rule, reverse in index.anywhere}
+    assert not any(name in ("mul_inv_cancel", "div_self") for name, _ in used)
+    assert ("mul_zero", True) in used  # `0 = a * 0` invents a, and mul_zero declares it
+    silent = FIELD.by_name("mul_zero").__class__(
+        "mul_zero_silent", parse("a * 0"), parse("0"), ("a",), "mul_zero", (), 0
+    )
+    only = RuleIndex.build([silent])
+    assert [r for entries in only.by_head.values() for r in entries] == [(silent, False)]
+    assert only.anywhere == ()

@@ -251,6 +251,10 @@ theorem div_one (a : R) : Eq (div a one) a :=
   have h1 : Eq (mul a (inv one)) (mul a one) := congrArg (mul a) inv_one
   Eq.trans h1 (mul_one a)
 
+/-- a / a = 1 when a ≠ 0 -/
+theorem div_self (a : R) (h : Ne a zero) : Eq (div a a) one :=
+  mul_inv_cancel a h
+
 /-- 0 / a = 0 -/
 theorem zero_div (a : R) : Eq (div zero a) zero :=
   zero_mul (inv a)

@@ -35,8 +35,8 @@ def build_theory(theory: Theory, runner: LeanRunner, cache_dir: Path, version: s
             olean = staging.joinpath(*module.name.split(".")).with_suffix(".olean")
             olean.parent.mkdir(parents=True, exist_ok=True)
             result = compiler.run(
-                ["--root", str(theory.lean_dir), "-o", str(olean), str(module.path)],
-                cwd=theory.lean_dir,
+                ["--root", str(module.root), "-o", str(olean), str(module.path)],
+                cwd=module.root,
                 timeout=600,
             )
             if result.returncode != 0:

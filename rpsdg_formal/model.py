@@ -1,0 +1,154 @@
+"""Model checking: does an equation hold in the intended model (SymPy, via operator templates)?
+
+Each variable is drawn at special values (0, 1, -1, 2: where conventions such as `0⁻¹ = 0`
+bite), at integers, fractions, large and tiny magnitudes, and complex values, and both sides are
+evaluated to 50 digits. One point where the sides differ (and every side condition holds) is a
+counterexample. If no point fails, SymPy is asked to simplify `lhs - rhs` to zero; when it
+can, the rule holds symbolically, otherwise it held at every point tried.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from .expr import Expr
+from .printers import to_sympy
+from .rules import Condition
+from .signature import Signature
+
+SPECIAL = (0, 1, -1, 2)
+_DIGITS = 50
+_TOLERANCE = sympy.Float(10) ** -35
+
+
+@dataclass(frozen=True)
+class ModelVerdict:
+    """The outcome of a model check; `counterexample` is set when `ok` is False."""
+
+    ok: bool
+    method: str  # "symbolic", "numeric", "counterexample", "undefined"
+    points: int
+    detail: str
+    counterexample: str | None = None
+
+
+def _random_value(rng: random.Random) -> Any:
+    kind = rng.randrange(6)
+    if kind == 0:
+        return sympy.Integer(rng.randint(-9, 9))
+    if kind == 1:
+        return sympy.Rational(rng.randint(-50, 50), rng.randint(1, 13))
+    if kind == 2:
+        return sympy.Integer(rng.choice((-1, 1)) * rng.randint(10**5, 10**9))
+    if kind == 3:
+        return sympy.Rational(rng.choice((-1, 1)) * rng.randint(1, 9), 10 ** rng.randint(4, 9))
+    if kind == 4:
+        return sympy.Rational(rng.randint(-20, 20), rng.randint(1, 7)) + sympy.I * sympy.Rational(
+            rng.randint(-20, 20), rng.randint(1, 7)
+        )
+    return sympy.Integer(rng.choice(SPECIAL))
+
+
+def sample_points(
+    names: Sequence[str], rng: random.Random, random_points: int = 48, special_limit: int = 64
+) -> list[dict[str, Any]]:
+    """Assignments of model values to `names`: the special grid (capped), then random ones."""
+    grid = itertools.islice(itertools.product(SPECIAL, repeat=len(names)), special_limit)
+    points = [{n: sympy.Integer(v) for n, v in zip(names, values, strict=True)} for values in grid]
+    points += [{n: _random_value(rng) for n in names} for _ in range(random_points)]
+    return points
+
+
+def _value(expr: Any, point: Mapping[Any, Any]) -> Any | None:
+    """`expr` at `point` to 50 digits, or None where it is undefined (division by zero…)."""
+    try:
+        value = sympy.N(expr.xreplace(point), _DIGITS)
+    except (ZeroDivisionError, ValueError, TypeError):
+        return None
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not value.is_number:
+        return None
+    return value
+
+
+def _same(left: Any, right: Any) -> bool:
+    scale = max(sympy.Float(1), abs(left), abs(right))
+    return bool(abs(left - right) <= _TOLERANCE * scale)
+
+
+def _show(value: Any) -> str:
+    exact = sympy.nsimplify(value, rational=False, tolerance=1e-30)
+    text = str(exact if len(str(exact)) < 40 else sympy.N(value, 8))
+    return text.replace("*I", "i").replace("I", "i")
+
+
+def _assignment(point: Mapping[str, Any]) -> str:
+    return ", ".join(f"{name} = {_show(value)}" for name, value in point.items())
+
+
+def check_model(
+    lhs: Expr,
+    rhs: Expr,
+    sig: Signature,
+    conditions: Sequence[Condition] = (),
+    relation: str = "eq",
+    rng: random.Random | None = None,
+    rhs_override: Any | None = None,
+) -> ModelVerdict:
+    """Does `lhs = rhs` (or `lhs != rhs` for relation "ne") hold wherever `conditions` hold?
+
+    `rhs_override` replaces the model meaning of `rhs` by a given SymPy expression (used for
+    numeral definitions, whose meaning is arithmetic rather than an operator template).
+    """
+    rng = rng or random.Random(0)
+    names = sorted({*_names(lhs), *_names(rhs), *(n for c in conditions for n in _names_of(c))})
+    symbols = {n: sympy.Symbol(n) for n in names}
+    left = to_sympy(lhs, sig, symbols)
+    right = rhs_override if rhs_override is not None else to_sympy(rhs, sig, symbols)
+    conds = [(to_sympy(c.lhs, sig, symbols), to_sympy(c.rhs, sig, symbols)) for c in conditions]
+    tried = 0
+    for point in sample_points(names, rng):
+        subs = {symbols[n]: v for n, v in point.items()}
+        if any(_cond_fails(a, b, subs) for a, b in conds):
+            continue
+        lv, rv = _value(left, subs), _value(right, subs)
+        if lv is None or rv is None:
+            continue
+        tried += 1
+        holds = _same(lv, rv) if relation == "eq" else not _same(lv, rv)
+        if not holds:
+            where = _assignment(point) or "no variables"
+            example = f"{where}: lhs = {_show(lv)}, rhs = {_show(rv)}"
+            return ModelVerdict(False, "counterexample", tried, example, example)
+    if tried == 0:
+        return ModelVerdict(False, "undefined", 0, "undefined at every point tried")
+    if relation == "eq" and _symbolically_zero(left - right):
+        return ModelVerdict(True, "symbolic", tried, "SymPy simplifies lhs - rhs to 0")
+    return ModelVerdict(True, "numeric", tried, f"holds at all {tried} points tried")
+
+
+def _cond_fails(a: Any, b: Any, subs: Mapping[Any, Any]) -> bool:
+    av, bv = _value(a, subs), _value(b, subs)
+    return av is None or bv is None or _same(av, bv)
+
+
+def _symbolically_zero(difference: Any) -> bool:
+    try:
+        return bool(sympy.simplify(sympy.piecewise_fold(difference)) == 0)
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return False
+
+
+def _names(expr: Expr) -> list[str]:
+    from .expr import variables
+
+    return list(variables(expr))
+
+
+def _names_of(cond: Condition) -> list[str]:
+    return _names(cond.lhs) + _names(cond.rhs)
