@@ -157,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-check a generated folder or a Lean file with the kernel",
         description="For a folder: replay every record's steps, rebuild its certificate and "
         "have the kernel check it. For a .lean file: check it as it is and audit the axioms of "
-        "each theorem. Exits 1 if anything is rejected.",
+        "each theorem. Exits 1 if anything is rejected. The rule file must have passed "
+        "`rpsdg-formal audit` (a proof from a false axiom proves nothing).",
     )
     chk.add_argument("target", type=Path, metavar="DIR_OR_FILE")
     _add_theory_options(chk)
@@ -309,6 +310,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not target.exists():
         raise ConfigError(f"{target} does not exist")
     rules = load_rules(_check_rules_path(args))
+    require_audit(rules, args.cache_dir or default_cache_dir())
     kernel = _kernel(args, rules)
     if target.is_dir():
         return _print_report(check_dataset(target, rules, kernel, args.batch_size, not args.quiet))

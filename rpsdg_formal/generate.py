@@ -128,6 +128,9 @@ def generate(
 ) -> GenerateSummary:
     """Generate `config.count` kernel-verified theorems into `config.out`.
 
+    The caller vouches for the rule set: the CLI calls `audit.require_audit` first, and so
+    should any other caller (a kernel-checked proof from a false axiom proves a false theorem).
+
     Batch k+1 is walked and emitted while Lean checks batch k. Rejected theorems (which a sound,
     audited rule set never produces) go to `rejected.jsonl` with Lean's messages.
     """

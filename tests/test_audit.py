@@ -202,3 +202,14 @@ def test_an_axiom_hidden_from_the_reader_is_still_reported(
     facts, unreadable = theory_facts(theory)
     assert [u.name for u in unreadable] == ["RpsdgFormal.Field.sneaky"]
     assert "RpsdgFormal.Field.sneaky" not in {f.name for f in facts}
+
+
+def test_check_also_requires_a_passed_audit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "theorems.jsonl").write_text("")
+    args = ["check", str(folder), "--cache-dir", str(tmp_path / "fresh-cache"), "--quiet"]
+    assert main(args) == 2
+    assert "has not passed the soundness audit" in capsys.readouterr().err
