@@ -27,7 +27,7 @@ import sympy
 from .check import Accepted, Kernel, check_batch
 from .emit import LeanTheorem, batch_file, rule_statement
 from .errors import RpsdgError
-from .expr import Expr, substitute, var, variables
+from .expr import Expr, canonical_pair, variables
 from .facts import Fact, theory_facts
 from .model import check_model
 from .printers import to_human, to_sympy
@@ -131,17 +131,8 @@ class AuditReport:
 
 
 def canonical(rule: Rule) -> tuple[Expr, Expr]:
-    """The rule with variables renamed by first occurrence, sides in a fixed order.
-
-    Two rules with the same canonical form say the same thing (up to renaming and, since rules
-    apply both ways, swapping sides).
-    """
-    forms = []
-    for lhs, rhs in ((rule.lhs, rule.rhs), (rule.rhs, rule.lhs)):
-        order = variables(lhs) + tuple(v for v in variables(rhs) if v not in variables(lhs))
-        renaming = {v: var(f"v{i}") for i, v in enumerate(order)}
-        forms.append((substitute(lhs, renaming), substitute(rhs, renaming)))
-    return min(forms, key=lambda pair: (repr(pair[0]), repr(pair[1])))
+    """The rule up to renaming and swapping sides (rules apply both ways)."""
+    return canonical_pair(rule.lhs, rule.rhs)
 
 
 def structure_findings(rules: RuleSet) -> dict[str, Finding]:

@@ -12,14 +12,18 @@ from pathlib import Path
 
 from .audit import record_audit, require_audit, run_audit
 from .check import Kernel, prepare_kernel
+from .curriculum import write_curriculum
 from .emit import check_variable_names
 from .errors import ConfigError, OutputError, RpsdgError
 from .generate import GenerateConfig, generate
+from .graph import SearchBounds
 from .kernel import LeanRunner, default_cache_dir
 from .recheck import CheckReport, check_dataset, check_lean_file
 from .rules import RuleSet, load_rules
 from .sample import ExprShape
+from .select import SelectConfig
 from .signature import Fixity
+from .stats import write_stats
 from .theory import Theory
 from .walk import WalkConfig
 
@@ -144,6 +148,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="operators for start expressions, comma-separated (default: all of the theory)",
     )
     gen.add_argument(
+        "--proofs",
+        type=int,
+        default=1,
+        metavar="K",
+        help="keep up to K distinct shortest proofs per theorem, each kernel-checked (default 1)",
+    )
+    gen.add_argument(
+        "--difficulty",
+        metavar="LO-HI",
+        help="keep only theorems whose certified lower bound on proof length is in LO..HI "
+        "(e.g. 3-6); raise --bound-budget to certify bounds above about 4",
+    )
+    gen.add_argument(
+        "--bound-budget",
+        type=int,
+        default=300,
+        metavar="N",
+        help="expressions per side the certifying bidirectional search may visit (default 300); "
+        "larger certifies higher lower bounds, slower",
+    )
+    gen.add_argument(
+        "--explore",
+        action="store_true",
+        help="also add every neighbour of every walk node to the graph (finds more shortcuts "
+        "and alternative proofs; about 3x slower)",
+    )
+    gen.add_argument(
         "--batch-size",
         type=int,
         default=250,
@@ -190,6 +221,34 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--json", type=Path, metavar="REPORT", help="also write the report as JSON")
     aud.add_argument("--seed", type=int, default=0, help="seed for the model check's points")
     _add_kernel_options(aud)
+
+    cur = sub.add_parser(
+        "curriculum",
+        help="split a generated folder into levels, easy to hard",
+        description="Order the theorems of DIR/theorems.jsonl easy to hard (certified lower "
+        "bound, then proof length, expression sizes, distinct rules, rewrite depth) and write "
+        "OUT/level_NN.jsonl, one per level, plus OUT/manifest.yaml (counts, difficulty range "
+        "and rule coverage per level, the seed), for a training loop to stream in order.",
+    )
+    cur.add_argument("dir", type=Path, metavar="DIR")
+    cur.add_argument("--levels", type=int, default=5, help="number of levels (default 5)")
+    cur.add_argument("--out", type=Path, required=True, metavar="OUT")
+    cur.add_argument(
+        "--balanced",
+        action="store_true",
+        help="down-sample every level to the size of the smallest",
+    )
+    cur.add_argument("--seed", type=int, default=0, help="seed for --balanced sampling")
+
+    sts = sub.add_parser(
+        "stats",
+        help="plots and a summary of a generated folder",
+        description="Write PNG plots (difficulty histogram, proof length vs lower bound, rule "
+        "usage, expression sizes) and summary.md for DIR/theorems.jsonl. Needs matplotlib "
+        "(pip install 'rpsdg-formal[plots]').",
+    )
+    sts.add_argument("dir", type=Path, metavar="DIR")
+    sts.add_argument("--out", type=Path, required=True, metavar="OUT")
 
     lean = sub.add_parser(
         "lean",
@@ -238,11 +297,46 @@ def _walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
     return WalkConfig(steps=args.steps, max_size=args.max_size, shape=shape)
 
 
+def _difficulty(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    lo, sep, hi = text.partition("-")
+    try:
+        return (int(lo), int(hi)) if sep else (int(lo), int(lo))
+    except ValueError:
+        raise ConfigError(f"--difficulty takes LO-HI (e.g. 3-6), got {text!r}") from None
+
+
+def _select_config(args: argparse.Namespace) -> SelectConfig:
+    if args.bound_budget < 1:
+        raise ConfigError(f"--bound-budget must be positive, got {args.bound_budget}")
+    return SelectConfig(
+        proofs=args.proofs,
+        difficulty=_difficulty(args.difficulty),
+        explore=args.explore,
+        explore_max_size=args.max_size,
+        bounds=SearchBounds(node_budget=args.bound_budget),
+    )
+
+
+def _cmd_curriculum(args: argparse.Namespace) -> int:
+    manifest = write_curriculum(args.dir, args.out, args.levels, args.balanced, args.seed)
+    print(f"curriculum written: {manifest}")
+    return EXIT_OK
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    for path in write_stats(args.dir, args.out):
+        print(path)
+    return EXIT_OK
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     if args.count < 1:
         raise ConfigError(f"--count must be at least 1, got {args.count}")
     rules = load_rules(_rules_path(args.theory, args.rules))
     config = GenerateConfig(
+        select=_select_config(args),
         count=args.count,
         seed=args.seed,
         out=args.out,
@@ -332,7 +426,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"rpsdg-formal lean: error: {err}", file=sys.stderr)
             return EXIT_USAGE
     args = build_parser().parse_args(argv)
-    commands = {"generate": _cmd_generate, "check": _cmd_check, "audit": _cmd_audit}
+    commands = {
+        "generate": _cmd_generate,
+        "check": _cmd_check,
+        "audit": _cmd_audit,
+        "curriculum": _cmd_curriculum,
+        "stats": _cmd_stats,
+    }
     try:
         return commands[args.command](args)
     except RpsdgError as err:

@@ -148,6 +148,17 @@ def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
     return Expr(expr.kind, expr.head, expr.value, tuple(substitute(a, mapping) for a in expr.args))
 
 
+def canonical_pair(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
+    """`lhs = rhs` with variables renamed by first occurrence, in the orientation that sorts
+    first: equal for two equations that differ only by renaming or by swapping sides."""
+    forms = []
+    for left, right in ((lhs, rhs), (rhs, lhs)):
+        order = tuple(dict.fromkeys(variables(left) + variables(right)))
+        renaming = {v: var(f"v{i}") for i, v in enumerate(order)}
+        forms.append((substitute(left, renaming), substitute(right, renaming)))
+    return min(forms, key=lambda pair: (repr(pair[0]), repr(pair[1])))
+
+
 def match(
     pattern: Expr, expr: Expr, bindings: dict[str, Expr] | None = None
 ) -> dict[str, Expr] | None:

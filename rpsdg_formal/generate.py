@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .check import Kernel, PendingCheck, Rejected, start_check
+from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, start_check
 from .emit import batch_file
 from .errors import ConfigError, OutputError
-from .expr import Expr
+from .expr import Expr, canonical_pair
 from .progress import Progress
 from .records import Candidate, make_candidate, theorem_record
 from .rewrite import RuleIndex
 from .rules import RuleSet
+from .select import SelectConfig, select_theorem
+from .theory import Theory
 from .walk import WalkConfig, draw_walk, theorem_rng
 
 
@@ -33,6 +35,7 @@ class GenerateConfig:
     seed: int
     out: Path
     walk: WalkConfig = field(default_factory=WalkConfig)
+    select: SelectConfig = field(default_factory=SelectConfig)
     batch_size: int = 250
     force: bool = False
 
@@ -93,18 +96,28 @@ def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> No
 
 
 def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
-    """Distinct, non-trivial candidate theorems in a fixed order determined by the seed."""
+    """Candidate theorems in a fixed order determined by the seed: each from one walk's graph,
+    distinct from every earlier one up to renaming variables and swapping sides."""
     index = RuleIndex.build(rules.rules)
     seen: set[tuple[Expr, Expr]] = set()
     i = 0
     while True:
         walk = draw_walk(config.walk, index, theorem_rng(config.seed, i))
-        key = (walk.start, walk.end)
-        if walk.start is not walk.end and key not in seen and (walk.end, walk.start) not in seen:
-            seen.add(key)
-            name = f"{rules.theory.name}_s{config.seed}_n{i}"
-            yield make_candidate(name, i, walk.start, walk.steps, rules.theory)
+        selected = select_theorem(walk, index, config.select)
+        if selected is not None:
+            key = canonical_pair(selected.start, selected.proofs[0][-1].after)
+            if key not in seen:
+                seen.add(key)
+                name = f"{rules.theory.name}_s{config.seed}_n{i}"
+                yield make_candidate(
+                    name, i, selected.start, selected.proofs, rules.theory, selected.bound
+                )
         i += 1
+        if i > 1000 + 1000 * (len(seen) + 1):
+            raise ConfigError(
+                f"{i} walks gave only {len(seen)} distinct theorems in the requested difficulty; "
+                "widen --difficulty, raise --steps or --max-size"
+            )
 
 
 def _append(stream: TextIO, rows: list[dict[str, Any]]) -> None:
@@ -114,13 +127,44 @@ def _append(stream: TextIO, rows: list[dict[str, Any]]) -> None:
         os.fsync(stream.fileno())
 
 
-def _rejected_row(candidate: Candidate, verdict: Rejected, lean_file: str) -> dict[str, Any]:
+def _rejected_row(name: str, verdict: Rejected, lean_file: str) -> dict[str, Any]:
     return {
-        "id": candidate.id,
+        "id": name,
         "reason": verdict.reason,
         "messages": list(verdict.messages),
         "lean_file": lean_file,
     }
+
+
+def _judge(
+    items: list[Candidate],
+    verdicts: dict[str, Verdict],
+    room: int,
+    theory: Theory,
+    lean_version: str,
+    lean_file: str,
+    seed: int,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Records of the theorems whose primary proof the kernel accepted (at most `room`), with
+    their accepted alternative proofs; and a row for every rejected proof."""
+    ok_rows: list[dict[str, Any]] = []
+    bad_rows: list[dict[str, Any]] = []
+    for candidate in items:
+        for proof in candidate.proofs:
+            verdict = verdicts[proof.lean.name]
+            if isinstance(verdict, Rejected):
+                bad_rows.append(_rejected_row(proof.lean.name, verdict, lean_file))
+        primary = verdicts[candidate.lean.name]
+        if isinstance(primary, Accepted) and len(ok_rows) < room:
+            alternatives = [
+                p for p in candidate.proofs[1:] if isinstance(verdicts[p.lean.name], Accepted)
+            ]
+            ok_rows.append(
+                theorem_record(
+                    candidate, theory, primary.axioms, lean_version, lean_file, seed, alternatives
+                )
+            )
+    return ok_rows, bad_rows
 
 
 def generate(
@@ -154,22 +198,16 @@ def generate(
                 if pending is not None:
                     check, items = pending
                     lean_file = f"lean/{check.path.name}"
-                    ok_rows: list[dict[str, Any]] = []
-                    bad_rows: list[dict[str, Any]] = []
-                    for candidate, verdict in zip(items, check.wait(), strict=True):
-                        if isinstance(verdict, Rejected):
-                            bad_rows.append(_rejected_row(candidate, verdict, lean_file))
-                        elif accepted + len(ok_rows) < config.count:
-                            ok_rows.append(
-                                theorem_record(
-                                    candidate,
-                                    theory,
-                                    verdict.axioms,
-                                    kernel.version,
-                                    lean_file,
-                                    config.seed,
-                                )
-                            )
+                    verdicts = dict(zip(check.batch.names, check.wait(), strict=True))
+                    ok_rows, bad_rows = _judge(
+                        items,
+                        verdicts,
+                        config.count - accepted,
+                        theory,
+                        kernel.version,
+                        lean_file,
+                        config.seed,
+                    )
                     _append(good, ok_rows)
                     _append(bad, bad_rows)
                     accepted += len(ok_rows)
@@ -184,9 +222,8 @@ def generate(
                         )
                 if upcoming:
                     path = config.out / "lean" / f"batch_{batches:05d}.lean"
-                    check = start_check(
-                        kernel, batch_file(theory, [c.lean for c in upcoming]), path
-                    )
+                    leans = [p.lean for c in upcoming for p in c.proofs]
+                    check = start_check(kernel, batch_file(theory, leans), path)
                     pending = (check, upcoming)
                     in_flight += len(upcoming)
                     batches += 1

@@ -81,13 +81,24 @@ def check_dataset(
     with tempfile.TemporaryDirectory(prefix="rpsdg-check-") as tmp:
         for start in range(0, len(candidates), batch_size):
             chunk = candidates[start : start + batch_size]
-            batch = batch_file(rules.theory, [c.lean for c in chunk])
-            verdicts = check_batch(kernel, batch, Path(tmp) / f"check_{start}.lean")
-            for candidate, verdict in zip(chunk, verdicts, strict=True):
-                if isinstance(verdict, Accepted):
-                    accepted += 1
+            batch = batch_file(rules.theory, [p.lean for c in chunk for p in c.proofs])
+            verdicts = dict(
+                zip(
+                    batch.names,
+                    check_batch(kernel, batch, Path(tmp) / f"check_{start}.lean"),
+                    strict=True,
+                )
+            )
+            for candidate in chunk:
+                bad = [
+                    f"{p.lean.name}: " + "; ".join((v.reason, *v.messages))
+                    for p in candidate.proofs
+                    if not isinstance(v := verdicts[p.lean.name], Accepted)
+                ]
+                if bad:
+                    failures.append((candidate.id, " | ".join(bad)))
                 else:
-                    failures.append((candidate.id, "; ".join((verdict.reason, *verdict.messages))))
+                    accepted += 1
             progress.update(start + len(chunk))
     progress.close()
     return CheckReport(total, accepted, tuple(failures))

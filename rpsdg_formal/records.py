@@ -1,5 +1,5 @@
-"""Dataset records: one JSON object per verified theorem, derived from its walk and verdict,
-and the reverse direction (replaying a record's steps to rebuild its certificate).
+"""Dataset records: one JSON object per verified theorem, derived from its proofs and verdicts,
+and the reverse direction (replaying a record's steps to rebuild its certificates).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from .emit import LeanTheorem, step_proof, theorem
 from .errors import ExprSyntaxError, RewriteError
 from .expr import Expr, variables
+from .graph import LowerBound, proof_measures
 from .parse import parse_expr
 from .printers import to_human, to_latex, to_lean
 from .rewrite import Step, apply_step
@@ -18,19 +19,35 @@ from .rules import RuleSet
 from .signature import is_lean_ident
 from .theory import Theory
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Proof:
+    """One proof of a theorem: its steps and the Lean theorem certifying them."""
+
+    steps: tuple[Step, ...]
+    lean: LeanTheorem
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A theorem before the kernel has judged it."""
+    """A theorem before the kernel has judged it: the primary proof first, then alternatives."""
 
     id: str
     index: int
     binders: tuple[str, ...]
     start: Expr
-    steps: tuple[Step, ...]
-    lean: LeanTheorem
+    proofs: tuple[Proof, ...]
+    bound: LowerBound | None = None
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.proofs[0].steps
+
+    @property
+    def lean(self) -> LeanTheorem:
+        return self.proofs[0].lean
 
     @property
     def end(self) -> Expr:
@@ -42,13 +59,25 @@ def binders_of(start: Expr, end: Expr) -> tuple[str, ...]:
     return tuple(dict.fromkeys(variables(start) + variables(end)))
 
 
+def proof_name(id_: str, number: int) -> str:
+    """The Lean name of proof `number` (0 is the primary proof, named like the theorem)."""
+    return id_ if number == 0 else f"{id_}_p{number + 1}"
+
+
 def make_candidate(
-    id_: str, index: int, start: Expr, steps: Sequence[Step], theory: Theory
+    id_: str,
+    index: int,
+    start: Expr,
+    proofs: Sequence[Sequence[Step]],
+    theory: Theory,
+    bound: LowerBound | None = None,
 ) -> Candidate:
-    binders = binders_of(start, steps[-1].after)
-    return Candidate(
-        id_, index, binders, start, tuple(steps), theorem(id_, binders, start, steps, theory)
+    binders = binders_of(start, proofs[0][-1].after)
+    made = tuple(
+        Proof(tuple(steps), theorem(proof_name(id_, k), binders, start, steps, theory))
+        for k, steps in enumerate(proofs)
     )
+    return Candidate(id_, index, binders, start, made, bound)
 
 
 def step_record(step: Step, theory: Theory) -> dict[str, Any]:
@@ -71,11 +100,12 @@ def theorem_record(
     lean_version: str,
     lean_file: str,
     seed: int,
+    accepted_alternatives: Sequence[Proof] = (),
 ) -> dict[str, Any]:
-    """The JSONL record of a theorem the kernel accepted."""
+    """The JSONL record of a theorem the kernel accepted (with its accepted alternatives)."""
     sig = theory.signature
     start, end = candidate.start, candidate.end
-    return {
+    record: dict[str, Any] = {
         "id": candidate.id,
         "theory": theory.name,
         "seed": seed,
@@ -90,14 +120,35 @@ def theorem_record(
         "lean_proof": candidate.lean.proof,
         "steps": [step_record(s, theory) for s in candidate.steps],
         "proof_length": len(candidate.steps),
-        "verified": {
-            "kernel": "lean4",
-            "lean_version": lean_version,
-            "axioms": list(axioms),
-            "lean_file": lean_file,
-        },
-        "schema": SCHEMA_VERSION,
     }
+    if candidate.bound is not None:
+        bound = candidate.bound
+        record["min_length_lower_bound"] = bound.value
+        record["bound_search"] = {
+            "exact": bound.exact,
+            "forward_radius": bound.forward,
+            "backward_radius": bound.backward,
+            "size_cap": bound.size_cap,
+            "nodes": bound.nodes,
+        }
+    record["measures"] = proof_measures(candidate.steps)
+    record["rules_used"] = sorted({s.rule.name for s in candidate.steps})
+    record["proofs"] = [
+        {
+            "lean_name": p.lean.name,
+            "lean_proof": p.lean.proof,
+            "steps": [step_record(s, theory) for s in p.steps],
+        }
+        for p in accepted_alternatives
+    ]
+    record["verified"] = {
+        "kernel": "lean4",
+        "lean_version": lean_version,
+        "axioms": list(axioms),
+        "lean_file": lean_file,
+    }
+    record["schema"] = SCHEMA_VERSION
+    return record
 
 
 def _field(record: Mapping[str, Any], key: str, kind: type) -> Any:
@@ -107,54 +158,74 @@ def _field(record: Mapping[str, Any], key: str, kind: type) -> Any:
     return value
 
 
-def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
-    """Rebuild a record's theorem from its start and steps, checking every recorded state.
+def _replay_steps(start: Expr, raw_steps: list[Any], rules: RuleSet, label: str) -> list[Step]:
+    sig = rules.theory.signature
+    current = start
+    steps: list[Step] = []
+    for number, raw in enumerate(raw_steps, 1):
+        where = f"{label} step {number}"
+        if not isinstance(raw, dict):
+            raise RewriteError(f"{where} is not an object")
+        try:
+            rule = rules.by_name(_field(raw, "rule", str))
+        except KeyError:
+            raise RewriteError(f"{where} uses rule {raw['rule']!r}, not in {rules.path}") from None
+        direction = _field(raw, "direction", str)
+        if direction not in ("forward", "reverse"):
+            raise RewriteError(f"{where}: direction must be forward or reverse")
+        position = _field(raw, "position", list)
+        if not all(isinstance(p, int) and p >= 0 for p in position):
+            raise RewriteError(f"{where}: position must be a list of child indices")
+        subst = {
+            str(k): parse_expr(str(v), sig) for k, v in _field(raw, "substitution", dict).items()
+        }
+        step = apply_step(current, rule, direction == "reverse", tuple(position), subst)
+        for key, tree in (("state_before", step.before), ("state_after", step.after)):
+            if raw.get(key) != to_lean(tree, sig):
+                raise RewriteError(f"{where}: recorded {key} does not match the replay")
+        steps.append(step)
+        current = step.after
+    if not steps:
+        raise RewriteError(f"{label}: a theorem needs at least one step")
+    return steps
 
-    Raises RewriteError naming the first thing that does not match. Nothing from the record
-    reaches Lean unparsed: the certificate is re-emitted from the replayed trees.
+
+def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
+    """Rebuild a record's theorem from its start and the steps of each of its proofs.
+
+    Every recorded state is checked against the replay, and the certificates are re-emitted
+    from the replayed trees and compared with the recorded ones, so nothing from the record
+    reaches Lean unparsed. Raises RewriteError naming the first thing that does not match.
     """
     sig = rules.theory.signature
-    try:
-        start = parse_expr(_field(record, "start", str), sig)
-        current = start
-        steps: list[Step] = []
-        for number, raw in enumerate(_field(record, "steps", list), 1):
-            if not isinstance(raw, dict):
-                raise RewriteError(f"step {number} is not an object")
-            try:
-                rule = rules.by_name(_field(raw, "rule", str))
-            except KeyError:
-                raise RewriteError(
-                    f"step {number} uses rule {raw['rule']!r}, not in {rules.path}"
-                ) from None
-            direction = _field(raw, "direction", str)
-            if direction not in ("forward", "reverse"):
-                raise RewriteError(f"step {number}: direction must be forward or reverse")
-            position = _field(raw, "position", list)
-            if not all(isinstance(p, int) and p >= 0 for p in position):
-                raise RewriteError(f"step {number}: position must be a list of child indices")
-            subst = {
-                str(k): parse_expr(str(v), sig)
-                for k, v in _field(raw, "substitution", dict).items()
-            }
-            step = apply_step(current, rule, direction == "reverse", tuple(position), subst)
-            for key, tree in (("state_before", step.before), ("state_after", step.after)):
-                if raw.get(key) != to_lean(tree, sig):
-                    raise RewriteError(f"step {number}: recorded {key} does not match the replay")
-            steps.append(step)
-            current = step.after
-        if not steps:
-            raise RewriteError("a theorem needs at least one step")
-        if to_human(current, sig) != record.get("end"):
-            raise RewriteError("the recorded end does not match the replayed steps")
-    except ExprSyntaxError as err:
-        raise RewriteError(f"unparsable expression: {err}") from err
     name = _field(record, "lean_name", str)
     if not is_lean_ident(name) or "." in name:
         raise RewriteError(f"lean_name {name!r} is not a plain Lean identifier")
-    candidate = make_candidate(name, int(record.get("index", 0)), start, steps, rules.theory)
+    alternatives = record.get("proofs", [])
+    if not isinstance(alternatives, list) or not all(isinstance(p, dict) for p in alternatives):
+        raise RewriteError("field 'proofs' must be a list of objects")
+    try:
+        start = parse_expr(_field(record, "start", str), sig)
+        proofs = [_replay_steps(start, _field(record, "steps", list), rules, "proof 1")]
+        for k, alt in enumerate(alternatives, 2):
+            proofs.append(_replay_steps(start, _field(alt, "steps", list), rules, f"proof {k}"))
+    except ExprSyntaxError as err:
+        raise RewriteError(f"unparsable expression: {err}") from err
+    end = proofs[0][-1].after
+    if to_human(end, sig) != record.get("end"):
+        raise RewriteError("the recorded end does not match the replayed steps")
+    if any(p[-1].after is not end for p in proofs[1:]):
+        raise RewriteError("an alternative proof does not end at the theorem's end")
+    candidate = make_candidate(name, int(record.get("index", 0)), start, proofs, rules.theory)
     if candidate.lean.statement != record.get("lean_statement"):
         raise RewriteError("lean_statement does not match the theorem rebuilt from the steps")
-    if candidate.lean.proof != record.get("lean_proof"):
-        raise RewriteError("lean_proof does not match the certificate rebuilt from the steps")
+    recorded = [record.get("lean_proof"), *(alt.get("lean_proof") for alt in alternatives)]
+    names = [name, *(alt.get("lean_name") for alt in alternatives)]
+    for k, (proof, text, alt_name) in enumerate(
+        zip(candidate.proofs, recorded, names, strict=True)
+    ):
+        if proof.lean.proof != text or proof.lean.name != alt_name:
+            raise RewriteError(
+                f"proof {k + 1}: certificate does not match the one rebuilt from its steps"
+            )
     return candidate

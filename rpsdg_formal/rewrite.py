@@ -106,18 +106,42 @@ def matches(expr: Expr, index: RuleIndex) -> Iterator[Match]:
                 yield Match(path, rule, reverse, bindings)
 
 
-def successors(expr: Expr, index: RuleIndex, fresh: tuple[Expr, ...] = ()) -> Iterator[Step]:
-    """Every step that rewrites `expr` to a different expression.
+def _produced_size(produced: Expr, bindings: Mapping[str, Expr]) -> int:
+    """The size of `produced` with `bindings` substituted, without building it."""
+    if produced.kind is Kind.VAR:
+        return bindings[produced.head].size
+    return 1 + sum(_produced_size(a, bindings) for a in produced.args)
+
+
+def successors(
+    expr: Expr, index: RuleIndex, fresh: tuple[Expr, ...] = (), max_size: int | None = None
+) -> Iterator[Step]:
+    """Every step that rewrites `expr` to a different expression (of at most `max_size` nodes).
 
     `fresh` are the terms a variable that occurs only on the produced side may be instantiated
-    with (each choice is its own step); with no `fresh` such directions are skipped.
+    with (each choice is its own step); with no `fresh` such directions are skipped. Steps over
+    `max_size` are pruned before their result is built.
     """
     for m in matches(expr, index):
         missing = m.missing()
         for choice in itertools.product(fresh, repeat=len(missing)):
-            step = m.step(expr, dict(zip(missing, choice, strict=True)))
+            extra = dict(zip(missing, choice, strict=True))
+            if max_size is not None:
+                _, produced = m.rule.side(m.reverse)
+                removed = subterm(expr, m.path).size
+                if (
+                    expr.size - removed + _produced_size(produced, {**m.bindings, **extra})
+                    > max_size
+                ):
+                    continue
+            step = m.step(expr, extra)
             if step.after is not expr:
                 yield step
+
+
+def reverse_step(step: Step) -> Step:
+    """The same rewrite read backwards: from `step.after` to `step.before`."""
+    return Step(step.rule, not step.reverse, step.path, step.substitution, step.after, step.before)
 
 
 def apply_step(

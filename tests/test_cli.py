@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.kernel
 def _generate(out: Path, cache: Path, batch_size: int) -> int:
     """The shared small run: 30 six-step theorems from seed 5."""
     args = ["--count", "30", "--seed", "5", "--steps", "6", "--batch-size", str(batch_size)]
+    args += ["--proofs", "3"]
     return main(["generate", *args, "--out", str(out), "--cache-dir", str(cache), "--quiet"])
 
 
@@ -38,7 +40,9 @@ def test_generate_writes_verified_records_and_the_checked_files(generated: Path)
     files = sorted(p.name for p in (generated / "lean").glob("*.lean"))
     assert files == ["batch_00000.lean", "batch_00001.lean", "batch_00002.lean"]
     for record in records:
-        assert record["proof_length"] == 6 == len(record["steps"])  # type: ignore[arg-type]
+        length = record["proof_length"]
+        assert isinstance(length, int) and 1 <= length == len(record["steps"]) <= 6  # type: ignore[arg-type]
+        assert 1 <= record["min_length_lower_bound"] <= length  # type: ignore[operator]
         verified = record["verified"]
         assert isinstance(verified, dict) and verified["lean_version"] == "4.35.0"
         lean_text = (generated / str(verified["lean_file"])).read_text()
@@ -48,6 +52,13 @@ def test_generate_writes_verified_records_and_the_checked_files(generated: Path)
             == f"{record['steps'][0]['state_before']} = {record['steps'][-1]['state_after']}"
         )  # type: ignore[index]
     assert (generated / "rejected.jsonl").read_text() == ""
+    alternatives = [p for r in records for p in r["proofs"]]  # type: ignore[attr-defined]
+    assert alternatives, "expected some theorems with several shortest proofs"
+    for record in records:
+        lean_text = (generated / record["verified"]["lean_file"]).read_text()  # type: ignore[index]
+        for alt in record["proofs"]:  # type: ignore[attr-defined]
+            assert f"theorem {alt['lean_name']} : {record['lean_statement']} :=" in lean_text
+            assert len(alt["steps"]) == record["proof_length"]
     manifest = json.loads((generated / "run.json").read_text())
     assert manifest["seed"] == 5 and manifest["count"] == 30
     assert Path(manifest["rules"]) == ROOT / "rules" / "field.yaml"
@@ -74,7 +85,9 @@ def test_check_accepts_the_generated_folder_and_files(
     assert "30/30 theorems accepted" in capsys.readouterr().out
     lean_file = generated / "lean" / "batch_00001.lean"
     assert main(["check", str(lean_file), "--cache-dir", str(audited_cache), "--quiet"]) == 0
-    assert "12/12 theorems accepted" in capsys.readouterr().out
+    count = lean_file.read_text().count("\ntheorem ")  # 12 theorems and their alternative proofs
+    assert count > 12
+    assert f"{count}/{count} theorems accepted" in capsys.readouterr().out
 
 
 def test_check_rejects_a_tampered_record(
@@ -200,3 +213,23 @@ def test_bad_rule_files_fail_with_file_and_line(
     assert main(["generate", "--rules", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert message in err and f"{path}:" in err
+
+
+def test_curriculum_and_stats_of_a_generated_folder(generated: Path, tmp_path: Path) -> None:
+    import yaml
+
+    assert (
+        main(["curriculum", str(generated), "--levels", "3", "--out", str(tmp_path / "cur")]) == 0
+    )
+    manifest = yaml.safe_load((tmp_path / "cur" / "manifest.yaml").read_text())
+    keys = []
+    for level in manifest["levels"]:
+        rows = [json.loads(x) for x in (tmp_path / "cur" / level["file"]).read_text().splitlines()]
+        assert len(rows) == level["count"]
+        keys.append([(r["min_length_lower_bound"], r["proof_length"]) for r in rows])
+    assert sum(len(k) for k in keys) == manifest["total"] == 30
+    for easier, harder in itertools.pairwise(keys):
+        assert max(easier) <= min(harder)
+    pytest.importorskip("matplotlib")
+    assert main(["stats", str(generated), "--out", str(tmp_path / "stats")]) == 0
+    assert (tmp_path / "stats" / "difficulty.png").read_bytes()[:4] == b"\x89PNG"

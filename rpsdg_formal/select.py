@@ -1,0 +1,72 @@
+"""Select a theorem from a walk's graph: shortest proofs, never the raw walk, and a certified
+lower bound on proof length (see `graph` for exactly what the bound means)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import ConfigError
+from .expr import Expr, var, variables
+from .graph import LowerBound, ProofGraph, SearchBounds, certify
+from .rewrite import RuleIndex, Step
+from .walk import Walk
+
+
+@dataclass(frozen=True)
+class SelectConfig:
+    """How theorems are chosen from walks."""
+
+    proofs: int = 1  # shortest proofs kept per theorem (each checked by the kernel)
+    difficulty: tuple[int, int] | None = None  # keep only certified lower bounds in this range
+    explore: bool = False  # also add every neighbour of every walk node (about 3x slower)
+    explore_max_size: int = 30
+    bounds: SearchBounds = field(default_factory=SearchBounds)
+
+    def __post_init__(self) -> None:
+        if self.proofs < 1:
+            raise ConfigError(f"--proofs must be at least 1, got {self.proofs}")
+        if self.difficulty is not None:
+            lo, hi = self.difficulty
+            if not 1 <= lo <= hi:
+                raise ConfigError(f"--difficulty needs 1 <= LO <= HI, got {lo}-{hi}")
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A theorem chosen from a graph: its shortest proofs and their certified bound."""
+
+    start: Expr
+    proofs: tuple[tuple[Step, ...], ...]
+    bound: LowerBound
+
+
+def _walk_nodes(walk: Walk) -> list[Expr]:
+    return [walk.start, *(s.after for s in walk.steps)]
+
+
+def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Selected | None:
+    """The theorem `walk.start = walk.end` with its shortest proofs in the walk's graph, or None
+    if its certified difficulty is outside the requested range."""
+    start, end = walk.start, walk.end
+    fresh = tuple(var(v) for v in variables(start))
+    graph = ProofGraph()
+    graph.add_walk(walk.steps)
+    if config.explore:
+        for node in _walk_nodes(walk):
+            graph.explore(node, index, fresh, config.explore_max_size)
+    bound: LowerBound | None = None
+    primary: tuple[Step, ...] = ()
+    for _ in range(4):
+        primary = graph.shortest_proofs(start, end, 1)[0]
+        if bound is not None and bound.value <= len(primary):
+            break
+        cap = max(max(s.before.size, s.after.size) for s in primary)
+        bound = certify(start, end, index, fresh, cap, len(primary), config.bounds, graph)
+    if bound is None or bound.value > len(primary):
+        return None  # the graph's proof left the searched space; do not report a bad bound
+    if config.difficulty is not None:
+        lo, hi = config.difficulty
+        if not lo <= bound.value <= hi:
+            return None
+    proofs = tuple(graph.shortest_proofs(start, end, config.proofs))
+    return Selected(start, proofs, bound)
