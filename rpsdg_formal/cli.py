@@ -163,9 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--bound-budget",
         type=int,
-        default=300,
+        default=SearchBounds().node_budget,
         metavar="N",
-        help="expressions per side the certifying bidirectional search may visit (default 300); "
+        help="expressions per side the certifying bidirectional search may visit (default 200); "
         "larger certifies higher lower bounds, slower",
     )
     gen.add_argument(

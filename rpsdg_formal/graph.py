@@ -32,7 +32,7 @@ class SearchBounds:
     """How far the certifying search may go."""
 
     max_depth: int = 8  # forward + backward levels; the bound certifiable is at most this + 1
-    node_budget: int = 300  # nodes per side; a level cut short by the budget does not count
+    node_budget: int = 200  # nodes per side; a level cut short by the budget does not count
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from a caller-supplied set of candidate terms.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -106,11 +107,23 @@ def matches(expr: Expr, index: RuleIndex) -> Iterator[Match]:
                 yield Match(path, rule, reverse, bindings)
 
 
+@functools.lru_cache(maxsize=4096)
+def _size_form(produced: Expr) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """`produced`'s size as (fixed nodes, occurrences of each variable)."""
+    fixed = 0
+    counts: dict[str, int] = {}
+    for _, node in positions(produced):
+        if node.kind is Kind.VAR:
+            counts[node.head] = counts.get(node.head, 0) + 1
+        else:
+            fixed += 1
+    return fixed, tuple(counts.items())
+
+
 def _produced_size(produced: Expr, bindings: Mapping[str, Expr]) -> int:
     """The size of `produced` with `bindings` substituted, without building it."""
-    if produced.kind is Kind.VAR:
-        return bindings[produced.head].size
-    return 1 + sum(_produced_size(a, bindings) for a in produced.args)
+    fixed, counts = _size_form(produced)
+    return fixed + sum(n * bindings[v].size for v, n in counts)
 
 
 def successors(

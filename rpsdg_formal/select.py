@@ -38,6 +38,7 @@ class Selected:
     start: Expr
     proofs: tuple[tuple[Step, ...], ...]
     bound: LowerBound
+    graph: ProofGraph = field(compare=False, repr=False)  # dropped by the pipeline
 
 
 def _walk_nodes(walk: Walk) -> list[Expr]:
@@ -69,4 +70,4 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
         if not lo <= bound.value <= hi:
             return None
     proofs = tuple(graph.shortest_proofs(start, end, config.proofs))
-    return Selected(start, proofs, bound)
+    return Selected(start, proofs, bound, graph)
