@@ -156,9 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.add_argument(
         "--difficulty",
-        metavar="LO-HI",
+        metavar="LO-HI|K:W,...",
         help="keep only theorems whose certified lower bound on proof length is in LO..HI "
-        "(e.g. 3-6); raise --bound-budget to certify bounds above about 4",
+        "(e.g. 3-6), or share the count among bounds by weight (e.g. 2:1,3:2,4:1: a quarter "
+        "with bound 2, half with 3, a quarter with 4); raise --bound-budget to certify bounds "
+        "above about 4",
     )
     gen.add_argument(
         "--bound-budget",
@@ -298,13 +300,28 @@ def _walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
 
 
 def _difficulty(text: str | None) -> tuple[int, int] | None:
-    if text is None:
+    if text is None or ":" in text:
         return None
     lo, sep, hi = text.partition("-")
     try:
         return (int(lo), int(hi)) if sep else (int(lo), int(lo))
     except ValueError:
-        raise ConfigError(f"--difficulty takes LO-HI (e.g. 3-6), got {text!r}") from None
+        raise ConfigError(
+            f"--difficulty takes LO-HI (e.g. 3-6) or a histogram K:W,... (e.g. 2:1,3:2,4:1), "
+            f"got {text!r}"
+        ) from None
+
+
+def _histogram(text: str | None) -> tuple[tuple[int, float], ...] | None:
+    if text is None or ":" not in text:
+        return None
+    try:
+        pairs = [part.split(":") for part in _split(text)]
+        return tuple((int(k), float(w)) for k, w in pairs)
+    except ValueError:
+        raise ConfigError(
+            f"--difficulty histogram must be K:W pairs (e.g. 2:1,3:2,4:1), got {text!r}"
+        ) from None
 
 
 def _select_config(args: argparse.Namespace) -> SelectConfig:
@@ -313,6 +330,7 @@ def _select_config(args: argparse.Namespace) -> SelectConfig:
     return SelectConfig(
         proofs=args.proofs,
         difficulty=_difficulty(args.difficulty),
+        histogram=_histogram(args.difficulty),
         explore=args.explore,
         explore_max_size=args.max_size,
         bounds=SearchBounds(node_budget=args.bound_budget),

@@ -22,7 +22,7 @@ from .progress import Progress
 from .records import Candidate, make_candidate, theorem_record
 from .rewrite import RuleIndex
 from .rules import RuleSet
-from .select import SelectConfig, select_theorem
+from .select import SelectConfig, quotas, select_theorem
 from .theory import Theory
 from .walk import WalkConfig, draw_walk, theorem_rng
 
@@ -100,14 +100,19 @@ def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
     distinct from every earlier one up to renaming variables and swapping sides."""
     index = RuleIndex.build(rules.rules)
     seen: set[tuple[Expr, Expr]] = set()
+    histogram = config.select.histogram
+    room = quotas(histogram, config.count) if histogram else None
     i = 0
     while True:
         walk = draw_walk(config.walk, index, theorem_rng(config.seed, i))
         selected = select_theorem(walk, index, config.select)
         if selected is not None:
             key = canonical_pair(selected.start, selected.proofs[0][-1].after)
-            if key not in seen:
+            bucket = selected.bound.value
+            if key not in seen and (room is None or room[bucket] > 0):
                 seen.add(key)
+                if room is not None:
+                    room[bucket] -= 1
                 name = f"{rules.theory.name}_s{config.seed}_n{i}"
                 yield make_candidate(
                     name, i, selected.start, selected.proofs, rules.theory, selected.bound

@@ -18,6 +18,7 @@ class SelectConfig:
 
     proofs: int = 1  # shortest proofs kept per theorem (each checked by the kernel)
     difficulty: tuple[int, int] | None = None  # keep only certified lower bounds in this range
+    histogram: tuple[tuple[int, float], ...] | None = None  # bound -> relative weight
     explore: bool = False  # also add every neighbour of every walk node (about 3x slower)
     explore_max_size: int = 30
     bounds: SearchBounds = field(default_factory=SearchBounds)
@@ -29,6 +30,11 @@ class SelectConfig:
             lo, hi = self.difficulty
             if not 1 <= lo <= hi:
                 raise ConfigError(f"--difficulty needs 1 <= LO <= HI, got {lo}-{hi}")
+        if self.histogram is not None:
+            if not self.histogram or any(k < 1 or w <= 0 for k, w in self.histogram):
+                raise ConfigError(
+                    "--difficulty K:W,... needs bounds K >= 1 with positive weights W"
+                )
 
 
 @dataclass(frozen=True)
@@ -69,5 +75,20 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
         lo, hi = config.difficulty
         if not lo <= bound.value <= hi:
             return None
+    if config.histogram is not None and bound.value not in dict(config.histogram):
+        return None
     proofs = tuple(graph.shortest_proofs(start, end, config.proofs))
     return Selected(start, proofs, bound, graph)
+
+
+def quotas(histogram: tuple[tuple[int, float], ...], count: int) -> dict[int, int]:
+    """How many of `count` theorems each bound gets, in proportion to its weight (largest
+    remainders get the leftover units, ties to the smaller bound)."""
+    total = sum(w for _, w in histogram)
+    exact = {k: count * w / total for k, w in histogram}
+    result = {k: int(v) for k, v in exact.items()}
+    leftover = count - sum(result.values())
+    by_remainder = sorted(exact, key=lambda k: (-(exact[k] - result[k]), k))
+    for k in by_remainder[:leftover]:
+        result[k] += 1
+    return result

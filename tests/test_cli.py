@@ -233,3 +233,16 @@ def test_curriculum_and_stats_of_a_generated_folder(generated: Path, tmp_path: P
     pytest.importorskip("matplotlib")
     assert main(["stats", str(generated), "--out", str(tmp_path / "stats")]) == 0
     assert (tmp_path / "stats" / "difficulty.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_requested_difficulty_is_certified(tmp_path: Path, audited_cache: Path) -> None:
+    """`--difficulty 6-10` yields only theorems whose certified lower bound is at least 6."""
+    out = tmp_path / "hard"
+    args = ["--count", "1", "--difficulty", "6-10", "--bound-budget", "5000", "--steps", "10"]
+    assert (
+        main(["generate", *args, "--out", str(out), "--cache-dir", str(audited_cache), "--quiet"])
+        == 0
+    )
+    (record,) = _records(out)
+    assert 6 <= record["min_length_lower_bound"] <= record["proof_length"]  # type: ignore[operator]
+    assert record["bound_search"]["forward_radius"] + record["bound_search"]["backward_radius"] >= 5  # type: ignore[index]

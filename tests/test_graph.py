@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from pathlib import Path
 
 import pytest
 
@@ -128,7 +129,7 @@ def test_generated_statements_are_distinct_up_to_renaming(field_rules: RuleSet) 
     config = GenerateConfig(
         count=1,
         seed=3,
-        out=__import__("pathlib").Path("/nonexistent"),
+        out=Path("unused"),
         walk=WalkConfig(steps=2, max_size=12),
     )
     keys = [
@@ -136,3 +137,22 @@ def test_generated_statements_are_distinct_up_to_renaming(field_rules: RuleSet) 
         for c in itertools.islice(_candidates(field_rules, config), 150)
     ]
     assert len(set(keys)) == len(keys) == 150
+
+
+def test_quotas_share_the_count_by_weight() -> None:
+    from rpsdg_formal.select import quotas
+
+    assert quotas(((2, 1.0), (3, 2.0), (4, 1.0)), 8) == {2: 2, 3: 4, 4: 2}
+    shares = quotas(((2, 1.0), (3, 1.0), (4, 1.0)), 10)
+    assert sum(shares.values()) == 10 and sorted(shares.values()) == [3, 3, 4]
+
+
+def test_histogram_target_is_met(field_rules: RuleSet) -> None:
+    from collections import Counter
+
+    from rpsdg_formal.generate import GenerateConfig, _candidates
+
+    select = SelectConfig(histogram=((2, 1.0), (3, 1.0)))
+    config = GenerateConfig(count=12, seed=4, out=Path("unused"), select=select)
+    made = list(itertools.islice(_candidates(field_rules, config), 12))
+    assert Counter(c.bound.value for c in made if c.bound is not None) == {2: 6, 3: 6}
