@@ -12,8 +12,8 @@ expressions of at most `size_cap` nodes, no rewrite sequence shorter than k step
 sides. The bidirectional breadth-first search explored every expression within `forward` steps
 of the start and `backward` steps of the end (complete levels only) and the two balls did not
 meet before k = forward + backward + 1; where they met, k is the exact distance within those
-bounds and the proof is a path of that length. `size_cap` is the largest expression on the
-chosen proof, so the proof itself lies inside the searched space and k <= proof_length.
+bounds and the proof is a path of that length. `size_cap` is at least the largest expression on
+the chosen proof, so the proof itself lies inside the searched space and k <= proof_length.
 """
 
 from __future__ import annotations
