@@ -15,7 +15,7 @@ from .check import Kernel, prepare_kernel
 from .curriculum import write_curriculum
 from .emit import check_variable_names
 from .errors import ConfigError, OutputError, RpsdgError
-from .generate import GenerateConfig, generate
+from .generate import GenerateConfig, generate, statements_of
 from .graph import SearchBounds
 from .kernel import LeanRunner, default_cache_dir
 from .recheck import CheckReport, check_dataset, check_lean_file
@@ -183,6 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="theorems per Lean file; also bounds Lean's memory (default 250)",
     )
     gen.add_argument("--force", action="store_true", help="overwrite an earlier run in --out")
+    gen.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="never repeat a statement of this earlier dataset, up to renaming variables and "
+        "swapping sides (repeatable)",
+    )
     _add_kernel_options(gen)
 
     chk = sub.add_parser(
@@ -361,6 +370,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         walk=_walk_config(args, rules),
         batch_size=args.batch_size,
         force=args.force,
+        exclude=frozenset().union(*(statements_of(d, rules) for d in args.exclude)),
     )
     require_audit(rules, args.cache_dir or default_cache_dir())
     kernel = _kernel(args, rules)

@@ -18,6 +18,7 @@ from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, start_chec
 from .emit import batch_file
 from .errors import ConfigError, OutputError
 from .expr import Expr, canonical_pair
+from .parse import parse_expr
 from .progress import Progress
 from .records import Candidate, make_candidate, theorem_record
 from .rewrite import RuleIndex
@@ -38,6 +39,7 @@ class GenerateConfig:
     select: SelectConfig = field(default_factory=SelectConfig)
     batch_size: int = 250
     force: bool = False
+    exclude: frozenset[tuple[Expr, Expr]] = frozenset()  # canonical statements not to repeat
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -99,7 +101,7 @@ def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
     """Candidate theorems in a fixed order determined by the seed: each from one walk's graph,
     distinct from every earlier one up to renaming variables and swapping sides."""
     index = RuleIndex.build(rules.rules)
-    seen: set[tuple[Expr, Expr]] = set()
+    seen: set[tuple[Expr, Expr]] = set(config.exclude)
     histogram = config.select.histogram
     room = quotas(histogram, config.count) if histogram else None
     i = 0
@@ -118,11 +120,34 @@ def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
                     name, i, selected.start, selected.proofs, rules.theory, selected.bound
                 )
         i += 1
-        if i > 1000 + 1000 * (len(seen) + 1):
+        made = len(seen) - len(config.exclude)
+        if i > 1000 + 1000 * (made + 1):
             raise ConfigError(
-                f"{i} walks gave only {len(seen)} distinct theorems in the requested difficulty; "
+                f"{i} walks gave only {made} new distinct theorems in the requested difficulty; "
                 "widen --difficulty, raise --steps or --max-size"
             )
+
+
+def statements_of(folder: Path, rules: RuleSet) -> frozenset[tuple[Expr, Expr]]:
+    """The canonical statements (up to renaming and swapping sides) of an earlier dataset, so a
+    new run can avoid them. Raises OutputError naming the file and line of a bad record."""
+    path = folder / "theorems.jsonl"
+    keys: set[tuple[Expr, Expr]] = set()
+    try:
+        with open(path, encoding="utf-8") as stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    start = parse_expr(record["start"], rules.theory.signature)
+                    end = parse_expr(record["end"], rules.theory.signature)
+                except (ValueError, KeyError, TypeError) as err:
+                    raise OutputError(f"{path}:{number}: not a theorem record ({err})") from err
+                keys.add(canonical_pair(start, end))
+    except OSError as err:
+        raise OutputError(f"cannot read --exclude {path}: {err.strerror or err}") from err
+    return frozenset(keys)
 
 
 def _append(stream: TextIO, rows: list[dict[str, Any]]) -> None:

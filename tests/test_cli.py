@@ -246,3 +246,28 @@ def test_requested_difficulty_is_certified(tmp_path: Path, audited_cache: Path) 
     (record,) = _records(out)
     assert 6 <= record["min_length_lower_bound"] <= record["proof_length"]  # type: ignore[operator]
     assert record["bound_search"]["forward_radius"] + record["bound_search"]["backward_radius"] >= 5  # type: ignore[index]
+
+
+def test_exclude_avoids_an_earlier_runs_statements(
+    generated: Path, tmp_path: Path, audited_cache: Path
+) -> None:
+    from rpsdg_formal.expr import canonical_pair
+    from rpsdg_formal.parse import parse_expr
+    from rpsdg_formal.rules import load_rules
+
+    sig = load_rules(ROOT / "rules" / "field.yaml").theory.signature
+
+    def keys(out: Path) -> set[object]:
+        return {
+            canonical_pair(parse_expr(str(r["start"]), sig), parse_expr(str(r["end"]), sig))
+            for r in _records(out)
+        }
+
+    out = tmp_path / "more"
+    args = ["--count", "10", "--seed", "5", "--steps", "6", "--exclude", str(generated)]
+    assert (
+        main(["generate", *args, "--out", str(out), "--cache-dir", str(audited_cache), "--quiet"])
+        == 0
+    )
+    assert len(keys(out)) == 10
+    assert not keys(out) & keys(generated)
