@@ -8,6 +8,7 @@ applied to sub-trees; what the operators mean is the business of a `Signature`.
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from collections.abc import Iterator, Mapping
 from enum import Enum
@@ -157,6 +158,13 @@ def canonical_pair(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
         renaming = {v: var(f"v{i}") for i, v in enumerate(order)}
         forms.append((substitute(left, renaming), substitute(right, renaming)))
     return min(forms, key=lambda pair: (repr(pair[0]), repr(pair[1])))
+
+
+def statement_key(lhs: Expr, rhs: Expr) -> bytes:
+    """A 16-byte digest of `canonical_pair(lhs, rhs)`: a deduplication key that does not keep
+    the trees alive (so a run's memory does not hold every statement it has made)."""
+    left, right = canonical_pair(lhs, rhs)
+    return hashlib.blake2b(f"{left!r}={right!r}".encode(), digest_size=16).digest()
 
 
 def match(

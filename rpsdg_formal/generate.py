@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, start_check
 from .emit import batch_file
 from .errors import ConfigError, OutputError
-from .expr import Expr, canonical_pair
+from .expr import statement_key
 from .parse import parse_expr
 from .progress import Progress
 from .records import Candidate, make_candidate, theorem_record
@@ -39,7 +39,7 @@ class GenerateConfig:
     select: SelectConfig = field(default_factory=SelectConfig)
     batch_size: int = 250
     force: bool = False
-    exclude: frozenset[tuple[Expr, Expr]] = frozenset()  # canonical statements not to repeat
+    exclude: frozenset[bytes] = frozenset()  # statement keys (expr.statement_key) not to repeat
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -101,7 +101,7 @@ def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
     """Candidate theorems in a fixed order determined by the seed: each from one walk's graph,
     distinct from every earlier one up to renaming variables and swapping sides."""
     index = RuleIndex.build(rules.rules)
-    seen: set[tuple[Expr, Expr]] = set(config.exclude)
+    seen: set[bytes] = set(config.exclude)
     histogram = config.select.histogram
     room = quotas(histogram, config.count) if histogram else None
     i = 0
@@ -109,7 +109,7 @@ def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
         walk = draw_walk(config.walk, index, theorem_rng(config.seed, i))
         selected = select_theorem(walk, index, config.select)
         if selected is not None:
-            key = canonical_pair(selected.start, selected.proofs[0][-1].after)
+            key = statement_key(selected.start, selected.proofs[0][-1].after)
             bucket = selected.bound.value
             if key not in seen and (room is None or room[bucket] > 0):
                 seen.add(key)
@@ -128,11 +128,11 @@ def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
             )
 
 
-def statements_of(folder: Path, rules: RuleSet) -> frozenset[tuple[Expr, Expr]]:
+def statements_of(folder: Path, rules: RuleSet) -> frozenset[bytes]:
     """The canonical statements (up to renaming and swapping sides) of an earlier dataset, so a
     new run can avoid them. Raises OutputError naming the file and line of a bad record."""
     path = folder / "theorems.jsonl"
-    keys: set[tuple[Expr, Expr]] = set()
+    keys: set[bytes] = set()
     try:
         with open(path, encoding="utf-8") as stream:
             for number, line in enumerate(stream, 1):
@@ -144,7 +144,7 @@ def statements_of(folder: Path, rules: RuleSet) -> frozenset[tuple[Expr, Expr]]:
                     end = parse_expr(record["end"], rules.theory.signature)
                 except (ValueError, KeyError, TypeError) as err:
                     raise OutputError(f"{path}:{number}: not a theorem record ({err})") from err
-                keys.add(canonical_pair(start, end))
+                keys.add(statement_key(start, end))
     except OSError as err:
         raise OutputError(f"cannot read --exclude {path}: {err.strerror or err}") from err
     return frozenset(keys)
