@@ -47,6 +47,15 @@ class Selected:
     graph: ProofGraph = field(compare=False, repr=False)  # dropped by the pipeline
 
 
+def _lowest_wanted(config: SelectConfig) -> int:
+    """The smallest certified bound the configuration accepts."""
+    if config.difficulty is not None:
+        return config.difficulty[0]
+    if config.histogram is not None:
+        return min(k for k, _ in config.histogram)
+    return 1
+
+
 def _walk_nodes(walk: Walk) -> list[Expr]:
     return [walk.start, *(s.after for s in walk.steps)]
 
@@ -61,6 +70,9 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if config.explore:
         for node in _walk_nodes(walk):
             graph.explore(node, index, fresh, config.explore_max_size)
+    lowest = _lowest_wanted(config)
+    if len(graph.shortest_proofs(start, end, 1)[0]) < lowest:
+        return None  # the bound never exceeds the proof length: skip the search
     bound: LowerBound | None = None
     primary: tuple[Step, ...] = ()
     for _ in range(4):
