@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, OutputError
+from .jsonl import read_jsonl
 
 DifficultyKey = tuple[int, int, int, int, int, str]
 
@@ -66,28 +67,7 @@ def difficulty_key(record: Mapping[str, Any]) -> DifficultyKey:
 
 def _read_numbered(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """Every JSON object of a JSONL file with its line number; blank lines are skipped."""
-    if not path.is_file():
-        raise OutputError(f"{path} not found: pass a folder written by `rpsdg-formal generate`")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise OutputError(f"cannot read {path}: {err.strerror or err}") from err
-    except UnicodeDecodeError as err:
-        raise OutputError(f"cannot read {path}: not UTF-8 text ({err.reason})") from err
-    numbered: list[tuple[int, dict[str, Any]]] = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise OutputError(
-                f"{path}:{number}: not valid JSON ({err.msg}); fix or delete that line"
-            ) from err
-        if not isinstance(record, dict):
-            raise OutputError(f"{path}:{number}: not a JSON object; each line must hold one record")
-        numbered.append((number, record))
-    return numbered
+    return list(read_jsonl(path))
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, start_chec
 from .emit import batch_file
 from .errors import ConfigError, OutputError
 from .expr import statement_key
+from .jsonl import read_jsonl
 from .parse import parse_expr
 from .progress import Progress
 from .records import Candidate, make_candidate, theorem_record
@@ -133,20 +134,13 @@ def statements_of(folder: Path, rules: RuleSet) -> frozenset[bytes]:
     new run can avoid them. Raises OutputError naming the file and line of a bad record."""
     path = folder / "theorems.jsonl"
     keys: set[bytes] = set()
-    try:
-        with open(path, encoding="utf-8") as stream:
-            for number, line in enumerate(stream, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    start = parse_expr(record["start"], rules.theory.signature)
-                    end = parse_expr(record["end"], rules.theory.signature)
-                except (ValueError, KeyError, TypeError) as err:
-                    raise OutputError(f"{path}:{number}: not a theorem record ({err})") from err
-                keys.add(statement_key(start, end))
-    except OSError as err:
-        raise OutputError(f"cannot read --exclude {path}: {err.strerror or err}") from err
+    for number, record in read_jsonl(path):
+        try:
+            start = parse_expr(record["start"], rules.theory.signature)
+            end = parse_expr(record["end"], rules.theory.signature)
+        except (ValueError, KeyError, TypeError) as err:
+            raise OutputError(f"{path}:{number}: not a theorem record ({err})") from err
+        keys.add(statement_key(start, end))
     return frozenset(keys)
 
 

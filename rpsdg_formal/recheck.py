@@ -8,16 +8,15 @@ checked as it is and the axioms of each of its theorems are audited.
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .check import Accepted, Kernel, check_batch
 from .emit import BatchFile, batch_file
 from .errors import OutputError, RewriteError
+from .jsonl import iter_jsonl
 from .progress import Progress
 from .records import Candidate, replay
 from .rules import RuleSet
@@ -39,29 +38,14 @@ class CheckReport:
         return self.total > 0 and self.accepted == self.total
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, object] | str]]:
-    with open(path, encoding="utf-8") as stream:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield number, f"line {number} is not JSON: {err.msg}"
-                continue
-            yield number, record if isinstance(record, dict) else f"line {number} is not an object"
-
-
 def check_dataset(
     folder: Path, rules: RuleSet, kernel: Kernel, batch_size: int = 500, show_progress: bool = True
 ) -> CheckReport:
     """Replay and re-check every record of `folder/theorems.jsonl`."""
     path = folder / "theorems.jsonl"
-    if not path.is_file():
-        raise OutputError(f"{path} not found: pass a folder written by `rpsdg-formal generate`")
     failures: list[tuple[str, str]] = []
     candidates: list[Candidate] = []
-    for number, record in _records(path):
+    for number, record in iter_jsonl(path):
         if isinstance(record, str):
             failures.append((f"line {number}", record))
             continue

@@ -98,11 +98,13 @@ def test_check_rejects_a_tampered_record(
     records = _records(copy)
     records[3]["end"] = "x + 1"
     records[4]["lean_proof"] = str(records[4]["lean_proof"]).replace("s1", "s2", 1)
-    (copy / "theorems.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    lines = "".join(json.dumps(r) + "\n" for r in records) + "{not json\n"
+    (copy / "theorems.jsonl").write_text(lines)
     assert main(["check", str(copy), "--cache-dir", str(audited_cache), "--quiet"]) == 1
     out = capsys.readouterr().out
     assert f"REJECTED {records[3]['id']}" in out and f"REJECTED {records[4]['id']}" in out
-    assert "28/30 theorems accepted" in out
+    assert "REJECTED line 31: not valid JSON" in out
+    assert "28/31 theorems accepted" in out
 
 
 def test_check_rejects_a_lean_file_with_a_false_theorem(
