@@ -336,6 +336,12 @@ def _histogram(text: str | None) -> tuple[tuple[int, float], ...] | None:
 def _select_config(args: argparse.Namespace) -> SelectConfig:
     if args.bound_budget < 1:
         raise ConfigError(f"--bound-budget must be positive, got {args.bound_budget}")
+    lowest = _difficulty(args.difficulty) or (0, 0)
+    if lowest[0] > args.steps:
+        raise ConfigError(
+            f"--difficulty {args.difficulty} cannot be met with --steps {args.steps}: a proof is "
+            f"never longer than its walk; use --steps {lowest[0]} or more"
+        )
     return SelectConfig(
         proofs=args.proofs,
         difficulty=_difficulty(args.difficulty),

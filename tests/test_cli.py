@@ -135,6 +135,10 @@ def test_lean_passthrough_prints_the_version(capfd: pytest.CaptureFixture[str]) 
         (["--vars", "x,fun"], "not a plain Lean identifier"),
         (["--theory", "nosuch"], "unknown theory 'nosuch'"),
         (["--operators", "add,pow"], "unknown ['pow']"),
+        (["--difficulty", "9-10", "--steps", "8"], "cannot be met with --steps 8"),
+        (["--difficulty", "hard"], "--difficulty takes LO-HI"),
+        (["--difficulty", "2:x"], "must be K:W pairs"),
+        (["--proofs", "0"], "--proofs must be at least 1"),
     ],
 )
 def test_bad_generate_options_fail_clearly(
