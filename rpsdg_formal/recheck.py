@@ -8,8 +8,10 @@ checked as it is and the axioms of each of its theorems are audited.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,13 +40,8 @@ class CheckReport:
         return self.total > 0 and self.accepted == self.total
 
 
-def check_dataset(
-    folder: Path, rules: RuleSet, kernel: Kernel, batch_size: int = 500, show_progress: bool = True
-) -> CheckReport:
-    """Replay and re-check every record of `folder/theorems.jsonl`."""
-    path = folder / "theorems.jsonl"
-    failures: list[tuple[str, str]] = []
-    candidates: list[Candidate] = []
+def _replayed(path: Path, rules: RuleSet, failures: list[tuple[str, str]]) -> Iterator[Candidate]:
+    """Each record of `path` replayed; what cannot be replayed goes to `failures`."""
     for number, record in iter_jsonl(path):
         if isinstance(record, str):
             failures.append((f"line {number}", record))
@@ -56,36 +53,52 @@ def check_dataset(
             )
             continue
         try:
-            candidates.append(replay(record, rules))
+            yield replay(record, rules)
         except RewriteError as err:
             failures.append((label, str(err)))
-    total = len(candidates) + len(failures)
-    progress = Progress(len(candidates), "checked", show_progress)
-    accepted = 0
+
+
+def _judge_chunk(
+    chunk: list[Candidate], kernel: Kernel, rules: RuleSet, path: Path
+) -> list[tuple[str, str]]:
+    """Check every proof of `chunk`; a theorem fails if any of its proofs is rejected."""
+    batch = batch_file(rules.theory, [p.lean for c in chunk for p in c.proofs])
+    verdicts = dict(zip(batch.names, check_batch(kernel, batch, path), strict=True))
+    failures = []
+    for candidate in chunk:
+        bad = [
+            f"{p.lean.name}: " + "; ".join((v.reason, *v.messages))
+            for p in candidate.proofs
+            if not isinstance(v := verdicts[p.lean.name], Accepted)
+        ]
+        if bad:
+            failures.append((candidate.id, " | ".join(bad)))
+    return failures
+
+
+def check_dataset(
+    folder: Path, rules: RuleSet, kernel: Kernel, batch_size: int = 500, show_progress: bool = True
+) -> CheckReport:
+    """Replay and re-check every record of `folder/theorems.jsonl`, streaming it in batches
+    (memory does not grow with the dataset, only with the number of failures)."""
+    path = folder / "theorems.jsonl"
+    lines = sum(1 for _ in iter_jsonl(path))
+    replay_failures: list[tuple[str, str]] = []
+    kernel_failures: list[tuple[str, str]] = []
+    progress = Progress(lines, "checked", show_progress)
+    checked = 0
     with tempfile.TemporaryDirectory(prefix="rpsdg-check-") as tmp:
-        for start in range(0, len(candidates), batch_size):
-            chunk = candidates[start : start + batch_size]
-            batch = batch_file(rules.theory, [p.lean for c in chunk for p in c.proofs])
-            verdicts = dict(
-                zip(
-                    batch.names,
-                    check_batch(kernel, batch, Path(tmp) / f"check_{start}.lean"),
-                    strict=True,
-                )
-            )
-            for candidate in chunk:
-                bad = [
-                    f"{p.lean.name}: " + "; ".join((v.reason, *v.messages))
-                    for p in candidate.proofs
-                    if not isinstance(v := verdicts[p.lean.name], Accepted)
-                ]
-                if bad:
-                    failures.append((candidate.id, " | ".join(bad)))
-                else:
-                    accepted += 1
-            progress.update(start + len(chunk))
+        stream = _replayed(path, rules, replay_failures)
+        for number in itertools.count():
+            chunk = list(itertools.islice(stream, batch_size))
+            if not chunk:
+                break
+            kernel_failures += _judge_chunk(chunk, kernel, rules, Path(tmp) / f"c{number}.lean")
+            checked += len(chunk)
+            progress.update(checked + len(replay_failures))
     progress.close()
-    return CheckReport(total, accepted, tuple(failures))
+    failures = tuple(replay_failures + kernel_failures)
+    return CheckReport(checked + len(replay_failures), checked - len(kernel_failures), failures)
 
 
 def file_batch(text: str) -> BatchFile:

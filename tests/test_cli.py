@@ -81,7 +81,8 @@ def test_same_seed_same_output(generated: Path, tmp_path: Path, audited_cache: P
 def test_check_accepts_the_generated_folder_and_files(
     generated: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", str(generated), "--cache-dir", str(audited_cache), "--quiet"]) == 0
+    args = ["--batch-size", "7", "--cache-dir", str(audited_cache), "--quiet"]
+    assert main(["check", str(generated), *args]) == 0  # five batches
     assert "30/30 theorems accepted" in capsys.readouterr().out
     lean_file = generated / "lean" / "batch_00001.lean"
     assert main(["check", str(lean_file), "--cache-dir", str(audited_cache), "--quiet"]) == 0
