@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from synthetic_records import RULES, make_record, write_dataset
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.stats import write_stats
-
-RULES = ("add_comm", "add_zero", "mul_comm", "mul_one", "neg_neg")
-
-
-def make_record(
-    index: int, lower_bound: int, proof_length: int, rules: tuple[str, ...], seed: int = 0
-) -> dict[str, Any]:
-    """A record with the fields the plots read (sizes and depth derived from the index)."""
-    return {
-        "id": f"field_s{seed}_n{index}",
-        "theory": "field",
-        "seed": seed,
-        "statement": "x = x",
-        "proof_length": proof_length,
-        "min_length_lower_bound": lower_bound,
-        "measures": {
-            "start_size": 3 + index % 5,
-            "end_size": 2 + index % 7,
-            "distinct_rules": len(set(rules)),
-            "max_rewrite_depth": index % 3,
-        },
-        "rules_used": sorted(set(rules)),
-        "steps": [],
-        "proofs": [],
-    }
 
 
 def synthetic(count: int) -> list[dict[str, Any]]:
@@ -45,15 +20,9 @@ def synthetic(count: int) -> list[dict[str, Any]]:
     for i in range(count):
         bound = rng.randint(1, 4)
         rules = tuple(rng.sample(RULES, rng.randint(1, 3)))
-        records.append(make_record(i, bound, bound + rng.randint(0, 2), rules))
+        sizes = {"start_size": 3 + i % 5, "end_size": 2 + i % 7}
+        records.append(make_record(i, bound, bound + rng.randint(0, 2), rules=rules, **sizes))
     return records
-
-
-def write_dataset(folder: Path, records: list[dict[str, Any]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    text = "".join(json.dumps(r) + "\n" for r in records)
-    (folder / "theorems.jsonl").write_text(text, encoding="utf-8")
-    return folder
 
 
 PNGS = ("difficulty.png", "length_vs_bound.png", "rule_usage.png", "expression_size.png")
@@ -69,7 +38,7 @@ def test_every_plot_is_a_png_and_the_summary_counts(tmp_path: Path) -> None:
     records = synthetic(24)
     records[0]["proofs"] = [{"steps": [], "lean_proof": "rfl"}]
     records[1]["proofs"] = [{"steps": [], "lean_proof": "rfl"}, {"steps": [], "lean_proof": "x"}]
-    records.append(make_record(50, 2, 2, ("mul_one", "add_zero"), seed=3))
+    records.append(make_record(50, 2, 2, rules=("mul_one", "add_zero"), seed=3))
     dataset = write_dataset(tmp_path / "data", records)
     out = tmp_path / "stats"
     written = write_stats(dataset, out)
