@@ -97,6 +97,8 @@ class _Reader:
         self.theory = theory
         self.sig: Signature = theory.signature
         self.bound: list[str] = []
+        numerals = self.sig.numerals
+        self.numeral_kind = {theory.qualified(getattr(numerals, k)): k for k in vars(numerals)}
 
     @staticmethod
     def _lex(text: str) -> list[str]:
@@ -178,9 +180,7 @@ class _Reader:
                 raise FactSyntaxError(f"variable {name} cannot be applied")
             return var(name)
         full = self.theory.qualified(name) or name
-        numerals = self.sig.numerals
-        numeral = {self.theory.qualified(getattr(numerals, k)): k for k in vars(numerals)}
-        kind = numeral.get(full)
+        kind = self.numeral_kind.get(full)
         if kind in ("zero", "one") and not args:
             return num(0 if kind == "zero" else 1)
         if kind in ("bit0", "bit1") and len(args) == 1 and args[0].is_num:

@@ -17,7 +17,7 @@ from typing import Any
 
 import sympy
 
-from .expr import Expr
+from .expr import Expr, variables
 from .printers import to_sympy
 from .rules import Condition
 from .signature import Signature
@@ -145,8 +145,6 @@ def _symbolically_zero(difference: Any) -> bool:
 
 
 def _names(expr: Expr) -> list[str]:
-    from .expr import variables
-
     return list(variables(expr))
 
 

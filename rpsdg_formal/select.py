@@ -70,19 +70,18 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if config.explore:
         for node in _walk_nodes(walk):
             graph.explore(node, index, fresh, config.explore_max_size)
-    lowest = _lowest_wanted(config)
-    if len(graph.shortest_proofs(start, end, 1)[0]) < lowest:
+    primary = graph.shortest_proofs(start, end, 1)[0]
+    if len(primary) < _lowest_wanted(config):
         return None  # the bound never exceeds the proof length: skip the search
-    bound: LowerBound | None = None
-    primary: tuple[Step, ...] = ()
     for _ in range(4):
-        primary = graph.shortest_proofs(start, end, 1)[0]
-        if bound is not None and bound.value <= len(primary):
-            break
         cap = max(max(s.before.size, s.after.size) for s in primary)
         bound = certify(start, end, index, fresh, cap, len(primary), config.bounds, graph)
-    if bound is None or bound.value > len(primary):
-        return None  # the graph's proof left the searched space; do not report a bad bound
+        # the search adds what it visits to the graph, so a shortcut it found is now a path
+        primary = graph.shortest_proofs(start, end, 1)[0]
+        if bound.value <= len(primary):
+            break
+    else:
+        return None  # the graph's proof keeps leaving the searched space: no sound bound
     if config.difficulty is not None:
         lo, hi = config.difficulty
         if not lo <= bound.value <= hi:
