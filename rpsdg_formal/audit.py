@@ -18,6 +18,7 @@ import json
 import random
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from .expr import Expr, canonical_pair, variables
 from .facts import Fact, theory_facts
 from .model import check_model
 from .printers import to_human, to_sympy
-from .rules import Rule, RuleSet, load_rule_file
+from .rules import Condition, Rule, RuleSet, load_rule_file
 
 AUDIT_VERSION = 1
 
@@ -239,22 +240,26 @@ def fact_model_finding(fact: Fact, rules: RuleSet, seed: int) -> Finding:
     return _model_finding(verdict.ok, verdict.detail, verdict.counterexample)
 
 
+def _when(conditions: Sequence[Condition], rules: RuleSet) -> str:
+    """` when a != 0, ...` in rule-file syntax, or nothing."""
+    sig = rules.theory.signature
+    texts = [f"{to_human(c.lhs, sig)} != {to_human(c.rhs, sig)}" for c in conditions]
+    return f" when {', '.join(texts)}" if texts else ""
+
+
 def _fact_statement(fact: Fact, rules: RuleSet) -> str:
     sig = rules.theory.signature
     if fact.digit is not None:
         body = f"{fact.name.rsplit('.', 1)[-1]} {fact.lhs.head} = {to_human(fact.rhs, sig)}"
     else:
-        symbol = "=" if fact.relation == "eq" else "≠"
+        symbol = "=" if fact.relation == "eq" else "!="
         body = f"{to_human(fact.lhs, sig)} {symbol} {to_human(fact.rhs, sig)}"
-    hyps = [f"{to_human(h.lhs, sig)} ≠ {to_human(h.rhs, sig)}" for h in fact.hypotheses]
-    return body + (f" when {', '.join(hyps)}" if hyps else "")
+    return body + _when(fact.hypotheses, rules)
 
 
 def rule_text(rule: Rule, rules: RuleSet) -> str:
     sig = rules.theory.signature
-    conds = [f"{to_human(c.lhs, sig)} != {to_human(c.rhs, sig)}" for c in rule.conditions]
-    text = f"{to_human(rule.lhs, sig)} = {to_human(rule.rhs, sig)}"
-    return text + (f" when {', '.join(conds)}" if conds else "")
+    return f"{to_human(rule.lhs, sig)} = {to_human(rule.rhs, sig)}" + _when(rule.conditions, rules)
 
 
 # --- the audit ---------------------------------------------------------------------------------

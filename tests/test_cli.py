@@ -22,6 +22,13 @@ def _generate(out: Path, cache: Path, batch_size: int) -> int:
     return main(["generate", *args, "--out", str(out), "--cache-dir", str(cache), "--quiet"])
 
 
+def _generate_one(out: Path, cache: Path) -> int:
+    """A one-theorem run into `out` (for the output-location errors)."""
+    return main(
+        ["generate", "--count", "1", "--out", str(out), "--cache-dir", str(cache), "--quiet"]
+    )
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory, audited_cache: Path) -> Path:
     out = tmp_path_factory.mktemp("run") / "out"
@@ -154,42 +161,14 @@ def test_unwritable_out_fails_clearly(
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert (
-        main(
-            [
-                "generate",
-                "--count",
-                "1",
-                "--out",
-                str(blocker / "out"),
-                "--cache-dir",
-                str(audited_cache),
-                "--quiet",
-            ]
-        )
-        == 2
-    )
+    assert _generate_one(blocker / "out", audited_cache) == 2
     assert "cannot write to --out" in capsys.readouterr().err
 
 
 def test_existing_output_is_not_overwritten_without_force(
     generated: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(
-            [
-                "generate",
-                "--count",
-                "1",
-                "--out",
-                str(generated),
-                "--cache-dir",
-                str(audited_cache),
-                "--quiet",
-            ]
-        )
-        == 2
-    )
+    assert _generate_one(generated, audited_cache) == 2
     assert "already exists" in capsys.readouterr().err
 
 
