@@ -165,6 +165,11 @@ def certify(
     )
 
 
+def largest_expression(steps: tuple[Step, ...]) -> int:
+    """The size of the largest expression a proof passes through (the certifying search's cap)."""
+    return max(max(s.before.size, s.after.size) for s in steps)
+
+
 def proof_measures(steps: tuple[Step, ...]) -> dict[str, int]:
     """Secondary difficulty measures of a proof."""
     return {
@@ -172,5 +177,5 @@ def proof_measures(steps: tuple[Step, ...]) -> dict[str, int]:
         "end_size": steps[-1].after.size,
         "distinct_rules": len({s.rule.name for s in steps}),
         "max_rewrite_depth": max(len(s.path) for s in steps),
-        "max_size": max(max(s.before.size, s.after.size) for s in steps),
+        "max_size": largest_expression(steps),
     }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .errors import ConfigError
 from .expr import Expr, var, variables
-from .graph import LowerBound, ProofGraph, SearchBounds, certify
+from .graph import LowerBound, ProofGraph, SearchBounds, certify, largest_expression
 from .rewrite import RuleIndex, Step
 from .walk import Walk
 
@@ -74,7 +74,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if len(primary) < _lowest_wanted(config):
         return None  # the bound never exceeds the proof length: skip the search
     for _ in range(4):
-        cap = max(max(s.before.size, s.after.size) for s in primary)
+        cap = largest_expression(primary)
         bound = certify(start, end, index, fresh, cap, len(primary), config.bounds, graph)
         # the search adds what it visits to the graph, so a shortcut it found is now a path
         primary = graph.shortest_proofs(start, end, 1)[0]
