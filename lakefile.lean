@@ -10,3 +10,4 @@ package rpsdg_formal
 @[default_target]
 lean_lib RpsdgFormal where
   srcDir := "lean"
+  globs := #[.submodules `RpsdgFormal]

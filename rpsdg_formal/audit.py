@@ -25,10 +25,11 @@ from typing import Any
 
 import sympy
 
+from . import numerals
 from .check import Accepted, Kernel, check_batch
-from .emit import LeanTheorem, batch_file, rule_statement
+from .emit import LeanTheorem, batch_file, equation_statement, rule_statement
 from .errors import RpsdgError
-from .expr import Expr, canonical_pair, variables
+from .expr import Expr, canonical_pair, substitute, variables
 from .facts import Fact, theory_facts
 from .model import check_model
 from .printers import to_human, to_sympy
@@ -175,20 +176,46 @@ def structure_findings(rules: RuleSet) -> dict[str, Finding]:
 # --- kernel ------------------------------------------------------------------------------------
 
 
+def _kernel_checks(rule: Rule, index: int, rules: RuleSet) -> list[LeanTheorem]:
+    """The theorems whose acceptance shows the rule is proven: its statement proven by its
+    Lean name, or for a numeral-only rule, a table of instances proven by generated terms."""
+    theory = rules.theory
+    if rule.evaluate is None:
+        return [LeanTheorem(f"rpsdg_audit_{index}", rule_statement(rule, theory), rule.lean_name)]
+    return [
+        LeanTheorem(
+            f"rpsdg_audit_{index}_{j}",
+            equation_statement(
+                substitute(rule.lhs, binding), substitute(rule.rhs, binding), theory
+            ),
+            numerals.proof(
+                rule.evaluate, rule.lhs, binding, theory.signature.numerals, theory.carrier
+            ),
+        )
+        for j, binding in enumerate(
+            numerals.audit_instances(rule.evaluate.kind, rule.lhs, rule.rhs)
+        )
+    ]
+
+
 def kernel_findings(rules: RuleSet, kernel: Kernel) -> dict[str, Finding]:
     """For each rule: does its Lean declaration prove exactly the rule file's statement?"""
-    checks = [
-        LeanTheorem(f"rpsdg_audit_{i}", rule_statement(rule, rules.theory), rule.lean_name)
-        for i, rule in enumerate(rules.rules)
-    ]
+    per_rule = [_kernel_checks(rule, i, rules) for i, rule in enumerate(rules.rules)]
+    checks = [c for group in per_rule for c in group]
     if not checks:
         return {}
     with tempfile.TemporaryDirectory(prefix="rpsdg-audit-") as tmp:
-        verdicts = check_batch(kernel, batch_file(rules.theory, checks), Path(tmp) / "audit.lean")
+        verdicts = iter(
+            check_batch(kernel, batch_file(rules.theory, checks), Path(tmp) / "audit.lean")
+        )
     findings = {}
-    for rule, verdict in zip(rules.rules, verdicts, strict=True):
+    for rule, group in zip(rules.rules, per_rule, strict=True):
+        results = [next(verdicts) for _ in group]
+        verdict = next((v for v in results if not isinstance(v, Accepted)), results[0])
         if isinstance(verdict, Accepted):
             detail = f"{rule.lean_name} proves exactly this statement"
+            if rule.evaluate is not None:
+                detail = f"generated proofs of {len(group)} instances accepted"
             findings[rule.name] = Finding(True, detail)
             continue
         text = " ".join(verdict.messages)
@@ -219,11 +246,36 @@ def _model_finding(verdict_ok: bool, detail: str, counterexample: str | None) ->
     )
 
 
+def model_variable(rules: RuleSet) -> str | None:
+    """The SymPy name of the variable x when the theory's model is functions of x."""
+    name = rules.theory.model_variable
+    return None if name is None else rules.theory.signature.by_name(name).sympy
+
+
 def rule_model_finding(rule: Rule, rules: RuleSet, seed: int) -> Finding:
+    if rule.evaluate is not None:
+        return _instances_model_finding(rule, rules, seed)
     verdict = check_model(
-        rule.lhs, rule.rhs, rules.theory.signature, rule.conditions, rng=random.Random(seed)
+        rule.lhs,
+        rule.rhs,
+        rules.theory.signature,
+        rule.conditions,
+        rng=random.Random(seed),
+        functions_of=model_variable(rules),
     )
     return _model_finding(verdict.ok, verdict.detail, verdict.counterexample)
+
+
+def _instances_model_finding(rule: Rule, rules: RuleSet, seed: int) -> Finding:
+    """A numeral-only rule holds in the model at each instance of the audit table."""
+    assert rule.evaluate is not None
+    instances = numerals.audit_instances(rule.evaluate.kind, rule.lhs, rule.rhs)
+    for binding in instances:
+        lhs, rhs = substitute(rule.lhs, binding), substitute(rule.rhs, binding)
+        verdict = check_model(lhs, rhs, rules.theory.signature, rng=random.Random(seed))
+        if not verdict.ok:
+            return _model_finding(False, verdict.detail, verdict.counterexample)
+    return Finding(True, f"holds at each of {len(instances)} instances")
 
 
 def fact_model_finding(fact: Fact, rules: RuleSet, seed: int) -> Finding:
@@ -235,7 +287,14 @@ def fact_model_finding(fact: Fact, rules: RuleSet, seed: int) -> Finding:
     # for a numeral digit the definition's body (rhs) is compared with 2 * a + digit
     lhs, rhs = (fact.rhs, fact.lhs) if override is not None else (fact.lhs, fact.rhs)
     verdict = check_model(
-        lhs, rhs, sig, fact.hypotheses, fact.relation, random.Random(seed), override
+        lhs,
+        rhs,
+        sig,
+        fact.hypotheses,
+        fact.relation,
+        random.Random(seed),
+        override,
+        model_variable(rules),
     )
     return _model_finding(verdict.ok, verdict.detail, verdict.counterexample)
 

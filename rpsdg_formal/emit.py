@@ -11,16 +11,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import numerals
 from .errors import ConfigError
-from .expr import Expr, Kind, replace, var
-from .printers import to_kernel
+from .expr import Expr, replace, substitute, var
+from .printers import is_atomic, to_kernel
 from .rewrite import Step
 from .rules import Rule
 from .signature import is_lean_ident
 from .theory import Theory
 
 HOLE = "rpsdg_hole"
-_STEP_NAME = re.compile(r"^s\d+$")
+_STEP_NAME = re.compile(r"^[sh]\d+$")  # step and hypothesis names of emitted proofs
+
+Hypothesis = tuple[Expr, Expr]
+"""An instantiated side condition `lhs != rhs` that a theorem assumes."""
 
 
 @dataclass(frozen=True)
@@ -60,34 +64,69 @@ def check_variable_names(names: Sequence[str], theory: Theory) -> None:
 
 def _arg(expr: Expr, theory: Theory) -> str:
     text = to_kernel(expr, theory.signature)
-    atomic = expr.kind is Kind.VAR or (expr.kind is Kind.NUM and expr.value < 2)
-    return text if atomic else f"({text})"
+    return text if is_atomic(expr) else f"({text})"
 
 
-def rule_term(step: Step, theory: Theory) -> str:
-    """The rule instance `name a b` proving `lhs = rhs` (or its symmetric for reverse steps)."""
-    parts = [step.rule.lean_name, *(_arg(value, theory) for _, value in step.substitution)]
-    term = " ".join(parts)
+def step_hypotheses(step: Step) -> tuple[Hypothesis, ...]:
+    """The side conditions of `step`'s rule, instantiated with its substitution."""
+    binding = step.binding()
+    return tuple(
+        (substitute(c.lhs, binding), substitute(c.rhs, binding)) for c in step.rule.conditions
+    )
+
+
+def hypotheses(steps: Sequence[Step]) -> tuple[Hypothesis, ...]:
+    """Every distinct side condition the steps need, in order of first use: the theorem's
+    hypotheses (`h1`, `h2`, …)."""
+    return tuple(dict.fromkeys(h for step in steps for h in step_hypotheses(step)))
+
+
+def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) -> str:
+    """The rule instance `name a b h1` proving `lhs = rhs` (or its symmetric for reverse steps).
+
+    A side condition is discharged by the theorem hypothesis in `assumed` that states it; a
+    numeral-only rule gets a generated proof term (`numerals`).
+    """
+    rule = step.rule
+    if rule.evaluate is not None:
+        term = numerals.proof(
+            rule.evaluate, rule.lhs, step.binding(), theory.signature.numerals, theory.carrier
+        )
+    else:
+        parts = [rule.lean_name, *(_arg(value, theory) for _, value in step.substitution)]
+        for needed in step_hypotheses(step):
+            if needed not in assumed:
+                raise ValueError(f"step with {rule.name!r} needs a hypothesis it was not given")
+            parts.append(f"h{assumed.index(needed) + 1}")
+        term = " ".join(parts)
     return f"Eq.symm ({term})" if step.reverse else term
 
 
-def step_proof(step: Step, theory: Theory) -> str:
+def step_proof(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) -> str:
     """A term proving `Eq before after` for one step (congruence into the rewritten position)."""
-    term = rule_term(step, theory)
+    term = rule_term(step, theory, assumed)
     if not step.path:
         return term
     context = to_kernel(replace(step.before, step.path, var(HOLE)), theory.signature)
     return f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) ({term})"
 
 
-def _eq(lhs: Expr, rhs: Expr, theory: Theory) -> str:
+def equation_statement(lhs: Expr, rhs: Expr, theory: Theory) -> str:
+    """`Eq lhs rhs` in kernel syntax."""
     return f"Eq {_arg(lhs, theory)} {_arg(rhs, theory)}"
+
+
+_eq = equation_statement
+
+
+def _ne(hypothesis: Hypothesis, theory: Theory) -> str:
+    return f"Ne {_arg(hypothesis[0], theory)} {_arg(hypothesis[1], theory)}"
 
 
 def rule_statement(rule: Rule, theory: Theory) -> str:
     """The exact proposition a rule's Lean declaration must prove, built from the rule file:
     `∀ (a b : R), Ne b zero → Eq lhs rhs`."""
-    parts = [f"Ne {_arg(c.lhs, theory)} {_arg(c.rhs, theory)} → " for c in rule.conditions]
+    parts = [f"{_ne((c.lhs, c.rhs), theory)} → " for c in rule.conditions]
     statement = "".join(parts) + _eq(rule.lhs, rule.rhs, theory)
     if rule.variables:
         statement = f"∀ ({' '.join(rule.variables)} : {theory.carrier}), {statement}"
@@ -108,13 +147,15 @@ def theorem(
     if not is_lean_ident(name) or "." in name:
         raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
     end = steps[-1].after
-    statement = _eq(start, end, theory)
+    assumed = hypotheses(steps)
+    statement = "".join(f"{_ne(h, theory)} → " for h in assumed) + _eq(start, end, theory)
     if binders:
         statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
-    lines = [f"fun {' '.join(binders)} =>"] if binders else []
+    names = [*binders, *(f"h{i}" for i in range(1, len(assumed) + 1))]
+    lines = [f"fun {' '.join(names)} =>"] if names else []
     for i, step in enumerate(steps, 1):
         claim = _eq(step.before, step.after, theory)
-        lines.append(f"have s{i} : {claim} := {step_proof(step, theory)}")
+        lines.append(f"have s{i} : {claim} := {step_proof(step, theory, assumed)}")
     chain = f"s{len(steps)}"
     for i in range(len(steps) - 1, 0, -1):
         chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"

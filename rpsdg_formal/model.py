@@ -5,6 +5,11 @@ bite), at integers, fractions, large and tiny magnitudes, and complex values, an
 evaluated to 50 digits. One point where the sides differ (and every side condition holds) is a
 counterexample. If no point fails, SymPy is asked to simplify `lhs - rhs` to zero; when it
 can, the rule holds symbolically, otherwise it held at every point tried.
+
+In a differential field (`model: {functions_of: x}` in the rule file) variables stand for
+functions of x instead: each is drawn from constants and elementary functions (polynomials,
+rational functions, exp, sin, cos, log and compositions), `D` is d/dx, and the two sides are
+compared at random values of x.
 """
 
 from __future__ import annotations
@@ -65,6 +70,76 @@ def sample_points(
     return points
 
 
+def _random_function(x: Any, rng: random.Random, depth: int = 0) -> Any:
+    """A random elementary function of `x` (sometimes a constant: D must send those to 0)."""
+    c = sympy.Rational(rng.randint(-9, 9), rng.randint(1, 4))
+    kind = rng.randrange(12 if depth == 0 else 9)
+    if kind == 0:
+        return sympy.Integer(rng.choice(SPECIAL)) if rng.random() < 0.5 else c
+    if kind == 1:
+        return x
+    if kind == 2:
+        return c * x**2 + rng.randint(-3, 3) * x + rng.randint(-3, 3)
+    if kind == 3:
+        return sympy.exp(c * x)
+    if kind == 4:
+        return sympy.sin(c * x + rng.randint(-2, 2))
+    if kind == 5:
+        return sympy.cos(x) * c
+    if kind == 6:
+        return sympy.log(x**2 + rng.randint(1, 5))
+    if kind == 7:
+        return 1 / (x - c - sympy.Rational(1, 7))
+    if kind == 8:
+        return x**3 - c * x
+    inner = _random_function(x, rng, depth + 1)
+    outer = _random_function(x, rng, depth + 1)
+    if kind == 9:
+        return outer.subs(x, inner)
+    return outer * inner if kind == 10 else outer + inner
+
+
+def _random_x(rng: random.Random) -> Any:
+    if rng.random() < 0.2:
+        return sympy.Rational(rng.randint(-20, 20), 7) + sympy.I * sympy.Rational(
+            rng.randint(1, 20), 9
+        )
+    return sympy.Rational(rng.randint(-30, 30), rng.randint(1, 11))
+
+
+def _function_checks(
+    lhs: Expr,
+    rhs: Expr,
+    sig: Signature,
+    conditions: Sequence[Condition],
+    names: Sequence[str],
+    x_name: str,
+    rng: random.Random,
+    samples: int = 40,
+) -> tuple[int, str | None]:
+    """Compare the sides with variables as random functions of x: (points tried, the first
+    counterexample or None)."""
+    x = sympy.Symbol(x_name)
+    tried = 0
+    for _ in range(samples):
+        meaning = {n: _random_function(x, rng) for n in names}
+        left, right = to_sympy(lhs, sig, meaning), to_sympy(rhs, sig, meaning)
+        conds = [(to_sympy(c.lhs, sig, meaning), to_sympy(c.rhs, sig, meaning)) for c in conditions]
+        for _ in range(2):
+            subs = {x: _random_x(rng)}
+            if any(_cond_fails(a, b, subs) for a, b in conds):
+                continue
+            lv, rv = _value(left, subs), _value(right, subs)
+            if lv is None or rv is None:
+                continue
+            tried += 1
+            if not _same(lv, rv):
+                where = ", ".join(f"{n} = {f}" for n, f in meaning.items()) or "no variables"
+                at = f"{x_name} = {_show(subs[x])}"
+                return tried, f"{where}; at {at}: lhs = {_show(lv)}, rhs = {_show(rv)}"
+    return tried, None
+
+
 def _value(expr: Any, point: Mapping[Any, Any]) -> Any | None:
     """`expr` at `point` to 50 digits, or None where it is undefined (division by zero…)."""
     try:
@@ -99,14 +174,24 @@ def check_model(
     relation: str = "eq",
     rng: random.Random | None = None,
     rhs_override: Any | None = None,
+    functions_of: str | None = None,
 ) -> ModelVerdict:
     """Does `lhs = rhs` (or `lhs != rhs` for relation "ne") hold wherever `conditions` hold?
 
     `rhs_override` replaces the model meaning of `rhs` by a given SymPy expression (used for
-    numeral definitions, whose meaning is arithmetic rather than an operator template).
+    numeral definitions, whose meaning is arithmetic rather than an operator template). With
+    `functions_of` (the SymPy name of the variable x), variables range over functions of x.
     """
     rng = rng or random.Random(0)
     names = sorted({*_names(lhs), *_names(rhs), *(n for c in conditions for n in _names_of(c))})
+    if functions_of is not None and relation == "eq" and rhs_override is None:
+        tried, failure = _function_checks(lhs, rhs, sig, conditions, names, functions_of, rng)
+        if failure is not None:
+            return ModelVerdict(False, "counterexample", tried, failure, failure)
+        if tried == 0:
+            return ModelVerdict(False, "undefined", 0, "undefined at every point tried")
+        detail = f"holds at all {tried} points tried (variables as functions of {functions_of})"
+        return ModelVerdict(True, "numeric", tried, detail)
     symbols = {n: sympy.Symbol(n) for n in names}
     left = to_sympy(lhs, sig, symbols)
     right = rhs_override if rhs_override is not None else to_sympy(rhs, sig, symbols)

@@ -119,7 +119,8 @@ class _Parser:
 
     def identifier(self, token: Token) -> Expr:
         if self.peek().kind != "(":
-            return var(token.text)
+            const = self.sig.constant(token.text)
+            return app(const.name) if const is not None else var(token.text)
         func = self.sig.function(token.text)
         if func is None:
             raise self.fail(token, f"unknown function {token.text!r}")

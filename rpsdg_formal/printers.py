@@ -17,20 +17,40 @@ def _precedence(expr: Expr, sig: Signature) -> int:
     if expr.kind is not Kind.APP:
         return _ATOM
     op = sig.by_name(expr.head)
-    return _ATOM if op.fixity is Fixity.FUNCTION else op.precedence
+    return _ATOM if op.fixity in (Fixity.FUNCTION, Fixity.CONSTANT) else op.precedence
 
 
-def _infix_text(expr: Expr, sig: Signature, symbol_of: Callable[[Operator], str]) -> str:
-    """Render with the fewest parentheses that parse back to the same tree."""
+def is_atomic(expr: Expr) -> bool:
+    """True if `expr` prints in kernel syntax as one token (no parentheses needed)."""
+    return (
+        expr.kind is Kind.VAR
+        or (expr.kind is Kind.NUM and expr.value < 2)
+        or (expr.kind is Kind.APP and not expr.args)
+    )
+
+
+def _infix_text(
+    expr: Expr,
+    sig: Signature,
+    symbol_of: Callable[[Operator], str],
+    call: Callable[[Expr], str] | None = None,
+) -> str:
+    """Render with the fewest parentheses that parse back to the same tree; `call` renders
+    function applications (default: `f(a, b)`)."""
     if expr.kind is Kind.VAR:
         return expr.head
     if expr.kind is Kind.NUM:
         return str(expr.value)
     op = sig.by_name(expr.head)
     symbol = symbol_of(op)
+    if op.fixity is Fixity.CONSTANT:
+        return symbol
+
+    if op.fixity is Fixity.FUNCTION and call is not None:
+        return call(expr)
 
     def child(index: int, needs_parens: bool) -> str:
-        text = _infix_text(expr.args[index], sig, symbol_of)
+        text = _infix_text(expr.args[index], sig, symbol_of, call)
         return f"({text})" if needs_parens else text
 
     precs = [_precedence(a, sig) for a in expr.args]
@@ -48,7 +68,7 @@ def _infix_text(expr: Expr, sig: Signature, symbol_of: Callable[[Operator], str]
         return f"{symbol}{child(0, precs[0] < op.precedence or nested_prefix)}"
     if op.fixity is Fixity.POSTFIX:
         return f"{child(0, precs[0] < op.precedence)}{symbol}"
-    args = ", ".join(_infix_text(a, sig, symbol_of) for a in expr.args)
+    args = ", ".join(_infix_text(a, sig, symbol_of, call) for a in expr.args)
     return f"{symbol}({args})"
 
 
@@ -59,17 +79,22 @@ def to_human(expr: Expr, sig: Signature) -> str:
 
 def to_lean(expr: Expr, sig: Signature) -> str:
     """Standard Lean 4 / Mathlib syntax: `x * 2 + 1`, `-(a * b)`, `a⁻¹`, `Real.exp x`."""
-    if expr.kind is Kind.APP:
-        op = sig.by_name(expr.head)
-        if op.fixity is Fixity.FUNCTION:
-            args = " ".join(_lean_arg(a, sig) for a in expr.args)
-            return f"{op.lean_symbol} {args}"
-    return _infix_text(expr, sig, lambda op: op.lean_symbol)
+
+    def call(node: Expr) -> str:
+        op = sig.by_name(node.head)
+        if "{0}" in op.lean_symbol:  # e.g. `deriv (fun x => {0}) x`
+            return "(" + op.lean_symbol.format(*(to_lean(a, sig) for a in node.args)) + ")"
+        args = " ".join(_lean_arg(a, sig) for a in node.args)
+        return f"({op.lean_symbol} {args})"
+
+    text = _infix_text(expr, sig, lambda op: op.lean_symbol, call)
+    is_call = expr.kind is Kind.APP and sig.by_name(expr.head).fixity is Fixity.FUNCTION
+    return text[1:-1] if is_call else text
 
 
 def _lean_arg(expr: Expr, sig: Signature) -> str:
     text = to_lean(expr, sig)
-    return text if expr.kind is not Kind.APP else f"({text})"
+    return text if expr.kind is not Kind.APP or not expr.args else f"({text})"
 
 
 def numeral_to_kernel(value: int, numerals: Numerals) -> str:
@@ -92,8 +117,7 @@ def to_kernel(expr: Expr, sig: Signature) -> str:
     parts = [sig.by_name(expr.head).lean]
     for arg in expr.args:
         text = to_kernel(arg, sig)
-        atomic = arg.kind is Kind.VAR or (arg.kind is Kind.NUM and arg.value < 2)
-        parts.append(text if atomic else f"({text})")
+        parts.append(text if is_atomic(arg) else f"({text})")
     return " ".join(parts)
 
 
@@ -122,8 +146,31 @@ def to_latex(expr: Expr, sig: Signature) -> str:
     return op.latex.format(*rendered)
 
 
+def to_plain(expr: Expr, sig: Signature) -> str:
+    """SymPy source in plain functions (`x**2*sin(exp(x**2))`) that anyone can `sympify`
+    without this package, from each operator's `plain` template. It is SymPy's own printing
+    of the function, so products and powers may be regrouped (`x*x` prints as `x**2`)."""
+    import sympy
+
+    return str(sympy.sympify(_plain_source(expr, sig)))
+
+
+def _plain_source(expr: Expr, sig: Signature) -> str:
+    if expr.kind is Kind.VAR:
+        return expr.head
+    if expr.kind is Kind.NUM:
+        return str(expr.value)
+    op = sig.by_name(expr.head)
+    text = op.plain_template.format(*(_plain_source(a, sig) for a in expr.args))
+    return text if op.fixity is Fixity.CONSTANT else f"({text})"
+
+
 def to_sympy(expr: Expr, sig: Signature, symbols: Mapping[str, Any] | None = None) -> Any:
-    """A SymPy expression, from each operator's `sympy` template (for model checks)."""
+    """A SymPy expression, from each operator's `sympy` template (for model checks).
+
+    `symbols` gives the meaning of variables (default: a SymPy symbol of the same name); a
+    variable may stand for any SymPy expression, such as a function of x.
+    """
     import sympy
 
     table: dict[str, Any] = dict(symbols or {})
@@ -146,6 +193,8 @@ def to_sympy(expr: Expr, sig: Signature, symbols: Mapping[str, Any] | None = Non
 _SYMPY_NAMES = (
     "Integer",
     "Rational",
+    "diff",
+    "Symbol",
     "Piecewise",
     "Eq",
     "Ne",

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from . import numerals
 from .errors import RewriteError
 from .expr import Expr, Kind, Path, match, positions, replace, substitute, subterm, variables
 from .rules import Rule
@@ -48,13 +49,14 @@ class RuleIndex:
     def build(cls, rules: Iterable[Rule]) -> RuleIndex:
         """Index the directions a walk may use.
 
-        Rules with side conditions are left out (nothing discharges their hypotheses yet), and
-        so is a direction that would invent a variable the rule does not list in `introduces`.
+        Rules with side conditions are left out (nothing discharges their hypotheses in a
+        walk), so are numeral-only rules (`evaluate:`, applied by the calculus engine), and so
+        is a direction that would invent a variable the rule does not list in `introduces`.
         """
         by_head: dict[str, list[tuple[Rule, bool]]] = {}
         anywhere: list[tuple[Rule, bool]] = []
         for rule in rules:
-            if rule.conditions:
+            if rule.conditions or rule.evaluate is not None:
                 continue
             for reverse in (False, True):
                 pattern, produced = rule.side(reverse)
@@ -178,5 +180,7 @@ def apply_step(
             f"at position {list(path)} with the recorded substitution"
         )
     full = {v: substitution[v] for v in rule.variables}
+    if rule.evaluate is not None:
+        full = numerals.instance(rule.evaluate.kind, rule.lhs, rule.rhs, full)
     after = replace(expr, path, substitute(produced, full))
-    return Step(rule, reverse, path, tuple(full.items()), expr, after)
+    return Step(rule, reverse, path, tuple((v, full[v]) for v in rule.variables), expr, after)

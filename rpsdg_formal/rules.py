@@ -8,14 +8,17 @@ the file, the line, the rule and what is wrong.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import numerals
 from .errors import ExprSyntaxError, RuleSpecError
 from .expr import Expr, variables
+from .numerals import Evaluation
 from .parse import parse_equation, parse_expr
 from .signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
 from .theory import Theory, module_closure, scan_modules
@@ -38,7 +41,8 @@ class Rule:
 
     With `conditions`, the Lean declaration takes one `Ne` hypothesis per condition after the
     variables. `introduces` lists the variables that occur on one side only: reading the rule
-    towards that side, the walk must choose a value for them.
+    towards that side, the walk must choose a value for them. With `evaluate`, the variables
+    range over numerals and each instance is proven by a generated term (see `numerals`).
     """
 
     name: str
@@ -50,6 +54,8 @@ class Rule:
     line: int
     conditions: tuple[Condition, ...] = ()
     introduces: tuple[str, ...] = ()
+    evaluate: Evaluation | None = None  # numeral-only rule, each instance proven by a term
+    explain: str = ""  # the step in words, integration direction; `{a}` is variable a
 
     def side(self, reverse: bool) -> tuple[Expr, Expr]:
         """(pattern, replacement) for applying the rule forward or in reverse."""
@@ -156,6 +162,7 @@ _OPERATOR_KEYS = {
     "sympy",
     "latex",
     "arity",
+    "plain",
 }
 
 
@@ -198,6 +205,7 @@ def _operator(f: _File, name: str, node: yaml.Node, line: int) -> Operator:
         else symbol,
         sympy=f.string(entries["sympy"][0], "sympy"),
         latex=f.string(entries["latex"][0], "latex"),
+        plain=f.string(entries["plain"][0], "plain") if "plain" in entries else "",
     )
 
 
@@ -239,6 +247,7 @@ def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
     except FileNotFoundError as err:
         raise f.error(entries["lean_module"][1], f"{err} (set theory.lean_dir)") from err
     declarations, axioms = scan_modules(modules)
+    model_variable = _model_variable(f, signature, entries.get("model"))
     theory = Theory(
         name=f.ident(entries["name"][0], "theory name"),
         signature=signature,
@@ -249,6 +258,7 @@ def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
         modules=modules,
         declarations=declarations,
         axioms=axioms,
+        model_variable=model_variable,
     )
     for const in sorted(signature.lean_names() | {theory.carrier}):
         if theory.qualified(const) is None:
@@ -258,9 +268,35 @@ def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
     return theory
 
 
+def _model_variable(
+    f: _File, signature: Signature, entry: tuple[yaml.Node, int] | None
+) -> str | None:
+    """`theory.model: {functions_of: x}`: variables mean functions of the constant `x`."""
+    if entry is None:
+        return None
+    entries = f.mapping(entry[0], "model")
+    unknown = set(entries) - {"functions_of"}
+    if unknown or "functions_of" not in entries:
+        raise f.error(entry[1], "model must read {functions_of: NAME} (a constant operator)")
+    name = f.string(entries["functions_of"][0], "model.functions_of")
+    if signature.constant(name) is None:
+        raise f.error(entry[1], f"model.functions_of: {name!r} is not a constant operator")
+    return name
+
+
 # --- rules ------------------------------------------------------------------------------------
 
-_RULE_KEYS = {"name", "rule", "lean", "vars", "tags", "when", "introduces"}
+_RULE_KEYS = {
+    "name",
+    "rule",
+    "lean",
+    "vars",
+    "tags",
+    "when",
+    "introduces",
+    "evaluate",
+    "explain",
+}
 
 
 def _condition(f: _File, theory: Theory, name: str, text: str, line: int) -> Condition:
@@ -315,7 +351,12 @@ def _rule(f: _File, theory: Theory, node: yaml.Node) -> Rule:
                 line, f"rule {name!r}: {v!r} cannot be a variable name (clash or keyword)"
             )
     lean_name = f.ident(entries["lean"][0], "lean") if "lean" in entries else name
-    if theory.qualified(lean_name) is None:
+    evaluate = (
+        _evaluation(f, theory, name, *entries["evaluate"], lhs, rhs)
+        if "evaluate" in entries
+        else None
+    )
+    if evaluate is None and theory.qualified(lean_name) is None:
         where = ", ".join(str(m.path) for m in theory.modules)
         raise f.error(
             entries["lean"][1] if "lean" in entries else line,
@@ -344,7 +385,59 @@ def _rule(f: _File, theory: Theory, node: yaml.Node) -> Rule:
             raise f.error(
                 entries["introduces"][1], f"rule {name!r}: introduces unknown variable(s) {stray}"
             )
-    return Rule(name, lhs, rhs, declared, lean_name, tags, line, conditions, introduces)
+    explain = ""
+    if "explain" in entries:
+        explain = f.string(entries["explain"][0], f"rule {name!r} explain")
+        try:
+            fields = {fld for _, fld, _, _ in string.Formatter().parse(explain) if fld is not None}
+        except ValueError as err:
+            raise f.error(entries["explain"][1], f"rule {name!r} explain: {err}") from None
+        if not fields <= set(declared):
+            raise f.error(
+                entries["explain"][1],
+                f"rule {name!r} explain uses {sorted(fields - set(declared))}, not variables "
+                "of the rule (write {a} for variable a)",
+            )
+    return Rule(
+        name, lhs, rhs, declared, lean_name, tags, line, conditions, introduces, evaluate, explain
+    )
+
+
+def _evaluation(
+    f: _File, theory: Theory, name: str, node: yaml.Node, line: int, lhs: Expr, rhs: Expr
+) -> Evaluation:
+    """`evaluate: KIND` or `evaluate: {kind: KIND, lemmas: {role: LeanName, ...}}`."""
+    if isinstance(node, yaml.ScalarNode):
+        kind, lemma_nodes = f.string(node, "evaluate"), None
+    else:
+        entries = f.mapping(node, "evaluate")
+        if "kind" not in entries:
+            raise f.error(line, f"rule {name!r}: evaluate needs a 'kind'")
+        kind = f.string(entries["kind"][0], "evaluate.kind")
+        lemma_nodes = entries.get("lemmas")
+    if kind not in numerals.ROLES:
+        raise f.error(
+            line, f"rule {name!r}: evaluate kind {kind!r} is not one of {sorted(numerals.ROLES)}"
+        )
+    if not numerals.shape_ok(kind, lhs, rhs):
+        raise f.error(line, f"rule {name!r}: an {kind} rule must read {numerals.SHAPES[kind]}")
+    lemmas = dict(numerals.DEFAULT_LEMMAS[kind])
+    if lemma_nodes is not None:
+        for role, (value, role_line) in f.mapping(lemma_nodes[0], "evaluate.lemmas").items():
+            if role not in lemmas:
+                raise f.error(
+                    role_line,
+                    f"rule {name!r}: unknown lemma role {role!r}; roles: {sorted(lemmas)}",
+                )
+            lemmas[role] = f.ident(value, f"lemma {role}")
+    for role, lean in lemmas.items():
+        if theory.qualified(lean) is None:
+            raise f.error(
+                line,
+                f"rule {name!r}: lemma {lean!r} (role {role}) is not declared in the theory; "
+                "prove it there or name another under evaluate.lemmas",
+            )
+    return numerals.Evaluation(kind, tuple(sorted(lemmas.items())))
 
 
 def load_rules(path: str | Path) -> RuleSet:

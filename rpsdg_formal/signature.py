@@ -30,9 +30,10 @@ class Fixity(Enum):
     PREFIX = "prefix"  # unary before its argument: -a
     POSTFIX = "postfix"  # unary after its argument: a⁻¹
     FUNCTION = "function"  # call syntax: exp(a)
+    CONSTANT = "constant"  # a name with no arguments: x (the variable of a differential field)
 
 
-ARITY = {Fixity.INFIX: 2, Fixity.PREFIX: 1, Fixity.POSTFIX: 1}
+ARITY = {Fixity.INFIX: 2, Fixity.PREFIX: 1, Fixity.POSTFIX: 1, Fixity.CONSTANT: 0}
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class Operator:
     lean_symbol: str
     sympy: str
     latex: str
+    plain: str = ""  # SymPy source anyone can `sympify` (defaults to `sympy`)
+
+    @property
+    def plain_template(self) -> str:
+        return self.plain or self.sympy
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,8 @@ class Signature:
 
     def symbols(self) -> tuple[str, ...]:
         """Operator symbols, longest first (for greedy tokenising)."""
-        syms = {op.symbol for op in self.operators if op.fixity is not Fixity.FUNCTION}
+        named = (Fixity.FUNCTION, Fixity.CONSTANT)
+        syms = {op.symbol for op in self.operators if op.fixity not in named}
         return tuple(sorted(syms, key=lambda s: (-len(s), s)))
 
     def infix(self, symbol: str) -> Operator | None:
@@ -92,6 +99,9 @@ class Signature:
 
     def function(self, name: str) -> Operator | None:
         return _find(self.operators, name, Fixity.FUNCTION)
+
+    def constant(self, name: str) -> Operator | None:
+        return _find(self.operators, name, Fixity.CONSTANT)
 
     def lean_names(self) -> frozenset[str]:
         """Every Lean constant the signature mentions (variables must not shadow these)."""

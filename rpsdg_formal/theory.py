@@ -46,6 +46,7 @@ class Theory:
     modules: tuple[LeanModule, ...]
     declarations: frozenset[str]
     axioms: frozenset[str]
+    model_variable: str | None = None  # variables range over functions of this constant
 
     @property
     def opens(self) -> tuple[str, ...]:

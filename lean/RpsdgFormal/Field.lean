@@ -327,4 +327,117 @@ theorem mul_self_sub_mul_self (a b : R) :
     congrArg (add (mul a a)) (Eq.trans h5 (Eq.trans h6 h7))
   Eq.symm (Eq.trans h1 (Eq.trans h2 (Eq.trans h3 (Eq.trans h4 h8))))
 
+/-! Numeral arithmetic on the binary numerals `bit0` and `bit1`. -/
+
+/-- (a + b) + (c + d) = (a + c) + (b + d) -/
+theorem add_add_add_comm (a b c d : R) :
+    Eq (add (add a b) (add c d)) (add (add a c) (add b d)) :=
+  have h1 : Eq (add (add a b) (add c d)) (add a (add b (add c d))) := add_assoc a b (add c d)
+  have h2 : Eq (add a (add b (add c d))) (add a (add c (add b d))) :=
+    congrArg (add a) (add_left_comm b c d)
+  have h3 : Eq (add a (add c (add b d))) (add (add a c) (add b d)) :=
+    Eq.symm (add_assoc a c (add b d))
+  Eq.trans h1 (Eq.trans h2 h3)
+
+/-- bit0 a * b = bit0 (a * b), i.e. (a + a) * b = a * b + a * b -/
+theorem bit0_mul (a b : R) : Eq (mul (bit0 a) b) (bit0 (mul a b)) :=
+  right_distrib a a b
+
+/-- bit1 a * b = bit0 (a * b) + b, i.e. (a + a + 1) * b = (a * b + a * b) + b -/
+theorem bit1_mul (a b : R) : Eq (mul (bit1 a) b) (add (bit0 (mul a b)) b) :=
+  have h1 : Eq (mul (add (add a a) one) b) (add (mul (add a a) b) (mul one b)) :=
+    right_distrib (add a a) one b
+  have h2 : Eq (add (mul (add a a) b) (mul one b)) (add (bit0 (mul a b)) b) :=
+    congrArg₂ add (bit0_mul a b) (one_mul b)
+  Eq.trans h1 h2
+
+/-- bit0 a + bit0 b = bit0 (a + b) -/
+theorem bit0_add_bit0 (a b : R) : Eq (add (bit0 a) (bit0 b)) (bit0 (add a b)) :=
+  add_add_add_comm a a b b
+
+/-- bit0 a + bit1 b = bit1 (a + b) -/
+theorem bit0_add_bit1 (a b : R) : Eq (add (bit0 a) (bit1 b)) (bit1 (add a b)) :=
+  have h1 : Eq (add (add a a) (add (add b b) one)) (add (add (add a a) (add b b)) one) :=
+    Eq.symm (add_assoc (add a a) (add b b) one)
+  have h2 : Eq (add (add (add a a) (add b b)) one) (add (add (add a b) (add a b)) one) :=
+    congrArg (fun t => add t one) (add_add_add_comm a a b b)
+  Eq.trans h1 h2
+
+/-- bit1 a + bit0 b = bit1 (a + b) -/
+theorem bit1_add_bit0 (a b : R) : Eq (add (bit1 a) (bit0 b)) (bit1 (add a b)) :=
+  have h1 : Eq (add (add (add a a) one) (add b b)) (add (add (add a a) (add b b)) one) :=
+    add_right_comm (add a a) one (add b b)
+  have h2 : Eq (add (add (add a a) (add b b)) one) (add (add (add a b) (add a b)) one) :=
+    congrArg (fun t => add t one) (add_add_add_comm a a b b)
+  Eq.trans h1 h2
+
+/-- bit1 a + bit1 b = bit0 (a + b + 1) -/
+theorem bit1_add_bit1 (a b : R) : Eq (add (bit1 a) (bit1 b)) (bit0 (add (add a b) one)) :=
+  have h1 : Eq (add (add (add a a) one) (add (add b b) one))
+      (add (add (add a a) (add b b)) (add one one)) :=
+    add_add_add_comm (add a a) one (add b b) one
+  have h2 : Eq (add (add (add a a) (add b b)) (add one one))
+      (add (add (add a b) (add a b)) (add one one)) :=
+    congrArg (fun t => add t (add one one)) (add_add_add_comm a a b b)
+  have h3 : Eq (add (add (add a b) (add a b)) (add one one))
+      (add (add (add a b) one) (add (add a b) one)) :=
+    add_add_add_comm (add a b) (add a b) one one
+  Eq.trans h1 (Eq.trans h2 h3)
+
+/-- bit0 a + 1 = bit1 a -/
+theorem bit0_add_one (a : R) : Eq (add (bit0 a) one) (bit1 a) :=
+  Eq.refl (bit1 a)
+
+/-- 1 + bit0 a = bit1 a -/
+theorem one_add_bit0 (a : R) : Eq (add one (bit0 a)) (bit1 a) :=
+  add_comm one (bit0 a)
+
+/-- bit1 a + 1 = bit0 (a + 1) -/
+theorem bit1_add_one (a : R) : Eq (add (bit1 a) one) (bit0 (add a one)) :=
+  have h1 : Eq (add (add (add a a) one) one) (add (add a a) (add one one)) :=
+    add_assoc (add a a) one one
+  have h2 : Eq (add (add a a) (add one one)) (add (add a one) (add a one)) :=
+    add_add_add_comm a a one one
+  Eq.trans h1 h2
+
+/-- 1 + bit1 a = bit0 (a + 1) -/
+theorem one_add_bit1 (a : R) : Eq (add one (bit1 a)) (bit0 (add a one)) :=
+  Eq.trans (add_comm one (bit1 a)) (bit1_add_one a)
+
+/-! Inverses of products (used by the quotient rule in `Calculus.lean`). -/
+
+/-- a⁻¹ * a = 1 when a ≠ 0 -/
+theorem inv_mul_cancel (a : R) (h : Ne a zero) : Eq (mul (inv a) a) one :=
+  Eq.trans (mul_comm (inv a) a) (mul_inv_cancel a h)
+
+/-- a ≠ 0 when a * b = 1 -/
+theorem ne_zero_of_mul_eq_one (a b : R) (h : Eq (mul a b) one) : Ne a zero :=
+  fun (h0 : Eq a zero) =>
+    have h1 : Eq zero (mul a b) :=
+      Eq.trans (Eq.symm (zero_mul b)) (congrArg (fun t => mul t b) (Eq.symm h0))
+    zero_ne_one (Eq.trans h1 h)
+
+/-- Uniqueness of the multiplicative inverse: a * b = 1 implies a⁻¹ = b. -/
+theorem inv_eq_of_mul_eq_one (a b : R) (h : Eq (mul a b) one) : Eq (inv a) b :=
+  have h1 : Eq (inv a) (mul (inv a) one) := Eq.symm (mul_one (inv a))
+  have h2 : Eq (mul (inv a) one) (mul (inv a) (mul a b)) := congrArg (mul (inv a)) (Eq.symm h)
+  have h3 : Eq (mul (inv a) (mul a b)) (mul (mul (inv a) a) b) := Eq.symm (mul_assoc (inv a) a b)
+  have h4 : Eq (mul (mul (inv a) a) b) (mul one b) :=
+    congrArg (fun t => mul t b) (inv_mul_cancel a (ne_zero_of_mul_eq_one a b h))
+  Eq.trans h1 (Eq.trans h2 (Eq.trans h3 (Eq.trans h4 (one_mul b))))
+
+/-- (a * b)⁻¹ = a⁻¹ * b⁻¹ when a ≠ 0 and b ≠ 0 -/
+theorem mul_inv_of_ne_zero (a b : R) (ha : Ne a zero) (hb : Ne b zero) :
+    Eq (inv (mul a b)) (mul (inv a) (inv b)) :=
+  have h1 : Eq (mul (mul a b) (mul (inv a) (inv b))) (mul a (mul b (mul (inv a) (inv b)))) :=
+    mul_assoc a b (mul (inv a) (inv b))
+  have h2 : Eq (mul b (mul (inv a) (inv b))) (mul (inv a) (mul b (inv b))) :=
+    mul_left_comm b (inv a) (inv b)
+  have h3 : Eq (mul (inv a) (mul b (inv b))) (mul (inv a) one) :=
+    congrArg (mul (inv a)) (mul_inv_cancel b hb)
+  have h4 : Eq (mul a (mul b (mul (inv a) (inv b)))) (mul a (inv a)) :=
+    congrArg (mul a) (Eq.trans h2 (Eq.trans h3 (mul_one (inv a))))
+  inv_eq_of_mul_eq_one (mul a b) (mul (inv a) (inv b))
+    (Eq.trans h1 (Eq.trans h4 (mul_inv_cancel a ha)))
+
 end RpsdgFormal.Field
