@@ -147,7 +147,7 @@ def structure_findings(rules: RuleSet) -> dict[str, Finding]:
         problems = []
         left, right = set(variables(rule.lhs)), set(variables(rule.rhs))
         one_sided = sorted((left ^ right) - set(rule.introduces))
-        if one_sided:
+        if one_sided and rule.evaluate is None:  # numeral-only rules compute their result
             problems.append(
                 f"variable(s) {one_sided} occur on one side only; reading the rule towards the "
                 "other side would invent them: list them under `introduces:` if that is intended"

@@ -15,7 +15,7 @@ from .curriculum import write_curriculum
 from .errors import ConfigError, OutputError, RpsdgError
 from .generate import GenerateConfig, generate, statements_of
 from .kernel import LeanRunner, default_cache_dir
-from .options import build_parser, select_config, walk_config
+from .options import build_parser, calculus_config, select_config, walk_config
 from .recheck import CheckReport, check_dataset, check_lean_file
 from .rules import RuleSet, load_rules
 from .stats import write_stats
@@ -61,11 +61,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.count < 1:
         raise ConfigError(f"--count must be at least 1, got {args.count}")
     rules = load_rules(_rules_path(args.theory, args.rules))
+    calculus = calculus_config(args, rules)
     config = GenerateConfig(
         select=select_config(args),
         count=args.count,
         seed=args.seed,
         out=args.out,
+        calculus=calculus,
         walk=walk_config(args, rules),
         batch_size=args.batch_size,
         force=args.force,
@@ -82,7 +84,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         print(
             f"{summary.rejected} theorems rejected by the kernel: {summary.out / 'rejected.jsonl'}"
         )
-    return EXIT_OK if summary.rejected == 0 else EXIT_REJECTED
+    if summary.disagreements:
+        print(
+            f"ERROR: SymPy contradicts {summary.disagreements} derivatives (none exported; see "
+            f"{summary.out / 'rejected.jsonl'}): the rule set is unsound, run `rpsdg-formal audit`"
+        )
+    ok = summary.rejected == 0 and summary.disagreements == 0
+    return EXIT_OK if ok else EXIT_REJECTED
 
 
 def _print_report(report: CheckReport) -> int:

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from .calculus import (
+    CalculusConfig,
+    check_signature,
+    crosscheck,
+    draw_problem,
+    problem_fields,
+    unusable,
+)
 from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, start_check
+from .derive import Engine
 from .emit import batch_file
 from .errors import ConfigError, OutputError
 from .expr import statement_key
@@ -41,6 +50,7 @@ class GenerateConfig:
     batch_size: int = 250
     force: bool = False
     exclude: frozenset[bytes] = frozenset()  # statement keys (expr.statement_key) not to repeat
+    calculus: CalculusConfig | None = None  # integration problems instead of rewrite walks
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -59,6 +69,7 @@ class GenerateSummary:
     rejected: int
     batches: int
     out: Path
+    disagreements: int = 0  # theorems SymPy contradicts (an unsound rule set): not exported
 
 
 def prepare_output(out: Path, force: bool) -> None:
@@ -87,6 +98,7 @@ def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> No
         "count": config.count,
         "steps": config.walk.steps,
         "max_size": config.walk.max_size,
+        "family": config.calculus.family if config.calculus else "rewrite",
         "batch_size": config.batch_size,
         "lean_version": kernel.version,
         "theory_source_hash": rules.theory.source_hash(),
@@ -96,6 +108,40 @@ def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> No
         (config.out / "run.json").write_text(text, encoding="utf-8")
     except OSError as err:
         raise OutputError(f"cannot write {config.out / 'run.json'}: {err.strerror or err}") from err
+
+
+def _calculus_candidates(
+    rules: RuleSet, config: GenerateConfig, errors: list[dict[str, Any]]
+) -> Iterator[Candidate]:
+    """Integration problems in a fixed order determined by the seed, distinct from every
+    earlier one. A theorem SymPy contradicts is appended to `errors` instead."""
+    assert config.calculus is not None
+    engine = Engine.from_rules(rules)
+    check_signature(engine, config.calculus)
+    family = config.calculus.family
+    seen: set[bytes] = set(config.exclude)
+    i = 0
+    while True:
+        problem = draw_problem(engine, config.calculus, theorem_rng(config.seed, i))
+        name = f"{rules.theory.name}_s{config.seed}_n{i}"
+        i += 1
+        if problem is not None and unusable(problem, engine) is None:
+            key = statement_key(problem.start, problem.integrand)
+            if key not in seen:
+                seen.add(key)
+                wrong = crosscheck(problem.antiderivative, problem.integrand, engine)
+                if wrong is not None:
+                    errors.append({"id": name, "reason": "sympy-disagrees", "messages": [wrong]})
+                else:
+                    fields = problem_fields(problem, engine, family)
+                    yield make_candidate(
+                        name, i - 1, problem.start, [problem.steps], rules.theory, extra=fields
+                    )
+        made = len(seen) - len(config.exclude)
+        if i > 1000 + 1000 * (made + 1):
+            raise ConfigError(
+                f"{i} draws gave only {made} new distinct problems; raise the operator counts"
+            )
 
 
 def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
@@ -205,7 +251,13 @@ def generate(
     prepare_output(config.out, config.force)
     write_manifest(config, rules, kernel)
     theory = rules.theory
-    source = _candidates(rules, config)
+    errors: list[dict[str, Any]] = []
+    disagreements = 0
+    source = (
+        _calculus_candidates(rules, config, errors)
+        if config.calculus is not None
+        else _candidates(rules, config)
+    )
     progress = Progress(config.count, "verified", show_progress)
     accepted = rejected = batches = in_flight = 0
     pending: tuple[PendingCheck, list[Candidate]] | None = None
@@ -244,6 +296,10 @@ def generate(
                             f"the kernel rejected {rejected} theorems; is the rule set sound? "
                             f"See {config.out / 'rejected.jsonl'}"
                         )
+                if errors:
+                    _append(bad, errors)
+                    disagreements += len(errors)
+                    errors.clear()
                 if upcoming:
                     path = config.out / "lean" / f"batch_{batches:05d}.lean"
                     leans = [p.lean for c in upcoming for p in c.proofs]
@@ -255,4 +311,4 @@ def generate(
             if pending is not None:
                 pending[0].kill()
             progress.close()
-    return GenerateSummary(accepted, rejected, batches, config.out)
+    return GenerateSummary(accepted, rejected, batches, config.out, disagreements)

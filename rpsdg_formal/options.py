@@ -7,6 +7,7 @@ import argparse
 import os
 from pathlib import Path
 
+from .calculus import DEFAULT_BINARY, DEFAULT_UNARY, FAMILIES, CalculusConfig
 from .emit import check_variable_names
 from .errors import ConfigError
 from .graph import SearchBounds
@@ -94,25 +95,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated variable names for start expressions (default x,y,z)",
     )
     gen.add_argument(
-        "--min-ops", type=int, default=2, help="fewest operators in a start expression (default 2)"
+        "--family",
+        choices=FAMILIES,
+        help="calculus theories: `antiderivative` (differentiate a random F; publish ∫ f = F) "
+        "or `by-parts` (F = u·v; the record names u and dv); default antiderivative for a "
+        "theory with derivative rules, rewrite walks otherwise",
     )
     gen.add_argument(
-        "--max-ops", type=int, default=6, help="most operators in a start expression (default 6)"
+        "--min-ops",
+        type=int,
+        default=None,
+        help="fewest operators in a start expression / function F (default 2 / 1)",
+    )
+    gen.add_argument(
+        "--max-ops",
+        type=int,
+        default=None,
+        help="most operators in a start expression / function F (default 6 / 4)",
     )
     gen.add_argument(
         "--max-size",
         type=int,
-        default=30,
-        help="largest expression (in nodes) a walk may reach (default 30)",
+        default=None,
+        help="largest expression (in nodes) a walk may reach / a derivative may have "
+        "(default 30 / 60)",
     )
     gen.add_argument(
         "--numerals",
-        default="0,1,2",
-        help="numerals that may appear as leaves of start expressions (default 0,1,2)",
+        default=None,
+        help="numerals that may appear as leaves of start expressions / functions "
+        "(default 0,1,2 / 1,2,3,4,5)",
     )
     gen.add_argument(
         "--operators",
-        help="operators for start expressions, comma-separated (default: all of the theory)",
+        help="operators for start expressions or functions, comma-separated; repeat a name to "
+        "draw it more often (default: all of the theory / exp,sin,cos,log,pow2,pow3,neg,add,"
+        "sub,mul,div)",
     )
     gen.add_argument(
         "--proofs",
@@ -250,12 +268,7 @@ def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
         raise ConfigError(f"--operators: unknown {unknown}; the theory has {sorted(sig.names())}")
     variables = _split(args.vars)
     check_variable_names(variables, rules.theory)
-    try:
-        numerals = tuple(int(n) for n in _split(args.numerals))
-    except ValueError:
-        raise ConfigError(f"--numerals must be natural numbers, got {args.numerals!r}") from None
-    if any(n < 0 for n in numerals):
-        raise ConfigError("--numerals must be natural numbers")
+    numerals = _numerals(args.numerals or "0,1,2")
     binary = tuple(n for n in names if sig.by_name(n).arity == 2)
     unary = tuple(
         n for n in names if sig.by_name(n).arity == 1 and sig.by_name(n).fixity is not Fixity.INFIX
@@ -267,12 +280,57 @@ def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
         binary=binary,
         variables=variables,
         numerals=numerals,
-        min_ops=args.min_ops,
-        max_ops=args.max_ops,
+        min_ops=2 if args.min_ops is None else args.min_ops,
+        max_ops=6 if args.max_ops is None else args.max_ops,
     )
-    if args.max_size < 1:
-        raise ConfigError(f"--max-size must be positive, got {args.max_size}")
-    return WalkConfig(steps=args.steps, max_size=args.max_size, shape=shape)
+    max_size = 30 if args.max_size is None else args.max_size
+    if max_size < 1:
+        raise ConfigError(f"--max-size must be positive, got {max_size}")
+    return WalkConfig(steps=args.steps, max_size=max_size, shape=shape)
+
+
+def _numerals(text: str) -> tuple[int, ...]:
+    try:
+        numerals = tuple(int(n) for n in _split(text))
+    except ValueError:
+        raise ConfigError(f"--numerals must be natural numbers, got {text!r}") from None
+    if any(n < 0 for n in numerals):
+        raise ConfigError("--numerals must be natural numbers")
+    return numerals
+
+
+def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig | None:
+    """The integration-problem settings, or None for rewrite walks (a theory without
+    derivative rules and no --family)."""
+    has_derivatives = any("derivative" in r.tags for r in rules.rules)
+    if args.family is None and not has_derivatives:
+        return None
+    if not has_derivatives:
+        raise ConfigError(
+            f"--family {args.family} needs a calculus theory (rules tagged `derivative`), "
+            f"but {rules.path} has none; use --theory calculus"
+        )
+    sig = rules.theory.signature
+    unary: tuple[str, ...] = DEFAULT_UNARY
+    binary: tuple[str, ...] = DEFAULT_BINARY
+    if args.operators:
+        names = _split(args.operators)
+        unknown = sorted(set(names) - sig.names())
+        if unknown:
+            raise ConfigError(
+                f"--operators: unknown {unknown}; the theory has {sorted(sig.names())}"
+            )
+        unary = tuple(n for n in names if sig.by_name(n).arity == 1)
+        binary = tuple(n for n in names if sig.by_name(n).arity == 2)
+    return CalculusConfig(
+        family=args.family or "antiderivative",
+        unary=unary,
+        binary=binary,
+        numerals=_numerals(args.numerals or "1,2,3,4,5"),
+        min_ops=1 if args.min_ops is None else args.min_ops,
+        max_ops=4 if args.max_ops is None else args.max_ops,
+        max_size=60 if args.max_size is None else args.max_size,
+    )
 
 
 def _difficulty(text: str | None) -> tuple[int, int] | None:

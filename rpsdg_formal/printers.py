@@ -66,8 +66,8 @@ def _infix_text(
         arg = expr.args[0]
         nested_prefix = arg.kind is Kind.APP and sig.by_name(arg.head).fixity is Fixity.PREFIX
         return f"{symbol}{child(0, precs[0] < op.precedence or nested_prefix)}"
-    if op.fixity is Fixity.POSTFIX:
-        return f"{child(0, precs[0] < op.precedence)}{symbol}"
+    if op.fixity is Fixity.POSTFIX:  # (x^2)^3 and (a⁻¹)⁻¹: never stack postfix symbols
+        return f"{child(0, precs[0] <= op.precedence)}{symbol}"
     args = ", ".join(_infix_text(a, sig, symbol_of, call) for a in expr.args)
     return f"{symbol}({args})"
 
@@ -137,7 +137,8 @@ def to_latex(expr: Expr, sig: Signature) -> str:
             and arg.kind is Kind.APP
             and sig.by_name(arg.head).fixity is Fixity.PREFIX
         )
-        if not braced and (_precedence(arg, sig) < op.precedence or nested_prefix):
+        stacked = op.fixity is Fixity.POSTFIX and _precedence(arg, sig) == op.precedence
+        if not braced and (_precedence(arg, sig) < op.precedence or nested_prefix or stacked):
             text = rf"\left({text}\right)"
         rendered.append(text)
     if op.fixity is Fixity.INFIX and not braced:

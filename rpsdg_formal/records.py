@@ -5,10 +5,10 @@ and the reverse direction (replaying a record's steps to rebuild its certificate
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .emit import LeanTheorem, step_proof, theorem
+from .emit import LeanTheorem, hypotheses, step_proof, theorem
 from .errors import ExprSyntaxError, RewriteError
 from .expr import Expr, variables
 from .graph import LowerBound, proof_measures
@@ -40,6 +40,7 @@ class Candidate:
     start: Expr
     proofs: tuple[Proof, ...]
     bound: LowerBound | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)  # family fields (e.g. integrand)
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -71,16 +72,18 @@ def make_candidate(
     proofs: Sequence[Sequence[Step]],
     theory: Theory,
     bound: LowerBound | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Candidate:
     binders = binders_of(start, proofs[0][-1].after)
     made = tuple(
         Proof(tuple(steps), theorem(proof_name(id_, k), binders, start, steps, theory))
         for k, steps in enumerate(proofs)
     )
-    return Candidate(id_, index, binders, start, made, bound)
+    return Candidate(id_, index, binders, start, made, bound, dict(extra or {}))
 
 
-def step_record(step: Step, theory: Theory) -> dict[str, Any]:
+def step_record(step: Step, theory: Theory, steps: Sequence[Step] = ()) -> dict[str, Any]:
+    """One step as data; `steps` (the whole proof) names the hypotheses it may use."""
     sig = theory.signature
     return {
         "state_before": to_lean(step.before, sig),
@@ -89,7 +92,7 @@ def step_record(step: Step, theory: Theory) -> dict[str, Any]:
         "position": list(step.path),
         "substitution": {v: to_human(e, sig) for v, e in step.substitution},
         "state_after": to_lean(step.after, sig),
-        "lean": step_proof(step, theory),
+        "lean": step_proof(step, theory, hypotheses(steps)),
     }
 
 
@@ -118,7 +121,7 @@ def theorem_record(
         "lean_name": candidate.lean.name,
         "lean_statement": candidate.lean.statement,
         "lean_proof": candidate.lean.proof,
-        "steps": [step_record(s, theory) for s in candidate.steps],
+        "steps": [step_record(s, theory, candidate.steps) for s in candidate.steps],
         "proof_length": len(candidate.steps),
     }
     if candidate.bound is not None:
@@ -131,13 +134,14 @@ def theorem_record(
             "size_cap": bound.size_cap,
             "nodes": bound.nodes,
         }
+    record.update(candidate.extra)
     record["measures"] = proof_measures(candidate.steps)
     record["rules_used"] = sorted({s.rule.name for s in candidate.steps})
     record["proofs"] = [
         {
             "lean_name": p.lean.name,
             "lean_proof": p.lean.proof,
-            "steps": [step_record(s, theory) for s in p.steps],
+            "steps": [step_record(s, theory, p.steps) for s in p.steps],
         }
         for p in accepted_alternatives
     ]

@@ -279,9 +279,10 @@ def _model_variable(
     if unknown or "functions_of" not in entries:
         raise f.error(entry[1], "model must read {functions_of: NAME} (a constant operator)")
     name = f.string(entries["functions_of"][0], "model.functions_of")
-    if signature.constant(name) is None:
+    constant = signature.constant(name)
+    if constant is None:
         raise f.error(entry[1], f"model.functions_of: {name!r} is not a constant operator")
-    return name
+    return constant.name
 
 
 # --- rules ------------------------------------------------------------------------------------
