@@ -142,12 +142,19 @@ def _numeric(expr: Any, x: Any, at: complex) -> complex | None:
 def crosscheck(antiderivative: Expr, integrand: Expr, engine: Engine) -> str | None:
     """None if SymPy agrees that d/dx F = f (at every point of a fixed set of real and complex
     points where both are defined, at least 4), otherwise the disagreement in words."""
+    sig = engine.signature
+    return crosscheck_plain(to_plain(antiderivative, sig), to_plain(integrand, sig))
+
+
+def crosscheck_plain(antiderivative: str, integrand: str) -> str | None:
+    """`crosscheck` on the plain SymPy strings of a record (as anyone can re-check it)."""
     import sympy
 
-    sig = engine.signature
     x = sympy.Symbol("x")
-    F = sympy.sympify(to_plain(antiderivative, sig))
-    f = sympy.sympify(to_plain(integrand, sig))
+    try:
+        F, f = sympy.sympify(antiderivative), sympy.sympify(integrand)
+    except (sympy.SympifyError, SyntaxError, TypeError) as err:
+        return f"SymPy cannot read the antiderivative or the integrand: {err}"
     difference = sympy.diff(F, x) - f
     agree = 0
     for at in _POINTS:
@@ -163,20 +170,27 @@ def crosscheck(antiderivative: Expr, integrand: Expr, engine: Engine) -> str | N
     return None
 
 
+def _zero_function(expr: Any, x: Any) -> bool:
+    return all(v is None or abs(v) < 1e-12 for v in (_numeric(expr, x, at) for at in _POINTS))
+
+
 def unusable(problem: Problem, engine: Engine) -> str | None:
     """Why a problem is not worth keeping, or None: its integrand is the zero function (F was
-    a constant in disguise), or a hypothesis is never true (the theorem would be vacuous)."""
+    a constant in disguise), u or v of a by-parts problem is a constant, or a hypothesis is
+    never true (the theorem would be vacuous)."""
     import sympy
 
     sig = engine.signature
     x = sympy.Symbol("x")
     f = sympy.sympify(to_plain(problem.integrand, sig))
-    if all(v is None or abs(v) < 1e-12 for v in (_numeric(f, x, at) for at in _POINTS)):
+    if _zero_function(f, x):
         return "the integrand is the zero function"
+    for name, part in zip(("u", "v"), problem.parts or (), strict=False):
+        if _zero_function(sympy.diff(sympy.sympify(to_plain(part, sig)), x), x):
+            return f"{name} is a constant, so there is nothing to integrate by parts"
     for lhs, rhs in hypotheses(problem.steps):
         gap = sympy.sympify(to_plain(lhs, sig)) - sympy.sympify(to_plain(rhs, sig))
-        values = [_numeric(gap, x, at) for at in _POINTS]
-        if all(v is None or abs(v) < 1e-12 for v in values):
+        if _zero_function(gap, x):
             return f"hypothesis {to_human(lhs, sig)} != {to_human(rhs, sig)} is never true"
     return None
 

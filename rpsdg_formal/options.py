@@ -310,6 +310,18 @@ def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig 
             f"--family {args.family} needs a calculus theory (rules tagged `derivative`), "
             f"but {rules.path} has none; use --theory calculus"
         )
+    walk_only = {
+        "--difficulty": args.difficulty is not None,
+        "--proofs": args.proofs != 1,
+        "--explore": args.explore,
+        "--vars": args.vars != "x,y,z",
+    }
+    given = [flag for flag, used in walk_only.items() if used]
+    if given:
+        raise ConfigError(
+            f"{', '.join(given)} apply to rewrite walks, not to calculus problems (their proof "
+            "is the differentiation; the variable is x); leave them out"
+        )
     sig = rules.theory.signature
     unary: tuple[str, ...] = DEFAULT_UNARY
     binary: tuple[str, ...] = DEFAULT_BINARY

@@ -8,12 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .calculus import crosscheck_plain
 from .emit import LeanTheorem, hypotheses, step_proof, theorem
 from .errors import ExprSyntaxError, RewriteError
-from .expr import Expr, variables
+from .expr import Expr, Kind, variables
 from .graph import LowerBound, proof_measures
 from .parse import parse_expr
-from .printers import to_human, to_latex, to_lean
+from .printers import to_human, to_latex, to_lean, to_plain
 from .rewrite import Step, apply_step
 from .rules import RuleSet
 from .signature import is_lean_ident
@@ -194,6 +195,22 @@ def _replay_steps(start: Expr, raw_steps: list[Any], rules: RuleSet, label: str)
     return steps
 
 
+def _check_problem(record: Mapping[str, Any], start: Expr, end: Expr, rules: RuleSet) -> None:
+    """An integration record's plain `integrand` and `antiderivative` must be the theorem's,
+    and SymPy must agree that one is the derivative of the other."""
+    if "integrand" not in record:
+        return
+    sig = rules.theory.signature
+    if start.kind is not Kind.APP or len(start.args) != 1:
+        raise RewriteError("an integration record must start from D(F)")
+    for key, tree in (("integrand", end), ("antiderivative", start.args[0])):
+        if record.get(key) != to_plain(tree, sig):
+            raise RewriteError(f"the recorded {key} is not the theorem's")
+    wrong = crosscheck_plain(record["antiderivative"], record["integrand"])
+    if wrong is not None:
+        raise RewriteError(wrong)
+
+
 def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
     """Rebuild a record's theorem from its start and the steps of each of its proofs.
 
@@ -220,6 +237,7 @@ def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
         raise RewriteError("the recorded end does not match the replayed steps")
     if any(p[-1].after is not end for p in proofs[1:]):
         raise RewriteError("an alternative proof does not end at the theorem's end")
+    _check_problem(record, start, end, rules)
     candidate = make_candidate(name, int(record.get("index", 0)), start, proofs, rules.theory)
     if candidate.lean.statement != record.get("lean_statement"):
         raise RewriteError("lean_statement does not match the theorem rebuilt from the steps")
