@@ -9,7 +9,6 @@ rules and the numeral product rule. Rules are found by their tags in the rule fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import numerals
@@ -201,15 +200,15 @@ def _product_steps(expr: Expr, path: Path, engine: Engine) -> list[Step]:
     return []
 
 
-def _maximal_products(expr: Expr, mul: str) -> Iterator[Path]:
+def _maximal_products(expr: Expr, mul: str) -> list[Path]:
     """Paths of product nodes whose parent is not a product, innermost first."""
     found = []
     for path, node in positions(expr):
         if node.kind is Kind.APP and node.head == mul:
             parent = subterm(expr, path[:-1]) if path else None
-            if parent is None or parent.head != mul or parent.kind is not Kind.APP:
+            if parent is None or parent.kind is not Kind.APP or parent.head != mul:
                 found.append(path)
-    return iter(sorted(found, key=lambda p: -len(p)))
+    return sorted(found, key=lambda p: -len(p))
 
 
 def _normalize_steps(expr: Expr, engine: Engine) -> list[Step]:

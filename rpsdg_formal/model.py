@@ -127,11 +127,10 @@ def _function_checks(
         conds = [(to_sympy(c.lhs, sig, meaning), to_sympy(c.rhs, sig, meaning)) for c in conditions]
         for _ in range(2):
             subs = {x: _random_x(rng)}
-            if any(_cond_fails(a, b, subs) for a, b in conds):
+            sides = _sides_at(left, right, conds, subs)
+            if sides is None:
                 continue
-            lv, rv = _value(left, subs), _value(right, subs)
-            if lv is None or rv is None:
-                continue
+            lv, rv = sides
             tried += 1
             if not _same(lv, rv):
                 where = ", ".join(f"{n} = {f}" for n, f in meaning.items()) or "no variables"
@@ -199,11 +198,10 @@ def check_model(
     tried = 0
     for point in sample_points(names, rng):
         subs = {symbols[n]: v for n, v in point.items()}
-        if any(_cond_fails(a, b, subs) for a, b in conds):
+        sides = _sides_at(left, right, conds, subs)
+        if sides is None:
             continue
-        lv, rv = _value(left, subs), _value(right, subs)
-        if lv is None or rv is None:
-            continue
+        lv, rv = sides
         tried += 1
         holds = _same(lv, rv) if relation == "eq" else not _same(lv, rv)
         if not holds:
@@ -215,6 +213,16 @@ def check_model(
     if relation == "eq" and _symbolically_zero(left - right):
         return ModelVerdict(True, "symbolic", tried, "SymPy simplifies lhs - rhs to 0")
     return ModelVerdict(True, "numeric", tried, f"holds at all {tried} points tried")
+
+
+def _sides_at(
+    left: Any, right: Any, conds: Sequence[tuple[Any, Any]], subs: Mapping[Any, Any]
+) -> tuple[Any, Any] | None:
+    """Both sides at `subs`, or None where a side condition fails or a side is undefined."""
+    if any(_cond_fails(a, b, subs) for a, b in conds):
+        return None
+    lv, rv = _value(left, subs), _value(right, subs)
+    return None if lv is None or rv is None else (lv, rv)
 
 
 def _cond_fails(a: Any, b: Any, subs: Mapping[Any, Any]) -> bool:
