@@ -35,7 +35,7 @@ from .model import check_model
 from .printers import to_human, to_sympy
 from .rules import Condition, Rule, RuleSet, load_rule_file
 
-AUDIT_VERSION = 1
+AUDIT_VERSION = 2  # 2: numeral-only rules, function-valued models
 
 
 class AuditRequiredError(RpsdgError, PermissionError):

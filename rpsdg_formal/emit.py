@@ -116,9 +116,6 @@ def equation_statement(lhs: Expr, rhs: Expr, theory: Theory) -> str:
     return f"Eq {_arg(lhs, theory)} {_arg(rhs, theory)}"
 
 
-_eq = equation_statement
-
-
 def _ne(hypothesis: Hypothesis, theory: Theory) -> str:
     return f"Ne {_arg(hypothesis[0], theory)} {_arg(hypothesis[1], theory)}"
 
@@ -127,7 +124,7 @@ def rule_statement(rule: Rule, theory: Theory) -> str:
     """The exact proposition a rule's Lean declaration must prove, built from the rule file:
     `∀ (a b : R), Ne b zero → Eq lhs rhs`."""
     parts = [f"{_ne((c.lhs, c.rhs), theory)} → " for c in rule.conditions]
-    statement = "".join(parts) + _eq(rule.lhs, rule.rhs, theory)
+    statement = "".join(parts) + equation_statement(rule.lhs, rule.rhs, theory)
     if rule.variables:
         statement = f"∀ ({' '.join(rule.variables)} : {theory.carrier}), {statement}"
     return statement
@@ -148,13 +145,15 @@ def theorem(
         raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
     end = steps[-1].after
     assumed = hypotheses(steps)
-    statement = "".join(f"{_ne(h, theory)} → " for h in assumed) + _eq(start, end, theory)
+    statement = "".join(f"{_ne(h, theory)} → " for h in assumed) + equation_statement(
+        start, end, theory
+    )
     if binders:
         statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
     names = [*binders, *(f"h{i}" for i in range(1, len(assumed) + 1))]
     lines = [f"fun {' '.join(names)} =>"] if names else []
     for i, step in enumerate(steps, 1):
-        claim = _eq(step.before, step.after, theory)
+        claim = equation_statement(step.before, step.after, theory)
         lines.append(f"have s{i} : {claim} := {step_proof(step, theory, assumed)}")
     chain = f"s{len(steps)}"
     for i in range(len(steps) - 1, 0, -1):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -20,8 +19,9 @@ from .errors import ExprSyntaxError, RuleSpecError
 from .expr import Expr, variables
 from .numerals import Evaluation
 from .parse import parse_equation, parse_expr
-from .signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
-from .theory import Theory, module_closure, scan_modules
+from .signature import is_lean_ident
+from .theory import Theory, theory_section
+from .yamlfile import YamlFile, line_of
 
 RESERVED_VARIABLES = frozenset({"rpsdg_hole"})
 """Names the emitter uses itself; no rule or theorem variable may take them."""
@@ -86,205 +86,6 @@ class RuleSet:
         raise KeyError(name)
 
 
-# --- YAML with line numbers -------------------------------------------------------------------
-
-
-def _plain(node: yaml.Node) -> Any:
-    """A YAML node as plain Python data (mappings, lists, strings, ints, bools)."""
-    if isinstance(node, yaml.MappingNode):
-        return {_plain(k): _plain(v) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(v) for v in node.value]
-    tag = str(node.tag).rsplit(":", 1)[-1]
-    if tag == "int":
-        return int(node.value)
-    if tag == "bool":
-        return str(node.value).lower() in ("true", "yes", "on")
-    if tag == "null":
-        return None
-    return str(node.value)
-
-
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def _entries(node: yaml.Node) -> dict[str, tuple[yaml.Node, int]]:
-    assert isinstance(node, yaml.MappingNode)
-    return {str(k.value): (v, _line(k)) for k, v in node.value}
-
-
-class _File:
-    """Reports errors against one rule file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def error(self, line: int | None, what: str) -> RuleSpecError:
-        return RuleSpecError(str(self.path), line, what)
-
-    def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, int]]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.error(_line(node), f"{what} must be a mapping (key: value lines)")
-        return _entries(node)
-
-    def string(self, node: yaml.Node, what: str) -> str:
-        value = _plain(node)
-        if not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise self.error(_line(node), f"{what} must be a string, got {value!r}")
-        return str(value)
-
-    def strings(self, node: yaml.Node, what: str) -> tuple[str, ...]:
-        value = _plain(node)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(_line(node), f"{what} must be a list of strings, got {value!r}")
-        return tuple(value)
-
-    def ident(self, node: yaml.Node, what: str) -> str:
-        value = self.string(node, what)
-        if not is_lean_ident(value):
-            raise self.error(
-                _line(node),
-                f"{what} {value!r} is not a valid Lean identifier "
-                "(ASCII letters, digits, '_', dot-separated parts, not a keyword)",
-            )
-        return value
-
-
-# --- the theory section -----------------------------------------------------------------------
-
-_OPERATOR_KEYS = {
-    "symbol",
-    "fixity",
-    "precedence",
-    "lean",
-    "lean_symbol",
-    "sympy",
-    "latex",
-    "arity",
-    "plain",
-}
-
-
-def _operator(f: _File, name: str, node: yaml.Node, line: int) -> Operator:
-    entries = f.mapping(node, f"operator {name!r}")
-    unknown = set(entries) - _OPERATOR_KEYS
-    if unknown:
-        raise f.error(line, f"operator {name!r}: unknown key(s) {sorted(unknown)}")
-    for key in ("symbol", "fixity", "lean", "sympy", "latex"):
-        if key not in entries:
-            raise f.error(line, f"operator {name!r} needs a {key!r}")
-    fixity_text = f.string(entries["fixity"][0], "fixity")
-    try:
-        fixity = Fixity(fixity_text)
-    except ValueError:
-        choices = ", ".join(x.value for x in Fixity)
-        raise f.error(
-            entries["fixity"][1], f"fixity {fixity_text!r} is not one of {choices}"
-        ) from None
-    arity = ARITY.get(fixity)
-    if arity is None:
-        arity = int(f.string(entries["arity"][0], "arity")) if "arity" in entries else 1
-    precedence = (
-        int(f.string(entries["precedence"][0], "precedence")) if "precedence" in entries else 0
-    )
-    symbol = f.string(entries["symbol"][0], "symbol")
-    if fixity is Fixity.FUNCTION and not is_lean_ident(symbol):
-        raise f.error(
-            line, f"function operator {name!r} needs an identifier symbol, got {symbol!r}"
-        )
-    return Operator(
-        name=name,
-        symbol=symbol,
-        fixity=fixity,
-        arity=arity,
-        precedence=precedence,
-        lean=f.ident(entries["lean"][0], f"operator {name!r} lean name"),
-        lean_symbol=f.string(entries["lean_symbol"][0], "lean_symbol")
-        if "lean_symbol" in entries
-        else symbol,
-        sympy=f.string(entries["sympy"][0], "sympy"),
-        latex=f.string(entries["latex"][0], "latex"),
-        plain=f.string(entries["plain"][0], "plain") if "plain" in entries else "",
-    )
-
-
-def _lean_dirs(f: _File, entry: tuple[yaml.Node, int] | None) -> tuple[Path, ...]:
-    """`theory.lean_dir`: one folder or a list, relative to the rule file (default ../lean)."""
-    if entry is None:
-        texts: tuple[str, ...] = ("../lean",)
-    elif isinstance(entry[0], yaml.SequenceNode):
-        texts = f.strings(entry[0], "lean_dir")
-    else:
-        texts = (f.string(entry[0], "lean_dir"),)
-    if not texts:
-        raise f.error(entry[1] if entry else None, "lean_dir must name at least one folder")
-    return tuple((f.path.parent / t).resolve() for t in texts)
-
-
-def _theory(f: _File, node: yaml.Node, line: int) -> Theory:
-    entries = f.mapping(node, "theory")
-    for key in ("name", "lean_module", "lean_namespace", "carrier", "numerals", "operators"):
-        if key not in entries:
-            raise f.error(line, f"the theory section needs a {key!r} entry")
-    ops_node = entries["operators"][0]
-    ops = tuple(
-        _operator(f, name, op_node, op_line)
-        for name, (op_node, op_line) in f.mapping(ops_node, "operators").items()
-    )
-    nums = {
-        k: f.ident(v, f"numerals.{k}")
-        for k, (v, _) in f.mapping(entries["numerals"][0], "numerals").items()
-    }
-    if set(nums) != {"zero", "one", "bit0", "bit1"}:
-        raise f.error(entries["numerals"][1], "numerals needs exactly zero, one, bit0 and bit1")
-    signature = Signature(ops, Numerals(**nums))
-    lean_dirs = _lean_dirs(f, entries.get("lean_dir"))
-    lean_dir = lean_dirs[0]
-    module = f.ident(entries["lean_module"][0], "lean_module")
-    try:
-        modules = module_closure(lean_dirs, module)
-    except FileNotFoundError as err:
-        raise f.error(entries["lean_module"][1], f"{err} (set theory.lean_dir)") from err
-    declarations, axioms = scan_modules(modules)
-    model_variable = _model_variable(f, signature, entries.get("model"))
-    theory = Theory(
-        name=f.ident(entries["name"][0], "theory name"),
-        signature=signature,
-        carrier=f.ident(entries["carrier"][0], "carrier"),
-        lean_module=module,
-        lean_namespace=f.ident(entries["lean_namespace"][0], "lean_namespace"),
-        lean_dir=lean_dir,
-        modules=modules,
-        declarations=declarations,
-        axioms=axioms,
-        model_variable=model_variable,
-    )
-    for const in sorted(signature.lean_names() | {theory.carrier}):
-        if theory.qualified(const) is None:
-            raise f.error(
-                line, f"the theory uses Lean constant {const!r}, not declared in {module}"
-            )
-    return theory
-
-
-def _model_variable(
-    f: _File, signature: Signature, entry: tuple[yaml.Node, int] | None
-) -> str | None:
-    """`theory.model: {functions_of: x}`: variables mean functions of the constant `x`."""
-    if entry is None:
-        return None
-    entries = f.mapping(entry[0], "model")
-    unknown = set(entries) - {"functions_of"}
-    if unknown or "functions_of" not in entries:
-        raise f.error(entry[1], "model must read {functions_of: NAME} (a constant operator)")
-    name = f.string(entries["functions_of"][0], "model.functions_of")
-    constant = signature.constant(name)
-    if constant is None:
-        raise f.error(entry[1], f"model.functions_of: {name!r} is not a constant operator")
-    return constant.name
-
-
 # --- rules ------------------------------------------------------------------------------------
 
 _RULE_KEYS = {
@@ -300,7 +101,7 @@ _RULE_KEYS = {
 }
 
 
-def _condition(f: _File, theory: Theory, name: str, text: str, line: int) -> Condition:
+def _condition(f: YamlFile, theory: Theory, name: str, text: str, line: int) -> Condition:
     if text.count("!=") != 1:
         raise f.error(
             line,
@@ -314,8 +115,8 @@ def _condition(f: _File, theory: Theory, name: str, text: str, line: int) -> Con
         raise f.error(line, f"rule {name!r}: side condition {text!r}: {err}") from err
 
 
-def _rule(f: _File, theory: Theory, node: yaml.Node) -> Rule:
-    line = _line(node)
+def _rule(f: YamlFile, theory: Theory, node: yaml.Node) -> Rule:
+    line = line_of(node)
     entries = f.mapping(node, "each rule")
     unknown = set(entries) - _RULE_KEYS
     if unknown:
@@ -405,7 +206,7 @@ def _rule(f: _File, theory: Theory, node: yaml.Node) -> Rule:
 
 
 def _evaluation(
-    f: _File, theory: Theory, name: str, node: yaml.Node, line: int, lhs: Expr, rhs: Expr
+    f: YamlFile, theory: Theory, name: str, node: yaml.Node, line: int, lhs: Expr, rhs: Expr
 ) -> Evaluation:
     """`evaluate: KIND` or `evaluate: {kind: KIND, lemmas: {role: LeanName, ...}}`."""
     if isinstance(node, yaml.ScalarNode):
@@ -456,7 +257,7 @@ def load_rule_file(path: str | Path) -> tuple[RuleSet, tuple[RuleProblem, ...]]:
     A problem with the file as a whole (YAML, the theory section) still raises RuleSpecError.
     """
     path = Path(path)
-    f = _File(path)
+    f = YamlFile(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
@@ -474,7 +275,7 @@ def load_rule_file(path: str | Path) -> tuple[RuleSet, tuple[RuleProblem, ...]]:
     for key in ("theory", "rules"):
         if key not in top:
             raise f.error(1, f"the rule file needs a top-level {key!r} section")
-    theory = _theory(f, *top["theory"])
+    theory = theory_section(f, *top["theory"])
     rules_node, rules_line = top["rules"]
     if not isinstance(rules_node, yaml.SequenceNode) or not rules_node.value:
         raise f.error(rules_line, "'rules' must be a non-empty list")
@@ -485,7 +286,7 @@ def load_rule_file(path: str | Path) -> tuple[RuleSet, tuple[RuleProblem, ...]]:
         try:
             rule = _rule(f, theory, node)
         except RuleSpecError as err:
-            problems.append(RuleProblem(_entry_name(node), err.line or _line(node), err.what))
+            problems.append(RuleProblem(_entry_name(node), err.line or line_of(node), err.what))
             continue
         if rule.name in seen:
             what = f"rule name {rule.name!r} already used on line {seen[rule.name]}"

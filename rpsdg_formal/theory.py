@@ -1,4 +1,5 @@
-"""A theory: its signature (from the rule file) and its Lean modules (from `lean/`).
+"""A theory: its signature (the `theory:` section of a rule file, read here) and its Lean
+modules (from `lean/`).
 
 The Lean sources are scanned, not run, to learn which names exist and which axioms the theory
 declares; the kernel later proves that the scan was right (a name that does not exist fails to
@@ -13,7 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .signature import Signature
+import yaml
+
+from .signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
+from .yamlfile import YamlFile
 
 _IMPORT = re.compile(r"^import\s+(\S+)", re.MULTILINE)
 _NAMESPACE = re.compile(r"^namespace\s+(\S+)")
@@ -134,3 +138,137 @@ def scan_modules(modules: tuple[LeanModule, ...]) -> tuple[frozenset[str], froze
         names |= n
         axioms |= a
     return frozenset(names), frozenset(axioms)
+
+
+# --- the theory section of a rule file --------------------------------------------------------
+
+_OPERATOR_KEYS = {
+    "symbol",
+    "fixity",
+    "precedence",
+    "lean",
+    "lean_symbol",
+    "sympy",
+    "latex",
+    "arity",
+    "plain",
+}
+
+
+def _operator(f: YamlFile, name: str, node: yaml.Node, line: int) -> Operator:
+    entries = f.mapping(node, f"operator {name!r}")
+    unknown = set(entries) - _OPERATOR_KEYS
+    if unknown:
+        raise f.error(line, f"operator {name!r}: unknown key(s) {sorted(unknown)}")
+    for key in ("symbol", "fixity", "lean", "sympy", "latex"):
+        if key not in entries:
+            raise f.error(line, f"operator {name!r} needs a {key!r}")
+    fixity_text = f.string(entries["fixity"][0], "fixity")
+    try:
+        fixity = Fixity(fixity_text)
+    except ValueError:
+        choices = ", ".join(x.value for x in Fixity)
+        raise f.error(
+            entries["fixity"][1], f"fixity {fixity_text!r} is not one of {choices}"
+        ) from None
+    arity = ARITY.get(fixity)
+    if arity is None:
+        arity = int(f.string(entries["arity"][0], "arity")) if "arity" in entries else 1
+    precedence = (
+        int(f.string(entries["precedence"][0], "precedence")) if "precedence" in entries else 0
+    )
+    symbol = f.string(entries["symbol"][0], "symbol")
+    if fixity is Fixity.FUNCTION and not is_lean_ident(symbol):
+        raise f.error(
+            line, f"function operator {name!r} needs an identifier symbol, got {symbol!r}"
+        )
+    return Operator(
+        name=name,
+        symbol=symbol,
+        fixity=fixity,
+        arity=arity,
+        precedence=precedence,
+        lean=f.ident(entries["lean"][0], f"operator {name!r} lean name"),
+        lean_symbol=f.string(entries["lean_symbol"][0], "lean_symbol")
+        if "lean_symbol" in entries
+        else symbol,
+        sympy=f.string(entries["sympy"][0], "sympy"),
+        latex=f.string(entries["latex"][0], "latex"),
+        plain=f.string(entries["plain"][0], "plain") if "plain" in entries else "",
+    )
+
+
+def _lean_dirs(f: YamlFile, entry: tuple[yaml.Node, int] | None) -> tuple[Path, ...]:
+    """`theory.lean_dir`: one folder or a list, relative to the rule file (default ../lean)."""
+    if entry is None:
+        texts: tuple[str, ...] = ("../lean",)
+    elif isinstance(entry[0], yaml.SequenceNode):
+        texts = f.strings(entry[0], "lean_dir")
+    else:
+        texts = (f.string(entry[0], "lean_dir"),)
+    if not texts:
+        raise f.error(entry[1] if entry else None, "lean_dir must name at least one folder")
+    return tuple((f.path.parent / t).resolve() for t in texts)
+
+
+def theory_section(f: YamlFile, node: yaml.Node, line: int) -> Theory:
+    entries = f.mapping(node, "theory")
+    for key in ("name", "lean_module", "lean_namespace", "carrier", "numerals", "operators"):
+        if key not in entries:
+            raise f.error(line, f"the theory section needs a {key!r} entry")
+    ops_node = entries["operators"][0]
+    ops = tuple(
+        _operator(f, name, op_node, op_line)
+        for name, (op_node, op_line) in f.mapping(ops_node, "operators").items()
+    )
+    nums = {
+        k: f.ident(v, f"numerals.{k}")
+        for k, (v, _) in f.mapping(entries["numerals"][0], "numerals").items()
+    }
+    if set(nums) != {"zero", "one", "bit0", "bit1"}:
+        raise f.error(entries["numerals"][1], "numerals needs exactly zero, one, bit0 and bit1")
+    signature = Signature(ops, Numerals(**nums))
+    lean_dirs = _lean_dirs(f, entries.get("lean_dir"))
+    lean_dir = lean_dirs[0]
+    module = f.ident(entries["lean_module"][0], "lean_module")
+    try:
+        modules = module_closure(lean_dirs, module)
+    except FileNotFoundError as err:
+        raise f.error(entries["lean_module"][1], f"{err} (set theory.lean_dir)") from err
+    declarations, axioms = scan_modules(modules)
+    model_variable = _model_variable(f, signature, entries.get("model"))
+    theory = Theory(
+        name=f.ident(entries["name"][0], "theory name"),
+        signature=signature,
+        carrier=f.ident(entries["carrier"][0], "carrier"),
+        lean_module=module,
+        lean_namespace=f.ident(entries["lean_namespace"][0], "lean_namespace"),
+        lean_dir=lean_dir,
+        modules=modules,
+        declarations=declarations,
+        axioms=axioms,
+        model_variable=model_variable,
+    )
+    for const in sorted(signature.lean_names() | {theory.carrier}):
+        if theory.qualified(const) is None:
+            raise f.error(
+                line, f"the theory uses Lean constant {const!r}, not declared in {module}"
+            )
+    return theory
+
+
+def _model_variable(
+    f: YamlFile, signature: Signature, entry: tuple[yaml.Node, int] | None
+) -> str | None:
+    """`theory.model: {functions_of: x}`: variables mean functions of the constant `x`."""
+    if entry is None:
+        return None
+    entries = f.mapping(entry[0], "model")
+    unknown = set(entries) - {"functions_of"}
+    if unknown or "functions_of" not in entries:
+        raise f.error(entry[1], "model must read {functions_of: NAME} (a constant operator)")
+    name = f.string(entries["functions_of"][0], "model.functions_of")
+    constant = signature.constant(name)
+    if constant is None:
+        raise f.error(entry[1], f"model.functions_of: {name!r} is not a constant operator")
+    return constant.name
