@@ -204,6 +204,18 @@ def crosscheck_plain(antiderivative: str, integrand: str) -> str | None:
     return None
 
 
+def symbolic_agreement(antiderivative: str, integrand: str, max_ops: int = 400) -> bool:
+    """Does SymPy show d/dx F - f = 0 symbolically (`expand`, then `cancel`)? Not finding it
+    proves nothing (the numeric check stands); large expressions are not tried."""
+    import sympy
+
+    x = sympy.Symbol("x")
+    difference = sympy.diff(sympy.sympify(antiderivative), x) - sympy.sympify(integrand)
+    if sympy.count_ops(difference) > max_ops:
+        return False
+    return bool(sympy.expand(difference) == 0 or sympy.cancel(difference) == 0)
+
+
 def _zero_function(expr: Any) -> bool:
     return all(v is None or abs(v) < 1e-12 for v in _values(expr))
 
@@ -299,7 +311,11 @@ def problem_fields(problem: Problem, engine: Engine, family: str) -> dict[str, A
             f"{to_human(a, sig)} != {to_human(b, sig)}" for a, b in hypotheses(problem.steps)
         ],
         "solution": solution(problem, engine),
-        "crosscheck": {"sympy": "agrees", "points": len(_POINTS)},
+        "crosscheck": {
+            "sympy": "agrees",
+            "symbolic": symbolic_agreement(to_plain(F, sig), to_plain(f, sig)),
+            "points": len(_POINTS),
+        },
         "min_length_lower_bound": 1,
         "bound_search": {
             "method": "trivial",

@@ -24,6 +24,7 @@ from rpsdg_formal.calculus import (
     draw_problem,
     problem_fields,
     solution,
+    symbolic_agreement,
     unusable,
 )
 from rpsdg_formal.check import Accepted, Kernel, Rejected, Verdict, check_batch, prepare_kernel
@@ -524,3 +525,10 @@ def test_stacked_powers_print_with_parentheses(engine: Engine) -> None:
     assert to_lean(e, sig) == "(x ^ 2) ^ 3"
     assert to_latex(e, sig) == r"\left(x^{2}\right)^{3}"
     assert parse_expr(to_human(e, sig), sig) is e
+
+
+def test_symbolic_agreement_on_the_seed_example_and_not_on_a_wrong_pair() -> None:
+    F = "x**2*sin(exp(x**2))"
+    f = "2*x*sin(exp(x**2)) + 2*x**3*exp(x**2)*cos(exp(x**2))"
+    assert symbolic_agreement(F, f)
+    assert not symbolic_agreement(F, "2*x*sin(exp(x**2))")
