@@ -189,7 +189,12 @@ def _kernel_checks(rule: Rule, index: int, rules: RuleSet) -> list[LeanTheorem]:
                 substitute(rule.lhs, binding), substitute(rule.rhs, binding), theory
             ),
             numerals.proof(
-                rule.evaluate, rule.lhs, binding, theory.signature.numerals, theory.carrier
+                rule.evaluate,
+                rule.lhs,
+                binding,
+                theory.signature.numerals,
+                theory.carrier,
+                dict(theory.nonzero),
             ),
         )
         for j, binding in enumerate(
@@ -302,7 +307,12 @@ def fact_model_finding(fact: Fact, rules: RuleSet, seed: int) -> Finding:
 def _when(conditions: Sequence[Condition], rules: RuleSet) -> str:
     """` when a != 0, ...` in rule-file syntax, or nothing."""
     sig = rules.theory.signature
-    texts = [f"{to_human(c.lhs, sig)} != {to_human(c.rhs, sig)}" for c in conditions]
+    texts = [
+        f"positive({to_human(c.lhs, sig)})"
+        if c.relation == "pos"
+        else f"{to_human(c.lhs, sig)} != {to_human(c.rhs, sig)}"
+        for c in conditions
+    ]
     return f" when {', '.join(texts)}" if texts else ""
 
 
@@ -313,6 +323,8 @@ def _fact_statement(fact: Fact, rules: RuleSet) -> str:
     else:
         symbol = "=" if fact.relation == "eq" else "!="
         body = f"{to_human(fact.lhs, sig)} {symbol} {to_human(fact.rhs, sig)}"
+        if fact.relation == "pos":
+            body = f"positive({to_human(fact.lhs, sig)})"
     return body + _when(fact.hypotheses, rules)
 
 

@@ -15,7 +15,7 @@ from .curriculum import write_curriculum
 from .errors import ConfigError, OutputError, RpsdgError
 from .generate import GenerateConfig, generate, statements_of
 from .kernel import LeanRunner, default_cache_dir
-from .options import build_parser, calculus_config, select_config, walk_config
+from .options import build_parser, calculus_config, equation_config, select_config, walk_config
 from .recheck import CheckReport, check_dataset, check_lean_file
 from .rules import RuleSet, load_rules
 from .stats import write_stats
@@ -68,6 +68,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         seed=args.seed,
         out=args.out,
         calculus=calculus,
+        equation=equation_config(args, rules),
         walk=walk_config(args, rules),
         batch_size=args.batch_size,
         force=args.force,
@@ -86,8 +87,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         )
     if summary.disagreements:
         print(
-            f"ERROR: SymPy contradicts {summary.disagreements} derivatives (none exported; see "
+            f"ERROR: SymPy contradicts {summary.disagreements} theorems (none exported; see "
             f"{summary.out / 'rejected.jsonl'}): the rule set is unsound, run `rpsdg-formal audit`"
+        )
+    if summary.refused:
+        print(
+            f"{summary.refused} theorems refused: a step needs a side condition nothing proves "
+            f"(see {summary.out / 'rejected.jsonl'})"
         )
     ok = summary.rejected == 0 and summary.disagreements == 0
     return EXIT_OK if ok else EXIT_REJECTED

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import numerals
-from .errors import ConfigError
-from .expr import Expr, replace, substitute, var
-from .printers import is_atomic, to_kernel
-from .rewrite import Step
+from .errors import ConfigError, RewriteError
+from .expr import Expr, Kind, replace, substitute, var
+from .printers import is_atomic, to_human, to_kernel
+from .rewrite import EquationStep, Sides, Step
 from .rules import Rule
 from .signature import is_lean_ident
 from .theory import Theory
@@ -25,6 +25,10 @@ _STEP_NAME = re.compile(r"^[sh]\d+$")  # step and hypothesis names of emitted pr
 
 Hypothesis = tuple[Expr, Expr]
 """An instantiated side condition `lhs != rhs` that a theorem assumes."""
+
+
+class SideConditionError(RewriteError):
+    """A step needs a side condition (`x - 1 != 0`) that nothing proves: refused."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +79,27 @@ def step_hypotheses(step: Step) -> tuple[Hypothesis, ...]:
     )
 
 
-def hypotheses(steps: Sequence[Step]) -> tuple[Hypothesis, ...]:
-    """Every distinct side condition the steps need, in order of first use: the theorem's
-    hypotheses (`h1`, `h2`, …)."""
-    return tuple(dict.fromkeys(h for step in steps for h in step_hypotheses(step)))
+def hypotheses(steps: Sequence[Step], theory: Theory | None = None) -> tuple[Hypothesis, ...]:
+    """Every distinct side condition the steps need that the theory cannot prove itself (a
+    non-zero numeral, with `theory`), in order of first use: the theorem's hypotheses (`h1`,
+    `h2`, …)."""
+    return tuple(
+        dict.fromkeys(
+            h
+            for step in steps
+            for h in step_hypotheses(step)
+            if theory is None or discharge(h, theory) is None
+        )
+    )
+
+
+def discharge(hypothesis: Hypothesis, theory: Theory) -> str | None:
+    """A proof of `hypothesis` (`a != 0` for a non-zero numeral a) from the theory's `nonzero:`
+    lemmas, or None."""
+    lhs, rhs = hypothesis
+    if rhs.kind is not Kind.NUM or rhs.value != 0:
+        return None
+    return numerals.nonzero_proof(lhs, dict(theory.nonzero), theory.signature.numerals)
 
 
 def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) -> str:
@@ -90,14 +111,26 @@ def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) ->
     rule = step.rule
     if rule.evaluate is not None:
         term = numerals.proof(
-            rule.evaluate, rule.lhs, step.binding(), theory.signature.numerals, theory.carrier
+            rule.evaluate,
+            rule.lhs,
+            step.binding(),
+            theory.signature.numerals,
+            theory.carrier,
+            dict(theory.nonzero),
         )
     else:
         parts = [rule.lean_name, *(_arg(value, theory) for _, value in step.substitution)]
         for needed in step_hypotheses(step):
-            if needed not in assumed:
-                raise ValueError(f"step with {rule.name!r} needs a hypothesis it was not given")
-            parts.append(f"h{assumed.index(needed) + 1}")
+            if needed in assumed:
+                parts.append(f"h{assumed.index(needed) + 1}")
+            elif (proof := discharge(needed, theory)) is not None:
+                parts.append(f"({proof})")
+            else:
+                sig = theory.signature
+                raise SideConditionError(
+                    f"step with {rule.name!r} needs {to_human(needed[0], sig)} != "
+                    f"{to_human(needed[1], sig)}, which is neither a non-zero numeral nor assumed"
+                )
         term = " ".join(parts)
     return f"Eq.symm ({term})" if step.reverse else term
 
@@ -144,7 +177,7 @@ def theorem(
     if not is_lean_ident(name) or "." in name:
         raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
     end = steps[-1].after
-    assumed = hypotheses(steps)
+    assumed = hypotheses(steps, theory)
     statement = "".join(f"{_ne(h, theory)} → " for h in assumed) + equation_statement(
         start, end, theory
     )
@@ -159,6 +192,47 @@ def theorem(
     for i in range(len(steps) - 1, 0, -1):
         chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"
     lines.append(chain)
+    return LeanTheorem(name, statement, "\n  ".join(lines))
+
+
+def implication_theorem(
+    name: str,
+    binders: Sequence[str],
+    premise: Sides,
+    steps: Sequence[EquationStep],
+    theory: Theory,
+) -> LeanTheorem:
+    """The kernel certificate for `premise → conclusion`, reasoning forward from the hypothesis
+    `h0 : Eq lhs rhs` one `have hK : Eq lhsK rhsK` per step: `congrArg` applies a function to
+    both sides, `Eq.trans` with a rule instance rewrites one side. Side conditions must be
+    provable by the theory (a non-zero numeral); anything else raises SideConditionError."""
+    if not steps:
+        raise ValueError("an implication needs at least one step")
+    if not is_lean_ident(name) or "." in name:
+        raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
+    conclusion = steps[-1].after
+    statement = (
+        f"{equation_statement(*premise, theory)} → {equation_statement(*conclusion, theory)}"
+    )
+    if binders:
+        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
+    lines = [f"fun {' '.join([*binders, 'h0'])} =>"]
+    for i, link in enumerate(steps, 1):
+        previous = f"h{i - 1}"
+        if link.context is not None:
+            context = to_kernel(link.context, theory.signature)
+            proof = f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) {previous}"
+        elif link.step is not None:
+            rewrite = step_proof(link.step, theory)
+            proof = (
+                f"Eq.trans (Eq.symm ({rewrite})) {previous}"
+                if link.side == 0
+                else f"Eq.trans {previous} ({rewrite})"
+            )
+        else:
+            raise ValueError("an equation step needs a context or a rewrite")
+        lines.append(f"have h{i} : {equation_statement(*link.after, theory)} := {proof}")
+    lines.append(f"h{len(steps)}")
     return LeanTheorem(name, statement, "\n  ".join(lines))
 
 

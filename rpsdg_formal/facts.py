@@ -4,7 +4,8 @@ The audit model-checks every axiom the theory declares, and every definition of 
 (`sub a b := add a (neg b)`) against the operator's model, so that a false axiom or a model
 that disagrees with the Lean definitions is caught. Only the small prefix syntax our theory
 files use is read: `∀ a b : R,` binders, `→` between `Ne`/`Eq` propositions, and applications
-of the signature's constants. Anything else is reported as unreadable, never skipped silently.
+of the signature's constants (and the theory's positivity predicate, if it has one). Anything
+else is reported as unreadable, never skipped silently.
 """
 
 from __future__ import annotations
@@ -148,9 +149,15 @@ class _Reader:
 
     def proposition(self) -> tuple[str, Expr, Expr]:
         head = self.take()
+        positive = self.theory.nonzero_lemma("positive")
+        if positive is not None and self.theory.qualified(head) == self.theory.qualified(positive):
+            arg = self.atom()
+            return "pos", arg, arg
         relation = {"Eq": "eq", "Ne": "ne"}.get(head.rsplit(".", 1)[-1])
         if relation is None:
-            raise FactSyntaxError(f"only Eq and Ne propositions can be model-checked, not {head}")
+            raise FactSyntaxError(
+                f"only Eq, Ne and the positivity predicate can be model-checked, not {head}"
+            )
         return relation, self.atom(), self.atom()
 
     def atom(self) -> Expr:
@@ -199,8 +206,8 @@ def _axiom(
     """Read `: ∀ a b : R, H → ... → P`; None if the axiom declares a constant, not a fact."""
     reader = _Reader(text, theory)
     reader.take(":")
-    if reader.peek() not in ("∀", "Eq", "Ne") and not str(reader.peek()).endswith((".Eq", ".Ne")):
-        return None  # a type or constant of the signature: nothing to model-check
+    if _declares_constant(reader.tokens[1:], theory):
+        return None  # a type, constant, operator or predicate of the signature
     if reader.peek() == "∀":
         reader.take("∀")
         reader.binders()
@@ -210,13 +217,26 @@ def _axiom(
         relation, lhs, rhs = reader.proposition()
         if reader.peek() == "→":
             reader.take("→")
-            if relation != "ne":
-                raise FactSyntaxError("only Ne hypotheses can be model-checked")
-            hypotheses.append(Condition(lhs, rhs))
+            if relation == "eq":
+                raise FactSyntaxError("only Ne and positivity hypotheses can be model-checked")
+            hypotheses.append(Condition(lhs, rhs, relation))
             continue
         if reader.peek() is not None:
             raise FactSyntaxError(f"unexpected {reader.peek()!r} after the proposition")
         return tuple(reader.bound), tuple(hypotheses), relation, lhs, rhs
+
+
+def _declares_constant(tokens: list[str], theory: Theory) -> bool:
+    """Is `tokens` (after the colon) a type such as `Type`, `R`, `R → R` or `R → Prop`?
+
+    Anything else is read as a proposition, so an axiom with an unknown head is reported as
+    unreadable rather than skipped.
+    """
+    carrier = theory.qualified(theory.carrier)
+    return bool(tokens) and all(
+        t in ("→", "Type", "Prop") or theory.qualified(t) == carrier or t == theory.carrier
+        for t in tokens
+    )
 
 
 def _definition(

@@ -24,13 +24,23 @@ from .calculus import (
 )
 from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, start_check
 from .derive import Engine
-from .emit import batch_file
-from .errors import ConfigError, OutputError
+from .emit import SideConditionError, batch_file
+from .equation import EquationConfig, sympy_agrees
+from .equation import draw_problem as draw_problem_equation
+from .equation import problem_fields as equation_fields
+from .errors import ConfigError, OutputError, RewriteError
 from .expr import statement_key
 from .jsonl import read_jsonl
 from .parse import parse_expr
 from .progress import Progress
-from .records import Candidate, make_candidate, theorem_record
+from .records import (
+    Candidate,
+    EquationCandidate,
+    equation_candidate,
+    equation_record,
+    make_candidate,
+    theorem_record,
+)
 from .rewrite import RuleIndex
 from .rules import RuleSet
 from .select import SelectConfig, quotas, select_theorem
@@ -51,6 +61,7 @@ class GenerateConfig:
     force: bool = False
     exclude: frozenset[bytes] = frozenset()  # statement keys (expr.statement_key) not to repeat
     calculus: CalculusConfig | None = None  # integration problems instead of rewrite walks
+    equation: EquationConfig | None = None  # equations to solve instead of rewrite walks
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -70,6 +81,7 @@ class GenerateSummary:
     batches: int
     out: Path
     disagreements: int = 0  # theorems SymPy contradicts (an unsound rule set): not exported
+    refused: int = 0  # steps with a side condition nothing proves (a divisor that can be 0)
 
 
 def prepare_output(out: Path, force: bool) -> None:
@@ -89,6 +101,12 @@ def prepare_output(out: Path, force: bool) -> None:
         raise OutputError(f"cannot write to --out {out}: {err.strerror or err}") from err
 
 
+def _family(config: GenerateConfig) -> str:
+    if config.calculus is not None:
+        return config.calculus.family
+    return "equation" if config.equation is not None else "rewrite"
+
+
 def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> None:
     """`out/run.json`: what produced this folder (so `check` finds the rule file by itself)."""
     manifest = {
@@ -98,7 +116,7 @@ def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> No
         "count": config.count,
         "steps": config.walk.steps,
         "max_size": config.walk.max_size,
-        "family": config.calculus.family if config.calculus else "rewrite",
+        "family": _family(config),
         "batch_size": config.batch_size,
         "lean_version": kernel.version,
         "theory_source_hash": rules.theory.source_hash(),
@@ -141,6 +159,45 @@ def _calculus_candidates(
         if i > 1000 + 1000 * (made + 1):
             raise ConfigError(
                 f"{i} draws gave only {made} new distinct problems; raise the operator counts"
+            )
+
+
+def _equation_candidates(
+    rules: RuleSet, config: GenerateConfig, errors: list[dict[str, Any]]
+) -> Iterator[EquationCandidate]:
+    """Equations in a fixed order determined by the seed, distinct from every earlier one up to
+    renaming and swapping sides. SymPy disagreeing, or a side condition nothing proves, puts a
+    row in `errors` instead (neither happens with the shipped rules)."""
+    assert config.equation is not None
+    index = RuleIndex.build(r for r in rules.rules if not r.introduces)
+    seen: set[bytes] = set(config.exclude)
+    sig = rules.theory.signature
+    i = 0
+    while True:
+        problem = draw_problem_equation(rules, index, config.equation, theorem_rng(config.seed, i))
+        name = f"{rules.theory.name}_s{config.seed}_n{i}"
+        i += 1
+        if problem is not None:
+            key = statement_key(*problem.equation)
+            if key not in seen:
+                seen.add(key)
+                wrong = sympy_agrees(problem, sig)
+                try:
+                    if wrong is not None:
+                        raise RewriteError(wrong)
+                    fields = equation_fields(problem, sig)
+                    yield equation_candidate(name, i - 1, problem, rules.theory, fields)
+                except RewriteError as err:
+                    reason = (
+                        "side-condition"
+                        if isinstance(err, SideConditionError)
+                        else "sympy-disagrees"
+                    )
+                    errors.append({"id": name, "reason": reason, "messages": [str(err)]})
+        made = len(seen) - len(config.exclude)
+        if i > 1000 + 1000 * (made + 1):
+            raise ConfigError(
+                f"{i} draws gave only {made} new distinct equations; allow more operations"
             )
 
 
@@ -207,7 +264,7 @@ def _rejected_row(name: str, verdict: Rejected, lean_file: str) -> dict[str, Any
 
 
 def _judge(
-    items: list[Candidate],
+    items: list[Candidate | EquationCandidate],
     verdicts: dict[str, Verdict],
     room: int,
     theory: Theory,
@@ -220,6 +277,19 @@ def _judge(
     ok_rows: list[dict[str, Any]] = []
     bad_rows: list[dict[str, Any]] = []
     for candidate in items:
+        if isinstance(candidate, EquationCandidate):
+            judged = [verdicts[p.lean.name] for p in candidate.proofs]
+            bad_rows += [
+                _rejected_row(p.lean.name, v, lean_file)
+                for p, v in zip(candidate.proofs, judged, strict=True)
+                if isinstance(v, Rejected)
+            ]
+            if all(isinstance(v, Accepted) for v in judged) and len(ok_rows) < room:
+                axioms = sorted({a for v in judged if isinstance(v, Accepted) for a in v.axioms})
+                ok_rows.append(
+                    equation_record(candidate, theory, axioms, lean_version, lean_file, seed)
+                )
+            continue
         for proof in candidate.proofs:
             verdict = verdicts[proof.lean.name]
             if isinstance(verdict, Rejected):
@@ -252,15 +322,17 @@ def generate(
     write_manifest(config, rules, kernel)
     theory = rules.theory
     errors: list[dict[str, Any]] = []
-    disagreements = 0
-    source = (
-        _calculus_candidates(rules, config, errors)
-        if config.calculus is not None
-        else _candidates(rules, config)
-    )
+    disagreements = refused = 0
+    source: Iterator[Candidate | EquationCandidate]
+    if config.calculus is not None:
+        source = _calculus_candidates(rules, config, errors)
+    elif config.equation is not None:
+        source = _equation_candidates(rules, config, errors)
+    else:
+        source = _candidates(rules, config)
     progress = Progress(config.count, "verified", show_progress)
     accepted = rejected = batches = in_flight = 0
-    pending: tuple[PendingCheck, list[Candidate]] | None = None
+    pending: tuple[PendingCheck, list[Candidate | EquationCandidate]] | None = None
     with (
         open(config.out / "theorems.jsonl", "a", encoding="utf-8") as good,
         open(config.out / "rejected.jsonl", "a", encoding="utf-8") as bad,
@@ -268,7 +340,9 @@ def generate(
         try:
             while True:
                 wanted = min(config.batch_size, config.count - accepted - in_flight)
-                upcoming = [next(source) for _ in range(wanted)] if wanted > 0 else []
+                upcoming: list[Candidate | EquationCandidate] = [
+                    _next(source) for _ in range(max(0, wanted))
+                ]
                 if pending is None and not upcoming:
                     break
                 if pending is not None:
@@ -298,7 +372,8 @@ def generate(
                         )
                 if errors:
                     _append(bad, errors)
-                    disagreements += len(errors)
+                    disagreements += sum(e["reason"] == "sympy-disagrees" for e in errors)
+                    refused += sum(e["reason"] == "side-condition" for e in errors)
                     errors.clear()
                 if upcoming:
                     path = config.out / "lean" / f"batch_{batches:05d}.lean"
@@ -311,4 +386,8 @@ def generate(
             if pending is not None:
                 pending[0].kill()
             progress.close()
-    return GenerateSummary(accepted, rejected, batches, config.out, disagreements)
+    return GenerateSummary(accepted, rejected, batches, config.out, disagreements, refused)
+
+
+def _next(source: Iterator[Candidate | EquationCandidate]) -> Candidate | EquationCandidate:
+    return next(source)

@@ -124,7 +124,7 @@ def _function_checks(
     for _ in range(samples):
         meaning = {n: _random_function(x, rng) for n in names}
         left, right = to_sympy(lhs, sig, meaning), to_sympy(rhs, sig, meaning)
-        conds = [(to_sympy(c.lhs, sig, meaning), to_sympy(c.rhs, sig, meaning)) for c in conditions]
+        conds = _conditions(conditions, sig, meaning)
         for _ in range(2):
             subs = {x: _random_x(rng)}
             sides = _sides_at(left, right, conds, subs)
@@ -175,7 +175,8 @@ def check_model(
     rhs_override: Any | None = None,
     functions_of: str | None = None,
 ) -> ModelVerdict:
-    """Does `lhs = rhs` (or `lhs != rhs` for relation "ne") hold wherever `conditions` hold?
+    """Does `lhs = rhs` (`lhs != rhs` for relation "ne"; `lhs` a positive real for "pos")
+    hold wherever `conditions` hold?
 
     `rhs_override` replaces the model meaning of `rhs` by a given SymPy expression (used for
     numeral definitions, whose meaning is arithmetic rather than an operator template). With
@@ -194,7 +195,7 @@ def check_model(
     symbols = {n: sympy.Symbol(n) for n in names}
     left = to_sympy(lhs, sig, symbols)
     right = rhs_override if rhs_override is not None else to_sympy(rhs, sig, symbols)
-    conds = [(to_sympy(c.lhs, sig, symbols), to_sympy(c.rhs, sig, symbols)) for c in conditions]
+    conds = _conditions(conditions, sig, symbols)
     tried = 0
     for point in sample_points(names, rng):
         subs = {symbols[n]: v for n, v in point.items()}
@@ -203,7 +204,7 @@ def check_model(
             continue
         lv, rv = sides
         tried += 1
-        holds = _same(lv, rv) if relation == "eq" else not _same(lv, rv)
+        holds = {"eq": _same(lv, rv), "ne": not _same(lv, rv), "pos": _positive(lv)}[relation]
         if not holds:
             where = _assignment(point) or "no variables"
             example = f"{where}: lhs = {_show(lv)}, rhs = {_show(rv)}"
@@ -216,18 +217,33 @@ def check_model(
 
 
 def _sides_at(
-    left: Any, right: Any, conds: Sequence[tuple[Any, Any]], subs: Mapping[Any, Any]
+    left: Any, right: Any, conds: Sequence[tuple[Any, Any, str]], subs: Mapping[Any, Any]
 ) -> tuple[Any, Any] | None:
     """Both sides at `subs`, or None where a side condition fails or a side is undefined."""
-    if any(_cond_fails(a, b, subs) for a, b in conds):
+    if any(_cond_fails(a, b, relation, subs) for a, b, relation in conds):
         return None
     lv, rv = _value(left, subs), _value(right, subs)
     return None if lv is None or rv is None else (lv, rv)
 
 
-def _cond_fails(a: Any, b: Any, subs: Mapping[Any, Any]) -> bool:
+def _conditions(
+    conditions: Sequence[Condition], sig: Signature, meaning: Mapping[str, Any]
+) -> list[tuple[Any, Any, str]]:
+    return [
+        (to_sympy(c.lhs, sig, meaning), to_sympy(c.rhs, sig, meaning), c.relation)
+        for c in conditions
+    ]
+
+
+def _positive(value: Any) -> bool:
+    return bool(value.is_real) and bool(value > 0)
+
+
+def _cond_fails(a: Any, b: Any, relation: str, subs: Mapping[Any, Any]) -> bool:
     av, bv = _value(a, subs), _value(b, subs)
-    return av is None or bv is None or _same(av, bv)
+    if av is None or bv is None:
+        return True
+    return not _positive(av) if relation == "pos" else _same(av, bv)
 
 
 def _symbolically_zero(difference: Any) -> bool:

@@ -17,37 +17,43 @@ from .printers import numeral_to_kernel
 from .signature import Numerals
 
 PRODUCT = "numeral_product"
+SUM = "numeral_sum"
+DIFFERENCE = "numeral_difference"
+QUOTIENT = "numeral_quotient"
 DERIVATIVE = "numeral_derivative"
 
+_ADD = (
+    "add",
+    "one_add_one",
+    "bit0_add_one",
+    "one_add_bit0",
+    "bit1_add_one",
+    "one_add_bit1",
+    "bit0_add_bit0",
+    "bit0_add_bit1",
+    "bit1_add_bit0",
+    "bit1_add_bit1",
+)
+_MUL = (*_ADD, "one_mul", "bit0_mul", "bit1_mul")
+
 ROLES: dict[str, tuple[str, ...]] = {
-    PRODUCT: (
-        "add",
-        "one_mul",
-        "bit0_mul",
-        "bit1_mul",
-        "one_add_one",
-        "bit0_add_one",
-        "one_add_bit0",
-        "bit1_add_one",
-        "one_add_bit1",
-        "bit0_add_bit0",
-        "bit0_add_bit1",
-        "bit1_add_bit0",
-        "bit1_add_bit1",
-    ),
+    PRODUCT: _MUL,
+    SUM: _ADD,
+    DIFFERENCE: (*_ADD, "sub_eq_of_add_eq"),
+    QUOTIENT: (*_MUL, "div_eq_of_mul_eq"),
     DERIVATIVE: ("zero", "one", "bit0", "bit1"),
 }
-"""The lemmas each kind of evaluation needs, by role (see Field.lean and Calculus.lean)."""
+"""The lemmas each kind of evaluation needs, by role (see Field.lean, Calculus.lean and
+Equation.lean); a quotient also needs the theory's `nonzero:` lemmas for its divisor."""
 
 DEFAULT_LEMMAS: dict[str, dict[str, str]] = {
-    PRODUCT: {role: role for role in ROLES[PRODUCT]},
-    DERIVATIVE: {"zero": "D_zero", "one": "D_one", "bit0": "D_bit0", "bit1": "D_bit1"},
+    kind: {role: role for role in roles} for kind, roles in ROLES.items() if kind != DERIVATIVE
 }
+DEFAULT_LEMMAS[DERIVATIVE] = {"zero": "D_zero", "one": "D_one", "bit0": "D_bit0", "bit1": "D_bit1"}
 
-SHAPES = {
-    PRODUCT: "m * n = k (an operator applied to two variables, equal to a third variable)",
-    DERIVATIVE: "D(n) = 0 (a unary operator applied to a variable, equal to 0)",
-}
+_BINARY = "m ∘ n = k (an operator applied to two variables, equal to a third variable)"
+SHAPES = {kind: _BINARY for kind in (PRODUCT, SUM, DIFFERENCE, QUOTIENT)}
+SHAPES[DERIVATIVE] = "D(n) = 0 (a unary operator applied to a variable, equal to 0)"
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class Evaluation:
 
 def shape_ok(kind: str, lhs: Expr, rhs: Expr) -> bool:
     """Does the equation `lhs = rhs` have the shape evaluation `kind` proves?"""
-    if kind == PRODUCT:
+    if kind != DERIVATIVE:
         return (
             lhs.kind is Kind.APP
             and len(lhs.args) == 2
@@ -95,16 +101,20 @@ def instance(kind: str, lhs: Expr, rhs: Expr, binding: Mapping[str, Expr]) -> di
 
     Raises RewriteError if the bound values are not numerals (or not the product).
     """
-    if kind == PRODUCT:
-        m = _numeral(binding, lhs.args[0].head, 1)
-        n = _numeral(binding, lhs.args[1].head, 1)
-        product = num(m * n)
-        given = binding.get(rhs.head)
-        if given is not None and given is not product:
-            raise RewriteError(f"{m} * {n} is {m * n}, not what the step records")
-        return {**binding, rhs.head: product}
-    _numeral(binding, lhs.args[0].head, 0)
-    return dict(binding)
+    if kind == DERIVATIVE:
+        _numeral(binding, lhs.args[0].head, 0)
+        return dict(binding)
+    m = _numeral(binding, lhs.args[0].head, 1)
+    n = _numeral(binding, lhs.args[1].head, 1)
+    if kind == DIFFERENCE and m <= n:
+        raise RewriteError(f"{m} - {n} is not a positive numeral")
+    if kind == QUOTIENT and m % n:
+        raise RewriteError(f"{m} / {n} is not a whole number")
+    value = {PRODUCT: m * n, SUM: m + n, DIFFERENCE: m - n, QUOTIENT: m // n}[kind]
+    given = binding.get(rhs.head)
+    if given is not None and given is not num(value):
+        raise RewriteError(f"{m} ∘ {n} is {value}, not what the step records")
+    return {**binding, rhs.head: num(value)}
 
 
 class _Terms:
@@ -188,22 +198,73 @@ def proof(
     binding: Mapping[str, Expr],
     numerals: Numerals,
     carrier: str,
+    nonzero: Mapping[str, str] | None = None,
 ) -> str:
-    """The Lean term proving one instance (`binding` as returned by `instance`)."""
+    """The Lean term proving one instance (`binding` as returned by `instance`); a quotient
+    needs the theory's `nonzero` lemmas to show its divisor is not 0."""
     terms = _Terms(evaluation, numerals, carrier)
     values = [binding[a.head].value for a in lhs.args]
+    if evaluation.kind == DERIVATIVE:
+        return terms.derivative(values[0])
+    m, n = values
     if evaluation.kind == PRODUCT:
-        return terms.mul(values[0], values[1])
-    return terms.derivative(values[0])
+        return terms.mul(m, n)
+    if evaluation.kind == SUM:
+        return terms.add(m, n)
+    if evaluation.kind == DIFFERENCE:
+        return f"{terms.use('sub_eq_of_add_eq', m, n, m - n)} ({terms.add(m - n, n)})"
+    divisor = nonzero_proof(num(n), nonzero or {}, numerals)
+    if divisor is None:
+        raise RewriteError(f"cannot show {n} != 0: the theory has no `nonzero:` lemmas")
+    use = terms.use("div_eq_of_mul_eq", m, n, m // n)
+    return f"{use} ({divisor}) ({terms.mul(n, m // n) if n > 1 else terms.use('one_mul', m)})"
+
+
+def nonzero_proof(value: Expr, lemmas: Mapping[str, str], numerals: Numerals) -> str | None:
+    """A Lean term proving `Ne value zero` for a non-zero numeral (or its negation), from the
+    theory's `nonzero:` lemmas; None if `value` is not one, or the theory has no such lemmas.
+
+    This is how side conditions such as `2 != 0` are discharged: the positivity axioms make
+    every positive numeral provably non-zero.
+    """
+    if not lemmas:
+        return None
+    if value.kind is Kind.APP and len(value.args) == 1 and value.head == "neg":
+        inner = nonzero_proof(value.args[0], lemmas, numerals)
+        if inner is None:
+            return None
+        return f"{lemmas['neg']} {_atom(value.args[0], numerals)} ({inner})"
+    if value.kind is not Kind.NUM or value.value < 1:
+        return None
+    return (
+        f"{lemmas['ne_zero']} {_atom(value, numerals)} ({_positive(value.value, lemmas, numerals)})"
+    )
+
+
+def _atom(value: Expr, numerals: Numerals) -> str:
+    text = numeral_to_kernel(value.value, numerals)
+    return text if value.value < 2 else f"({text})"
+
+
+def _positive(n: int, lemmas: Mapping[str, str], numerals: Numerals) -> str:
+    if n == 1:
+        return lemmas["one"]
+    role = "bit0" if n % 2 == 0 else "bit1"
+    inner = _positive(n // 2, lemmas, numerals)
+    return f"{lemmas[role]} {_atom(num(n // 2), numerals)} ({inner})"
 
 
 def audit_instances(kind: str, lhs: Expr, rhs: Expr) -> list[dict[str, Expr]]:
     """The instances the audit checks for a numeral-only rule (small, carrying and large)."""
-    if kind == PRODUCT:
-        pairs = [(1, 1), (1, 6), (6, 1), (2, 2), (2, 3), (3, 2), (3, 3), (5, 7), (7, 5)]
-        pairs += [(6, 4), (9, 9), (12, 11), (15, 17), (31, 33), (100, 7)]
-        return [
-            instance(kind, lhs, rhs, {lhs.args[0].head: num(m), lhs.args[1].head: num(n)})
-            for m, n in pairs
-        ]
-    return [instance(kind, lhs, rhs, {lhs.args[0].head: num(n)}) for n in range(0, 18)]
+    if kind == DERIVATIVE:
+        return [instance(kind, lhs, rhs, {lhs.args[0].head: num(n)}) for n in range(0, 18)]
+    pairs = [(1, 1), (1, 6), (6, 1), (2, 2), (2, 3), (3, 2), (3, 3), (5, 7), (7, 5)]
+    pairs += [(6, 4), (9, 9), (12, 11), (15, 17), (31, 33), (100, 7)]
+    if kind == DIFFERENCE:
+        pairs = [(m + n, n) for m, n in pairs]
+    elif kind == QUOTIENT:
+        pairs = [(m * n, n) for m, n in pairs]
+    return [
+        instance(kind, lhs, rhs, {lhs.args[0].head: num(m), lhs.args[1].head: num(n)})
+        for m, n in pairs
+    ]

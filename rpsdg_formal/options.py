@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .calculus import DEFAULT_BINARY, DEFAULT_UNARY, FAMILIES, CalculusConfig
 from .emit import check_variable_names
+from .equation import KINDS, EquationConfig
 from .errors import ConfigError
 from .graph import SearchBounds
 from .kernel import default_cache_dir
@@ -96,10 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.add_argument(
         "--family",
-        choices=FAMILIES,
+        choices=(*FAMILIES, "equation"),
         help="calculus theories: `antiderivative` (differentiate a random F; publish ∫ f = F) "
-        "or `by-parts` (F = u·v; the record names u and dv); default antiderivative for a "
-        "theory with derivative rules, rewrite walks otherwise",
+        "or `by-parts` (F = u·v; the record names u and dv), default antiderivative; theory "
+        "equation: `equation` (from x = c, do the same to both sides; publish the equation "
+        "and its kernel-checked solution), the default there; rewrite walks otherwise",
+    )
+    gen.add_argument(
+        "--kinds",
+        help=f"equations: comma-separated kinds among {', '.join(KINDS)} (default all)",
+    )
+    gen.add_argument(
+        "--distractions",
+        type=int,
+        default=2,
+        metavar="K",
+        help="equations: random rewrites that disguise the left side (default 2)",
     )
     gen.add_argument(
         "--min-ops",
@@ -299,17 +312,7 @@ def _numerals(text: str) -> tuple[int, ...]:
     return numerals
 
 
-def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig | None:
-    """The integration-problem settings, or None for rewrite walks (a theory without
-    derivative rules and no --family)."""
-    has_derivatives = any("derivative" in r.tags for r in rules.rules)
-    if args.family is None and not has_derivatives:
-        return None
-    if not has_derivatives:
-        raise ConfigError(
-            f"--family {args.family} needs a calculus theory (rules tagged `derivative`), "
-            f"but {rules.path} has none; use --theory calculus"
-        )
+def _refuse_walk_options(args: argparse.Namespace, what: str) -> None:
     walk_only = {
         "--difficulty": args.difficulty is not None,
         "--proofs": args.proofs != 1,
@@ -319,9 +322,46 @@ def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig 
     given = [flag for flag, used in walk_only.items() if used]
     if given:
         raise ConfigError(
-            f"{', '.join(given)} apply to rewrite walks, not to calculus problems (their proof "
-            "is the differentiation; the variable is x); leave them out"
+            f"{', '.join(given)} apply to rewrite walks, not to {what}; leave them out"
         )
+
+
+def equation_config(args: argparse.Namespace, rules: RuleSet) -> EquationConfig | None:
+    """The equation settings for `--family equation` (the default of a theory with `solve`
+    rules), or None."""
+    solver = any("solve" in r.tags for r in rules.rules)
+    if args.family not in (None, "equation") or (args.family is None and not solver):
+        return None
+    if not solver:
+        raise ConfigError(
+            f"--family equation needs a theory with the solver's rules (tagged `solve`), but "
+            f"{rules.path} has none; use --theory equation"
+        )
+    _refuse_walk_options(args, "equations (their proof is the solution)")
+    if args.operators or args.numerals:
+        raise ConfigError("--operators and --numerals do not apply to equations; use --kinds")
+    kinds = _split(args.kinds) if args.kinds else KINDS
+    return EquationConfig(
+        kinds=kinds,
+        min_ops=2 if args.min_ops is None else args.min_ops,
+        max_ops=4 if args.max_ops is None else args.max_ops,
+        distractions=args.distractions,
+        max_size=30 if args.max_size is None else args.max_size,
+    )
+
+
+def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig | None:
+    """The integration-problem settings, or None for rewrite walks (a theory without
+    derivative rules and no --family)."""
+    has_derivatives = any("derivative" in r.tags for r in rules.rules)
+    if args.family == "equation" or (args.family is None and not has_derivatives):
+        return None
+    if not has_derivatives:
+        raise ConfigError(
+            f"--family {args.family} needs a calculus theory (rules tagged `derivative`), "
+            f"but {rules.path} has none; use --theory calculus"
+        )
+    _refuse_walk_options(args, "calculus problems (their proof is the differentiation)")
     sig = rules.theory.signature
     unary: tuple[str, ...] = DEFAULT_UNARY
     binary: tuple[str, ...] = DEFAULT_BINARY

@@ -20,7 +20,7 @@ from .emit import BatchFile, batch_file
 from .errors import OutputError, RewriteError
 from .jsonl import iter_jsonl
 from .progress import Progress
-from .records import Candidate, replay
+from .records import Candidate, EquationCandidate, replay, replay_equation
 from .rules import RuleSet
 
 _THEOREM = re.compile(r"^theorem\s+([A-Za-z_][A-Za-z0-9_]*)\b")
@@ -40,7 +40,9 @@ class CheckReport:
         return self.total > 0 and self.accepted == self.total
 
 
-def _replayed(path: Path, rules: RuleSet, failures: list[tuple[str, str]]) -> Iterator[Candidate]:
+def _replayed(
+    path: Path, rules: RuleSet, failures: list[tuple[str, str]]
+) -> Iterator[Candidate | EquationCandidate]:
     """Each record of `path` replayed; what cannot be replayed goes to `failures`."""
     for number, record in iter_jsonl(path):
         if isinstance(record, str):
@@ -53,13 +55,16 @@ def _replayed(path: Path, rules: RuleSet, failures: list[tuple[str, str]]) -> It
             )
             continue
         try:
-            yield replay(record, rules)
+            if record.get("family") == "equation":
+                yield replay_equation(record, rules)
+            else:
+                yield replay(record, rules)
         except RewriteError as err:
             failures.append((label, str(err)))
 
 
 def _judge_chunk(
-    chunk: list[Candidate], kernel: Kernel, rules: RuleSet, path: Path
+    chunk: list[Candidate | EquationCandidate], kernel: Kernel, rules: RuleSet, path: Path
 ) -> list[tuple[str, str]]:
     """Check every proof of `chunk`; a theorem fails if any of its proofs is rejected."""
     batch = batch_file(rules.theory, [p.lean for c in chunk for p in c.proofs])

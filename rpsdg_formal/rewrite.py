@@ -162,7 +162,12 @@ def reverse_step(step: Step) -> Step:
 def apply_step(
     expr: Expr, rule: Rule, reverse: bool, path: Path, substitution: Mapping[str, Expr]
 ) -> Step:
-    """Replay a recorded step, checking that it really applies. Raises RewriteError if not."""
+    """Replay a recorded step, checking that it really applies. Raises RewriteError if not.
+
+    For a numeral-only rule the result variable may be left out: it is computed.
+    """
+    if rule.evaluate is not None and all(v in substitution for v in variables(rule.lhs)):
+        substitution = numerals.instance(rule.evaluate.kind, rule.lhs, rule.rhs, substitution)
     missing = [v for v in rule.variables if v not in substitution]
     if missing:
         raise RewriteError(f"step with rule {rule.name!r} gives no value for {missing}")
@@ -180,7 +185,38 @@ def apply_step(
             f"at position {list(path)} with the recorded substitution"
         )
     full = {v: substitution[v] for v in rule.variables}
-    if rule.evaluate is not None:
-        full = numerals.instance(rule.evaluate.kind, rule.lhs, rule.rhs, full)
     after = replace(expr, path, substitute(produced, full))
     return Step(rule, reverse, path, tuple((v, full[v]) for v in rule.variables), expr, after)
+
+
+Sides = tuple[Expr, Expr]
+"""An equation `lhs = rhs` as its two sides."""
+
+
+@dataclass(frozen=True)
+class EquationStep:
+    """One step from an equation to the next (reasoning forward from a hypothesis).
+
+    With `context` (a tree with the hole variable), the function `hole ↦ context` is applied
+    to both sides; otherwise `step` rewrites side `side` (0 left, 1 right).
+    """
+
+    before: Sides
+    after: Sides
+    context: Expr | None = None
+    side: int = 0
+    step: Step | None = None
+
+
+def congruence(before: Sides, context: Expr, hole: str) -> EquationStep:
+    """Apply `hole ↦ context` to both sides of `before`."""
+    after = (substitute(context, {hole: before[0]}), substitute(context, {hole: before[1]}))
+    return EquationStep(before, after, context=context)
+
+
+def rewrite_side(before: Sides, side: int, step: Step) -> EquationStep:
+    """Rewrite one side of `before` by `step` (which must start from that side)."""
+    if step.before is not before[side]:
+        raise RewriteError("the step does not start from that side of the equation")
+    after = (step.after, before[1]) if side == 0 else (before[0], step.after)
+    return EquationStep(before, after, side=side, step=step)

@@ -29,10 +29,12 @@ RESERVED_VARIABLES = frozenset({"rpsdg_hole"})
 
 @dataclass(frozen=True)
 class Condition:
-    """A side condition `lhs != rhs` (the only relation the field theory can state: `Ne`)."""
+    """A side condition: `lhs != rhs` (relation "ne", the only one a rule may state), or, in an
+    axiom read for the audit, `positive(lhs)` (relation "pos"; `rhs` is `lhs`)."""
 
     lhs: Expr
     rhs: Expr
+    relation: str = "ne"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,11 @@ class Theory:
     declarations: frozenset[str]
     axioms: frozenset[str]
     model_variable: str | None = None  # variables range over functions of this constant
+    nonzero: tuple[tuple[str, str], ...] = ()  # role -> Lean name: proofs that numerals are ≠ 0
+
+    def nonzero_lemma(self, role: str) -> str | None:
+        """The Lean name for a role of the `nonzero:` section (see `numerals.nonzero_proof`)."""
+        return dict(self.nonzero).get(role)
 
     @property
     def opens(self) -> tuple[str, ...]:
@@ -237,6 +242,7 @@ def theory_section(f: YamlFile, node: yaml.Node, line: int) -> Theory:
         raise f.error(entries["lean_module"][1], f"{err} (set theory.lean_dir)") from err
     declarations, axioms = scan_modules(modules)
     model_variable = _model_variable(f, signature, entries.get("model"))
+    nonzero = _nonzero(f, entries.get("nonzero"))
     theory = Theory(
         name=f.ident(entries["name"][0], "theory name"),
         signature=signature,
@@ -248,13 +254,44 @@ def theory_section(f: YamlFile, node: yaml.Node, line: int) -> Theory:
         declarations=declarations,
         axioms=axioms,
         model_variable=model_variable,
+        nonzero=nonzero,
     )
-    for const in sorted(signature.lean_names() | {theory.carrier}):
+    lemmas = {name for _, name in nonzero}
+    for const in sorted(signature.lean_names() | {theory.carrier} | lemmas):
         if theory.qualified(const) is None:
             raise f.error(
                 line, f"the theory uses Lean constant {const!r}, not declared in {module}"
             )
     return theory
+
+
+NONZERO_ROLES = {
+    "positive": "the positivity predicate (model: a positive real)",
+    "one": "Pos one",
+    "bit0": "Pos a → Pos (bit0 a)",
+    "bit1": "Pos a → Pos (bit1 a)",
+    "ne_zero": "Pos a → Ne a zero",
+    "neg": "Ne a zero → Ne (neg a) zero",
+}
+
+
+def _nonzero(f: YamlFile, entry: tuple[yaml.Node, int] | None) -> tuple[tuple[str, str], ...]:
+    """`theory.nonzero: {role: LeanName, ...}`: how the theory proves numerals non-zero."""
+    if entry is None:
+        return ()
+    named = {
+        role: f.ident(node, f"nonzero.{role}")
+        for role, (node, _) in f.mapping(entry[0], "nonzero").items()
+    }
+    unknown = sorted(set(named) - set(NONZERO_ROLES))
+    missing = sorted(set(NONZERO_ROLES) - set(named))
+    if unknown or missing:
+        roles = "; ".join(f"{k}: {v}" for k, v in NONZERO_ROLES.items())
+        raise f.error(
+            entry[1],
+            f"nonzero needs exactly the roles ({roles}); unknown {unknown}, missing {missing}",
+        )
+    return tuple(sorted(named.items()))
 
 
 def _model_variable(

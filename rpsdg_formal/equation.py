@@ -1,0 +1,304 @@
+"""Equations by the reverse process: start from the answer, do the same to both sides, publish.
+
+From `x = c`, operations are applied to both sides (add, subtract, multiply or divide by a
+numeral, or add a multiple of x so the unknown appears on both sides), the right side is
+evaluated while it is a numeral (each evaluation a kernel-checked step), and a few random
+rewrites disguise the left side. That construction, read as a proof, is the converse theorem
+`x = c → lhs = rhs`. The solution undoes it: the disguising rewrites backwards, then each
+operation's inverse on both sides followed by a cancellation on each side; read as a proof it is
+the theorem `lhs = rhs → x = c`. Dividing or multiplying back needs the divisor to be non-zero,
+which the theory proves for numerals; a divisor that can be zero is refused (`emit`).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from .emit import HOLE
+from .errors import ConfigError, RewriteError
+from .expr import Expr, Kind, app, num, positions, var
+from .printers import to_human, to_plain
+from .rewrite import EquationStep, RuleIndex, Sides, Step, apply_step, congruence, rewrite_side
+from .rewrite import reverse_step as undo
+from .rules import Rule, RuleSet
+from .signature import Signature
+from .walk import random_walk
+
+KINDS = ("linear", "both-sides", "rational")
+_HOLE = var(HOLE)
+
+
+@dataclass(frozen=True)
+class EquationConfig:
+    """What equations look like."""
+
+    kinds: tuple[str, ...] = KINDS
+    min_ops: int = 2
+    max_ops: int = 4
+    distractions: int = 2  # random rewrites of the sides after the construction
+    max_answer: int = 12
+    max_numeral: int = 9
+    max_size: int = 30
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.kinds) - set(KINDS))
+        if unknown or not self.kinds:
+            raise ConfigError(f"equation kinds must be among {', '.join(KINDS)}, got {unknown}")
+        if self.min_ops < 1 or self.max_ops < self.min_ops:
+            raise ConfigError(f"need 1 <= min ops <= max ops, got {self.min_ops}, {self.max_ops}")
+        if self.distractions < 0:
+            raise ConfigError(f"distractions must be >= 0, got {self.distractions}")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """Something done to both sides, and its operand: `add`, `sub`, `mul` (operand on the left:
+    `2 * x`), `mul_right` (operand on the right, undoing a division) or `div`."""
+
+    kind: str
+    operand: Expr
+
+    def context(self) -> Expr:
+        """The function applied to both sides, as a tree with the hole variable."""
+        if self.kind == "mul":
+            return app("mul", self.operand, _HOLE)
+        head = "mul" if self.kind == "mul_right" else self.kind
+        return app(head, _HOLE, self.operand)
+
+    def inverse(self) -> Operation:
+        inverse = {"add": "sub", "sub": "add", "mul": "div", "div": "mul_right"}[self.kind]
+        return Operation(inverse, self.operand)
+
+    def describe(self, sig: Signature) -> str:
+        operand = to_human(self.operand, sig)
+        return {
+            "add": f"add {operand} to both sides",
+            "sub": f"subtract {operand} from both sides",
+            "mul": f"multiply both sides by {operand}",
+            "mul_right": f"multiply both sides by {operand}",
+            "div": f"divide both sides by {operand}",
+        }[self.kind]
+
+
+_CANCEL = {
+    "sub": "add_sub_cancel_right",  # (a + b) - b = a
+    "add": "sub_add_cancel",  # (a - b) + b = a
+    "div": "mul_div_cancel_left",  # (b * a) / b = a
+    "mul_right": "div_mul_cancel",  # (a / b) * b = a
+}
+"""The rule that cancels an operation on each side, by the operation that undoes it."""
+
+_EVALUATE = {
+    "add": "num_add",
+    "sub": "num_sub",
+    "mul": "num_mul",
+    "mul_right": "num_mul",
+    "div": "num_div",
+}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """An equation step with what it does in words."""
+
+    step: EquationStep
+    note: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An equation with its answer, and both proofs as equation steps."""
+
+    kind: str
+    unknown: str
+    answer: int
+    construction: tuple[Labelled, ...]  # x = c  →  lhs = rhs
+    solution: tuple[Labelled, ...]  # lhs = rhs  →  x = c
+
+    @property
+    def equation(self) -> Sides:
+        return self.construction[-1].step.after
+
+
+def _rule(rules: RuleSet, name: str) -> Rule:
+    try:
+        return rules.by_name(name)
+    except KeyError:
+        raise ConfigError(
+            f"{rules.path} has no rule {name!r}, which the equation solver needs"
+        ) from None
+
+
+def _evaluate(sides: Sides, rules: RuleSet, kind: str, sig: Signature) -> Labelled | None:
+    """Evaluate the right side if it is an operation on two numerals (None if it is not, or
+    the result is not a positive whole number)."""
+    rhs = sides[1]
+    if (
+        rhs.kind is not Kind.APP
+        or len(rhs.args) != 2
+        or not all(a.kind is Kind.NUM for a in rhs.args)
+    ):
+        return None
+    rule = _rule(rules, _EVALUATE[kind])
+    try:
+        step = apply_step(rhs, rule, False, (), {"m": rhs.args[0], "n": rhs.args[1]})
+    except RewriteError:
+        return None
+    note = f"simplify the right side: {to_human(rhs, sig)} = {to_human(step.after, sig)}"
+    return Labelled(rewrite_side(sides, 1, step), note)
+
+
+def _operations(kind: str, config: EquationConfig, rng: random.Random, x: Expr) -> list[Operation]:
+    count = rng.randint(config.min_ops, config.max_ops)
+    ops: list[Operation] = []
+    for _ in range(count):
+        choice = rng.choice(("add", "sub", "mul", "add", "sub"))
+        ops.append(
+            Operation(choice, num(rng.randint(2 if choice == "mul" else 1, config.max_numeral)))
+        )
+    if kind == "both-sides":
+        term = app("mul", num(rng.randint(2, config.max_numeral)), x)
+        ops.insert(rng.randrange(1, len(ops) + 1), Operation(rng.choice(("add", "sub")), term))
+    if kind == "rational":
+        ops.append(Operation("div", num(rng.randint(2, config.max_numeral))))
+    return ops
+
+
+def _apply(sides: Sides, op: Operation, rules: RuleSet, sig: Signature) -> list[Labelled]:
+    """Do `op` to both sides, then evaluate the right side if it became numeral arithmetic."""
+    done = [Labelled(congruence(sides, op.context(), HOLE), op.describe(sig))]
+    evaluated = _evaluate(done[-1].step.after, rules, op.kind, sig)
+    if evaluated is not None:
+        done.append(evaluated)
+    return done
+
+
+def _undo(sides: Sides, op: Operation, rules: RuleSet, sig: Signature) -> list[Labelled]:
+    """Undo `op` (the last operation applied): its inverse on both sides, then on each side
+    either the cancellation, or (a right side that was evaluated) the inverse arithmetic."""
+    inverse = op.inverse()
+    done = [Labelled(congruence(sides, inverse.context(), HOLE), inverse.describe(sig))]
+    cancel = _rule(rules, _CANCEL[inverse.kind])
+    for side in (0, 1):
+        current = done[-1].step.after
+        step = _cancel(current[side], cancel, inverse.kind)
+        if step is not None:
+            where = "left" if side == 0 else "right"
+            note = (
+                f"cancel on the {where}: {to_human(step.before, sig)} = {to_human(step.after, sig)}"
+            )
+            done.append(Labelled(rewrite_side(current, side, step), note))
+            continue
+        evaluated = _evaluate(current, rules, inverse.kind, sig) if side == 1 else None
+        if evaluated is None:
+            raise RewriteError(f"cannot undo {op.describe(sig)} on {to_human(current[side], sig)}")
+        done.append(evaluated)
+    return done
+
+
+def _cancel(expr: Expr, cancel: Rule, undoing: str) -> Step | None:
+    """The cancellation step at the root of `expr` (None if `expr` is not of its shape)."""
+    inner = expr.args[0] if expr.kind is Kind.APP and expr.args else None
+    if inner is None or inner.kind is not Kind.APP or len(inner.args) != 2:
+        return None
+    first, second = inner.args
+    binding = {"a": second, "b": first} if undoing == "div" else {"a": first, "b": second}
+    try:
+        return apply_step(expr, cancel, False, (), binding)
+    except RewriteError:
+        return None
+
+
+def draw_problem(
+    rules: RuleSet, index: RuleIndex, config: EquationConfig, rng: random.Random, unknown: str = "x"
+) -> Problem | None:
+    """One equation from `rng` (None if this draw is unusable: a subtraction would leave the
+    numerals, or the disguise could not be undone)."""
+    sig = rules.theory.signature
+    kind = rng.choice(config.kinds)
+    x = var(unknown)
+    answer = rng.randint(1, config.max_answer)
+    ops = _operations(kind, config, rng, x)
+    construction: list[Labelled] = []
+    sides: Sides = (x, num(answer))
+    for op in ops:
+        applied = _apply(sides, op, rules, sig)
+        if (
+            op.kind == "sub"
+            and op.operand.kind is Kind.NUM
+            and sides[1].kind is Kind.NUM
+            and len(applied) == 1
+        ):
+            return None  # the right side would not stay a positive numeral
+        construction += applied
+        sides = applied[-1].step.after
+    disguise = random_walk(sides[0], index, config.distractions, config.max_size, rng)
+    for step in disguise:
+        construction.append(
+            Labelled(rewrite_side(sides, 0, step), f"rewrite the left side ({step.rule.name})")
+        )
+        sides = construction[-1].step.after
+    solution: list[Labelled] = []
+    for step in reversed(disguise):
+        back = undo(step)
+        solution.append(
+            Labelled(rewrite_side(sides, 0, back), f"rewrite the left side back ({step.rule.name})")
+        )
+        sides = solution[-1].step.after
+    for op in reversed(ops):
+        solution += _undo(sides, op, rules, sig)
+        sides = solution[-1].step.after
+    equation = construction[-1].step.after
+    if sides != (x, num(answer)) or any(_by_zero(e) for e in equation):
+        return None
+    return Problem(kind, unknown, answer, tuple(construction), tuple(solution))
+
+
+def _by_zero(expr: Expr) -> bool:
+    """Does `expr` divide by the numeral 0? (`0⁻¹ = 0` here, but a plain SymPy reading of
+    `1/0` is infinite, so such an equation could not be re-checked without our code.)"""
+    zero = num(0)
+    return any(
+        (n.head == "inv" and n.args[0] is zero) or (n.head == "div" and n.args[1] is zero)
+        for _, n in positions(expr)
+        if n.kind is Kind.APP
+    )
+
+
+def sympy_agrees(problem: Problem, sig: Signature) -> str | None:
+    """None if `sympy.solve` gives exactly the answer for the equation, else the disagreement."""
+    import sympy
+
+    lhs, rhs = problem.equation
+    x = sympy.Symbol(problem.unknown)
+    try:
+        found = sympy.solve(
+            sympy.Eq(sympy.sympify(to_plain(lhs, sig)), sympy.sympify(to_plain(rhs, sig))), x
+        )
+    except (NotImplementedError, TypeError, ValueError) as err:
+        return f"SymPy cannot solve the equation: {err}"
+    if found != [sympy.Integer(problem.answer)]:
+        return f"SymPy solves it as {found}, not {problem.answer}"
+    return None
+
+
+def _human(sides: Sides, sig: Signature) -> str:
+    return f"{to_human(sides[0], sig)} = {to_human(sides[1], sig)}"
+
+
+def problem_fields(problem: Problem, sig: Signature) -> dict[str, Any]:
+    """The record fields of an equation problem (the theorem fields are added by `records`)."""
+    lhs, rhs = problem.equation
+    return {
+        "family": "equation",
+        "kind": problem.kind,
+        "equations": [[to_plain(lhs, sig), to_plain(rhs, sig)]],
+        "solution": {problem.unknown: str(problem.answer)},
+        "problem": f"Solve {_human(problem.equation, sig)} for {problem.unknown}.",
+        "answer": f"{problem.unknown} = {problem.answer}",
+        "solution_steps": [
+            {"do": item.note, "equation": _human(item.step.after, sig)} for item in problem.solution
+        ],
+    }
