@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard, cast
 
 from . import numerals
 from .errors import ConfigError, RewriteError
@@ -21,6 +22,7 @@ from .signature import is_lean_ident
 from .theory import Theory
 
 HOLE = "rpsdg_hole"
+HOLE2 = "rpsdg_hole2"
 _STEP_NAME = re.compile(r"^[sh]\d+$")  # step and hypothesis names of emitted proofs
 
 Hypothesis = tuple[Expr, Expr]
@@ -59,7 +61,7 @@ def check_variable_names(names: Sequence[str], theory: Theory) -> None:
     for name in names:
         if not is_lean_ident(name) or "." in name:
             raise ConfigError(f"variable {name!r} is not a plain Lean identifier")
-        if name == HOLE or _STEP_NAME.match(name) or name in short_names:
+        if name in (HOLE, HOLE2) or _STEP_NAME.match(name) or name in short_names:
             raise ConfigError(
                 f"variable {name!r} clashes with a name in the theory or the emitted proofs; "
                 "choose another (e.g. x, y, z)"
@@ -195,44 +197,71 @@ def theorem(
     return LeanTheorem(name, statement, "\n  ".join(lines))
 
 
+def _is_sides(value: Sides | Sequence[Sides]) -> TypeGuard[Sides]:
+    return len(value) == 2 and isinstance(value[0], Expr)
+
+
 def implication_theorem(
     name: str,
     binders: Sequence[str],
-    premise: Sides,
+    premises: Sides | Sequence[Sides],
     steps: Sequence[EquationStep],
     theory: Theory,
+    conclusion: Sequence[int] = (),
 ) -> LeanTheorem:
-    """The kernel certificate for `premise → conclusion`, reasoning forward from the hypothesis
-    `h0 : Eq lhs rhs` one `have hK : Eq lhsK rhsK` per step: `congrArg` applies a function to
-    both sides, `Eq.trans` with a rule instance rewrites one side. Side conditions must be
-    provable by the theory (a non-zero numeral); anything else raises SideConditionError."""
+    """The kernel certificate for `premises → conclusion`, reasoning forward from hypotheses
+    `h0`, `h1`, … one `have hK : Eq lhsK rhsK` per step: `congrArg` applies a function to both
+    sides (`congrArg₂` combines two equations), `Eq.trans` with a rule instance rewrites one
+    side. The conclusion is the last equation, or `And` of the equations numbered in
+    `conclusion`. Side conditions must be provable by the theory (a non-zero numeral);
+    anything else raises SideConditionError."""
     if not steps:
         raise ValueError("an implication needs at least one step")
     if not is_lean_ident(name) or "." in name:
         raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
-    conclusion = steps[-1].after
-    statement = (
-        f"{equation_statement(*premise, theory)} → {equation_statement(*conclusion, theory)}"
+    given: list[Sides] = (
+        [premises] if _is_sides(premises) else list(cast(Sequence[Sides], premises))
     )
-    if binders:
-        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
-    lines = [f"fun {' '.join([*binders, 'h0'])} =>"]
-    for i, link in enumerate(steps, 1):
-        previous = f"h{i - 1}"
+    equations: list[Sides] = [*given]
+    lines = [f"fun {' '.join([*binders, *(f'h{i}' for i in range(len(given)))])} =>"]
+    for link in steps:
+        number = len(equations)
+        sources = link.sources or (number - 1,)
+        names = [f"h{i}" for i in sources]
         if link.context is not None:
             context = to_kernel(link.context, theory.signature)
-            proof = f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) {previous}"
+            if link.other is not None:
+                proof = (
+                    f"congrArg₂ (fun ({HOLE} : {theory.carrier}) ({HOLE2} : {theory.carrier}) "
+                    f"=> {context}) {names[0]} {names[1]}"
+                )
+            else:
+                proof = f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) {names[0]}"
         elif link.step is not None:
             rewrite = step_proof(link.step, theory)
             proof = (
-                f"Eq.trans (Eq.symm ({rewrite})) {previous}"
+                f"Eq.trans (Eq.symm ({rewrite})) {names[0]}"
                 if link.side == 0
-                else f"Eq.trans {previous} ({rewrite})"
+                else f"Eq.trans {names[0]} ({rewrite})"
             )
         else:
             raise ValueError("an equation step needs a context or a rewrite")
-        lines.append(f"have h{i} : {equation_statement(*link.after, theory)} := {proof}")
-    lines.append(f"h{len(steps)}")
+        lines.append(f"have h{number} : {equation_statement(*link.after, theory)} := {proof}")
+        equations.append(link.after)
+    concluded = list(conclusion) or [len(equations) - 1]
+    goal = " ".join(f"({equation_statement(*equations[i], theory)})" for i in concluded)
+    if len(concluded) == 1:
+        goal = equation_statement(*equations[concluded[0]], theory)
+        lines.append(f"h{concluded[0]}")
+    elif len(concluded) == 2:
+        goal = f"And {goal}"
+        lines.append(f"And.intro h{concluded[0]} h{concluded[1]}")
+    else:
+        raise ValueError("a conclusion is one equation or a pair")
+    hypotheses_ = "".join(f"{equation_statement(*p, theory)} → " for p in given)
+    statement = hypotheses_ + goal
+    if binders:
+        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
     return LeanTheorem(name, statement, "\n  ".join(lines))
 
 

@@ -41,8 +41,12 @@ class EquationConfig:
     max_answer: int = 12
     max_numeral: int = 9
     max_size: int = 30
+    proofs: int = 1  # 2 or more also keeps the other solution (isolate x, then compute)
+    family: str = "equation"  # or "equation-system": two linear equations in x and y
 
     def __post_init__(self) -> None:
+        if self.family not in ("equation", "equation-system"):
+            raise ConfigError(f"unknown equation family {self.family!r}")
         unknown = sorted(set(self.kinds) - set(KINDS))
         if unknown or not self.kinds:
             raise ConfigError(f"equation kinds must be among {', '.join(KINDS)}, got {unknown}")
@@ -109,20 +113,37 @@ class Labelled:
 
 @dataclass(frozen=True)
 class Problem:
-    """An equation with its answer, and both proofs as equation steps."""
+    """Equations with their answers, and the proofs both ways as equation steps.
+
+    The construction reasons from the premises `x = a` (`y = b`) to the published equations;
+    the solution from the equations back to the answers. Each concludes its last equation, or
+    the pair of equations numbered in its `goal` (premises are numbered first).
+    """
 
     kind: str
-    unknown: str
-    answer: int
-    construction: tuple[Labelled, ...]  # x = c  →  lhs = rhs
-    solution: tuple[Labelled, ...]  # lhs = rhs  →  x = c
+    answers: tuple[tuple[str, int], ...]  # (unknown, value)
+    equations: tuple[Sides, ...]
+    construction: tuple[Labelled, ...]
+    solution: tuple[Labelled, ...]
+    alternatives: tuple[tuple[Labelled, ...], ...] = ()  # other solutions (same theorem)
+    construction_goal: tuple[int, ...] = ()
+    solution_goal: tuple[int, ...] = ()
+
+    @property
+    def unknowns(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.answers)
+
+    @property
+    def premises(self) -> tuple[Sides, ...]:
+        """The answers as equations: `x = a`, …"""
+        return tuple((var(name), num(value)) for name, value in self.answers)
 
     @property
     def equation(self) -> Sides:
-        return self.construction[-1].step.after
+        return self.equations[0]
 
 
-def _rule(rules: RuleSet, name: str) -> Rule:
+def rule_named(rules: RuleSet, name: str) -> Rule:
     try:
         return rules.by_name(name)
     except KeyError:
@@ -141,7 +162,7 @@ def _evaluate(sides: Sides, rules: RuleSet, kind: str, sig: Signature) -> Labell
         or not all(a.kind is Kind.NUM for a in rhs.args)
     ):
         return None
-    rule = _rule(rules, _EVALUATE[kind])
+    rule = rule_named(rules, _EVALUATE[kind])
     try:
         step = apply_step(rhs, rule, False, (), {"m": rhs.args[0], "n": rhs.args[1]})
     except RewriteError:
@@ -175,12 +196,15 @@ def _apply(sides: Sides, op: Operation, rules: RuleSet, sig: Signature) -> list[
     return done
 
 
-def _undo(sides: Sides, op: Operation, rules: RuleSet, sig: Signature) -> list[Labelled]:
+def _undo(
+    sides: Sides, op: Operation, rules: RuleSet, sig: Signature, postpone: bool = False
+) -> list[Labelled]:
     """Undo `op` (the last operation applied): its inverse on both sides, then on each side
-    either the cancellation, or (a right side that was evaluated) the inverse arithmetic."""
+    either the cancellation, or (a right side that was evaluated) the inverse arithmetic,
+    which `postpone` leaves for the end."""
     inverse = op.inverse()
     done = [Labelled(congruence(sides, inverse.context(), HOLE), inverse.describe(sig))]
-    cancel = _rule(rules, _CANCEL[inverse.kind])
+    cancel = rule_named(rules, _CANCEL[inverse.kind])
     for side in (0, 1):
         current = done[-1].step.after
         step = _cancel(current[side], cancel, inverse.kind)
@@ -190,6 +214,8 @@ def _undo(sides: Sides, op: Operation, rules: RuleSet, sig: Signature) -> list[L
                 f"cancel on the {where}: {to_human(step.before, sig)} = {to_human(step.after, sig)}"
             )
             done.append(Labelled(rewrite_side(current, side, step), note))
+            continue
+        if side == 1 and postpone:
             continue
         evaluated = _evaluate(current, rules, inverse.kind, sig) if side == 1 else None
         if evaluated is None:
@@ -247,13 +273,78 @@ def draw_problem(
             Labelled(rewrite_side(sides, 0, back), f"rewrite the left side back ({step.rule.name})")
         )
         sides = solution[-1].step.after
+    undone = sides
     for op in reversed(ops):
         solution += _undo(sides, op, rules, sig)
         sides = solution[-1].step.after
     equation = construction[-1].step.after
     if sides != (x, num(answer)) or any(_by_zero(e) for e in equation):
         return None
-    return Problem(kind, unknown, answer, tuple(construction), tuple(solution))
+    alternative = _isolate_then_compute(undone, ops, rules, sig) if config.proofs > 1 else None
+    alternatives: tuple[tuple[Labelled, ...], ...] = ()
+    if alternative is not None and alternative[-1].step.after == sides:
+        prefix = solution[: len(disguise)]
+        if [a.step for a in alternative] != [s.step for s in solution[len(disguise) :]]:
+            alternatives = ((*prefix, *alternative),)
+    return Problem(
+        kind, ((unknown, answer),), (equation,), tuple(construction), tuple(solution), alternatives
+    )
+
+
+def evaluate_right(
+    sides: Sides, rules: RuleSet, sig: Signature, sources: tuple[int, ...] = ()
+) -> Labelled | None:
+    """One computation on the right side (the innermost operation on two numerals), or None."""
+    step = innermost_arithmetic(sides[1], rules)
+    if step is None:
+        return None
+    note = f"compute on the right: {to_human(step.before, sig)} = {to_human(step.after, sig)}"
+    return Labelled(rewrite_side(sides, 1, step, sources), note)
+
+
+def _isolate_then_compute(
+    sides: Sides, ops: list[Operation], rules: RuleSet, sig: Signature
+) -> list[Labelled] | None:
+    """The other way to solve: undo every operation keeping the right side's arithmetic, then
+    compute it innermost first (None if some arithmetic leaves the positive numerals)."""
+    done: list[Labelled] = []
+    try:
+        for op in reversed(ops):
+            done += _undo(sides, op, rules, sig, postpone=True)
+            sides = done[-1].step.after
+    except RewriteError:
+        return None
+    while sides[1].kind is not Kind.NUM:
+        link = evaluate_right(sides, rules, sig)
+        if link is None:
+            return None
+        done.append(link)
+        sides = link.step.after
+    return done
+
+
+def innermost_arithmetic(expr: Expr, rules: RuleSet) -> Step | None:
+    """Evaluate the deepest operation on two numerals in `expr` (None if there is none, or its
+    result is not a positive whole number)."""
+    found = [
+        (path, node)
+        for path, node in positions(expr)
+        if node.kind is Kind.APP
+        and len(node.args) == 2
+        and all(a.kind is Kind.NUM for a in node.args)
+    ]
+    if not found:
+        return None
+    path, node = max(found, key=lambda item: len(item[0]))
+    name = _EVALUATE.get(node.head)
+    if name is None:
+        return None
+    try:
+        return apply_step(
+            expr, rule_named(rules, name), False, path, {"m": node.args[0], "n": node.args[1]}
+        )
+    except RewriteError:
+        return None
 
 
 def _by_zero(expr: Expr) -> bool:
@@ -268,19 +359,22 @@ def _by_zero(expr: Expr) -> bool:
 
 
 def sympy_agrees(problem: Problem, sig: Signature) -> str | None:
-    """None if `sympy.solve` gives exactly the answer for the equation, else the disagreement."""
+    """None if `sympy.solve` gives exactly the answers for the equations, else the
+    disagreement."""
     import sympy
 
-    lhs, rhs = problem.equation
-    x = sympy.Symbol(problem.unknown)
+    unknowns = [sympy.Symbol(name) for name in problem.unknowns]
+    equations = [
+        sympy.Eq(sympy.sympify(to_plain(lhs, sig)), sympy.sympify(to_plain(rhs, sig)))
+        for lhs, rhs in problem.equations
+    ]
     try:
-        found = sympy.solve(
-            sympy.Eq(sympy.sympify(to_plain(lhs, sig)), sympy.sympify(to_plain(rhs, sig))), x
-        )
+        found = sympy.solve(equations, unknowns, dict=True)
     except (NotImplementedError, TypeError, ValueError) as err:
-        return f"SymPy cannot solve the equation: {err}"
-    if found != [sympy.Integer(problem.answer)]:
-        return f"SymPy solves it as {found}, not {problem.answer}"
+        return f"SymPy cannot solve the equations: {err}"
+    expected = {sympy.Symbol(name): sympy.Integer(value) for name, value in problem.answers}
+    if found != [expected]:
+        return f"SymPy solves them as {found}, not {dict(problem.answers)}"
     return None
 
 
@@ -289,15 +383,17 @@ def _human(sides: Sides, sig: Signature) -> str:
 
 
 def problem_fields(problem: Problem, sig: Signature) -> dict[str, Any]:
-    """The record fields of an equation problem (the theorem fields are added by `records`)."""
-    lhs, rhs = problem.equation
+    """The record fields of an equation problem (the theorem fields are added by
+    `equation_records`)."""
+    shown = ", ".join(_human(e, sig) for e in problem.equations)
+    names = " and ".join(problem.unknowns)
     return {
-        "family": "equation",
+        "family": "equation-system" if len(problem.equations) > 1 else "equation",
         "kind": problem.kind,
-        "equations": [[to_plain(lhs, sig), to_plain(rhs, sig)]],
-        "solution": {problem.unknown: str(problem.answer)},
-        "problem": f"Solve {_human(problem.equation, sig)} for {problem.unknown}.",
-        "answer": f"{problem.unknown} = {problem.answer}",
+        "equations": [[to_plain(lhs, sig), to_plain(rhs, sig)] for lhs, rhs in problem.equations],
+        "solution": {name: str(value) for name, value in problem.answers},
+        "problem": f"Solve {shown} for {names}.",
+        "answer": ", ".join(f"{name} = {value}" for name, value in problem.answers),
         "solution_steps": [
             {"do": item.note, "equation": _human(item.step.after, sig)} for item in problem.solution
         ],

@@ -28,22 +28,17 @@ from .emit import SideConditionError, batch_file
 from .equation import EquationConfig, sympy_agrees
 from .equation import draw_problem as draw_problem_equation
 from .equation import problem_fields as equation_fields
+from .equation_records import EquationCandidate, equation_candidate, equation_record
 from .errors import ConfigError, OutputError, RewriteError
-from .expr import statement_key
+from .expr import app, statement_key
 from .jsonl import read_jsonl
 from .parse import parse_expr
 from .progress import Progress
-from .records import (
-    Candidate,
-    EquationCandidate,
-    equation_candidate,
-    equation_record,
-    make_candidate,
-    theorem_record,
-)
+from .records import Candidate, make_candidate, theorem_record
 from .rewrite import RuleIndex
 from .rules import RuleSet
 from .select import SelectConfig, quotas, select_theorem
+from .system import draw_system
 from .theory import Theory
 from .walk import WalkConfig, draw_walk, theorem_rng
 
@@ -104,7 +99,7 @@ def prepare_output(out: Path, force: bool) -> None:
 def _family(config: GenerateConfig) -> str:
     if config.calculus is not None:
         return config.calculus.family
-    return "equation" if config.equation is not None else "rewrite"
+    return config.equation.family if config.equation is not None else "rewrite"
 
 
 def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> None:
@@ -174,11 +169,17 @@ def _equation_candidates(
     sig = rules.theory.signature
     i = 0
     while True:
-        problem = draw_problem_equation(rules, index, config.equation, theorem_rng(config.seed, i))
+        rng = theorem_rng(config.seed, i)
+        problem = (
+            draw_system(rules, rng, max_answer=config.equation.max_answer)
+            if config.equation.family == "equation-system"
+            else draw_problem_equation(rules, index, config.equation, rng)
+        )
         name = f"{rules.theory.name}_s{config.seed}_n{i}"
         i += 1
         if problem is not None:
-            key = statement_key(*problem.equation)
+            sides = [app("system", lhs, rhs) for lhs, rhs in problem.equations]
+            key = statement_key(*problem.equation) if len(sides) == 1 else statement_key(*sides)
             if key not in seen:
                 seen.add(key)
                 wrong = sympy_agrees(problem, sig)

@@ -208,6 +208,8 @@ def check_model(
         if not holds:
             where = _assignment(point) or "no variables"
             example = f"{where}: lhs = {_show(lv)}, rhs = {_show(rv)}"
+            if relation == "pos":
+                example = f"{where}: the value {_show(lv)} is not a positive real"
             return ModelVerdict(False, "counterexample", tried, example, example)
     if tried == 0:
         return ModelVerdict(False, "undefined", 0, "undefined at every point tried")

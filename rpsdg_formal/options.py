@@ -97,11 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.add_argument(
         "--family",
-        choices=(*FAMILIES, "equation"),
+        choices=(*FAMILIES, "equation", "equation-system"),
         help="calculus theories: `antiderivative` (differentiate a random F; publish ∫ f = F) "
         "or `by-parts` (F = u·v; the record names u and dv), default antiderivative; theory "
         "equation: `equation` (from x = c, do the same to both sides; publish the equation "
-        "and its kernel-checked solution), the default there; rewrite walks otherwise",
+        "and its kernel-checked solution), the default there, or `equation-system` (two "
+        "linear equations in x and y, solved by elimination); rewrite walks otherwise",
     )
     gen.add_argument(
         "--kinds",
@@ -312,10 +313,10 @@ def _numerals(text: str) -> tuple[int, ...]:
     return numerals
 
 
-def _refuse_walk_options(args: argparse.Namespace, what: str) -> None:
+def _refuse_walk_options(args: argparse.Namespace, what: str, proofs: bool = False) -> None:
     walk_only = {
         "--difficulty": args.difficulty is not None,
-        "--proofs": args.proofs != 1,
+        "--proofs": args.proofs != 1 and not proofs,
         "--explore": args.explore,
         "--vars": args.vars != "x,y,z",
     }
@@ -330,14 +331,15 @@ def equation_config(args: argparse.Namespace, rules: RuleSet) -> EquationConfig 
     """The equation settings for `--family equation` (the default of a theory with `solve`
     rules), or None."""
     solver = any("solve" in r.tags for r in rules.rules)
-    if args.family not in (None, "equation") or (args.family is None and not solver):
+    family = args.family or "equation"
+    if family not in ("equation", "equation-system") or (args.family is None and not solver):
         return None
     if not solver:
         raise ConfigError(
-            f"--family equation needs a theory with the solver's rules (tagged `solve`), but "
+            f"--family {family} needs a theory with the solver's rules (tagged `solve`), but "
             f"{rules.path} has none; use --theory equation"
         )
-    _refuse_walk_options(args, "equations (their proof is the solution)")
+    _refuse_walk_options(args, "equations (their proof is the solution)", proofs=True)
     if args.operators or args.numerals:
         raise ConfigError("--operators and --numerals do not apply to equations; use --kinds")
     kinds = _split(args.kinds) if args.kinds else KINDS
@@ -347,6 +349,8 @@ def equation_config(args: argparse.Namespace, rules: RuleSet) -> EquationConfig 
         max_ops=4 if args.max_ops is None else args.max_ops,
         distractions=args.distractions,
         max_size=30 if args.max_size is None else args.max_size,
+        proofs=args.proofs,
+        family=family,
     )
 
 
@@ -354,7 +358,9 @@ def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig 
     """The integration-problem settings, or None for rewrite walks (a theory without
     derivative rules and no --family)."""
     has_derivatives = any("derivative" in r.tags for r in rules.rules)
-    if args.family == "equation" or (args.family is None and not has_derivatives):
+    if args.family in ("equation", "equation-system") or (
+        args.family is None and not has_derivatives
+    ):
         return None
     if not has_derivatives:
         raise ConfigError(

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from .check import Accepted, Kernel, check_batch
 from .emit import BatchFile, batch_file
+from .equation_records import EquationCandidate, replay_equation
 from .errors import OutputError, RewriteError
 from .jsonl import iter_jsonl
 from .progress import Progress
-from .records import Candidate, EquationCandidate, replay, replay_equation
+from .records import Candidate, replay
 from .rules import RuleSet
 
 _THEOREM = re.compile(r"^theorem\s+([A-Za-z_][A-Za-z0-9_]*)\b")
@@ -55,7 +56,7 @@ def _replayed(
             )
             continue
         try:
-            if record.get("family") == "equation":
+            if str(record.get("family", "")).startswith("equation"):
                 yield replay_equation(record, rules)
             else:
                 yield replay(record, rules)

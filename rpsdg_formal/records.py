@@ -9,16 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .calculus import crosscheck_plain
-from .emit import HOLE, LeanTheorem, hypotheses, implication_theorem, step_proof, theorem
-from .equation import Labelled, Problem, sympy_agrees
+from .emit import LeanTheorem, hypotheses, step_proof, theorem
 from .errors import ExprSyntaxError, RewriteError
-from .expr import Expr, Kind, var, variables
+from .expr import Expr, Kind, variables
 from .graph import LowerBound, proof_measures
 from .parse import parse_expr
 from .printers import to_human, to_latex, to_lean, to_plain
-from .rewrite import Sides, Step, apply_step, congruence, rewrite_side
+from .rewrite import Step, apply_step
 from .rules import RuleSet
-from .signature import Signature, is_lean_ident
+from .signature import is_lean_ident
 from .theory import Theory
 
 SCHEMA_VERSION = 2
@@ -157,7 +156,7 @@ def theorem_record(
     return record
 
 
-def _field(record: Mapping[str, Any], key: str, kind: type) -> Any:
+def field_of(record: Mapping[str, Any], key: str, kind: type) -> Any:
     value = record.get(key)
     if not isinstance(value, kind):
         raise RewriteError(f"field {key!r} is missing or not a {kind.__name__}")
@@ -168,7 +167,7 @@ def _replay_steps(start: Expr, raw_steps: list[Any], rules: RuleSet, label: str)
     current = start
     steps: list[Step] = []
     for number, raw in enumerate(raw_steps, 1):
-        step = _replay_step(current, raw, rules, f"{label} step {number}")
+        step = replay_step(current, raw, rules, f"{label} step {number}")
         steps.append(step)
         current = step.after
     if not steps:
@@ -176,22 +175,24 @@ def _replay_steps(start: Expr, raw_steps: list[Any], rules: RuleSet, label: str)
     return steps
 
 
-def _replay_step(current: Expr, raw: Any, rules: RuleSet, where: str) -> Step:
+def replay_step(current: Expr, raw: Any, rules: RuleSet, where: str) -> Step:
     """One recorded rewrite step applied to `current`, its recorded states checked."""
     sig = rules.theory.signature
     if not isinstance(raw, dict):
         raise RewriteError(f"{where} is not an object")
     try:
-        rule = rules.by_name(_field(raw, "rule", str))
+        rule = rules.by_name(field_of(raw, "rule", str))
     except KeyError:
         raise RewriteError(f"{where} uses rule {raw['rule']!r}, not in {rules.path}") from None
-    direction = _field(raw, "direction", str)
+    direction = field_of(raw, "direction", str)
     if direction not in ("forward", "reverse"):
         raise RewriteError(f"{where}: direction must be forward or reverse")
-    position = _field(raw, "position", list)
+    position = field_of(raw, "position", list)
     if not all(isinstance(p, int) and p >= 0 for p in position):
         raise RewriteError(f"{where}: position must be a list of child indices")
-    subst = {str(k): parse_expr(str(v), sig) for k, v in _field(raw, "substitution", dict).items()}
+    subst = {
+        str(k): parse_expr(str(v), sig) for k, v in field_of(raw, "substitution", dict).items()
+    }
     step = apply_step(current, rule, direction == "reverse", tuple(position), subst)
     for key, tree in (("state_before", step.before), ("state_after", step.after)):
         if raw.get(key) != to_lean(tree, sig):
@@ -223,17 +224,17 @@ def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
     reaches Lean unparsed. Raises RewriteError naming the first thing that does not match.
     """
     sig = rules.theory.signature
-    name = _field(record, "lean_name", str)
+    name = field_of(record, "lean_name", str)
     if not is_lean_ident(name) or "." in name:
         raise RewriteError(f"lean_name {name!r} is not a plain Lean identifier")
     alternatives = record.get("proofs", [])
     if not isinstance(alternatives, list) or not all(isinstance(p, dict) for p in alternatives):
         raise RewriteError("field 'proofs' must be a list of objects")
     try:
-        start = parse_expr(_field(record, "start", str), sig)
-        proofs = [_replay_steps(start, _field(record, "steps", list), rules, "proof 1")]
+        start = parse_expr(field_of(record, "start", str), sig)
+        proofs = [_replay_steps(start, field_of(record, "steps", list), rules, "proof 1")]
         for k, alt in enumerate(alternatives, 2):
-            proofs.append(_replay_steps(start, _field(alt, "steps", list), rules, f"proof {k}"))
+            proofs.append(_replay_steps(start, field_of(alt, "steps", list), rules, f"proof {k}"))
     except ExprSyntaxError as err:
         raise RewriteError(f"unparsable expression: {err}") from err
     end = proofs[0][-1].after
@@ -254,205 +255,4 @@ def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
             raise RewriteError(
                 f"proof {k + 1}: certificate does not match the one rebuilt from its steps"
             )
-    return candidate
-
-
-# --- equations -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EquationCandidate:
-    """An equation before the kernel has judged it: the solving theorem (`lhs = rhs → x = c`)
-    first, then the converse; the record needs both accepted."""
-
-    id: str
-    index: int
-    problem: Problem
-    proofs: tuple[Proof, Proof]
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def lean(self) -> LeanTheorem:
-        return self.proofs[0].lean
-
-
-def equation_candidate(
-    id_: str, index: int, problem: Problem, theory: Theory, extra: Mapping[str, Any]
-) -> EquationCandidate:
-    """Emit both theorems of `problem` (raises SideConditionError for a divisor that is not a
-    non-zero numeral)."""
-    binders = (problem.unknown,)
-    forward = implication_theorem(
-        id_, binders, problem.equation, [s.step for s in problem.solution], theory
-    )
-    start = problem.construction[0].step.before
-    converse = implication_theorem(
-        f"{id_}_converse", binders, start, [s.step for s in problem.construction], theory
-    )
-    return EquationCandidate(
-        id_, index, problem, (Proof((), forward), Proof((), converse)), dict(extra)
-    )
-
-
-def _sides(sides: Sides, sig: Signature) -> list[str]:
-    return [to_human(sides[0], sig), to_human(sides[1], sig)]
-
-
-def equation_step_record(item: Labelled, theory: Theory) -> dict[str, Any]:
-    sig = theory.signature
-    step = item.step
-    row: dict[str, Any] = {"before": _sides(step.before, sig), "do": item.note}
-    if step.context is not None:
-        row["apply"] = to_human(step.context, sig)
-    elif step.step is not None:
-        row["rewrite"] = {"side": "left" if step.side == 0 else "right"}
-        row["rewrite"].update(step_record(step.step, theory))
-    row["after"] = _sides(step.after, sig)
-    return row
-
-
-def equation_record(
-    candidate: EquationCandidate,
-    theory: Theory,
-    axioms: Sequence[str],
-    lean_version: str,
-    lean_file: str,
-    seed: int,
-) -> dict[str, Any]:
-    """The JSONL record of an equation whose two theorems the kernel accepted."""
-    sig = theory.signature
-    problem = candidate.problem
-    lhs, rhs = problem.equation
-    rewrites = [s.step.step for s in problem.solution if s.step.step is not None]
-    states = [s.step.after for s in problem.solution]
-    record: dict[str, Any] = {
-        "id": candidate.id,
-        "theory": theory.name,
-        "seed": seed,
-        "index": candidate.index,
-        "statement": f"∀ {problem.unknown}, {to_lean(lhs, sig)} = {to_lean(rhs, sig)} → "
-        f"{problem.unknown} = {problem.answer}",
-        "variables": [problem.unknown],
-        "start": to_human(lhs, sig),
-        "end": to_human(rhs, sig),
-        "latex": f"{to_latex(lhs, sig)} = {to_latex(rhs, sig)}",
-        **candidate.extra,
-        "lean_name": candidate.lean.name,
-        "lean_statement": candidate.lean.statement,
-        "lean_proof": candidate.lean.proof,
-        "steps": [equation_step_record(s, theory) for s in problem.solution],
-        "converse": {
-            "lean_name": candidate.proofs[1].lean.name,
-            "lean_statement": candidate.proofs[1].lean.statement,
-            "lean_proof": candidate.proofs[1].lean.proof,
-            "steps": [equation_step_record(s, theory) for s in problem.construction],
-        },
-        "proof_length": len(problem.solution),
-        "min_length_lower_bound": 1,
-        "bound_search": {"method": "trivial", "why": "the premise is not the conclusion"},
-        "measures": {
-            "start_size": lhs.size + rhs.size,
-            "end_size": states[-1][0].size + states[-1][1].size,
-            "distinct_rules": len({s.rule.name for s in rewrites}),
-            "max_rewrite_depth": max((len(s.path) for s in rewrites), default=0),
-            "max_size": max(a.size + b.size for a, b in states),
-        },
-        "rules_used": sorted({s.rule.name for s in rewrites}),
-        "proofs": [],
-        "verified": {
-            "kernel": "lean4",
-            "lean_version": lean_version,
-            "axioms": list(axioms),
-            "lean_file": lean_file,
-        },
-        "schema": SCHEMA_VERSION,
-    }
-    return record
-
-
-def _replay_equation_steps(
-    start: Sides, raw_steps: Any, rules: RuleSet, label: str, unknown: str
-) -> list[Labelled]:
-    """Rebuild recorded equation steps from `start`, checking every recorded equation."""
-    sig = rules.theory.signature
-    if not isinstance(raw_steps, list) or not raw_steps:
-        raise RewriteError(f"{label}: steps must be a non-empty list")
-    current = start
-    done: list[Labelled] = []
-    for number, raw in enumerate(raw_steps, 1):
-        where = f"{label} step {number}"
-        if not isinstance(raw, dict):
-            raise RewriteError(f"{where} is not an object")
-        if "apply" in raw:
-            context = parse_expr(str(raw["apply"]), sig)
-            if not set(variables(context)) <= {HOLE, unknown} or HOLE not in variables(context):
-                raise RewriteError(f"{where}: apply must be a function of {HOLE}")
-            link = congruence(current, context, HOLE)
-        else:
-            rewrite = _field(raw, "rewrite", dict)
-            side = {"left": 0, "right": 1}.get(str(rewrite.get("side")))
-            if side is None:
-                raise RewriteError(f"{where}: rewrite side must be left or right")
-            link = rewrite_side(current, side, _replay_step(current[side], rewrite, rules, where))
-        if raw.get("after") != _sides(link.after, sig):
-            raise RewriteError(f"{where}: the recorded equation does not match the replay")
-        done.append(Labelled(link, str(raw.get("do", ""))))
-        current = link.after
-    return done
-
-
-def replay_equation(record: Mapping[str, Any], rules: RuleSet) -> EquationCandidate:
-    """Rebuild an equation record's two theorems from its equation and steps (as `replay` does
-    for rewrite theorems), and check its plain `equations`/`solution` and SymPy's answer."""
-    sig = rules.theory.signature
-    name = _field(record, "lean_name", str)
-    if not is_lean_ident(name) or "." in name:
-        raise RewriteError(f"lean_name {name!r} is not a plain Lean identifier")
-    unknowns = _field(record, "variables", list)
-    if len(unknowns) != 1 or not is_lean_ident(str(unknowns[0])):
-        raise RewriteError("an equation record has exactly one unknown")
-    unknown = str(unknowns[0])
-    try:
-        equation = (
-            parse_expr(_field(record, "start", str), sig),
-            parse_expr(_field(record, "end", str), sig),
-        )
-        solution = _replay_equation_steps(equation, record.get("steps"), rules, "solution", unknown)
-        converse_raw = _field(record, "converse", dict)
-        first = _field(converse_raw, "steps", list)[0] if converse_raw.get("steps") else {}
-        before = first.get("before") if isinstance(first, dict) else None
-        if not isinstance(before, list) or len(before) != 2:
-            raise RewriteError("the converse must start from `x = answer`")
-        origin = (parse_expr(str(before[0]), sig), parse_expr(str(before[1]), sig))
-        construction = _replay_equation_steps(
-            origin, converse_raw.get("steps"), rules, "converse", unknown
-        )
-    except ExprSyntaxError as err:
-        raise RewriteError(f"unparsable expression: {err}") from err
-    end = solution[-1].step.after
-    if end[0] is not var(unknown) or end[1].kind is not Kind.NUM or origin != end:
-        raise RewriteError(
-            f"the solution does not end at {unknown} = a numeral, the converse's start"
-        )
-    if construction[-1].step.after != equation:
-        raise RewriteError("the converse does not end at the equation")
-    kind = str(record.get("kind", "linear"))
-    problem = Problem(kind, unknown, end[1].value, tuple(construction), tuple(solution))
-    candidate = equation_candidate(name, int(record.get("index", 0)), problem, rules.theory, {})
-    texts = (record.get("lean_statement"), record.get("lean_proof"))
-    if texts != (candidate.lean.statement, candidate.lean.proof):
-        raise RewriteError("the solving certificate does not match the one rebuilt from its steps")
-    converse = candidate.proofs[1].lean
-    if (converse_raw.get("lean_statement"), converse_raw.get("lean_proof")) != (
-        converse.statement,
-        converse.proof,
-    ):
-        raise RewriteError("the converse certificate does not match the one rebuilt from its steps")
-    if record.get("equations") != [[to_plain(equation[0], sig), to_plain(equation[1], sig)]]:
-        raise RewriteError("the recorded plain equation is not the theorem's")
-    if record.get("solution") != {unknown: str(problem.answer)}:
-        raise RewriteError("the recorded solution is not the theorem's")
-    disagreement = sympy_agrees(problem, sig)
-    if disagreement is not None:
-        raise RewriteError(disagreement)
     return candidate

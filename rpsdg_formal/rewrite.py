@@ -195,10 +195,12 @@ Sides = tuple[Expr, Expr]
 
 @dataclass(frozen=True)
 class EquationStep:
-    """One step from an equation to the next (reasoning forward from a hypothesis).
+    """One step from an equation to the next (reasoning forward from hypotheses).
 
     With `context` (a tree with the hole variable), the function `hole ↦ context` is applied
-    to both sides; otherwise `step` rewrites side `side` (0 left, 1 right).
+    to both sides; with `other` too, `(hole, hole2) ↦ context` combines two equations side by
+    side. Otherwise `step` rewrites side `side` (0 left, 1 right). `sources` are the indices
+    of the equations used (premises first, then derived ones); empty means the previous one.
     """
 
     before: Sides
@@ -206,17 +208,32 @@ class EquationStep:
     context: Expr | None = None
     side: int = 0
     step: Step | None = None
+    other: Sides | None = None
+    sources: tuple[int, ...] = ()
 
 
-def congruence(before: Sides, context: Expr, hole: str) -> EquationStep:
+def congruence(
+    before: Sides, context: Expr, hole: str, sources: tuple[int, ...] = ()
+) -> EquationStep:
     """Apply `hole ↦ context` to both sides of `before`."""
     after = (substitute(context, {hole: before[0]}), substitute(context, {hole: before[1]}))
-    return EquationStep(before, after, context=context)
+    return EquationStep(before, after, context=context, sources=sources)
 
 
-def rewrite_side(before: Sides, side: int, step: Step) -> EquationStep:
+def combine(
+    first: Sides, second: Sides, context: Expr, holes: tuple[str, str], sources: tuple[int, int]
+) -> EquationStep:
+    """From `a = b` and `c = d`, the equation `context[a, c] = context[b, d]`."""
+    left = substitute(context, {holes[0]: first[0], holes[1]: second[0]})
+    right = substitute(context, {holes[0]: first[1], holes[1]: second[1]})
+    return EquationStep(first, (left, right), context=context, other=second, sources=sources)
+
+
+def rewrite_side(
+    before: Sides, side: int, step: Step, sources: tuple[int, ...] = ()
+) -> EquationStep:
     """Rewrite one side of `before` by `step` (which must start from that side)."""
     if step.before is not before[side]:
         raise RewriteError("the step does not start from that side of the equation")
     after = (step.after, before[1]) if side == 0 else (before[0], step.after)
-    return EquationStep(before, after, side=side, step=step)
+    return EquationStep(before, after, side=side, step=step, sources=sources)

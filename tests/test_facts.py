@@ -64,5 +64,5 @@ def test_unreadable_axioms_are_reported_not_skipped(field_rules: RuleSet, tmp_pa
     _, unreadable = theory_facts(theory)
     names = {u.name.rsplit(".", 1)[-1]: u.reason for u in unreadable}
     assert set(names) == {"by_lambda", "eq_hyp", "foreign"}
-    assert "only Ne hypotheses" in names["eq_hyp"]
+    assert "only Ne and positivity hypotheses" in names["eq_hyp"]
     assert "mystery" in names["foreign"]

@@ -98,4 +98,23 @@ theorem div_eq_of_mul_eq (a b c : R) (hb : Ne b zero) (h : Eq (mul b c) a) : Eq 
   have h1 : Eq (div a b) (div (mul b c) b) := congrArg (fun t => div t b) (Eq.symm h)
   Eq.trans h1 (mul_div_cancel_left c b hb)
 
+/-! Cancelling a common summand on both sides of a difference. -/
+
+/-- (a + c) - (b + c) = a - b -/
+theorem add_sub_add_right_eq_sub (a b c : R) : Eq (sub (add a c) (add b c)) (sub a b) :=
+  have h1 : Eq (add (add a c) (neg (add b c))) (add (add a c) (add (neg b) (neg c))) :=
+    congrArg (add (add a c)) (neg_add b c)
+  have h2 : Eq (add (add a c) (add (neg b) (neg c))) (add (add a (neg b)) (add c (neg c))) :=
+    add_add_add_comm a c (neg b) (neg c)
+  have h3 : Eq (add (add a (neg b)) (add c (neg c))) (add (add a (neg b)) zero) :=
+    congrArg (add (add a (neg b))) (add_neg_cancel c)
+  have h4 : Eq (add (add a (neg b)) zero) (add a (neg b)) := add_zero (add a (neg b))
+  Eq.trans h1 (Eq.trans h2 (Eq.trans h3 h4))
+
+/-- (c + a) - (c + b) = a - b -/
+theorem add_sub_add_left_eq_sub (a b c : R) : Eq (sub (add c a) (add c b)) (sub a b) :=
+  have h1 : Eq (sub (add c a) (add c b)) (sub (add a c) (add b c)) :=
+    congrArg₂ sub (add_comm c a) (add_comm c b)
+  Eq.trans h1 (add_sub_add_right_eq_sub a b c)
+
 end RpsdgFormal.Field.Equation

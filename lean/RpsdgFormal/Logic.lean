@@ -20,6 +20,20 @@ inductive Eq {α : Sort u} : α → α → Prop where
 /-- The empty proposition. -/
 inductive False : Prop
 
+/-- Conjunction: `And a b` holds when both do. It is the impredicative encoding
+    `∀ c, (a → b → c) → c` rather than an `inductive`: this kernel has no `Init`, and an
+    inductive whose constructor has proof fields fails with "Unknown constant `lcErased`". -/
+noncomputable def And (a b : Prop) : Prop := ∀ (c : Prop), (a → b → c) → c
+
+theorem And.intro {a b : Prop} (left : a) (right : b) : And a b :=
+  fun _ f => f left right
+
+theorem And.left {a b : Prop} (h : And a b) : a :=
+  h a (fun x _ => x)
+
+theorem And.right {a b : Prop} (h : And a b) : b :=
+  h b (fun _ y => y)
+
 /-- Negation: `Not p` is `p → False`. -/
 noncomputable def Not (p : Prop) : Prop := p → False
 
