@@ -27,7 +27,7 @@ import sympy
 
 from . import numerals
 from .check import Accepted, Kernel, check_batch
-from .emit import LeanTheorem, batch_file, equation_statement, rule_statement
+from .emit import LeanTheorem, batch_file, equation_statement, evaluation_proof, rule_statement
 from .errors import RpsdgError
 from .expr import Expr, canonical_pair, substitute, variables
 from .facts import Fact, theory_facts
@@ -188,14 +188,7 @@ def _kernel_checks(rule: Rule, index: int, rules: RuleSet) -> list[LeanTheorem]:
             equation_statement(
                 substitute(rule.lhs, binding), substitute(rule.rhs, binding), theory
             ),
-            numerals.proof(
-                rule.evaluate,
-                rule.lhs,
-                binding,
-                theory.signature.numerals,
-                theory.carrier,
-                dict(theory.nonzero),
-            ),
+            evaluation_proof(rule, binding, theory),
         )
         for j, binding in enumerate(
             numerals.audit_instances(rule.evaluate.kind, rule.lhs, rule.rhs)

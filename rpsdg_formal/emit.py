@@ -8,7 +8,7 @@ The emitter never runs Lean.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeGuard, cast
 
@@ -104,6 +104,15 @@ def discharge(hypothesis: Hypothesis, theory: Theory) -> str | None:
     return numerals.nonzero_proof(lhs, dict(theory.nonzero), theory.signature.numerals)
 
 
+def evaluation_proof(rule: Rule, binding: Mapping[str, Expr], theory: Theory) -> str:
+    """The generated proof of one instance of a numeral-only rule (`evaluate:`)."""
+    if rule.evaluate is None:
+        raise ValueError(f"rule {rule.name!r} is not a numeral-only rule")
+    nums = theory.signature.numerals
+    nonzero = dict(theory.nonzero)
+    return numerals.proof(rule.evaluate, rule.lhs, binding, nums, theory.carrier, nonzero)
+
+
 def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) -> str:
     """The rule instance `name a b h1` proving `lhs = rhs` (or its symmetric for reverse steps).
 
@@ -112,14 +121,7 @@ def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) ->
     """
     rule = step.rule
     if rule.evaluate is not None:
-        term = numerals.proof(
-            rule.evaluate,
-            rule.lhs,
-            step.binding(),
-            theory.signature.numerals,
-            theory.carrier,
-            dict(theory.nonzero),
-        )
+        term = evaluation_proof(rule, step.binding(), theory)
     else:
         parts = [rule.lean_name, *(_arg(value, theory) for _, value in step.substitution)]
         for needed in step_hypotheses(step):

@@ -26,6 +26,7 @@ from rpsdg_formal.emit import (
     batch_file,
     discharge,
     equation_statement,
+    evaluation_proof,
     hypotheses,
     implication_theorem,
 )
@@ -419,14 +420,7 @@ def _arithmetic(
     binding = numerals.instance(rule.evaluate.kind, rule.lhs, rule.rhs, {"m": num(m), "n": num(n)})
     value = binding["k"].value
     theory = rules.theory
-    proof = numerals.proof(
-        rule.evaluate,
-        rule.lhs,
-        binding,
-        theory.signature.numerals,
-        theory.carrier,
-        dict(theory.nonzero),
-    )
+    proof = evaluation_proof(rule, binding, theory)
     stated = value if claimed is None else claimed
     statement = equation_statement(app(HEADS[name], num(m), num(n)), num(stated), theory)
     return LeanTheorem(f"{name}_{m}_{n}_{stated}", statement, proof), value
