@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .audit import record_audit, require_audit, run_audit
 from .check import Kernel, prepare_kernel
 from .curriculum import write_curriculum
 from .errors import ConfigError, OutputError, RpsdgError
+from .export import FORMATS, ExportConfig, export
 from .generate import GenerateConfig, generate, statements_of
 from .kernel import LeanRunner, default_cache_dir
 from .options import build_parser, calculus_config, equation_config, select_config, walk_config
@@ -152,6 +154,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return _print_report(check_lean_file(target, kernel))
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    if not args.dir.is_dir():
+        raise ConfigError(f"{args.dir} is not a folder written by `rpsdg-formal generate`")
+    args.target = args.dir
+    rules = load_rules(_check_rules_path(args))
+    require_audit(rules, args.cache_dir or default_cache_dir())
+    kernel = _kernel(args, rules)
+    formats = FORMATS if args.format == "all" else tuple(f.strip() for f in args.format.split(","))
+    config = ExportConfig(formats, args.out, args.negatives, args.seed, args.force)
+    with tempfile.TemporaryDirectory(prefix="rpsdg-export-") as work:
+        summary = export(args.dir, rules, kernel, config, Path(work))
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items())
+    print(f"{args.format} export in {summary.out}: {len(summary.files)} files; {counts}")
+    return EXIT_OK
+
+
 def run_lean(lean_args: Sequence[str]) -> int:
     """Run the embedded `lean` with `lean_args`, sharing this terminal."""
     runner = LeanRunner.embedded()
@@ -170,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "generate": _cmd_generate,
         "check": _cmd_check,
+        "export": _cmd_export,
         "audit": _cmd_audit,
         "curriculum": _cmd_curriculum,
         "stats": _cmd_stats,

@@ -11,6 +11,7 @@ from .calculus import DEFAULT_BINARY, DEFAULT_UNARY, FAMILIES, CalculusConfig
 from .emit import check_variable_names
 from .equation import KINDS, EquationConfig
 from .errors import ConfigError
+from .export import FORMATS
 from .graph import SearchBounds
 from .kernel import default_cache_dir
 from .rules import RuleSet
@@ -207,6 +208,39 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, default=500, help="theorems per Lean file (default 500)"
     )
     _add_kernel_options(chk)
+
+    exp = sub.add_parser(
+        "export",
+        help="write a generated folder in a training format",
+        description="Trace every proof of DIR/theorems.jsonl into Lean goal states and tactics, "
+        "have the kernel judge plausible wrong steps (only rejected ones are labelled negative), "
+        "and write them as: jsonl or parquet tables with a dataset card (README.md); trl-dpo "
+        "(prompt/chosen/rejected); trl-stepwise (prompt/completions/labels); leandojo (LeanDojo "
+        "Benchmark 4: random/ and novel_premises/ splits, corpus.jsonl, metadata.json); "
+        "lean-project (lakefile, theory and checked files; `rpsdg-formal check` accepts it). "
+        "Rewrite families only: equation records are skipped.",
+    )
+    exp.add_argument("dir", type=Path, metavar="DIR", help="a folder written by generate")
+    exp.add_argument(
+        "--format",
+        required=True,
+        metavar="F[,F...]|all",
+        help=f"export formats: {', '.join(FORMATS)}; several (or all) write one subfolder each "
+        "and trace and judge the proofs once",
+    )
+    exp.add_argument("--out", type=Path, required=True, metavar="OUT", help="output folder")
+    exp.add_argument(
+        "--negatives",
+        type=int,
+        default=1,
+        metavar="K",
+        help="wrong steps of each kind (wrong position, instantiation, direction, a missing "
+        "rule, a mutated rule) judged by the kernel per proof step (default 1; 0 for none)",
+    )
+    exp.add_argument("--seed", type=int, default=0, help="seed for wrong steps and splits")
+    exp.add_argument("--force", action="store_true", help="write into a non-empty --out")
+    _add_theory_options(exp)
+    _add_kernel_options(exp)
 
     aud = sub.add_parser(
         "audit",

@@ -67,7 +67,10 @@ def _infix_text(
         nested_prefix = arg.kind is Kind.APP and sig.by_name(arg.head).fixity is Fixity.PREFIX
         return f"{symbol}{child(0, precs[0] < op.precedence or nested_prefix)}"
     if op.fixity is Fixity.POSTFIX:  # (x^2)^3 and (a⁻¹)⁻¹: never stack postfix symbols
-        return f"{child(0, precs[0] <= op.precedence)}{symbol}"
+        arg = expr.args[0]
+        # in Lean, `f x⁻¹` is `f (x⁻¹)`: a rendered application needs parentheses here
+        applied = call is not None and arg.kind is Kind.APP and precs[0] == _ATOM and arg.args
+        return f"{child(0, precs[0] <= op.precedence or bool(applied))}{symbol}"
     args = ", ".join(_infix_text(a, sig, symbol_of, call) for a in expr.args)
     return f"{symbol}({args})"
 
@@ -80,16 +83,14 @@ def to_human(expr: Expr, sig: Signature) -> str:
 def to_lean(expr: Expr, sig: Signature) -> str:
     """Standard Lean 4 / Mathlib syntax: `x * 2 + 1`, `-(a * b)`, `a⁻¹`, `Real.exp x`."""
 
-    def call(node: Expr) -> str:
+    def call(node: Expr) -> str:  # application binds tighter than any operator: no parentheses
         op = sig.by_name(node.head)
         if "{0}" in op.lean_symbol:  # e.g. `deriv (fun x => {0}) x`
-            return "(" + op.lean_symbol.format(*(to_lean(a, sig) for a in node.args)) + ")"
+            return op.lean_symbol.format(*(to_lean(a, sig) for a in node.args))
         args = " ".join(_lean_arg(a, sig) for a in node.args)
-        return f"({op.lean_symbol} {args})"
+        return f"{op.lean_symbol} {args}"
 
-    text = _infix_text(expr, sig, lambda op: op.lean_symbol, call)
-    is_call = expr.kind is Kind.APP and sig.by_name(expr.head).fixity is Fixity.FUNCTION
-    return text[1:-1] if is_call else text
+    return _infix_text(expr, sig, lambda op: op.lean_symbol, call)
 
 
 def _lean_arg(expr: Expr, sig: Signature) -> str:

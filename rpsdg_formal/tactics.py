@@ -1,0 +1,229 @@
+"""Tactic traces: each step of a rewrite theorem as a Lean 4 / Mathlib goal state and tactic.
+
+For training provers, a proof of `start = end` is rendered the way Lean shows it: the goal
+state before each step (binders, hypotheses, `⊢ goal`, as Lean's infoview prints them), the
+tactic (`rw [mul_comm x y]`), and the state after it. The rendering is Mathlib-facing: variables
+have type `ℝ` and expressions are printed with `printers.to_lean`; the kernel certificate of the
+theorem stays in our own theory (`emit`). Nothing here runs Lean.
+
+What is rendered, and what it assumes:
+
+- `rw [e]` rewrites every instance of `e`'s left side in the goal, on both sides of `=`, then
+  closes the goal by `rfl` when it can. A step whose instantiated pattern occurs once in the goal
+  `s_k = end` is `rw`; one whose pattern occurs several times is `nth_rewrite n [e]`, n the
+  1-based index of the rewritten occurrence in pre-order, left side before right side.
+- Lean's infoview wraps goals longer than its line width; this module never wraps.
+- Calculus: `D(F)` is shown as `deriv (fun x => F) x` and the variable `x` of the theory (a
+  constant of its signature) is bound as `x : ℝ`. The derivative rules are named by the rule
+  file's Lean names (`D_log`), which are not Mathlib lemmas, and `rw` cannot rewrite under the
+  binder of `fun x => …`: calculus tactics are a faithful step-by-step rendering, not scripts
+  that compile against Mathlib as they stand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import numerals
+from .emit import Hypothesis, discharge, hypotheses, step_hypotheses
+from .expr import Expr, Kind, Path, positions, substitute, subterm
+from .printers import to_lean
+from .records import replay
+from .rewrite import Step
+from .rules import RuleSet
+from .signature import Fixity, Signature, is_lean_ident
+from .theory import Theory
+
+NO_GOALS = "no goals"
+"""What Lean shows once the last `rw` has closed the goal by `rfl`."""
+
+
+@dataclass(frozen=True)
+class TacticStep:
+    """One step of a proof: the goal state before it, the tactic, and the goal state after."""
+
+    state_before: str
+    tactic: str
+    state_after: str
+
+
+def goal_state(hypotheses: Sequence[tuple[str, str]], goal: str) -> str:
+    """Lean's goal display: one hypothesis per line, consecutive hypotheses of the same type merged
+    (`x y z : R`), then `⊢ goal`.
+
+    `hypotheses` are (name, type) pairs in context order; `goal` is the goal without `⊢`.
+    """
+    lines: list[str] = []
+    names: list[str] = []
+    current: str | None = None
+    for name, type_ in hypotheses:
+        if type_ != current and names:
+            lines.append(f"{' '.join(names)} : {current}")
+            names = []
+        names.append(name)
+        current = type_
+    if names:
+        lines.append(f"{' '.join(names)} : {current}")
+    lines.append(f"⊢ {goal}")
+    return "\n".join(lines)
+
+
+def _context_constants(exprs: Sequence[Expr], sig: Signature) -> list[str]:
+    """Constants of the signature that Lean syntax prints as a free identifier (the `x` of a
+    differential field), in order of first occurrence: they must be bound in the context."""
+    names = [
+        op.lean_symbol
+        for op in sig.operators
+        if op.fixity is Fixity.CONSTANT and is_lean_ident(op.lean_symbol)
+    ]
+    found: dict[str, None] = {}
+    for expr in exprs:
+        for _, node in positions(expr):
+            if node.kind is not Kind.APP:
+                continue
+            op = sig.by_name(node.head)
+            if op.fixity is Fixity.CONSTANT and op.lean_symbol in names:
+                found.setdefault(op.lean_symbol, None)
+            elif op.fixity is Fixity.FUNCTION and "{0}" in op.lean_symbol:
+                # `deriv (fun x => {0}) x` mentions x even when its argument does not
+                template = op.lean_symbol.replace("{0}", " ")
+                for name in names:
+                    if re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", template):
+                        found.setdefault(name, None)
+    return list(found)
+
+
+def _is_closed(expr: Expr) -> bool:
+    """True if `expr` mentions no variable (its type cannot be inferred from the context)."""
+    return not any(
+        node.kind is Kind.VAR or (node.kind is Kind.APP and not node.args)
+        for _, node in positions(expr)
+    )
+
+
+def _argument(expr: Expr, sig: Signature, carrier: str) -> str:
+    """A lemma argument: atomic as it is, otherwise parenthesised; a closed term (numerals only)
+    is ascribed the carrier type (`(2 : ℝ)`), since Lean would otherwise default it to `ℕ`."""
+    text = to_lean(expr, sig)
+    if _is_closed(expr):
+        return f"({text} : {carrier})"
+    atomic = expr.kind is not Kind.APP or not expr.args
+    return text if atomic else f"({text})"
+
+
+_LEADING_NUMERAL = re.compile(r"^\d+")
+
+
+def _numeral_lemma(step: Step, sig: Signature, carrier: str) -> str:
+    """`show (6 : ℝ) * 7 = 42 by norm_num` (or `deriv (fun x => (5 : ℝ)) x = 0 by simp`) for a
+    numeral-only rule instance, stated in the rule's forward direction."""
+    rule = step.rule
+    assert rule.evaluate is not None
+    binding = step.binding()
+    lhs, rhs = substitute(rule.lhs, binding), substitute(rule.rhs, binding)
+    if rule.evaluate.kind == numerals.DERIVATIVE:
+        op = sig.by_name(lhs.head)
+        inner = f"({to_lean(lhs.args[0], sig)} : {carrier})"
+        if "{0}" in op.lean_symbol:
+            left = op.lean_symbol.format(inner)
+        else:
+            left = f"{op.lean_symbol} {inner}"
+        return f"show {left} = {to_lean(rhs, sig)} by simp"
+    left = _LEADING_NUMERAL.sub(lambda m: f"({m.group(0)} : {carrier})", to_lean(lhs, sig), 1)
+    return f"show {left} = {to_lean(rhs, sig)} by norm_num"
+
+
+def _lemma(step: Step, theory: Theory, assumed: Sequence[Hypothesis], carrier: str) -> str:
+    """The rewrite term of one step: `name args hyps`, or a `show … by …` for numerals."""
+    sig = theory.signature
+    rule = step.rule
+    if rule.evaluate is not None:
+        return _numeral_lemma(step, sig, carrier)
+    parts = [rule.lean_name, *(_argument(v, sig, carrier) for _, v in step.substitution)]
+    for needed in step_hypotheses(step):
+        if needed in assumed:
+            parts.append(f"h{assumed.index(needed) + 1}")
+        elif discharge(needed, theory) is not None:  # a non-zero numeral
+            parts.append("(by norm_num)")
+        else:
+            raise ValueError(f"step with {rule.name!r} needs a side condition nobody assumes")
+    return " ".join(parts)
+
+
+def _occurrences(pattern: Expr, sides: Sequence[Expr]) -> list[tuple[int, Path]]:
+    """Every occurrence of `pattern` in `sides`, in pre-order, left side before right side."""
+    return [
+        (index, path)
+        for index, side in enumerate(sides)
+        for path, node in positions(side)
+        if node is pattern
+    ]
+
+
+def _tactic(
+    step: Step, end: Expr, theory: Theory, assumed: Sequence[Hypothesis], carrier: str
+) -> str:
+    """`rw [term]`, or `nth_rewrite n [term]` when the rewritten instance is not the only one.
+
+    The occurrence number n counts instances of the instantiated pattern (the side the step
+    rewrites from) in the goal `before = end`, 1-based, in pre-order, left side before right
+    side. This is Mathlib's `nth_rewrite` convention as we understand it (Lean's `kabstract`
+    tests a node before its children, and function before argument); it is only checked against
+    Lean where a full Lean toolchain with Mathlib is present (tests/test_tactics.py).
+    """
+    term = _lemma(step, theory, assumed, carrier)
+    if step.reverse:
+        term = f"← {term}"
+    pattern = subterm(step.before, step.path)
+    found = _occurrences(pattern, (step.before, end))
+    if len(found) <= 1:
+        return f"rw [{term}]"
+    return f"nth_rewrite {found.index((0, step.path)) + 1} [{term}]"
+
+
+def traced_steps(
+    binders: Sequence[str], steps: Sequence[Step], theory: Theory, carrier_name: str = "ℝ"
+) -> list[TacticStep]:
+    """One TacticStep per step of a proof of `start = end` (steps[0].before = start,
+    steps[-1].after = end).
+
+    The context holds the theory's free constants (calculus: `x`), then `binders`, all of type
+    `carrier_name`, then the side conditions the steps need as `h1`, `h2`, … (`a ≠ b`), named
+    as in the kernel certificate. The state after the last step is `no goals`.
+
+    A step is `rw [lemma args]` when the instantiated pattern occurs once in `s_k = end`, else
+    `nth_rewrite n [lemma args]` with n the 1-based pre-order index of the rewritten occurrence
+    (left side before right side): Mathlib's `nth_rewrite` numbering as we understand it, only
+    checked where a full Lean toolchain with Mathlib is present.
+    """
+    if not steps:
+        raise ValueError("a proof needs at least one step")
+    sig = theory.signature
+    start, end = steps[0].before, steps[-1].after
+    assumed = hypotheses(steps, theory)
+    shown = [start, end, *(side for h in assumed for side in h)]
+    names = [c for c in _context_constants(shown, sig) if c not in binders] + list(binders)
+    context = [(name, carrier_name) for name in names]
+    context += [
+        (f"h{i}", f"{to_lean(lhs, sig)} ≠ {to_lean(rhs, sig)}")
+        for i, (lhs, rhs) in enumerate(assumed, 1)
+    ]
+    right = to_lean(end, sig)
+    states = [goal_state(context, f"{to_lean(step.before, sig)} = {right}") for step in steps]
+    states.append(NO_GOALS)
+    return [
+        TacticStep(states[k], _tactic(step, end, theory, assumed, carrier_name), states[k + 1])
+        for k, step in enumerate(steps)
+    ]
+
+
+def record_traces(record: Mapping[str, Any], rules: RuleSet) -> list[list[TacticStep]]:
+    """For a rewrite-family record: the traced steps of the primary proof and of each alternative
+    proof (record["proofs"]), via replay. Raises RewriteError if the record does not replay."""
+    candidate = replay(record, rules)
+    return [
+        traced_steps(candidate.binders, proof.steps, rules.theory) for proof in candidate.proofs
+    ]
