@@ -164,7 +164,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     formats = FORMATS if args.format == "all" else tuple(f.strip() for f in args.format.split(","))
     config = ExportConfig(formats, args.out, args.negatives, args.seed, args.force)
     with tempfile.TemporaryDirectory(prefix="rpsdg-export-") as work:
-        summary = export(args.dir, rules, kernel, config, Path(work))
+        summary = export(args.dir, rules, kernel, config, Path(work), not args.quiet)
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items())
     print(f"{args.format} export in {summary.out}: {len(summary.files)} files; {counts}")
     return EXIT_OK

@@ -33,6 +33,7 @@ from .check import Kernel
 from .errors import ConfigError, OutputError, RewriteError
 from .jsonl import iter_jsonl
 from .negatives import record_negatives
+from .progress import Progress
 from .rules import RuleSet
 from .tactics import TacticStep, record_traces
 
@@ -82,10 +83,15 @@ class ExportSummary:
 # --- reading and tracing ---------------------------------------------------------------------
 
 
-def _records(folder: Path) -> Iterator[dict[str, Any]]:
+def _dataset(folder: Path) -> Path:
     path = folder / "theorems.jsonl"
     if not path.is_file():
         raise OutputError(f"{path} does not exist; `rpsdg-formal generate --out {folder}` makes it")
+    return path
+
+
+def _records(folder: Path) -> Iterator[dict[str, Any]]:
+    path = _dataset(folder)
     for number, record in iter_jsonl(path):
         if isinstance(record, str):
             raise OutputError(f"{path}:{number}: {record}")
@@ -110,15 +116,24 @@ def _theorem_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def build_tables(
-    folder: Path, rules: RuleSet, kernel: Kernel, config: ExportConfig, work: Path
+    folder: Path,
+    rules: RuleSet,
+    kernel: Kernel,
+    config: ExportConfig,
+    work: Path,
+    show_progress: bool = False,
 ) -> Tables:
     """Trace every proof and judge wrong steps with the kernel (in `work`)."""
+    with open(_dataset(folder), encoding="utf-8") as stream:
+        total = sum(1 for line in stream if line.strip())
+    progress = Progress(total, "traced", show_progress)
     theorems: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []
     negatives: list[dict[str, Any]] = []
     traces: list[tuple[dict[str, Any], int, list[TacticStep]]] = []
     rng = random.Random(config.seed)
-    for record in _records(folder):
+    for done, record in enumerate(_records(folder), 1):
+        progress.update(done, f", {len(negatives)} wrong steps judged")
         if str(record.get("family", "rewrite")).startswith("equation"):
             continue  # equation proofs reason forward from hypotheses: not traced as rewrites
         try:
@@ -147,6 +162,7 @@ def build_tables(
             negatives += record_negatives(
                 record, rules, kernel, rng, path, limit=config.negatives_per_step
             )
+    progress.close()
     return Tables(theorems, steps, negatives, traces)
 
 
@@ -245,14 +261,20 @@ def _split_of(key: str, seed: int) -> str:
     return SPLITS[-1][0]
 
 
+def _coin(key: str) -> bool:
+    return hashlib.sha256(key.encode()).digest()[0] % 2 == 0
+
+
 def _held_out_rules(tables: Tables, seed: int) -> set[str]:
-    """Rules held out for the novel split: a random set covering about a tenth of theorems."""
+    """Rules held out for the novel split: the rarest rules, until they cover about a tenth of
+    the theorems."""
     usage: dict[str, int] = {}
     for row in tables.theorems:
         for rule in row["rules_used"]:
             usage[rule] = usage.get(rule, 0) + 1
     rules = sorted(usage)
     random.Random(seed).shuffle(rules)
+    rules.sort(key=lambda rule: usage[rule])  # rare rules first, ties in seeded order
     held: set[str] = set()
     covered = 0
     for rule in rules:
@@ -335,8 +357,8 @@ def leandojo(tables: Tables, rules: RuleSet, folder: Path, out: Path, seed: int)
     novel: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
     for entry, (record, _, _) in zip(entries, tables.traces, strict=True):
         random_split[_split_of(record["id"], seed)].append(entry)
-        if held & set(record.get("rules_used", [])):
-            novel["test" if _split_of(record["id"], seed + 1) != "val" else "val"].append(entry)
+        if held & set(record.get("rules_used", [])):  # half to val, half to test
+            novel["val" if _coin(record["id"]) else "test"].append(entry)
         else:
             novel["train"].append(entry)
     for layout, split in (("random", random_split), ("novel_premises", novel)):
@@ -654,7 +676,12 @@ def _write_format(
 
 
 def export(
-    folder: Path, rules: RuleSet, kernel: Kernel, config: ExportConfig, work: Path
+    folder: Path,
+    rules: RuleSet,
+    kernel: Kernel,
+    config: ExportConfig,
+    work: Path,
+    show_progress: bool = False,
 ) -> ExportSummary:
     """Write `folder`'s dataset to `config.out` in each of `config.formats` (into a subfolder
     per format when there are several); the proofs are traced and judged once."""
@@ -662,7 +689,7 @@ def export(
     if out.exists() and any(out.iterdir()) and not config.force:
         raise OutputError(f"{out} is not empty; choose another --out or pass --force")
     out.mkdir(parents=True, exist_ok=True)
-    tables = build_tables(folder, rules, kernel, config, work)
+    tables = build_tables(folder, rules, kernel, config, work, show_progress)
     files: list[Path] = []
     for kind in config.formats:
         target = out / kind if len(config.formats) > 1 else out

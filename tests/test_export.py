@@ -185,11 +185,20 @@ def test_leandojo_layout(exports: dict[str, Path], run: tuple[Path, Path]) -> No
                 text, provenance = tactic["annotated_tactic"]
                 assert isinstance(text, str) and isinstance(provenance, list)
             assert entry["traced_tactics"][-1]["state_after"] == "no goals"
+    # golden: the first state of every primary proof is Lean's goal display of the statement
+    train = json.loads((out / "random" / "train.json").read_text())
+    by_lean = {r["lean_name"]: r for r in records}
+    for entry in train:
+        record = by_lean.get(entry["full_name"])
+        if record is None:
+            continue
+        names = " ".join(record["variables"])
+        context = f"{names} : ℝ\n" if names else ""
+        assert entry["traced_tactics"][0]["state_before"] == f"{context}⊢ {record['statement']}"
     # several proofs of one theorem are separate traced proofs of the same statement
     with_two = [r for r in records if r["proofs"]]
     assert with_two
     names = {r["proofs"][0]["lean_name"] for r in with_two}
-    train = json.loads((out / "random" / "train.json").read_text())
     everything = train + [
         e for n in ("val", "test") for e in json.loads((out / "random" / f"{n}.json").read_text())
     ]
