@@ -36,7 +36,7 @@ from .leandojo import write_leandojo
 from .negatives import record_negatives
 from .progress import Progress
 from .rules import RuleSet
-from .tactics import TacticStep, record_traces
+from .tactics import TacticStep, equation_traces, record_traces, traced_rules
 
 FORMATS = ("jsonl", "parquet", "trl-dpo", "trl-stepwise", "leandojo", "lean-project")
 
@@ -134,16 +134,15 @@ def build_tables(
     rng = random.Random(config.seed)
     for done, record in enumerate(_records(folder), 1):
         progress.update(done, f", {len(negatives)} wrong steps judged")
-        if str(record.get("family", "rewrite")).startswith("equation"):
-            continue  # equation proofs reason forward from hypotheses: not traced as rewrites
+        equations = str(record.get("family", "rewrite")).startswith("equation")
         try:
-            proofs = record_traces(record, rules)
+            proofs = equation_traces(record, rules) if equations else record_traces(record, rules)
         except RewriteError as err:
             raise OutputError(f"{record.get('id')}: cannot be traced ({err}); run check") from err
         theorems.append(_theorem_row(record))
         for number, traced in enumerate(proofs):
             traces.append((record, number, traced))
-            rule_names = _proof_rules(record, number)
+            rule_names = traced_rules(record, number)
             for index, step in enumerate(traced):
                 steps.append(
                     {
@@ -157,18 +156,13 @@ def build_tables(
                         "label": 1,
                     }
                 )
-        if config.negatives_per_step:
+        if config.negatives_per_step and not equations:  # wrong steps: rewrite proofs only
             path = work / f"negatives_{len(theorems):06d}.lean"
             negatives += record_negatives(
                 record, rules, kernel, rng, path, limit=config.negatives_per_step
             )
     progress.close()
     return Tables(theorems, steps, negatives, traces)
-
-
-def _proof_rules(record: Mapping[str, Any], number: int) -> list[str]:
-    raw = record["steps"] if number == 0 else record["proofs"][number - 1]["steps"]
-    return [str(s["rule"]) for s in raw]
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 from .jsonl import write_json, write_jsonl
 from .rules import RuleSet
-from .tactics import TacticStep
+from .tactics import TacticStep, traced_rules
 
 SPLITS = (("train", 0.9), ("val", 0.05), ("test", 0.05))
 
@@ -38,7 +38,7 @@ def _coin(key: str) -> bool:
 
 def _held_out_rules(theorems: Sequence[Mapping[str, Any]], seed: int) -> set[str]:
     """Rules held out for the novel split: the rarest rules, until they cover about a tenth of
-    the theorems."""
+    the theorems (none used by more than half of them: then nothing is held out)."""
     usage: dict[str, int] = {}
     for row in theorems:
         for rule in row["rules_used"]:
@@ -49,8 +49,8 @@ def _held_out_rules(theorems: Sequence[Mapping[str, Any]], seed: int) -> set[str
     held: set[str] = set()
     covered = 0
     for rule in rules:
-        if covered >= max(1, len(theorems) // 10):
-            break
+        if covered >= max(1, len(theorems) // 10) or usage[rule] > len(theorems) // 2:
+            break  # enough held out, or the rest are too common to hold out
         held.add(rule)
         covered = sum(1 for row in theorems if held & set(row["rules_used"]))
     return held
@@ -193,15 +193,14 @@ def _dojo_entry(
     spans: _Spans,
 ) -> dict[str, Any]:
     """One traced proof as a LeanDojo theorem entry (premises annotated `<a>name</a>`)."""
-    raw_steps = record["steps"] if number == 0 else record["proofs"][number - 1]["steps"]
     name = record["lean_name"] if number == 0 else record["proofs"][number - 1]["lean_name"]
     tactics = []
-    for step, raw in zip(traced, raw_steps, strict=True):
-        rule = rules.by_name(str(raw["rule"]))
-        full = rules.theory.qualified(rule.lean_name) or ""
+    for step, rule_name in zip(traced, traced_rules(record, number), strict=True):
         provenance = []
         annotated = step.tactic
-        if full in premises and rule.evaluate is None:
+        rule = next((r for r in rules.rules if r.name == rule_name), None)
+        full = rules.theory.qualified(rule.lean_name) or "" if rule is not None else ""
+        if rule is not None and full in premises and rule.evaluate is None:
             premise = premises[full]
             provenance.append(
                 {

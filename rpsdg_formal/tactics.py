@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import numerals
-from .emit import Hypothesis, discharge, hypotheses, step_hypotheses
-from .expr import Expr, Kind, Path, positions, substitute, subterm
+from .emit import HOLE, HOLE2, Hypothesis, discharge, hypotheses, step_hypotheses
+from .equation_records import replay_equation
+from .expr import Expr, Kind, Path, positions, substitute, subterm, var
 from .printers import to_lean
 from .records import replay
-from .rewrite import Step
+from .rewrite import EquationStep, Step
 from .rules import RuleSet
 from .signature import Fixity, Signature, is_lean_ident
 from .theory import Theory
@@ -164,24 +165,30 @@ def _occurrences(pattern: Expr, sides: Sequence[Expr]) -> list[tuple[int, Path]]
 
 
 def _tactic(
-    step: Step, end: Expr, theory: Theory, assumed: Sequence[Hypothesis], carrier: str
+    step: Step,
+    sides: tuple[Expr, Expr],
+    theory: Theory,
+    assumed: Sequence[Hypothesis],
+    carrier: str,
+    side: int = 0,
 ) -> str:
     """`rw [term]`, or `nth_rewrite n [term]` when the rewritten instance is not the only one.
 
     The occurrence number n counts instances of the instantiated pattern (the side the step
-    rewrites from) in the goal `before = end`, 1-based, in pre-order, left side before right
-    side. This is Mathlib's `nth_rewrite` convention as we understand it (Lean's `kabstract`
-    tests a node before its children, and function before argument); it is only checked against
+    rewrites from) in `sides` (the goal `before = end`, or a hypothesis), 1-based, in
+    pre-order, left side before right side. This is Mathlib's `nth_rewrite` convention as we
+    understand it (Lean's `kabstract` tests a node before its children, and function before
+    argument); it is only checked against
     Lean where a full Lean toolchain with Mathlib is present (tests/test_tactics.py).
     """
     term = _lemma(step, theory, assumed, carrier)
     if step.reverse:
         term = f"← {term}"
     pattern = subterm(step.before, step.path)
-    found = _occurrences(pattern, (step.before, end))
+    found = _occurrences(pattern, sides)
     if len(found) <= 1:
         return f"rw [{term}]"
-    return f"nth_rewrite {found.index((0, step.path)) + 1} [{term}]"
+    return f"nth_rewrite {found.index((side, step.path)) + 1} [{term}]"
 
 
 def traced_steps(
@@ -215,7 +222,11 @@ def traced_steps(
     states = [goal_state(context, f"{to_lean(step.before, sig)} = {right}") for step in steps]
     states.append(NO_GOALS)
     return [
-        TacticStep(states[k], _tactic(step, end, theory, assumed, carrier_name), states[k + 1])
+        TacticStep(
+            states[k],
+            _tactic(step, (step.before, end), theory, assumed, carrier_name),
+            states[k + 1],
+        )
         for k, step in enumerate(steps)
     ]
 
@@ -227,3 +238,83 @@ def record_traces(record: Mapping[str, Any], rules: RuleSet) -> list[list[Tactic
     return [
         traced_steps(candidate.binders, proof.steps, rules.theory) for proof in candidate.proofs
     ]
+
+
+# --- equations: forward reasoning from hypotheses ----------------------------------------------
+
+
+def _equation(sides: tuple[Expr, Expr], sig: Signature) -> str:
+    return f"{to_lean(sides[0], sig)} = {to_lean(sides[1], sig)}"
+
+
+def equation_trace(
+    binders: Sequence[str],
+    premises: Sequence[tuple[Expr, Expr]],
+    steps: Sequence[EquationStep],
+    conclusion: Sequence[tuple[Expr, Expr]],
+    theory: Theory,
+    goal: Sequence[int] = (),
+    carrier_name: str = "ℝ",
+) -> list[TacticStep]:
+    """The traced steps of a proof that reasons forward from hypotheses `h0`, `h1`, …: one
+    `have hK : … := …` per step (`congrArg`, `congrArg₂`, or `rw … at hJ`), then `exact` of
+    the conclusion (`⟨hI, hJ⟩` for a pair: the equations numbered in `goal`, else the last),
+    after which there are no goals."""
+    sig = theory.signature
+    context = [(name, carrier_name) for name in binders]
+    context += [(f"h{i}", _equation(p, sig)) for i, p in enumerate(premises)]
+    shown = " ∧ ".join(_equation(c, sig) for c in conclusion)
+    numbered = list(premises)
+    traced: list[TacticStep] = []
+    for link in steps:
+        number = len(numbered)
+        source = f"h{(link.sources or (number - 1,))[0]}"
+        claim = _equation(link.after, sig)
+        if link.context is not None:
+            body = to_lean(substitute(link.context, {HOLE: var("t"), HOLE2: var("s")}), sig)
+            if link.other is not None:
+                proof = f"congrArg₂ (fun t s => {body}) {source} h{link.sources[1]}"
+            else:
+                proof = f"congrArg (fun t => {body}) {source}"
+            tactic = f"have h{number} : {claim} := {proof}"
+        elif link.step is not None:
+            sides = numbered[(link.sources or (number - 1,))[0]]
+            rewrite = _tactic(link.step, sides, theory, (), carrier_name, link.side)
+            tactic = f"have h{number} : {claim} := by {rewrite} at {source}; exact {source}"
+        else:
+            raise ValueError("an equation step needs a context or a rewrite")
+        before = goal_state(context, shown)
+        context.append((f"h{number}", claim))
+        numbered.append(link.after)
+        traced.append(TacticStep(before, tactic, goal_state(context, shown)))
+    found = list(goal) or [len(numbered) - 1]
+    names = ", ".join(f"h{i}" for i in found)
+    closing = f"exact h{found[0]}" if len(found) == 1 else f"exact ⟨{names}⟩"
+    traced.append(TacticStep(goal_state(context, shown), closing, NO_GOALS))
+    return traced
+
+
+def equation_traces(record: Mapping[str, Any], rules: RuleSet) -> list[list[TacticStep]]:
+    """For an equation or system record: the traced solution and each other solution."""
+    problem = replay_equation(record, rules).problem
+    return [
+        equation_trace(
+            problem.unknowns,
+            problem.equations,
+            [s.step for s in steps],
+            problem.premises,
+            rules.theory,
+            problem.solution_goal,
+        )
+        for steps in (problem.solution, *problem.alternatives)
+    ]
+
+
+def traced_rules(record: Mapping[str, Any], number: int) -> list[str]:
+    """The rule behind each traced step of proof `number` of a record (`congruence` for a
+    function applied to both sides, `exact` for the closing step of an equation proof)."""
+    raw = record["steps"] if number == 0 else record["proofs"][number - 1]["steps"]
+    if not str(record.get("family", "")).startswith("equation"):
+        return [str(s["rule"]) for s in raw]
+    names = [str(s["rewrite"]["rule"]) if "rewrite" in s else "congruence" for s in raw]
+    return [*names, "exact"]

@@ -254,3 +254,43 @@ def test_a_single_format_goes_straight_into_out(
     argv = ["export", str(run[0]), "--format", "trl-dpo", "--out", str(out), "--seed", "0"]
     assert main([*argv, "--cache-dir", str(run[1]), "--quiet"]) == 0
     assert (out / "dpo.jsonl").read_text() == (exports["trl-dpo"] / "dpo.jsonl").read_text()
+
+
+def test_equation_runs_are_traced_as_forward_reasoning(
+    run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    cache = run[1]
+    assert main(["audit", str(ROOT / "rules" / "equation.yaml"), "--cache-dir", str(cache)]) == 0
+    made = []
+    for extra in (
+        ["--count", "6", "--proofs", "2"],
+        ["--family", "equation-system", "--count", "3"],
+    ):
+        folder = tmp_path / f"eq{len(made)}"
+        argv = ["generate", "--theory", "equation", *extra, "--out", str(folder)]
+        assert main([*argv, "--cache-dir", str(cache), "--quiet"]) == 0
+        out = tmp_path / f"export{len(made)}"
+        argv = ["export", str(folder), "--format", "all", "--out", str(out)]
+        assert main([*argv, "--cache-dir", str(cache), "--quiet"]) == 0
+        made.append((folder, out))
+    for folder, out in made:
+        records = _jsonl(folder / "theorems.jsonl")
+        proofs = sum(1 + len(r["proofs"]) for r in records)
+        steps = _jsonl(out / "jsonl" / "data" / "steps.jsonl")
+        assert len(steps) == sum(
+            len(r["steps"]) + 1 + sum(len(p["steps"]) + 1 for p in r["proofs"]) for r in records
+        )  # one `have` per step, then `exact`
+        assert _jsonl(out / "jsonl" / "data" / "negatives.jsonl") == []
+        entries = [
+            e
+            for name in ("train", "val", "test")
+            for e in json.loads((out / "leandojo" / "random" / f"{name}.json").read_text())
+        ]
+        assert len(entries) == proofs
+        for entry in entries:
+            first, last = entry["traced_tactics"][0], entry["traced_tactics"][-1]
+            assert first["state_before"].splitlines()[1].startswith("h0 : ")
+            assert first["tactic"].startswith("have h")
+            assert last["tactic"].startswith("exact ") and last["state_after"] == "no goals"
+        assert len(_jsonl(out / "trl-stepwise" / "stepwise.jsonl")) == proofs
+        assert main(["check", str(out / "lean-project"), "--cache-dir", str(cache), "--quiet"]) == 0

@@ -287,3 +287,54 @@ def test_rendered_field_scripts_compile_with_mathlib(field_dataset: Path, tmp_pa
     )
     assert result.returncode == 0, source.read_text() + result.stdout + result.stderr
     assert "error" not in result.stdout, result.stdout
+
+
+# --- equations: forward reasoning from hypotheses ----------------------------------------------
+
+
+def test_equation_trace_golden() -> None:
+    """`2 * x + 5 = 11 → x = 3`: each step a `have`, then `exact` of the last one."""
+    from rpsdg_formal.emit import HOLE
+    from rpsdg_formal.expr import var
+    from rpsdg_formal.rewrite import apply_step, congruence, rewrite_side
+    from rpsdg_formal.tactics import equation_trace
+
+    rules = load_rules(ROOT / "rules" / "equation.yaml")
+    sig = rules.theory.signature
+    two, five, six, eleven = (parse_expr(n, sig) for n in ("2", "5", "6", "11"))
+    premise = (parse_expr("2 * x + 5", sig), eleven)
+    first = congruence(premise, parse_expr(f"{HOLE} - 5", sig), HOLE)
+    binding = {"a": parse_expr("2 * x", sig), "b": five}
+    cancel = apply_step(first.after[0], rules.by_name("add_sub_cancel_right"), False, (), binding)
+    second = rewrite_side(first.after, 0, cancel)
+    subtract = apply_step(
+        second.after[1], rules.by_name("num_sub"), False, (), {"m": eleven, "n": five}
+    )
+    third = rewrite_side(second.after, 1, subtract)
+    fourth = congruence(third.after, parse_expr(f"{HOLE} / 2", sig), HOLE)
+    cancel_two = apply_step(
+        fourth.after[0], rules.by_name("mul_div_cancel_left"), False, (), {"a": var("x"), "b": two}
+    )
+    fifth = rewrite_side(fourth.after, 0, cancel_two)
+    divide = apply_step(fifth.after[1], rules.by_name("num_div"), False, (), {"m": six, "n": two})
+    sixth = rewrite_side(fifth.after, 1, divide)
+    assert sixth.after == (var("x"), parse_expr("3", sig))
+    steps = [first, second, third, fourth, fifth, sixth]
+    trace = equation_trace(("x",), [premise], steps, [sixth.after], rules.theory)
+    cancel_tactic = "rw [mul_div_cancel_left x (2 : ℝ) (by norm_num)] at h4; exact h4"
+    assert [t.tactic for t in trace] == [
+        "have h1 : 2 * x + 5 - 5 = 11 - 5 := congrArg (fun t => t - 5) h0",
+        "have h2 : 2 * x = 11 - 5 := by rw [add_sub_cancel_right (2 * x) (5 : ℝ)] at h1; exact h1",
+        "have h3 : 2 * x = 6 := by rw [show (11 : ℝ) - 5 = 6 by norm_num] at h2; exact h2",
+        "have h4 : 2 * x / 2 = 6 / 2 := congrArg (fun t => t / 2) h3",
+        f"have h5 : x = 6 / 2 := by {cancel_tactic}",
+        "have h6 : x = 3 := by rw [show (6 : ℝ) / 2 = 3 by norm_num] at h5; exact h5",
+        "exact h6",
+    ]
+    assert trace[0].state_before == "x : ℝ\nh0 : 2 * x + 5 = 11\n⊢ x = 3"
+    assert trace[1].state_before == (
+        "x : ℝ\nh0 : 2 * x + 5 = 11\nh1 : 2 * x + 5 - 5 = 11 - 5\n⊢ x = 3"
+    )
+    for before, after in itertools.pairwise(trace):
+        assert before.state_after == after.state_before
+    assert trace[-1].state_after == "no goals"
