@@ -79,6 +79,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     require_audit(rules, args.cache_dir or default_cache_dir())
     kernel = _kernel(args, rules)
     summary = generate(rules, config, kernel, show_progress=not args.quiet)
+    if summary.resumed_after:
+        print(f"resumed an interrupted run after {summary.resumed_after} theorems")
     print(
         f"{summary.accepted} kernel-verified theorems in {summary.out / 'theorems.jsonl'} "
         f"({summary.batches} Lean files in {summary.out / 'lean'}, Lean {kernel.version})"

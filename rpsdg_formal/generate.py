@@ -7,6 +7,8 @@ leaves only complete lines; the Lean file of every batch is kept beside them.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import checkpoint
 from .calculus import (
     CalculusConfig,
     check_signature,
@@ -77,12 +80,16 @@ class GenerateSummary:
     out: Path
     disagreements: int = 0  # theorems SymPy contradicts (an unsound rule set): not exported
     refused: int = 0  # steps with a side condition nothing proves (a divisor that can be 0)
+    resumed_after: int = 0  # theorems an interrupted run had already written
 
 
-def prepare_output(out: Path, force: bool) -> None:
-    """Create `out` and `out/lean`, refusing to overwrite an earlier run unless `force`."""
+def prepare_output(out: Path, force: bool, resume: bool = False) -> None:
+    """Create `out` and `out/lean`, refusing to overwrite an earlier run unless `force`; with
+    `resume`, keep what an interrupted run of the same command wrote."""
     try:
         (out / "lean").mkdir(parents=True, exist_ok=True)
+        if resume:
+            return
         if (out / "theorems.jsonl").exists():
             if not force:
                 raise OutputError(
@@ -102,9 +109,14 @@ def _family(config: GenerateConfig) -> str:
     return config.equation.family if config.equation is not None else "rewrite"
 
 
-def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> None:
-    """`out/run.json`: what produced this folder (so `check` finds the rule file by itself)."""
-    manifest = {
+def manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> dict[str, Any]:
+    """What produces this folder: `check` finds the rule file in it, and a run is resumed
+    only by the same command (`config` hashes every setting but --out and --force)."""
+    settings = dataclasses.replace(config, out=Path("."), force=False, exclude=frozenset())
+    key = hashlib.sha256(repr(settings).encode())
+    for item in sorted(config.exclude):
+        key.update(item)
+    return {
         "theory": rules.theory.name,
         "rules": str(rules.path.resolve()),
         "seed": config.seed,
@@ -115,12 +127,26 @@ def write_manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> No
         "batch_size": config.batch_size,
         "lean_version": kernel.version,
         "theory_source_hash": rules.theory.source_hash(),
+        "config": key.hexdigest()[:16],
     }
-    text = json.dumps(manifest, indent=2) + "\n"
+
+
+def write_manifest(out: Path, content: dict[str, Any]) -> None:
+    """`out/run.json`."""
+    text = json.dumps(content, indent=2) + "\n"
     try:
-        (config.out / "run.json").write_text(text, encoding="utf-8")
+        (out / "run.json").write_text(text, encoding="utf-8")
     except OSError as err:
-        raise OutputError(f"cannot write {config.out / 'run.json'}: {err.strerror or err}") from err
+        raise OutputError(f"cannot write {out / 'run.json'}: {err.strerror or err}") from err
+
+
+def _resumable(out: Path, content: dict[str, Any]) -> checkpoint.Checkpoint | None:
+    """The checkpoint of an interrupted run of the same command in `out`, or None."""
+    try:
+        previous = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return checkpoint.load(out) if previous == content else None
 
 
 def _calculus_candidates(
@@ -319,11 +345,18 @@ def generate(
     Batch k+1 is walked and emitted while Lean checks batch k. Rejected theorems (which a sound,
     audited rule set never produces) go to `rejected.jsonl` with Lean's messages.
     """
-    prepare_output(config.out, config.force)
-    write_manifest(config, rules, kernel)
+    content = manifest(config, rules, kernel)
+    resume = None if config.force else _resumable(config.out, content)
+    prepare_output(config.out, config.force, resume is not None)
+    write_manifest(config.out, content)
+    start = resume or checkpoint.Checkpoint()
+    if resume is None:
+        checkpoint.save(config.out, start)
+    checkpoint.truncate(config.out / "theorems.jsonl", start.good_bytes)
+    checkpoint.truncate(config.out / "rejected.jsonl", start.bad_bytes)
     theory = rules.theory
     errors: list[dict[str, Any]] = []
-    disagreements = refused = 0
+    disagreements, refused = start.disagreements, start.refused
     source: Iterator[Candidate | EquationCandidate]
     if config.calculus is not None:
         source = _calculus_candidates(rules, config, errors)
@@ -331,8 +364,13 @@ def generate(
         source = _equation_candidates(rules, config, errors)
     else:
         source = _candidates(rules, config)
+    for _ in range(start.consumed):  # regenerate what the interrupted run already used
+        _next(source)
+    errors.clear()
+    consumed = start.consumed
+    first_size = start.next_size
     progress = Progress(config.count, "verified", show_progress)
-    accepted = rejected = batches = in_flight = 0
+    accepted, rejected, batches, in_flight = start.accepted, start.rejected, start.batches, 0
     pending: tuple[PendingCheck, list[Candidate | EquationCandidate]] | None = None
     with (
         open(config.out / "theorems.jsonl", "a", encoding="utf-8") as good,
@@ -341,9 +379,12 @@ def generate(
         try:
             while True:
                 wanted = min(config.batch_size, config.count - accepted - in_flight)
+                if first_size is not None:
+                    wanted, first_size = first_size, None
                 upcoming: list[Candidate | EquationCandidate] = [
                     _next(source) for _ in range(max(0, wanted))
                 ]
+                consumed += len(upcoming)
                 if pending is None and not upcoming:
                     break
                 if pending is not None:
@@ -366,6 +407,20 @@ def generate(
                     in_flight -= len(items)
                     progress.update(accepted, f", {rejected} rejected" if rejected else "")
                     pending = None
+                    checkpoint.save(
+                        config.out,
+                        checkpoint.Checkpoint(
+                            batches,
+                            consumed - len(upcoming),
+                            len(upcoming),
+                            accepted,
+                            rejected,
+                            disagreements,
+                            refused,
+                            (config.out / "theorems.jsonl").stat().st_size,
+                            (config.out / "rejected.jsonl").stat().st_size,
+                        ),
+                    )
                     if rejected > max(100, config.count):
                         raise ConfigError(
                             f"the kernel rejected {rejected} theorems; is the rule set sound? "
@@ -387,7 +442,9 @@ def generate(
             if pending is not None:
                 pending[0].kill()
             progress.close()
-    return GenerateSummary(accepted, rejected, batches, config.out, disagreements, refused)
+    return GenerateSummary(
+        accepted, rejected, batches, config.out, disagreements, refused, start.accepted
+    )
 
 
 def _next(source: Iterator[Candidate | EquationCandidate]) -> Candidate | EquationCandidate:
