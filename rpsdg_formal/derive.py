@@ -83,12 +83,11 @@ class Engine:
         )
 
 
-def _forward(expr: Expr, path: Path, rules: tuple[Rule, ...], reverse: bool = False) -> Step | None:
-    """The first of `rules` that applies at `path` (in the given direction) and changes it."""
+def _forward(expr: Expr, path: Path, rules: tuple[Rule, ...]) -> Step | None:
+    """The first of `rules` that applies at `path` (left to right) and changes it."""
     sub = subterm(expr, path)
     for rule in rules:
-        pattern, _ = rule.side(reverse)
-        binding = match(pattern, sub)
+        binding = match(rule.lhs, sub)
         if binding is None:
             continue
         try:
@@ -96,7 +95,7 @@ def _forward(expr: Expr, path: Path, rules: tuple[Rule, ...], reverse: bool = Fa
                 binding = numerals.instance(rule.evaluate.kind, rule.lhs, rule.rhs, binding)
             elif len(binding) < len(rule.variables):
                 continue  # would invent a variable
-            step = apply_step(expr, rule, reverse, path, binding)
+            step = apply_step(expr, rule, False, path, binding)
         except RewriteError:
             continue  # a numeral-only rule on non-numerals
         if step.after is not expr:

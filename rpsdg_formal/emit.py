@@ -14,7 +14,7 @@ from typing import TypeGuard, cast
 
 from . import numerals
 from .errors import ConfigError, RewriteError
-from .expr import Expr, Kind, replace, substitute, var
+from .expr import Expr, Kind, Path, replace, substitute, var
 from .printers import is_atomic, to_human, to_kernel
 from .rewrite import EquationStep, Sides, Step
 from .rules import Rule
@@ -68,7 +68,8 @@ def check_variable_names(names: Sequence[str], theory: Theory) -> None:
             )
 
 
-def _arg(expr: Expr, theory: Theory) -> str:
+def kernel_arg(expr: Expr, theory: Theory) -> str:
+    """`expr` in kernel syntax, parenthesised unless it is one token (an argument)."""
     text = to_kernel(expr, theory.signature)
     return text if is_atomic(expr) else f"({text})"
 
@@ -123,7 +124,7 @@ def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) ->
     if rule.evaluate is not None:
         term = evaluation_proof(rule, step.binding(), theory)
     else:
-        parts = [rule.lean_name, *(_arg(value, theory) for _, value in step.substitution)]
+        parts = [rule.lean_name, *(kernel_arg(value, theory) for _, value in step.substitution)]
         for needed in step_hypotheses(step):
             if needed in assumed:
                 parts.append(f"h{assumed.index(needed) + 1}")
@@ -141,26 +142,32 @@ def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) ->
 
 def step_proof(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) -> str:
     """A term proving `Eq before after` for one step (congruence into the rewritten position)."""
-    term = rule_term(step, theory, assumed)
-    if not step.path:
+    return congruence_proof(step.before, step.path, rule_term(step, theory, assumed), theory)
+
+
+def congruence_proof(before: Expr, path: Path, term: str, theory: Theory) -> str:
+    """`term` (a proof of `a = b`, where `a` sits at `path` in `before`) lifted to the whole
+    expression by congruence."""
+    if not path:
         return term
-    context = to_kernel(replace(step.before, step.path, var(HOLE)), theory.signature)
+    context = to_kernel(replace(before, path, var(HOLE)), theory.signature)
     return f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) ({term})"
 
 
 def equation_statement(lhs: Expr, rhs: Expr, theory: Theory) -> str:
     """`Eq lhs rhs` in kernel syntax."""
-    return f"Eq {_arg(lhs, theory)} {_arg(rhs, theory)}"
+    return f"Eq {kernel_arg(lhs, theory)} {kernel_arg(rhs, theory)}"
 
 
-def _ne(hypothesis: Hypothesis, theory: Theory) -> str:
-    return f"Ne {_arg(hypothesis[0], theory)} {_arg(hypothesis[1], theory)}"
+def ne_statement(hypothesis: Hypothesis, theory: Theory) -> str:
+    """`Ne lhs rhs` in kernel syntax."""
+    return f"Ne {kernel_arg(hypothesis[0], theory)} {kernel_arg(hypothesis[1], theory)}"
 
 
 def rule_statement(rule: Rule, theory: Theory) -> str:
     """The exact proposition a rule's Lean declaration must prove, built from the rule file:
     `∀ (a b : R), Ne b zero → Eq lhs rhs`."""
-    parts = [f"{_ne((c.lhs, c.rhs), theory)} → " for c in rule.conditions]
+    parts = [f"{ne_statement((c.lhs, c.rhs), theory)} → " for c in rule.conditions]
     statement = "".join(parts) + equation_statement(rule.lhs, rule.rhs, theory)
     if rule.variables:
         statement = f"∀ ({' '.join(rule.variables)} : {theory.carrier}), {statement}"
@@ -182,7 +189,7 @@ def theorem(
         raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
     end = steps[-1].after
     assumed = hypotheses(steps, theory)
-    statement = "".join(f"{_ne(h, theory)} → " for h in assumed) + equation_statement(
+    statement = "".join(f"{ne_statement(h, theory)} → " for h in assumed) + equation_statement(
         start, end, theory
     )
     if binders:

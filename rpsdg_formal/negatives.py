@@ -20,21 +20,22 @@ from typing import Any
 
 from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, check_batch, start_check
 from .emit import (
-    HOLE,
     Hypothesis,
     LeanTheorem,
     SideConditionError,
     batch_file,
+    congruence_proof,
     discharge,
     equation_statement,
     hypotheses,
+    kernel_arg,
+    ne_statement,
     rule_term,
     step_hypotheses,
     step_proof,
 )
-from .expr import Expr, Kind, positions, replace, substitute, var, variables
-from .expr import Path as TreePath
-from .printers import is_atomic, to_kernel, to_lean
+from .expr import Expr, Kind, positions, replace, substitute, variables
+from .printers import to_lean
 from .records import replay
 from .rewrite import RuleIndex, Step
 from .rules import RuleSet
@@ -81,22 +82,9 @@ class JudgedStep:
 # --- printing ---------------------------------------------------------------------------------
 
 
-def _arg(expr: Expr, theory: Theory) -> str:
-    text = to_kernel(expr, theory.signature)
-    return text if is_atomic(expr) else f"({text})"
-
-
 def _lean_arg(expr: Expr, theory: Theory) -> str:
     text = to_lean(expr, theory.signature)
     return f"({text})" if expr.kind is Kind.APP and expr.args else text
-
-
-def _congruence(before: Expr, path: TreePath, term: str, theory: Theory) -> str:
-    """`term` (a proof of `a = b`) lifted to the position `path` of `before`."""
-    if not path:
-        return term
-    context = to_kernel(replace(before, path, var(HOLE)), theory.signature)
-    return f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) ({term})"
 
 
 def _tactic(
@@ -126,7 +114,7 @@ def _instance_term(
         except SideConditionError:
             if not true_needs:
                 raise
-    parts = [name or step.rule.lean_name, *(_arg(v, theory) for _, v in step.substitution)]
+    parts = [name or step.rule.lean_name, *(kernel_arg(v, theory) for _, v in step.substitution)]
     for number, needed in enumerate(step_hypotheses(step)):
         if needed in assumed:
             parts.append(f"h{assumed.index(needed) + 1}")
@@ -175,7 +163,7 @@ def _wrong_position(
             "wrong-position",
             step,
             claimed,
-            _congruence(step.before, path, term, theory),
+            congruence_proof(step.before, path, term, theory),
             f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
             f"at {list(path)} (the instance is at {list(step.path)})",
         )
@@ -230,7 +218,7 @@ def _wrong_instantiation(
                 "wrong-instantiation",
                 step,
                 claimed,
-                _congruence(step.before, step.path, term, theory),
+                congruence_proof(step.before, step.path, term, theory),
                 f"{_tactic(step.rule.lean_name, subst, step.reverse, theory)} at {list(step.path)}",
             )
         )
@@ -253,7 +241,7 @@ def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) 
             "wrong-direction",
             step,
             step.after,
-            _congruence(step.before, step.path, term, theory),
+            congruence_proof(step.before, step.path, term, theory),
             description,
         )
         for term in terms
@@ -289,7 +277,7 @@ def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
                 "missing-rule",
                 step,
                 step.after,
-                _congruence(step.before, step.path, term, theory),
+                congruence_proof(step.before, step.path, term, theory),
                 f"{_tactic(name, step.substitution, step.reverse, theory)} at {list(step.path)}",
             )
         )
@@ -381,7 +369,7 @@ def wrong_theorem(
     mentioned += tuple(v for h in assumed for side in h for v in variables(side))
     names = [b for b in binders if b in mentioned] + [v for v in mentioned if v not in binders]
     names = list(dict.fromkeys(names))
-    statement = "".join(f"Ne {_arg(a, theory)} {_arg(b, theory)} → " for a, b in assumed)
+    statement = "".join(f"{ne_statement(h, theory)} → " for h in assumed)
     statement += equation_statement(before, wrong.claimed_after, theory)
     if names:
         statement = f"∀ ({' '.join(names)} : {theory.carrier}), {statement}"
