@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .emit import BatchFile
@@ -48,13 +49,16 @@ class Kernel:
     runner: LeanRunner
     version: str
     threads: int = 1
-    timeout: float = 900.0
-    memory_mb: int = 0  # 0: no limit
+    timeout: float = 900.0  # seconds of wall time per batch file
+    memory_mb: int = 0  # Lean's memory limit per file; 0: none
+    heartbeats: int = 0  # Lean's maxHeartbeats per theorem (thousands); 0: Lean's default
 
     def args(self, path: Path) -> list[str]:
         args = ["--json", f"-j{self.threads}"]
         if self.memory_mb:
             args.append(f"--memory={self.memory_mb}")
+        if self.heartbeats:
+            args += ["-D", f"maxHeartbeats={self.heartbeats}"]
         return [*args, str(path)]
 
 
@@ -64,12 +68,15 @@ def prepare_kernel(
     cache_dir: Path | None = None,
     threads: int = 1,
     memory_mb: int = 0,
+    timeout: float = 900.0,
+    heartbeats: int = 0,
 ) -> Kernel:
     """Check that Lean runs, compile the theory (cached), and return a ready `Kernel`."""
     base = runner if runner is not None else LeanRunner.embedded()
     version = base.version()
     lean_path = build_theory(theory, base, cache_dir or default_cache_dir(), version)
-    return Kernel(theory, base.with_lean_path(lean_path), version, threads, memory_mb=memory_mb)
+    runner = base.with_lean_path(lean_path)
+    return Kernel(theory, runner, version, threads, timeout, memory_mb, heartbeats)
 
 
 @dataclass
@@ -80,6 +87,7 @@ class PendingCheck:
     batch: BatchFile
     path: Path
     process: subprocess.Popen[str]
+    started: float = field(default_factory=time.monotonic)
 
     def kill(self) -> None:
         """Stop Lean if it is still running (on interrupt or error)."""
@@ -88,8 +96,9 @@ class PendingCheck:
             self.process.communicate()
 
     def wait(self) -> list[Verdict]:
+        left = max(0.0, self.started + self.kernel.timeout - time.monotonic())
         try:
-            stdout, stderr = self.process.communicate(timeout=self.kernel.timeout)
+            stdout, stderr = self.process.communicate(timeout=left)
         except subprocess.TimeoutExpired as err:
             self.kill()
             raise KernelCrashError(

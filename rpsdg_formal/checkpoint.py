@@ -1,11 +1,13 @@
 """Checkpoints of a generation run, so a run killed at any moment resumes without loss.
 
 After each batch's records are appended and flushed, `out/checkpoint.json` is replaced
-atomically (write, fsync, rename) with how far the run got: batches done, candidates consumed,
-the size of the next batch, the counters, and the byte length of each output file. Resuming
-truncates the outputs to those lengths (dropping a half-written batch or line), regenerates and
-skips the consumed candidates (theorem i depends only on the seed and i), and goes on; the
-result is byte-for-byte the output of an uninterrupted run.
+atomically (write, fsync, rename) with how far the run got: batches done, the next theorem
+index, the sizes of the batches then in flight, the counters, the quotas left, and the byte
+length of each output file (the records, the rejected rows and the statement keys). Resuming
+truncates the outputs to those lengths (dropping a half-written batch or line), restores the
+keys, re-forms the batches that were in flight from the same indices (theorem i depends only on
+the seed and i) and goes on: nothing is redone, and the result is byte-for-byte the output of an
+uninterrupted run.
 """
 
 from __future__ import annotations
@@ -25,14 +27,16 @@ class Checkpoint:
     """How far a run got, as of its last completed batch."""
 
     batches: int = 0  # batches whose results are in the output files
-    consumed: int = 0  # candidates taken from the source before the next batch
-    next_size: int | None = None  # size of the batch in flight at that moment (None: not known)
+    position: int = 0  # the theorem index the first batch in flight started from
+    sizes: tuple[int, ...] = ()  # theorems asked of each batch in flight at that moment
     accepted: int = 0
     rejected: int = 0
     disagreements: int = 0
     refused: int = 0
     good_bytes: int = 0  # length of theorems.jsonl
     bad_bytes: int = 0  # length of rejected.jsonl
+    key_bytes: int = 0  # length of keys.bin (the statements taken so far)
+    room: tuple[tuple[int, int], ...] | None = None  # theorems still wanted per bound (quotas)
 
 
 def save(out: Path, checkpoint: Checkpoint) -> None:
@@ -54,8 +58,11 @@ def load(out: Path) -> Checkpoint | None:
     which a run that crashed before its first checkpoint leaves)."""
     try:
         data = json.loads((out / NAME).read_text(encoding="utf-8"))
+        data["sizes"] = tuple(data["sizes"])
+        if data["room"] is not None:
+            data["room"] = tuple((int(k), int(n)) for k, n in data["room"])
         return Checkpoint(**data)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, KeyError):
         return None
 
 

@@ -44,7 +44,17 @@ def _kernel(args: argparse.Namespace, rules: RuleSet) -> Kernel:
     runner = LeanRunner.external(args.lean) if args.lean else LeanRunner.embedded()
     if args.threads < 1:
         raise ConfigError(f"--threads must be at least 1, got {args.threads}")
-    return prepare_kernel(rules.theory, runner, args.cache_dir, args.threads, args.memory_mb)
+    if args.lean_timeout <= 0 or args.max_heartbeats < 0 or args.memory_mb < 0:
+        raise ConfigError("--lean-timeout must be positive; --max-heartbeats, --memory-mb >= 0")
+    return prepare_kernel(
+        rules.theory,
+        runner,
+        args.cache_dir,
+        args.threads,
+        args.memory_mb,
+        args.lean_timeout,
+        args.max_heartbeats,
+    )
 
 
 def _cmd_curriculum(args: argparse.Namespace) -> int:
@@ -74,6 +84,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         walk=walk_config(args, rules),
         batch_size=args.batch_size,
         force=args.force,
+        workers=args.workers,
+        lean_jobs=args.lean_jobs,
         exclude=frozenset().union(*(statements_of(d, rules) for d in args.exclude)),
     )
     require_audit(rules, args.cache_dir or default_cache_dir())

@@ -1,8 +1,10 @@
-"""The generation pipeline: walk → emit → check (kernel, batched) → write records.
+"""The generation pipeline: prepare (walk, select, emit) → admit → check (kernel) → write.
 
-While Lean checks one batch, the next batch is walked and emitted, so Python and the kernel run
-side by side. Records are appended a whole batch at a time and flushed, so an interrupted run
-leaves only complete lines; the Lean file of every batch is kept beside them.
+Worker processes prepare theorem i for i = 0, 1, 2, … (`workers`); the parent admits them in
+index order (`admission`), packs them into batch files and keeps up to `lean_jobs` Lean
+processes checking while the workers go on. A batch Lean cannot finish is settled by halves
+(`faults`). Batches are written in order, a whole batch at a time, each followed by an atomic
+checkpoint, so a run killed at any moment resumes to exactly the output of an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -11,39 +13,29 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from . import checkpoint
-from .calculus import (
-    CalculusConfig,
-    check_signature,
-    crosscheck,
-    draw_problem,
-    problem_fields,
-    unusable,
-)
-from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, start_check
-from .derive import Engine
-from .emit import SideConditionError, batch_file
-from .equation import EquationConfig, sympy_agrees
-from .equation import draw_problem as draw_problem_equation
-from .equation import problem_fields as equation_fields
-from .equation_records import EquationCandidate, equation_candidate, equation_record
-from .errors import ConfigError, OutputError, RewriteError
-from .expr import app, statement_key
+from .admission import KEY_BYTES, Admission, KeySet, short_key
+from .calculus import CalculusConfig
+from .check import Kernel, PendingCheck, Rejected, start_check
+from .emit import LeanTheorem, batch_file
+from .equation import EquationConfig
+from .errors import ConfigError, OutputError
+from .expr import statement_key
+from .faults import Settled, settle
 from .jsonl import read_jsonl
 from .parse import parse_expr
+from .prepare import Family, Prepared, Preparer, finish
 from .progress import Progress
-from .records import Candidate, make_candidate, theorem_record
-from .rewrite import RuleIndex
 from .rules import RuleSet
-from .select import SelectConfig, quotas, select_theorem
-from .system import draw_system
-from .theory import Theory
-from .walk import WalkConfig, draw_walk, theorem_rng
+from .select import SelectConfig, quotas
+from .walk import WalkConfig
+from .workers import prepared_items
 
 
 @dataclass(frozen=True)
@@ -60,6 +52,8 @@ class GenerateConfig:
     exclude: frozenset[bytes] = frozenset()  # statement keys (expr.statement_key) not to repeat
     calculus: CalculusConfig | None = None  # integration problems instead of rewrite walks
     equation: EquationConfig | None = None  # equations to solve instead of rewrite walks
+    workers: int = 1  # processes preparing theorems (the output does not depend on it)
+    lean_jobs: int = 1  # Lean processes checking batches at the same time
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -68,6 +62,12 @@ class GenerateConfig:
             raise ConfigError(f"--batch-size must be at least 1, got {self.batch_size}")
         if self.seed < 0:
             raise ConfigError(f"--seed must be a natural number, got {self.seed}")
+        if self.workers < 1 or self.lean_jobs < 1:
+            raise ConfigError("--workers and --lean-jobs must be at least 1")
+
+    @property
+    def family(self) -> Family:
+        return Family(self.walk, self.select, self.calculus, self.equation)
 
 
 @dataclass(frozen=True)
@@ -97,22 +97,18 @@ def prepare_output(out: Path, force: bool, resume: bool = False) -> None:
                 )
             for stale in (out / "lean").glob("batch_*.lean"):
                 stale.unlink()
-        for name in ("theorems.jsonl", "rejected.jsonl"):
+        for name in ("theorems.jsonl", "rejected.jsonl", KEYS):
             (out / name).write_text("", encoding="utf-8")
     except OSError as err:
         raise OutputError(f"cannot write to --out {out}: {err.strerror or err}") from err
 
 
-def _family(config: GenerateConfig) -> str:
-    if config.calculus is not None:
-        return config.calculus.family
-    return config.equation.family if config.equation is not None else "rewrite"
-
-
 def manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> dict[str, Any]:
     """What produces this folder: `check` finds the rule file in it, and a run is resumed
-    only by the same command (`config` hashes every setting but --out and --force)."""
-    settings = dataclasses.replace(config, out=Path("."), force=False, exclude=frozenset())
+    only by the same command (`config` hashes every setting that can change the output)."""
+    settings = dataclasses.replace(
+        config, out=Path("."), force=False, exclude=frozenset(), workers=1
+    )
     key = hashlib.sha256(repr(settings).encode())
     for item in sorted(config.exclude):
         key.update(item)
@@ -123,7 +119,7 @@ def manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> dict[str
         "count": config.count,
         "steps": config.walk.steps,
         "max_size": config.walk.max_size,
-        "family": _family(config),
+        "family": config.family.name,
         "batch_size": config.batch_size,
         "lean_version": kernel.version,
         "theory_source_hash": rules.theory.source_hash(),
@@ -149,116 +145,6 @@ def _resumable(out: Path, content: dict[str, Any]) -> checkpoint.Checkpoint | No
     return checkpoint.load(out) if previous == content else None
 
 
-def _calculus_candidates(
-    rules: RuleSet, config: GenerateConfig, errors: list[dict[str, Any]]
-) -> Iterator[Candidate]:
-    """Integration problems in a fixed order determined by the seed, distinct from every
-    earlier one. A theorem SymPy contradicts is appended to `errors` instead."""
-    assert config.calculus is not None
-    engine = Engine.from_rules(rules)
-    check_signature(engine, config.calculus)
-    family = config.calculus.family
-    seen: set[bytes] = set(config.exclude)
-    i = 0
-    while True:
-        problem = draw_problem(engine, config.calculus, theorem_rng(config.seed, i))
-        name = f"{rules.theory.name}_s{config.seed}_n{i}"
-        i += 1
-        if problem is not None and unusable(problem, engine) is None:
-            key = statement_key(problem.start, problem.integrand)
-            if key not in seen:
-                seen.add(key)
-                wrong = crosscheck(problem.antiderivative, problem.integrand, engine)
-                if wrong is not None:
-                    errors.append({"id": name, "reason": "sympy-disagrees", "messages": [wrong]})
-                else:
-                    fields = problem_fields(problem, engine, family)
-                    yield make_candidate(
-                        name, i - 1, problem.start, [problem.steps], rules.theory, extra=fields
-                    )
-        made = len(seen) - len(config.exclude)
-        if i > 1000 + 1000 * (made + 1):
-            raise ConfigError(
-                f"{i} draws gave only {made} new distinct problems; raise the operator counts"
-            )
-
-
-def _equation_candidates(
-    rules: RuleSet, config: GenerateConfig, errors: list[dict[str, Any]]
-) -> Iterator[EquationCandidate]:
-    """Equations in a fixed order determined by the seed, distinct from every earlier one up to
-    renaming and swapping sides. SymPy disagreeing, or a side condition nothing proves, puts a
-    row in `errors` instead (neither happens with the shipped rules)."""
-    assert config.equation is not None
-    index = RuleIndex.build(r for r in rules.rules if not r.introduces)
-    seen: set[bytes] = set(config.exclude)
-    sig = rules.theory.signature
-    i = 0
-    while True:
-        rng = theorem_rng(config.seed, i)
-        problem = (
-            draw_system(rules, rng, max_answer=config.equation.max_answer)
-            if config.equation.family == "equation-system"
-            else draw_problem_equation(rules, index, config.equation, rng)
-        )
-        name = f"{rules.theory.name}_s{config.seed}_n{i}"
-        i += 1
-        if problem is not None:
-            sides = [app("system", lhs, rhs) for lhs, rhs in problem.equations]
-            key = statement_key(*problem.equation) if len(sides) == 1 else statement_key(*sides)
-            if key not in seen:
-                seen.add(key)
-                wrong = sympy_agrees(problem, sig)
-                try:
-                    if wrong is not None:
-                        raise RewriteError(wrong)
-                    fields = equation_fields(problem, sig)
-                    yield equation_candidate(name, i - 1, problem, rules.theory, fields)
-                except RewriteError as err:
-                    reason = (
-                        "side-condition"
-                        if isinstance(err, SideConditionError)
-                        else "sympy-disagrees"
-                    )
-                    errors.append({"id": name, "reason": reason, "messages": [str(err)]})
-        made = len(seen) - len(config.exclude)
-        if i > 1000 + 1000 * (made + 1):
-            raise ConfigError(
-                f"{i} draws gave only {made} new distinct equations; allow more operations"
-            )
-
-
-def _candidates(rules: RuleSet, config: GenerateConfig) -> Iterator[Candidate]:
-    """Candidate theorems in a fixed order determined by the seed: each from one walk's graph,
-    distinct from every earlier one up to renaming variables and swapping sides."""
-    index = RuleIndex.build(rules.rules)
-    seen: set[bytes] = set(config.exclude)
-    histogram = config.select.histogram
-    room = quotas(histogram, config.count) if histogram else None
-    i = 0
-    while True:
-        walk = draw_walk(config.walk, index, theorem_rng(config.seed, i))
-        selected = select_theorem(walk, index, config.select)
-        if selected is not None:
-            key = statement_key(selected.start, selected.proofs[0][-1].after)
-            bucket = selected.bound.value
-            if key not in seen and (room is None or room[bucket] > 0):
-                seen.add(key)
-                if room is not None:
-                    room[bucket] -= 1
-                name = f"{rules.theory.name}_s{config.seed}_n{i}"
-                yield make_candidate(
-                    name, i, selected.start, selected.proofs, rules.theory, selected.bound
-                )
-        i += 1
-        made = len(seen) - len(config.exclude)
-        if i > 1000 + 1000 * (made + 1):
-            raise ConfigError(
-                f"{i} walks gave only {made} new distinct theorems in the requested difficulty; "
-                "widen --difficulty, raise --steps or --max-size"
-            )
-
-
 def statements_of(folder: Path, rules: RuleSet) -> frozenset[bytes]:
     """The canonical statements (up to renaming and swapping sides) of an earlier dataset, so a
     new run can avoid them. Raises OutputError naming the file and line of a bad record."""
@@ -281,57 +167,116 @@ def _append(stream: TextIO, rows: list[dict[str, Any]]) -> None:
         os.fsync(stream.fileno())
 
 
-def _rejected_row(name: str, verdict: Rejected, lean_file: str) -> dict[str, Any]:
-    return {
-        "id": name,
-        "reason": verdict.reason,
-        "messages": list(verdict.messages),
-        "lean_file": lean_file,
-    }
+KEYS = "keys.bin"
 
 
-def _judge(
-    items: list[Candidate | EquationCandidate],
-    verdicts: dict[str, Verdict],
-    room: int,
-    theory: Theory,
-    lean_version: str,
-    lean_file: str,
-    seed: int,
+@dataclass
+class _Batch:
+    """Admitted items packed into one Lean file (and the Lean process checking it)."""
+
+    number: int
+    size: int  # theorems asked of it (its items with no error)
+    start: int  # the index its first draw was
+    items: list[Prepared]
+    theorems: list[LeanTheorem]
+    pending: PendingCheck
+
+
+@dataclass
+class _Run:
+    """The mutable state of one run, saved as a checkpoint after every batch written."""
+
+    config: GenerateConfig
+    kernel: Kernel
+    source: Iterator[Prepared]
+    admission: Admission
+    taken: int  # statements admitted by this run
+    state: checkpoint.Checkpoint
+    in_flight: deque[_Batch] = field(default_factory=deque)
+
+    def form(self, size: int) -> _Batch:
+        """Draw and admit items in index order until `size` theorems are packed; start Lean."""
+        items: list[Prepared] = []
+        first: int | None = None
+        while sum(item.error is None for item in items) < size:
+            item = next(self.source)
+            first = item.index if first is None else first
+            if self.admission.admit(item):
+                items.append(item)
+                self.taken += 1
+            elif item.index > 1000 + 1000 * (self.taken + 1):
+                raise ConfigError(
+                    f"{item.index} draws gave only {self.taken} new distinct theorems in the "
+                    "requested family and difficulty; widen --difficulty, raise --steps, "
+                    "--max-size or the operator counts"
+                )
+        number = self.state.batches + len(self.in_flight)
+        theorems = [t for item in items if item.error is None for t in item.theorems]
+        path = self.config.out / "lean" / f"batch_{number:05d}.lean"
+        pending = start_check(self.kernel, batch_file(self.kernel.theory, theorems), path)
+        assert first is not None
+        return _Batch(number, size, first, items, theorems, pending)
+
+    def wanted(self) -> int:
+        asked = sum(b.size for b in self.in_flight)
+        return min(self.config.batch_size, self.config.count - self.state.accepted - asked)
+
+
+def _rows(
+    batch: _Batch, settled: Settled, room: int, lean_version: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Records of the theorems whose primary proof the kernel accepted (at most `room`), with
-    their accepted alternative proofs; and a row for every rejected proof."""
-    ok_rows: list[dict[str, Any]] = []
-    bad_rows: list[dict[str, Any]] = []
-    for candidate in items:
-        if isinstance(candidate, EquationCandidate):
-            judged = [verdicts[p.lean.name] for p in candidate.proofs]
-            bad_rows += [
-                _rejected_row(p.lean.name, v, lean_file)
-                for p, v in zip(candidate.proofs, judged, strict=True)
-                if isinstance(v, Rejected)
-            ]
-            if all(isinstance(v, Accepted) for v in judged) and len(ok_rows) < room:
-                axioms = sorted({a for v in judged if isinstance(v, Accepted) for a in v.axioms})
-                ok_rows.append(
-                    equation_record(candidate, theory, axioms, lean_version, lean_file, seed)
-                )
+    """Records of the batch's verified theorems (at most `room`), and its rejected.jsonl rows
+    (errors found while preparing, and every proof the kernel did not accept)."""
+    files = {name: f"lean/{file}" for name, file in settled.files.items()}
+    good: list[dict[str, Any]] = []
+    bad: list[dict[str, Any]] = []
+    for item in batch.items:
+        if item.error is not None:
+            bad.append(dict(item.error))
             continue
-        for proof in candidate.proofs:
-            verdict = verdicts[proof.lean.name]
+        for theorem in item.theorems:
+            verdict = settled.verdicts[theorem.name]
             if isinstance(verdict, Rejected):
-                bad_rows.append(_rejected_row(proof.lean.name, verdict, lean_file))
-        primary = verdicts[candidate.lean.name]
-        if isinstance(primary, Accepted) and len(ok_rows) < room:
-            alternatives = [
-                p for p in candidate.proofs[1:] if isinstance(verdicts[p.lean.name], Accepted)
-            ]
-            ok_rows.append(
-                theorem_record(
-                    candidate, theory, primary.axioms, lean_version, lean_file, seed, alternatives
+                bad.append(
+                    {
+                        "id": theorem.name,
+                        "reason": verdict.reason,
+                        "messages": list(verdict.messages),
+                        "lean_file": files[theorem.name],
+                    }
                 )
-            )
-    return ok_rows, bad_rows
+        record = finish(item, settled.verdicts, lean_version, files)
+        if record is not None and len(good) < room:
+            good.append(record)
+    return good, bad
+
+
+def _append_keys(stream: BinaryIO, items: list[Prepared]) -> None:
+    keys = b"".join(
+        short_key(i.key).to_bytes(KEY_BYTES, "little") for i in items if i.key is not None
+    )
+    stream.write(keys)
+    stream.flush()
+    os.fsync(stream.fileno())
+
+
+def _restore(config: GenerateConfig, state: checkpoint.Checkpoint) -> Admission:
+    """The admission state as of the checkpoint: excluded and already-taken statements, and the
+    quotas left."""
+    out = config.out
+    checkpoint.truncate(out / "theorems.jsonl", state.good_bytes)
+    checkpoint.truncate(out / "rejected.jsonl", state.bad_bytes)
+    checkpoint.truncate(out / KEYS, state.key_bytes)
+    admission = _restore_fresh(config)
+    try:
+        data = (out / KEYS).read_bytes()
+    except OSError as err:
+        raise OutputError(f"cannot read {out / KEYS}: {err.strerror or err}") from err
+    for at in range(0, len(data) - KEY_BYTES + 1, KEY_BYTES):
+        admission.seen.add(int.from_bytes(data[at : at + KEY_BYTES], "little"))
+    if state.room is not None:
+        admission.room = dict(state.room)
+    return admission
 
 
 def generate(
@@ -341,111 +286,114 @@ def generate(
 
     The caller vouches for the rule set: the CLI calls `audit.require_audit` first, and so
     should any other caller (a kernel-checked proof from a false axiom proves a false theorem).
-
-    Batch k+1 is walked and emitted while Lean checks batch k. Rejected theorems (which a sound,
-    audited rule set never produces) go to `rejected.jsonl` with Lean's messages.
+    Rejected theorems (which a sound, audited rule set never produces) go to `rejected.jsonl`
+    with Lean's messages.
     """
     content = manifest(config, rules, kernel)
     resume = None if config.force else _resumable(config.out, content)
+    preparer = Preparer(rules, config.family, config.seed)  # validates the family first
     prepare_output(config.out, config.force, resume is not None)
     write_manifest(config.out, content)
-    start = resume or checkpoint.Checkpoint()
+    state = resume or checkpoint.Checkpoint()
     if resume is None:
-        checkpoint.save(config.out, start)
-    checkpoint.truncate(config.out / "theorems.jsonl", start.good_bytes)
-    checkpoint.truncate(config.out / "rejected.jsonl", start.bad_bytes)
-    theory = rules.theory
-    errors: list[dict[str, Any]] = []
-    disagreements, refused = start.disagreements, start.refused
-    source: Iterator[Candidate | EquationCandidate]
-    if config.calculus is not None:
-        source = _calculus_candidates(rules, config, errors)
-    elif config.equation is not None:
-        source = _equation_candidates(rules, config, errors)
-    else:
-        source = _candidates(rules, config)
-    for _ in range(start.consumed):  # regenerate what the interrupted run already used
-        _next(source)
-    errors.clear()
-    consumed = start.consumed
-    first_size = start.next_size
+        checkpoint.save(config.out, state)
+    admission = _restore(config, state)
+    source = prepared_items(preparer, state.position, config.workers)
+    run = _Run(config, kernel, source, admission, state.key_bytes // KEY_BYTES, state)
     progress = Progress(config.count, "verified", show_progress)
-    accepted, rejected, batches, in_flight = start.accepted, start.rejected, start.batches, 0
-    pending: tuple[PendingCheck, list[Candidate | EquationCandidate]] | None = None
-    with (
-        open(config.out / "theorems.jsonl", "a", encoding="utf-8") as good,
-        open(config.out / "rejected.jsonl", "a", encoding="utf-8") as bad,
-    ):
-        try:
+    out = config.out
+    try:
+        with (
+            open(out / "theorems.jsonl", "a", encoding="utf-8") as good,
+            open(out / "rejected.jsonl", "a", encoding="utf-8") as bad,
+            open(out / KEYS, "ab") as keys,
+        ):
+            for size in state.sizes:  # the batches in flight when the checkpoint was made
+                run.in_flight.append(run.form(size))
             while True:
-                wanted = min(config.batch_size, config.count - accepted - in_flight)
-                if first_size is not None:
-                    wanted, first_size = first_size, None
-                upcoming: list[Candidate | EquationCandidate] = [
-                    _next(source) for _ in range(max(0, wanted))
-                ]
-                consumed += len(upcoming)
-                if pending is None and not upcoming:
+                while len(run.in_flight) < config.lean_jobs and run.wanted() > 0:
+                    run.in_flight.append(run.form(run.wanted()))
+                if not run.in_flight:
                     break
-                if pending is not None:
-                    check, items = pending
-                    lean_file = f"lean/{check.path.name}"
-                    verdicts = dict(zip(check.batch.names, check.wait(), strict=True))
-                    ok_rows, bad_rows = _judge(
-                        items,
-                        verdicts,
-                        config.count - accepted,
-                        theory,
-                        kernel.version,
-                        lean_file,
-                        config.seed,
+                batch = run.in_flight.popleft()
+                settled = settle(batch.pending, batch.theorems)
+                ok_rows, bad_rows = _rows(
+                    batch, settled, config.count - run.state.accepted, kernel.version
+                )
+                _append(good, ok_rows)
+                _append(bad, bad_rows)
+                _append_keys(keys, batch.items)
+                errors = [i.error for i in batch.items if i.error is not None]
+                s = run.state
+                run.state = checkpoint.Checkpoint(
+                    batches=batch.number + 1,
+                    position=run.in_flight[0].start if run.in_flight else _after(batch),
+                    sizes=tuple(b.size for b in run.in_flight),
+                    accepted=s.accepted + len(ok_rows),
+                    rejected=s.rejected + len(bad_rows) - len(errors),
+                    disagreements=s.disagreements
+                    + sum(e["reason"] == "sympy-disagrees" for e in errors),
+                    refused=s.refused + sum(e["reason"] == "side-condition" for e in errors),
+                    good_bytes=good.tell(),
+                    bad_bytes=bad.tell(),
+                    key_bytes=keys.tell(),
+                    room=_room(run.admission, run.in_flight),
+                )
+                checkpoint.save(out, run.state)
+                progress.update(
+                    run.state.accepted,
+                    f", {run.state.rejected} rejected" if run.state.rejected else "",
+                )
+                if run.state.rejected > max(100, config.count):
+                    raise ConfigError(
+                        f"the kernel rejected {run.state.rejected} theorems; is the rule set "
+                        f"sound? See {out / 'rejected.jsonl'}"
                     )
-                    _append(good, ok_rows)
-                    _append(bad, bad_rows)
-                    accepted += len(ok_rows)
-                    rejected += len(bad_rows)
-                    in_flight -= len(items)
-                    progress.update(accepted, f", {rejected} rejected" if rejected else "")
-                    pending = None
-                    checkpoint.save(
-                        config.out,
-                        checkpoint.Checkpoint(
-                            batches,
-                            consumed - len(upcoming),
-                            len(upcoming),
-                            accepted,
-                            rejected,
-                            disagreements,
-                            refused,
-                            (config.out / "theorems.jsonl").stat().st_size,
-                            (config.out / "rejected.jsonl").stat().st_size,
-                        ),
-                    )
-                    if rejected > max(100, config.count):
-                        raise ConfigError(
-                            f"the kernel rejected {rejected} theorems; is the rule set sound? "
-                            f"See {config.out / 'rejected.jsonl'}"
-                        )
-                if errors:
-                    _append(bad, errors)
-                    disagreements += sum(e["reason"] == "sympy-disagrees" for e in errors)
-                    refused += sum(e["reason"] == "side-condition" for e in errors)
-                    errors.clear()
-                if upcoming:
-                    path = config.out / "lean" / f"batch_{batches:05d}.lean"
-                    leans = [p.lean for c in upcoming for p in c.proofs]
-                    check = start_check(kernel, batch_file(theory, leans), path)
-                    pending = (check, upcoming)
-                    in_flight += len(upcoming)
-                    batches += 1
-        finally:
-            if pending is not None:
-                pending[0].kill()
-            progress.close()
+    finally:
+        for batch in run.in_flight:
+            batch.pending.kill()
+        _close(source)
+        progress.close()
+    s = run.state
     return GenerateSummary(
-        accepted, rejected, batches, config.out, disagreements, refused, start.accepted
+        s.accepted, s.rejected, s.batches, out, s.disagreements, s.refused, state.accepted
     )
 
 
-def _next(source: Iterator[Candidate | EquationCandidate]) -> Candidate | EquationCandidate:
-    return next(source)
+def _after(batch: _Batch) -> int:
+    return batch.items[-1].index + 1 if batch.items else batch.start
+
+
+def _room(admission: Admission, in_flight: deque[_Batch]) -> tuple[tuple[int, int], ...] | None:
+    """The quotas as they were before the batches in flight were admitted."""
+    if admission.room is None:
+        return None
+    room = dict(admission.room)
+    for batch in in_flight:
+        for item in batch.items:
+            if item.error is None:
+                room[item.bucket] += 1
+    return tuple(sorted(room.items()))
+
+
+def _close(source: Iterator[Prepared]) -> None:
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
+
+
+def admitted(rules: RuleSet, config: GenerateConfig) -> Iterator[Prepared]:
+    """The items a run takes, in index order, before the kernel sees them (in this process)."""
+    admission = _restore_fresh(config)
+    preparer = Preparer(rules, config.family, config.seed)
+    for item in prepared_items(preparer, 0, 1):
+        if admission.admit(item):
+            yield item
+
+
+def _restore_fresh(config: GenerateConfig) -> Admission:
+    seen = KeySet(short_key(k) for k in config.exclude)
+    histogram = config.select.histogram
+    family = config.family.name
+    room = quotas(histogram, config.count) if histogram and family == "rewrite" else None
+    return Admission(seen, room)

@@ -55,7 +55,24 @@ def _add_kernel_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=0,
         metavar="MB",
-        help="Lean's memory limit per batch in MB (default: none)",
+        help="Lean's memory limit per batch in MB (default: none); a batch over it is re-checked "
+        "by halves and only the theorems that exceed it alone are dropped (reason lean-limit)",
+    )
+    group.add_argument(
+        "--lean-timeout",
+        type=float,
+        default=900.0,
+        metavar="S",
+        help="wall-clock limit per Lean file in seconds (default 900); a file over it is killed "
+        "and re-checked by halves, so only the theorems that exceed it alone are dropped",
+    )
+    group.add_argument(
+        "--max-heartbeats",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Lean's maxHeartbeats per theorem, in thousands (default: Lean's own, 200000); "
+        "a deterministic time limit for each theorem",
     )
 
 
@@ -181,6 +198,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=250,
         help="theorems per Lean file; also bounds Lean's memory (default 250)",
+    )
+    gen.add_argument(
+        "--workers",
+        type=int,
+        default=max(1, os.cpu_count() or 1),
+        metavar="N",
+        help="processes preparing theorems (default: all cores); the output does not depend "
+        "on it",
+    )
+    gen.add_argument(
+        "--lean-jobs",
+        type=int,
+        default=2,
+        metavar="N",
+        help="Lean processes checking batches at the same time (default 2)",
     )
     gen.add_argument("--force", action="store_true", help="overwrite an earlier run in --out")
     gen.add_argument(

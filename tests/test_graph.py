@@ -124,7 +124,8 @@ def test_canonical_pair_identifies_renamings_and_swaps() -> None:
 
 
 def test_generated_statements_are_distinct_up_to_renaming(field_rules: RuleSet) -> None:
-    from rpsdg_formal.generate import GenerateConfig, _candidates
+    from rpsdg_formal.generate import GenerateConfig, admitted
+    from rpsdg_formal.parse import parse_expr
 
     config = GenerateConfig(
         count=1,
@@ -132,9 +133,11 @@ def test_generated_statements_are_distinct_up_to_renaming(field_rules: RuleSet) 
         out=Path("unused"),
         walk=WalkConfig(steps=2, max_size=12),
     )
+    sig = field_rules.theory.signature
     keys = [
-        canonical_pair(c.start, c.end)
-        for c in itertools.islice(_candidates(field_rules, config), 150)
+        canonical_pair(parse_expr(c.record["start"], sig), parse_expr(c.record["end"], sig))
+        for c in itertools.islice(admitted(field_rules, config), 150)
+        if c.record is not None
     ]
     assert len(set(keys)) == len(keys) == 150
 
@@ -150,9 +153,9 @@ def test_quotas_share_the_count_by_weight() -> None:
 def test_histogram_target_is_met(field_rules: RuleSet) -> None:
     from collections import Counter
 
-    from rpsdg_formal.generate import GenerateConfig, _candidates
+    from rpsdg_formal.generate import GenerateConfig, admitted
 
     select = SelectConfig(histogram=((2, 1.0), (3, 1.0)))
     config = GenerateConfig(count=12, seed=4, out=Path("unused"), select=select)
-    made = list(itertools.islice(_candidates(field_rules, config), 12))
-    assert Counter(c.bound.value for c in made if c.bound is not None) == {2: 6, 3: 6}
+    made = list(itertools.islice(admitted(field_rules, config), 12))
+    assert Counter(c.bucket for c in made) == {2: 6, 3: 6}
