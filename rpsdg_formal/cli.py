@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -18,6 +20,7 @@ from .export import FORMATS, ExportConfig, export
 from .generate import GenerateConfig, generate, statements_of
 from .kernel import LeanRunner, default_cache_dir
 from .options import build_parser, calculus_config, equation_config, select_config, walk_config
+from .ray_backend import KernelSettings, generate_ray
 from .recheck import CheckReport, check_dataset, check_lean_file
 from .rules import RuleSet, load_rules
 from .stats import write_stats
@@ -89,8 +92,21 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         exclude=frozenset().union(*(statements_of(d, rules) for d in args.exclude)),
     )
     require_audit(rules, args.cache_dir or default_cache_dir())
-    kernel = _kernel(args, rules)
-    summary = generate(rules, config, kernel, show_progress=not args.quiet)
+    kernel = dataclasses.replace(_kernel(args, rules), sequential=args.threads == 1)
+    if args.backend == "ray":
+        settings = KernelSettings(
+            args.lean,
+            str(args.cache_dir) if args.cache_dir else None,
+            args.threads,
+            args.memory_mb,
+            args.lean_timeout,
+            args.max_heartbeats,
+        )
+        summary = generate_ray(
+            rules, config, settings, kernel.version, args.ray_address, not args.quiet
+        )
+    else:
+        summary = generate(rules, config, kernel, show_progress=not args.quiet)
     if summary.resumed_after:
         print(f"resumed an interrupted run after {summary.resumed_after} theorems")
     print(
@@ -199,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"rpsdg-formal lean: error: {err}", file=sys.stderr)
             return EXIT_USAGE
     args = build_parser().parse_args(argv)
+    if getattr(args, "threads", 0) is None:  # generate runs --lean-jobs Lean processes instead
+        args.threads = 1 if args.command == "generate" else max(1, os.cpu_count() or 1)
     commands = {
         "generate": _cmd_generate,
         "check": _cmd_check,

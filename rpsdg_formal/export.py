@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -264,7 +265,9 @@ def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
     rule_copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(rules.path, rule_copy)
     files.append(rule_copy)
-    for number, batch in enumerate(sorted((folder / "lean").glob("batch_*.lean"))):
+    checked = sorted((folder / "lean").glob("*.lean"))  # batch_N (local) or shard_N (ray) files;
+    whole = [p for p in checked if _WHOLE_FILE.fullmatch(p.name)]  # not the re-checked halves
+    for number, batch in enumerate(whole):
         target = out / "Generated" / f"Batch{number:05d}.lean"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(batch, target)
@@ -279,6 +282,9 @@ def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
     text = toolchain.read_text() if toolchain.is_file() else f"leanprover/lean4:v{version}\n"
     (out / "lean-toolchain").write_text(text, encoding="utf-8")
     return [*files, out / "lakefile.lean", out / "lean-toolchain"]
+
+
+_WHOLE_FILE = re.compile(r"(batch|shard)_\d+\.lean")
 
 
 # --- the export ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -103,7 +103,9 @@ def prepare_output(out: Path, force: bool, resume: bool = False) -> None:
         raise OutputError(f"cannot write to --out {out}: {err.strerror or err}") from err
 
 
-def manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> dict[str, Any]:
+def manifest(
+    config: GenerateConfig, rules: RuleSet, lean_version: str, backend: str = "local"
+) -> dict[str, Any]:
     """What produces this folder: `check` finds the rule file in it, and a run is resumed
     only by the same command (`config` hashes every setting that can change the output)."""
     settings = dataclasses.replace(
@@ -121,8 +123,9 @@ def manifest(config: GenerateConfig, rules: RuleSet, kernel: Kernel) -> dict[str
         "max_size": config.walk.max_size,
         "family": config.family.name,
         "batch_size": config.batch_size,
-        "lean_version": kernel.version,
+        "lean_version": lean_version,
         "theory_source_hash": rules.theory.source_hash(),
+        "backend": backend,
         "config": key.hexdigest()[:16],
     }
 
@@ -160,7 +163,19 @@ def statements_of(folder: Path, rules: RuleSet) -> frozenset[bytes]:
     return frozenset(keys)
 
 
-def _append(stream: TextIO, rows: list[dict[str, Any]]) -> None:
+def rejected_row(name: str, verdict: Rejected, lean_file: str) -> dict[str, Any]:
+    """The rejected.jsonl row of a proof the kernel did not accept."""
+    return {
+        "id": name,
+        "reason": verdict.reason,
+        "messages": list(verdict.messages),
+        "lean_file": lean_file,
+    }
+
+
+def append_rows(stream: TextIO, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append whole lines and make them durable (a crash leaves at most a partial last line,
+    which the checkpoint's byte length cuts off on resume)."""
     if rows:
         stream.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         stream.flush()
@@ -237,21 +252,15 @@ def _rows(
         for theorem in item.theorems:
             verdict = settled.verdicts[theorem.name]
             if isinstance(verdict, Rejected):
-                bad.append(
-                    {
-                        "id": theorem.name,
-                        "reason": verdict.reason,
-                        "messages": list(verdict.messages),
-                        "lean_file": files[theorem.name],
-                    }
-                )
+                bad.append(rejected_row(theorem.name, verdict, files[theorem.name]))
         record = finish(item, settled.verdicts, lean_version, files)
         if record is not None and len(good) < room:
             good.append(record)
     return good, bad
 
 
-def _append_keys(stream: BinaryIO, items: list[Prepared]) -> None:
+def append_keys(stream: BinaryIO, items: Sequence[Prepared]) -> None:
+    """Append the statement keys of admitted items to keys.bin (8 bytes each)."""
     keys = b"".join(
         short_key(i.key).to_bytes(KEY_BYTES, "little") for i in items if i.key is not None
     )
@@ -279,6 +288,30 @@ def _restore(config: GenerateConfig, state: checkpoint.Checkpoint) -> Admission:
     return admission
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A run's folder ready for writing: where it stands and what it has taken."""
+
+    state: checkpoint.Checkpoint
+    admission: Admission
+
+
+def open_run(
+    rules: RuleSet, config: GenerateConfig, lean_version: str, backend: str = "local"
+) -> Opened:
+    """Prepare `config.out` for a run: resume an interrupted run of the same command there
+    (outputs cut back to its checkpoint), or start afresh (refusing to overwrite without
+    --force)."""
+    content = manifest(config, rules, lean_version, backend)
+    resume = None if config.force else _resumable(config.out, content)
+    prepare_output(config.out, config.force, resume is not None)
+    write_manifest(config.out, content)
+    state = resume or checkpoint.Checkpoint()
+    if resume is None:
+        checkpoint.save(config.out, state)
+    return Opened(state, _restore(config, state))
+
+
 def generate(
     rules: RuleSet, config: GenerateConfig, kernel: Kernel, show_progress: bool = True
 ) -> GenerateSummary:
@@ -289,15 +322,9 @@ def generate(
     Rejected theorems (which a sound, audited rule set never produces) go to `rejected.jsonl`
     with Lean's messages.
     """
-    content = manifest(config, rules, kernel)
-    resume = None if config.force else _resumable(config.out, content)
     preparer = Preparer(rules, config.family, config.seed)  # validates the family first
-    prepare_output(config.out, config.force, resume is not None)
-    write_manifest(config.out, content)
-    state = resume or checkpoint.Checkpoint()
-    if resume is None:
-        checkpoint.save(config.out, state)
-    admission = _restore(config, state)
+    opened = open_run(rules, config, kernel.version)
+    state, admission = opened.state, opened.admission
     source = prepared_items(preparer, state.position, config.workers)
     run = _Run(config, kernel, source, admission, state.key_bytes // KEY_BYTES, state)
     progress = Progress(config.count, "verified", show_progress)
@@ -320,9 +347,9 @@ def generate(
                 ok_rows, bad_rows = _rows(
                     batch, settled, config.count - run.state.accepted, kernel.version
                 )
-                _append(good, ok_rows)
-                _append(bad, bad_rows)
-                _append_keys(keys, batch.items)
+                append_rows(good, ok_rows)
+                append_rows(bad, bad_rows)
+                append_keys(keys, batch.items)
                 errors = [i.error for i in batch.items if i.error is not None]
                 s = run.state
                 run.state = checkpoint.Checkpoint(

@@ -46,9 +46,10 @@ def _add_kernel_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--threads",
         type=int,
-        default=max(1, os.cpu_count() or 1),
+        default=None,
         metavar="N",
-        help="Lean elaboration threads per batch (default: all cores)",
+        help="Lean elaboration threads per Lean process (default: 1 for generate, which runs "
+        "--lean-jobs processes instead; all cores otherwise)",
     )
     group.add_argument(
         "--memory-mb",
@@ -204,15 +205,28 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=max(1, os.cpu_count() or 1),
         metavar="N",
-        help="processes preparing theorems (default: all cores); the output does not depend "
-        "on it",
+        help="processes preparing theorems (default: all cores); the output does not depend on it",
+    )
+    gen.add_argument(
+        "--backend",
+        choices=("local", "ray"),
+        default="local",
+        help="local: worker processes and Lean jobs on this machine (default); ray: shards of "
+        "--batch-size theorem indices as Ray tasks, each prepared and checked on a cluster "
+        "node, admitted in index order by this process (same theorems as local)",
+    )
+    gen.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="the Ray cluster to join (e.g. 10.0.0.1:6379 or auto; default: RAY_ADDRESS, else "
+        "a new local instance)",
     )
     gen.add_argument(
         "--lean-jobs",
         type=int,
-        default=2,
+        default=max(1, os.cpu_count() or 1),
         metavar="N",
-        help="Lean processes checking batches at the same time (default 2)",
+        help="Lean processes checking batches at the same time (default: all cores)",
     )
     gen.add_argument("--force", action="store_true", help="overwrite an earlier run in --out")
     gen.add_argument(

@@ -231,9 +231,13 @@ def test_kernel_rejects_wrong_derivative_claims(
     problem = _derive(SEED, calculus_rules, engine)
     claimed = _expr(SEED_DERIVATIVE.replace("cos", "sin"), calculus_rules)
     last = dataclasses.replace(problem.steps[-1], after=claimed)
-    tampered = theorem("calc_tampered", (), problem.start, [*problem.steps[:-1], last], theory)
-    assert crosscheck(problem.antiderivative, claimed, engine) is not None
+    with pytest.raises(ValueError, match="does not fit"):  # the emitter refuses the claim …
+        theorem("calc_tampered", (), problem.start, [*problem.steps[:-1], last], theory)
     good = _lean_of(problem, theory, "calc_good")
+    # … and the kernel rejects it stated as the theorem of the true derivation
+    claim = equation_statement(problem.start, claimed, theory)
+    tampered = LeanTheorem("calc_tampered", claim, good.proof)
+    assert crosscheck(problem.antiderivative, claimed, engine) is not None
     verdicts = _check(calculus_kernel, [wrong_sin, tampered, good], tmp_path / "wrong.lean")
     for name in ("calc_wrong_sin", "calc_tampered"):
         verdict = verdicts[name]

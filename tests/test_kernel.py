@@ -63,10 +63,9 @@ def test_generated_theorems_are_accepted(
     assert all("RpsdgFormal.Field.R" in v.axioms for v in verdicts if isinstance(v, Accepted))
 
 
-def test_altered_step_result_is_rejected(
-    field_rules: RuleSet, field_kernel: Kernel, tmp_path: Path
-) -> None:
-    """Change what one step produces (and so the statement): only that theorem fails."""
+def test_a_step_that_does_not_fit_its_recorded_states_is_refused(field_rules: RuleSet) -> None:
+    """Change what one step claims to produce: the emitter refuses it (the certificate's
+    untyped `have`s pin the recorded states only for steps that fit them)."""
     index = RuleIndex.build(field_rules.rules)
     walk = draw_walk(WalkConfig(steps=5), index, theorem_rng(3, 0))
     steps = list(walk.steps)
@@ -74,8 +73,28 @@ def test_altered_step_result_is_rejected(
     steps[2] = replace(steps[2], after=wrong_after)
     steps[3] = replace(steps[3], before=wrong_after)
     binders = binders_of(walk.start, walk.end)
-    bad = theorem("bad", binders, walk.start, steps, field_rules.theory)
+    with pytest.raises(ValueError, match="step 3"):
+        theorem("bad", binders, walk.start, steps, field_rules.theory)
+
+
+def test_a_wrong_rule_in_one_step_is_rejected(
+    field_rules: RuleSet, field_kernel: Kernel, tmp_path: Path
+) -> None:
+    """Name another rule in one step of the certificate: only that theorem fails."""
+    index = RuleIndex.build(field_rules.rules)
+    walk = draw_walk(WalkConfig(steps=5), index, theorem_rng(3, 0))
+    binders = binders_of(walk.start, walk.end)
     good = theorem("good", binders, walk.start, walk.steps, field_rules.theory)
+    used = walk.steps[2].rule
+    other = next(
+        r
+        for r in field_rules.rules
+        if r.name != used.name and len(r.variables) == len(used.variables) and not r.conditions
+    )
+    lines = good.proof.split("\n")
+    assert f" {used.lean_name} " in lines[3] or f"({used.lean_name} " in lines[3]
+    lines[3] = lines[3].replace(f"{used.lean_name} ", f"{other.lean_name} ", 1)
+    bad = LeanTheorem("bad", good.statement, "\n".join(lines))
     verdicts = check_batch(
         field_kernel, batch_file(field_rules.theory, [good, bad]), tmp_path / "alt.lean"
     )
