@@ -25,14 +25,16 @@ class Kind(Enum):
     NUM = "num"
     APP = "app"
 
+    __hash__ = object.__hash__  # members are singletons; Enum's own hash is Python code
+
 
 class Expr:
     """An immutable expression node. Build with `var`, `num` and `app`, never directly."""
 
     __slots__ = ("__weakref__", "_hash", "args", "depth", "head", "kind", "size", "value")
-    _pool: ClassVar[weakref.WeakValueDictionary[tuple[Any, ...], Expr]] = (
-        weakref.WeakValueDictionary()
-    )
+    # key -> weak reference to the one node with that key; a dead node's reference removes its
+    # entry (a leaner WeakValueDictionary: building nodes is the search's hot path)
+    _pool: ClassVar[dict[tuple[Any, ...], weakref.KeyedRef[Any, Expr]]] = {}
 
     kind: Kind
     head: str
@@ -44,19 +46,21 @@ class Expr:
 
     def __new__(cls, kind: Kind, head: str, value: int = 0, args: tuple[Expr, ...] = ()) -> Expr:
         key = (kind, head, value, args)
-        found = cls._pool.get(key)
-        if found is not None:
-            return found
+        ref = _POOL.get(key)
+        if ref is not None:
+            found = ref()
+            if found is not None:
+                return found
         node = object.__new__(cls)
         set_ = object.__setattr__
         set_(node, "kind", kind)
         set_(node, "head", head)
         set_(node, "value", value)
         set_(node, "args", args)
-        set_(node, "size", 1 + sum(a.size for a in args))
-        set_(node, "depth", 1 + max((a.depth for a in args), default=0))
-        set_(node, "_hash", hash((kind.value, head, value, tuple(a._hash for a in args))))
-        cls._pool[key] = node
+        set_(node, "size", 1 + sum([a.size for a in args]))
+        set_(node, "depth", 1 + max([a.depth for a in args], default=0))
+        set_(node, "_hash", hash((kind._value_, head, value, tuple([a._hash for a in args]))))
+        _POOL[key] = weakref.KeyedRef(node, _forget, key)
         return node
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -88,6 +92,14 @@ class Expr:
     @property
     def is_num(self) -> bool:
         return self.kind is Kind.NUM
+
+
+_POOL = Expr._pool
+
+
+def _forget(ref: weakref.KeyedRef[Any, Expr]) -> None:
+    if _POOL.get(ref.key) is ref:
+        del _POOL[ref.key]
 
 
 def var(name: str) -> Expr:

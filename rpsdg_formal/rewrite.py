@@ -72,6 +72,40 @@ class RuleIndex:
     def candidates(self, expr: Expr) -> tuple[tuple[Rule, bool], ...]:
         return self.by_head.get(_head_key(expr), ()) + self.anywhere
 
+    @functools.cached_property
+    def plans(self) -> dict[str, tuple[_Plan, ...]]:
+        """Per head, every direction with what `successors` needs precomputed ("" for the
+        directions whose pattern is a bare variable)."""
+        plans = {
+            head: tuple(_Plan.of(r, rev) for r, rev in entries)
+            for head, entries in self.by_head.items()
+        }
+        plans[""] = tuple(_Plan.of(r, rev) for r, rev in self.anywhere)
+        return plans
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One rule direction, ready for enumeration: its two sides, the variables only the
+    produced side has (in the rule's order), and the produced side's size as fixed nodes plus
+    occurrences per variable."""
+
+    rule: Rule
+    reverse: bool
+    pattern: Expr
+    produced: Expr
+    missing: tuple[str, ...]
+    fixed: int
+    counts: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def of(cls, rule: Rule, reverse: bool) -> _Plan:
+        pattern, produced = rule.side(reverse)
+        bound = set(variables(pattern))
+        missing = tuple(v for v in rule.variables if v not in bound)
+        fixed, counts = _size_form(produced)
+        return cls(rule, reverse, pattern, produced, missing, fixed, counts)
+
 
 def _head_key(expr: Expr) -> str:
     return f"#{expr.value}" if expr.kind is Kind.NUM else expr.head
@@ -135,23 +169,30 @@ def successors(
 
     `fresh` are the terms a variable that occurs only on the produced side may be instantiated
     with (each choice is its own step); with no `fresh` such directions are skipped. Steps over
-    `max_size` are pruned before their result is built.
+    `max_size` are pruned before their result is built. (The search's hot path: `matches` and
+    `Match.step` in one loop over precomputed plans.)
     """
-    for m in matches(expr, index):
-        missing = m.missing()
-        for choice in itertools.product(fresh, repeat=len(missing)):
-            extra = dict(zip(missing, choice, strict=True))
-            if max_size is not None:
-                _, produced = m.rule.side(m.reverse)
-                removed = subterm(expr, m.path).size
-                if (
-                    expr.size - removed + _produced_size(produced, {**m.bindings, **extra})
-                    > max_size
-                ):
-                    continue
-            step = m.step(expr, extra)
-            if step.after is not expr:
-                yield step
+    plans = index.plans
+    anywhere = plans[""]
+    for path, sub in positions(expr):
+        head = f"#{sub.value}" if sub.kind is Kind.NUM else sub.head
+        for plan in plans.get(head, ()) + anywhere:
+            bindings = match(plan.pattern, sub)
+            if bindings is None:
+                continue
+            rule = plan.rule
+            for choice in itertools.product(fresh, repeat=len(plan.missing)):
+                full = bindings
+                if choice:
+                    full = {**bindings, **dict(zip(plan.missing, choice, strict=True))}
+                if max_size is not None:
+                    grown = sum([n * full[v].size for v, n in plan.counts])
+                    if expr.size - sub.size + plan.fixed + grown > max_size:
+                        continue
+                after = replace(expr, path, substitute(plan.produced, full))
+                if after is not expr:
+                    subst = tuple([(v, full[v]) for v in rule.variables])
+                    yield Step(rule, plan.reverse, path, subst, expr, after)
 
 
 def reverse_step(step: Step) -> Step:

@@ -1,0 +1,157 @@
+"""Benchmark for scale: throughput, end-to-end / kernel-only ratio, and peak memory at two run
+sizes, all measured in this one run.
+
+For each size, `rpsdg-formal generate` runs as a child process (the real command, default
+workers and Lean jobs) while a sampler sums the resident memory of its whole process tree (the
+parent, the worker processes and every Lean) every 0.2 s. Then Lean alone re-checks exactly the
+files that run wrote, with the same number of Lean processes, for the baseline.
+
+    python scripts/bench_scale.py --sizes 2000,20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rpsdg_formal.check import prepare_kernel
+from rpsdg_formal.rules import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of `root` and all its descendants."""
+    parent: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry.name}/statm", encoding="ascii") as f:
+                rss[int(entry.name)] = int(f.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+        parent[int(entry.name)] = int(fields[1])
+    total = 0
+    for pid, size in rss.items():
+        p = pid
+        while p not in (0, 1) and p != root:
+            p = parent.get(p, 0)
+        if p == root:
+            total += size
+    return total
+
+
+@dataclass
+class Sampler:
+    """Peak of the summed resident memory of a process tree."""
+
+    pid: int
+    peak: int = 0
+    stop: bool = False
+
+    def run(self) -> None:
+        while not self.stop:
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            time.sleep(0.2)
+
+
+def _cpu_seconds() -> float:
+    usage = os.times()
+    return usage.children_user + usage.children_system
+
+
+def _generate(count: int, out: Path, cache: Path, extra: list[str]) -> tuple[float, float, int]:
+    """(wall s, CPU s of the whole tree, peak tree RSS bytes) of one generate run."""
+    command = [
+        sys.executable, "-m", "rpsdg_formal.cli", "generate", "--count", str(count),
+        "--seed", "1", "--out", str(out), "--cache-dir", str(cache), "--quiet", *extra,
+    ]  # fmt: skip
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    child = subprocess.Popen(command)
+    sampler = Sampler(child.pid)
+    thread = threading.Thread(target=sampler.run, daemon=True)
+    thread.start()
+    if child.wait() != 0:
+        raise SystemExit(f"generate failed: {' '.join(command)}")
+    wall = time.perf_counter() - started
+    sampler.stop = True
+    thread.join()
+    return wall, _cpu_seconds() - cpu, sampler.peak
+
+
+def _kernel_only(out: Path, cache: Path, jobs: int) -> float:
+    """Wall seconds for Lean alone on the files `out` holds, `jobs` processes at a time."""
+    rules = load_rules(ROOT / "rules" / "field.yaml")
+    kernel = replace(prepare_kernel(rules.theory, cache_dir=cache, threads=1), sequential=True)
+    files = sorted((out / "lean").glob("*.lean"))
+
+    def check(path: Path) -> int:
+        return kernel.runner.run(kernel.args(path.resolve())).returncode
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        codes = list(pool.map(check, files))
+    if any(code != 0 for code in codes):
+        raise SystemExit("Lean rejected a file the run had accepted")
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="2000,20000", help="run sizes (comma-separated)")
+    parser.add_argument("--keep", type=Path, help="keep the runs' folders here")
+    parser.add_argument("extra", nargs="*", help="more generate options, after --")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="rpsdg-scale-") as tmp:
+        base = args.keep or Path(tmp)
+        cache = base / "cache"
+        audit = [sys.executable, "-m", "rpsdg_formal.cli", "audit", "--theory", "field"]
+        subprocess.run([*audit, "--cache-dir", str(cache)], check=True, capture_output=True)
+        rows = []
+        for size in sizes:
+            out = base / f"run_{size}"
+            wall, cpu, peak = _generate(size, out, cache, [*args.extra, "--force"])
+            manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+            made = sum(1 for _ in (out / "theorems.jsonl").open(encoding="utf-8"))
+            kernel = _kernel_only(out, cache, cores)
+            rows.append((size, made, wall, cpu, peak, kernel, manifest["steps"]))
+    print(f"{cores} cores; field theory, seed 1, default generate options {args.extra or ''}")
+    for size, made, wall, cpu, peak, kernel, steps in rows:
+        print(f"\nrun of {size} theorems ({steps} steps each): {made} verified")
+        print(f"  end to end:            {wall:8.1f} s  = {made / wall:7.1f} theorems/s")
+        print(f"  kernel only, same files:{kernel:7.1f} s  = {made / kernel:7.1f} theorems/s")
+        print(f"  ratio end-to-end / kernel-only: {wall / kernel:.2f}")
+        per_core_hour = made / (wall * cores) * 3600
+        print(f"  verified theorems per CPU-hour (wall x {cores} cores): {per_core_hour:,.0f}")
+        print(f"  verified theorems per CPU-hour (CPU time used):   {made / cpu * 3600:,.0f}")
+        print(f"  peak resident memory, whole process tree: {peak / 2**20:,.0f} MB")
+    if len(rows) >= 2:
+        small, large = rows[0], rows[-1]
+        print(
+            f"\npeak memory, {large[0]} vs {small[0]} theorems: "
+            f"{large[4] / small[4]:.2f}x ({large[4] / 2**20:,.0f} MB vs {small[4] / 2**20:,.0f} MB)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
