@@ -81,5 +81,18 @@ def settle(pending: PendingCheck, theorems: Sequence[LeanTheorem]) -> Settled:
     return settled
 
 
+def require_progress(settled: Settled, path: Path) -> None:
+    """Raise KernelCrashError when every theorem of a batch of several failed alone: Lean
+    itself is failing (a broken theory, limits too tight for any theorem), not a theorem."""
+    verdicts = list(settled.verdicts.values())
+    if len(verdicts) > 1 and all(isinstance(v, Rejected) and v.reason == LIMIT for v in verdicts):
+        first = verdicts[0]
+        assert isinstance(first, Rejected)
+        raise KernelCrashError(
+            f"Lean failed on every theorem of {path}, each alone ({first.messages[0][:500]}); "
+            "raise --lean-timeout, --max-heartbeats or --memory-mb, or check the theory"
+        )
+
+
 def _start(kernel: Kernel, theorems: Sequence[LeanTheorem], path: Path) -> PendingCheck:
     return start_check(kernel, batch_file(kernel.theory, theorems), path)

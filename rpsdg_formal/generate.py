@@ -27,7 +27,7 @@ from .emit import LeanTheorem, batch_file
 from .equation import EquationConfig
 from .errors import ConfigError, OutputError
 from .expr import statement_key
-from .faults import Settled, settle
+from .faults import Settled, require_progress, settle
 from .jsonl import read_jsonl
 from .parse import parse_expr
 from .prepare import Family, Prepared, Preparer, finish
@@ -213,11 +213,13 @@ class _Run:
         """Draw and admit items in index order until `size` theorems are packed; start Lean."""
         items: list[Prepared] = []
         first: int | None = None
-        while sum(item.error is None for item in items) < size:
+        packed = 0
+        while packed < size:
             item = next(self.source)
             first = item.index if first is None else first
             if self.admission.admit(item):
                 items.append(item)
+                packed += item.error is None
                 self.taken += 1
             elif item.index > 1000 + 1000 * (self.taken + 1):
                 raise ConfigError(
@@ -344,6 +346,7 @@ def generate(
                     break
                 batch = run.in_flight.popleft()
                 settled = settle(batch.pending, batch.theorems)
+                require_progress(settled, batch.pending.path)
                 ok_rows, bad_rows = _rows(
                     batch, settled, config.count - run.state.accepted, kernel.version
                 )

@@ -23,7 +23,7 @@ from . import checkpoint
 from .check import Rejected, prepare_kernel, start_check
 from .emit import batch_file
 from .errors import ConfigError
-from .faults import Settled, settle
+from .faults import Settled, require_progress, settle
 from .generate import (
     KEYS,
     GenerateConfig,
@@ -86,6 +86,7 @@ def run_shard(
             path = Path(tmp) / f"shard_{shard:05d}.lean"
             pending = start_check(kernel, batch_file(rules.theory, theorems), path)
             settled = settle(pending, theorems)
+            require_progress(settled, path)
         files = {p.name: p.read_text(encoding="utf-8") for p in Path(tmp).glob("*.lean")}
     where = {name: f"lean/{file}" for name, file in settled.files.items()}
     results = []

@@ -11,14 +11,15 @@ measured in this one run.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchlib import CORES, kernel_only, one_lean_per_core
+
 from rpsdg_formal.calculus import CalculusConfig, crosscheck, draw_problem, unusable
-from rpsdg_formal.check import Kernel, prepare_kernel
+from rpsdg_formal.check import Kernel
 from rpsdg_formal.derive import Engine
 from rpsdg_formal.generate import GenerateConfig, generate
 from rpsdg_formal.rules import RuleSet, load_rules
@@ -43,22 +44,22 @@ def _stages(rules: RuleSet, config: CalculusConfig, draws: int) -> tuple[float, 
 
 def _family(rules: RuleSet, kernel: Kernel, family: str, count: int, out: Path) -> None:
     calculus = CalculusConfig(family=family)
-    config = GenerateConfig(count=count, seed=1, out=out, calculus=calculus)
+    config = GenerateConfig(
+        count=count, seed=1, out=out, calculus=calculus, workers=CORES, lean_jobs=CORES
+    )
     started = time.perf_counter()
     summary = generate(rules, config, kernel, show_progress=False)
     end_to_end = time.perf_counter() - started
-    files = sorted((out / "lean").glob("batch_*.lean"))
-    started = time.perf_counter()
-    for path in files:
-        if kernel.runner.run(kernel.args(path.resolve())).returncode != 0:
-            raise SystemExit(f"kernel failed on {path}")
-    kernel_only = time.perf_counter() - started
+    files = sorted((out / "lean").glob("*.lean"))
+    kernel_seconds = kernel_only(kernel, out / "lean")
     draw_time, sympy_time, kept = _stages(rules, calculus, 200)
     n = summary.accepted
     print(f"[{family}] theorems verified: {n} ({len(files)} files, Lean {kernel.version})")
     print(f"  end to end:              {end_to_end:.2f} s = {n / end_to_end:.1f} theorems/s")
-    print(f"  kernel only, same files: {kernel_only:.2f} s = {n / kernel_only:.1f} theorems/s")
-    print(f"  ratio end-to-end / kernel-only: {end_to_end / kernel_only:.2f}")
+    print(
+        f"  kernel only, same files: {kernel_seconds:.2f} s = {n / kernel_seconds:.1f} theorems/s"
+    )
+    print(f"  ratio end-to-end / kernel-only: {end_to_end / kernel_seconds:.2f}")
     print(f"  draw + differentiate: {1000 * draw_time:.1f} ms per draw (200 draws, {kept} kept)")
     print(f"  SymPy cross-check:    {1000 * sympy_time:.1f} ms per kept problem")
     print(f"  SymPy disagreements:  {summary.disagreements}, kernel rejections: {summary.rejected}")
@@ -70,11 +71,10 @@ def main() -> int:
     )
     parser.add_argument("--count", type=int, default=1000, help="antiderivative theorems")
     parser.add_argument("--by-parts", type=int, default=200, help="by-parts problems")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     rules = load_rules(ROOT / "rules" / "calculus.yaml")
     with tempfile.TemporaryDirectory(prefix="rpsdg-bench-") as tmp:
-        kernel = prepare_kernel(rules.theory, cache_dir=Path(tmp) / "cache", threads=args.threads)
+        kernel = one_lean_per_core(rules.theory, Path(tmp) / "cache")
         _family(rules, kernel, "antiderivative", args.count, Path(tmp) / "anti")
         _family(rules, kernel, "by-parts", args.by_parts, Path(tmp) / "parts")
     return 0

@@ -19,11 +19,11 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from rpsdg_formal.check import prepare_kernel
+from benchlib import kernel_only, one_lean_per_core
+
 from rpsdg_formal.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,21 +94,9 @@ def _generate(count: int, out: Path, cache: Path, extra: list[str]) -> tuple[flo
     return wall, _cpu_seconds() - cpu, sampler.peak
 
 
-def _kernel_only(out: Path, cache: Path, jobs: int) -> float:
-    """Wall seconds for Lean alone on the files `out` holds, `jobs` processes at a time."""
+def _kernel_only(out: Path, cache: Path) -> float:
     rules = load_rules(ROOT / "rules" / "field.yaml")
-    kernel = replace(prepare_kernel(rules.theory, cache_dir=cache, threads=1), sequential=True)
-    files = sorted((out / "lean").glob("*.lean"))
-
-    def check(path: Path) -> int:
-        return kernel.runner.run(kernel.args(path.resolve())).returncode
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(jobs) as pool:
-        codes = list(pool.map(check, files))
-    if any(code != 0 for code in codes):
-        raise SystemExit("Lean rejected a file the run had accepted")
-    return time.perf_counter() - started
+    return kernel_only(one_lean_per_core(rules.theory, cache), out / "lean")
 
 
 def main() -> int:
@@ -132,7 +120,7 @@ def main() -> int:
             wall, cpu, peak = _generate(size, out, cache, [*args.extra, "--force"])
             manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
             made = sum(1 for _ in (out / "theorems.jsonl").open(encoding="utf-8"))
-            kernel = _kernel_only(out, cache, cores)
+            kernel = _kernel_only(out, cache)
             rows.append((size, made, wall, cpu, peak, kernel, manifest["steps"]))
     print(f"{cores} cores; field theory, seed 1, default generate options {args.extra or ''}")
     for size, made, wall, cpu, peak, kernel, steps in rows:

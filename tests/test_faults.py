@@ -14,6 +14,7 @@ import pytest
 
 from rpsdg_formal.check import Accepted, Kernel, Rejected, start_check
 from rpsdg_formal.emit import LeanTheorem, batch_file
+from rpsdg_formal.errors import KernelCrashError
 from rpsdg_formal.faults import LIMIT, settle
 from rpsdg_formal.generate import GenerateConfig, generate
 from rpsdg_formal.prepare import Family, Prepared, Preparer
@@ -114,3 +115,15 @@ def test_a_batch_over_its_time_limit_loses_only_the_slow_theorem(
     assert [(r["id"], r["reason"]) for r in rows] == [(slow_id, LIMIT)]
     assert "within 4.0 s" in rows[0]["messages"][0]
     assert took < 60, f"the time limit was not enforced ({took:.0f} s)"
+
+
+def test_a_memory_limit_no_theorem_can_meet_stops_the_run_with_advice(
+    field_rules: RuleSet, field_kernel: Kernel, tmp_path: Path
+) -> None:
+    kernel = dataclasses.replace(field_kernel, memory_mb=50)  # below what Lean needs to start
+    config = GenerateConfig(
+        count=3, seed=2, out=tmp_path / "run", walk=WalkConfig(steps=3), batch_size=3
+    )
+    with pytest.raises(KernelCrashError, match=r"every theorem .* raise --lean-timeout"):
+        generate(field_rules, config, kernel, show_progress=False)
+    assert (tmp_path / "run" / "theorems.jsonl").read_text() == ""

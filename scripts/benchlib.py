@@ -1,0 +1,36 @@
+"""What the benchmark scripts share: the generation settings they measure, and Lean alone on
+the files a run wrote with the same parallelism (the baseline of every ratio)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from rpsdg_formal.check import Kernel, prepare_kernel
+from rpsdg_formal.theory import Theory
+
+CORES = os.cpu_count() or 1
+
+
+def one_lean_per_core(theory: Theory, cache: Path) -> Kernel:
+    """The kernel `generate` uses by default: one sequential Lean process per core."""
+    return dataclasses.replace(prepare_kernel(theory, cache_dir=cache, threads=1), sequential=True)
+
+
+def kernel_only(kernel: Kernel, folder: Path, jobs: int = CORES) -> float:
+    """Wall seconds for Lean alone on every file in `folder`, `jobs` processes at a time.
+    Raises SystemExit if Lean fails on one (the run had accepted them all)."""
+    files = sorted(folder.glob("*.lean"))
+
+    def check(path: Path) -> int:
+        return kernel.runner.run(kernel.args(path.resolve())).returncode
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        codes = list(pool.map(check, files))
+    if any(code != 0 for code in codes):
+        raise SystemExit(f"Lean rejected a file in {folder} that the run had accepted")
+    return time.perf_counter() - started
