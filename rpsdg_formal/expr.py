@@ -138,9 +138,15 @@ def replace(expr: Expr, path: Path, new: Expr) -> Expr:
 
 def positions(expr: Expr, prefix: Path = ()) -> Iterator[tuple[Path, Expr]]:
     """Every (path, sub-tree) of `expr`, in pre-order."""
-    yield prefix, expr
-    for index, arg in enumerate(expr.args):
-        yield from positions(arg, (*prefix, index))
+    found: list[tuple[Path, Expr]] = []
+    stack = [(prefix, expr)]
+    while stack:
+        path, node = stack.pop()
+        found.append((path, node))
+        args = node.args
+        for index in range(len(args) - 1, -1, -1):  # so that the first child comes out next
+            stack.append(((*path, index), args[index]))
+    return iter(found)
 
 
 def variables(expr: Expr) -> tuple[str, ...]:
@@ -158,7 +164,8 @@ def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
         return mapping.get(expr.head, expr)
     if not expr.args:
         return expr
-    return Expr(expr.kind, expr.head, expr.value, tuple(substitute(a, mapping) for a in expr.args))
+    args = tuple([substitute(a, mapping) for a in expr.args])
+    return Expr(expr.kind, expr.head, expr.value, args)
 
 
 def canonical_pair(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import itertools
 import multiprocessing
-import os
 import signal
 from collections import deque
 from collections.abc import Iterator
@@ -20,11 +19,6 @@ from multiprocessing.pool import AsyncResult
 from .prepare import Prepared, Preparer
 
 _PREPARER: Preparer | None = None  # the forked workers' copy
-
-
-def default_workers() -> int:
-    """One worker per core (the kernel runs beside them; the OS shares the cores)."""
-    return max(1, os.cpu_count() or 1)
 
 
 def _quiet() -> None:

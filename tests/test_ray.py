@@ -3,6 +3,7 @@ instance this test starts itself (skipped where Ray is not installed)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -43,9 +44,7 @@ def test_ray_makes_the_theorems_the_local_backend_makes(
     )
     generate(field_rules, local, field_kernel, show_progress=False)
     settings = KernelSettings(cache_dir=str(kernel_cache))
-    on_ray = GenerateConfig(
-        count=45, seed=9, out=tmp_path / "ray", walk=WalkConfig(steps=4), batch_size=20
-    )
+    on_ray = dataclasses.replace(local, out=tmp_path / "ray")
     summary = generate_ray(field_rules, on_ray, settings, field_kernel.version, show_progress=False)
     assert summary.accepted == 45
     assert _records(on_ray.out) == _records(local.out)
@@ -65,9 +64,7 @@ def test_a_ray_run_resumes_from_its_checkpoint(
     config = GenerateConfig(
         count=30, seed=4, out=tmp_path / "cut", walk=WalkConfig(steps=3), batch_size=10
     )
-    whole = GenerateConfig(
-        count=30, seed=4, out=tmp_path / "whole", walk=WalkConfig(steps=3), batch_size=10
-    )
+    whole = dataclasses.replace(config, out=tmp_path / "whole")
     generate_ray(field_rules, whole, settings, field_kernel.version, show_progress=False)
     generate_ray(field_rules, config, settings, field_kernel.version, show_progress=False)
     # cut the finished run back to its first shard, as if it had been killed after it
