@@ -175,14 +175,20 @@ def rule_statement(rule: Rule, theory: Theory) -> str:
 
 
 def theorem(
-    name: str, binders: Sequence[str], start: Expr, steps: Sequence[Step], theory: Theory
+    name: str,
+    binders: Sequence[str],
+    start: Expr,
+    steps: Sequence[Step],
+    theory: Theory,
+    typed: bool = False,
 ) -> LeanTheorem:
     """The kernel certificate for `start = end` along `steps`.
 
     One `have sK := proof` per step, its type left to Lean: about 2.5 times faster to
     elaborate than stating it. Every intermediate expression is still checked: `Eq.trans`
     needs step K's result to be step K+1's start, which is built from the same tree, and the
-    last result must be the statement's right side.
+    last result must be the statement's right side. `typed` states each step's type, as
+    records of schema 2 did.
     """
     if not steps:
         raise ValueError("a theorem needs at least one step")
@@ -199,7 +205,8 @@ def theorem(
     names = [*binders, *(f"h{i}" for i in range(1, len(assumed) + 1))]
     lines = [f"fun {' '.join(names)} =>"] if names else []
     for i, step in enumerate(steps, 1):
-        lines.append(f"have s{i} := {step_proof(step, theory, assumed)}")
+        claim = f" : {equation_statement(step.before, step.after, theory)}" if typed else ""
+        lines.append(f"have s{i}{claim} := {step_proof(step, theory, assumed)}")
     chain = f"s{len(steps)}"
     for i in range(len(steps) - 1, 0, -1):
         chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"

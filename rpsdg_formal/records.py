@@ -20,7 +20,7 @@ from .rules import RuleSet
 from .signature import is_lean_ident
 from .theory import Theory
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: certificates leave each step's `have` type to Lean
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,11 @@ def make_candidate(
     theory: Theory,
     bound: LowerBound | None = None,
     extra: Mapping[str, Any] | None = None,
+    typed: bool = False,
 ) -> Candidate:
     binders = binders_of(start, proofs[0][-1].after)
     made = tuple(
-        Proof(tuple(steps), theorem(proof_name(id_, k), binders, start, steps, theory))
+        Proof(tuple(steps), theorem(proof_name(id_, k), binders, start, steps, theory, typed))
         for k, steps in enumerate(proofs)
     )
     return Candidate(id_, index, binders, start, made, bound, dict(extra or {}))
@@ -243,7 +244,9 @@ def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
     if any(p[-1].after is not end for p in proofs[1:]):
         raise RewriteError("an alternative proof does not end at the theorem's end")
     _check_problem(record, start, end, rules)
-    candidate = make_candidate(name, int(record.get("index", 0)), start, proofs, rules.theory)
+    typed = record.get("schema") == 2  # schema 2 stated each step's type in its `have`
+    index = int(record.get("index", 0))
+    candidate = make_candidate(name, index, start, proofs, rules.theory, typed=typed)
     if candidate.lean.statement != record.get("lean_statement"):
         raise RewriteError("lean_statement does not match the theorem rebuilt from the steps")
     recorded = [record.get("lean_proof"), *(alt.get("lean_proof") for alt in alternatives)]

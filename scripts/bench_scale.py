@@ -30,42 +30,58 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants."""
+def _tree_rss(root: int) -> tuple[int, int, int]:
+    """Resident bytes of `root` and all its descendants: (all, the Python processes, the
+    largest single Lean process)."""
     parent: dict[int, int] = {}
     rss: dict[int, int] = {}
+    lean: set[int] = set()
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
+        pid = int(entry.name)
         try:
-            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry.name}/statm", encoding="ascii") as f:
-                rss[int(entry.name)] = int(f.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+                rss[pid] = int(f.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"_shim.py" in f.read():
+                    lean.add(pid)
         except (OSError, IndexError, ValueError):
             continue
-        parent[int(entry.name)] = int(fields[1])
-    total = 0
+        parent[pid] = int(fields[1])
+    total = python = largest_lean = 0
     for pid, size in rss.items():
         p = pid
         while p not in (0, 1) and p != root:
             p = parent.get(p, 0)
         if p == root:
             total += size
-    return total
+            if pid in lean:
+                largest_lean = max(largest_lean, size)
+            else:
+                python += size
+    return total, python, largest_lean
 
 
 @dataclass
 class Sampler:
-    """Peak of the summed resident memory of a process tree."""
+    """Peaks of the resident memory of a process tree: all of it, its Python processes (the
+    parent and the workers), and the largest single Lean."""
 
     pid: int
-    peak: int = 0
+    peak: tuple[int, int, int] = (0, 0, 0)
     stop: bool = False
 
     def run(self) -> None:
         while not self.stop:
-            self.peak = max(self.peak, _tree_rss(self.pid))
+            now = _tree_rss(self.pid)
+            self.peak = (
+                max(self.peak[0], now[0]),
+                max(self.peak[1], now[1]),
+                max(self.peak[2], now[2]),
+            )
             time.sleep(0.2)
 
 
@@ -74,8 +90,10 @@ def _cpu_seconds() -> float:
     return usage.children_user + usage.children_system
 
 
-def _generate(count: int, out: Path, cache: Path, extra: list[str]) -> tuple[float, float, int]:
-    """(wall s, CPU s of the whole tree, peak tree RSS bytes) of one generate run."""
+def _generate(
+    count: int, out: Path, cache: Path, extra: list[str]
+) -> tuple[float, float, tuple[int, int, int]]:
+    """(wall s, CPU s of the whole tree, peak RSS bytes: tree, Python, one Lean) of one run."""
     command = [
         sys.executable, "-m", "rpsdg_formal.cli", "generate", "--count", str(count),
         "--seed", "1", "--out", str(out), "--cache-dir", str(cache), "--quiet", *extra,
@@ -131,13 +149,18 @@ def main() -> int:
         per_core_hour = made / (wall * cores) * 3600
         print(f"  verified theorems per CPU-hour (wall x {cores} cores): {per_core_hour:,.0f}")
         print(f"  verified theorems per CPU-hour (CPU time used):   {made / cpu * 3600:,.0f}")
-        print(f"  peak resident memory, whole process tree: {peak / 2**20:,.0f} MB")
+        tree, python, lean = (round(p / 2**20) for p in peak)
+        print(f"  peak resident memory, whole process tree: {tree:,} MB")
+        print(f"    of which the Python processes (parent + workers): {python:,} MB")
+        print(f"    the largest single Lean process: {lean:,} MB")
     if len(rows) >= 2:
         small, large = rows[0], rows[-1]
-        print(
-            f"\npeak memory, {large[0]} vs {small[0]} theorems: "
-            f"{large[4] / small[4]:.2f}x ({large[4] / 2**20:,.0f} MB vs {small[4] / 2**20:,.0f} MB)"
-        )
+        for label, at in (("whole tree", 0), ("Python processes", 1), ("largest Lean", 2)):
+            a, b = small[4][at], large[4][at]
+            print(
+                f"peak memory ({label}), {large[0]} vs {small[0]} theorems: {b / a:.2f}x "
+                f"({b / 2**20:,.0f} MB vs {a / 2**20:,.0f} MB)"
+            )
     return 0
 
 

@@ -115,6 +115,33 @@ def test_check_rejects_a_tampered_record(
     assert "28/31 theorems accepted" in out
 
 
+def test_check_accepts_schema_2_records_whose_haves_state_their_types(
+    generated: Path, tmp_path: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rpsdg_formal.records import make_candidate, replay
+    from rpsdg_formal.rules import load_rules
+
+    rules = load_rules(ROOT / "rules" / "field.yaml")
+    copy = tmp_path / "schema2"
+    shutil.copytree(generated, copy)
+    records = _records(copy)
+    for record in records:
+        now = replay(record, rules)
+        steps = [p.steps for p in now.proofs]
+        old = make_candidate(now.id, now.index, now.start, steps, rules.theory, typed=True)
+        assert " : Eq " in old.lean.proof and old.lean.proof != record["lean_proof"]
+        record["schema"], record["lean_proof"] = 2, old.lean.proof
+        for alternative, proof in zip(record["proofs"], old.proofs[1:], strict=True):
+            alternative["lean_proof"] = proof.lean.proof
+    (copy / "theorems.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert main(["check", str(copy), "--cache-dir", str(audited_cache), "--quiet"]) == 0
+    assert "30/30 theorems accepted" in capsys.readouterr().out
+    records[0]["schema"] = 3  # a typed certificate is not what schema 3 emits
+    (copy / "theorems.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert main(["check", str(copy), "--cache-dir", str(audited_cache), "--quiet"]) == 1
+    assert f"REJECTED {records[0]['id']}" in capsys.readouterr().out
+
+
 def test_check_rejects_a_lean_file_with_a_false_theorem(
     generated: Path, tmp_path: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
