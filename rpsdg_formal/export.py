@@ -12,8 +12,9 @@ From those three tables (theorems, steps, negatives) every format is written:
 - `leandojo`: the LeanDojo Benchmark 4 layout (`random/` and `novel_premises/` splits,
   `corpus.jsonl`, `metadata.json`); the novel split holds out rules as LeanDojo holds out
   premises;
-- `lean-project`: `lakefile.lean`, `lean-toolchain`, the theory and the checked Lean files, which
-  `rpsdg-formal check` accepts and a standard toolchain can `lake build`.
+- `lean-project`: `lakefile.lean`, `lean-toolchain`, the theory and the checked Lean files (less
+  the theorems in rejected.jsonl), which `rpsdg-formal check` accepts and a standard toolchain
+  can `lake build`.
 
 Several proofs of one theorem appear as separate traced proofs of the same statement.
 """
@@ -252,6 +253,25 @@ lean_lib Generated where
 """
 
 
+def without_theorems(text: str, names: set[str]) -> str:
+    """A checked batch file without the theorems named (those the kernel rejected or Lean
+    could not finish): their blocks and their `#print axioms` lines, so that the project's
+    files hold exactly what the dataset vouches for."""
+    kept: list[str] = []
+    skipping = False
+    for line in text.split("\n"):
+        if line.startswith("theorem "):
+            skipping = line[len("theorem ") :].split(" ", 1)[0] in names
+        elif not line.strip():
+            skipping = False
+        elif line.startswith("#print axioms "):
+            if line[len("#print axioms ") :].strip() in names:
+                continue
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
     """A Lean project of the dataset that `lake build` and `rpsdg-formal check` accept."""
     theory = rules.theory
@@ -267,10 +287,14 @@ def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
     files.append(rule_copy)
     checked = sorted((folder / "lean").glob("*.lean"))  # batch_N (local) or shard_N (ray) files;
     whole = [p for p in checked if _WHOLE_FILE.fullmatch(p.name)]  # not the re-checked halves
+    rejected = folder / "rejected.jsonl"
+    rows = iter_jsonl(rejected) if rejected.is_file() else iter(())
+    refused = {str(row.get("id")) for _, row in rows if isinstance(row, dict)}
     for number, batch in enumerate(whole):
         target = out / "Generated" / f"Batch{number:05d}.lean"
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(batch, target)
+        text = without_theorems(batch.read_text(encoding="utf-8"), refused)
+        target.write_text(text, encoding="utf-8")
         files.append(target)
     shutil.copyfile(folder / "theorems.jsonl", out / "theorems.jsonl")
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))

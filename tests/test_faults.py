@@ -15,6 +15,7 @@ import pytest
 from rpsdg_formal.check import Accepted, Kernel, Rejected, start_check
 from rpsdg_formal.emit import LeanTheorem, batch_file
 from rpsdg_formal.errors import KernelCrashError
+from rpsdg_formal.export import lean_project
 from rpsdg_formal.faults import LIMIT, settle
 from rpsdg_formal.generate import GenerateConfig, generate
 from rpsdg_formal.prepare import Family, Prepared, Preparer
@@ -115,6 +116,14 @@ def test_a_batch_over_its_time_limit_loses_only_the_slow_theorem(
     assert [(r["id"], r["reason"]) for r in rows] == [(slow_id, LIMIT)]
     assert "within 4.0 s" in rows[0]["messages"][0]
     assert took < 60, f"the time limit was not enforced ({took:.0f} s)"
+    # the exported Lean project holds exactly the verified theorems, and Lean accepts its files
+    lean_project(config.out, field_rules, tmp_path / "project")
+    generated = sorted((tmp_path / "project" / "Generated").glob("*.lean"))
+    text = "".join(p.read_text(encoding="utf-8") for p in generated)
+    assert f"theorem {slow_id} " not in text and f"#print axioms {slow_id}" not in text
+    assert all(f"theorem {name} " in text for name in _ids(config.out))
+    for path in generated:
+        assert field_kernel.runner.run(field_kernel.args(path.resolve())).returncode == 0
 
 
 def test_a_memory_limit_no_theorem_can_meet_stops_the_run_with_advice(
