@@ -76,13 +76,14 @@ def prepare_kernel(
     memory_mb: int = 0,
     timeout: float = 900.0,
     heartbeats: int = 0,
+    sequential: bool = False,
 ) -> Kernel:
     """Check that Lean runs, compile the theory (cached), and return a ready `Kernel`."""
     base = runner if runner is not None else LeanRunner.embedded()
     version = base.version()
     lean_path = build_theory(theory, base, cache_dir or default_cache_dir(), version)
     runner = base.with_lean_path(lean_path)
-    return Kernel(theory, runner, version, threads, timeout, memory_mb, heartbeats)
+    return Kernel(theory, runner, version, threads, timeout, memory_mb, heartbeats, sequential)
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import subprocess
@@ -57,6 +56,7 @@ def _kernel(args: argparse.Namespace, rules: RuleSet) -> Kernel:
         args.memory_mb,
         args.lean_timeout,
         args.max_heartbeats,
+        sequential=args.command == "generate" and args.threads == 1,
     )
 
 
@@ -92,7 +92,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         exclude=frozenset().union(*(statements_of(d, rules) for d in args.exclude)),
     )
     require_audit(rules, args.cache_dir or default_cache_dir())
-    kernel = dataclasses.replace(_kernel(args, rules), sequential=args.threads == 1)
+    kernel = _kernel(args, rules)
     if args.backend == "ray":
         settings = KernelSettings(
             args.lean,

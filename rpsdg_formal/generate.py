@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -173,7 +173,7 @@ def rejected_row(name: str, verdict: Rejected, lean_file: str) -> dict[str, Any]
     }
 
 
-def append_rows(stream: TextIO, rows: Sequence[Mapping[str, Any]]) -> None:
+def _append_rows(stream: TextIO, rows: Sequence[Mapping[str, Any]]) -> None:
     """Append whole lines and make them durable (a crash leaves at most a partial last line,
     which the checkpoint's byte length cuts off on resume)."""
     if rows:
@@ -261,7 +261,7 @@ def _rows(
     return good, bad
 
 
-def append_keys(stream: BinaryIO, items: Sequence[Prepared]) -> None:
+def _append_keys(stream: BinaryIO, items: Sequence[Prepared]) -> None:
     """Append the statement keys of admitted items to keys.bin (8 bytes each)."""
     keys = b"".join(
         short_key(i.key).to_bytes(KEY_BYTES, "little") for i in items if i.key is not None
@@ -271,6 +271,59 @@ def append_keys(stream: BinaryIO, items: Sequence[Prepared]) -> None:
     os.fsync(stream.fileno())
 
 
+class Outputs:
+    """A run's appended files (records, rejected rows, statement keys), and how each written
+    batch or shard moves the checkpoint that vouches for them."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.good = open(out / "theorems.jsonl", "a", encoding="utf-8")
+        self.bad = open(out / "rejected.jsonl", "a", encoding="utf-8")
+        self.keys = open(out / KEYS, "ab")
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for stream in (self.good, self.bad, self.keys):
+            stream.close()
+
+    def commit(
+        self,
+        state: checkpoint.Checkpoint,
+        taken: Sequence[Prepared],
+        good: Sequence[Mapping[str, Any]],
+        bad: Sequence[Mapping[str, Any]],
+        *,
+        batches: int,
+        position: int,
+        sizes: tuple[int, ...],
+        room: tuple[tuple[int, int], ...] | None,
+    ) -> checkpoint.Checkpoint:
+        """Append what one batch (or shard) made: its records (`good`), its rejected rows
+        (`bad`, the preparation errors of `taken` among them) and the keys of the items it
+        `taken`; then save the checkpoint after it and return it."""
+        _append_rows(self.good, good)
+        _append_rows(self.bad, bad)
+        _append_keys(self.keys, taken)
+        reasons = [i.error["reason"] for i in taken if i.error is not None]
+        after = checkpoint.Checkpoint(
+            batches=batches,
+            position=position,
+            sizes=sizes,
+            accepted=state.accepted + len(good),
+            rejected=state.rejected + len(bad) - len(reasons),
+            disagreements=state.disagreements + reasons.count("sympy-disagrees"),
+            refused=state.refused + reasons.count("side-condition"),
+            good_bytes=self.good.tell(),
+            bad_bytes=self.bad.tell(),
+            key_bytes=self.keys.tell(),
+            room=room,
+        )
+        checkpoint.save(self.out, after)
+        return after
+
+
 def _restore(config: GenerateConfig, state: checkpoint.Checkpoint) -> Admission:
     """The admission state as of the checkpoint: excluded and already-taken statements, and the
     quotas left."""
@@ -278,13 +331,11 @@ def _restore(config: GenerateConfig, state: checkpoint.Checkpoint) -> Admission:
     checkpoint.truncate(out / "theorems.jsonl", state.good_bytes)
     checkpoint.truncate(out / "rejected.jsonl", state.bad_bytes)
     checkpoint.truncate(out / KEYS, state.key_bytes)
-    admission = _restore_fresh(config)
     try:
-        data = (out / KEYS).read_bytes()
+        taken = KeySet.from_bytes((out / KEYS).read_bytes())
     except OSError as err:
         raise OutputError(f"cannot read {out / KEYS}: {err.strerror or err}") from err
-    for at in range(0, len(data) - KEY_BYTES + 1, KEY_BYTES):
-        admission.seen.add(int.from_bytes(data[at : at + KEY_BYTES], "little"))
+    admission = _admission(config, taken)
     if state.room is not None:
         admission.room = dict(state.room)
     return admission
@@ -332,11 +383,7 @@ def generate(
     progress = Progress(config.count, "verified", show_progress)
     out = config.out
     try:
-        with (
-            open(out / "theorems.jsonl", "a", encoding="utf-8") as good,
-            open(out / "rejected.jsonl", "a", encoding="utf-8") as bad,
-            open(out / KEYS, "ab") as keys,
-        ):
+        with Outputs(out) as outputs:
             for size in state.sizes:  # the batches in flight when the checkpoint was made
                 run.in_flight.append(run.form(size))
             while True:
@@ -350,26 +397,16 @@ def generate(
                 ok_rows, bad_rows = _rows(
                     batch, settled, config.count - run.state.accepted, kernel.version
                 )
-                append_rows(good, ok_rows)
-                append_rows(bad, bad_rows)
-                append_keys(keys, batch.items)
-                errors = [i.error for i in batch.items if i.error is not None]
-                s = run.state
-                run.state = checkpoint.Checkpoint(
+                run.state = outputs.commit(
+                    run.state,
+                    batch.items,
+                    ok_rows,
+                    bad_rows,
                     batches=batch.number + 1,
                     position=run.in_flight[0].start if run.in_flight else _after(batch),
                     sizes=tuple(b.size for b in run.in_flight),
-                    accepted=s.accepted + len(ok_rows),
-                    rejected=s.rejected + len(bad_rows) - len(errors),
-                    disagreements=s.disagreements
-                    + sum(e["reason"] == "sympy-disagrees" for e in errors),
-                    refused=s.refused + sum(e["reason"] == "side-condition" for e in errors),
-                    good_bytes=good.tell(),
-                    bad_bytes=bad.tell(),
-                    key_bytes=keys.tell(),
-                    room=_room(run.admission, run.in_flight),
+                    room=room_left(run.admission, run.in_flight),
                 )
-                checkpoint.save(out, run.state)
                 progress.update(
                     run.state.accepted,
                     f", {run.state.rejected} rejected" if run.state.rejected else "",
@@ -394,7 +431,9 @@ def _after(batch: _Batch) -> int:
     return batch.items[-1].index + 1 if batch.items else batch.start
 
 
-def _room(admission: Admission, in_flight: deque[_Batch]) -> tuple[tuple[int, int], ...] | None:
+def room_left(
+    admission: Admission, in_flight: Iterable[_Batch] = ()
+) -> tuple[tuple[int, int], ...] | None:
     """The quotas as they were before the batches in flight were admitted."""
     if admission.room is None:
         return None
@@ -414,15 +453,18 @@ def _close(source: Iterator[Prepared]) -> None:
 
 def admitted(rules: RuleSet, config: GenerateConfig) -> Iterator[Prepared]:
     """The items a run takes, in index order, before the kernel sees them (in this process)."""
-    admission = _restore_fresh(config)
+    admission = _admission(config, KeySet())
     preparer = Preparer(rules, config.family, config.seed)
     for item in prepared_items(preparer, 0, 1):
         if admission.admit(item):
             yield item
 
 
-def _restore_fresh(config: GenerateConfig) -> Admission:
-    seen = KeySet(short_key(k) for k in config.exclude)
+def _admission(config: GenerateConfig, seen: KeySet) -> Admission:
+    """Admission for a run that has taken `seen`: the excluded datasets' statements count as
+    seen too, and the difficulty quotas are whole."""
+    for key in config.exclude:
+        seen.add(short_key(key))
     histogram = config.select.histogram
     family = config.family.name
     room = quotas(histogram, config.count) if histogram and family == "rewrite" else None

@@ -19,19 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import checkpoint
 from .check import Rejected, prepare_kernel, start_check
 from .emit import batch_file
 from .errors import ConfigError
 from .faults import Settled, require_progress, settle
 from .generate import (
-    KEYS,
     GenerateConfig,
     GenerateSummary,
-    append_keys,
-    append_rows,
+    Outputs,
     open_run,
     rejected_row,
+    room_left,
 )
 from .kernel import LeanRunner
 from .prepare import Family, Prepared, Preparer, finish
@@ -77,8 +75,8 @@ def run_shard(
         settings.memory_mb,
         settings.timeout,
         settings.heartbeats,
+        sequential=settings.threads == 1,
     )
-    kernel = dataclasses.replace(kernel, sequential=settings.threads == 1)
     theorems = [t for i in items if i.key is not None and i.error is None for t in i.theorems]
     with tempfile.TemporaryDirectory(prefix="rpsdg-shard-") as tmp:
         settled = Settled({}, {})
@@ -135,11 +133,7 @@ def generate_ray(
     refs: deque[Any] = deque()
     following = state.position // size
     try:
-        with (
-            open(out / "theorems.jsonl", "a", encoding="utf-8") as good,
-            open(out / "rejected.jsonl", "a", encoding="utf-8") as bad,
-            open(out / KEYS, "ab") as keys,
-        ):
+        with Outputs(out) as outputs:
             while state.accepted < config.count:
                 while len(refs) < window:
                     refs.append(task.remote(rules, family, config.seed, following, size, settings))
@@ -150,7 +144,6 @@ def generate_ray(
                 good_rows: list[Mapping[str, Any]] = []
                 bad_rows: list[Mapping[str, Any]] = []
                 taken: list[Prepared] = []
-                errors = 0
                 for item, record, rows in result.items:
                     if state.accepted + len(good_rows) >= config.count:
                         break
@@ -159,28 +152,20 @@ def generate_ray(
                     taken.append(item)
                     if item.error is not None:
                         bad_rows.append(item.error)
-                        errors += 1
                         continue
                     bad_rows += rows
                     if record is not None:
                         good_rows.append(record)
-                append_rows(good, good_rows)
-                append_rows(bad, bad_rows)
-                append_keys(keys, taken)
-                kinds = [i.error["reason"] for i in taken if i.error is not None]
-                state = checkpoint.Checkpoint(
+                state = outputs.commit(
+                    state,
+                    taken,
+                    good_rows,
+                    bad_rows,
                     batches=state.batches + 1,
                     position=(result.shard + 1) * size,
-                    accepted=state.accepted + len(good_rows),
-                    rejected=state.rejected + len(bad_rows) - errors,
-                    disagreements=state.disagreements + kinds.count("sympy-disagrees"),
-                    refused=state.refused + kinds.count("side-condition"),
-                    good_bytes=good.tell(),
-                    bad_bytes=bad.tell(),
-                    key_bytes=keys.tell(),
-                    room=tuple(sorted(admission.room.items())) if admission.room else None,
+                    sizes=(),
+                    room=room_left(admission),
                 )
-                checkpoint.save(out, state)
                 progress.update(state.accepted)
     finally:
         for ref in refs:

@@ -3,7 +3,6 @@ the files a run wrote with the same parallelism (the baseline of every ratio).""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,7 @@ CORES = os.cpu_count() or 1
 
 def one_lean_per_core(theory: Theory, cache: Path) -> Kernel:
     """The kernel `generate` uses by default: one sequential Lean process per core."""
-    return dataclasses.replace(prepare_kernel(theory, cache_dir=cache, threads=1), sequential=True)
+    return prepare_kernel(theory, cache_dir=cache, threads=1, sequential=True)
 
 
 def kernel_only(kernel: Kernel, folder: Path, jobs: int = CORES) -> float:
