@@ -46,6 +46,7 @@ _FEATURES = {
         "state_before": "string",
         "claimed_after": "string",
         "description": "string",
+        "tactic": "string",
         "label": "int64",
         "kernel_message": "string",
     },

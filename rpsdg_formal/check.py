@@ -11,10 +11,11 @@ import json
 import re
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .emit import BatchFile
+from .emit import BatchFile, LeanTheorem, batch_file
 from .errors import KernelCrashError
 from .kernel import LeanRunner, build_theory, default_cache_dir
 from .theory import Theory
@@ -211,4 +212,34 @@ def parse_verdicts(
                 )
             else:
                 verdicts.append(Accepted(axioms[index]))
+    return verdicts
+
+
+def check_theorems(
+    kernel: Kernel,
+    theorems: Sequence[LeanTheorem],
+    path: Path,
+    parallel: int = 2,
+    per_file: int = 30,
+) -> list[Verdict]:
+    """Verdicts for `theorems`, checked in files of at most `per_file` theorems (Lean stops
+    reporting errors after 100, and a rejected theorem costs two: its own and its `#print
+    axioms`), `parallel` Lean processes at a time. The files are `path` itself when one is
+    enough, else `path_000.lean`, `path_001.lean`, …"""
+    chunks = [theorems[i : i + per_file] for i in range(0, len(theorems), per_file)]
+    verdicts: list[Verdict] = []
+    pending: list[PendingCheck] = []
+    try:
+        for number, chunk in enumerate(chunks):
+            if len(pending) >= max(1, parallel):
+                verdicts.extend(pending.pop(0).wait())
+            target = path
+            if len(chunks) > 1:
+                target = path.with_name(f"{path.stem}_{number:03d}{path.suffix}")
+            pending.append(start_check(kernel, batch_file(kernel.theory, chunk), target))
+        while pending:
+            verdicts.extend(pending.pop(0).wait())
+    finally:
+        for check in pending:
+            check.kill()
     return verdicts

@@ -74,6 +74,11 @@ def kernel_arg(expr: Expr, theory: Theory) -> str:
     return text if is_atomic(expr) else f"({text})"
 
 
+def mentions(term: str, name: str) -> bool:
+    """True if the identifier `name` occurs in the Lean term `term` (not inside another name)."""
+    return re.search(rf"(?<![\w.']){re.escape(name)}(?![\w.'])", term) is not None
+
+
 def step_hypotheses(step: Step) -> tuple[Hypothesis, ...]:
     """The side conditions of `step`'s rule, instantiated with its substitution."""
     binding = step.binding()

@@ -171,7 +171,8 @@ def build_tables(
 
 
 def _negative_tactic(row: Mapping[str, Any]) -> str:
-    return str(row["description"])
+    """The wrong step as the proof environment's action (`env`), which it answers as invalid."""
+    return str(row["tactic"])
 
 
 def dpo_rows(tables: Tables) -> list[dict[str, Any]]:

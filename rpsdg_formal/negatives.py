@@ -18,7 +18,8 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
-from .check import Accepted, Kernel, PendingCheck, Rejected, Verdict, check_batch, start_check
+from .actions import ActionError, Context, apply, parse_action
+from .check import Accepted, Kernel, Rejected, check_batch, check_theorems
 from .emit import (
     Hypothesis,
     LeanTheorem,
@@ -29,6 +30,7 @@ from .emit import (
     equation_statement,
     hypotheses,
     kernel_arg,
+    mentions,
     ne_statement,
     rule_term,
     step_hypotheses,
@@ -40,6 +42,7 @@ from .records import replay
 from .rewrite import RuleIndex, Step
 from .rules import RuleSet
 from .signature import is_lean_ident
+from .tactics import offered_tactic
 from .theory import Theory
 
 KINDS = (
@@ -68,6 +71,8 @@ class WrongStep:
     claimed_after: Expr  # what the wrong step claims `step.before` becomes
     proof: str  # the Lean term offered for `Eq before claimed_after`
     description: str  # the wrong tactic, human readable: "rw [mul_comm y x] at [0]"
+    offered: Step | None = None  # the rule instance the wrong tactic states (None: the true one)
+    name: str = ""  # the lemma name the wrong tactic uses ("": the rule's own)
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ def _wrong_position(
             congruence_proof(step.before, path, term, theory),
             f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
             f"at {list(path)} (the instance is at {list(step.path)})",
+            offered=dc_replace(step, path=path),
         )
         # a position the same rule direction could rewrite is the plausible confusion
         same_head = (step.rule, step.reverse) in index.candidates(sub)
@@ -220,6 +226,7 @@ def _wrong_instantiation(
                 claimed,
                 congruence_proof(step.before, step.path, term, theory),
                 f"{_tactic(step.rule.lean_name, subst, step.reverse, theory)} at {list(step.path)}",
+                offered=wrong_step,
             )
         )
     return out
@@ -243,6 +250,7 @@ def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) 
             step.after,
             congruence_proof(step.before, step.path, term, theory),
             description,
+            offered=dc_replace(step, reverse=not step.reverse),
         )
         for term in terms
     ]
@@ -279,6 +287,7 @@ def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
                 step.after,
                 congruence_proof(step.before, step.path, term, theory),
                 f"{_tactic(name, step.substitution, step.reverse, theory)} at {list(step.path)}",
+                name=name,
             )
         )
     return out
@@ -348,11 +357,6 @@ def wrong_steps(
 # --- judging ----------------------------------------------------------------------------------
 
 
-def _mentions(term: str, name: str) -> bool:
-    """True if the identifier `name` occurs in the Lean term `term` (not inside another name)."""
-    return re.search(rf"(?<![\w.']){re.escape(name)}(?![\w.'])", term) is not None
-
-
 def wrong_theorem(
     name: str, binders: Sequence[str], wrong: WrongStep, theory: Theory
 ) -> LeanTheorem:
@@ -376,7 +380,7 @@ def wrong_theorem(
     # a binder the proof term does not mention is `_`: the unused-variable linter's warning
     # would otherwise reject a valid step
     bound = [
-        n if _mentions(wrong.proof, n) else "_"
+        n if mentions(wrong.proof, n) else "_"
         for n in [*names, *(f"h{i}" for i in range(1, len(assumed) + 1))]
     ]
     proof = f"fun {' '.join(bound)} =>\n  {wrong.proof}" if bound else wrong.proof
@@ -387,33 +391,6 @@ def first_message(messages: Sequence[str], reason: str) -> str:
     """Lean's first error (without the file and line prefix), else its first message."""
     errors = [m for m in messages if ": error: " in m] or list(messages)
     return _LOCATION.sub("", errors[0], count=1) if errors else reason
-
-
-def _chunk_path(path: Path, number: int, count: int) -> Path:
-    return path if count == 1 else path.with_name(f"{path.stem}_{number:03d}{path.suffix}")
-
-
-def _check_all(
-    theorems: Sequence[LeanTheorem], theory: Theory, kernel: Kernel, path: Path
-) -> list[Verdict]:
-    """Verdicts for `theorems`, checked in batches of at most `BATCH` (Lean stops reporting
-    errors after 100, and a wrong step costs two: its own and its `#print axioms`), two Lean
-    processes at a time."""
-    chunks = [theorems[i : i + BATCH] for i in range(0, len(theorems), BATCH)]
-    verdicts: list[Verdict] = []
-    pending: list[PendingCheck] = []
-    try:
-        for number, chunk in enumerate(chunks):
-            if len(pending) == PARALLEL:
-                verdicts.extend(pending.pop(0).wait())
-            batch = batch_file(theory, chunk)
-            pending.append(start_check(kernel, batch, _chunk_path(path, number, len(chunks))))
-        while pending:
-            verdicts.extend(pending.pop(0).wait())
-    finally:
-        for check in pending:
-            check.kill()
-    return verdicts
 
 
 def judge(
@@ -440,7 +417,7 @@ def judge(
         theorems.setdefault(key, thm)
         keys.append(key)
     unique = list(theorems.values())
-    verdicts = _check_all(unique, theory, kernel, path)
+    verdicts = check_theorems(kernel, unique, path, PARALLEL, BATCH)
     for i, (thm, verdict) in enumerate(zip(unique, verdicts, strict=True)):
         if isinstance(verdict, Rejected) and not verdict.messages:
             alone = path.with_name(f"{path.stem}_{thm.name}{path.suffix}")
@@ -454,6 +431,31 @@ def judge(
         else:
             out.append(JudgedStep(item, -1, first_message(verdict.messages, verdict.reason)))
     return out
+
+
+def wrong_action(
+    wrong: WrongStep,
+    end: Expr,
+    binders: Sequence[str],
+    assumed: Sequence[Hypothesis],
+    rules: RuleSet,
+) -> str:
+    """The wrong step as an action of the proof environment on the goal `before = end`: the
+    tactic it states (`tactics.offered_tactic`), followed by `; show claimed = end` unless the
+    tactic alone already fails or already yields the claim (a wrong position or a mutated rule
+    states the true rule instance: only its claimed result is wrong)."""
+    theory = rules.theory
+    goal = (wrong.step.before, end)
+    bare = offered_tactic(wrong.offered or wrong.step, goal, theory, assumed, name=wrong.name)
+    context = Context(tuple(binders), tuple(assumed))
+    try:
+        applied = apply(parse_action(bare, rules, context), goal, context, rules)
+    except ActionError:
+        return bare
+    if applied.goal[0] is wrong.claimed_after and applied.goal[1] is end:
+        return bare
+    sig = theory.signature
+    return f"{bare}; show {to_lean(wrong.claimed_after, sig)} = {to_lean(end, sig)}"
 
 
 def record_negatives(
@@ -474,11 +476,15 @@ def record_negatives(
     index = RuleIndex.build(rules.rules)
     where: list[tuple[int, int]] = []
     wrong: list[WrongStep] = []
+    actions: list[str] = []
     for number, proof in enumerate(candidate.proofs):
+        assumed = hypotheses(proof.steps, theory)
+        end = proof.steps[-1].after
         for position, step in enumerate(proof.steps):
             found = wrong_steps(step, index, theory, rng, limit)
             wrong.extend(found)
             where.extend((number, position) for _ in found)
+            actions.extend(wrong_action(w, end, candidate.binders, assumed, rules) for w in found)
     judged = judge(candidate.binders, wrong, theory, kernel, path)
     sig = theory.signature
     return [
@@ -490,8 +496,9 @@ def record_negatives(
             "state_before": to_lean(j.wrong.step.before, sig),
             "claimed_after": to_lean(j.wrong.claimed_after, sig),
             "description": j.wrong.description,
+            "tactic": action,
             "label": j.label,
             "kernel_message": j.message,
         }
-        for (number, position), j in zip(where, judged, strict=True)
+        for (number, position), j, action in zip(where, judged, actions, strict=True)
     ]

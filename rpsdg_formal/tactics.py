@@ -137,19 +137,31 @@ def _numeral_lemma(step: Step, sig: Signature, carrier: str) -> str:
     return f"show {left} = {to_lean(rhs, sig)} by norm_num"
 
 
-def _lemma(step: Step, theory: Theory, assumed: Sequence[Hypothesis], carrier: str) -> str:
-    """The rewrite term of one step: `name args hyps`, or a `show … by …` for numerals."""
+def _lemma(
+    step: Step,
+    theory: Theory,
+    assumed: Sequence[Hypothesis],
+    carrier: str,
+    name: str = "",
+    strict: bool = True,
+) -> str:
+    """The rewrite term of one step: `name args hyps`, or a `show … by …` for numerals.
+
+    `name` replaces the rule's Lean name; with `strict` False a side condition nobody assumes
+    is left out (a wrong step's tactic) instead of raising ValueError.
+    """
     sig = theory.signature
     rule = step.rule
-    if rule.evaluate is not None:
+    if rule.evaluate is not None and not name:
         return _numeral_lemma(step, sig, carrier)
-    parts = [rule.lean_name, *(_argument(v, sig, carrier) for _, v in step.substitution)]
+    args = (_argument(v, sig, carrier) for _, v in step.substitution)
+    parts = [name or rule.lean_name, *args]
     for needed in step_hypotheses(step):
         if needed in assumed:
             parts.append(f"h{assumed.index(needed) + 1}")
         elif discharge(needed, theory) is not None:  # a non-zero numeral
             parts.append("(by norm_num)")
-        else:
+        elif strict:
             raise ValueError(f"step with {rule.name!r} needs a side condition nobody assumes")
     return " ".join(parts)
 
@@ -191,6 +203,49 @@ def _tactic(
     return f"nth_rewrite {found.index((side, step.path)) + 1} [{term}]"
 
 
+def offered_tactic(
+    offered: Step,
+    goal: tuple[Expr, Expr],
+    theory: Theory,
+    assumed: Sequence[Hypothesis],
+    carrier: str = "ℝ",
+    name: str = "",
+    side: int = 0,
+) -> str:
+    """The tactic that states a rule instance `offered` at `offered.path` of goal side `side`
+    (0 left, 1 right), perhaps wrongly (another instance, the other direction, a lemma `name`
+    that does not exist): `nth_rewrite k` when the instance occurs several times in the goal,
+    one of them there, else `rw`."""
+    term = _lemma(offered, theory, assumed, carrier, name, strict=False)
+    term = f"← {term}" if offered.reverse else term
+    pattern, _ = offered.rule.side(offered.reverse)
+    found = _occurrences(substitute(pattern, offered.binding()), goal)
+    if len(found) > 1 and (side, offered.path) in found:
+        return f"nth_rewrite {found.index((side, offered.path)) + 1} [{term}]"
+    return f"rw [{term}]"
+
+
+def goal_context(
+    binders: Sequence[str],
+    goal: tuple[Expr, Expr],
+    assumed: Sequence[Hypothesis],
+    theory: Theory,
+    carrier_name: str = "ℝ",
+) -> list[tuple[str, str]]:
+    """The hypotheses Lean shows above `⊢` for a goal: the theory's free constants it mentions
+    (calculus: `x`), then `binders`, all of type `carrier_name`, then the side conditions
+    `h1`, `h2`, … (`a ≠ b`)."""
+    sig = theory.signature
+    shown = [*goal, *(side for h in assumed for side in h)]
+    names = [c for c in _context_constants(shown, sig) if c not in binders] + list(binders)
+    context = [(name, carrier_name) for name in names]
+    context += [
+        (f"h{i}", f"{to_lean(lhs, sig)} ≠ {to_lean(rhs, sig)}")
+        for i, (lhs, rhs) in enumerate(assumed, 1)
+    ]
+    return context
+
+
 def traced_steps(
     binders: Sequence[str], steps: Sequence[Step], theory: Theory, carrier_name: str = "ℝ"
 ) -> list[TacticStep]:
@@ -211,13 +266,7 @@ def traced_steps(
     sig = theory.signature
     start, end = steps[0].before, steps[-1].after
     assumed = hypotheses(steps, theory)
-    shown = [start, end, *(side for h in assumed for side in h)]
-    names = [c for c in _context_constants(shown, sig) if c not in binders] + list(binders)
-    context = [(name, carrier_name) for name in names]
-    context += [
-        (f"h{i}", f"{to_lean(lhs, sig)} ≠ {to_lean(rhs, sig)}")
-        for i, (lhs, rhs) in enumerate(assumed, 1)
-    ]
+    context = goal_context(binders, (start, end), assumed, theory, carrier_name)
     right = to_lean(end, sig)
     states = [goal_state(context, f"{to_lean(step.before, sig)} = {right}") for step in steps]
     states.append(NO_GOALS)

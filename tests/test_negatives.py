@@ -196,6 +196,7 @@ def test_record_negatives_on_a_generated_dataset(
         "state_before",
         "claimed_after",
         "description",
+        "tactic",
         "label",
         "kernel_message",
     }
@@ -205,7 +206,7 @@ def test_record_negatives_on_a_generated_dataset(
         assert row["theorem"] in ids
         assert isinstance(row["proof"], int) and isinstance(row["step"], int)
         assert row["kind"] in KINDS
-        for key in ("state_before", "claimed_after", "description", "kernel_message"):
+        for key in ("state_before", "claimed_after", "description", "tactic", "kernel_message"):
             assert isinstance(row[key], str)
         assert row["label"] in (-1, 1)
         assert (row["label"] == -1) == bool(row["kernel_message"])
