@@ -33,8 +33,8 @@ from .emit import (
     kernel_arg,
     mentions,
     ne_statement,
+    rule_term,
     step_hypotheses,
-    step_proof,
 )
 from .errors import ExprSyntaxError, RewriteError
 from .expr import Expr, Kind, Path, match, positions, substitute, variables
@@ -290,7 +290,7 @@ def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
     """The rule instance as a kernel term, with the hypotheses the action named."""
     theory = rules.theory
     if step.rule.evaluate is not None:
-        return step_proof(step, theory)
+        return rule_term(step, theory)
     parts = [step.rule.lean_name, *(kernel_arg(v, theory) for _, v in step.substitution)]
     for word, needed in zip(hyps, step_hypotheses(step), strict=True):
         if word != _DISCHARGE:

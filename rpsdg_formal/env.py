@@ -118,6 +118,7 @@ class ProofEnv:
         self.rewards = rewards
         self.carrier_name = carrier_name
         self.context = Context(())
+        self.shown: list[tuple[str, str]] = []
         self.goal: Goal | None = None
         self.done = True
         self.steps = 0
@@ -128,7 +129,7 @@ class ProofEnv:
         """Start a proof of `theorem`; returns the goal state. Raises EnvError if the theorem
         is not a rewrite theorem this theory can read."""
         family = str(theorem.get("family", "rewrite"))
-        if family.startswith("equation") or "integrand" in theorem:
+        if family.startswith("equation"):
             raise EnvError(
                 f"{theorem.get('id', 'theorem')}: the environment proves rewrite theorems "
                 f"(`lhs = rhs`); {family!r} records are not supported yet"
@@ -159,6 +160,8 @@ class ProofEnv:
     ) -> str:
         """Start from an explicit goal over `binders` with hypotheses `assumed` (`a ≠ b`)."""
         self.context = Context(tuple(binders), tuple(assumed), self.carrier_name)
+        # Lean's context does not shrink when the goal stops mentioning a variable
+        self.shown = goal_context(binders, goal, assumed, self.rules.theory, self.carrier_name)
         self.goal = goal
         self.done = goal[0] is goal[1]
         self.steps = 0
@@ -170,14 +173,8 @@ class ProofEnv:
         if self.goal is None or self.done:
             return NO_GOALS
         sig = self.rules.theory.signature
-        context = goal_context(
-            self.context.binders,
-            self.goal,
-            self.context.assumed,
-            self.rules.theory,
-            self.carrier_name,
-        )
-        return goal_state(context, f"{to_lean(self.goal[0], sig)} = {to_lean(self.goal[1], sig)}")
+        goal = f"{to_lean(self.goal[0], sig)} = {to_lean(self.goal[1], sig)}"
+        return goal_state(self.shown, goal)
 
     # --- stepping ---
 
@@ -234,3 +231,78 @@ def step_many(moves: Sequence[tuple[ProofEnv, str]]) -> list[StepResult]:
         env.resolve(proposal, verdict)
         for (env, _), proposal, verdict in zip(moves, proposals, verdicts, strict=True)
     ]
+
+
+# --- replaying an export -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    """How an export's proofs and wrong steps fared in the environment."""
+
+    proofs: int
+    closed: int  # proofs whose every step was valid and whose last step closed the goal
+    steps: int
+    invalid_steps: tuple[str, ...]  # "theorem/proof/step: message" for each refused true step
+    state_mismatches: int  # steps whose resulting state differs from the exported state_after
+    negatives: int  # exported wrong steps with label -1
+    negatives_invalid: int  # of those, the ones the environment refused
+    valid_after_all: int  # exported wrong steps with label +1
+    valid_after_all_accepted: int  # of those, the ones the environment accepted
+
+
+def replay_exported(
+    records: Mapping[str, Mapping[str, Any]],
+    steps: Sequence[Mapping[str, Any]],
+    negatives: Sequence[Mapping[str, Any]],
+    rules: RuleSet,
+    checker: KernelChecker,
+) -> ReplayReport:
+    """Replay every exported proof (`steps` rows of an export, grouped by theorem and proof) from
+    its dataset record, all proofs in lockstep; then each wrong step from the state its proof
+    reached before it. Rewrite-family records only."""
+    proofs: dict[tuple[str, int], list[Mapping[str, Any]]] = {}
+    for row in steps:
+        proofs.setdefault((str(row["theorem"]), int(row["proof"])), []).append(row)
+    for rows in proofs.values():
+        rows.sort(key=lambda r: int(r["step"]))
+    episodes = []
+    for (theorem, _), rows in proofs.items():
+        env = ProofEnv(rules, checker)
+        env.reset(records[theorem])
+        episodes.append((env, rows))
+    invalid: list[str] = []
+    mismatches = 0
+    for k in range(max((len(rows) for _, rows in episodes), default=0)):
+        live = [(env, rows[k]) for env, rows in episodes if k < len(rows)]
+        results = step_many([(env, str(row["tactic"])) for env, row in live])
+        for (_, row), result in zip(live, results, strict=True):
+            if not result.valid:
+                invalid.append(f"{row['theorem']}/{row['proof']}/{row['step']}: {result.message}")
+            mismatches += result.state != row["state_after"]
+    closed = sum(1 for env, _ in episodes if env.done)
+    moves = []
+    for row in negatives:
+        env = ProofEnv(rules, checker)
+        env.reset(records[str(row["theorem"])])
+        prefix = proofs[(str(row["theorem"]), int(row["proof"]))][: int(row["step"])]
+        for earlier in prefix:  # every verdict here is remembered from the proofs above
+            env.step(str(earlier["tactic"]))
+        moves.append((env, str(row["tactic"])))
+    labels = [int(row["label"]) for row in negatives]
+    valid = [r.valid for r in step_many(moves)]
+    return ReplayReport(
+        proofs=len(episodes),
+        closed=closed,
+        steps=len(steps),
+        invalid_steps=tuple(invalid),
+        state_mismatches=mismatches,
+        negatives=labels.count(-1),
+        negatives_invalid=sum(
+            1 for lab, ok in zip(labels, valid, strict=True) if lab == -1 and not ok
+        ),
+        valid_after_all=labels.count(1),
+        valid_after_all_accepted=sum(
+            1 for lab, ok in zip(labels, valid, strict=True) if lab == 1 and ok
+        ),
+    )
