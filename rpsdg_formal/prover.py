@@ -119,25 +119,34 @@ class Outcome:
 # --- the heuristic -------------------------------------------------------------------------------
 
 
-def mismatch(left: Expr, right: Expr, memo: dict[tuple[Expr, Expr], int] | None = None) -> int:
+def mismatch(left: Expr, right: Expr) -> int:
     """How far apart two trees are: 0 for identical trees, the sum over the arguments for equal
     heads, size(left) + size(right) for different heads (the heuristic h of the search)."""
+    return _mismatch(left, right, {})
+
+
+def _mismatch(left: Expr, right: Expr, memo: dict[tuple[int, int], int]) -> int:
+    """`mismatch`, memoised by node identity: `memo` must not outlive the trees it has seen
+    (the search keeps every goal it has generated alive, so an id is never reused there)."""
     if left is right:
         return 0
-    key = (left, right)
-    if memo is not None and key in memo:
-        return memo[key]
+    key = (id(left), id(right))
+    cost = memo.get(key)
+    if cost is not None:
+        return cost
     if (
         left.kind is Kind.APP
         and right.kind is Kind.APP
         and left.head == right.head
         and len(left.args) == len(right.args)
     ):
-        cost = sum(mismatch(a, b, memo) for a, b in zip(left.args, right.args, strict=True))
+        cost = 0
+        for a, b in zip(left.args, right.args):  # noqa: B905 (lengths compared above)
+            if a is not b:
+                cost += _mismatch(a, b, memo)
     else:
         cost = left.size + right.size
-    if memo is not None:
-        memo[key] = cost
+    memo[key] = cost
     return cost
 
 
@@ -200,7 +209,7 @@ def search(
     index = index if index is not None else RuleIndex.build(rules.rules)
     cap = max(config.max_size, goal[0].size, goal[1].size) + config.slack
     cache: dict[Expr, tuple[Step, ...]] = {}
-    memo: dict[tuple[Expr, Expr], int] = {}
+    memo: dict[tuple[int, int], int] = {}
 
     def steps_of(expr: Expr) -> tuple[Step, ...]:
         found = cache.get(expr)
@@ -210,7 +219,7 @@ def search(
 
     order = itertools.count()
     frontier: list[tuple[float, int, int, int, Goal]] = []
-    h = mismatch(*goal, memo)
+    h = _mismatch(goal[0], goal[1], memo)
     heapq.heappush(frontier, (config.weight * h, h, next(order), 0, goal))
     seen: set[Goal] = {goal}
     edges: dict[Goal, _Edge] = {}
@@ -225,7 +234,7 @@ def search(
             edges[child] = _Edge(node, side, step)
             if child[0] is child[1]:
                 return SearchResult(True, _tactics(_path(child, edges), context, rules), expansions)
-            h = mismatch(*child, memo)
+            h = _mismatch(child[0], child[1], memo)
             heapq.heappush(frontier, (g + 1 + config.weight * h, h, next(order), g + 1, child))
     return SearchResult(False, (), expansions, exhausted=not frontier)
 
