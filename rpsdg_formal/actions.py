@@ -360,9 +360,13 @@ def _obligation(
         premise = f"{equation_statement(*new, theory)} → "
     hyps = "".join(f"{ne_statement(h, theory)} → " for h in context.assumed)
     statement = hyps + premise + equation_statement(*goal, theory)
-    if context.binders:
-        statement = f"∀ ({' '.join(context.binders)} : {theory.carrier}), {statement}"
-    names = [*context.binders, *(f"h{i}" for i in range(1, len(context.assumed) + 1))]
+    # only what the statement mentions: Lean's linter rejects an unused `∀` binder
+    sides = [*goal, *new, *(side for h in context.assumed for side in h)]
+    used = {v for side in sides for v in variables(side)}
+    binders = [b for b in context.binders if b in used]
+    if binders:
+        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
+    names = [*binders, *(f"h{i}" for i in range(1, len(context.assumed) + 1))]
     names += [] if closed else ["g"]
     bound = [n if mentions(proof, n) else "_" for n in names]
     text = f"fun {' '.join(bound)} =>\n  {proof}" if bound else proof

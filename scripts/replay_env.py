@@ -32,14 +32,23 @@ def _run(argv: list[str]) -> float:
     return time.monotonic() - started
 
 
-def replay(folder: Path, count: int, theory: str, seed: int, negatives: int) -> int:
+def replay(
+    folder: Path, count: int, theory: str, seed: int, negatives: int, reuse: bool = False
+) -> int:
     data, export = folder / "data", folder / "export"
+    if reuse and (export / "data" / "negatives.jsonl").is_file():
+        print(f"reusing the dataset and export in {folder}")
+        return _replay(data, export, folder, theory)
     took = _run(["generate", "--theory", theory, "--count", str(count), "--seed", str(seed),
                  "--out", str(data), "--quiet", "--proofs", "2"])  # fmt: skip
     print(f"generate: {count} theorems in {took:.1f} s")
     took = _run(["export", str(data), "--format", "jsonl", "--out", str(export),
                  "--negatives", str(negatives), "--quiet"])  # fmt: skip
     print(f"export with wrong steps judged by the kernel: {took:.1f} s")
+    return _replay(data, export, folder, theory)
+
+
+def _replay(data: Path, export: Path, folder: Path, theory: str) -> int:
     rules = load_rules(ROOT / "rules" / f"{theory}.yaml")
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
@@ -69,10 +78,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="generation seed (0)")
     parser.add_argument("--negatives", type=int, default=1, help="wrong steps per kind (1)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: replay the dataset and export there"
+    )
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        return replay(args.keep, args.count, args.theory, args.seed, args.negatives)
+        return replay(args.keep, args.count, args.theory, args.seed, args.negatives, args.reuse)
     with tempfile.TemporaryDirectory() as folder:
         return replay(Path(folder), args.count, args.theory, args.seed, args.negatives)
 

@@ -167,3 +167,15 @@ def test_exported_proofs_close_and_wrong_steps_are_refused(
     assert report.negatives > 50
     assert report.negatives_invalid == report.negatives
     assert checker.checked >= len({(r["state_before"], r["tactic"]) for r in steps})
+
+
+@pytest.mark.kernel
+def test_a_step_that_drops_a_variable_keeps_it_in_the_context(
+    field_rules: RuleSet, field_kernel: Kernel
+) -> None:
+    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+    env.reset({"statement": "x - x + y = y"})
+    moved = env.step("rw [sub_self x]")
+    assert moved.valid, moved.message  # no unused `∀ x` for Lean's linter to reject
+    assert moved.state == "x y : ℝ\n⊢ 0 + y = y"  # Lean's context does not shrink
+    assert env.step("rw [zero_add y]").done
