@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .emit import (
+    GOAL,
     Hypothesis,
     LeanTheorem,
     congruence_proof,
@@ -356,7 +357,7 @@ def _obligation(
         proof = _trans(left, _symm(right)) or f"Eq.refl {kernel_arg(goal[0], theory)}"
         premise = ""
     else:
-        proof = _trans(left, _trans("g", _symm(right))) or "g"
+        proof = _trans(left, _trans(GOAL, _symm(right))) or GOAL
         premise = f"{equation_statement(*new, theory)} → "
     hyps = "".join(f"{ne_statement(h, theory)} → " for h in context.assumed)
     statement = hyps + premise + equation_statement(*goal, theory)
@@ -367,7 +368,7 @@ def _obligation(
     if binders:
         statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
     names = [*binders, *(f"h{i}" for i in range(1, len(context.assumed) + 1))]
-    names += [] if closed else ["g"]
+    names += [] if closed else [GOAL]
     bound = [n if mentions(proof, n) else "_" for n in names]
     text = f"fun {' '.join(bound)} =>\n  {proof}" if bound else proof
     return LeanTheorem("env_step", statement, text), closed

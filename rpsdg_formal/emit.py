@@ -23,6 +23,7 @@ from .theory import Theory
 
 HOLE = "rpsdg_hole"
 HOLE2 = "rpsdg_hole2"
+GOAL = "rpsdg_goal"  # the new-goal hypothesis of a proof environment step (`actions`)
 _STEP_NAME = re.compile(r"^[sh]\d+$")  # step and hypothesis names of emitted proofs
 
 Hypothesis = tuple[Expr, Expr]
@@ -61,7 +62,7 @@ def check_variable_names(names: Sequence[str], theory: Theory) -> None:
     for name in names:
         if not is_lean_ident(name) or "." in name:
             raise ConfigError(f"variable {name!r} is not a plain Lean identifier")
-        if name in (HOLE, HOLE2) or _STEP_NAME.match(name) or name in short_names:
+        if name in (HOLE, HOLE2, GOAL) or _STEP_NAME.match(name) or name in short_names:
             raise ConfigError(
                 f"variable {name!r} clashes with a name in the theory or the emitted proofs; "
                 "choose another (e.g. x, y, z)"

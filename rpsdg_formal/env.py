@@ -20,8 +20,8 @@ from typing import Any
 
 from .actions import ActionError, Applied, Context, Goal, apply, parse_action
 from .check import Accepted, Kernel, Rejected, Verdict, check_theorems
-from .emit import LeanTheorem, hypotheses
-from .errors import ExprSyntaxError, KernelCrashError, RewriteError, RpsdgError
+from .emit import LeanTheorem, check_variable_names, hypotheses
+from .errors import ConfigError, ExprSyntaxError, KernelCrashError, RewriteError, RpsdgError
 from .negatives import first_message
 from .parse import parse_equation
 from .printers import to_lean
@@ -153,6 +153,10 @@ class ProofEnv:
         binders = tuple(names) if isinstance(names, list) else binders_of(*goal)
         if set(binders_of(*goal)) - set(binders):
             raise EnvError(f"`variables` {list(binders)} miss some of the statement's")
+        try:
+            check_variable_names(binders, self.rules.theory)
+        except ConfigError as err:
+            raise EnvError(str(err)) from err
         return self.start(goal, binders, ())
 
     def start(

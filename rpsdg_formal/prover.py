@@ -8,14 +8,19 @@ The search, in one paragraph (README-ready):
     rhs by a rule of the theory, in either direction, at any position (`rewrite.successors`
     with no fresh variables and a size cap of max(30, largest side) + 4 nodes), each as the
     tactic the exports use (`rw [...]`, or `nth_rewrite k [...]` when the instance occurs
-    several times). Goals already seen are skipped. Nodes are expanded best first by
-    f = g + w·h, where g is the number of steps taken, h the *mismatch* of the two sides
-    (walk both trees together: identical subtrees cost 0, equal heads recurse into the
-    arguments, different heads cost size(left) + size(right)), and w = 2 (weighted A*:
-    h is not admissible, a step can remove many mismatched nodes, so this is a greedy-leaning
-    search, not a shortest-proof search). Ties go to the smaller h, then to the node generated
-    first (deterministic). A child whose two sides are identical is a proof (`rw` closes the
-    goal by `rfl`). The budget counts expansions: nodes popped and their children generated.
+    several times). Goals already seen are skipped, and so are open goals that no longer
+    mention one of the theorem's variables (the environment cannot step from them today, see
+    `SearchConfig.keep_binders`). Nodes are expanded best first by f = g + w·h, where g is
+    the number of steps taken, h the *mismatch* of the two sides (walk both trees together:
+    identical subtrees cost 0, equal heads recurse into the arguments, different heads cost
+    size(left) + size(right)), and w = 0.5. h is not
+    admissible (one step can remove many mismatched nodes), so this is weighted best-first
+    search, not a shortest-proof search; w = 0.5 proved the most theorems of w in
+    {0.25, 0.5, 1, 2, 4} on a sample of field theorems (smaller w drifts towards breadth-first
+    search, larger w is greedy and gets stuck in a valley of h). Ties go to the smaller h,
+    then to the node generated first (deterministic). A child whose two sides are identical
+    is a proof (`rw` closes the goal by `rfl`). The budget counts expansions: nodes popped and
+    their children generated, so a one-step theorem needs one expansion.
 
 The search is pure Python (no Lean). A child goal is computed from the rewrite step itself,
 which is exactly what `actions.apply` does with the rendered tactic (the tactic names the full
@@ -28,14 +33,15 @@ from __future__ import annotations
 import heapq
 import itertools
 import multiprocessing
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .actions import Context, Goal
-from .env import EnvError, KernelChecker, ProofEnv, step_many
+from .env import EnvError, KernelChecker, ProofEnv, StepResult, step_many
 from .errors import ConfigError
-from .expr import Expr, Kind
+from .expr import Expr, Kind, var, variables
 from .rewrite import RuleIndex, Step, successors
 from .rules import RuleSet
 from .tactics import offered_tactic
@@ -60,15 +66,24 @@ class SearchConfig:
     """The search's knobs: heuristic weight w in f = g + w·h, and the size cap on rewritten
     sides, max(max_size, largest side of the goal) + slack nodes."""
 
-    weight: float = 2.0
+    weight: float = 0.5
     max_size: int = 30
     slack: int = 4
+    fresh: bool = False  # let rules introduce a variable (`0 → x - x`), choosing the goal's own
+    # Skip open goals that no longer mention one of the theorem's variables: the environment
+    # states every step over all of them, and Lean's linter refuses an unused `∀` binder, so
+    # such a goal is a dead end (until `actions._obligation` quantifies only what it uses).
+    keep_binders: bool = True
 
     def __post_init__(self) -> None:
         if self.weight < 0:
             raise ConfigError(f"the heuristic weight must be >= 0, got {self.weight}")
         if self.max_size < 1 or self.slack < 0:
             raise ConfigError(f"need max_size >= 1 and slack >= 0, got {self}")
+
+
+DEFAULT_SEARCH = SearchConfig()
+"""The documented settings: w = 0.5, cap max(30, largest side) + 4, no fresh variables."""
 
 
 @dataclass(frozen=True)
@@ -182,15 +197,76 @@ def _tactics(path: Sequence[_Edge], context: Context, rules: RuleSet) -> tuple[s
     )
 
 
-def _children(
-    goal: Goal, steps_of: Callable[[Expr], tuple[Step, ...]]
-) -> Iterator[tuple[Goal, int, Step]]:
-    """Every goal one rewrite away: the lhs rewritten, then the rhs."""
-    lhs, rhs = goal
-    for step in steps_of(lhs):
-        yield (step.after, rhs), 0, step
-    for step in steps_of(rhs):
-        yield (lhs, step.after), 1, step
+@dataclass
+class _Space:
+    """One search's space: the children of a goal and their heuristic, with the caches that
+    make them cheap (the successors of each side, its variables, mismatches of subtrees)."""
+
+    index: RuleIndex
+    fresh: tuple[Expr, ...]
+    cap: int
+    required: frozenset[str]  # variables every open goal must mention (see `keep_binders`)
+    steps: dict[Expr, tuple[Step, ...]] = field(default_factory=dict)
+    names: dict[Expr, frozenset[str]] = field(default_factory=dict)
+    memo: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def steps_of(self, expr: Expr) -> tuple[Step, ...]:
+        """Every rewrite of `expr` under the size cap."""
+        found = self.steps.get(expr)
+        if found is None:
+            found = self.steps[expr] = tuple(successors(expr, self.index, self.fresh, self.cap))
+        return found
+
+    def mentioned(self, expr: Expr) -> frozenset[str]:
+        """The variables of `expr`."""
+        found = self.names.get(expr)
+        if found is None:
+            found = self.names[expr] = frozenset(variables(expr))
+        return found
+
+    def viable(self, goal: Goal) -> bool:
+        """False for an open goal that lost a required variable (a dead end)."""
+        if not self.required or goal[0] is goal[1]:
+            return True
+        return self.required <= self.mentioned(goal[0]) | self.mentioned(goal[1])
+
+    def h(self, goal: Goal) -> int:
+        """The heuristic: the mismatch of the two sides."""
+        return _mismatch(goal[0], goal[1], self.memo)
+
+    def children(self, goal: Goal) -> Iterator[tuple[Goal, int, Step]]:
+        """Every viable goal one rewrite away: the lhs rewritten, then the rhs."""
+        lhs, rhs = goal
+        for step in self.steps_of(lhs):
+            child = (step.after, rhs)
+            if self.viable(child):
+                yield child, 0, step
+        for step in self.steps_of(rhs):
+            child = (lhs, step.after)
+            if self.viable(child):
+                yield child, 1, step
+
+
+def _space(goal: Goal, context: Context, rules: RuleSet, config: SearchConfig) -> _Space:
+    """The search space of `goal` under `config`."""
+    cap = max(config.max_size, goal[0].size, goal[1].size) + config.slack
+    fresh = tuple(var(v) for v in context.binders) if config.fresh else ()
+    required: frozenset[str] = frozenset()
+    if config.keep_binders:
+        in_hypotheses = {v for h in context.assumed for side in h for v in variables(side)}
+        required = frozenset(context.binders) - in_hypotheses
+    return _Space(_index(rules), fresh, cap, required)
+
+
+_INDICES: dict[int, tuple[RuleSet, RuleIndex]] = {}
+
+
+def _index(rules: RuleSet) -> RuleIndex:
+    """The rule index of `rules`, built once per rule set."""
+    found = _INDICES.get(id(rules))
+    if found is None or found[0] is not rules:
+        found = _INDICES[id(rules)] = (rules, RuleIndex.build(rules.rules))
+    return found[1]
 
 
 def search(
@@ -198,63 +274,52 @@ def search(
     context: Context,
     rules: RuleSet,
     budget: int,
-    config: SearchConfig = SearchConfig(),
-    index: RuleIndex | None = None,
+    config: SearchConfig = DEFAULT_SEARCH,
 ) -> SearchResult:
     """Best-first search for a rewrite proof of `goal` with at most `budget` expansions."""
     if budget < 1:
         raise ConfigError(f"the search budget must be at least 1 expansion, got {budget}")
     if goal[0] is goal[1]:
         return SearchResult(True, (), 0)
-    index = index if index is not None else RuleIndex.build(rules.rules)
-    cap = max(config.max_size, goal[0].size, goal[1].size) + config.slack
-    cache: dict[Expr, tuple[Step, ...]] = {}
-    memo: dict[tuple[int, int], int] = {}
-
-    def steps_of(expr: Expr) -> tuple[Step, ...]:
-        found = cache.get(expr)
-        if found is None:
-            found = cache[expr] = tuple(successors(expr, index, (), cap))
-        return found
-
+    space = _space(goal, context, rules, config)
     order = itertools.count()
-    frontier: list[tuple[float, int, int, int, Goal]] = []
-    h = _mismatch(goal[0], goal[1], memo)
-    heapq.heappush(frontier, (config.weight * h, h, next(order), 0, goal))
-    seen: set[Goal] = {goal}
+    h = space.h(goal)
+    frontier = [(config.weight * h, h, next(order), 0, goal)]
+    seen: set[Goal] = {goal}  # keeps every tree alive: `space.memo` relies on it
     edges: dict[Goal, _Edge] = {}
     expansions = 0
     while frontier and expansions < budget:
         _, _, _, g, node = heapq.heappop(frontier)
         expansions += 1
-        for child, side, step in _children(node, steps_of):
+        for child, side, step in space.children(node):
             if child in seen:
                 continue
             seen.add(child)
             edges[child] = _Edge(node, side, step)
             if child[0] is child[1]:
                 return SearchResult(True, _tactics(_path(child, edges), context, rules), expansions)
-            h = _mismatch(child[0], child[1], memo)
+            h = space.h(child)
             heapq.heappush(frontier, (g + 1 + config.weight * h, h, next(order), g + 1, child))
     return SearchResult(False, (), expansions, exhausted=not frontier)
 
 
 # --- many theorems: search in a pool, replay through the kernel in lockstep ---------------------
 
-_WORKER: tuple[RuleSet, RuleIndex, int, SearchConfig] | None = None  # the forked workers' copy
+_WORKER: tuple[RuleSet, int, SearchConfig] | None = None  # the forked workers' copy
 
 
 def _search_one(task: tuple[Goal, Context]) -> SearchResult:
+    """`search` of one task with the settings `search_all` left for the workers."""
     assert _WORKER is not None
-    rules, index, budget, config = _WORKER
-    return search(task[0], task[1], rules, budget, config, index)
+    rules, budget, config = _WORKER
+    return search(task[0], task[1], rules, budget, config)
 
 
 def search_all(
     tasks: Sequence[tuple[Goal, Context]],
     rules: RuleSet,
     budget: int,
-    config: SearchConfig = SearchConfig(),
+    config: SearchConfig = DEFAULT_SEARCH,
     workers: int = 1,
     progress: Progress | None = None,
 ) -> list[SearchResult]:
@@ -265,7 +330,8 @@ def search_all(
         raise ConfigError(f"the search budget must be at least 1 expansion, got {budget}")
     if workers < 1:
         raise ConfigError(f"workers must be at least 1, got {workers}")
-    _WORKER = (rules, RuleIndex.build(rules.rules), budget, config)
+    _index(rules)  # built before forking, so every worker inherits it
+    _WORKER = (rules, budget, config)
     results: list[SearchResult] = []
     try:
         if workers == 1 or len(tasks) < 2:
@@ -287,29 +353,71 @@ def search_all(
 
 
 def _recorded_length(record: Mapping[str, Any]) -> int | None:
+    """The record's `proof_length`, None if it has none."""
     value = record.get("proof_length")
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _replay(
-    envs: Sequence[ProofEnv], proofs: Sequence[tuple[str, ...]]
-) -> list[tuple[bool, str]]:
+def _judge(k: int, proof: tuple[str, ...], result: StepResult) -> tuple[bool, str] | None:
+    """The verdict on a proof after its step `k` (0-based), None while it goes on."""
+    if not result.valid:
+        return False, f"step {k + 1} `{proof[k]}` refused: {result.message}"
+    last = k == len(proof) - 1
+    if result.done and not last:
+        return False, f"step {k + 1} closed the goal early, unlike in the search"
+    if last and not result.done:
+        return False, f"the last step left the goal open: {result.state}"
+    return (True, "") if last else None
+
+
+def _replay(envs: Sequence[ProofEnv], proofs: Sequence[tuple[str, ...]]) -> list[tuple[bool, str]]:
     """Replay each proof in its environment, all in lockstep (one kernel batch per step
     number): (kernel-verified and closed, why not) per proof."""
-    verdicts: list[tuple[bool, str] | None] = [None] * len(envs)
+    verdicts: list[tuple[bool, str] | None] = [
+        None if proof else (env.done, "" if env.done else "an empty proof of an open goal")
+        for env, proof in zip(envs, proofs, strict=True)
+    ]
     for k in range(max((len(p) for p in proofs), default=0)):
         live = [i for i, p in enumerate(proofs) if k < len(p) and verdicts[i] is None]
         results = step_many([(envs[i], proofs[i][k]) for i in live])
         for i, result in zip(live, results, strict=True):
-            last = k == len(proofs[i]) - 1
-            if not result.valid:
-                verdicts[i] = (False, f"step {k + 1} `{proofs[i][k]}` refused: {result.message}")
-            elif result.done != last:
-                verdicts[i] = (False, f"step {k + 1}: the goal is {'' if result.done else 'not '}"
-                               "closed, unlike in the search")
-            elif last:
-                verdicts[i] = (True, "")
-    return [v if v is not None else (False, "empty proof") for v in verdicts]
+            verdicts[i] = _judge(k, proofs[i], result)
+    return [v if v is not None else (False, "the replay ended early") for v in verdicts]
+
+
+def supported(record: Mapping[str, Any]) -> bool:
+    """True unless the record is an equation problem, which the environment cannot start."""
+    return not str(record.get("family", "rewrite")).startswith("equation")
+
+
+def _start(record: Mapping[str, Any], rules: RuleSet, checker: KernelChecker) -> ProofEnv | str:
+    """An environment reset to the record's theorem, or why it cannot be."""
+    env = ProofEnv(rules, checker)
+    try:
+        env.reset(record)
+    except EnvError as err:
+        return str(err)
+    return env
+
+
+def _outcome(
+    record: Mapping[str, Any],
+    number: int,
+    level: int | None,
+    result: SearchResult | str,
+    replayed: tuple[bool, str] | None,
+) -> Outcome:
+    """One record's outcome from its search result (or refusal) and kernel replay."""
+    name = str(record.get("id", f"record {number + 1}"))
+    length = _recorded_length(record)
+    if isinstance(result, str):
+        return Outcome(name, level, False, UNSUPPORTED, 0, (), length, result)
+    if not result.proved or replayed is None:
+        status = EXHAUSTED if result.exhausted else BUDGET
+        return Outcome(name, level, False, status, result.expansions, (), length)
+    ok, why = replayed
+    status = PROVED if ok else REJECTED
+    return Outcome(name, level, ok, status, result.expansions, result.tactics, length, why)
 
 
 def prove_many(
@@ -318,64 +426,39 @@ def prove_many(
     checker: KernelChecker,
     budget: int,
     levels: Sequence[int | None] | None = None,
-    config: SearchConfig = SearchConfig(),
+    config: SearchConfig = DEFAULT_SEARCH,
     workers: int = 1,
     progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
 ) -> list[Outcome]:
     """Search a proof of each record (pure Python, `workers` processes), then replay every
     found proof through its own `ProofEnv` in lockstep with `step_many` (one kernel batch per
-    step number): an outcome per record, in order, proved only if the kernel agreed."""
+    step number): an outcome per record, in order, proved only if the kernel agreed. Records
+    that are not rewrite theorems (or do not replay) are UNSUPPORTED outcomes; `timings`, if
+    given, receives the wall seconds of "search" and "replay"."""
     if levels is not None and len(levels) != len(records):
         raise ConfigError(f"{len(levels)} levels given for {len(records)} records")
     marks: Sequence[int | None] = levels if levels is not None else [None] * len(records)
-    envs: list[ProofEnv | None] = []
-    refusals: list[str] = []
-    for record in records:
-        env = ProofEnv(rules, checker)
-        try:
-            env.reset(record)
-        except EnvError as err:
-            envs.append(None)
-            refusals.append(str(err))
-            continue
-        envs.append(env)
-        refusals.append("")
-    ready = [i for i, env in enumerate(envs) if env is not None]
-    tasks = [(_goal_of(envs[i]), _context_of(envs[i])) for i in ready]
-    found = dict(zip(ready, search_all(tasks, rules, budget, config, workers, progress),
-                     strict=True))
-    proved = [i for i in ready if found[i].proved]
-    replayed = dict(zip(proved, _replay([_env(envs[i]) for i in proved],
-                                        [found[i].tactics for i in proved]), strict=True))
-    outcomes: list[Outcome] = []
-    for i, record in enumerate(records):
-        name = str(record.get("id", f"record {i + 1}"))
-        length = _recorded_length(record)
-        if i not in found:
-            outcomes.append(Outcome(name, marks[i], False, UNSUPPORTED, 0, (), length,
-                                    refusals[i]))
-            continue
-        result = found[i]
-        if not result.proved:
-            status = EXHAUSTED if result.exhausted else BUDGET
-            outcomes.append(Outcome(name, marks[i], False, status, result.expansions, (), length))
-            continue
-        ok, why = replayed[i]
-        outcomes.append(Outcome(name, marks[i], ok, PROVED if ok else REJECTED,
-                                result.expansions, result.tactics, length, why))
-    return outcomes
+    started = [_start(r, rules, checker) for r in records]
+    envs = {i: env for i, env in enumerate(started) if isinstance(env, ProofEnv)}
+    tasks = [(_goal_of(env), env.context) for env in envs.values()]
+    clock = time.monotonic()
+    searched = search_all(tasks, rules, budget, config, workers, progress)
+    results: dict[int, SearchResult] = dict(zip(envs, searched, strict=True))
+    clock, search_seconds = time.monotonic(), time.monotonic() - clock
+    found = [i for i, result in results.items() if result.proved]
+    replays = _replay([envs[i] for i in found], [results[i].tactics for i in found])
+    replayed = dict(zip(found, replays, strict=True))
+    if timings is not None:
+        timings["search"] = search_seconds
+        timings["replay"] = time.monotonic() - clock
+    return [
+        _outcome(record, i, marks[i], results.get(i, str(started[i])), replayed.get(i))
+        for i, record in enumerate(records)
+    ]
 
 
-def _env(env: ProofEnv | None) -> ProofEnv:
-    assert env is not None
-    return env
-
-
-def _goal_of(env: ProofEnv | None) -> Goal:
-    assert env is not None and env.goal is not None
+def _goal_of(env: ProofEnv) -> Goal:
+    """The goal of an environment that has been reset."""
+    assert env.goal is not None
     return env.goal
-
-
-def _context_of(env: ProofEnv | None) -> Context:
-    assert env is not None
-    return env.context

@@ -23,7 +23,7 @@ from .signature import is_lean_ident
 from .theory import Theory, theory_section
 from .yamlfile import YamlFile, line_of
 
-RESERVED_VARIABLES = frozenset({"rpsdg_hole", "rpsdg_hole2"})
+RESERVED_VARIABLES = frozenset({"rpsdg_hole", "rpsdg_hole2", "rpsdg_goal"})
 """Names the emitter uses itself; no rule or theorem variable may take them."""
 
 

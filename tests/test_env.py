@@ -179,3 +179,15 @@ def test_a_step_that_drops_a_variable_keeps_it_in_the_context(
     assert moved.valid, moved.message  # no unused `∀ x` for Lean's linter to reject
     assert moved.state == "x y : ℝ\n⊢ 0 + y = y"  # Lean's context does not shrink
     assert env.step("rw [zero_add y]").done
+
+
+@pytest.mark.kernel
+def test_variable_names_cannot_shadow_the_obligation(
+    field_rules: RuleSet, field_kernel: Kernel
+) -> None:
+    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+    env.reset({"statement": "g + y = y + g + 0"})
+    assert env.step("rw [add_comm g y]").valid  # `g` is a variable like any other
+    for name in ("rpsdg_goal", "h1", "mul_comm"):
+        with pytest.raises(EnvError, match="clashes"):
+            env.reset({"statement": f"{name} + y = y + {name}"})
