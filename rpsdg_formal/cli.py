@@ -1,4 +1,5 @@
-"""The `rpsdg-formal` commands: audit, generate, check, curriculum, stats, lean."""
+"""The `rpsdg-formal` commands: audit, generate, check, export, curriculum, stats, serve,
+evaluate, lean."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from pathlib import Path
 from .audit import record_audit, require_audit, run_audit
 from .check import Kernel, prepare_kernel
 from .curriculum import write_curriculum
+from .env import KernelChecker
 from .errors import ConfigError, OutputError, RpsdgError
+from .evaluate import evaluate, markdown_table
 from .export import FORMATS, ExportConfig, export
 from .generate import GenerateConfig, generate, statements_of
 from .kernel import LeanRunner, default_cache_dir
@@ -22,6 +25,8 @@ from .options import build_parser, calculus_config, equation_config, select_conf
 from .ray_backend import KernelSettings, generate_ray
 from .recheck import CheckReport, check_dataset, check_lean_file
 from .rules import RuleSet, load_rules
+from .serve import prepare_theories, serve_forever
+from .service import ServiceConfig
 from .stats import write_stats
 from .theory import Theory
 
@@ -200,6 +205,44 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    names = [n.strip() for n in args.theories.split(",") if n.strip()]
+    cache = args.cache_dir or default_cache_dir()
+    paths = [_rules_path(name, None) for name in names]
+    for path in paths:  # the same policy as generate: only audited rule sets
+        require_audit(load_rules(path), cache)
+    config = ServiceConfig(
+        host=args.host,
+        port=args.port,
+        workers=args.workers or max(1, os.cpu_count() or 1),
+        max_body_bytes=args.max_body_bytes,
+        max_proofs=args.max_proofs,
+        max_tactics=args.max_tactics,
+        request_timeout=args.request_timeout,
+        memory_mb=args.memory_mb,
+        queue_limit=args.queue_limit,
+    )
+    runner = LeanRunner.external(args.lean) if args.lean else None
+    serve_forever(config, *prepare_theories(paths, cache, runner))
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    rules = load_rules(_rules_path(args.theory, args.rules))
+    require_audit(rules, args.cache_dir or default_cache_dir())
+    checker = KernelChecker(_kernel(args, rules), jobs=max(1, os.cpu_count() or 1))
+    report = evaluate(
+        args.dir, rules, checker, args.budget, args.out, workers=args.workers,
+        progress=not args.quiet, dataset_levels=args.levels,
+    )  # fmt: skip
+    print(markdown_table(report), end="")
+    print(f"{report.proved}/{report.theorems} theorems proved (every step kernel-checked), "
+          f"budget {args.budget} expansions")  # fmt: skip
+    for path in report.files:
+        print(path)
+    return EXIT_OK
+
+
 def run_lean(lean_args: Sequence[str]) -> int:
     """Run the embedded `lean` with `lean_args`, sharing this terminal."""
     runner = LeanRunner.embedded()
@@ -224,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audit": _cmd_audit,
         "curriculum": _cmd_curriculum,
         "stats": _cmd_stats,
+        "serve": _cmd_serve,
+        "evaluate": _cmd_evaluate,
     }
     try:
         return commands[args.command](args)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Any
 
 from .calculus import DEFAULT_BINARY, DEFAULT_UNARY, FAMILIES, CalculusConfig
 from .emit import check_variable_names
@@ -340,6 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     sts.add_argument("dir", type=Path, metavar="DIR")
     sts.add_argument("--out", type=Path, required=True, metavar="OUT")
 
+    _add_serve_parser(sub)
+    _add_evaluate_parser(sub)
+
     lean = sub.add_parser(
         "lean",
         help="run the embedded Lean command line (e.g. `lean --version`)",
@@ -348,6 +352,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lean.add_argument("lean_args", nargs=argparse.REMAINDER, metavar="ARGS")
     return parser
+
+
+def _add_serve_parser(sub: Any) -> None:
+    srv = sub.add_parser(
+        "serve",
+        help="an HTTP JSON service that verifies proofs with the kernel",
+        description="Serve POST /verify on HOST:PORT: a batch of proofs against a theory, each "
+        "as tactics (`rw [mul_comm x y]`, the exports' rendering, replayed in the proof "
+        "environment) or in kernel syntax (lean_statement, lean_proof: checked against a "
+        "whitelist, no `sorry`, no commands, no new axioms, before Lean sees it); answers per "
+        "proof: accepted, the first failing step, Lean's message, time. GET /openapi.json "
+        "describes the API, GET /theories lists the theories. Lean runs in --workers slots, a "
+        "fresh process per file, with per-request time and memory limits. Ctrl-C stops it.",
+    )
+    srv.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
+    srv.add_argument(
+        "--theories",
+        default="field",
+        metavar="NAME[,NAME...]",
+        help="theories shipped in rules/ to serve, each audited first (default field)",
+    )
+    srv.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="Lean checks at once (cores)"
+    )
+    srv.add_argument("--request-timeout", type=float, default=60.0, metavar="S",
+                     help="seconds of Lean time per request (default 60)")  # fmt: skip
+    srv.add_argument("--memory-mb", type=int, default=2048, metavar="MB",
+                     help="Lean's memory limit per process (default 2048)")  # fmt: skip
+    srv.add_argument("--max-proofs", type=int, default=64, help="proofs per request (64)")
+    srv.add_argument("--max-tactics", type=int, default=64, help="tactics per proof (64)")
+    srv.add_argument("--max-body-bytes", type=int, default=1 << 20, help="request size (1 MiB)")
+    srv.add_argument("--queue-limit", type=int, default=32,
+                     help="requests waiting for a worker before 503 busy (32)")  # fmt: skip
+    srv.add_argument("--cache-dir", metavar="DIR", type=Path, help="compiled theory cache")
+    srv.add_argument("--lean", metavar="PATH", help="a standard `lean` instead of the embedded")
+
+
+def _add_evaluate_parser(sub: Any) -> None:
+    ev = sub.add_parser(
+        "evaluate",
+        help="run the baseline prover on a curriculum, per level",
+        description="Run the baseline prover (best-first search over rule applications, "
+        "priority steps + 0.5 x the mismatch of the two sides) on every theorem of the "
+        "curriculum DIR (level_NN.jsonl from `rpsdg-formal curriculum`; a dataset folder is "
+        "split into --levels levels the same way), with --budget node expansions per theorem; "
+        "every found proof is replayed step by step through the Lean kernel. Prints success "
+        "rate and mean expansions per level and writes evaluation.json, evaluation.md (the "
+        "table) and evaluation.svg (the plot) to --out (default DIR).",
+    )
+    ev.add_argument("dir", type=Path, metavar="DIR", help="a curriculum (or dataset) folder")
+    ev.add_argument("--budget", type=int, default=50, help="expansions per theorem (50)")
+    ev.add_argument("--out", type=Path, metavar="OUT", help="output folder (default DIR)")
+    ev.add_argument("--levels", type=int, default=5, help="levels for a dataset folder (5)")
+    ev.add_argument("--workers", type=int, default=None, metavar="N",
+                    help="search processes (default: every core)")  # fmt: skip
+    _add_theory_options(ev)
+    _add_kernel_options(ev)
 
 
 def _split(text: str) -> tuple[str, ...]:

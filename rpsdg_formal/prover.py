@@ -8,12 +8,10 @@ The search, in one paragraph (README-ready):
     rhs by a rule of the theory, in either direction, at any position (`rewrite.successors`
     with no fresh variables and a size cap of max(30, largest side) + 4 nodes), each as the
     tactic the exports use (`rw [...]`, or `nth_rewrite k [...]` when the instance occurs
-    several times). Goals already seen are skipped, and so are open goals that no longer
-    mention one of the theorem's variables (the environment cannot step from them today, see
-    `SearchConfig.keep_binders`). Nodes are expanded best first by f = g + w·h, where g is
-    the number of steps taken, h the *mismatch* of the two sides (walk both trees together:
-    identical subtrees cost 0, equal heads recurse into the arguments, different heads cost
-    size(left) + size(right)), and w = 0.5. h is not
+    several times). Goals already seen are skipped. Nodes are expanded best first by
+    f = g + w·h, where g is the number of steps taken, h the *mismatch* of the two sides
+    (walk both trees together: identical subtrees cost 0, equal heads recurse into the
+    arguments, different heads cost size(left) + size(right)), and w = 0.5. h is not
     admissible (one step can remove many mismatched nodes), so this is weighted best-first
     search, not a shortest-proof search; w = 0.5 proved the most theorems of w in
     {0.25, 0.5, 1, 2, 4} on a sample of field theorems (smaller w drifts towards breadth-first
@@ -41,7 +39,7 @@ from typing import Any
 from .actions import Context, Goal
 from .env import EnvError, KernelChecker, ProofEnv, StepResult, step_many
 from .errors import ConfigError
-from .expr import Expr, Kind, var, variables
+from .expr import Expr, Kind, var
 from .rewrite import RuleIndex, Step, successors
 from .rules import RuleSet
 from .tactics import offered_tactic
@@ -70,10 +68,6 @@ class SearchConfig:
     max_size: int = 30
     slack: int = 4
     fresh: bool = False  # let rules introduce a variable (`0 → x - x`), choosing the goal's own
-    # Skip open goals that no longer mention one of the theorem's variables: the environment
-    # states every step over all of them, and Lean's linter refuses an unused `∀` binder, so
-    # such a goal is a dead end (until `actions._obligation` quantifies only what it uses).
-    keep_binders: bool = True
 
     def __post_init__(self) -> None:
         if self.weight < 0:
@@ -205,9 +199,7 @@ class _Space:
     index: RuleIndex
     fresh: tuple[Expr, ...]
     cap: int
-    required: frozenset[str]  # variables every open goal must mention (see `keep_binders`)
     steps: dict[Expr, tuple[Step, ...]] = field(default_factory=dict)
-    names: dict[Expr, frozenset[str]] = field(default_factory=dict)
     memo: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def steps_of(self, expr: Expr) -> tuple[Step, ...]:
@@ -217,45 +209,24 @@ class _Space:
             found = self.steps[expr] = tuple(successors(expr, self.index, self.fresh, self.cap))
         return found
 
-    def mentioned(self, expr: Expr) -> frozenset[str]:
-        """The variables of `expr`."""
-        found = self.names.get(expr)
-        if found is None:
-            found = self.names[expr] = frozenset(variables(expr))
-        return found
-
-    def viable(self, goal: Goal) -> bool:
-        """False for an open goal that lost a required variable (a dead end)."""
-        if not self.required or goal[0] is goal[1]:
-            return True
-        return self.required <= self.mentioned(goal[0]) | self.mentioned(goal[1])
-
     def h(self, goal: Goal) -> int:
         """The heuristic: the mismatch of the two sides."""
         return _mismatch(goal[0], goal[1], self.memo)
 
     def children(self, goal: Goal) -> Iterator[tuple[Goal, int, Step]]:
-        """Every viable goal one rewrite away: the lhs rewritten, then the rhs."""
+        """Every goal one rewrite away: the lhs rewritten, then the rhs."""
         lhs, rhs = goal
         for step in self.steps_of(lhs):
-            child = (step.after, rhs)
-            if self.viable(child):
-                yield child, 0, step
+            yield (step.after, rhs), 0, step
         for step in self.steps_of(rhs):
-            child = (lhs, step.after)
-            if self.viable(child):
-                yield child, 1, step
+            yield (lhs, step.after), 1, step
 
 
 def _space(goal: Goal, context: Context, rules: RuleSet, config: SearchConfig) -> _Space:
     """The search space of `goal` under `config`."""
     cap = max(config.max_size, goal[0].size, goal[1].size) + config.slack
     fresh = tuple(var(v) for v in context.binders) if config.fresh else ()
-    required: frozenset[str] = frozenset()
-    if config.keep_binders:
-        in_hypotheses = {v for h in context.assumed for side in h for v in variables(side)}
-        required = frozenset(context.binders) - in_hypotheses
-    return _Space(_index(rules), fresh, cap, required)
+    return _Space(_index(rules), fresh, cap)
 
 
 _INDICES: dict[int, tuple[RuleSet, RuleIndex]] = {}

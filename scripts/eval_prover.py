@@ -33,11 +33,6 @@ def main() -> int:
     parser.add_argument("--rules", type=Path, default=ROOT / "rules" / "field.yaml")
     parser.add_argument("--weight", type=float, default=SearchConfig().weight)
     parser.add_argument("--fresh", action="store_true", help="let rules introduce variables")
-    parser.add_argument(
-        "--lost-variables",
-        action="store_true",
-        help="also search goals that no longer mention a theorem variable (keep_binders off)",
-    )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--jobs", type=int, default=2, help="Lean processes for the replay")
     parser.add_argument("--quiet", action="store_true")
@@ -46,7 +41,7 @@ def main() -> int:
     try:
         rules = load_rules(args.rules)
         kernel = prepare_kernel(rules.theory, sequential=True)
-        config = SearchConfig(args.weight, fresh=args.fresh, keep_binders=not args.lost_variables)
+        config = SearchConfig(args.weight, fresh=args.fresh)
         for budget in budgets:
             out = args.out or args.dir
             if len(budgets) > 1:

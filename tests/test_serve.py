@@ -312,3 +312,37 @@ def test_a_lean_that_dies_rejects_its_proofs_and_the_service_keeps_serving(
             status, answer = client.verify({"statement": "x = x", "tactics": ["rw [mul_comm]"]})
             assert status == 503 and "busy" in answer["error"]
         assert server.service.stats().busy == 1 and server.service.stats().failures == 0
+
+
+@pytest.mark.kernel
+def test_the_serve_command_answers_and_stops_on_ctrl_c(audited_cache: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "rpsdg_formal.cli", "serve", "--port", str(port),
+               "--workers", "1", "--cache-dir", str(audited_cache)]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in banner, banner + (process.stderr.read() or "")
+        proof = {"statement": "x * y = y * x", "tactics": ["rw [mul_comm x y]"]}
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/verify",
+            data=json.dumps({"theory": "field", "proofs": [proof]}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert json.loads(response.read())["results"][0]["accepted"] is True
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
