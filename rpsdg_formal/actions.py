@@ -143,10 +143,15 @@ def _expression(text: str, rules: RuleSet, context: Context) -> Expr:
         expr = parse_lean_expr(text, rules.theory.signature, context.carrier_name)
     except ExprSyntaxError as err:
         raise ActionError(f"cannot parse {text!r}: {err.reason}") from None
-    unknown = [v for v in variables(expr) if v not in context.binders]
+    return _known(context, expr)[0]
+
+
+def _known(context: Context, *exprs: Expr) -> tuple[Expr, ...]:
+    """`exprs`, unless one mentions a variable the context does not have (as Lean says it)."""
+    unknown = [v for expr in exprs for v in variables(expr) if v not in context.binders]
     if unknown:
         raise ActionError(f"unknown identifier '{unknown[0]}'")
-    return expr
+    return exprs
 
 
 def _equation(text: str, rules: RuleSet, context: Context) -> Goal:
@@ -154,9 +159,7 @@ def _equation(text: str, rules: RuleSet, context: Context) -> Goal:
         sides = parse_lean_equation(text, rules.theory.signature, context.carrier_name)
     except ExprSyntaxError as err:
         raise ActionError(f"cannot parse the equation {text!r}: {err.reason}") from None
-    unknown = [v for side in sides for v in variables(side) if v not in context.binders]
-    if unknown:
-        raise ActionError(f"unknown identifier '{unknown[0]}'")
+    _known(context, *sides)
     return sides
 
 

@@ -78,20 +78,26 @@ class _Parser:
             raise self.fail(token, f"expected {kind!r}, found {found}")
         return token
 
+    def postfix(self, symbol: str) -> Operator | None:
+        return self.sig.postfix(symbol)
+
+    def infix(self, symbol: str) -> Operator | None:
+        return self.sig.infix(symbol)
+
     def expression(self, min_bp: int = 0) -> Expr:
         left = self.operand()
         while True:
             token = self.peek()
             if token.kind != "sym":
                 return left
-            post = self.sig.postfix(token.text)
+            post = self.postfix(token.text)
             if post is not None:
                 if post.precedence < min_bp:
                     return left
                 self.take()
                 left = app(post.name, left)
                 continue
-            infix = self.sig.infix(token.text)
+            infix = self.infix(token.text)
             if infix is None:
                 raise self.fail(token, f"{token.text!r} cannot follow an expression")
             if infix.precedence < min_bp:
@@ -180,7 +186,6 @@ class _LeanParser(_Parser):
         self.text = text
         self.sig = signature
         self.carrier = carrier
-        self.ops = [op for op in signature.operators if op.fixity not in (Fixity.FUNCTION,)]
         self.tokens = self._tokenize()
         self.index = 0
 
@@ -222,26 +227,11 @@ class _LeanParser(_Parser):
                 return op
         return None
 
-    def expression(self, min_bp: int = 0) -> Expr:
-        left = self.operand()
-        while True:
-            token = self.peek()
-            if token.kind != "sym":
-                return left
-            post = self._operator(token.text, Fixity.POSTFIX)
-            if post is not None:
-                if post.precedence < min_bp:
-                    return left
-                self.take()
-                left = app(post.name, left)
-                continue
-            infix = self._operator(token.text, Fixity.INFIX)
-            if infix is None:
-                raise self.fail(token, f"{token.text!r} cannot follow an expression")
-            if infix.precedence < min_bp:
-                return left
-            self.take()
-            left = app(infix.name, left, self.expression(infix.precedence + 1))
+    def postfix(self, symbol: str) -> Operator | None:
+        return self._operator(symbol, Fixity.POSTFIX)
+
+    def infix(self, symbol: str) -> Operator | None:
+        return self._operator(symbol, Fixity.INFIX)
 
     def _parenthesised(self) -> Expr:
         """`( e )` or `( e : carrier )`, the `(` already taken."""
