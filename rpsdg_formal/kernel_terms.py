@@ -9,13 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
 
 from .errors import RequestError
 from .signature import LEAN_KEYWORDS, is_lean_ident
 from .theory import Theory
-
-Json = dict[str, Any]
 
 MAX_KERNEL_CHARS = 100_000
 """The longest `lean_statement` or `lean_proof` accepted (characters)."""

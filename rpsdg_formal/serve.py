@@ -30,6 +30,7 @@ from .rules import RuleSet, load_rules
 from .service import (
     DRAIN_LIMIT,
     PATHS,
+    Json,
     Log,
     Service,
     ServiceConfig,
@@ -37,8 +38,6 @@ from .service import (
     decode_json,
     log_stderr,
 )
-
-Json = dict[str, Any]
 
 
 class ServiceServer(ThreadingHTTPServer):
