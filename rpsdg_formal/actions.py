@@ -31,6 +31,7 @@ from .emit import (
     congruence_proof,
     discharge,
     equation_statement,
+    instance_term,
     kernel_arg,
     mentions,
     ne_statement,
@@ -295,18 +296,17 @@ def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
     theory = rules.theory
     if step.rule.evaluate is not None:
         return rule_term(step, theory)
-    parts = [step.rule.lean_name, *(kernel_arg(v, theory) for _, v in step.substitution)]
+    terms = []
     for word, needed in zip(hyps, step_hypotheses(step), strict=True):
         if word != _DISCHARGE:
-            parts.append(word)
+            terms.append(word)
             continue
         proof = discharge(needed, theory)
         if proof is None:
             shown = " ≠ ".join(to_lean(side, theory.signature) for side in needed)
             raise ActionError(f"norm_num failed to prove {shown}")
-        parts.append(f"({proof})")
-    term = " ".join(parts)
-    return f"Eq.symm ({term})" if step.reverse else term
+        terms.append(f"({proof})")
+    return instance_term(step, theory, terms)
 
 
 def _trans(first: str | None, second: str | None) -> str | None:
@@ -327,9 +327,10 @@ def _apply_one(
     (None where the side did not change)."""
     binding = _instantiate(rewrite, goal, rules)
     pattern, _ = rewrite.rule.side(rewrite.reverse)
-    found = occurrences(substitute(pattern, binding), goal)
+    instance = substitute(pattern, binding)
+    found = occurrences(instance, goal)
     if not found:
-        shown = to_lean(substitute(pattern, binding), rules.theory.signature)
+        shown = to_lean(instance, rules.theory.signature)
         raise ActionError(f"did not find instance of the pattern {shown} in the goal")
     if nth:
         if nth > len(found):

@@ -129,20 +129,27 @@ def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) ->
     rule = step.rule
     if rule.evaluate is not None:
         term = evaluation_proof(rule, step.binding(), theory)
-    else:
-        parts = [rule.lean_name, *(kernel_arg(value, theory) for _, value in step.substitution)]
-        for needed in step_hypotheses(step):
-            if needed in assumed:
-                parts.append(f"h{assumed.index(needed) + 1}")
-            elif (proof := discharge(needed, theory)) is not None:
-                parts.append(f"({proof})")
-            else:
-                sig = theory.signature
-                raise SideConditionError(
-                    f"step with {rule.name!r} needs {to_human(needed[0], sig)} != "
-                    f"{to_human(needed[1], sig)}, which is neither a non-zero numeral nor assumed"
-                )
-        term = " ".join(parts)
+        return f"Eq.symm ({term})" if step.reverse else term
+    hyps = []
+    for needed in step_hypotheses(step):
+        if needed in assumed:
+            hyps.append(f"h{assumed.index(needed) + 1}")
+        elif (proof := discharge(needed, theory)) is not None:
+            hyps.append(f"({proof})")
+        else:
+            sig = theory.signature
+            raise SideConditionError(
+                f"step with {rule.name!r} needs {to_human(needed[0], sig)} != "
+                f"{to_human(needed[1], sig)}, which is neither a non-zero numeral nor assumed"
+            )
+    return instance_term(step, theory, hyps)
+
+
+def instance_term(step: Step, theory: Theory, hyps: Sequence[str], name: str = "") -> str:
+    """`name args hyps` for a step's rule instance (the rule's Lean name unless `name`), under
+    `Eq.symm` for a reverse step; `hyps` are the proof terms of its side conditions."""
+    args = (kernel_arg(value, theory) for _, value in step.substitution)
+    term = " ".join([name or step.rule.lean_name, *args, *hyps])
     return f"Eq.symm ({term})" if step.reverse else term
 
 

@@ -29,7 +29,7 @@ from .emit import (
     discharge,
     equation_statement,
     hypotheses,
-    kernel_arg,
+    instance_term,
     mentions,
     ne_statement,
     rule_term,
@@ -119,18 +119,17 @@ def _instance_term(
         except SideConditionError:
             if not true_needs:
                 raise
-    parts = [name or step.rule.lean_name, *(kernel_arg(v, theory) for _, v in step.substitution)]
+    hyps = []
     for number, needed in enumerate(step_hypotheses(step)):
         if needed in assumed:
-            parts.append(f"h{assumed.index(needed) + 1}")
+            hyps.append(f"h{assumed.index(needed) + 1}")
         elif (proof := discharge(needed, theory)) is not None:
-            parts.append(f"({proof})")
+            hyps.append(f"({proof})")
         elif number < len(true_needs) and true_needs[number] in assumed:
-            parts.append(f"h{assumed.index(true_needs[number]) + 1}")
+            hyps.append(f"h{assumed.index(true_needs[number]) + 1}")
         else:
             raise SideConditionError(f"no hypothesis to offer for {step.rule.name!r}")
-    term = " ".join(parts)
-    return f"Eq.symm ({term})" if step.reverse else term
+    return instance_term(step, theory, hyps, name or "")
 
 
 # --- the five kinds ---------------------------------------------------------------------------

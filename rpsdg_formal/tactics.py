@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import numerals
+from .actions import occurrences
 from .emit import HOLE, HOLE2, Hypothesis, discharge, hypotheses, step_hypotheses
 from .equation_records import replay_equation
-from .expr import Expr, Kind, Path, positions, substitute, subterm, var
+from .expr import Expr, Kind, positions, substitute, subterm, var
 from .printers import to_lean
 from .records import replay
 from .rewrite import EquationStep, Step
@@ -166,16 +167,6 @@ def _lemma(
     return " ".join(parts)
 
 
-def _occurrences(pattern: Expr, sides: Sequence[Expr]) -> list[tuple[int, Path]]:
-    """Every occurrence of `pattern` in `sides`, in pre-order, left side before right side."""
-    return [
-        (index, path)
-        for index, side in enumerate(sides)
-        for path, node in positions(side)
-        if node is pattern
-    ]
-
-
 def _tactic(
     step: Step,
     sides: tuple[Expr, Expr],
@@ -197,7 +188,7 @@ def _tactic(
     if step.reverse:
         term = f"← {term}"
     pattern = subterm(step.before, step.path)
-    found = _occurrences(pattern, sides)
+    found = occurrences(pattern, sides)
     if len(found) <= 1:
         return f"rw [{term}]"
     return f"nth_rewrite {found.index((side, step.path)) + 1} [{term}]"
@@ -219,7 +210,7 @@ def offered_tactic(
     term = _lemma(offered, theory, assumed, carrier, name, strict=False)
     term = f"← {term}" if offered.reverse else term
     pattern, _ = offered.rule.side(offered.reverse)
-    found = _occurrences(substitute(pattern, offered.binding()), goal)
+    found = occurrences(substitute(pattern, offered.binding()), goal)
     if len(found) > 1 and (side, offered.path) in found:
         return f"nth_rewrite {found.index((side, offered.path)) + 1} [{term}]"
     return f"rw [{term}]"
