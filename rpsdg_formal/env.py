@@ -11,6 +11,7 @@ with one batch of Lean processes, for rollouts and replays at scale.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -277,22 +278,24 @@ def replay_exported(
         episodes.append((env, rows))
     invalid: list[str] = []
     mismatches = 0
+    before: dict[tuple[str, int, int], ProofEnv] = {}  # each environment before each step
     for k in range(max((len(rows) for _, rows in episodes), default=0)):
         live = [(env, rows[k]) for env, rows in episodes if k < len(rows)]
+        for env, row in live:
+            key = (str(row["theorem"]), int(row["proof"]), int(row["step"]))
+            before[key] = copy.copy(env)
         results = step_many([(env, str(row["tactic"])) for env, row in live])
         for (_, row), result in zip(live, results, strict=True):
             if not result.valid:
                 invalid.append(f"{row['theorem']}/{row['proof']}/{row['step']}: {result.message}")
             mismatches += result.state != row["state_after"]
     closed = sum(1 for env, _ in episodes if env.done)
-    moves = []
-    for row in negatives:
-        env = ProofEnv(rules, checker)
-        env.reset(records[str(row["theorem"])])
-        prefix = proofs[(str(row["theorem"]), int(row["proof"]))][: int(row["step"])]
-        for earlier in prefix:  # every verdict here is remembered from the proofs above
-            env.step(str(earlier["tactic"]))
-        moves.append((env, str(row["tactic"])))
+    # a step replaces the environment's fields, never mutates them: a shallow copy is a snapshot
+    moves = [
+        (copy.copy(before[(str(row["theorem"]), int(row["proof"]), int(row["step"]))]),
+         str(row["tactic"]))
+        for row in negatives
+    ]  # fmt: skip
     labels = [int(row["label"]) for row in negatives]
     valid = [r.valid for r in step_many(moves)]
     return ReplayReport(
