@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 from .curriculum import level_file, plan_levels, record_problem, write_text_atomic
 from .env import EnvError, KernelChecker, ProofEnv
 from .errors import ConfigError, OutputError, RpsdgError
-from .jsonl import iter_jsonl
+from .jsonl import read_jsonl
 from .progress import Progress
 from .prover import (
     DEFAULT_SEARCH,
@@ -128,45 +128,37 @@ class EvaluationReport:
 # --- reading levels ------------------------------------------------------------------------------
 
 
+def _numbered(path: Path, advice: str) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a JSONL file with their line numbers; a bad line raises EvaluationError
+    naming file:line, followed by `advice`."""
+    try:
+        return list(read_jsonl(path))
+    except OutputError as err:
+        raise EvaluationError(f"{err}, {advice}") from err
+
+
 def _read_level(path: Path, number: int) -> Level:
     """The records of one level file; a bad line raises EvaluationError naming file:line."""
-    records: list[dict[str, Any]] = []
-    origins: list[str] = []
-    try:
-        for line, item in iter_jsonl(path):
-            if isinstance(item, str):
-                raise EvaluationError(
-                    f"{path}:{line}: {item}; fix or delete that line, or rewrite the levels "
-                    "with `rpsdg-formal curriculum`"
-                )
-            records.append(item)
-            origins.append(f"{path}:{line}")
-    except OutputError as err:
-        raise EvaluationError(str(err)) from err
-    return Level(number, tuple(records), tuple(origins))
+    numbered = _numbered(path, "or rewrite the levels with `rpsdg-formal curriculum`")
+    records = tuple(record for _, record in numbered)
+    return Level(number, records, tuple(f"{path}:{line}" for line, _ in numbered))
 
 
 def _dataset_levels(directory: Path, count: int) -> list[Level]:
     """A dataset folder's theorems.jsonl split into `count` levels as `curriculum` would."""
     path = directory / "theorems.jsonl"
-    records: list[dict[str, Any]] = []
-    origins: dict[int, str] = {}
-    try:
-        for line, item in iter_jsonl(path):
-            problem = item if isinstance(item, str) else record_problem(item)
-            if problem is not None:
-                raise EvaluationError(
-                    f"{path}:{line}: {problem}; fix or delete that line, or regenerate the "
-                    "dataset with `rpsdg-formal generate`"
-                )
-            assert isinstance(item, dict)
-            origins[id(item)] = f"{path}:{line}"
-            records.append(item)
-    except OutputError as err:
-        raise EvaluationError(str(err)) from err
-    if not records:
+    numbered = _numbered(path, "or regenerate the dataset with `rpsdg-formal generate`")
+    for line, record in numbered:
+        problem = record_problem(record)
+        if problem is not None:
+            raise EvaluationError(
+                f"{path}:{line}: {problem}; fix or delete that line, or regenerate the "
+                "dataset with `rpsdg-formal generate`"
+            )
+    if not numbered:
         raise EvaluationError(f"{path} holds no theorems")
-    groups = plan_levels(records, count, balanced=False, seed=0)
+    origins = {id(record): f"{path}:{line}" for line, record in numbered}
+    groups = plan_levels([record for _, record in numbered], count, balanced=False, seed=0)
     return [
         Level(n, tuple(group), tuple(origins[id(r)] for r in group))
         for n, group in enumerate(groups, 1)
