@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import Accepted, Kernel, Rejected, Verdict, check_theorems
-from .emit import LeanTheorem, batch_file, check_variable_names
+from .emit import LeanTheorem, batch_file
 from .env import EnvError, KernelChecker, ProofEnv, StepResult, step_many
 from .errors import BusyError, ConfigError, KernelCrashError, RequestError
 from .kernel_terms import (
@@ -334,9 +334,8 @@ def start_env(proof: TacticProof, rules: RuleSet, checker: KernelChecker) -> Pro
             raise _unprocessable(f"{where}.variables repeats a name")
         theorem["variables"] = list(proof.variables)
     try:
-        env.reset(theorem)
-        check_variable_names(env.context.binders, rules.theory)
-    except (EnvError, ConfigError) as err:
+        env.reset(theorem)  # also refuses names that clash with the theory or the proofs
+    except EnvError as err:
         raise _unprocessable(f"{where}.statement: {err}") from None
     except RecursionError:
         raise _unprocessable(f"{where}.statement is nested too deeply") from None
