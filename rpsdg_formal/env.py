@@ -30,6 +30,9 @@ from .records import binders_of, replay
 from .rules import RuleSet
 from .tactics import NO_GOALS, goal_context, goal_state
 
+TOO_DEEP = "the tactic is nested too deeply to be parsed"
+"""The answer to an action nested beyond Python's recursion limit."""
+
 
 class EnvError(RpsdgError, ValueError):
     """A theorem the environment cannot start from (not a rewrite theorem, or unreadable)."""
@@ -196,6 +199,8 @@ class ProofEnv:
             return Proposal(apply(parsed, self.goal, self.context, self.rules))
         except ActionError as err:
             return Proposal(None, str(err))
+        except RecursionError:  # a term nested thousands deep
+            return Proposal(None, TOO_DEEP)
 
     def resolve(self, proposal: Proposal, verdict: Verdict | None) -> StepResult:
         """Move on by a proposal the kernel judged (`verdict` None for a refusal)."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from .check import Accepted, Kernel, Rejected, Verdict, check_theorems
 from .emit import LeanTheorem, batch_file
-from .env import EnvError, KernelChecker, ProofEnv, StepResult, step_many
+from .env import TOO_DEEP, EnvError, KernelChecker, ProofEnv, StepResult, step_many
 from .errors import BusyError, ConfigError, KernelCrashError, RequestError
 from .kernel_terms import (
     BANNED_WORDS,
@@ -58,9 +58,6 @@ DRAIN_LIMIT = 8 << 20
 """At most this many bytes of a refused body are read and dropped, so the client sees the answer."""
 
 NOT_CLOSED = "goal not closed"
-
-TOO_DEEP = "the tactic is nested too deeply to be parsed"
-
 
 PATHS = {"/health": "GET", "/theories": "GET", "/openapi.json": "GET", "/verify": "POST"}
 """Every endpoint and the one method it answers."""
@@ -367,16 +364,6 @@ def _seconds_left(kernel: Kernel, remaining: float) -> float:
     return round(max(0.001, min(kernel.timeout, remaining)), 3)
 
 
-def nested_too_deeply(env: ProofEnv, tactic: str) -> bool:
-    """True if parsing and applying `tactic` exceeds Python's recursion limit (a term nested
-    thousands deep), which would otherwise abort the whole round of `step_many`."""
-    try:
-        env.propose(tactic)
-    except RecursionError:
-        return True
-    return False
-
-
 def after_step(
     proof: TacticProof, env: ProofEnv, answer: StepResult, step: int, seconds: float
 ) -> ProofResult | None:
@@ -405,19 +392,12 @@ def run_tactic_proofs(
     step = 0
     while active and (remaining := deadline - time.monotonic()) > 0:
         checker.kernel = dataclasses.replace(base, timeout=_seconds_left(base, remaining))
-        movable = []
-        for proof, env in active:
-            if nested_too_deeply(env, proof.tactics[step]):
-                seconds = time.monotonic() - started
-                results[proof.index] = ProofResult(proof.id, False, step, TOO_DEEP, seconds)
-            else:
-                movable.append((proof, env))
+        moving, active = active, []
         try:
-            answers = step_many([(env, proof.tactics[step]) for proof, env in movable])
+            answers = step_many([(env, proof.tactics[step]) for proof, env in moving])
         except RecursionError:  # a goal too deep to print: stop these proofs, not the service
-            answers = [StepResult("", 0.0, False, False, TOO_DEEP) for _ in movable]
-        active = []
-        for (proof, env), answer in zip(movable, answers, strict=True):
+            answers = [StepResult("", 0.0, False, False, TOO_DEEP) for _ in moving]
+        for (proof, env), answer in zip(moving, answers, strict=True):
             result = after_step(proof, env, answer, step, time.monotonic() - started)
             if result is None:
                 active.append((proof, env))

@@ -11,7 +11,15 @@ import pytest
 from rpsdg_formal.actions import ActionError, Context, apply, parse_action
 from rpsdg_formal.check import Kernel
 from rpsdg_formal.cli import main
-from rpsdg_formal.env import EnvError, KernelChecker, ProofEnv, Rewards, replay_exported, step_many
+from rpsdg_formal.env import (
+    TOO_DEEP,
+    EnvError,
+    KernelChecker,
+    ProofEnv,
+    Rewards,
+    replay_exported,
+    step_many,
+)
 from rpsdg_formal.jsonl import read_jsonl
 from rpsdg_formal.parse import parse_equation, parse_lean_expr
 from rpsdg_formal.printers import to_lean
@@ -191,3 +199,13 @@ def test_variable_names_cannot_shadow_the_obligation(
     for name in ("rpsdg_goal", "h1", "mul_comm"):
         with pytest.raises(EnvError, match="clashes"):
             env.reset({"statement": f"{name} + y = y + {name}"})
+
+
+def test_an_action_nested_too_deeply_is_answered(
+    field_rules: RuleSet, field_kernel: Kernel
+) -> None:
+    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+    env.reset({"statement": "x * y = y * x"})
+    deep = "rw [mul_comm " + "(" * 1900 + "x" + ")" * 1900 + " y]"
+    answer = env.step(deep)
+    assert not answer.valid and answer.message == TOO_DEEP
