@@ -4,15 +4,15 @@ The data flow is visible in the modules: `rules` (+ `theory`) → `walk` (over `
 steps from `rewrite`) → `emit` (Lean source) → `check` (the Lean `kernel`) → `records`.
 """
 
-from .check import Accepted, Kernel, Rejected, check_batch, prepare_kernel
-from .emit import batch_file, theorem
-from .errors import RpsdgError
-from .expr import Expr, app, num, var
-from .generate import GenerateConfig, generate
-from .parse import parse_equation, parse_expr
-from .rewrite import RuleIndex, Step, apply_step, successors
-from .rules import Rule, RuleSet, load_rules
-from .walk import WalkConfig, draw_walk
+from rpsdg_formal.errors import RpsdgError
+from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_batch, prepare_kernel
+from rpsdg_formal.kernel.emit import batch_file, theorem
+from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.rewriting.steps import RuleIndex, Step, apply_step, successors
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk
+from rpsdg_formal.terms.expr import Expr, app, num, var
+from rpsdg_formal.terms.parse import parse_equation, parse_expr
+from rpsdg_formal.theory.rules import Rule, RuleSet, load_rules
 
 __all__ = [
     "Accepted",

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from benchlib import CORES, kernel_only, one_lean_per_core
 
-from rpsdg_formal.calculus import CalculusConfig, crosscheck, draw_problem, unusable
-from rpsdg_formal.check import Kernel
-from rpsdg_formal.derive import Engine
-from rpsdg_formal.generate import GenerateConfig, generate
-from rpsdg_formal.rules import RuleSet, load_rules
-from rpsdg_formal.walk import theorem_rng
+from rpsdg_formal.families.calculus import CalculusConfig, crosscheck, draw_problem, unusable
+from rpsdg_formal.families.derive import Engine
+from rpsdg_formal.kernel.check import Kernel
+from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.rewriting.walk import theorem_rng
+from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

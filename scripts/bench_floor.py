@@ -21,14 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from rpsdg_formal.check import check_batch, prepare_kernel
-from rpsdg_formal.emit import batch_file
-from rpsdg_formal.graph import ProofGraph
-from rpsdg_formal.prepare import Family, Preparer
-from rpsdg_formal.rewrite import RuleIndex
-from rpsdg_formal.rules import load_rules
-from rpsdg_formal.select import SelectConfig, select_theorem
-from rpsdg_formal.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.kernel.check import check_batch, prepare_kernel
+from rpsdg_formal.kernel.emit import batch_file
+from rpsdg_formal.pipeline.prepare import Family, Preparer
+from rpsdg_formal.rewriting.graph import ProofGraph
+from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
+from rpsdg_formal.rewriting.steps import RuleIndex
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.theory.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 3600.0 / 1_000_000 * 1000

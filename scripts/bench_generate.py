@@ -17,9 +17,9 @@ from pathlib import Path
 
 from benchlib import CORES, kernel_only, one_lean_per_core
 
-from rpsdg_formal.generate import GenerateConfig, generate
-from rpsdg_formal.rules import load_rules
-from rpsdg_formal.walk import WalkConfig
+from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.rewriting.walk import WalkConfig
+from rpsdg_formal.theory.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

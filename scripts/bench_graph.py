@@ -15,11 +15,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from rpsdg_formal.graph import SearchBounds
-from rpsdg_formal.rewrite import RuleIndex
-from rpsdg_formal.rules import load_rules
-from rpsdg_formal.select import SelectConfig, select_theorem
-from rpsdg_formal.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.rewriting.graph import SearchBounds
+from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
+from rpsdg_formal.rewriting.steps import RuleIndex
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.theory.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

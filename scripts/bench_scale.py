@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchlib import kernel_only, one_lean_per_core
 
-from rpsdg_formal.rules import load_rules
+from rpsdg_formal.theory.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -8,8 +8,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from rpsdg_formal.check import Kernel, prepare_kernel
-from rpsdg_formal.theory import Theory
+from rpsdg_formal.kernel.check import Kernel, prepare_kernel
+from rpsdg_formal.theory.section import Theory
 
 CORES = os.cpu_count() or 1
 

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from rpsdg_formal.cli import main as cli
+from rpsdg_formal.cli.main import main as cli
 
 STEPS = (2, 4, 6, 8)
 

@@ -12,12 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from rpsdg_formal.check import prepare_kernel
-from rpsdg_formal.env import KernelChecker
+from rpsdg_formal.env.environment import KernelChecker
+from rpsdg_formal.env.evaluate import default_workers, evaluate, markdown_table
+from rpsdg_formal.env.prover import SearchConfig
 from rpsdg_formal.errors import RpsdgError
-from rpsdg_formal.evaluate import default_workers, evaluate, markdown_table
-from rpsdg_formal.prover import SearchConfig
-from rpsdg_formal.rules import load_rules
+from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.theory.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -28,15 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.audit import require_audit
-from rpsdg_formal.check import prepare_kernel
-from rpsdg_formal.cli import main as cli
+from rpsdg_formal.audit.report import require_audit
+from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel import default_cache_dir
-from rpsdg_formal.rules import RuleSet, load_rules
-from rpsdg_formal.serve import make_server
-from rpsdg_formal.service import ServiceConfig
-from rpsdg_formal.tactics import record_traces
+from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.serve.http import make_server
+from rpsdg_formal.serve.service import ServiceConfig
+from rpsdg_formal.tactics.render import record_traces
+from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules" / "field.yaml"

@@ -16,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from rpsdg_formal.check import prepare_kernel
-from rpsdg_formal.cli import main as cli
-from rpsdg_formal.env import KernelChecker, replay_exported
-from rpsdg_formal.jsonl import read_jsonl
-from rpsdg_formal.rules import load_rules
+from rpsdg_formal.cli.main import main as cli
+from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.env.environment import KernelChecker, replay_exported
+from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.theory.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

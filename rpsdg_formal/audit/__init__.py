@@ -1,0 +1,1 @@
+"""The soundness audit of a rule file and its Lean theory."""

@@ -1,0 +1,1 @@
+"""Finished datasets: JSONL files, curriculum levels and statistics."""

@@ -1,0 +1,1 @@
+"""The proof environment, the baseline prover and its evaluation."""

@@ -1,0 +1,1 @@
+"""Training exports: the formats, the dataset card, the LeanDojo layout and wrong steps."""

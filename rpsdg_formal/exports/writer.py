@@ -1,0 +1,371 @@
+"""Exports of a generated dataset in the shapes prover-training code already reads.
+
+One pass reads `DIR/theorems.jsonl`, traces every proof of every rewrite theorem into Lean goal
+states and tactics (`tactics`), and has the kernel judge plausible wrong steps (`negatives`).
+From those three tables (theorems, steps, negatives) every format is written:
+
+- `jsonl` / `parquet`: the tables, with a Hugging Face dataset card (`README.md`);
+- `trl-dpo`: `prompt` (the goal state), `chosen` (the step's tactic), `rejected` (a tactic the
+  kernel rejected there);
+- `trl-stepwise`: `prompt`, `completions` (tactics) and boolean `labels` per proof, with the raw
+  −1/0/+1 labels; a rejected step ends a proof prefix labelled False;
+- `leandojo`: the LeanDojo Benchmark 4 layout (`random/` and `novel_premises/` splits,
+  `corpus.jsonl`, `metadata.json`); the novel split holds out rules as LeanDojo holds out
+  premises;
+- `lean-project`: `lakefile.lean`, `lean-toolchain`, the theory and the checked Lean files (less
+  the theorems in rejected.jsonl), which `rpsdg-formal check` accepts and a standard toolchain
+  can `lake build`.
+
+Several proofs of one theorem appear as separate traced proofs of the same statement.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rpsdg_formal.dataset.jsonl import iter_jsonl, write_json, write_jsonl
+from rpsdg_formal.errors import ConfigError, OutputError, RewriteError
+from rpsdg_formal.exports.card import dataset_card, write_parquet
+from rpsdg_formal.exports.leandojo import write_leandojo
+from rpsdg_formal.exports.negatives import record_negatives
+from rpsdg_formal.kernel.check import Kernel
+from rpsdg_formal.progress import Progress
+from rpsdg_formal.tactics.render import TacticStep, equation_traces, record_traces, traced_rules
+from rpsdg_formal.theory.rules import RuleSet
+
+FORMATS = ("jsonl", "parquet", "trl-dpo", "trl-stepwise", "leandojo", "lean-project")
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    """What to export, where, and how many wrong steps of each kind to judge per proof step."""
+
+    formats: tuple[str, ...]
+    out: Path
+    negatives_per_step: int = 1
+    seed: int = 0
+    force: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.formats if f not in FORMATS]
+        if unknown or not self.formats:
+            raise ConfigError(
+                f"--format takes {', '.join(FORMATS)} (comma-separated) or all, got {unknown}"
+            )
+        if self.negatives_per_step < 0:
+            raise ConfigError(f"--negatives must be >= 0, got {self.negatives_per_step}")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The dataset as three tables of JSON-able rows."""
+
+    theorems: list[dict[str, Any]]
+    steps: list[dict[str, Any]]
+    negatives: list[dict[str, Any]]
+    traces: list[tuple[dict[str, Any], int, list[TacticStep]]]  # (record, proof, steps)
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote: files and row counts."""
+
+    out: Path
+    files: tuple[Path, ...]
+    counts: Mapping[str, int]
+
+
+# --- reading and tracing ---------------------------------------------------------------------
+
+
+def _dataset(folder: Path) -> Path:
+    path = folder / "theorems.jsonl"
+    if not path.is_file():
+        raise OutputError(f"{path} does not exist; `rpsdg-formal generate --out {folder}` makes it")
+    return path
+
+
+def _records(folder: Path) -> Iterator[dict[str, Any]]:
+    path = _dataset(folder)
+    for number, record in iter_jsonl(path):
+        if isinstance(record, str):
+            raise OutputError(f"{path}:{number}: {record}")
+        yield record
+
+
+def _theorem_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": record["id"],
+        "theory": record["theory"],
+        "family": record.get("family", "rewrite"),
+        "statement": record["statement"],
+        "lean_statement": record["lean_statement"],
+        "lean_proof": record["lean_proof"],
+        "proof_length": record["proof_length"],
+        "min_length_lower_bound": record.get("min_length_lower_bound", 1),
+        "proofs": 1 + len(record.get("proofs", [])),
+        "rules_used": list(record.get("rules_used", [])),
+        "axioms": list(record.get("verified", {}).get("axioms", [])),
+        "lean_version": record.get("verified", {}).get("lean_version", ""),
+    }
+
+
+def build_tables(
+    folder: Path,
+    rules: RuleSet,
+    kernel: Kernel,
+    config: ExportConfig,
+    work: Path,
+    show_progress: bool = False,
+) -> Tables:
+    """Trace every proof and judge wrong steps with the kernel (in `work`)."""
+    with open(_dataset(folder), encoding="utf-8") as stream:
+        total = sum(1 for line in stream if line.strip())
+    progress = Progress(total, "traced", show_progress)
+    theorems: list[dict[str, Any]] = []
+    steps: list[dict[str, Any]] = []
+    negatives: list[dict[str, Any]] = []
+    traces: list[tuple[dict[str, Any], int, list[TacticStep]]] = []
+    rng = random.Random(config.seed)
+    for done, record in enumerate(_records(folder), 1):
+        progress.update(done, f", {len(negatives)} wrong steps judged")
+        equations = str(record.get("family", "rewrite")).startswith("equation")
+        try:
+            proofs = equation_traces(record, rules) if equations else record_traces(record, rules)
+        except RewriteError as err:
+            raise OutputError(f"{record.get('id')}: cannot be traced ({err}); run check") from err
+        theorems.append(_theorem_row(record))
+        for number, traced in enumerate(proofs):
+            traces.append((record, number, traced))
+            rule_names = traced_rules(record, number)
+            for index, step in enumerate(traced):
+                steps.append(
+                    {
+                        "theorem": record["id"],
+                        "proof": number,
+                        "step": index,
+                        "state_before": step.state_before,
+                        "tactic": step.tactic,
+                        "state_after": step.state_after,
+                        "rule": rule_names[index],
+                        "label": 1,
+                    }
+                )
+        if config.negatives_per_step and not equations:  # wrong steps: rewrite proofs only
+            path = work / f"negatives_{len(theorems):06d}.lean"
+            negatives += record_negatives(
+                record, rules, kernel, rng, path, limit=config.negatives_per_step
+            )
+    progress.close()
+    return Tables(theorems, steps, negatives, traces)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _negative_tactic(row: Mapping[str, Any]) -> str:
+    """The wrong step as the proof environment's action (`env`), which it answers as invalid."""
+    return str(row["tactic"])
+
+
+def dpo_rows(tables: Tables) -> list[dict[str, Any]]:
+    """TRL DPO: the goal state, the kernel-checked tactic, and a tactic the kernel rejected."""
+    chosen = {(s["theorem"], s["proof"], s["step"]): s for s in tables.steps}
+    rows = []
+    for neg in tables.negatives:
+        step = chosen.get((neg["theorem"], neg["proof"], neg["step"]))
+        if step is None or neg["label"] != -1:
+            continue
+        rows.append(
+            {
+                "prompt": step["state_before"],
+                "chosen": step["tactic"],
+                "rejected": _negative_tactic(neg),
+                "theorem": neg["theorem"],
+                "kind": neg["kind"],
+            }
+        )
+    return rows
+
+
+def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
+    """TRL stepwise supervision: each traced proof (all steps True), and for each rejected step
+    the proof prefix ending in it (last label False); raw labels are −1/0/+1."""
+    rows = []
+    by_proof: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for neg in tables.negatives:
+        by_proof.setdefault((neg["theorem"], neg["proof"]), []).append(neg)
+    for record, number, traced in tables.traces:
+        if not traced:
+            continue
+        prompt = traced[0].state_before
+        tactics = [s.tactic for s in traced]
+        rows.append(
+            {
+                "prompt": prompt,
+                "completions": tactics,
+                "labels": [True] * len(tactics),
+                "raw_labels": [1] * len(tactics),
+                "theorem": record["id"],
+                "proof": number,
+            }
+        )
+        for neg in by_proof.get((record["id"], number), []):
+            k = int(neg["step"])
+            ok = neg["label"] == 1
+            rows.append(
+                {
+                    "prompt": prompt,
+                    "completions": [*tactics[:k], _negative_tactic(neg)],
+                    "labels": [True] * k + [ok],
+                    "raw_labels": [1] * k + [1 if ok else -1],
+                    "theorem": record["id"],
+                    "proof": number,
+                }
+            )
+    return rows
+
+
+# --- Lean project --------------------------------------------------------------------------------
+
+_LAKEFILE = """import Lake
+open Lake DSL
+
+/-! A dataset exported by rpsdg-formal: the theory (`lean/`) and the Lean files the kernel
+checked (`Generated/`). `lake build` checks them with a standard toolchain; `rpsdg-formal check .`
+replays every record of `theorems.jsonl` with the embedded kernel. -/
+
+package rpsdg_formal_dataset
+
+lean_lib RpsdgFormal where
+  srcDir := "lean"
+  globs := #[.submodules `RpsdgFormal]
+
+@[default_target]
+lean_lib Generated where
+  globs := #[.submodules `Generated]
+"""
+
+
+def without_theorems(text: str, names: set[str]) -> str:
+    """A checked batch file without the theorems named (those the kernel rejected or Lean
+    could not finish): their blocks and their `#print axioms` lines, so that the project's
+    files hold exactly what the dataset vouches for."""
+    kept: list[str] = []
+    skipping = False
+    for line in text.split("\n"):
+        if line.startswith("theorem "):
+            skipping = line[len("theorem ") :].split(" ", 1)[0] in names
+        elif not line.strip():
+            skipping = False
+        elif line.startswith("#print axioms "):
+            if line[len("#print axioms ") :].strip() in names:
+                continue
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
+    """A Lean project of the dataset that `lake build` and `rpsdg-formal check` accept."""
+    theory = rules.theory
+    files = []
+    for module in theory.modules:
+        target = out / "lean" / module.path.relative_to(module.root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(module.path, target)
+        files.append(target)
+    rule_copy = out / "rules" / rules.path.name
+    rule_copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(rules.path, rule_copy)
+    files.append(rule_copy)
+    checked = sorted((folder / "lean").glob("*.lean"))  # batch_N (local) or shard_N (ray) files;
+    whole = [p for p in checked if _WHOLE_FILE.fullmatch(p.name)]  # not the re-checked halves
+    rejected = folder / "rejected.jsonl"
+    rows = iter_jsonl(rejected) if rejected.is_file() else iter(())
+    refused = {str(row.get("id")) for _, row in rows if isinstance(row, dict)}
+    for number, batch in enumerate(whole):
+        target = out / "Generated" / f"Batch{number:05d}.lean"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = without_theorems(batch.read_text(encoding="utf-8"), refused)
+        target.write_text(text, encoding="utf-8")
+        files.append(target)
+    shutil.copyfile(folder / "theorems.jsonl", out / "theorems.jsonl")
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    manifest["rules"] = str(rule_copy.resolve())
+    files += [out / "theorems.jsonl", write_json(out / "run.json", manifest)]
+    (out / "lakefile.lean").write_text(_LAKEFILE, encoding="utf-8")
+    toolchain = Path(__file__).resolve().parents[2] / "lean-toolchain"
+    version = manifest.get("lean_version", "4.35.0")
+    text = toolchain.read_text() if toolchain.is_file() else f"leanprover/lean4:v{version}\n"
+    (out / "lean-toolchain").write_text(text, encoding="utf-8")
+    return [*files, out / "lakefile.lean", out / "lean-toolchain"]
+
+
+_WHOLE_FILE = re.compile(r"(batch|shard)_\d+\.lean")
+
+
+# --- the export ----------------------------------------------------------------------------------
+
+
+def _write_format(
+    kind: str, tables: Tables, rules: RuleSet, folder: Path, out: Path, seed: int
+) -> list[Path]:
+    files: list[Path] = []
+    if kind in ("jsonl", "parquet"):
+        for name in ("theorems", "steps", "negatives"):
+            rows = getattr(tables, name)
+            path = out / "data" / f"{name}.{kind}"
+            write = write_jsonl(path, rows) if kind == "jsonl" else write_parquet(path, rows, name)
+            files.append(write)
+        card = out / "README.md"
+        card.write_text(
+            dataset_card(tables.theorems, tables.steps, tables.negatives, rules, kind),
+            encoding="utf-8",
+        )
+        files.append(card)
+    elif kind == "trl-dpo":
+        files.append(write_jsonl(out / "dpo.jsonl", dpo_rows(tables)))
+    elif kind == "trl-stepwise":
+        files.append(write_jsonl(out / "stepwise.jsonl", stepwise_rows(tables)))
+    elif kind == "leandojo":
+        files += write_leandojo(tables.theorems, tables.traces, rules, folder, out, seed)
+    else:
+        files += lean_project(folder, rules, out)
+    return files
+
+
+def export(
+    folder: Path,
+    rules: RuleSet,
+    kernel: Kernel,
+    config: ExportConfig,
+    work: Path,
+    show_progress: bool = False,
+) -> ExportSummary:
+    """Write `folder`'s dataset to `config.out` in each of `config.formats` (into a subfolder
+    per format when there are several); the proofs are traced and judged once."""
+    out = config.out
+    if out.exists() and any(out.iterdir()) and not config.force:
+        raise OutputError(f"{out} is not empty; choose another --out or pass --force")
+    out.mkdir(parents=True, exist_ok=True)
+    tables = build_tables(folder, rules, kernel, config, work, show_progress)
+    files: list[Path] = []
+    for kind in config.formats:
+        target = out / kind if len(config.formats) > 1 else out
+        files += _write_format(kind, tables, rules, folder, target, config.seed)
+    counts = {
+        "theorems": len(tables.theorems),
+        "traced_proofs": len(tables.traces),
+        "steps": len(tables.steps),
+        "negatives": len(tables.negatives),
+        "rejected_negatives": sum(1 for n in tables.negatives if n["label"] == -1),
+    }
+    return ExportSummary(out, tuple(files), counts)

@@ -1,0 +1,1 @@
+"""Theorem families: rewrite records, integration problems, equations and systems."""

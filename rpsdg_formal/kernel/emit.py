@@ -1,0 +1,345 @@
+"""Lean source for theorems: one theorem per walk, one named `have` per step, chained.
+
+Only validated data reaches the text: expressions are printed from trees, rule names and
+variable names were checked when they were loaded or configured, theorem names are built here.
+The emitter never runs Lean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeGuard, cast
+
+from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
+from rpsdg_formal.terms.expr import Expr, Kind, Path, replace, substitute, subterm, var
+from rpsdg_formal.terms.printers import is_atomic, to_human, to_kernel
+from rpsdg_formal.terms.signature import is_lean_ident
+from rpsdg_formal.theory import numerals
+from rpsdg_formal.theory.rules import Rule
+from rpsdg_formal.theory.section import Theory
+
+HOLE = "rpsdg_hole"
+HOLE2 = "rpsdg_hole2"
+GOAL = "rpsdg_goal"  # the new-goal hypothesis of a proof environment step (`actions`)
+_STEP_NAME = re.compile(r"^[sh]\d+$")  # step and hypothesis names of emitted proofs
+
+Hypothesis = tuple[Expr, Expr]
+"""An instantiated side condition `lhs != rhs` that a theorem assumes."""
+
+
+class SideConditionError(RewriteError):
+    """A step needs a side condition (`x - 1 != 0`) that nothing proves: refused."""
+
+
+@dataclass(frozen=True)
+class LeanTheorem:
+    """A theorem in kernel syntax: `theorem name : statement := proof`."""
+
+    name: str
+    statement: str
+    proof: str
+
+    def source(self) -> str:
+        return f"theorem {self.name} : {self.statement} :=\n  {self.proof}\n"
+
+
+@dataclass(frozen=True)
+class BatchFile:
+    """A Lean file holding several theorems, with the line span of each (1-based, inclusive)."""
+
+    text: str
+    names: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    print_lines: tuple[int, ...]  # the `#print axioms` line of each theorem
+
+
+def check_variable_names(names: Sequence[str], theory: Theory) -> None:
+    """Raise ConfigError unless every name can be a theorem variable in generated Lean."""
+    short_names = {d.rsplit(".", 1)[-1] for d in theory.declarations}
+    for name in names:
+        if not is_lean_ident(name) or "." in name:
+            raise ConfigError(f"variable {name!r} is not a plain Lean identifier")
+        if name in (HOLE, HOLE2, GOAL) or _STEP_NAME.match(name) or name in short_names:
+            raise ConfigError(
+                f"variable {name!r} clashes with a name in the theory or the emitted proofs; "
+                "choose another (e.g. x, y, z)"
+            )
+
+
+def kernel_arg(expr: Expr, theory: Theory) -> str:
+    """`expr` in kernel syntax, parenthesised unless it is one token (an argument)."""
+    text = to_kernel(expr, theory.signature)
+    return text if is_atomic(expr) else f"({text})"
+
+
+def mentions(term: str, name: str) -> bool:
+    """True if the identifier `name` occurs in the Lean term `term` (not inside another name)."""
+    return re.search(rf"(?<![\w.']){re.escape(name)}(?![\w.'])", term) is not None
+
+
+def step_hypotheses(step: Step) -> tuple[Hypothesis, ...]:
+    """The side conditions of `step`'s rule, instantiated with its substitution."""
+    binding = step.binding()
+    return tuple(
+        (substitute(c.lhs, binding), substitute(c.rhs, binding)) for c in step.rule.conditions
+    )
+
+
+def hypotheses(steps: Sequence[Step], theory: Theory | None = None) -> tuple[Hypothesis, ...]:
+    """Every distinct side condition the steps need that the theory cannot prove itself (a
+    non-zero numeral, with `theory`), in order of first use: the theorem's hypotheses (`h1`,
+    `h2`, …)."""
+    return tuple(
+        dict.fromkeys(
+            h
+            for step in steps
+            for h in step_hypotheses(step)
+            if theory is None or discharge(h, theory) is None
+        )
+    )
+
+
+def discharge(hypothesis: Hypothesis, theory: Theory) -> str | None:
+    """A proof of `hypothesis` (`a != 0` for a non-zero numeral a) from the theory's `nonzero:`
+    lemmas, or None."""
+    lhs, rhs = hypothesis
+    if rhs.kind is not Kind.NUM or rhs.value != 0:
+        return None
+    return numerals.nonzero_proof(lhs, dict(theory.nonzero), theory.signature.numerals)
+
+
+def evaluation_proof(rule: Rule, binding: Mapping[str, Expr], theory: Theory) -> str:
+    """The generated proof of one instance of a numeral-only rule (`evaluate:`)."""
+    if rule.evaluate is None:
+        raise ValueError(f"rule {rule.name!r} is not a numeral-only rule")
+    nums = theory.signature.numerals
+    nonzero = dict(theory.nonzero)
+    return numerals.proof(rule.evaluate, rule.lhs, binding, nums, theory.carrier, nonzero)
+
+
+def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) -> str:
+    """The rule instance `name a b h1` proving `lhs = rhs` (or its symmetric for reverse steps).
+
+    A side condition is discharged by the theorem hypothesis in `assumed` that states it; a
+    numeral-only rule gets a generated proof term (`numerals`).
+    """
+    rule = step.rule
+    if rule.evaluate is not None:
+        term = evaluation_proof(rule, step.binding(), theory)
+        return f"Eq.symm ({term})" if step.reverse else term
+    hyps = []
+    for needed in step_hypotheses(step):
+        if needed in assumed:
+            hyps.append(f"h{assumed.index(needed) + 1}")
+        elif (proof := discharge(needed, theory)) is not None:
+            hyps.append(f"({proof})")
+        else:
+            sig = theory.signature
+            raise SideConditionError(
+                f"step with {rule.name!r} needs {to_human(needed[0], sig)} != "
+                f"{to_human(needed[1], sig)}, which is neither a non-zero numeral nor assumed"
+            )
+    return instance_term(step, theory, hyps)
+
+
+def instance_term(step: Step, theory: Theory, hyps: Sequence[str], name: str = "") -> str:
+    """`name args hyps` for a step's rule instance (the rule's Lean name unless `name`), under
+    `Eq.symm` for a reverse step; `hyps` are the proof terms of its side conditions."""
+    args = (kernel_arg(value, theory) for _, value in step.substitution)
+    term = " ".join([name or step.rule.lean_name, *args, *hyps])
+    return f"Eq.symm ({term})" if step.reverse else term
+
+
+def step_proof(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) -> str:
+    """A term proving `Eq before after` for one step (congruence into the rewritten position)."""
+    return congruence_proof(step.before, step.path, rule_term(step, theory, assumed), theory)
+
+
+def congruence_proof(before: Expr, path: Path, term: str, theory: Theory) -> str:
+    """`term` (a proof of `a = b`, where `a` sits at `path` in `before`) lifted to the whole
+    expression by congruence."""
+    if not path:
+        return term
+    context = to_kernel(replace(before, path, var(HOLE)), theory.signature)
+    return f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) ({term})"
+
+
+def equation_statement(lhs: Expr, rhs: Expr, theory: Theory) -> str:
+    """`Eq lhs rhs` in kernel syntax."""
+    return f"Eq {kernel_arg(lhs, theory)} {kernel_arg(rhs, theory)}"
+
+
+def ne_statement(hypothesis: Hypothesis, theory: Theory) -> str:
+    """`Ne lhs rhs` in kernel syntax."""
+    return f"Ne {kernel_arg(hypothesis[0], theory)} {kernel_arg(hypothesis[1], theory)}"
+
+
+def rule_statement(rule: Rule, theory: Theory) -> str:
+    """The exact proposition a rule's Lean declaration must prove, built from the rule file:
+    `∀ (a b : R), Ne b zero → Eq lhs rhs`."""
+    parts = [f"{ne_statement((c.lhs, c.rhs), theory)} → " for c in rule.conditions]
+    statement = "".join(parts) + equation_statement(rule.lhs, rule.rhs, theory)
+    if rule.variables:
+        statement = f"∀ ({' '.join(rule.variables)} : {theory.carrier}), {statement}"
+    return statement
+
+
+def theorem(
+    name: str,
+    binders: Sequence[str],
+    start: Expr,
+    steps: Sequence[Step],
+    theory: Theory,
+    typed: bool = False,
+) -> LeanTheorem:
+    """The kernel certificate for `start = end` along `steps`.
+
+    One `have sK := proof` per step, its type left to Lean: about 2.5 times faster to
+    elaborate than stating it. Every intermediate expression is still checked: `Eq.trans`
+    needs step K's result to be step K+1's start, which is built from the same tree, and the
+    last result must be the statement's right side. `typed` states each step's type, as
+    records of schema 2 did.
+    """
+    if not steps:
+        raise ValueError("a theorem needs at least one step")
+    if not is_lean_ident(name) or "." in name:
+        raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
+    check_chain(start, steps)
+    end = steps[-1].after
+    assumed = hypotheses(steps, theory)
+    statement = "".join(f"{ne_statement(h, theory)} → " for h in assumed) + equation_statement(
+        start, end, theory
+    )
+    if binders:
+        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
+    names = [*binders, *(f"h{i}" for i in range(1, len(assumed) + 1))]
+    lines = [f"fun {' '.join(names)} =>"] if names else []
+    for i, step in enumerate(steps, 1):
+        claim = f" : {equation_statement(step.before, step.after, theory)}" if typed else ""
+        lines.append(f"have s{i}{claim} := {step_proof(step, theory, assumed)}")
+    chain = f"s{len(steps)}"
+    for i in range(len(steps) - 1, 0, -1):
+        chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"
+    lines.append(chain)
+    return LeanTheorem(name, statement, "\n  ".join(lines))
+
+
+def check_chain(start: Expr, steps: Sequence[Step]) -> None:
+    """Raise ValueError unless each step starts where the previous one ended and produces what
+    its rule instance at its position produces. The untyped `have`s rely on it: then the
+    kernel's check of the chain pins every recorded intermediate expression."""
+    current = start
+    for number, step in enumerate(steps, 1):
+        pattern, produced = step.rule.side(step.reverse)
+        binding = step.binding()
+        if (
+            step.before is not current
+            or subterm(step.before, step.path) is not substitute(pattern, binding)
+            or replace(step.before, step.path, substitute(produced, binding)) is not step.after
+        ):
+            raise ValueError(f"step {number} ({step.rule.name}) does not fit its recorded states")
+        current = step.after
+
+
+def _is_sides(value: Sides | Sequence[Sides]) -> TypeGuard[Sides]:
+    return len(value) == 2 and isinstance(value[0], Expr)
+
+
+def implication_theorem(
+    name: str,
+    binders: Sequence[str],
+    premises: Sides | Sequence[Sides],
+    steps: Sequence[EquationStep],
+    theory: Theory,
+    conclusion: Sequence[int] = (),
+) -> LeanTheorem:
+    """The kernel certificate for `premises → conclusion`, reasoning forward from hypotheses
+    `h0`, `h1`, … one `have hK : Eq lhsK rhsK` per step: `congrArg` applies a function to both
+    sides (`congrArg₂` combines two equations), `Eq.trans` with a rule instance rewrites one
+    side. The conclusion is the last equation, or `And` of the equations numbered in
+    `conclusion`. Side conditions must be provable by the theory (a non-zero numeral);
+    anything else raises SideConditionError."""
+    if not steps:
+        raise ValueError("an implication needs at least one step")
+    if not is_lean_ident(name) or "." in name:
+        raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
+    given: list[Sides] = (
+        [premises] if _is_sides(premises) else list(cast(Sequence[Sides], premises))
+    )
+    equations: list[Sides] = [*given]
+    lines = [f"fun {' '.join([*binders, *(f'h{i}' for i in range(len(given)))])} =>"]
+    for link in steps:
+        number = len(equations)
+        sources = link.sources or (number - 1,)
+        names = [f"h{i}" for i in sources]
+        if link.context is not None:
+            context = to_kernel(link.context, theory.signature)
+            if link.other is not None:
+                proof = (
+                    f"congrArg₂ (fun ({HOLE} : {theory.carrier}) ({HOLE2} : {theory.carrier}) "
+                    f"=> {context}) {names[0]} {names[1]}"
+                )
+            else:
+                proof = f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) {names[0]}"
+        elif link.step is not None:
+            rewrite = step_proof(link.step, theory)
+            proof = (
+                f"Eq.trans (Eq.symm ({rewrite})) {names[0]}"
+                if link.side == 0
+                else f"Eq.trans {names[0]} ({rewrite})"
+            )
+        else:
+            raise ValueError("an equation step needs a context or a rewrite")
+        lines.append(f"have h{number} : {equation_statement(*link.after, theory)} := {proof}")
+        equations.append(link.after)
+    concluded = list(conclusion) or [len(equations) - 1]
+    goal = " ".join(f"({equation_statement(*equations[i], theory)})" for i in concluded)
+    if len(concluded) == 1:
+        goal = equation_statement(*equations[concluded[0]], theory)
+        lines.append(f"h{concluded[0]}")
+    elif len(concluded) == 2:
+        goal = f"And {goal}"
+        lines.append(f"And.intro h{concluded[0]} h{concluded[1]}")
+    else:
+        raise ValueError("a conclusion is one equation or a pair")
+    hypotheses_ = "".join(f"{equation_statement(*p, theory)} → " for p in given)
+    statement = hypotheses_ + goal
+    if binders:
+        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
+    return LeanTheorem(name, statement, "\n  ".join(lines))
+
+
+def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:
+    """One Lean file checking `theorems`, then printing the axioms each depends on.
+
+    The namespaces are opened in a section that closes before `#print axioms`, so the axioms
+    are printed with their full names.
+    """
+    header = [
+        "prelude",
+        f"import {theory.lean_module}",
+        "set_option autoImplicit false",
+        "",
+        "section",
+        f"open {' '.join(theory.opens)}",
+        "",
+    ]
+    lines = list(header)
+    spans: list[tuple[int, int]] = []
+    for thm in theorems:
+        first = len(lines) + 1
+        body = thm.source().rstrip("\n").split("\n")
+        lines.extend(body)
+        spans.append((first, len(lines)))
+        lines.append("")
+    lines.append("end")
+    lines.append("")
+    print_lines = []
+    for thm in theorems:
+        lines.append(f"#print axioms {thm.name}")
+        print_lines.append(len(lines))
+    names = tuple(t.name for t in theorems)
+    return BatchFile("\n".join(lines) + "\n", names, tuple(spans), tuple(print_lines))

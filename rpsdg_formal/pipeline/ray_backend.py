@@ -1,0 +1,182 @@
+"""Generation on Ray (`--backend ray`): the same pipeline, sharded by theorem-index range.
+
+Shard k is the index range [k·B, (k+1)·B) for batch size B. A Ray task prepares the shard's
+items, checks their theorems with the Lean kernel of the node it runs on (faults settled by
+halves there) and returns each item with its finished record. The driver takes shards in order
+and admits their items in index order exactly as the local backend does (`admission`), so the
+theorem set is the local backend's for the same seed, duplicates across shards are dropped, and
+the run checkpoints after every shard and resumes like a local one. Every node needs this
+project and its Lean kernel installed (`pip install 'rpsdg-formal[ray]'`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.kernel import LeanRunner
+from rpsdg_formal.kernel.check import Rejected, prepare_kernel, start_check
+from rpsdg_formal.kernel.emit import batch_file
+from rpsdg_formal.kernel.faults import Settled, require_progress, settle
+from rpsdg_formal.pipeline.prepare import Family, Prepared, Preparer, finish
+from rpsdg_formal.pipeline.run import (
+    GenerateConfig,
+    GenerateSummary,
+    Outputs,
+    open_run,
+    rejected_row,
+    room_left,
+)
+from rpsdg_formal.progress import Progress
+from rpsdg_formal.theory.rules import RuleSet
+
+
+@dataclass(frozen=True)
+class KernelSettings:
+    """How each node starts its Lean (the kernel object itself does not travel)."""
+
+    lean: str | None = None  # a standard `lean` executable; None: the embedded kernel
+    cache_dir: str | None = None
+    threads: int = 1
+    memory_mb: int = 0
+    timeout: float = 900.0
+    heartbeats: int = 0
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    """A checked shard: each item (without its theorems) with its record if verified and its
+    rejected rows, the Lean files (name → text), and the node's Lean version."""
+
+    shard: int
+    items: tuple[tuple[Prepared, Mapping[str, Any] | None, tuple[Mapping[str, Any], ...]], ...]
+    files: Mapping[str, str]
+    lean_version: str
+
+
+def run_shard(
+    rules: RuleSet, family: Family, seed: int, shard: int, size: int, settings: KernelSettings
+) -> ShardResult:
+    """Prepare and check the items of shard `shard` (run by a Ray task, or directly)."""
+    preparer = Preparer(rules, family, seed)
+    items = [preparer(i) for i in range(shard * size, (shard + 1) * size)]
+    runner = LeanRunner.external(settings.lean) if settings.lean else None
+    kernel = prepare_kernel(
+        rules.theory,
+        runner,
+        Path(settings.cache_dir) if settings.cache_dir else None,
+        settings.threads,
+        settings.memory_mb,
+        settings.timeout,
+        settings.heartbeats,
+        sequential=settings.threads == 1,
+    )
+    theorems = [t for i in items if i.key is not None and i.error is None for t in i.theorems]
+    with tempfile.TemporaryDirectory(prefix="rpsdg-shard-") as tmp:
+        settled = Settled({}, {})
+        if theorems:
+            path = Path(tmp) / f"shard_{shard:05d}.lean"
+            pending = start_check(kernel, batch_file(rules.theory, theorems), path)
+            settled = settle(pending, theorems)
+            require_progress(settled, path)
+        files = {p.name: p.read_text(encoding="utf-8") for p in Path(tmp).glob("*.lean")}
+    where = {name: f"lean/{file}" for name, file in settled.files.items()}
+    results = []
+    for item in items:
+        record: Mapping[str, Any] | None = None
+        rows: tuple[Mapping[str, Any], ...] = ()
+        if item.key is not None and item.error is None:
+            record = finish(item, settled.verdicts, kernel.version, where)
+            rows = tuple(
+                rejected_row(t.name, v, where[t.name])
+                for t in item.theorems
+                if isinstance(v := settled.verdicts[t.name], Rejected)
+            )
+        light = dataclasses.replace(item, theorems=(), record=None)
+        results.append((light, record, rows))
+    return ShardResult(shard, tuple(results), files, kernel.version)
+
+
+def generate_ray(
+    rules: RuleSet,
+    config: GenerateConfig,
+    settings: KernelSettings,
+    lean_version: str,
+    address: str | None = None,
+    show_progress: bool = True,
+) -> GenerateSummary:
+    """`generate.generate` on Ray: connect to the cluster at `address` (None: the one this
+    process already joined, else RAY_ADDRESS, else a new local instance)."""
+    try:
+        import ray
+    except ImportError as err:
+        raise ConfigError(
+            "--backend ray needs Ray: pip install 'rpsdg-formal[ray]' (on every node)"
+        ) from err
+    if not ray.is_initialized():
+        ray.init(address=address, log_to_driver=False)
+    Preparer(rules, config.family, config.seed)  # validates the family before anything starts
+    task = ray.remote(num_cpus=settings.threads)(run_shard)
+    run = open_run(rules, config, lean_version, backend="ray")
+    state, admission, out = run.state, run.admission, config.out
+    size = config.batch_size
+    if state.position % size:
+        raise ConfigError(f"{out}: the checkpoint is not at a shard boundary; use --force")
+    window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))  # type: ignore[no-untyped-call]
+    family, progress = config.family, Progress(config.count, "verified", show_progress)
+    refs: deque[Any] = deque()
+    following = state.position // size
+    try:
+        with Outputs(out) as outputs:
+            while state.accepted < config.count:
+                while len(refs) < window:
+                    refs.append(task.remote(rules, family, config.seed, following, size, settings))
+                    following += 1
+                result: ShardResult = ray.get(refs.popleft())
+                for name, text in result.files.items():
+                    (out / "lean" / name).write_text(text, encoding="utf-8")
+                good_rows: list[Mapping[str, Any]] = []
+                bad_rows: list[Mapping[str, Any]] = []
+                taken: list[Prepared] = []
+                for item, record, rows in result.items:
+                    if state.accepted + len(good_rows) >= config.count:
+                        break
+                    if not admission.admit(item):
+                        continue
+                    taken.append(item)
+                    if item.error is not None:
+                        bad_rows.append(item.error)
+                        continue
+                    bad_rows += rows
+                    if record is not None:
+                        good_rows.append(record)
+                state = outputs.commit(
+                    state,
+                    taken,
+                    good_rows,
+                    bad_rows,
+                    batches=state.batches + 1,
+                    position=(result.shard + 1) * size,
+                    sizes=(),
+                    room=room_left(admission),
+                )
+                progress.update(state.accepted)
+    finally:
+        for ref in refs:
+            ray.cancel(ref, force=True)
+        progress.close()
+    return GenerateSummary(
+        state.accepted,
+        state.rejected,
+        state.batches,
+        out,
+        state.disagreements,
+        state.refused,
+        run.state.accepted,
+    )

@@ -1,0 +1,471 @@
+"""The generation pipeline: prepare (walk, select, emit) → admit → check (kernel) → write.
+
+Worker processes prepare theorem i for i = 0, 1, 2, … (`workers`); the parent admits them in
+index order (`admission`), packs them into batch files and keeps up to `lean_jobs` Lean
+processes checking while the workers go on. A batch Lean cannot finish is settled by halves
+(`faults`). Batches are written in order, a whole batch at a time, each followed by an atomic
+checkpoint, so a run killed at any moment resumes to exactly the output of an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.errors import ConfigError, OutputError
+from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.kernel.check import Kernel, PendingCheck, Rejected, start_check
+from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
+from rpsdg_formal.kernel.faults import Settled, require_progress, settle
+from rpsdg_formal.pipeline import checkpoint
+from rpsdg_formal.pipeline.admission import KEY_BYTES, Admission, KeySet, short_key
+from rpsdg_formal.pipeline.prepare import Family, Prepared, Preparer, finish
+from rpsdg_formal.pipeline.workers import prepared_items
+from rpsdg_formal.progress import Progress
+from rpsdg_formal.rewriting.selection import SelectConfig, quotas
+from rpsdg_formal.rewriting.walk import WalkConfig
+from rpsdg_formal.terms.expr import statement_key
+from rpsdg_formal.terms.parse import parse_expr
+from rpsdg_formal.theory.rules import RuleSet
+
+
+@dataclass(frozen=True)
+class GenerateConfig:
+    """What to generate and where."""
+
+    count: int
+    seed: int
+    out: Path
+    walk: WalkConfig = field(default_factory=WalkConfig)
+    select: SelectConfig = field(default_factory=SelectConfig)
+    batch_size: int = 250
+    force: bool = False
+    exclude: frozenset[bytes] = frozenset()  # statement keys (expr.statement_key) not to repeat
+    calculus: CalculusConfig | None = None  # integration problems instead of rewrite walks
+    equation: EquationConfig | None = None  # equations to solve instead of rewrite walks
+    workers: int = 1  # processes preparing theorems (the output does not depend on it)
+    lean_jobs: int = 1  # Lean processes checking batches at the same time
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ConfigError(f"--count must be at least 1, got {self.count}")
+        if self.batch_size < 1:
+            raise ConfigError(f"--batch-size must be at least 1, got {self.batch_size}")
+        if self.seed < 0:
+            raise ConfigError(f"--seed must be a natural number, got {self.seed}")
+        if self.workers < 1 or self.lean_jobs < 1:
+            raise ConfigError("--workers and --lean-jobs must be at least 1")
+
+    @property
+    def family(self) -> Family:
+        return Family(self.walk, self.select, self.calculus, self.equation)
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    """What a run produced."""
+
+    accepted: int
+    rejected: int
+    batches: int
+    out: Path
+    disagreements: int = 0  # theorems SymPy contradicts (an unsound rule set): not exported
+    refused: int = 0  # steps with a side condition nothing proves (a divisor that can be 0)
+    resumed_after: int = 0  # theorems an interrupted run had already written
+
+
+def prepare_output(out: Path, force: bool, resume: bool = False) -> None:
+    """Create `out` and `out/lean`, refusing to overwrite an earlier run unless `force`; with
+    `resume`, keep what an interrupted run of the same command wrote."""
+    try:
+        (out / "lean").mkdir(parents=True, exist_ok=True)
+        if resume:
+            return
+        if (out / "theorems.jsonl").exists():
+            if not force:
+                raise OutputError(
+                    f"{out / 'theorems.jsonl'} already exists; choose another --out or pass --force"
+                )
+            for stale in (out / "lean").glob("batch_*.lean"):
+                stale.unlink()
+        for name in ("theorems.jsonl", "rejected.jsonl", KEYS):
+            (out / name).write_text("", encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"cannot write to --out {out}: {err.strerror or err}") from err
+
+
+def manifest(
+    config: GenerateConfig, rules: RuleSet, lean_version: str, backend: str = "local"
+) -> dict[str, Any]:
+    """What produces this folder: `check` finds the rule file in it, and a run is resumed
+    only by the same command (`config` hashes every setting that can change the output)."""
+    settings = dataclasses.replace(
+        config, out=Path("."), force=False, exclude=frozenset(), workers=1
+    )
+    key = hashlib.sha256(repr(settings).encode())
+    for item in sorted(config.exclude):
+        key.update(item)
+    return {
+        "theory": rules.theory.name,
+        "rules": str(rules.path.resolve()),
+        "seed": config.seed,
+        "count": config.count,
+        "steps": config.walk.steps,
+        "max_size": config.walk.max_size,
+        "family": config.family.name,
+        "batch_size": config.batch_size,
+        "lean_version": lean_version,
+        "theory_source_hash": rules.theory.source_hash(),
+        "backend": backend,
+        "config": key.hexdigest()[:16],
+    }
+
+
+def write_manifest(out: Path, content: dict[str, Any]) -> None:
+    """`out/run.json`."""
+    text = json.dumps(content, indent=2) + "\n"
+    try:
+        (out / "run.json").write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"cannot write {out / 'run.json'}: {err.strerror or err}") from err
+
+
+def _resumable(out: Path, content: dict[str, Any]) -> checkpoint.Checkpoint | None:
+    """The checkpoint of an interrupted run of the same command in `out`, or None."""
+    try:
+        previous = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return checkpoint.load(out) if previous == content else None
+
+
+def statements_of(folder: Path, rules: RuleSet) -> frozenset[bytes]:
+    """The canonical statements (up to renaming and swapping sides) of an earlier dataset, so a
+    new run can avoid them. Raises OutputError naming the file and line of a bad record."""
+    path = folder / "theorems.jsonl"
+    keys: set[bytes] = set()
+    for number, record in read_jsonl(path):
+        try:
+            start = parse_expr(record["start"], rules.theory.signature)
+            end = parse_expr(record["end"], rules.theory.signature)
+        except (ValueError, KeyError, TypeError) as err:
+            raise OutputError(f"{path}:{number}: not a theorem record ({err})") from err
+        keys.add(statement_key(start, end))
+    return frozenset(keys)
+
+
+def rejected_row(name: str, verdict: Rejected, lean_file: str) -> dict[str, Any]:
+    """The rejected.jsonl row of a proof the kernel did not accept."""
+    return {
+        "id": name,
+        "reason": verdict.reason,
+        "messages": list(verdict.messages),
+        "lean_file": lean_file,
+    }
+
+
+def _append_rows(stream: TextIO, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append whole lines and make them durable (a crash leaves at most a partial last line,
+    which the checkpoint's byte length cuts off on resume)."""
+    if rows:
+        stream.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+KEYS = "keys.bin"
+
+
+@dataclass
+class _Batch:
+    """Admitted items packed into one Lean file (and the Lean process checking it)."""
+
+    number: int
+    size: int  # theorems asked of it (its items with no error)
+    start: int  # the index its first draw was
+    items: list[Prepared]
+    theorems: list[LeanTheorem]
+    pending: PendingCheck
+
+
+@dataclass
+class _Run:
+    """The mutable state of one run, saved as a checkpoint after every batch written."""
+
+    config: GenerateConfig
+    kernel: Kernel
+    source: Iterator[Prepared]
+    admission: Admission
+    taken: int  # statements admitted by this run
+    state: checkpoint.Checkpoint
+    in_flight: deque[_Batch] = field(default_factory=deque)
+
+    def form(self, size: int) -> _Batch:
+        """Draw and admit items in index order until `size` theorems are packed; start Lean."""
+        items: list[Prepared] = []
+        first: int | None = None
+        packed = 0
+        while packed < size:
+            item = next(self.source)
+            first = item.index if first is None else first
+            if self.admission.admit(item):
+                items.append(item)
+                packed += item.error is None
+                self.taken += 1
+            elif item.index > 1000 + 1000 * (self.taken + 1):
+                raise ConfigError(
+                    f"{item.index} draws gave only {self.taken} new distinct theorems in the "
+                    "requested family and difficulty; widen --difficulty, raise --steps, "
+                    "--max-size or the operator counts"
+                )
+        number = self.state.batches + len(self.in_flight)
+        theorems = [t for item in items if item.error is None for t in item.theorems]
+        path = self.config.out / "lean" / f"batch_{number:05d}.lean"
+        pending = start_check(self.kernel, batch_file(self.kernel.theory, theorems), path)
+        assert first is not None
+        return _Batch(number, size, first, items, theorems, pending)
+
+    def wanted(self) -> int:
+        asked = sum(b.size for b in self.in_flight)
+        return min(self.config.batch_size, self.config.count - self.state.accepted - asked)
+
+
+def _rows(
+    batch: _Batch, settled: Settled, room: int, lean_version: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Records of the batch's verified theorems (at most `room`), and its rejected.jsonl rows
+    (errors found while preparing, and every proof the kernel did not accept)."""
+    files = {name: f"lean/{file}" for name, file in settled.files.items()}
+    good: list[dict[str, Any]] = []
+    bad: list[dict[str, Any]] = []
+    for item in batch.items:
+        if item.error is not None:
+            bad.append(dict(item.error))
+            continue
+        for theorem in item.theorems:
+            verdict = settled.verdicts[theorem.name]
+            if isinstance(verdict, Rejected):
+                bad.append(rejected_row(theorem.name, verdict, files[theorem.name]))
+        record = finish(item, settled.verdicts, lean_version, files)
+        if record is not None and len(good) < room:
+            good.append(record)
+    return good, bad
+
+
+def _append_keys(stream: BinaryIO, items: Sequence[Prepared]) -> None:
+    """Append the statement keys of admitted items to keys.bin (8 bytes each)."""
+    keys = b"".join(
+        short_key(i.key).to_bytes(KEY_BYTES, "little") for i in items if i.key is not None
+    )
+    stream.write(keys)
+    stream.flush()
+    os.fsync(stream.fileno())
+
+
+class Outputs:
+    """A run's appended files (records, rejected rows, statement keys), and how each written
+    batch or shard moves the checkpoint that vouches for them."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.good = open(out / "theorems.jsonl", "a", encoding="utf-8")
+        self.bad = open(out / "rejected.jsonl", "a", encoding="utf-8")
+        self.keys = open(out / KEYS, "ab")
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for stream in (self.good, self.bad, self.keys):
+            stream.close()
+
+    def commit(
+        self,
+        state: checkpoint.Checkpoint,
+        taken: Sequence[Prepared],
+        good: Sequence[Mapping[str, Any]],
+        bad: Sequence[Mapping[str, Any]],
+        *,
+        batches: int,
+        position: int,
+        sizes: tuple[int, ...],
+        room: tuple[tuple[int, int], ...] | None,
+    ) -> checkpoint.Checkpoint:
+        """Append what one batch (or shard) made: its records (`good`), its rejected rows
+        (`bad`, the preparation errors of `taken` among them) and the keys of the items it
+        `taken`; then save the checkpoint after it and return it."""
+        _append_rows(self.good, good)
+        _append_rows(self.bad, bad)
+        _append_keys(self.keys, taken)
+        reasons = [i.error["reason"] for i in taken if i.error is not None]
+        after = checkpoint.Checkpoint(
+            batches=batches,
+            position=position,
+            sizes=sizes,
+            accepted=state.accepted + len(good),
+            rejected=state.rejected + len(bad) - len(reasons),
+            disagreements=state.disagreements + reasons.count("sympy-disagrees"),
+            refused=state.refused + reasons.count("side-condition"),
+            good_bytes=self.good.tell(),
+            bad_bytes=self.bad.tell(),
+            key_bytes=self.keys.tell(),
+            room=room,
+        )
+        checkpoint.save(self.out, after)
+        return after
+
+
+def _restore(config: GenerateConfig, state: checkpoint.Checkpoint) -> Admission:
+    """The admission state as of the checkpoint: excluded and already-taken statements, and the
+    quotas left."""
+    out = config.out
+    checkpoint.truncate(out / "theorems.jsonl", state.good_bytes)
+    checkpoint.truncate(out / "rejected.jsonl", state.bad_bytes)
+    checkpoint.truncate(out / KEYS, state.key_bytes)
+    try:
+        taken = KeySet.from_bytes((out / KEYS).read_bytes())
+    except OSError as err:
+        raise OutputError(f"cannot read {out / KEYS}: {err.strerror or err}") from err
+    admission = _admission(config, taken)
+    if state.room is not None:
+        admission.room = dict(state.room)
+    return admission
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A run's folder ready for writing: where it stands and what it has taken."""
+
+    state: checkpoint.Checkpoint
+    admission: Admission
+
+
+def open_run(
+    rules: RuleSet, config: GenerateConfig, lean_version: str, backend: str = "local"
+) -> Opened:
+    """Prepare `config.out` for a run: resume an interrupted run of the same command there
+    (outputs cut back to its checkpoint), or start afresh (refusing to overwrite without
+    --force)."""
+    content = manifest(config, rules, lean_version, backend)
+    resume = None if config.force else _resumable(config.out, content)
+    prepare_output(config.out, config.force, resume is not None)
+    write_manifest(config.out, content)
+    state = resume or checkpoint.Checkpoint()
+    if resume is None:
+        checkpoint.save(config.out, state)
+    return Opened(state, _restore(config, state))
+
+
+def generate(
+    rules: RuleSet, config: GenerateConfig, kernel: Kernel, show_progress: bool = True
+) -> GenerateSummary:
+    """Generate `config.count` kernel-verified theorems into `config.out`.
+
+    The caller vouches for the rule set: the CLI calls `audit.require_audit` first, and so
+    should any other caller (a kernel-checked proof from a false axiom proves a false theorem).
+    Rejected theorems (which a sound, audited rule set never produces) go to `rejected.jsonl`
+    with Lean's messages.
+    """
+    preparer = Preparer(rules, config.family, config.seed)  # validates the family first
+    opened = open_run(rules, config, kernel.version)
+    state, admission = opened.state, opened.admission
+    source = prepared_items(preparer, state.position, config.workers)
+    run = _Run(config, kernel, source, admission, state.key_bytes // KEY_BYTES, state)
+    progress = Progress(config.count, "verified", show_progress)
+    out = config.out
+    try:
+        with Outputs(out) as outputs:
+            for size in state.sizes:  # the batches in flight when the checkpoint was made
+                run.in_flight.append(run.form(size))
+            while True:
+                while len(run.in_flight) < config.lean_jobs and run.wanted() > 0:
+                    run.in_flight.append(run.form(run.wanted()))
+                if not run.in_flight:
+                    break
+                batch = run.in_flight.popleft()
+                settled = settle(batch.pending, batch.theorems)
+                require_progress(settled, batch.pending.path)
+                ok_rows, bad_rows = _rows(
+                    batch, settled, config.count - run.state.accepted, kernel.version
+                )
+                run.state = outputs.commit(
+                    run.state,
+                    batch.items,
+                    ok_rows,
+                    bad_rows,
+                    batches=batch.number + 1,
+                    position=run.in_flight[0].start if run.in_flight else _after(batch),
+                    sizes=tuple(b.size for b in run.in_flight),
+                    room=room_left(run.admission, run.in_flight),
+                )
+                progress.update(
+                    run.state.accepted,
+                    f", {run.state.rejected} rejected" if run.state.rejected else "",
+                )
+                if run.state.rejected > max(100, config.count):
+                    raise ConfigError(
+                        f"the kernel rejected {run.state.rejected} theorems; is the rule set "
+                        f"sound? See {out / 'rejected.jsonl'}"
+                    )
+    finally:
+        for batch in run.in_flight:
+            batch.pending.kill()
+        _close(source)
+        progress.close()
+    s = run.state
+    return GenerateSummary(
+        s.accepted, s.rejected, s.batches, out, s.disagreements, s.refused, state.accepted
+    )
+
+
+def _after(batch: _Batch) -> int:
+    return batch.items[-1].index + 1 if batch.items else batch.start
+
+
+def room_left(
+    admission: Admission, in_flight: Iterable[_Batch] = ()
+) -> tuple[tuple[int, int], ...] | None:
+    """The quotas as they were before the batches in flight were admitted."""
+    if admission.room is None:
+        return None
+    room = dict(admission.room)
+    for batch in in_flight:
+        for item in batch.items:
+            if item.error is None:
+                room[item.bucket] += 1
+    return tuple(sorted(room.items()))
+
+
+def _close(source: Iterator[Prepared]) -> None:
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
+
+
+def admitted(rules: RuleSet, config: GenerateConfig) -> Iterator[Prepared]:
+    """The items a run takes, in index order, before the kernel sees them (in this process)."""
+    admission = _admission(config, KeySet())
+    preparer = Preparer(rules, config.family, config.seed)
+    for item in prepared_items(preparer, 0, 1):
+        if admission.admit(item):
+            yield item
+
+
+def _admission(config: GenerateConfig, seen: KeySet) -> Admission:
+    """Admission for a run that has taken `seen`: the excluded datasets' statements count as
+    seen too, and the difficulty quotas are whole."""
+    for key in config.exclude:
+        seen.add(short_key(key))
+    histogram = config.select.histogram
+    family = config.family.name
+    room = quotas(histogram, config.count) if histogram and family == "rewrite" else None
+    return Admission(seen, room)

@@ -1,0 +1,1 @@
+"""Rewrite steps, random walks, the per-theorem proof graph and theorem selection."""

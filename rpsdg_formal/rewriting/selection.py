@@ -1,0 +1,111 @@
+"""Select a theorem from a walk's graph: shortest proofs, never the raw walk, and a certified
+lower bound on proof length (see `graph` for exactly what the bound means)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.rewriting.graph import (
+    LowerBound,
+    ProofGraph,
+    SearchBounds,
+    certify,
+    largest_expression,
+)
+from rpsdg_formal.rewriting.steps import RuleIndex, Step
+from rpsdg_formal.rewriting.walk import Walk
+from rpsdg_formal.terms.expr import Expr, var, variables
+
+
+@dataclass(frozen=True)
+class SelectConfig:
+    """How theorems are chosen from walks."""
+
+    proofs: int = 1  # shortest proofs kept per theorem (each checked by the kernel)
+    difficulty: tuple[int, int] | None = None  # keep only certified lower bounds in this range
+    histogram: tuple[tuple[int, float], ...] | None = None  # bound -> relative weight
+    explore: bool = False  # also add every neighbour of every walk node (about 3x slower)
+    explore_max_size: int = 30
+    bounds: SearchBounds = field(default_factory=SearchBounds)
+
+    def __post_init__(self) -> None:
+        if self.proofs < 1:
+            raise ConfigError(f"--proofs must be at least 1, got {self.proofs}")
+        if self.difficulty is not None:
+            lo, hi = self.difficulty
+            if not 1 <= lo <= hi:
+                raise ConfigError(f"--difficulty needs 1 <= LO <= HI, got {lo}-{hi}")
+        if self.histogram is not None:
+            if not self.histogram or any(k < 1 or w <= 0 for k, w in self.histogram):
+                raise ConfigError(
+                    "--difficulty K:W,... needs bounds K >= 1 with positive weights W"
+                )
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A theorem chosen from a graph: its shortest proofs and their certified bound."""
+
+    start: Expr
+    proofs: tuple[tuple[Step, ...], ...]
+    bound: LowerBound
+    graph: ProofGraph = field(compare=False, repr=False)  # dropped by the pipeline
+
+
+def _lowest_wanted(config: SelectConfig) -> int:
+    """The smallest certified bound the configuration accepts."""
+    if config.difficulty is not None:
+        return config.difficulty[0]
+    if config.histogram is not None:
+        return min(k for k, _ in config.histogram)
+    return 1
+
+
+def _walk_nodes(walk: Walk) -> list[Expr]:
+    return [walk.start, *(s.after for s in walk.steps)]
+
+
+def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Selected | None:
+    """The theorem `walk.start = walk.end` with its shortest proofs in the walk's graph, or None
+    if its certified difficulty is outside the requested range."""
+    start, end = walk.start, walk.end
+    fresh = tuple(var(v) for v in variables(start))
+    graph = ProofGraph()
+    graph.add_walk(walk.steps)
+    if config.explore:
+        for node in _walk_nodes(walk):
+            graph.explore(node, index, fresh, config.explore_max_size)
+    primary = graph.shortest_proofs(start, end, 1)[0]
+    if len(primary) < _lowest_wanted(config):
+        return None  # the bound never exceeds the proof length: skip the search
+    for _ in range(4):
+        cap = largest_expression(primary)
+        bound = certify(start, end, index, fresh, cap, len(primary), config.bounds, graph)
+        # the search adds what it visits to the graph, so a shortcut it found is now a path
+        primary = graph.shortest_proofs(start, end, 1)[0]
+        if bound.value <= len(primary):
+            break
+    else:
+        return None  # the graph's proof keeps leaving the searched space: no sound bound
+    if config.difficulty is not None:
+        lo, hi = config.difficulty
+        if not lo <= bound.value <= hi:
+            return None
+    if config.histogram is not None and bound.value not in dict(config.histogram):
+        return None
+    proofs = tuple(graph.shortest_proofs(start, end, config.proofs))
+    return Selected(start, proofs, bound, graph)
+
+
+def quotas(histogram: tuple[tuple[int, float], ...], count: int) -> dict[int, int]:
+    """How many of `count` theorems each bound gets, in proportion to its weight (largest
+    remainders get the leftover units, ties to the smaller bound)."""
+    total = sum(w for _, w in histogram)
+    exact = {k: count * w / total for k, w in histogram}
+    result = {k: int(v) for k, v in exact.items()}
+    leftover = count - sum(result.values())
+    by_remainder = sorted(exact, key=lambda k: (-(exact[k] - result[k]), k))
+    for k in by_remainder[:leftover]:
+        result[k] += 1
+    return result

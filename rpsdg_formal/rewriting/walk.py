@@ -1,0 +1,119 @@
+"""Random rewrite walks: from a random start, apply random steps that never revisit an expression.
+
+The walk knows nothing about Lean. Each theorem is drawn from its own generator, seeded by
+(run seed, theorem index), so theorem i is the same whatever the batch size, shard or resume.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches
+from rpsdg_formal.terms.expr import Expr, var, variables
+from rpsdg_formal.terms.sample import ExprShape, random_expr
+
+DEFAULT_SHAPE = ExprShape(unary=("neg",), binary=("add", "sub", "mul"), variables=("x", "y", "z"))
+
+
+@dataclass(frozen=True)
+class WalkConfig:
+    """How walks are drawn."""
+
+    steps: int = 8
+    max_size: int = 30  # steps that would produce a larger expression (in nodes) are not taken
+    shape: ExprShape = field(default_factory=lambda: DEFAULT_SHAPE)
+
+    def __post_init__(self) -> None:
+        if self.steps < 1:
+            raise ConfigError(f"steps must be at least 1, got {self.steps}")
+        if self.shape.min_ops < 0 or self.shape.max_ops < self.shape.min_ops:
+            raise ConfigError(
+                f"need 0 <= min_ops <= max_ops, got {self.shape.min_ops} and {self.shape.max_ops}"
+            )
+        if not self.shape.variables:
+            raise ConfigError("at least one variable is needed")
+        if not 0 <= self.shape.numeral_probability < 1:
+            raise ConfigError(
+                f"numeral_probability must be in [0, 1), got {self.shape.numeral_probability}"
+            )
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A walk: its start, the steps taken, and where it ended."""
+
+    start: Expr
+    steps: tuple[Step, ...]
+
+    @property
+    def end(self) -> Expr:
+        return self.steps[-1].after if self.steps else self.start
+
+
+def theorem_rng(seed: int, index: int) -> random.Random:
+    """The generator for theorem `index` of a run with `seed` (stable across Python versions)."""
+    return random.Random(f"rpsdg:{seed}:{index}")
+
+
+def _random_step(
+    current: Expr,
+    index: RuleIndex,
+    fresh: tuple[Expr, ...],
+    max_size: int,
+    visited: set[Expr],
+    rng: random.Random,
+) -> Step | None:
+    """A random new step from `current`: first a rule and direction, then a position.
+
+    Choosing the rule first keeps rules that match almost everywhere (such as `a = a + 0` read
+    right to left) from crowding out the rest.
+    """
+    groups: dict[tuple[str, bool], list[Match]] = {}
+    for m in matches(current, index):
+        if m.missing() and not fresh:
+            continue
+        groups.setdefault((m.rule.name, m.reverse), []).append(m)
+    keys = list(groups)
+    while keys:
+        key = keys.pop(rng.randrange(len(keys)))
+        candidates = groups[key]
+        while candidates:
+            m = candidates.pop(rng.randrange(len(candidates)))
+            extra = {v: rng.choice(fresh) for v in m.missing()}
+            step = m.step(current, extra)
+            if step.after.size <= max_size and step.after not in visited:
+                return step
+    return None
+
+
+def random_walk(
+    start: Expr, index: RuleIndex, steps: int, max_size: int, rng: random.Random
+) -> tuple[Step, ...]:
+    """Up to `steps` random steps from `start`, never revisiting an expression."""
+    fresh = tuple(var(v) for v in variables(start))
+    visited = {start}
+    current = start
+    taken: list[Step] = []
+    for _ in range(steps):
+        step = _random_step(current, index, fresh, max_size, visited, rng)
+        if step is None:
+            break
+        taken.append(step)
+        visited.add(step.after)
+        current = step.after
+    return tuple(taken)
+
+
+def draw_walk(config: WalkConfig, index: RuleIndex, rng: random.Random) -> Walk:
+    """A walk of exactly `config.steps` steps (restarting from a new start if one gets stuck)."""
+    for _ in range(100):
+        start = random_expr(config.shape, rng)
+        steps = random_walk(start, index, config.steps, config.max_size, rng)
+        if len(steps) == config.steps:
+            return Walk(start, steps)
+    raise ConfigError(
+        f"could not find a walk of {config.steps} steps in 100 tries; "
+        "allow larger expressions (--max-size) or fewer steps"
+    )

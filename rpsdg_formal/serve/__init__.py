@@ -1,0 +1,1 @@
+"""The verification service: requests, checking, the worker pool, HTTP and OpenAPI."""

@@ -1,0 +1,1 @@
+"""Tactic actions: rendering proof steps as Lean tactics and parsing them back."""

@@ -1,0 +1,398 @@
+"""Tactic actions on a goal `lhs = rhs`: parse the rendering the exports use, apply it as Lean
+would, and state the kernel obligation that makes the step valid.
+
+The grammar is the one `tactics` renders, plus what a prover may reasonably write:
+
+    action  := rewrite ( ";" "show" EQUATION )?
+    rewrite := "rw" "[" term ("," term)* "]" | "nth_rewrite" N "[" term "]"
+    term    := ("←" | "<-")? ( NAME arg* hyp* | "show" EQUATION "by" ("norm_num" | "simp") )
+    arg     := a variable, a numeral, or a parenthesised expression (`(x + y)`, `(2 : ℝ)`)
+    hyp     := "h1", "h2", … (the context's hypotheses) | "(by norm_num)"
+
+`rw [e]` rewrites every instance of `e`'s instantiated left side in the goal, on both sides,
+then closes the goal when the two sides are identical (`rfl`); missing arguments are found by
+the first match in pre-order, left side first, as Lean's `kabstract` does. `nth_rewrite n`
+rewrites only the n-th instance. `; show G` claims the resulting goal. Nothing here runs Lean:
+`apply` returns either an immediate refusal (what Lean's elaborator would refuse: an unknown
+lemma, a pattern not found) or the theorem the kernel must accept for the step to be valid:
+`∀ vars, hyps → new_goal → old_goal` (or `old_goal` alone when the step closes it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rpsdg_formal.errors import ExprSyntaxError, RewriteError
+from rpsdg_formal.kernel.emit import (
+    GOAL,
+    Hypothesis,
+    LeanTheorem,
+    congruence_proof,
+    discharge,
+    equation_statement,
+    instance_term,
+    kernel_arg,
+    mentions,
+    ne_statement,
+    rule_term,
+    step_hypotheses,
+)
+from rpsdg_formal.rewriting.steps import Step, apply_step
+from rpsdg_formal.terms.expr import Expr, Kind, Path, match, positions, substitute, variables
+from rpsdg_formal.terms.parse import parse_lean_equation, parse_lean_expr
+from rpsdg_formal.terms.printers import to_lean
+from rpsdg_formal.terms.signature import is_lean_ident
+from rpsdg_formal.theory.numerals import instance as numeral_instance
+from rpsdg_formal.theory.rules import Rule, RuleSet
+
+Goal = tuple[Expr, Expr]
+"""A goal `lhs = rhs` as its two sides."""
+
+MAX_ACTION = 4000
+"""The longest action text accepted (characters)."""
+
+_REWRITE = re.compile(r"^(?:rw|rewrite)\s*\[(?P<terms>[^\[\]]*)\]$")
+_NTH = re.compile(r"^(?:nth_rewrite|nth_rw)\s+(?P<n>\d{1,4})\s*\[(?P<terms>[^\[\]]*)\]$")
+_NUMERAL_LEMMA = re.compile(r"^show\s+(?P<eq>.+?)\s+by\s+(?:norm_num|simp)$", re.DOTALL)
+_HYPOTHESIS = re.compile(r"^h(?P<k>\d{1,3})$")
+_DISCHARGE = "(by norm_num)"
+
+
+class ActionError(ValueError):
+    """An action Lean's elaborator would refuse before the kernel sees anything."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a goal is stated over: the variables (the carrier type), and hypotheses `h1`, …"""
+
+    binders: tuple[str, ...]
+    assumed: tuple[Hypothesis, ...] = ()
+    carrier_name: str = "ℝ"
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """One parsed rewrite term: a rule read one way, with the arguments the action gave."""
+
+    rule: Rule
+    reverse: bool
+    given: tuple[Expr, ...]  # explicit arguments, in the rule's variable order
+    hyps: tuple[str, ...]  # "h1"… or the discharge marker, one per side condition
+
+
+@dataclass(frozen=True)
+class Action:
+    """A parsed action: its rewrites, the occurrence for `nth_rewrite` (else 0) and a claim."""
+
+    rewrites: tuple[Rewrite, ...]
+    nth: int = 0
+    claim: Goal | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An action applied to a goal: the resulting goal, whether it is closed, and the theorem
+    the kernel must accept for the step to be valid."""
+
+    goal: Goal
+    closed: bool
+    obligation: LeanTheorem
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """`text` split at `separator` characters outside parentheses."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise ActionError("unbalanced parentheses")
+        if char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if depth:
+        raise ActionError("unbalanced parentheses")
+    parts.append("".join(current))
+    return [p.strip() for p in parts]
+
+
+def _words(text: str) -> list[str]:
+    """The application `f a (b + c) h1` as its top-level words."""
+    return [w for w in _split_top(re.sub(r"\s+", " ", text), " ") if w]
+
+
+def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
+    found: dict[str, Rule] = {}
+    for rule in rules.rules:
+        if rule.evaluate is None:
+            for name in (rule.lean_name, rule.lean_name.rsplit(".", 1)[-1]):
+                found.setdefault(name, rule)
+    return found
+
+
+def _expression(text: str, rules: RuleSet, context: Context) -> Expr:
+    try:
+        expr = parse_lean_expr(text, rules.theory.signature, context.carrier_name)
+    except ExprSyntaxError as err:
+        raise ActionError(f"cannot parse {text!r}: {err.reason}") from None
+    return _known(context, expr)[0]
+
+
+def _known(context: Context, *exprs: Expr) -> tuple[Expr, ...]:
+    """`exprs`, unless one mentions a variable the context does not have (as Lean says it)."""
+    unknown = [v for expr in exprs for v in variables(expr) if v not in context.binders]
+    if unknown:
+        raise ActionError(f"unknown identifier '{unknown[0]}'")
+    return exprs
+
+
+def _equation(text: str, rules: RuleSet, context: Context) -> Goal:
+    try:
+        sides = parse_lean_equation(text, rules.theory.signature, context.carrier_name)
+    except ExprSyntaxError as err:
+        raise ActionError(f"cannot parse the equation {text!r}: {err.reason}") from None
+    _known(context, *sides)
+    return sides
+
+
+def _numeral_rewrite(text: str, rules: RuleSet, context: Context, reverse: bool) -> Rewrite:
+    """`show (6 : ℝ) * 7 = 42 by norm_num`: the instance of a numeral-only rule it states."""
+    found = _NUMERAL_LEMMA.match(text)
+    assert found is not None
+    lhs, rhs = _equation(found.group("eq"), rules, context)
+    for rule in rules.rules:
+        if rule.evaluate is None:
+            continue
+        binding = match(rule.lhs, lhs)
+        if binding is None:
+            continue
+        try:
+            full = numeral_instance(rule.evaluate.kind, rule.lhs, rule.rhs, binding)
+        except (RewriteError, ValueError, KeyError):
+            continue
+        if substitute(rule.rhs, full) is rhs:
+            given = tuple(full[v] for v in rule.variables)
+            return Rewrite(rule, reverse, given, ())
+    raise ActionError(f"`show {found.group('eq')}` is not an instance of a numeral rule")
+
+
+def _rewrite(text: str, rules: RuleSet, context: Context, names: Mapping[str, Rule]) -> Rewrite:
+    reverse = text.startswith(("←", "<-"))
+    body = text.removeprefix("←").removeprefix("<-").strip() if reverse else text
+    if _NUMERAL_LEMMA.match(body):
+        return _numeral_rewrite(body, rules, context, reverse)
+    words = _words(body)
+    if not words:
+        raise ActionError("empty rewrite term")
+    name, *rest = words
+    if not is_lean_ident(name):
+        raise ActionError(f"{name!r} is not a lemma name")
+    rule = names.get(name)
+    if rule is None:
+        raise ActionError(f"unknown identifier '{name}'")
+    given: list[Expr] = []
+    hyps: list[str] = []
+    for word in rest:
+        if (_HYPOTHESIS.match(word) and word not in context.binders) or word == _DISCHARGE:
+            hyps.append(word)
+        elif hyps:
+            raise ActionError(f"argument {word!r} after a hypothesis argument")
+        else:
+            given.append(_expression(word, rules, context))
+    if len(given) > len(rule.variables):
+        raise ActionError(
+            f"{name} takes {len(rule.variables)} explicit argument(s), got {len(given)}"
+        )
+    if hyps and len(given) < len(rule.variables):
+        raise ActionError(f"{name}: give every explicit argument before its hypotheses")
+    if len(hyps) != len(rule.conditions):
+        raise ActionError(
+            f"{name} needs {len(rule.conditions)} side condition(s) (h1, …, or (by norm_num)), "
+            f"got {len(hyps)}"
+        )
+    for word in hyps:
+        if word != _DISCHARGE and not 1 <= int(word[1:]) <= len(context.assumed):
+            raise ActionError(f"unknown identifier '{word}'")
+    return Rewrite(rule, reverse, tuple(given), tuple(hyps))
+
+
+def parse_action(text: str, rules: RuleSet, context: Context) -> Action:
+    """Parse one action. Raises ActionError with Lean-like words for anything Lean would refuse
+    to elaborate (unknown lemma or identifier, bad syntax, wrong arity)."""
+    if len(text) > MAX_ACTION:
+        raise ActionError(f"action longer than {MAX_ACTION} characters")
+    text = text.strip()
+    claim: Goal | None = None
+    head, sep, tail = text.partition(";")
+    if sep:
+        shown = tail.strip()
+        if not shown.startswith("show "):
+            raise ActionError("only `; show GOAL` may follow a rewrite")
+        claim = _equation(shown.removeprefix("show "), rules, context)
+    head = head.strip()
+    names = _by_lean_name(rules)
+    if found := _REWRITE.match(head):
+        terms = _split_top(found.group("terms"), ",")
+        return Action(tuple(_rewrite(t, rules, context, names) for t in terms), 0, claim)
+    if found := _NTH.match(head):
+        nth = int(found.group("n"))
+        if nth < 1:
+            raise ActionError("nth_rewrite counts occurrences from 1")
+        terms = _split_top(found.group("terms"), ",")
+        if len(terms) != 1:
+            raise ActionError("nth_rewrite takes one rewrite term")
+        return Action((_rewrite(terms[0], rules, context, names),), nth, claim)
+    raise ActionError(f"unknown tactic: expected `rw [...]` or `nth_rewrite N [...]`, got {head!r}")
+
+
+# --- applying ------------------------------------------------------------------------------------
+
+
+def occurrences(pattern: Expr, goal: Goal) -> list[tuple[int, Path]]:
+    """Every occurrence of `pattern` in the goal, in pre-order, left side before right side."""
+    return [
+        (side, path)
+        for side, expr in enumerate(goal)
+        for path, node in positions(expr)
+        if node is pattern
+    ]
+
+
+def _instantiate(rewrite: Rewrite, goal: Goal, rules: RuleSet) -> dict[str, Expr]:
+    """The rule's full substitution: the arguments given, the rest from the first instance in
+    the goal (pre-order, left side first), as Lean's `kabstract` instantiates metavariables."""
+    rule = rewrite.rule
+    binding = dict(zip(rule.variables, rewrite.given, strict=False))
+    pattern, _ = rule.side(rewrite.reverse)
+    if len(binding) < len(rule.variables):
+        partial = substitute(pattern, binding)
+        if partial.kind is Kind.VAR:
+            raise ActionError("motive is not type correct: the pattern is a bare variable")
+        found = next(
+            (b for side in goal for _, node in positions(side) if (b := match(partial, node))),
+            None,
+        )
+        if found is None:
+            shown = to_lean(partial, rules.theory.signature)
+            raise ActionError(f"did not find instance of the pattern {shown} in the goal")
+        binding.update(found)
+    missing = [v for v in rule.variables if v not in binding]
+    if missing:  # a variable of the produced side only: Lean cannot infer it either
+        raise ActionError(f"{rule.lean_name}: cannot infer the argument(s) {missing}")
+    return binding
+
+
+def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
+    """The rule instance as a kernel term, with the hypotheses the action named."""
+    theory = rules.theory
+    if step.rule.evaluate is not None:
+        return rule_term(step, theory)
+    terms = []
+    for word, needed in zip(hyps, step_hypotheses(step), strict=True):
+        if word != _DISCHARGE:
+            terms.append(word)
+            continue
+        proof = discharge(needed, theory)
+        if proof is None:
+            shown = " ≠ ".join(to_lean(side, theory.signature) for side in needed)
+            raise ActionError(f"norm_num failed to prove {shown}")
+        terms.append(f"({proof})")
+    return instance_term(step, theory, terms)
+
+
+def _trans(first: str | None, second: str | None) -> str | None:
+    """`Eq.trans first second`, where None stands for reflexivity."""
+    if first is None or second is None:
+        return first or second
+    return f"Eq.trans ({first}) ({second})"
+
+
+def _symm(proof: str | None) -> str | None:
+    return None if proof is None else f"Eq.symm ({proof})"
+
+
+def _apply_one(
+    rewrite: Rewrite, goal: Goal, nth: int, rules: RuleSet
+) -> tuple[Goal, list[str | None]]:
+    """Rewrite the goal by one term: the new goal and a proof of `old side = new side` per side
+    (None where the side did not change)."""
+    binding = _instantiate(rewrite, goal, rules)
+    pattern, _ = rewrite.rule.side(rewrite.reverse)
+    instance = substitute(pattern, binding)
+    found = occurrences(instance, goal)
+    if not found:
+        shown = to_lean(instance, rules.theory.signature)
+        raise ActionError(f"did not find instance of the pattern {shown} in the goal")
+    if nth:
+        if nth > len(found):
+            raise ActionError(f"nth_rewrite {nth}: the pattern occurs only {len(found)} time(s)")
+        found = [found[nth - 1]]
+    sides = list(goal)
+    proofs: list[str | None] = [None, None]
+    for side, path in found:
+        try:
+            step = apply_step(sides[side], rewrite.rule, rewrite.reverse, path, binding)
+        except RewriteError as err:
+            raise ActionError(str(err)) from None
+        term = _instance_term(step, rewrite.hyps, rules)
+        proof = congruence_proof(step.before, step.path, term, rules.theory)
+        proofs[side] = _trans(proofs[side], proof)
+        sides[side] = step.after
+    return (sides[0], sides[1]), proofs
+
+
+def _obligation(
+    goal: Goal, new: Goal, proofs: Sequence[str | None], context: Context, rules: RuleSet
+) -> tuple[LeanTheorem, bool]:
+    """`∀ vars, hyps → new → goal` proven from the side proofs (or `goal` when `new` is closed)."""
+    theory = rules.theory
+    closed = new[0] is new[1]
+    left, right = proofs
+    if closed:
+        proof = _trans(left, _symm(right)) or f"Eq.refl {kernel_arg(goal[0], theory)}"
+        premise = ""
+    else:
+        proof = _trans(left, _trans(GOAL, _symm(right))) or GOAL
+        premise = f"{equation_statement(*new, theory)} → "
+    hyps = "".join(f"{ne_statement(h, theory)} → " for h in context.assumed)
+    statement = hyps + premise + equation_statement(*goal, theory)
+    # only what the statement mentions: Lean's linter rejects an unused `∀` binder
+    sides = [*goal, *new, *(side for h in context.assumed for side in h)]
+    used = {v for side in sides for v in variables(side)}
+    binders = [b for b in context.binders if b in used]
+    if binders:
+        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
+    names = [*binders, *(f"h{i}" for i in range(1, len(context.assumed) + 1))]
+    names += [] if closed else [GOAL]
+    bound = [n if mentions(proof, n) else "_" for n in names]
+    text = f"fun {' '.join(bound)} =>\n  {proof}" if bound else proof
+    return LeanTheorem("env_step", statement, text), closed
+
+
+def apply(action: Action, goal: Goal, context: Context, rules: RuleSet) -> Applied:
+    """Apply a parsed action to `goal`. Raises ActionError where Lean's elaborator would refuse
+    (pattern not found, occurrence out of range, a side condition norm_num cannot prove)."""
+    current = goal
+    proofs: list[str | None] = [None, None]
+    for rewrite in action.rewrites:
+        if current[0] is current[1]:
+            raise ActionError("no goals to be proved")
+        current, more = _apply_one(rewrite, current, action.nth, rules)
+        proofs = [_trans(proofs[0], more[0]), _trans(proofs[1], more[1])]
+    if action.claim is not None:
+        if current[0] is current[1]:
+            raise ActionError("no goals to be proved: the rewrite closed the goal before `show`")
+        claim = action.claim
+        theorem, _ = _obligation(goal, claim, proofs, context, rules)
+        return Applied(claim, claim[0] is claim[1], theorem)
+    theorem, closed = _obligation(goal, current, proofs, context, rules)
+    return Applied(current, closed, theorem)

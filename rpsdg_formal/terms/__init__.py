@@ -1,0 +1,1 @@
+"""Expression trees: the interned tree, the operator signature, parsing, printers and sampling."""

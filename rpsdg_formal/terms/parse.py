@@ -1,0 +1,349 @@
+"""Parser for the human syntax of rule files and records (`a * (b + c)`, `-x`, `y⁻¹`, `exp(x)`).
+
+A Pratt parser driven by a `Signature`: operator symbols, fixities and precedences are data.
+Numerals are natural numbers; `-3` is `neg` applied to `3`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rpsdg_formal.errors import ExprSyntaxError
+from rpsdg_formal.terms.expr import Expr, app, num, var
+from rpsdg_formal.terms.signature import Fixity, Operator, Signature
+
+_SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"\d+")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token and the column it starts at."""
+
+    kind: str  # "num", "ident", "sym", "(", ")", ",", "end"
+    text: str
+    column: int
+
+
+def tokenize(text: str, signature: Signature) -> list[Token]:
+    """Split `text` into tokens, matching operator symbols greedily."""
+    tokens: list[Token] = []
+    symbols = signature.symbols()
+    pos = 0
+    while pos < len(text):
+        space = _SPACE.match(text, pos)
+        if space:
+            pos = space.end()
+            continue
+        if m := _NUMBER.match(text, pos):
+            tokens.append(Token("num", m.group(), pos))
+        elif m := _IDENT.match(text, pos):
+            tokens.append(Token("ident", m.group(), pos))
+        elif text[pos] in "(),":
+            tokens.append(Token(text[pos], text[pos], pos))
+        else:
+            sym = next((s for s in symbols if text.startswith(s, pos)), None)
+            if sym is None:
+                raise ExprSyntaxError(text, pos, f"unexpected character {text[pos]!r}")
+            tokens.append(Token("sym", sym, pos))
+        pos += len(tokens[-1].text)
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str, signature: Signature) -> None:
+        self.text = text
+        self.sig = signature
+        self.tokens = tokenize(text, signature)
+        self.index = 0
+
+    def peek(self) -> Token:
+        return self.tokens[self.index]
+
+    def take(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def fail(self, token: Token, reason: str) -> ExprSyntaxError:
+        return ExprSyntaxError(self.text, token.column, reason)
+
+    def expect(self, kind: str) -> Token:
+        token = self.take()
+        if token.kind != kind:
+            found = "end of input" if token.kind == "end" else repr(token.text)
+            raise self.fail(token, f"expected {kind!r}, found {found}")
+        return token
+
+    def postfix(self, symbol: str) -> Operator | None:
+        return self.sig.postfix(symbol)
+
+    def infix(self, symbol: str) -> Operator | None:
+        return self.sig.infix(symbol)
+
+    def expression(self, min_bp: int = 0) -> Expr:
+        left = self.operand()
+        while True:
+            token = self.peek()
+            if token.kind != "sym":
+                return left
+            post = self.postfix(token.text)
+            if post is not None:
+                if post.precedence < min_bp:
+                    return left
+                self.take()
+                left = app(post.name, left)
+                continue
+            infix = self.infix(token.text)
+            if infix is None:
+                raise self.fail(token, f"{token.text!r} cannot follow an expression")
+            if infix.precedence < min_bp:
+                return left
+            self.take()
+            left = app(infix.name, left, self.expression(infix.precedence + 1))
+
+    def operand(self) -> Expr:
+        token = self.take()
+        if token.kind == "num":
+            return num(int(token.text))
+        if token.kind == "(":
+            inner = self.expression()
+            self.expect(")")
+            return inner
+        if token.kind == "sym":
+            pre = self.sig.prefix(token.text)
+            if pre is None:
+                raise self.fail(token, f"{token.text!r} cannot start an expression")
+            return app(pre.name, self.expression(pre.precedence))
+        if token.kind == "ident":
+            return self.identifier(token)
+        found = "end of input" if token.kind == "end" else repr(token.text)
+        raise self.fail(token, f"expected an expression, found {found}")
+
+    def identifier(self, token: Token) -> Expr:
+        if self.peek().kind != "(":
+            const = self.sig.constant(token.text)
+            return app(const.name) if const is not None else var(token.text)
+        func = self.sig.function(token.text)
+        if func is None:
+            raise self.fail(token, f"unknown function {token.text!r}")
+        self.take()
+        args = [self.expression()]
+        while self.peek().kind == ",":
+            self.take()
+            args.append(self.expression())
+        self.expect(")")
+        if len(args) != func.arity:
+            raise self.fail(token, f"{func.name} takes {func.arity} argument(s), got {len(args)}")
+        return app(func.name, *args)
+
+
+def parse_expr(text: str, signature: Signature) -> Expr:
+    """Parse one expression in human syntax."""
+    parser = _Parser(text, signature)
+    result = parser.expression()
+    end = parser.peek()
+    if end.kind != "end":
+        raise parser.fail(end, f"unexpected {end.text!r} after a complete expression")
+    return result
+
+
+def parse_equation(text: str, signature: Signature) -> tuple[Expr, Expr]:
+    """Parse `lhs = rhs` into its two sides."""
+    if text.count("=") != 1:
+        column = text.find("=", text.find("=") + 1) if "=" in text else len(text)
+        raise ExprSyntaxError(text, max(column, 0), "an equation needs exactly one '='")
+    left, right = text.split("=")
+    lhs = parse_expr(left, signature)
+    try:
+        rhs = parse_expr(right, signature)
+    except ExprSyntaxError as err:
+        raise ExprSyntaxError(text, len(left) + 1 + err.column, err.reason) from err
+    return lhs, rhs
+
+
+# --- the standard Lean rendering (`printers.to_lean`), as tactics and goal states show it ------
+
+_LEAN_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_PUNCTUATION = ("=>", "(", ")", ":", "=")
+
+
+def _spaced(symbol: str) -> re.Pattern[str]:
+    """A symbol as a pattern in which its inner spaces are optional (`x ^ 2`, `x^2`)."""
+    parts = [re.escape(p) for p in symbol.split()]
+    return re.compile(r"\s*".join(parts))
+
+
+class _LeanParser(_Parser):
+    """Reads `printers.to_lean` output back: operators by their `lean_symbol`, functions by
+    juxtaposition (`Real.exp x`), templates (`deriv (fun x => F) x`), and numeral ascriptions
+    (`(2 : ℝ)`) of the carrier type `carrier`."""
+
+    def __init__(self, text: str, signature: Signature, carrier: str) -> None:
+        self.text = text
+        self.sig = signature
+        self.carrier = carrier
+        self.tokens = self._tokenize()
+        self.index = 0
+
+    def _symbols(self) -> list[tuple[re.Pattern[str], str]]:
+        named = (Fixity.FUNCTION, Fixity.CONSTANT)
+        texts = {op.lean_symbol.strip() for op in self.sig.operators if op.fixity not in named}
+        ordered = sorted(texts | {self.carrier}, key=lambda s: (-len(s), s))
+        return [(_spaced(s), s) for s in ordered]
+
+    def _tokenize(self) -> list[Token]:
+        text, tokens, pos = self.text, [], 0
+        symbols = self._symbols()
+        while pos < len(text):
+            if space := _SPACE.match(text, pos):
+                pos = space.end()
+                continue
+            if m := _NUMBER.match(text, pos):
+                tokens.append(Token("num", m.group(), pos))
+            elif m := _LEAN_IDENT.match(text, pos):
+                tokens.append(Token("ident", m.group(), pos))
+            elif punct := next((p for p in _PUNCTUATION if text.startswith(p, pos)), None):
+                tokens.append(Token(punct, punct, pos))
+            else:
+                found = next(((p, s) for p, s in symbols if p.match(text, pos)), None)
+                if found is None:
+                    raise ExprSyntaxError(text, pos, f"unexpected character {text[pos]!r}")
+                match = found[0].match(text, pos)
+                assert match is not None
+                tokens.append(Token("sym", found[1], pos))
+                pos = match.end()
+                continue
+            pos += len(tokens[-1].text)
+        tokens.append(Token("end", "", len(text)))
+        return tokens
+
+    def _operator(self, symbol: str, fixity: Fixity) -> Operator | None:
+        for op in self.sig.operators:
+            if op.fixity is fixity and op.lean_symbol.strip() == symbol:
+                return op
+        return None
+
+    def postfix(self, symbol: str) -> Operator | None:
+        return self._operator(symbol, Fixity.POSTFIX)
+
+    def infix(self, symbol: str) -> Operator | None:
+        return self._operator(symbol, Fixity.INFIX)
+
+    def _parenthesised(self) -> Expr:
+        """`( e )` or `( e : carrier )`, the `(` already taken."""
+        inner = self.expression()
+        if self.peek().kind == ":":
+            self.take()
+            kind = self.take()
+            if kind.text != self.carrier:
+                raise self.fail(kind, f"expected the type {self.carrier}, found {kind.text!r}")
+        self.expect(")")
+        return inner
+
+    def _template(self) -> Expr | None:
+        """A function written as a template around its argument (`deriv (fun x => F) x`)."""
+        for op in self.sig.operators:
+            if op.fixity is not Fixity.FUNCTION or "{0}" not in op.lean_symbol:
+                continue
+            before, after = op.lean_symbol.split("{0}", 1)
+            start = self.index
+            if self._literal(before):
+                inner = self.expression()
+                if self._literal(after):
+                    return app(op.name, inner)
+                raise self.fail(self.peek(), f"expected {after.strip()!r} to close {op.name}")
+            self.index = start
+        return None
+
+    def _literal(self, text: str) -> bool:
+        """Take the tokens that spell `text` (spaces aside) if they come next."""
+        wanted = "".join(text.split())
+        seen = ""
+        while len(seen) < len(wanted):
+            token = self.peek()
+            if token.kind == "end" or not wanted.startswith(seen + token.text):
+                return False
+            seen += self.take().text
+        return True
+
+    def operand(self) -> Expr:
+        token = self.peek()
+        if token.kind == "ident" and (templated := self._template()) is not None:
+            return templated
+        token = self.take()
+        if token.kind == "(":
+            return self._parenthesised()
+        if token.kind == "sym":
+            pre = self._operator(token.text, Fixity.PREFIX)
+            if pre is None:
+                raise self.fail(token, f"{token.text!r} cannot start an expression")
+            return app(pre.name, self.expression(pre.precedence))
+        if token.kind == "ident":
+            func = self._function(token.text)
+            if func is not None:
+                return app(func.name, *(self._argument() for _ in range(func.arity)))
+            return self._atom(token)
+        if token.kind == "num":
+            return num(int(token.text))
+        found = "end of input" if token.kind == "end" else repr(token.text)
+        raise self.fail(token, f"expected an expression, found {found}")
+
+    def _function(self, name: str) -> Operator | None:
+        for op in self.sig.operators:
+            if op.fixity is Fixity.FUNCTION and op.lean_symbol == name:
+                return op
+        return None
+
+    def _atom(self, token: Token) -> Expr:
+        const = self._operator(token.text, Fixity.CONSTANT)
+        if const is not None:
+            return app(const.name)
+        if "." in token.text or not _IDENT.fullmatch(token.text):
+            raise self.fail(token, f"unknown identifier {token.text!r}")
+        return var(token.text)
+
+    def _argument(self) -> Expr:
+        """A function's argument: an atom or a parenthesised expression; as in Lean, a postfix
+        symbol written without a space (`⁻¹`) binds to the argument, not to the application."""
+        token = self.take()
+        if token.kind == "(":
+            arg = self._parenthesised()
+        elif token.kind == "num":
+            arg = num(int(token.text))
+        elif token.kind == "ident" and self._function(token.text) is None:
+            arg = self._atom(token)
+        else:
+            raise self.fail(token, "a function argument must be a name, a numeral or parenthesised")
+        while self.peek().kind == "sym":
+            post = self._operator(self.peek().text, Fixity.POSTFIX)
+            if post is None or post.lean_symbol[:1].isspace():
+                break
+            self.take()
+            arg = app(post.name, arg)
+        return arg
+
+
+def parse_lean_expr(text: str, signature: Signature, carrier: str = "ℝ") -> Expr:
+    """Parse one expression in the standard Lean rendering (`printers.to_lean`)."""
+    parser = _LeanParser(text, signature, carrier)
+    result = parser.expression()
+    end = parser.peek()
+    if end.kind != "end":
+        raise parser.fail(end, f"unexpected {end.text!r} after a complete expression")
+    return result
+
+
+def parse_lean_equation(text: str, signature: Signature, carrier: str = "ℝ") -> tuple[Expr, Expr]:
+    """Parse `lhs = rhs` in the standard Lean rendering."""
+    parser = _LeanParser(text, signature, carrier)
+    lhs = parser.expression()
+    parser.expect("=")
+    rhs = parser.expression()
+    end = parser.peek()
+    if end.kind != "end":
+        raise parser.fail(end, f"unexpected {end.text!r} after the equation")
+    return lhs, rhs

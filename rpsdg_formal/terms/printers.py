@@ -1,0 +1,215 @@
+"""Printers from `Expr` to human syntax, standard Lean syntax, Lean kernel prefix syntax, LaTeX
+and SymPy. All are pure functions of the tree and the signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rpsdg_formal.terms.expr import Expr, Kind
+from rpsdg_formal.terms.signature import Fixity, Numerals, Operator, Signature
+
+_ATOM = 1000  # precedence of variables, numerals and calls: never parenthesised
+
+
+def _precedence(expr: Expr, sig: Signature) -> int:
+    if expr.kind is not Kind.APP:
+        return _ATOM
+    op = sig.by_name(expr.head)
+    return _ATOM if op.fixity in (Fixity.FUNCTION, Fixity.CONSTANT) else op.precedence
+
+
+def is_atomic(expr: Expr) -> bool:
+    """True if `expr` prints in kernel syntax as one token (no parentheses needed)."""
+    return (
+        expr.kind is Kind.VAR
+        or (expr.kind is Kind.NUM and expr.value < 2)
+        or (expr.kind is Kind.APP and not expr.args)
+    )
+
+
+def _infix_text(
+    expr: Expr,
+    sig: Signature,
+    symbol_of: Callable[[Operator], str],
+    call: Callable[[Expr], str] | None = None,
+) -> str:
+    """Render with the fewest parentheses that parse back to the same tree; `call` renders
+    function applications (default: `f(a, b)`)."""
+    if expr.kind is Kind.VAR:
+        return expr.head
+    if expr.kind is Kind.NUM:
+        return str(expr.value)
+    op = sig.by_name(expr.head)
+    symbol = symbol_of(op)
+    if op.fixity is Fixity.CONSTANT:
+        return symbol
+
+    if op.fixity is Fixity.FUNCTION and call is not None:
+        return call(expr)
+
+    def child(index: int, needs_parens: bool) -> str:
+        text = _infix_text(expr.args[index], sig, symbol_of, call)
+        return f"({text})" if needs_parens else text
+
+    precs = [_precedence(a, sig) for a in expr.args]
+    if op.fixity is Fixity.INFIX:
+        right_prefix = (
+            expr.args[1].kind is Kind.APP and sig.by_name(expr.args[1].head).fixity is Fixity.PREFIX
+        )
+        return (
+            f"{child(0, precs[0] < op.precedence)} {symbol} "
+            f"{child(1, precs[1] <= op.precedence and not right_prefix)}"
+        )
+    if op.fixity is Fixity.PREFIX:
+        arg = expr.args[0]
+        nested_prefix = arg.kind is Kind.APP and sig.by_name(arg.head).fixity is Fixity.PREFIX
+        return f"{symbol}{child(0, precs[0] < op.precedence or nested_prefix)}"
+    if op.fixity is Fixity.POSTFIX:  # (x^2)^3 and (a⁻¹)⁻¹: never stack postfix symbols
+        arg = expr.args[0]
+        # in Lean, `f x⁻¹` is `f (x⁻¹)`: a rendered application needs parentheses here
+        applied = call is not None and arg.kind is Kind.APP and precs[0] == _ATOM and arg.args
+        return f"{child(0, precs[0] <= op.precedence or bool(applied))}{symbol}"
+    args = ", ".join(_infix_text(a, sig, symbol_of, call) for a in expr.args)
+    return f"{symbol}({args})"
+
+
+def to_human(expr: Expr, sig: Signature) -> str:
+    """Human syntax, as in rule files: `a * (b + c)`; `parse_expr` reads it back."""
+    return _infix_text(expr, sig, lambda op: op.symbol)
+
+
+def to_lean(expr: Expr, sig: Signature) -> str:
+    """Standard Lean 4 / Mathlib syntax: `x * 2 + 1`, `-(a * b)`, `a⁻¹`, `Real.exp x`."""
+
+    def call(node: Expr) -> str:  # application binds tighter than any operator: no parentheses
+        op = sig.by_name(node.head)
+        if "{0}" in op.lean_symbol:  # e.g. `deriv (fun x => {0}) x`
+            return op.lean_symbol.format(*(to_lean(a, sig) for a in node.args))
+        args = " ".join(_lean_arg(a, sig) for a in node.args)
+        return f"{op.lean_symbol} {args}"
+
+    return _infix_text(expr, sig, lambda op: op.lean_symbol, call)
+
+
+def _lean_arg(expr: Expr, sig: Signature) -> str:
+    text = to_lean(expr, sig)
+    return text if expr.kind is not Kind.APP or not expr.args else f"({text})"
+
+
+def numeral_to_kernel(value: int, numerals: Numerals) -> str:
+    """A natural number in binary `bit0`/`bit1` form: 6 is `bit0 (bit1 one)`."""
+    if value == 0:
+        return numerals.zero
+    if value == 1:
+        return numerals.one
+    inner = numeral_to_kernel(value // 2, numerals)
+    inner = inner if value // 2 == 1 else f"({inner})"
+    return f"{numerals.bit1 if value % 2 else numerals.bit0} {inner}"
+
+
+def to_kernel(expr: Expr, sig: Signature) -> str:
+    """Lean kernel prefix syntax for the `prelude` theory: `add (mul a b) (neg c)`."""
+    if expr.kind is Kind.VAR:
+        return expr.head
+    if expr.kind is Kind.NUM:
+        return numeral_to_kernel(expr.value, sig.numerals)
+    parts = [sig.by_name(expr.head).lean]
+    for arg in expr.args:
+        text = to_kernel(arg, sig)
+        parts.append(text if is_atomic(arg) else f"({text})")
+    return " ".join(parts)
+
+
+def to_latex(expr: Expr, sig: Signature) -> str:
+    """LaTeX, from each operator's `latex` template (`{0}`, `{1}` are the rendered arguments)."""
+    if expr.kind is Kind.VAR:
+        return expr.head
+    if expr.kind is Kind.NUM:
+        return str(expr.value)
+    op = sig.by_name(expr.head)
+    braced = op.fixity is Fixity.FUNCTION or r"\frac" in op.latex
+    rendered = []
+    for arg in expr.args:
+        text = to_latex(arg, sig)
+        nested_prefix = (
+            op.fixity is Fixity.PREFIX
+            and arg.kind is Kind.APP
+            and sig.by_name(arg.head).fixity is Fixity.PREFIX
+        )
+        stacked = op.fixity is Fixity.POSTFIX and _precedence(arg, sig) == op.precedence
+        if not braced and (_precedence(arg, sig) < op.precedence or nested_prefix or stacked):
+            text = rf"\left({text}\right)"
+        rendered.append(text)
+    if op.fixity is Fixity.INFIX and not braced:
+        if _precedence(expr.args[1], sig) == op.precedence and not rendered[1].startswith(r"\left"):
+            rendered[1] = rf"\left({rendered[1]}\right)"
+    return op.latex.format(*rendered)
+
+
+def to_plain(expr: Expr, sig: Signature) -> str:
+    """SymPy source in plain functions (`x**2*sin(exp(x**2))`) that anyone can `sympify`
+    without this package, from each operator's `plain` template. It is SymPy's own printing
+    of the function, so products and powers may be regrouped (`x*x` prints as `x**2`)."""
+    import sympy
+
+    return str(sympy.sympify(_plain_source(expr, sig)))
+
+
+def _plain_source(expr: Expr, sig: Signature) -> str:
+    if expr.kind is Kind.VAR:
+        return expr.head
+    if expr.kind is Kind.NUM:
+        return str(expr.value)
+    op = sig.by_name(expr.head)
+    text = op.plain_template.format(*(_plain_source(a, sig) for a in expr.args))
+    return text if op.fixity is Fixity.CONSTANT else f"({text})"
+
+
+def to_sympy(expr: Expr, sig: Signature, symbols: Mapping[str, Any] | None = None) -> Any:
+    """A SymPy expression, from each operator's `sympy` template (for model checks).
+
+    `symbols` gives the meaning of variables (default: a SymPy symbol of the same name); a
+    variable may stand for any SymPy expression, such as a function of x.
+    """
+    import sympy
+
+    table: dict[str, Any] = dict(symbols or {})
+
+    def build(node: Expr) -> str:
+        if node.kind is Kind.VAR:
+            table.setdefault(node.head, sympy.Symbol(node.head))
+            return node.head
+        if node.kind is Kind.NUM:
+            return f"Integer({node.value})"
+        op = sig.by_name(node.head)
+        return "(" + op.sympy.format(*(build(a) for a in node.args)) + ")"
+
+    text = build(expr)
+    namespace: dict[str, Any] = {name: getattr(sympy, name) for name in _SYMPY_NAMES}
+    namespace.update(table)
+    return sympy.sympify(text, locals=namespace)
+
+
+_SYMPY_NAMES = (
+    "Integer",
+    "Rational",
+    "diff",
+    "Symbol",
+    "Piecewise",
+    "Eq",
+    "Ne",
+    "I",
+    "pi",
+    "E",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tan",
+    "sqrt",
+    "Abs",
+    "re",
+    "im",
+)

@@ -1,0 +1,161 @@
+"""Shortest proofs and certified lower bounds, recomputed independently on small cases."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from pathlib import Path
+
+import pytest
+
+from rpsdg_formal.rewriting.graph import ProofGraph, SearchBounds, certify
+from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
+from rpsdg_formal.rewriting.steps import RuleIndex, apply_step, successors
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.terms.expr import Expr, canonical_pair, var, variables
+from rpsdg_formal.terms.sample import ExprShape
+from rpsdg_formal.theory.rules import RuleSet
+
+
+def _distance(start: Expr, end: Expr, index: RuleIndex, cap: int, limit: int) -> int | None:
+    """Plain one-sided BFS (no budget): the distance within `cap`, if at most `limit`."""
+    fresh = tuple(var(v) for v in variables(start))
+    seen = {start: 0}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node is end:
+            return seen[node]
+        if seen[node] >= limit:
+            continue
+        for step in successors(node, index, fresh):
+            if step.after.size <= cap and step.after not in seen:
+                seen[step.after] = seen[node] + 1
+                queue.append(step.after)
+    return None
+
+
+@pytest.fixture(scope="module")
+def index(field_rules: RuleSet) -> RuleIndex:
+    return RuleIndex.build(field_rules.rules)
+
+
+@pytest.mark.parametrize("i", range(10))
+def test_proofs_are_shortest_and_the_bound_is_sound(index: RuleIndex, i: int) -> None:
+    shape = ExprShape(unary=("neg",), binary=("add", "mul"), variables=("x", "y"), max_ops=3)
+    walk = draw_walk(WalkConfig(steps=3, max_size=10, shape=shape), index, theorem_rng(11, i))
+    selected = select_theorem(
+        walk, index, SelectConfig(proofs=4, bounds=SearchBounds(node_budget=100_000))
+    )
+    assert selected is not None
+    proof = selected.proofs[0]
+    bound = selected.bound
+    cap = max(max(s.before.size, s.after.size) for s in proof)
+    true = _distance(walk.start, walk.end, index, cap, len(proof))
+    assert true is not None
+    assert bound.value <= true <= len(proof)  # the bound never claims too much
+    if bound.exact or bound.value == len(proof):
+        assert len(proof) == true  # and the proof is then shortest within the cap
+
+
+@pytest.mark.parametrize("i", range(8))
+def test_every_proof_replays_has_the_same_length_and_they_are_distinct(
+    index: RuleIndex, i: int
+) -> None:
+    walk = draw_walk(WalkConfig(steps=5), index, theorem_rng(12, i))
+    selected = select_theorem(walk, index, SelectConfig(proofs=5, explore=True))
+    assert selected is not None
+    proofs = selected.proofs
+    assert len(
+        {tuple((s.rule.name, s.reverse, s.path, s.substitution) for s in p) for p in proofs}
+    ) == len(proofs)
+    for proof in proofs:
+        assert len(proof) == len(proofs[0]) >= selected.bound.value
+        current = walk.start
+        for step in proof:
+            current = apply_step(current, step.rule, step.reverse, step.path, step.binding()).after
+            assert current is step.after
+        assert current is walk.end
+
+
+def test_graph_shortest_proofs_agree_with_networkx_path_lengths(index: RuleIndex) -> None:
+    import networkx as nx
+
+    walk = draw_walk(WalkConfig(steps=6), index, theorem_rng(13, 0))
+    graph = ProofGraph()
+    graph.add_walk(walk.steps)
+    for step in walk.steps:
+        graph.explore(step.before, index, tuple(var(v) for v in variables(walk.start)), 30)
+    proofs = graph.shortest_proofs(walk.start, walk.end, 10)
+    expected = nx.shortest_path_length(nx.Graph(graph.graph), walk.start, walk.end)
+    assert {len(p) for p in proofs} == {expected}
+    assert expected <= len(walk.steps)
+
+
+def test_certify_stops_once_the_proof_is_shown_optimal(index: RuleIndex) -> None:
+    walk = draw_walk(WalkConfig(steps=1), index, theorem_rng(14, 0))
+    fresh = tuple(var(v) for v in variables(walk.start))
+    bound = certify(walk.start, walk.end, index, fresh, 40, 1, SearchBounds(), ProofGraph())
+    assert bound.value == 1 and bound.nodes == 2  # one step: nothing to search
+
+
+def test_difficulty_range_filters_on_the_certified_bound(index: RuleIndex) -> None:
+    config = SelectConfig(difficulty=(3, 4), bounds=SearchBounds(node_budget=500))
+    kept = 0
+    for i in range(15):
+        walk = draw_walk(WalkConfig(steps=6), index, theorem_rng(15, i))
+        selected = select_theorem(walk, index, config)
+        if selected is not None:
+            kept += 1
+            assert 3 <= selected.bound.value <= 4 <= len(selected.proofs[0]) + 1
+    assert kept > 0
+
+
+def test_canonical_pair_identifies_renamings_and_swaps() -> None:
+    x, y, z = var("x"), var("y"), var("z")
+    from rpsdg_formal.terms.expr import app
+
+    eq = (app("add", x, app("neg", y)), app("sub", x, y))
+    renamed = (app("add", z, app("neg", x)), app("sub", z, x))
+    swapped = (app("sub", y, z), app("add", y, app("neg", z)))
+    other = (app("add", x, app("neg", y)), app("sub", y, x))
+    keys = {canonical_pair(*eq), canonical_pair(*renamed), canonical_pair(*swapped)}
+    assert len(keys) == 1 and canonical_pair(*other) not in keys
+
+
+def test_generated_statements_are_distinct_up_to_renaming(field_rules: RuleSet) -> None:
+    from rpsdg_formal.pipeline.run import GenerateConfig, admitted
+    from rpsdg_formal.terms.parse import parse_expr
+
+    config = GenerateConfig(
+        count=1,
+        seed=3,
+        out=Path("unused"),
+        walk=WalkConfig(steps=2, max_size=12),
+    )
+    sig = field_rules.theory.signature
+    keys = [
+        canonical_pair(parse_expr(c.record["start"], sig), parse_expr(c.record["end"], sig))
+        for c in itertools.islice(admitted(field_rules, config), 150)
+        if c.record is not None
+    ]
+    assert len(set(keys)) == len(keys) == 150
+
+
+def test_quotas_share_the_count_by_weight() -> None:
+    from rpsdg_formal.rewriting.selection import quotas
+
+    assert quotas(((2, 1.0), (3, 2.0), (4, 1.0)), 8) == {2: 2, 3: 4, 4: 2}
+    shares = quotas(((2, 1.0), (3, 1.0), (4, 1.0)), 10)
+    assert sum(shares.values()) == 10 and sorted(shares.values()) == [3, 3, 4]
+
+
+def test_histogram_target_is_met(field_rules: RuleSet) -> None:
+    from collections import Counter
+
+    from rpsdg_formal.pipeline.run import GenerateConfig, admitted
+
+    select = SelectConfig(histogram=((2, 1.0), (3, 1.0)))
+    config = GenerateConfig(count=12, seed=4, out=Path("unused"), select=select)
+    made = list(itertools.islice(admitted(field_rules, config), 12))
+    assert Counter(c.bucket for c in made) == {2: 6, 3: 6}
