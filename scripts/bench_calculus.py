@@ -23,9 +23,8 @@ from rpsdg_formal.families.derive import Engine
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.walk import theorem_rng
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _stages(rules: RuleSet, config: CalculusConfig, draws: int) -> tuple[float, float, int]:
@@ -72,7 +71,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000, help="antiderivative theorems")
     parser.add_argument("--by-parts", type=int, default=200, help="by-parts problems")
     args = parser.parse_args()
-    rules = load_rules(ROOT / "rules" / "calculus.yaml")
+    rules = load_rules(rules_path("calculus"))
     with tempfile.TemporaryDirectory(prefix="rpsdg-bench-") as tmp:
         kernel = one_lean_per_core(rules.theory, Path(tmp) / "cache")
         _family(rules, kernel, "antiderivative", args.count, Path(tmp) / "anti")

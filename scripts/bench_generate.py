@@ -19,9 +19,8 @@ from benchlib import CORES, kernel_only, one_lean_per_core
 
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.walk import WalkConfig
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
@@ -33,7 +32,7 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=250)
     args = parser.parse_args()
 
-    rules = load_rules(ROOT / "rules" / "field.yaml")
+    rules = load_rules(rules_path("field"))
     with tempfile.TemporaryDirectory(prefix="rpsdg-bench-") as tmp:
         kernel = one_lean_per_core(rules.theory, Path(tmp) / "cache")
         config = GenerateConfig(

@@ -11,7 +11,6 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import networkx as nx
 
@@ -19,9 +18,8 @@ from rpsdg_formal.rewriting.graph import SearchBounds
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
@@ -31,7 +29,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=2000, help="theorems for the shortest check")
     parser.add_argument("--per-setting", type=int, default=60, help="theorems per timing row")
     args = parser.parse_args()
-    rules = load_rules(ROOT / "rules" / "field.yaml")
+    rules = load_rules(rules_path("field"))
     index = RuleIndex.build(rules.rules)
 
     print("steps  budget  walk ms  select ms  bound mean  optimal  nodes mean")

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from benchlib import kernel_only, one_lean_per_core
 
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -113,7 +113,7 @@ def _generate(
 
 
 def _kernel_only(out: Path, cache: Path) -> float:
-    rules = load_rules(ROOT / "rules" / "field.yaml")
+    rules = load_rules(rules_path("field"))
     return kernel_only(one_lean_per_core(rules.theory, cache), out / "lean")
 
 

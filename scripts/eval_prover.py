@@ -17,9 +17,8 @@ from rpsdg_formal.env.evaluate import default_workers, evaluate, markdown_table
 from rpsdg_formal.env.prover import SearchConfig
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
@@ -30,7 +29,7 @@ def main() -> int:
     parser.add_argument("dir", type=Path, help="a curriculum folder (or a dataset folder)")
     parser.add_argument("--budget", type=int, action="append", help="expansions (repeatable)")
     parser.add_argument("--out", type=Path, help="output folder (default: DIR, or DIR/budget_B)")
-    parser.add_argument("--rules", type=Path, default=ROOT / "rules" / "field.yaml")
+    parser.add_argument("--rules", type=Path, default=rules_path("field"))
     parser.add_argument("--weight", type=float, default=SearchConfig().weight)
     parser.add_argument("--fresh", action="store_true", help="let rules introduce variables")
     parser.add_argument("--workers", type=int, default=default_workers())

@@ -36,10 +36,10 @@ from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.serve.http import make_server
 from rpsdg_formal.serve.service import ServiceConfig
 from rpsdg_formal.tactics.render import record_traces
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules" / "field.yaml"
+RULES = rules_path("field")
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,8 @@ from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.env.environment import KernelChecker, replay_exported
 from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(argv: list[str]) -> float:
@@ -49,7 +48,7 @@ def replay(
 
 
 def _replay(data: Path, export: Path, folder: Path, theory: str) -> int:
-    rules = load_rules(ROOT / "rules" / f"{theory}.yaml")
+    rules = load_rules(rules_path(theory))
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
     wrong = [r for _, r in read_jsonl(export / "data" / "negatives.jsonl")]

@@ -33,24 +33,18 @@ from rpsdg_formal.pipeline.recheck import CheckReport, check_dataset, check_lean
 from rpsdg_formal.pipeline.run import GenerateConfig, generate, statements_of
 from rpsdg_formal.serve.http import prepare_theories, serve_forever
 from rpsdg_formal.serve.service import ServiceConfig
+from rpsdg_formal.theory import catalogue
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 from rpsdg_formal.theory.section import Theory
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
 def _rules_path(theory: str | None, rules: str | None) -> Path:
+    """--rules FILE if given, else the shipped rule file of --theory (default field)."""
     if rules:
         return Path(rules)
-    name = theory or "field"
-    path = PROJECT_ROOT / "rules" / f"{name}.yaml"
-    if not path.is_file():
-        known = sorted(p.stem for p in (PROJECT_ROOT / "rules").glob("*.yaml"))
-        raise ConfigError(
-            f"unknown theory {name!r}; known: {', '.join(known) or 'none'} (or pass --rules FILE)"
-        )
-    return path
+    return catalogue.rules_path(theory or "field")
 
 
 def _kernel(args: argparse.Namespace, rules: RuleSet) -> Kernel:

@@ -302,10 +302,8 @@ def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
     manifest["rules"] = str(rule_copy.resolve())
     files += [out / "theorems.jsonl", write_json(out / "run.json", manifest)]
     (out / "lakefile.lean").write_text(_LAKEFILE, encoding="utf-8")
-    toolchain = Path(__file__).resolve().parents[2] / "lean-toolchain"
-    version = manifest.get("lean_version", "4.35.0")
-    text = toolchain.read_text() if toolchain.is_file() else f"leanprover/lean4:v{version}\n"
-    (out / "lean-toolchain").write_text(text, encoding="utf-8")
+    version = manifest.get("lean_version", "4.35.0")  # the Lean that checked this run
+    (out / "lean-toolchain").write_text(f"leanprover/lean4:v{version}\n", encoding="utf-8")
     return [*files, out / "lakefile.lean", out / "lean-toolchain"]
 
 

@@ -21,11 +21,12 @@ from rpsdg_formal.audit.report import (
 )
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.kernel.check import Kernel
+from rpsdg_formal.theory.catalogue import lean_dir, rules_dir, rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rule_file
 from rpsdg_formal.theory.section import Theory, module_closure, scan_modules
 
-ROOT = Path(__file__).resolve().parents[2]
-UNSOUND = ROOT / "tests" / "fixtures" / "unsound" / "rules.yaml"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+UNSOUND = FIXTURES / "unsound" / "rules.yaml"
 pytestmark = pytest.mark.kernel
 
 
@@ -41,7 +42,7 @@ def unsound_report(kernel_cache: Path) -> AuditReport:
 
 @pytest.fixture(scope="module")
 def field_report(field_kernel: Kernel) -> AuditReport:
-    return run_audit(ROOT / "rules" / "field.yaml", lambda theory: field_kernel)
+    return run_audit(rules_path("field"), lambda theory: field_kernel)
 
 
 def _row(report: AuditReport, name: str, kind: str = "rule") -> AuditRow:
@@ -144,10 +145,10 @@ def test_generate_refuses_until_the_audit_passes(
 ) -> None:
     cache = tmp_path / "cache"
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(rules_dir(), rules)
     text = (rules / "field.yaml").read_text()
     (rules / "field.yaml").write_text(
-        text.replace("lean_dir: ../lean", f"lean_dir: {ROOT / 'lean'}")
+        text.replace("lean_dir: ../lean", f"lean_dir: {lean_dir()}")
     )
     args = [
         "generate",
@@ -187,7 +188,7 @@ def test_an_axiom_hidden_from_the_reader_is_still_reported(
     field_rules: RuleSet, tmp_path: Path
 ) -> None:
     """An axiom the model check cannot read (here `private axiom`) fails; it is never skipped."""
-    shutil.copytree(ROOT / "lean", tmp_path / "lean")
+    shutil.copytree(lean_dir(), tmp_path / "lean")
     field = tmp_path / "lean" / "RpsdgFormal" / "Field.lean"
     field.write_text(
         field.read_text().replace(

@@ -9,14 +9,13 @@ from pathlib import Path
 from rpsdg_formal.audit.facts import theory_facts
 from rpsdg_formal.terms.expr import num
 from rpsdg_formal.terms.printers import to_human
+from rpsdg_formal.theory.catalogue import lean_dir
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory, module_closure, scan_modules
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _theory_with(field_rules: RuleSet, tmp_path: Path, extra: str) -> Theory:
-    shutil.copytree(ROOT / "lean", tmp_path / "lean")
+    shutil.copytree(lean_dir(), tmp_path / "lean")
     field = tmp_path / "lean" / "RpsdgFormal" / "Field.lean"
     text = field.read_text().replace("/-! Derived laws. -/", extra + "\n\n/-! Derived laws. -/")
     field.write_text(text)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from rpsdg_formal.cli.main import main
+from rpsdg_formal.theory.catalogue import lean_dir, rules_path
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.kernel
 
 
@@ -68,7 +68,7 @@ def test_generate_writes_verified_records_and_the_checked_files(generated: Path)
             assert len(alt["steps"]) == record["proof_length"]
     manifest = json.loads((generated / "run.json").read_text())
     assert manifest["seed"] == 5 and manifest["count"] == 30
-    assert Path(manifest["rules"]) == ROOT / "rules" / "field.yaml"
+    assert Path(manifest["rules"]) == rules_path("field")
 
 
 def test_same_seed_same_output(generated: Path, tmp_path: Path, audited_cache: Path) -> None:
@@ -121,7 +121,7 @@ def test_check_accepts_schema_2_records_whose_haves_state_their_types(
     from rpsdg_formal.families.records import make_candidate, replay
     from rpsdg_formal.theory.rules import load_rules
 
-    rules = load_rules(ROOT / "rules" / "field.yaml")
+    rules = load_rules(rules_path("field"))
     copy = tmp_path / "schema2"
     shutil.copytree(generated, copy)
     records = _records(copy)
@@ -200,8 +200,8 @@ def test_existing_output_is_not_overwritten_without_force(
 
 
 def _rule_file(tmp_path: Path, rules_text: str) -> Path:
-    text = (ROOT / "rules" / "field.yaml").read_text()
-    head = text[: text.index("\nrules:")].replace("lean_dir: ../lean", f"lean_dir: {ROOT / 'lean'}")
+    text = rules_path("field").read_text()
+    head = text[: text.index("\nrules:")].replace("lean_dir: ../lean", f"lean_dir: {lean_dir()}")
     path = tmp_path / "bad.yaml"
     path.write_text(head + "\nrules:\n" + rules_text)
     return path
@@ -268,7 +268,7 @@ def test_exclude_avoids_an_earlier_runs_statements(
     from rpsdg_formal.terms.parse import parse_expr
     from rpsdg_formal.theory.rules import load_rules
 
-    sig = load_rules(ROOT / "rules" / "field.yaml").theory.signature
+    sig = load_rules(rules_path("field")).theory.signature
 
     def keys(out: Path) -> set[object]:
         return {

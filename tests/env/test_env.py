@@ -26,9 +26,8 @@ from rpsdg_formal.tactics.render import NO_GOALS
 from rpsdg_formal.terms.parse import parse_equation, parse_lean_expr
 from rpsdg_formal.terms.printers import to_lean
 from rpsdg_formal.terms.sample import ExprShape, random_expr
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _apply(action: str, text: str, rules: RuleSet) -> str:
@@ -45,7 +44,7 @@ def _apply(action: str, text: str, rules: RuleSet) -> str:
 
 @pytest.mark.parametrize("theory", ["field", "calculus", "equation"])
 def test_the_lean_rendering_parses_back_to_the_same_tree(theory: str) -> None:
-    rules = load_rules(ROOT / "rules" / f"{theory}.yaml")
+    rules = load_rules(rules_path(theory))
     sig = rules.theory.signature
     unary = tuple(op.name for op in sig.operators if op.arity == 1)
     binary = tuple(op.name for op in sig.operators if op.arity == 2)

@@ -13,23 +13,13 @@ import yaml
 
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.exports.writer import FORMATS
-
-ROOT = Path(__file__).resolve().parents[2]
+from rpsdg_formal.theory.catalogue import rules_path
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory, kernel_cache: Path) -> tuple[Path, Path]:
-    """A field run with alternative proofs, and the cache its audit is recorded in."""
-    cache = tmp_path_factory.mktemp("export-cache")
-    for item in kernel_cache.iterdir():
-        if item.is_dir() and item.name.startswith("lean-"):
-            shutil.copytree(item, cache / item.name)
-    rules = str(ROOT / "rules" / "field.yaml")
-    assert main(["audit", rules, "--cache-dir", str(cache)]) == 0
-    out = tmp_path_factory.mktemp("export-run") / "run"
-    argv = ["generate", "--theory", "field", "--count", "24", "--proofs", "2", "--steps", "4"]
-    assert main([*argv, "--out", str(out), "--cache-dir", str(cache), "--quiet"]) == 0
-    return out, cache
+def run(field_run: Path, audited_cache: Path) -> tuple[Path, Path]:
+    """The shared field run (alternative proofs included), and the cache its audit is in."""
+    return field_run, audited_cache
 
 
 @pytest.fixture(scope="module")
@@ -260,7 +250,7 @@ def test_equation_runs_are_traced_as_forward_reasoning(
     run: tuple[Path, Path], tmp_path: Path
 ) -> None:
     cache = run[1]
-    assert main(["audit", str(ROOT / "rules" / "equation.yaml"), "--cache-dir", str(cache)]) == 0
+    assert main(["audit", str(rules_path("equation")), "--cache-dir", str(cache)]) == 0
     made = []
     for extra in (
         ["--count", "6", "--proofs", "2"],

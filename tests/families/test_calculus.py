@@ -45,12 +45,13 @@ from rpsdg_formal.terms.expr import Expr, app, num
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import to_human, to_latex, to_lean
 from rpsdg_formal.theory import numerals
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 from rpsdg_formal.theory.section import Theory
 
-ROOT = Path(__file__).resolve().parents[2]
-CALCULUS = ROOT / "rules" / "calculus.yaml"
-BAD = ROOT / "tests" / "fixtures" / "bad_calculus" / "rules" / "bad_calculus.yaml"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CALCULUS = rules_path("calculus")
+BAD = FIXTURES / "bad_calculus" / "rules" / "bad_calculus.yaml"
 pytestmark = pytest.mark.kernel
 
 SEED = "x^2 * sin(exp(x^2))"

@@ -62,12 +62,13 @@ from rpsdg_formal.terms.expr import Expr, app, num, var
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import numeral_to_kernel, to_human
 from rpsdg_formal.theory import numerals
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 from rpsdg_formal.theory.section import Theory
 
-ROOT = Path(__file__).resolve().parents[2]
-EQUATION = ROOT / "rules" / "equation.yaml"
-BAD = ROOT / "tests" / "fixtures" / "bad_equation" / "rules" / "bad_equation.yaml"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+EQUATION = rules_path("equation")
+BAD = FIXTURES / "bad_equation" / "rules" / "bad_equation.yaml"
 NS = "RpsdgFormal.Field.Equation"
 POSITIVITY = {f"{NS}.Pos", f"{NS}.pos_one", f"{NS}.pos_add", f"{NS}.pos_ne_zero"}
 NONZERO_RULES = {"mul_div_cancel_left", "div_mul_cancel", "num_div"}  # need a divisor != 0

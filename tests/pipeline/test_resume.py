@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from rpsdg_formal.cli.main import main
+from rpsdg_formal.theory.catalogue import rules_path
 
-ROOT = Path(__file__).resolve().parents[2]
-
+pytestmark = pytest.mark.kernel  # the runs are `rpsdg-formal generate` child processes
 
 def _command(out: Path, cache: Path, theory: str = "field") -> list[str]:
     extra = ["--steps", "4"] if theory == "field" else []
@@ -34,7 +34,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory, kernel_cache: Path) -> Path:
         if item.is_dir() and item.name.startswith("lean-"):
             shutil.copytree(item, folder / item.name)
     for theory in ("field", "calculus"):
-        rules = str(ROOT / "rules" / f"{theory}.yaml")
+        rules = str(rules_path(theory))
         assert main(["audit", rules, "--cache-dir", str(folder)]) == 0
     return folder
 

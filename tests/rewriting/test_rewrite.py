@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,9 +14,10 @@ from rpsdg_formal.rewriting.steps import RuleIndex, apply_step, successors
 from rpsdg_formal.terms.expr import Expr, app, num, replace, substitute, subterm, var, variables
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.sample import ExprShape, random_expr
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
-FIELD = load_rules(Path(__file__).resolve().parents[2] / "rules" / "field.yaml")
+FIELD = load_rules(rules_path("field"))
 SIG = FIELD.theory.signature
 INDEX = RuleIndex.build(FIELD.rules)
 SHAPE = ExprShape(

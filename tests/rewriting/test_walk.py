@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from functools import cache
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,9 +14,10 @@ from rpsdg_formal.rewriting.steps import RuleIndex, apply_step
 from rpsdg_formal.rewriting.walk import Walk, WalkConfig, draw_walk, random_walk, theorem_rng
 from rpsdg_formal.terms.expr import Expr, Kind, positions, variables
 from rpsdg_formal.terms.sample import ExprShape, count_trees, random_expr
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
-FIELD = load_rules(Path(__file__).resolve().parents[2] / "rules" / "field.yaml")
+FIELD = load_rules(rules_path("field"))
 INDEX = RuleIndex.build(FIELD.rules)
 
 

@@ -28,6 +28,7 @@ from rpsdg_formal.serve.whitelist import (
     theory_names,
 )
 from rpsdg_formal.tactics.render import record_traces
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet
 
 Answer = tuple[int, dict[str, Any]]
@@ -126,8 +127,7 @@ def test_kernel_whitelist_accepts_generated_shapes_and_names_offenders(
 
 @pytest.mark.kernel
 def test_prepare_theories_keys_by_file_stem(kernel_cache: Path) -> None:
-    root = Path(__file__).resolve().parents[2]
-    theories, kernels = prepare_theories([root / "rules" / "field.yaml"], kernel_cache)
+    theories, kernels = prepare_theories([rules_path("field")], kernel_cache)
     assert set(theories) == set(kernels) == {"field"} and kernels["field"].sequential
 
 

@@ -21,11 +21,11 @@ from rpsdg_formal.tactics.render import TacticStep, goal_state, record_traces, t
 from rpsdg_formal.terms.expr import Expr
 from rpsdg_formal.terms.expr import Path as TreePath
 from rpsdg_formal.terms.parse import parse_expr
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
-ROOT = Path(__file__).resolve().parents[2]
-FIELD = load_rules(ROOT / "rules" / "field.yaml")
-CALCULUS = load_rules(ROOT / "rules" / "calculus.yaml")
+FIELD = load_rules(rules_path("field"))
+CALCULUS = load_rules(rules_path("calculus"))
 
 
 def _step(
@@ -299,7 +299,7 @@ def test_equation_trace_golden() -> None:
     from rpsdg_formal.tactics.render import equation_trace
     from rpsdg_formal.terms.expr import var
 
-    rules = load_rules(ROOT / "rules" / "equation.yaml")
+    rules = load_rules(rules_path("equation"))
     sig = rules.theory.signature
     two, five, six, eleven = (parse_expr(n, sig) for n in ("2", "5", "6", "11"))
     premise = (parse_expr("2 * x + 5", sig), eleven)

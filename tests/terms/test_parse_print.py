@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sympy
 from hypothesis import given, settings
@@ -20,9 +18,10 @@ from rpsdg_formal.terms.printers import (
     to_lean,
     to_sympy,
 )
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
-FIELD_YAML = Path(__file__).resolve().parents[2] / "rules" / "field.yaml"
+FIELD_YAML = rules_path("field")
 SIG = load_rules(FIELD_YAML).theory.signature
 
 a, b, c = var("a"), var("b"), var("c")

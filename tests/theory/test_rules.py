@@ -10,11 +10,11 @@ import pytest
 
 from rpsdg_formal.errors import RuleSpecError
 from rpsdg_formal.terms.expr import app, var, variables
+from rpsdg_formal.theory.catalogue import lean_dir, rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
-ROOT = Path(__file__).resolve().parents[2]
-FIELD_YAML = ROOT / "rules" / "field.yaml"
-LEAN_DIR = ROOT / "lean"
+FIELD_YAML = rules_path("field")
+LEAN_DIR = lean_dir()
 
 
 @pytest.fixture(scope="module")
