@@ -156,12 +156,10 @@ def test_garbage_actions_are_answered(field_rules: RuleSet, field_kernel: Kernel
 
 @pytest.mark.kernel
 def test_exported_proofs_close_and_wrong_steps_are_refused(
-    field_rules: RuleSet, field_kernel: Kernel, audited_cache: Path, tmp_path: Path
+    field_rules: RuleSet, field_kernel: Kernel, audited_cache: Path, field_run: Path, tmp_path: Path
 ) -> None:
-    data, export = tmp_path / "data", tmp_path / "export"
+    data, export = field_run, tmp_path / "export"
     cache = ["--cache-dir", str(audited_cache), "--quiet"]
-    assert main(["generate", "--count", "8", "--seed", "4", "--proofs", "2", "--out", str(data),
-                 *cache]) == 0  # fmt: skip
     assert main(["export", str(data), "--format", "jsonl", "--out", str(export), *cache]) == 0
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]

@@ -78,13 +78,6 @@ def calculus_kernel(calculus_rules: RuleSet, kernel_cache: Path) -> Kernel:
 
 
 @pytest.fixture(scope="module")
-def calculus_cache(kernel_cache: Path, calculus_kernel: Kernel) -> Path:
-    """The kernel cache in which rules/calculus.yaml has passed the audit (generate needs it)."""
-    assert main(["audit", str(CALCULUS), "--cache-dir", str(kernel_cache), "--threads", "2"]) == 0
-    return kernel_cache
-
-
-@pytest.fixture(scope="module")
 def bad_rules() -> RuleSet:
     return load_rules(BAD)
 
@@ -371,24 +364,17 @@ def _generate_calculus(out: Path, cache: Path, *extra: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def antiderivative_run(tmp_path_factory: pytest.TempPathFactory, calculus_cache: Path) -> Path:
-    out = tmp_path_factory.mktemp("calc") / "anti"
-    assert _generate_calculus(out, calculus_cache, "--count", "30") == 0
-    return out
-
-
-@pytest.fixture(scope="module")
 def by_parts_run(tmp_path_factory: pytest.TempPathFactory, calculus_cache: Path) -> Path:
     out = tmp_path_factory.mktemp("calc") / "parts"
     assert _generate_calculus(out, calculus_cache, "--family", "by-parts", "--count", "10") == 0
     return out
 
 
-def test_cli_antiderivative_records_are_true_antiderivatives(antiderivative_run: Path) -> None:
-    records = _records(antiderivative_run)
+def test_cli_antiderivative_records_are_true_antiderivatives(calculus_run: Path) -> None:
+    records = _records(calculus_run)
     assert len(records) == 30 and len({r["id"] for r in records}) == 30
-    assert (antiderivative_run / "rejected.jsonl").read_text() == ""
-    manifest = json.loads((antiderivative_run / "run.json").read_text())
+    assert (calculus_run / "rejected.jsonl").read_text() == ""
+    manifest = json.loads((calculus_run / "run.json").read_text())
     assert manifest["family"] == "antiderivative" and manifest["theory"] == "calculus"
     for record in records:
         assert record["family"] == "antiderivative" and "by_parts" not in record
@@ -428,7 +414,7 @@ def test_by_parts_problems_have_nonconstant_parts(engine: Engine) -> None:
     assert degenerate == []
 
 
-@pytest.mark.parametrize("run", ["antiderivative_run", "by_parts_run"])
+@pytest.mark.parametrize("run", ["calculus_run", "by_parts_run"])
 def test_cli_check_and_curriculum_accept_calculus_runs(
     run: str,
     request: pytest.FixtureRequest,

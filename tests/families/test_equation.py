@@ -113,12 +113,6 @@ def audit_json(
 
 
 @pytest.fixture(scope="module")
-def equation_cache(kernel_cache: Path, audit_json: dict[str, Any]) -> Path:
-    assert audit_json["passed"] is True
-    return kernel_cache
-
-
-@pytest.fixture(scope="module")
 def bad_kernels(kernel_cache: Path) -> list[Kernel]:
     return []
 
@@ -646,13 +640,6 @@ def test_generate_library_run_has_no_refusals_or_disagreements(
 def _generate(out: Path, cache: Path, *extra: str) -> int:
     args = ["generate", "--theory", "equation", "--out", str(out), "--cache-dir", str(cache)]
     return main([*args, *extra, "--threads", "2", "--quiet"])
-
-
-@pytest.fixture(scope="module")
-def equation_run(tmp_path_factory: pytest.TempPathFactory, equation_cache: Path) -> Path:
-    out = tmp_path_factory.mktemp("eq") / "run"
-    assert _generate(out, equation_cache, "--count", "40") == 0
-    return out
 
 
 def test_cli_records_are_solved_equations_with_both_certificates(

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from rpsdg_formal.cli.main import main
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.serve.http import ServiceServer, make_server, prepare_theories
@@ -82,13 +81,9 @@ def _quiet(line: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def record(
-    tmp_path_factory: pytest.TempPathFactory, audited_cache: Path, field_rules: RuleSet
-) -> dict[str, Any]:
-    """The first theorem of a small generated dataset, with its traced tactics."""
-    out = tmp_path_factory.mktemp("serve") / "out"
-    args = ["generate", "--count", "2", "--seed", "1", "--steps", "4"]
-    assert main([*args, "--out", str(out), "--cache-dir", str(audited_cache), "--quiet"]) == 0
+def record(field_run: Path, field_rules: RuleSet) -> dict[str, Any]:
+    """The first theorem of the shared generated field run, with its traced tactics."""
+    out = field_run
     first = json.loads((out / "theorems.jsonl").read_text(encoding="utf-8").splitlines()[0])
     first["tactics"] = [step.tactic for step in record_traces(first, field_rules)[0]]
     assert len(first["tactics"]) >= 2
