@@ -99,4 +99,3 @@ def take_violations() -> list[str]:
     lines = STATE.log.read_text(encoding="utf-8").splitlines()
     STATE.log.write_text("", encoding="utf-8")
     return [line for line in lines if line]
-

@@ -147,9 +147,7 @@ def test_generate_refuses_until_the_audit_passes(
     rules = tmp_path / "rules"
     shutil.copytree(rules_dir(), rules)
     text = (rules / "field.yaml").read_text()
-    (rules / "field.yaml").write_text(
-        text.replace("lean_dir: ../lean", f"lean_dir: {lean_dir()}")
-    )
+    (rules / "field.yaml").write_text(text.replace("lean_dir: ../lean", f"lean_dir: {lean_dir()}"))
     args = [
         "generate",
         "--rules",

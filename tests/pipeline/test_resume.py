@@ -18,6 +18,7 @@ from rpsdg_formal.theory.catalogue import rules_path
 
 pytestmark = pytest.mark.kernel  # the runs are `rpsdg-formal generate` child processes
 
+
 def _command(out: Path, cache: Path, theory: str = "field") -> list[str]:
     extra = ["--steps", "4"] if theory == "field" else []
     return [
