@@ -31,9 +31,9 @@ from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, Verdict, check
 from rpsdg_formal.kernel.emit import LeanTheorem, check_variable_names, hypotheses
 from rpsdg_formal.kernel.messages import first_message
 from rpsdg_formal.tactics.actions import ActionError, Applied, Context, Goal, apply, parse_action
+from rpsdg_formal.tactics.delab import pretty
 from rpsdg_formal.tactics.render import NO_GOALS, goal_context, goal_state
 from rpsdg_formal.terms.parse import parse_equation
-from rpsdg_formal.terms.printers import to_lean
 from rpsdg_formal.theory.rules import RuleSet
 
 TOO_DEEP = "the tactic is nested too deeply to be parsed"
@@ -187,7 +187,7 @@ class ProofEnv:
         if self.goal is None or self.done:
             return NO_GOALS
         sig = self.rules.theory.signature
-        goal = f"{to_lean(self.goal[0], sig)} = {to_lean(self.goal[1], sig)}"
+        goal = f"{pretty(self.goal[0], sig)} = {pretty(self.goal[1], sig)}"
         return goal_state(self.shown, goal)
 
     # --- stepping ---

@@ -38,6 +38,7 @@ from rpsdg_formal.kernel.emit import (
 from rpsdg_formal.kernel.messages import first_message
 from rpsdg_formal.rewriting.steps import RuleIndex, Step
 from rpsdg_formal.tactics.actions import ActionError, Context, apply, parse_action
+from rpsdg_formal.tactics.mathlib import load_table
 from rpsdg_formal.tactics.render import offered_tactic
 from rpsdg_formal.terms.expr import Expr, Kind, positions, replace, substitute, variables
 from rpsdg_formal.terms.printers import to_lean
@@ -58,6 +59,7 @@ BATCH = 30
 """Wrong steps per Lean file: at most 2 errors each stays under Lean's limit of 100."""
 PARALLEL = 2
 """Lean processes `judge` runs at once."""
+
 
 @dataclass(frozen=True)
 class WrongStep:
@@ -253,8 +255,14 @@ def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) 
 
 
 def missing_names(step: Step, theory: Theory) -> list[str]:
-    """Near-miss Lean names for the step's rule that the theory does not declare."""
-    short = step.rule.lean_name.rsplit(".", 1)[-1]
+    """Near-miss names of the step's lemma (its Mathlib lemma where the table has one) that
+    neither the theory nor Mathlib declares: a name the Mathlib table knows (a rule's lemma,
+    or another declaration read near them, such as `add_sub_cancel_left`) is never offered,
+    since a real lemma may well have the claimed effect."""
+    table = load_table()
+    entry = table.entries.get(step.rule.name)
+    lemma = entry.lemma if entry is not None and entry.lemma is not None else None
+    short = (lemma or step.rule.lean_name).rsplit(".", 1)[-1]
     parts = short.split("_")
     guesses = [f"{short}_rev", f"{short}_symm", f"{short}'", f"{short}_eq"]
     if len(parts) > 1:
@@ -264,10 +272,14 @@ def missing_names(step: Step, theory: Theory) -> list[str]:
     for i, part in enumerate(parts):
         if part in swaps:
             guesses.append("_".join([*parts[:i], swaps[part], *parts[i + 1 :]]))
+    known = table.declarations()
     return [
         name
         for name in dict.fromkeys(guesses)
-        if is_lean_ident(name) and name != short and theory.qualified(name) is None
+        if is_lean_ident(name)
+        and name != short
+        and theory.qualified(name) is None
+        and name not in known
     ]
 
 

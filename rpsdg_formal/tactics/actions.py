@@ -1,21 +1,19 @@
 """Tactic actions on a goal `lhs = rhs`: parse the rendering the exports use, apply it as Lean
 would, and state the kernel obligation that makes the step valid.
 
-The grammar is the one `tactics` renders, plus what a prover may reasonably write:
-
     action  := rewrite ( ";" "show" EQUATION )?
-    rewrite := "rw" "[" term ("," term)* "]" | "nth_rewrite" N "[" term "]"
-    term    := ("←" | "<-")? ( NAME arg* hyp* | "show" EQUATION "by" ("norm_num" | "simp") )
-    arg     := a variable, a numeral, or a parenthesised expression (`(x + y)`, `(2 : ℝ)`)
+    rewrite := "rw" "[" term ("," term)* "]" | ("nth_rw" | "nth_rewrite") N "[" term "]"
+    term    := ("←" | "<-")? ( NAME arg* hyp* | "show" EQUATION "by" TACTIC )   (norm_num simp ring)
+    arg     := a variable, a numeral, a parenthesised expression, or `(name := expr)`
     hyp     := "h1", "h2", … (the context's hypotheses) | "(by norm_num)"
 
-`rw [e]` rewrites every instance of `e`'s instantiated left side in the goal, on both sides,
-then closes the goal when the two sides are identical (`rfl`); missing arguments are found by
-the first match in pre-order, left side first, as Lean's `kabstract` does. `nth_rewrite n`
-rewrites only the n-th instance. `; show G` claims the resulting goal. Nothing here runs Lean:
-`apply` returns either an immediate refusal (what Lean's elaborator would refuse: an unknown
-lemma, a pattern not found) or the theorem the kernel must accept for the step to be valid:
-`∀ vars, hyps → new_goal → old_goal` (or `old_goal` alone when the step closes it).
+NAME is a rule's Mathlib lemma (arguments in Mathlib's order, `tactics.mathlib`) or its own
+Lean name (arguments in the rule's order). `rw [e]` rewrites every instance of `e`'s
+instantiated left side, on both sides, then closes the goal when the sides are identical;
+missing arguments come from the first match in `kabstract`'s pre-order, left side first.
+`nth_rw n` rewrites only the n-th instance. `; show G` claims the resulting goal. Nothing here
+runs Lean: `apply` returns a refusal (what Lean's elaborator would refuse) or the theorem the
+kernel must accept: `∀ vars, hyps → new_goal → old_goal` (`old_goal` when the step closes it).
 """
 
 from __future__ import annotations
@@ -40,11 +38,12 @@ from rpsdg_formal.kernel.emit import (
     step_hypotheses,
 )
 from rpsdg_formal.rewriting.steps import Step, apply_step
+from rpsdg_formal.tactics.lemma import stated_instance
+from rpsdg_formal.tactics.mathlib import mathlib_names, rule_binding
 from rpsdg_formal.terms.expr import Expr, Kind, Path, match, positions, substitute, variables
 from rpsdg_formal.terms.parse import parse_lean_equation, parse_lean_expr
 from rpsdg_formal.terms.printers import to_lean
 from rpsdg_formal.terms.signature import is_lean_ident
-from rpsdg_formal.theory.numerals import instance as numeral_instance
 from rpsdg_formal.theory.rules import Rule, RuleSet
 
 Goal = tuple[Expr, Expr]
@@ -55,9 +54,11 @@ MAX_ACTION = 4000
 
 _REWRITE = re.compile(r"^(?:rw|rewrite)\s*\[(?P<terms>[^\[\]]*)\]$")
 _NTH = re.compile(r"^(?:nth_rewrite|nth_rw)\s+(?P<n>\d{1,4})\s*\[(?P<terms>[^\[\]]*)\]$")
-_NUMERAL_LEMMA = re.compile(r"^show\s+(?P<eq>.+?)\s+by\s+(?:norm_num|simp)$", re.DOTALL)
+_NUMERAL_LEMMA = re.compile(r"^show\s+(?P<eq>.+?)\s+by\s+(?:norm_num|simp|ring)$", re.DOTALL)
+_NAMED = re.compile(r"^\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(?P<value>.+)\)$", re.DOTALL)
 _HYPOTHESIS = re.compile(r"^h(?P<k>\d{1,3})$")
 _DISCHARGE = "(by norm_num)"
+_Arguments = tuple[list[Expr], dict[str, Expr], list[str]]
 
 
 class ActionError(ValueError):
@@ -81,6 +82,7 @@ class Rewrite:
     reverse: bool
     given: tuple[Expr, ...]  # explicit arguments, in the rule's variable order
     hyps: tuple[str, ...]  # "h1"… or the discharge marker, one per side condition
+    named: tuple[tuple[str, Expr], ...] = ()  # rule variables fixed by a Mathlib lemma's args
 
 
 @dataclass(frozen=True)
@@ -107,22 +109,17 @@ class Applied:
 
 def _split_top(text: str, separator: str) -> list[str]:
     """`text` split at `separator` characters outside parentheses."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in text:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             raise ActionError("unbalanced parentheses")
         if char == separator and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
+            parts.append(text[start:index])
+            start = index + 1
     if depth:
         raise ActionError("unbalanced parentheses")
-    parts.append("".join(current))
-    return [p.strip() for p in parts]
+    return [p.strip() for p in [*parts, text[start:]]]
 
 
 def _words(text: str) -> list[str]:
@@ -132,10 +129,9 @@ def _words(text: str) -> list[str]:
 
 def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
     found: dict[str, Rule] = {}
-    for rule in rules.rules:
-        if rule.evaluate is None:
-            for name in (rule.lean_name, rule.lean_name.rsplit(".", 1)[-1]):
-                found.setdefault(name, rule)
+    for rule in (r for r in rules.rules if r.evaluate is None):
+        for name in (rule.lean_name, rule.lean_name.rsplit(".", 1)[-1]):
+            found.setdefault(name, rule)
     return found
 
 
@@ -165,27 +161,39 @@ def _equation(text: str, rules: RuleSet, context: Context) -> Goal:
 
 
 def _numeral_rewrite(text: str, rules: RuleSet, context: Context, reverse: bool) -> Rewrite:
-    """`show (6 : ℝ) * 7 = 42 by norm_num`: the instance of a numeral-only rule it states."""
+    """`show (6 : ℝ) * 7 = 42 by norm_num` (`show x * x ^ 2 = x ^ 3 by ring`): the instance of
+    a numeral rule, or of a rule Mathlib proves with `ring`, that it states."""
     found = _NUMERAL_LEMMA.match(text)
     assert found is not None
-    lhs, rhs = _equation(found.group("eq"), rules, context)
-    for rule in rules.rules:
-        if rule.evaluate is None:
-            continue
-        binding = match(rule.lhs, lhs)
-        if binding is None:
-            continue
-        try:
-            full = numeral_instance(rule.evaluate.kind, rule.lhs, rule.rhs, binding)
-        except (RewriteError, ValueError, KeyError):
-            continue
-        if substitute(rule.rhs, full) is rhs:
-            given = tuple(full[v] for v in rule.variables)
-            return Rewrite(rule, reverse, given, ())
-    raise ActionError(f"`show {found.group('eq')}` is not an instance of a numeral rule")
+    instance = stated_instance(_equation(found.group("eq"), rules, context), rules.rules)
+    if instance is None:
+        raise ActionError(f"`show {found.group('eq')}` is not an instance of a numeral rule")
+    return Rewrite(instance[0], reverse, instance[1], ())
+
+
+def _arguments(words: Sequence[str], rules: RuleSet, context: Context) -> _Arguments:
+    """A lemma's arguments: explicit, named `(a := v)`, then hypotheses (`h1`, `(by norm_num)`)."""
+    given: list[Expr] = []
+    named: dict[str, Expr] = {}
+    hyps: list[str] = []
+    for word in words:
+        if (_HYPOTHESIS.match(word) and word not in context.binders) or word == _DISCHARGE:
+            hyps.append(word)
+        elif hyps:
+            raise ActionError(f"argument {word!r} after a hypothesis argument")
+        elif found := _NAMED.match(word):
+            named[found.group("name")] = _expression(found.group("value"), rules, context)
+        else:
+            given.append(_expression(word, rules, context))
+    for word in hyps:
+        if word != _DISCHARGE and not 1 <= int(word[1:]) <= len(context.assumed):
+            raise ActionError(f"unknown identifier '{word}'")
+    return given, named, hyps
 
 
 def _rewrite(text: str, rules: RuleSet, context: Context, names: Mapping[str, Rule]) -> Rewrite:
+    """One rewrite term: a rule's Mathlib lemma, arguments in Mathlib's order (`neg_div b a`),
+    or its own Lean name, arguments in the rule's order, or a stated fact (`show … by ring`)."""
     reverse = text.startswith(("←", "<-"))
     body = text.removeprefix("←").removeprefix("<-").strip() if reverse else text
     if _NUMERAL_LEMMA.match(body):
@@ -196,32 +204,26 @@ def _rewrite(text: str, rules: RuleSet, context: Context, names: Mapping[str, Ru
     name, *rest = words
     if not is_lean_ident(name):
         raise ActionError(f"{name!r} is not a lemma name")
-    rule = names.get(name)
+    lemma = mathlib_names(rules.rules, rules.theory.signature).get(name)
+    rule = lemma[0] if lemma is not None else names.get(name)
     if rule is None:
         raise ActionError(f"unknown identifier '{name}'")
-    given: list[Expr] = []
-    hyps: list[str] = []
-    for word in rest:
-        if (_HYPOTHESIS.match(word) and word not in context.binders) or word == _DISCHARGE:
-            hyps.append(word)
-        elif hyps:
-            raise ActionError(f"argument {word!r} after a hypothesis argument")
-        else:
-            given.append(_expression(word, rules, context))
-    if len(given) > len(rule.variables):
-        raise ActionError(
-            f"{name} takes {len(rule.variables)} explicit argument(s), got {len(given)}"
-        )
+    given, named, hyps = _arguments(rest, rules, context)
+    if len(hyps) != len(rule.conditions):
+        wanted = f"{len(rule.conditions)} side condition(s) (h1, …, or (by norm_num))"
+        raise ActionError(f"{name} needs {wanted}, got {len(hyps)}")
+    if lemma is not None:
+        try:
+            binding, swapped = rule_binding(lemma[1], rule, rules.theory.signature, given, named)
+        except ValueError as err:
+            raise ActionError(str(err)) from None
+        return Rewrite(rule, reverse != swapped, (), tuple(hyps), tuple(binding.items()))
+    if named:
+        raise ActionError(f"{name}: named arguments are read for Mathlib lemmas only")
+    if len(given) > (arity := len(rule.variables)):
+        raise ActionError(f"{name} takes {arity} explicit argument(s), got {len(given)}")
     if hyps and len(given) < len(rule.variables):
         raise ActionError(f"{name}: give every explicit argument before its hypotheses")
-    if len(hyps) != len(rule.conditions):
-        raise ActionError(
-            f"{name} needs {len(rule.conditions)} side condition(s) (h1, …, or (by norm_num)), "
-            f"got {len(hyps)}"
-        )
-    for word in hyps:
-        if word != _DISCHARGE and not 1 <= int(word[1:]) <= len(context.assumed):
-            raise ActionError(f"unknown identifier '{word}'")
     return Rewrite(rule, reverse, tuple(given), tuple(hyps))
 
 
@@ -271,7 +273,7 @@ def _instantiate(rewrite: Rewrite, goal: Goal, rules: RuleSet) -> dict[str, Expr
     """The rule's full substitution: the arguments given, the rest from the first instance in
     the goal (pre-order, left side first), as Lean's `kabstract` instantiates metavariables."""
     rule = rewrite.rule
-    binding = dict(zip(rule.variables, rewrite.given, strict=False))
+    binding = dict(zip(rule.variables, rewrite.given, strict=False)) | dict(rewrite.named)
     pattern, _ = rule.side(rewrite.reverse)
     if len(binding) < len(rule.variables):
         partial = substitute(pattern, binding)

@@ -199,3 +199,48 @@ def lemma_term(
         else:
             parts.append(argument(binding[fit.renaming[arg]]))
     return " ".join(parts), fit.swapped
+
+
+@lru_cache(maxsize=32)
+def mathlib_names(
+    rules: tuple[Rule, ...], sig: Signature
+) -> Mapping[str, tuple[Rule, MathlibEntry]]:
+    """The Mathlib lemma of each rule whose table entry states it (a rule file's own rule that
+    only shares a table name is left out), by lemma name; the first rule wins. Cached: the
+    proof environment asks once per action."""
+    table = load_table()
+    found: dict[str, tuple[Rule, MathlibEntry]] = {}
+    for rule in rules:
+        entry = table.entries.get(rule.name)
+        if entry is None or entry.lemma is None or entry.lemma in found:
+            continue
+        try:
+            correspondence(entry, rule, sig)
+        except ConfigError:
+            continue
+        found[entry.lemma] = (rule, entry)
+    return found
+
+
+def rule_binding(
+    entry: MathlibEntry,
+    rule: Rule,
+    sig: Signature,
+    explicit: Sequence[Expr],
+    named: Mapping[str, Expr],
+) -> tuple[dict[str, Expr], bool]:
+    """From a Mathlib lemma's arguments as written (`explicit` in Mathlib's order, `named` as
+    `(a := v)`) to the rule's: the rule variables they fix, and whether the lemma's sides are
+    the rule's swapped. ValueError, in Lean's words, for too many or unknown arguments."""
+    fit = correspondence(entry, rule, sig)
+    slots = [a for a in entry.args if a != HYPOTHESIS]
+    if len(explicit) > len(slots):
+        raise ValueError(
+            f"{entry.lemma} takes {len(slots)} explicit argument(s), got {len(explicit)}"
+        )
+    values = dict(zip(slots, explicit, strict=False))
+    for name, value in named.items():
+        if name not in fit.renaming:
+            raise ValueError(f"invalid argument name '{name}' for function '{entry.lemma}'")
+        values[name] = value
+    return {fit.renaming[k]: v for k, v in values.items()}, fit.swapped

@@ -1,23 +1,30 @@
 """Tactic traces: each step of a rewrite theorem as a Lean 4 / Mathlib goal state and tactic.
 
 For training provers, a proof of `start = end` is rendered the way Lean shows it: the goal
-state before each step (binders, hypotheses, `⊢ goal`, as Lean's infoview prints them), the
-tactic (`rw [mul_comm x y]`), and the state after it. The rendering is Mathlib-facing: variables
-have type `ℝ` and expressions are printed with `printers.to_lean`; the kernel certificate of the
-theorem stays in our own theory (`emit`). Nothing here runs Lean.
+state before each step (binders, hypotheses, `⊢ goal`, printed as Lean's delaborator prints them:
+`delab`), the tactic, and the state after it. Variables have type `ℝ`; the kernel certificate of
+the theorem stays in our own theory (`emit`). Nothing here runs Lean.
 
-What is rendered, and what it assumes:
+What is rendered, read in Lean's and Mathlib's source:
 
-- `rw [e]` rewrites every instance of `e`'s left side in the goal, on both sides of `=`, then
-  closes the goal by `rfl` when it can. A step whose instantiated pattern occurs once in the goal
-  `s_k = end` is `rw`; one whose pattern occurs several times is `nth_rewrite n [e]`, n the
-  1-based index of the rewritten occurrence in pre-order, left side before right side.
+- Each rule's step names its Mathlib lemma from the Mathlib table (`mathlib.yaml`), with the
+  lemma's explicit arguments in Mathlib's order and `←` where Mathlib's sides are the step's
+  swapped (`neg_div b a`, `mul_inv_cancel₀ h1`, `← pow_two x`); a rule Mathlib states only as a
+  fact is `show lhs = rhs by ring` (or `norm_num`, `simp`); a rule with no Mathlib rendering
+  (calculus `D_*`) keeps the rule's own Lean name and its step is marked `mathlib = False`.
+- `rw [e]` (Lean core: `rewrite` then `with_reducible rfl`) rewrites every instance of the
+  instantiated left side in the goal, on both sides of `=`. A step whose instance occurs once in
+  the goal `s_k = end` is `rw`; one whose instance occurs several times is `nth_rw n [e]`
+  (`Mathlib/Tactic/NthRewrite.lean`: `nth_rewrite` with `Occurrences.pos [n]`, then
+  `try (with_reducible rfl)`), n counted from 1 in `kabstract`'s order: a node before its
+  children, function before argument, so pre-order with the left side before the right side.
+  `nth_rewrite` alone never closes the goal, so the last step is never `nth_rewrite`: every
+  rendered proof ends with no goals under Mathlib's semantics.
 - Lean's infoview wraps goals longer than its line width; this module never wraps.
 - Calculus: `D(F)` is shown as `deriv (fun x => F) x` and the variable `x` of the theory (a
-  constant of its signature) is bound as `x : ℝ`. The derivative rules are named by the rule
-  file's Lean names (`D_log`), which are not Mathlib lemmas, and `rw` cannot rewrite under the
-  binder of `fun x => …`: calculus tactics are a faithful step-by-step rendering, not scripts
-  that compile against Mathlib as they stand.
+  constant of its signature) is bound as `x : ℝ`; `rw` cannot rewrite under the binder of
+  `fun x => …`, and Mathlib's `deriv_*` lemmas need differentiability hypotheses, so `D_*` steps
+  are a faithful step-by-step rendering marked not-Mathlib.
 """
 
 from __future__ import annotations
@@ -29,13 +36,13 @@ from typing import Any
 
 from rpsdg_formal.families.equation_records import replay_equation
 from rpsdg_formal.families.records import replay
-from rpsdg_formal.kernel.emit import HOLE, HOLE2, Hypothesis, discharge, hypotheses, step_hypotheses
+from rpsdg_formal.kernel.emit import HOLE, HOLE2, Hypothesis, hypotheses
 from rpsdg_formal.rewriting.steps import EquationStep, Step
 from rpsdg_formal.tactics.actions import occurrences
+from rpsdg_formal.tactics.delab import pretty
+from rpsdg_formal.tactics.lemma import rewrite_term
 from rpsdg_formal.terms.expr import Expr, Kind, positions, substitute, subterm, var
-from rpsdg_formal.terms.printers import to_lean
 from rpsdg_formal.terms.signature import Fixity, Signature, is_lean_ident
-from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory
 
@@ -50,6 +57,7 @@ class TacticStep:
     state_before: str
     tactic: str
     state_after: str
+    mathlib: bool = True  # False: the tactic names a rule Mathlib has no lemma for
 
 
 def goal_state(hypotheses: Sequence[tuple[str, str]], goal: str) -> str:
@@ -98,75 +106,6 @@ def _context_constants(exprs: Sequence[Expr], sig: Signature) -> list[str]:
     return list(found)
 
 
-def _is_closed(expr: Expr) -> bool:
-    """True if `expr` mentions no variable (its type cannot be inferred from the context)."""
-    return not any(
-        node.kind is Kind.VAR or (node.kind is Kind.APP and not node.args)
-        for _, node in positions(expr)
-    )
-
-
-def _argument(expr: Expr, sig: Signature, carrier: str) -> str:
-    """A lemma argument: atomic as it is, otherwise parenthesised; a closed term (numerals only)
-    is ascribed the carrier type (`(2 : ℝ)`), since Lean would otherwise default it to `ℕ`."""
-    text = to_lean(expr, sig)
-    if _is_closed(expr):
-        return f"({text} : {carrier})"
-    atomic = expr.kind is not Kind.APP or not expr.args
-    return text if atomic else f"({text})"
-
-
-_LEADING_NUMERAL = re.compile(r"^\d+")
-
-
-def _numeral_lemma(step: Step, sig: Signature, carrier: str) -> str:
-    """`show (6 : ℝ) * 7 = 42 by norm_num` (or `deriv (fun x => (5 : ℝ)) x = 0 by simp`) for a
-    numeral-only rule instance, stated in the rule's forward direction."""
-    rule = step.rule
-    assert rule.evaluate is not None
-    binding = step.binding()
-    lhs, rhs = substitute(rule.lhs, binding), substitute(rule.rhs, binding)
-    if rule.evaluate.kind == numerals.DERIVATIVE:
-        op = sig.by_name(lhs.head)
-        inner = f"({to_lean(lhs.args[0], sig)} : {carrier})"
-        if "{0}" in op.lean_symbol:
-            left = op.lean_symbol.format(inner)
-        else:
-            left = f"{op.lean_symbol} {inner}"
-        return f"show {left} = {to_lean(rhs, sig)} by simp"
-    left = _LEADING_NUMERAL.sub(lambda m: f"({m.group(0)} : {carrier})", to_lean(lhs, sig), 1)
-    return f"show {left} = {to_lean(rhs, sig)} by norm_num"
-
-
-def _lemma(
-    step: Step,
-    theory: Theory,
-    assumed: Sequence[Hypothesis],
-    carrier: str,
-    name: str = "",
-    strict: bool = True,
-) -> str:
-    """The rewrite term of one step: `name args hyps`, or a `show … by …` for numerals.
-
-    `name` replaces the rule's Lean name; with `strict` False a side condition nobody assumes
-    is left out (a wrong step's tactic) instead of raising ValueError.
-    """
-    sig = theory.signature
-    rule = step.rule
-    if rule.evaluate is not None and not name:
-        return _numeral_lemma(step, sig, carrier)
-    args = (_argument(v, sig, carrier) for _, v in step.substitution)
-    parts = [name or rule.lean_name, *args]
-    for needed in step_hypotheses(step):
-        if needed in assumed:
-            parts.append(f"h{assumed.index(needed) + 1}")
-        elif discharge(needed, theory) is not None:  # a non-zero numeral
-            parts.append("(by norm_num)")
-        elif strict:
-            raise ValueError(f"step with {rule.name!r} needs a side condition nobody assumes")
-    return " ".join(parts)
-
-
 def _tactic(
     step: Step,
     sides: tuple[Expr, Expr],
@@ -174,24 +113,23 @@ def _tactic(
     assumed: Sequence[Hypothesis],
     carrier: str,
     side: int = 0,
-) -> str:
-    """`rw [term]`, or `nth_rewrite n [term]` when the rewritten instance is not the only one.
+) -> tuple[str, bool]:
+    """`rw [term]`, or `nth_rw n [term]` when the rewritten instance is not the only one; and
+    whether Mathlib has the term's lemma.
 
     The occurrence number n counts instances of the instantiated pattern (the side the step
     rewrites from) in `sides` (the goal `before = end`, or a hypothesis), 1-based, in
-    pre-order, left side before right side. This is Mathlib's `nth_rewrite` convention as we
-    understand it (Lean's `kabstract` tests a node before its children, and function before
-    argument); it is only checked against
-    Lean where a full Lean toolchain with Mathlib is present (tests/test_tactics.py).
+    `kabstract`'s order (pre-order, left side before right side). `nth_rw`, not `nth_rewrite`:
+    the two rewrite the same occurrence, and `nth_rw` then tries `rfl` as `rw` does, so a last
+    step closes its goal (`Mathlib/Tactic/NthRewrite.lean`).
     """
-    term = _lemma(step, theory, assumed, carrier)
-    if step.reverse:
-        term = f"← {term}"
+    term = rewrite_term(step, theory, assumed, carrier)
+    text = f"← {term.text}" if step.reverse != term.swapped else term.text
     pattern = subterm(step.before, step.path)
     found = occurrences(pattern, sides)
     if len(found) <= 1:
-        return f"rw [{term}]"
-    return f"nth_rewrite {found.index((side, step.path)) + 1} [{term}]"
+        return f"rw [{text}]", term.mathlib
+    return f"nth_rw {found.index((side, step.path)) + 1} [{text}]", term.mathlib
 
 
 def offered_tactic(
@@ -205,15 +143,15 @@ def offered_tactic(
 ) -> str:
     """The tactic that states a rule instance `offered` at `offered.path` of goal side `side`
     (0 left, 1 right), perhaps wrongly (another instance, the other direction, a lemma `name`
-    that does not exist): `nth_rewrite k` when the instance occurs several times in the goal,
+    that does not exist): `nth_rw k` when the instance occurs several times in the goal,
     one of them there, else `rw`."""
-    term = _lemma(offered, theory, assumed, carrier, name, strict=False)
-    term = f"← {term}" if offered.reverse else term
+    term = rewrite_term(offered, theory, assumed, carrier, name, strict=False)
+    text = f"← {term.text}" if offered.reverse != term.swapped else term.text
     pattern, _ = offered.rule.side(offered.reverse)
     found = occurrences(substitute(pattern, offered.binding()), goal)
     if len(found) > 1 and (side, offered.path) in found:
-        return f"nth_rewrite {found.index((side, offered.path)) + 1} [{term}]"
-    return f"rw [{term}]"
+        return f"nth_rw {found.index((side, offered.path)) + 1} [{text}]"
+    return f"rw [{text}]"
 
 
 def goal_context(
@@ -231,7 +169,7 @@ def goal_context(
     names = [c for c in _context_constants(shown, sig) if c not in binders] + list(binders)
     context = [(name, carrier_name) for name in names]
     context += [
-        (f"h{i}", f"{to_lean(lhs, sig)} ≠ {to_lean(rhs, sig)}")
+        (f"h{i}", f"{pretty(lhs, sig)} ≠ {pretty(rhs, sig)}")
         for i, (lhs, rhs) in enumerate(assumed, 1)
     ]
     return context
@@ -258,17 +196,14 @@ def traced_steps(
     start, end = steps[0].before, steps[-1].after
     assumed = hypotheses(steps, theory)
     context = goal_context(binders, (start, end), assumed, theory, carrier_name)
-    right = to_lean(end, sig)
-    states = [goal_state(context, f"{to_lean(step.before, sig)} = {right}") for step in steps]
+    right = pretty(end, sig)
+    states = [goal_state(context, f"{pretty(step.before, sig)} = {right}") for step in steps]
     states.append(NO_GOALS)
-    return [
-        TacticStep(
-            states[k],
-            _tactic(step, (step.before, end), theory, assumed, carrier_name),
-            states[k + 1],
-        )
-        for k, step in enumerate(steps)
-    ]
+    traced = []
+    for k, step in enumerate(steps):
+        tactic, mathlib = _tactic(step, (step.before, end), theory, assumed, carrier_name)
+        traced.append(TacticStep(states[k], tactic, states[k + 1], mathlib))
+    return traced
 
 
 def record_traces(record: Mapping[str, Any], rules: RuleSet) -> list[list[TacticStep]]:
@@ -284,7 +219,7 @@ def record_traces(record: Mapping[str, Any], rules: RuleSet) -> list[list[Tactic
 
 
 def _equation(sides: tuple[Expr, Expr], sig: Signature) -> str:
-    return f"{to_lean(sides[0], sig)} = {to_lean(sides[1], sig)}"
+    return f"{pretty(sides[0], sig)} = {pretty(sides[1], sig)}"
 
 
 def equation_trace(
@@ -310,8 +245,9 @@ def equation_trace(
         number = len(numbered)
         source = f"h{(link.sources or (number - 1,))[0]}"
         claim = _equation(link.after, sig)
+        mathlib = True  # congrArg and congrArg₂ are Lean core
         if link.context is not None:
-            body = to_lean(substitute(link.context, {HOLE: var("t"), HOLE2: var("s")}), sig)
+            body = pretty(substitute(link.context, {HOLE: var("t"), HOLE2: var("s")}), sig)
             if link.other is not None:
                 proof = f"congrArg₂ (fun t s => {body}) {source} h{link.sources[1]}"
             else:
@@ -319,14 +255,14 @@ def equation_trace(
             tactic = f"have h{number} : {claim} := {proof}"
         elif link.step is not None:
             sides = numbered[(link.sources or (number - 1,))[0]]
-            rewrite = _tactic(link.step, sides, theory, (), carrier_name, link.side)
+            rewrite, mathlib = _tactic(link.step, sides, theory, (), carrier_name, link.side)
             tactic = f"have h{number} : {claim} := by {rewrite} at {source}; exact {source}"
         else:
             raise ValueError("an equation step needs a context or a rewrite")
         before = goal_state(context, shown)
         context.append((f"h{number}", claim))
         numbered.append(link.after)
-        traced.append(TacticStep(before, tactic, goal_state(context, shown)))
+        traced.append(TacticStep(before, tactic, goal_state(context, shown), mathlib))
     found = list(goal) or [len(numbered) - 1]
     names = ", ".join(f"h{i}" for i in found)
     closing = f"exact h{found[0]}" if len(found) == 1 else f"exact ⟨{names}⟩"
