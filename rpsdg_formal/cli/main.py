@@ -197,7 +197,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     require_audit(rules, args.cache_dir or default_cache_dir())
     kernel = _kernel(args, rules)
     formats = FORMATS if args.format == "all" else tuple(f.strip() for f in args.format.split(","))
-    config = ExportConfig(formats, args.out, args.negatives, args.seed, args.force)
+    config = ExportConfig(
+        formats, args.out, args.negatives, args.seed, args.force, args.repo_url, args.commit
+    )
     with tempfile.TemporaryDirectory(prefix="rpsdg-export-") as work:
         summary = export(args.dir, rules, kernel, config, Path(work), not args.quiet)
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items())

@@ -261,10 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a generated folder in a training format",
         description="Trace every proof of DIR/theorems.jsonl into Lean goal states and tactics, "
         "have the kernel judge plausible wrong steps (only rejected ones are labelled negative), "
-        "and write them as: jsonl or parquet tables with a dataset card (README.md); trl-dpo "
+        "and write them as: jsonl or parquet tables; trl-dpo "
         "(prompt/chosen/rejected); trl-stepwise (prompt/completions/labels); leandojo (LeanDojo "
         "Benchmark 4: random/ and novel_premises/ splits, corpus.jsonl, metadata.json); "
-        "lean-project (lakefile, theory and checked files; `rpsdg-formal check` accepts it). "
+        "lean-project (lakefile, theory and checked files, one git commit; `rpsdg-formal check` "
+        "accepts it). OUT/README.md is the Hugging Face dataset card of whatever was written. "
         "Rewrite families only: equation records are skipped.",
     )
     exp.add_argument("dir", type=Path, metavar="DIR", help="a folder written by generate")
@@ -286,6 +287,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("--seed", type=int, default=0, help="seed for wrong steps and splits")
     exp.add_argument("--force", action="store_true", help="write into a non-empty --out")
+    exp.add_argument(
+        "--repo-url",
+        default="",
+        metavar="URL",
+        help="LeanDojo `url` of a published copy of the exported Lean project (default: the "
+        "local git repository the export makes of it); give --commit with it",
+    )
+    exp.add_argument("--commit", default="", metavar="HASH", help="LeanDojo `commit` of --repo-url")
     _add_theory_options(exp)
     _add_kernel_options(exp)
 

@@ -311,10 +311,16 @@ LEANDOJO_SPLITS = (("train", "train"), ("validation", "val"), ("test", "test"))
 
 def card_configs(folders: Mapping[str, Path]) -> list[CardConfig]:
     """The configs of an export whose formats were written to `folders` (format -> folder):
-    the tables once (Parquet where written, else JSON Lines), each training format, the
-    LeanDojo splits and corpus. A split with no rows is left out (a loader cannot type it)."""
+    the tables once, each training format, the LeanDojo splits and corpus. A split with no rows
+    is left out (a loader cannot type it)."""
     configs: list[CardConfig] = []
-    tables = next((k for k in ("parquet", "jsonl") if k in folders), None)
+    # `datasets` builds every config of a folder with one builder, chosen from the files'
+    # extensions: JSON (`.json`, `.jsonl`) and Parquet cannot share a card. The tables come
+    # from JSON Lines where written; from Parquet only when nothing else is JSON.
+    json_family = ("jsonl", "trl-dpo", "trl-stepwise", "leandojo")
+    tables = "jsonl" if "jsonl" in folders else None
+    if tables is None and "parquet" in folders and not any(k in folders for k in json_family):
+        tables = "parquet"
     if tables is not None:
         for name in ("theorems", "steps", "negatives"):
             path = folders[tables] / "data" / f"{name}.{tables}"
@@ -330,7 +336,7 @@ def card_configs(folders: Mapping[str, Path]) -> list[CardConfig]:
         configs.append(CardConfig("leandojo_corpus", (("train", base / "corpus.jsonl"),)))
     kept = []
     for config in configs:
-        splits = tuple((s, p) for s, p in config.splits if _rows(p))
+        splits = tuple((s, p) for s, p in config.splits if split_size(p, config.features)[0])
         if splits:
             kept.append(CardConfig(config.name, splits, config.features))
     return kept

@@ -1,24 +1,59 @@
-"""The LeanDojo Benchmark 4 layout of an exported dataset.
+"""The LeanDojo Benchmark 4 layout of an exported dataset, as LeanDojo and ReProver read it.
 
-`random/` and `novel_premises/` hold JSON arrays of theorem entries (`traced_tactics` with goal
-states, tactics and annotated premises) split train/val/test; the novel split holds out the
-rarest rules as LeanDojo holds out premises. `corpus.jsonl` lists the theory's declarations as
-premises, `metadata.json` what was made and the counts.
+Everything names the files of the exported Lean project (`leanproject`): `corpus.jsonl` has one
+line per Lean file of the project, theory first, in import order (ReProver's `Corpus` asserts
+that every import is a file listed before it, and that the imports form a DAG); `imports` are
+file paths of the corpus (`lean/RpsdgFormal/Field.lean`), as LeanDojo writes them; each
+generated file `Generated/BatchNNNNN.lean` is a corpus entry, and every theorem entry's
+`file_path` is one of them, with `start`/`end` where the theorem sits in that file. Premise
+`code` is cut as LeanDojo's `TracedFile.get_premise_definitions` cuts it: a theorem's statement
+up to its proof (without `:=`), an axiom's or definition's whole text. `url`/`commit` are the
+git repository of the exported project (a local path `lean_dojo.LeanGitRepo` accepts) or the
+published copy given with `--repo-url`/`--commit`.
+
+A step's premise is the theory declaration that proves its rule; the tactic names the rule's
+Mathlib lemma, which is what is marked `<a>…</a>` (the two differ where Mathlib's name does).
+`random/` and `novel_premises/` hold JSON arrays of theorem entries split train/val/test; the
+novel split holds out the rarest rules as LeanDojo holds out premises.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rpsdg_formal.dataset.jsonl import write_json, write_jsonl
+from rpsdg_formal.exports.leanproject import LeanProject
 from rpsdg_formal.tactics.render import TacticStep, traced_rules
 from rpsdg_formal.theory.rules import RuleSet
 
 SPLITS = (("train", 0.9), ("val", 0.05), ("test", 0.05))
+_DECLARATION = re.compile(
+    r"^(?:(?:private|protected|noncomputable)\s+)*(theorem|axiom|def|inductive)\s+([^\s(:]+)"
+)
+
+
+@dataclass(frozen=True)
+class DojoSource:
+    """Where LeanDojo finds the files the export names: the exported project, or a published
+    copy of it (`url`, `commit`)."""
+
+    project: LeanProject
+    url: str = ""
+    commit: str = ""
+
+    @property
+    def repo_url(self) -> str:
+        return self.url or str(self.project.root.resolve())
+
+    @property
+    def repo_commit(self) -> str:
+        return self.commit or self.project.commit
 
 
 def _split_of(key: str, seed: int) -> str:
@@ -56,78 +91,151 @@ def _held_out_rules(theorems: Sequence[Mapping[str, Any]], seed: int) -> set[str
     return held
 
 
-def _declarations(module_path: Path, root: Path) -> list[dict[str, Any]]:
-    """The theory's declarations as LeanDojo premises: full name, code, start and end."""
-    lines = module_path.read_text(encoding="utf-8").splitlines()
+# --- the corpus ---------------------------------------------------------------------------------
+
+
+def _code(kind: str, block: list[str]) -> str:
+    """Premise code as LeanDojo cuts it: a theorem up to its proof, without `:=`."""
+    text = "\n".join(block).rstrip()
+    if kind != "theorem":
+        return text
+    head = text.split(":=", 1)[0] if ":=" in text else text
+    return head.rstrip()
+
+
+def declarations(lines: Sequence[str]) -> list[dict[str, Any]]:
+    """The top-level declarations of a Lean file as LeanDojo premises: full name (with the
+    enclosing namespaces), code, 1-based start and end positions, kind."""
     premises: list[dict[str, Any]] = []
     stack: list[str] = []
     for number, raw in enumerate(lines, 1):
-        text = raw.strip()
-        words = text.split()
-        if text.startswith("namespace "):
+        words = raw.split()
+        if raw.startswith("namespace ") and len(words) > 1:
             stack.append(words[1])
             continue
-        if text.startswith("end ") and stack and words[1] == stack[-1]:
+        if raw.startswith("end ") and stack and words[1:2] == [stack[-1]]:
             stack.pop()
             continue
-        kinds = {"theorem", "axiom", "def", "inductive"}
-        kind = next((w for w in words[:2] if w in kinds), None)
-        if kind is None or raw.startswith(" "):
+        found = _DECLARATION.match(raw)
+        if found is None:
             continue
-        name = words[words.index(kind) + 1].split("(")[0].rstrip(":")
         end = number
         while end < len(lines) and lines[end].startswith(" "):
             end += 1
         premises.append(
             {
-                "full_name": ".".join([*stack, name]),
-                "code": "\n".join(lines[number - 1 : end]),
+                "full_name": ".".join([*stack, found.group(2)]),
+                "code": _code(found.group(1), list(lines[number - 1 : end])),
                 "start": [number, 1],
                 "end": [end, len(lines[end - 1]) + 1],
                 "kind": "commanddeclaration",
-                "def_path": str(module_path.relative_to(root)),
             }
         )
     return premises
+
+
+def _imports(lines: Sequence[str], files: Sequence[str]) -> list[str]:
+    """A file's imports as paths of the project's files (`import RpsdgFormal.Field` is
+    `lean/RpsdgFormal/Field.lean`, `import Generated.Batch00000` `Generated/Batch00000.lean`)."""
+    by_module = {
+        path.removeprefix("lean/").removesuffix(".lean").replace("/", "."): path for path in files
+    }
+    found = []
+    for raw in lines:
+        if raw.startswith("import "):
+            found += [by_module[m] for m in raw.split()[1:] if m in by_module]
+    return found
+
+
+def corpus(project: LeanProject) -> list[dict[str, Any]]:
+    """One corpus entry per Lean file of the project, each after the files it imports."""
+    entries = []
+    for path in project.files:
+        lines = (project.root / path).read_text(encoding="utf-8").splitlines()
+        entries.append(
+            {
+                "path": path,
+                "imports": _imports(lines, project.files),
+                "premises": declarations(lines),
+            }
+        )
+    return entries
+
+
+# --- theorem entries ----------------------------------------------------------------------------
+
+
+def _dojo_entry(
+    record: Mapping[str, Any],
+    number: int,
+    traced: Sequence[TacticStep],
+    rules: RuleSet,
+    premises: Mapping[str, tuple[str, Mapping[str, Any]]],
+    located: Mapping[str, tuple[str, Mapping[str, Any]]],
+    source: DojoSource,
+) -> dict[str, Any]:
+    """One traced proof as a LeanDojo theorem entry (premises annotated `<a>name</a>`)."""
+    name = record["lean_name"] if number == 0 else record["proofs"][number - 1]["lean_name"]
+    tactics = []
+    for step, rule_name in zip(traced, traced_rules(record, number), strict=True):
+        provenance = []
+        annotated = step.tactic
+        rule = next((r for r in rules.rules if r.name == rule_name), None)
+        full = (rules.theory.qualified(rule.lean_name) or "") if rule is not None else ""
+        if rule is not None and full in premises and rule.evaluate is None:
+            path, premise = premises[full]
+            provenance.append(
+                {
+                    "full_name": full,
+                    "def_path": path,
+                    "def_pos": premise["start"],
+                    "def_end_pos": premise["end"],
+                }
+            )
+            shown = re.search(r"\[(?:← )?([^\s\]]+)", step.tactic)
+            if shown is not None:
+                word = shown.group(1)
+                annotated = step.tactic.replace(word, f"<a>{word}</a>", 1)
+        tactics.append(
+            {
+                "tactic": step.tactic,
+                "annotated_tactic": [annotated, provenance],
+                "state_before": step.state_before,
+                "state_after": step.state_after,
+            }
+        )
+    path, theorem = located[name]
+    return {
+        "url": source.repo_url,
+        "commit": source.repo_commit,
+        "file_path": path,
+        "full_name": name,
+        "start": theorem["start"],
+        "end": theorem["end"],
+        "traced_tactics": tactics,
+    }
 
 
 def write_leandojo(
     theorems: Sequence[Mapping[str, Any]],
     traces: Sequence[tuple[Mapping[str, Any], int, Sequence[TacticStep]]],
     rules: RuleSet,
-    folder: Path,
+    source: DojoSource,
     out: Path,
     seed: int,
 ) -> list[Path]:
     """The LeanDojo Benchmark 4 layout: `random/` and `novel_premises/` splits, the premise
-    corpus and metadata."""
-    theory = rules.theory
-    root = theory.modules[-1].root.parent
-    corpus = []
-    by_name: dict[str, dict[str, Any]] = {}
-    for module in theory.modules:
-        premises = _declarations(module.path, root)
-        for premise in premises:
-            by_name[premise["full_name"]] = premise
-        imports = [
-            line.split()[1]
-            for line in module.path.read_text(encoding="utf-8").splitlines()
-            if line.startswith("import ")
-        ]
-        corpus.append(
-            {
-                "path": str(module.path.relative_to(root)),
-                "imports": imports,
-                "premises": [{k: v for k, v in p.items() if k != "def_path"} for p in premises],
-            }
-        )
-    spans = _Spans(folder)
+    corpus of the exported Lean project, and metadata."""
+    files_corpus = corpus(source.project)
+    located = {p["full_name"]: (f["path"], p) for f in files_corpus for p in f["premises"]}
+    theory = set(source.project.files) - set(source.project.generated.values())
+    premises = {k: v for k, v in located.items() if v[0] in theory}
     entries = [
-        _dojo_entry(record, number, traced, rules, by_name, spans)
+        _dojo_entry(record, number, traced, rules, premises, located, source)
         for record, number, traced in traces
     ]
     held = _held_out_rules(theorems, seed)
-    files = [write_jsonl(out / "corpus.jsonl", corpus)]
+    files = [write_jsonl(out / "corpus.jsonl", files_corpus)]
     random_split: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
     novel: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
     for entry, (record, _, _) in zip(entries, traces, strict=True):
@@ -141,9 +249,9 @@ def write_leandojo(
             files.append(write_json(out / layout / f"{name}.json", rows))
     metadata = {
         "generator": "rpsdg-formal",
-        "theory": theory.name,
+        "theory": rules.theory.name,
         "lean_version": (entries and theorems[0]["lean_version"]) or "",
-        "from_repo": {"url": "local", "commit": theory.source_hash()},
+        "from_repo": {"url": source.repo_url, "commit": source.repo_commit},
         "novel_premises_held_out": sorted(held),
         "counts": {
             "theorems": len(theorems),
@@ -155,78 +263,3 @@ def write_leandojo(
     }
     files.append(write_json(out / "metadata.json", metadata))
     return files
-
-
-class _Spans:
-    """Where each theorem of a dataset sits in the Lean file the kernel checked."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.files: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
-
-    def of(self, lean_file: str, name: str) -> tuple[list[int], list[int]]:
-        if lean_file not in self.files:
-            self.files[lean_file] = self._scan(self.folder / lean_file)
-        return self.files[lean_file].get(name, ([0, 0], [0, 0]))
-
-    @staticmethod
-    def _scan(path: Path) -> dict[str, tuple[list[int], list[int]]]:
-        if not path.is_file():
-            return {}
-        lines = path.read_text(encoding="utf-8").splitlines()
-        found = {}
-        for number, line in enumerate(lines, 1):
-            if line.startswith("theorem "):
-                end = number
-                while end < len(lines) and lines[end].startswith(" "):
-                    end += 1
-                found[line.split()[1]] = ([number, 1], [end, len(lines[end - 1]) + 1])
-        return found
-
-
-def _dojo_entry(
-    record: Mapping[str, Any],
-    number: int,
-    traced: Sequence[TacticStep],
-    rules: RuleSet,
-    premises: Mapping[str, Mapping[str, Any]],
-    spans: _Spans,
-) -> dict[str, Any]:
-    """One traced proof as a LeanDojo theorem entry (premises annotated `<a>name</a>`)."""
-    name = record["lean_name"] if number == 0 else record["proofs"][number - 1]["lean_name"]
-    tactics = []
-    for step, rule_name in zip(traced, traced_rules(record, number), strict=True):
-        provenance = []
-        annotated = step.tactic
-        rule = next((r for r in rules.rules if r.name == rule_name), None)
-        full = rules.theory.qualified(rule.lean_name) or "" if rule is not None else ""
-        if rule is not None and full in premises and rule.evaluate is None:
-            premise = premises[full]
-            provenance.append(
-                {
-                    "full_name": full,
-                    "def_path": premise["def_path"],
-                    "def_pos": premise["start"],
-                    "def_end_pos": premise["end"],
-                }
-            )
-            annotated = step.tactic.replace(rule.lean_name, f"<a>{rule.lean_name}</a>", 1)
-        tactics.append(
-            {
-                "tactic": step.tactic,
-                "annotated_tactic": [annotated, provenance],
-                "state_before": step.state_before,
-                "state_after": step.state_after,
-            }
-        )
-    lean_file = str(record.get("verified", {}).get("lean_file", ""))
-    start, end = spans.of(lean_file, name)
-    return {
-        "url": "local",
-        "commit": rules.theory.source_hash(),
-        "file_path": lean_file,
-        "full_name": name,
-        "start": start,
-        "end": end,
-        "traced_tactics": tactics,
-    }

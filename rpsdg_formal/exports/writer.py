@@ -23,19 +23,18 @@ per training format, whichever formats were written.
 
 from __future__ import annotations
 
-import json
 import random
 import re
-import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.dataset.jsonl import iter_jsonl, write_json, write_jsonl
+from rpsdg_formal.dataset.jsonl import iter_jsonl, write_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError, RewriteError
 from rpsdg_formal.exports.card import card_configs, dataset_card, write_parquet
-from rpsdg_formal.exports.leandojo import write_leandojo
+from rpsdg_formal.exports.leandojo import DojoSource, write_leandojo
+from rpsdg_formal.exports.leanproject import LeanProject, write_project
 from rpsdg_formal.exports.negatives import record_negatives
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.progress import Progress
@@ -54,6 +53,8 @@ class ExportConfig:
     negatives_per_step: int = 1
     seed: int = 0
     force: bool = False
+    repo_url: str = ""  # LeanDojo's `url`: a published copy of the Lean project ("": the export's)
+    commit: str = ""  # with repo_url, the commit of that copy
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMATS]
@@ -63,6 +64,10 @@ class ExportConfig:
             )
         if self.negatives_per_step < 0:
             raise ConfigError(f"--negatives must be >= 0, got {self.negatives_per_step}")
+        if bool(self.repo_url) != bool(self.commit):
+            raise ConfigError("--repo-url and --commit go together: give both or neither")
+        if self.commit and not re.fullmatch(r"[0-9a-f]{40}", self.commit):
+            raise ConfigError(f"--commit must be a 40-digit git commit hash, got {self.commit!r}")
 
 
 @dataclass(frozen=True)
@@ -242,89 +247,13 @@ def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
     return rows
 
 
-# --- Lean project --------------------------------------------------------------------------------
-
-_LAKEFILE = """import Lake
-open Lake DSL
-
-/-! A dataset exported by rpsdg-formal: the theory (`lean/`) and the Lean files the kernel
-checked (`Generated/`). `lake build` checks them with a standard toolchain; `rpsdg-formal check .`
-replays every record of `theorems.jsonl` with the embedded kernel. -/
-
-package rpsdg_formal_dataset
-
-lean_lib RpsdgFormal where
-  srcDir := "lean"
-  globs := #[.submodules `RpsdgFormal]
-
-@[default_target]
-lean_lib Generated where
-  globs := #[.submodules `Generated]
-"""
-
-
-def without_theorems(text: str, names: set[str]) -> str:
-    """A checked batch file without the theorems named (those the kernel rejected or Lean
-    could not finish): their blocks and their `#print axioms` lines, so that the project's
-    files hold exactly what the dataset vouches for."""
-    kept: list[str] = []
-    skipping = False
-    for line in text.split("\n"):
-        if line.startswith("theorem "):
-            skipping = line[len("theorem ") :].split(" ", 1)[0] in names
-        elif not line.strip():
-            skipping = False
-        elif line.startswith("#print axioms "):
-            if line[len("#print axioms ") :].strip() in names:
-                continue
-        if not skipping:
-            kept.append(line)
-    return "\n".join(kept)
-
-
-def lean_project(folder: Path, rules: RuleSet, out: Path) -> list[Path]:
-    """A Lean project of the dataset that `lake build` and `rpsdg-formal check` accept."""
-    theory = rules.theory
-    files = []
-    for module in theory.modules:
-        target = out / "lean" / module.path.relative_to(module.root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(module.path, target)
-        files.append(target)
-    rule_copy = out / "rules" / rules.path.name
-    rule_copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(rules.path, rule_copy)
-    files.append(rule_copy)
-    checked = sorted((folder / "lean").glob("*.lean"))  # batch_N (local) or shard_N (ray) files;
-    whole = [p for p in checked if _WHOLE_FILE.fullmatch(p.name)]  # not the re-checked halves
-    rejected = folder / "rejected.jsonl"
-    rows = iter_jsonl(rejected) if rejected.is_file() else iter(())
-    refused = {str(row.get("id")) for _, row in rows if isinstance(row, dict)}
-    for number, batch in enumerate(whole):
-        target = out / "Generated" / f"Batch{number:05d}.lean"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = without_theorems(batch.read_text(encoding="utf-8"), refused)
-        target.write_text(text, encoding="utf-8")
-        files.append(target)
-    shutil.copyfile(folder / "theorems.jsonl", out / "theorems.jsonl")
-    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    manifest["rules"] = str(rule_copy.resolve())
-    files += [out / "theorems.jsonl", write_json(out / "run.json", manifest)]
-    (out / "lakefile.lean").write_text(_LAKEFILE, encoding="utf-8")
-    version = manifest.get("lean_version", "4.35.0")  # the Lean that checked this run
-    (out / "lean-toolchain").write_text(f"leanprover/lean4:v{version}\n", encoding="utf-8")
-    return [*files, out / "lakefile.lean", out / "lean-toolchain"]
-
-
-_WHOLE_FILE = re.compile(r"(batch|shard)_\d+\.lean")
-
-
 # --- the export ----------------------------------------------------------------------------------
 
 
 def _write_format(
-    kind: str, tables: Tables, rules: RuleSet, folder: Path, out: Path, seed: int
-) -> list[Path]:
+    kind: str, tables: Tables, rules: RuleSet, out: Path, config: ExportConfig,
+    project: LeanProject | None,
+) -> list[Path]:  # fmt: skip
     files: list[Path] = []
     if kind in ("jsonl", "parquet"):
         for name in ("theorems", "steps", "negatives"):
@@ -336,10 +265,9 @@ def _write_format(
         files.append(write_jsonl(out / "dpo.jsonl", dpo_rows(tables)))
     elif kind == "trl-stepwise":
         files.append(write_jsonl(out / "stepwise.jsonl", stepwise_rows(tables)))
-    elif kind == "leandojo":
-        files += write_leandojo(tables.theorems, tables.traces, rules, folder, out, seed)
-    else:
-        files += lean_project(folder, rules, out)
+    elif kind == "leandojo" and project is not None:
+        source = DojoSource(project, config.repo_url, config.commit)
+        files += write_leandojo(tables.theorems, tables.traces, rules, source, out, config.seed)
     return files
 
 
@@ -360,8 +288,13 @@ def export(
     tables = build_tables(folder, rules, kernel, config, work, show_progress)
     files: list[Path] = []
     folders = {kind: out / kind if len(config.formats) > 1 else out for kind in config.formats}
+    project = None
+    if "lean-project" in folders or "leandojo" in folders:  # LeanDojo names the project's files
+        root = folders.get("lean-project") or folders["leandojo"] / "repo"
+        project, written = write_project(folder, rules, root)
+        files += written
     for kind, target in folders.items():
-        files += _write_format(kind, tables, rules, folder, target, config.seed)
+        files += _write_format(kind, tables, rules, target, config, project)
     configs = card_configs(folders)
     if configs:  # the card sits at the export root, whatever the formats
         card = out / "README.md"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rpsdg_formal.errors import KernelCrashError
-from rpsdg_formal.exports.writer import lean_project
+from rpsdg_formal.exports.leanproject import lean_project
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import LIMIT, settle
