@@ -186,9 +186,9 @@ def traced_steps(
     as in the kernel certificate. The state after the last step is `no goals`.
 
     A step is `rw [lemma args]` when the instantiated pattern occurs once in `s_k = end`, else
-    `nth_rewrite n [lemma args]` with n the 1-based pre-order index of the rewritten occurrence
-    (left side before right side): Mathlib's `nth_rewrite` numbering as we understand it, only
-    checked where a full Lean toolchain with Mathlib is present.
+    `nth_rw n [lemma args]` with n the 1-based index of the rewritten occurrence in
+    `kabstract`'s order (pre-order, left side before right side); the lemma and its argument
+    order come from the Mathlib table.
     """
     if not steps:
         raise ValueError("a proof needs at least one step")

@@ -13,7 +13,10 @@ import yaml
 
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.exports.writer import FORMATS
+from rpsdg_formal.tactics.delab import pretty
+from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.theory.catalogue import rules_path
+from rpsdg_formal.theory.rules import load_rules
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +32,7 @@ def exports(run: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) ->
     out = tmp_path_factory.mktemp("export-all")
     argv = ["export", str(folder), "--format", "all", "--out", str(out), "--force"]
     assert main([*argv, "--cache-dir", str(cache), "--quiet"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(FORMATS)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FORMATS, "README.md"])
     return {kind: out / kind for kind in FORMATS}
 
 
@@ -91,14 +94,23 @@ def test_jsonl_tables_and_card(exports: dict[str, Path], run: tuple[Path, Path])
         assert row["label"] in (-1, 1)
         if row["label"] == -1:
             assert row["kernel_message"], row  # every negative carries Lean's rejection
-    card = (out / "README.md").read_text(encoding="utf-8")
+    card = (out.parent / "README.md").read_text(encoding="utf-8")  # at the export root
+    assert not (out / "README.md").exists()
     front = yaml.safe_load(card.split("---")[1])
     assert front["license"] == "apache-2.0"
-    assert {c["config_name"] for c in front["configs"]} == {"theorems", "steps", "negatives"}
+    assert [c["config_name"] for c in front["configs"]][:3] == ["theorems", "steps", "negatives"]
+    assert front["configs"][0]["default"] is True
+    assert front["configs"][0]["data_files"][0]["path"] == "jsonl/data/theorems.jsonl"
     sizes = {
         info["config_name"]: info["splits"][0]["num_examples"] for info in front["dataset_info"]
     }
-    assert sizes == {"theorems": len(theorems), "steps": len(steps), "negatives": len(negatives)}
+    assert {k: sizes[k] for k in ("theorems", "steps", "negatives")} == {
+        "theorems": len(theorems),
+        "steps": len(steps),
+        "negatives": len(negatives),
+    }
+    for info in front["dataset_info"]:
+        assert all(split["num_bytes"] > 0 for split in info["splits"]), info["config_name"]
     assert "How it was verified" in card and f"| steps | {len(steps)} |" in card
 
 
@@ -109,8 +121,11 @@ def test_parquet_tables_match_the_jsonl_ones(exports: dict[str, Path]) -> None:
         rows = _jsonl(exports["jsonl"] / "data" / f"{name}.jsonl")
         assert table.num_rows == len(rows)
         assert table.to_pylist() == [{k: row.get(k) for k in table.column_names} for row in rows]
-    front = yaml.safe_load((exports["parquet"] / "README.md").read_text().split("---")[1])
-    assert front["configs"][0]["data_files"][0]["path"].endswith(".parquet")
+    # datasets builds every config of a card with one builder: with JSON formats beside it,
+    # the card lists the JSON Lines tables, never the Parquet ones
+    front = yaml.safe_load((exports["parquet"].parent / "README.md").read_text().split("---")[1])
+    paths = [f["path"] for c in front["configs"] for f in c["data_files"]]
+    assert not any(p.endswith(".parquet") for p in paths)
 
 
 def test_trl_dpo_rows(exports: dict[str, Path]) -> None:
@@ -178,13 +193,15 @@ def test_leandojo_layout(exports: dict[str, Path], run: tuple[Path, Path]) -> No
     # golden: the first state of every primary proof is Lean's goal display of the statement
     train = json.loads((out / "random" / "train.json").read_text())
     by_lean = {r["lean_name"]: r for r in records}
+    sig = load_rules(rules_path("field")).theory.signature
     for entry in train:
         record = by_lean.get(entry["full_name"])
         if record is None:
             continue
         names = " ".join(record["variables"])
         context = f"{names} : ℝ\n" if names else ""
-        assert entry["traced_tactics"][0]["state_before"] == f"{context}⊢ {record['statement']}"
+        start, end = (pretty(parse_expr(record[k], sig), sig) for k in ("start", "end"))
+        assert entry["traced_tactics"][0]["state_before"] == f"{context}⊢ {start} = {end}"
     # several proofs of one theorem are separate traced proofs of the same statement
     with_two = [r for r in records if r["proofs"]]
     assert with_two
@@ -199,10 +216,13 @@ def test_leandojo_layout(exports: dict[str, Path], run: tuple[Path, Path]) -> No
     by_name.update({p["lean_name"]: r for r in records for p in r["proofs"]})
     assert all(not held & set(by_name[e["full_name"]]["rules_used"]) for e in novel_train)
     corpus = _jsonl(out / "corpus.jsonl")
-    assert {c["path"] for c in corpus} == {
+    assert [c["path"] for c in corpus][:2] == [
         "lean/RpsdgFormal/Logic.lean",
         "lean/RpsdgFormal/Field.lean",
-    }
+    ]
+    assert all(c["path"].startswith("Generated/Batch") for c in corpus[2:]) and corpus[2:]
+    assert {e["file_path"] for e in everything} <= {c["path"] for c in corpus}
+    assert metadata["from_repo"]["url"] == str(exports["lean-project"].resolve())
     premises = [p for c in corpus for p in c["premises"]]
     assert any(p["full_name"] == "RpsdgFormal.Field.mul_comm" for p in premises)
 

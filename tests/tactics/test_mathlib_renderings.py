@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rpsdg_formal.rewriting.steps import apply_step
 from rpsdg_formal.tactics.delab import pretty
 from rpsdg_formal.tactics.mathlib import load_table
 from rpsdg_formal.tactics.render import traced_steps
-from rpsdg_formal.terms.expr import Expr, num, substitute, var
+from rpsdg_formal.terms.expr import Expr, app, num, substitute, var
 from rpsdg_formal.terms.parse import parse_expr, parse_lean_expr
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Rule, load_rules
@@ -93,3 +96,34 @@ def test_goal_states_print_as_lean_does() -> None:
         tree = parse_expr(human, sig)
         assert pretty(tree, sig) == lean
         assert parse_lean_expr(lean, sig) is tree
+
+
+_FIELD_SIG = load_rules(ROOT / "rules" / "field.yaml").theory.signature
+_CALCULUS_SIG = load_rules(ROOT / "rules" / "calculus.yaml").theory.signature
+
+
+def _exprs(unary: tuple[str, ...]) -> st.SearchStrategy[Expr]:
+    return st.recursive(
+        st.sampled_from(["a", "b", "y"]).map(var) | st.integers(0, 12).map(num),
+        lambda kids: (
+            st.builds(app, st.sampled_from(unary), kids)
+            | st.builds(app, st.sampled_from(("add", "sub", "mul", "div")), kids, kids)
+        ),
+        max_leaves=12,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_exprs(("neg", "inv")))
+def test_field_goal_text_reads_back(e: Expr) -> None:
+    text = pretty(e, _FIELD_SIG)
+    assert parse_lean_expr(text, _FIELD_SIG) is e
+    assert "--" not in text  # a Lean line comment
+
+
+@settings(max_examples=300, deadline=None)
+@given(_exprs(("neg", "inv", "exp", "sin", "log", "pow2", "pow3", "D")))
+def test_calculus_goal_text_reads_back(e: Expr) -> None:
+    text = pretty(e, _CALCULUS_SIG)
+    assert parse_lean_expr(text, _CALCULUS_SIG) is e
+    assert "--" not in text

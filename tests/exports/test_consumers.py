@@ -1,0 +1,295 @@
+"""The exports as their consumers' own code reads them: Hugging Face `datasets` loading every
+config of the card from the export root, LeanDojo's data classes on the LeanDojo files, and
+ReProver's corpus rules (`common.Corpus`: every import a corpus file listed before it, the
+imports a DAG, every theorem file in the corpus, each premise a step uses located in its file
+and accessible at the theorem). Field, calculus and equation runs, made and checked by the
+real kernel. Also: every rendered tactic is Mathlib's per the table, and no proof ends with a
+goal open under Mathlib's semantics.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+import yaml
+
+from rpsdg_formal.cli.main import main
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.exports.leanproject import git_commit
+from rpsdg_formal.exports.writer import ExportConfig
+from rpsdg_formal.tactics.mathlib import load_table
+
+ROOT = Path(__file__).resolve().parents[2]
+THEORIES = ("field", "calculus", "equation")
+
+pytestmark = pytest.mark.kernel
+
+
+@pytest.fixture(scope="module")
+def made(
+    tmp_path_factory: pytest.TempPathFactory, kernel_cache: Path
+) -> dict[str, tuple[Path, Path, Path]]:
+    """`export --format all` of a small field, calculus and equation run: theory -> (run,
+    export root, kernel cache)."""
+    cache = tmp_path_factory.mktemp("consumer-cache")
+    for item in kernel_cache.iterdir():
+        if item.is_dir() and item.name.startswith("lean-"):
+            shutil.copytree(item, cache / item.name)
+    found = {}
+    for theory in THEORIES:
+        flags = ["--cache-dir", str(cache), "--quiet"]
+        assert main(["audit", str(ROOT / "rules" / f"{theory}.yaml"), *flags]) == 0
+        run = tmp_path_factory.mktemp(f"{theory}-run") / "run"
+        argv = ["generate", "--theory", theory, "--count", "12", "--seed", "5"]
+        proofs = ["--proofs", "2"] if theory == "field" else []  # alternatives: rewrite walks
+        assert main([*argv, *proofs, "--out", str(run), *flags]) == 0
+        out = tmp_path_factory.mktemp(f"{theory}-export")
+        argv = ["export", str(run), "--format", "all", "--out", str(out), "--force"]
+        assert main([*argv, *flags]) == 0
+        found[theory] = (run, out, cache)
+    return found
+
+
+@pytest.fixture(scope="module")
+def roots(made: dict[str, tuple[Path, Path, Path]]) -> dict[str, Path]:
+    """Theory -> the root of its `--format all` export."""
+    return {theory: out for theory, (_, out, _) in made.items()}
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _front(root: Path) -> dict[str, Any]:
+    front = yaml.safe_load((root / "README.md").read_text(encoding="utf-8").split("---")[1])
+    assert isinstance(front, dict)
+    return front
+
+
+# --- Hugging Face datasets ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theory", THEORIES)
+def test_every_config_loads_from_the_root_without_a_warning(
+    roots: dict[str, Path], theory: str, tmp_path: Path
+) -> None:
+    datasets = pytest.importorskip("datasets", reason="needs the `test` extra (datasets)")
+    datasets.disable_progress_bars()
+    root = roots[theory]
+    front = _front(root)
+    names = [c["config_name"] for c in front["configs"]]
+    judged = theory != "equation"  # wrong steps are judged for rewrite proofs only
+    tables = ["theorems", "steps", *(["negatives", "dpo"] if judged else []), "stepwise"]
+    assert names[: len(tables)] == tables  # a config without rows is left out of the card
+    assert {"leandojo_random", "leandojo_novel_premises", "leandojo_corpus"} <= set(names)
+    infos = {i["config_name"]: i for i in front["dataset_info"]}
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("datasets").addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            default = datasets.load_dataset(str(root), cache_dir=str(tmp_path))
+            loaded = {
+                n: datasets.load_dataset(str(root), n, cache_dir=str(tmp_path)) for n in names
+            }
+    finally:
+        logging.getLogger("datasets").removeHandler(handler)
+    assert [str(w.message) for w in caught] == [] and log.getvalue() == ""
+    assert default["train"].num_rows == loaded["theorems"]["train"].num_rows
+    assert "statement" in default["train"].column_names  # the default is `theorems`
+    for name, data in loaded.items():
+        expected = {s["name"]: s["num_examples"] for s in infos[name]["splits"]}
+        assert {split: data[split].num_rows for split in data} == expected, name
+    theorems = _jsonl(root / "jsonl" / "data" / "theorems.jsonl")
+    assert loaded["theorems"]["train"].num_rows == len(theorems)
+    random_rows = sum(loaded["leandojo_random"][s].num_rows for s in loaded["leandojo_random"])
+    assert (
+        random_rows
+        == json.loads((root / "leandojo" / "metadata.json").read_text())["counts"]["traced_proofs"]
+    )  # each traced proof once: nothing merged twice
+
+
+# --- LeanDojo and ReProver -----------------------------------------------------------------------
+
+
+def _lean_dojo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """lean_dojo, offline: no remote cache, a private cache folder (read at import)."""
+    monkeypatch.setenv("DISABLE_REMOTE_CACHE", "1")
+    monkeypatch.setenv("CACHE_DIR", str(tmp_path / "lean-dojo-cache"))
+    return pytest.importorskip("lean_dojo", reason="needs the `test` extra (lean-dojo)")
+
+
+@pytest.mark.parametrize("theory", THEORIES)
+def test_leandojo_corpus_follows_reprovers_rules(roots: dict[str, Path], theory: str) -> None:
+    dojo = roots[theory] / "leandojo"
+    graph = nx.DiGraph()
+    files: dict[str, dict[str, Any]] = {}
+    for entry in _jsonl(dojo / "corpus.jsonl"):
+        assert entry["path"] not in files
+        files[entry["path"]] = entry
+        graph.add_node(entry["path"])
+        for imported in entry["imports"]:
+            assert imported in files, (entry["path"], imported)  # a corpus path, listed before
+            graph.add_edge(entry["path"], imported)
+        for premise in entry["premises"]:
+            assert premise["code"] and premise["start"] <= premise["end"]
+            assert not premise["code"].rstrip().endswith(":=")  # LeanDojo cuts at the proof
+    assert nx.is_directed_acyclic_graph(graph)
+    closure = nx.transitive_closure_dag(graph)
+    entries = [
+        e
+        for layout in ("random", "novel_premises")
+        for split in ("train", "val", "test")
+        for e in json.loads((dojo / layout / f"{split}.json").read_text())
+    ]
+    assert entries
+    for entry in entries:
+        path = entry["file_path"]
+        assert path in files and path.startswith("Generated/")
+        own = {p["full_name"]: p for p in files[path]["premises"]}
+        assert own[entry["full_name"]]["start"] == entry["start"]
+        visible = {p["full_name"] for p in own.values() if p["end"] <= entry["start"]}
+        for dependency in closure.successors(path):
+            visible |= {p["full_name"] for p in files[dependency]["premises"]}
+        for tactic in entry["traced_tactics"]:
+            _, provenance = tactic["annotated_tactic"]
+            for used in provenance:
+                at = [
+                    p
+                    for p in files[used["def_path"]]["premises"]
+                    if p["start"] <= used["def_pos"] <= p["end"]
+                ]
+                assert at and at[0]["full_name"] == used["full_name"]
+                assert used["full_name"] in visible
+
+
+@pytest.mark.parametrize("theory", THEORIES)
+def test_lean_dojo_classes_accept_the_export(
+    roots: dict[str, Path], theory: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    lean_dojo = _lean_dojo(monkeypatch, tmp_path)
+    dojo = roots[theory] / "leandojo"
+    metadata = json.loads((dojo / "metadata.json").read_text())
+    url, commit = metadata["from_repo"]["url"], metadata["from_repo"]["commit"]
+    assert url == str((roots[theory] / "lean-project").resolve()) and len(commit) == 40
+    repo = lean_dojo.LeanGitRepo(url, commit)
+    assert repo.lean_version == "v4.35.0"
+    for entry in json.loads((dojo / "random" / "train.json").read_text()):
+        assert (entry["url"], entry["commit"]) == (url, commit)
+        theorem = lean_dojo.Theorem(repo, entry["file_path"], entry["full_name"])
+        assert (Path(url) / theorem.file_path).is_file()
+        start, end = lean_dojo.Pos(*entry["start"]), lean_dojo.Pos(*entry["end"])
+        assert start <= end
+        lines = (Path(url) / entry["file_path"]).read_text().splitlines()
+        assert lines[start.line_nb - 1].startswith(f"theorem {entry['full_name']} ")
+
+
+def test_the_project_commit_depends_on_the_files_only(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    hashes = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        (folder / "Generated").mkdir(parents=True)
+        (folder / "Generated" / "Batch00000.lean").write_text("prelude\n")
+        hashes.append(git_commit(folder))
+    assert hashes[0] == hashes[1] and len(hashes[0]) == 40
+    (tmp_path / "two" / "Generated" / "Batch00000.lean").write_text("prelude\n\n")
+    assert git_commit(tmp_path / "two") != hashes[0]
+
+
+def test_repo_url_and_commit_go_together(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="together"):
+        ExportConfig(("leandojo",), tmp_path, repo_url="https://github.com/a/b")
+    with pytest.raises(ConfigError, match="40-digit"):
+        ExportConfig(("leandojo",), tmp_path, repo_url="https://github.com/a/b", commit="main")
+    ExportConfig(("leandojo",), tmp_path, repo_url="https://github.com/a/b", commit="a" * 40)
+
+
+# --- Mathlib --------------------------------------------------------------------------------------
+
+
+def _lemma(tactic: str) -> str:
+    """The lemma a rewrite names: `rw [← neg_div y x]` -> `neg_div`; a stated fact -> `show`."""
+    inside = tactic.split("[", 1)[1].removeprefix("← ")
+    return inside.split()[0].rstrip("]")
+
+
+@pytest.mark.parametrize("theory", THEORIES)
+def test_rendered_tactics_name_the_tables_lemmas(roots: dict[str, Path], theory: str) -> None:
+    table = load_table()
+    lemmas = {e.lemma for e in table.entries.values() if e.lemma is not None}
+    steps = _jsonl(roots[theory] / "jsonl" / "data" / "steps.jsonl")
+    rewrites = [s for s in steps if "rw [" in s["tactic"]]
+    assert rewrites
+    for row in rewrites:
+        entry = table.entry(row["rule"])
+        lemma = _lemma(row["tactic"].split(" at ")[0] if " at " in row["tactic"] else row["tactic"])
+        if row["mathlib"]:
+            assert lemma in lemmas or lemma == "show", row
+            assert entry.lemma in (lemma, None), row
+        else:
+            assert entry.tactic == "none", row
+    if theory != "calculus":
+        assert all(s["mathlib"] for s in steps)
+
+
+@pytest.mark.parametrize("theory", THEORIES)
+def test_no_proof_ends_with_a_goal_open(roots: dict[str, Path], theory: str) -> None:
+    """`rw` and `nth_rw` try `rfl` after rewriting; `nth_rewrite` and `rewrite` do not, so
+    neither may end a proof (Mathlib/Tactic/NthRewrite.lean)."""
+    steps = _jsonl(roots[theory] / "jsonl" / "data" / "steps.jsonl")
+    last: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in steps:
+        key = (row["theorem"], row["proof"])
+        if key not in last or row["step"] > last[key]["step"]:
+            last[key] = row
+        assert not row["tactic"].startswith(("nth_rewrite", "rewrite "))
+    for row in last.values():
+        assert row["state_after"] == "no goals"
+        assert row["tactic"].startswith(("rw [", "nth_rw ", "exact ")), row
+
+
+def test_missing_rule_negatives_never_name_a_known_mathlib_lemma(roots: dict[str, Path]) -> None:
+    known = load_table().declarations()
+    for theory in ("field", "calculus"):
+        negatives = _jsonl(roots[theory] / "jsonl" / "data" / "negatives.jsonl")
+        missing = [n for n in negatives if n["kind"] == "missing-rule"]
+        assert missing
+        for row in missing:
+            assert _lemma(row["tactic"].split(";")[0]) not in known, row
+
+
+def test_trl_prompts_end_with_the_separator(roots: dict[str, Path]) -> None:
+    root = roots["field"]
+    for row in _jsonl(root / "trl-dpo" / "dpo.jsonl"):
+        assert row["prompt"].endswith("\n") and not row["chosen"].startswith("\n")
+    for row in _jsonl(root / "trl-stepwise" / "stepwise.jsonl"):
+        assert row["prompt"].endswith("\n")
+
+
+def test_leandojo_alone_commits_its_own_project(
+    made: dict[str, tuple[Path, Path, Path]], tmp_path: Path
+) -> None:
+    run, _, cache = made["field"]
+    out = tmp_path / "dojo"
+    argv = ["export", str(run), "--format", "leandojo", "--out", str(out), "--negatives", "0"]
+    assert main([*argv, "--cache-dir", str(cache), "--quiet"]) == 0
+    metadata = json.loads((out / "metadata.json").read_text())
+    assert metadata["from_repo"]["url"] == str((out / "repo").resolve())
+    assert (out / "repo" / "Generated" / "Batch00000.lean").is_file()
+    assert _front(out)["configs"][0]["config_name"] == "leandojo_random"
+    url = ["--repo-url", "https://github.com/someone/dataset", "--commit", "b" * 40]
+    assert main([*argv, "--force", *url, "--cache-dir", str(cache), "--quiet"]) == 0
+    entry = json.loads((out / "random" / "train.json").read_text())[0]
+    assert (entry["url"], entry["commit"]) == ("https://github.com/someone/dataset", "b" * 40)
