@@ -48,7 +48,7 @@ def made(
         flags = ["--cache-dir", str(cache), "--quiet"]
         assert main(["audit", str(ROOT / "rules" / f"{theory}.yaml"), *flags]) == 0
         run = tmp_path_factory.mktemp(f"{theory}-run") / "run"
-        argv = ["generate", "--theory", theory, "--count", "12", "--seed", "5"]
+        argv = ["generate", "--theory", theory, "--count", "6", "--seed", "5"]
         proofs = ["--proofs", "2"] if theory == "field" else []  # alternatives: rewrite walks
         assert main([*argv, *proofs, "--out", str(run), *flags]) == 0
         out = tmp_path_factory.mktemp(f"{theory}-export")
