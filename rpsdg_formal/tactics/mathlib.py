@@ -46,6 +46,7 @@ class MathlibEntry:
     file: str
     tactic: str  # one of TACTICS
     note: str
+    swapped: bool = False  # Mathlib states the rule right to left
 
     @property
     def is_mathlib(self) -> bool:
@@ -93,6 +94,9 @@ def _entry(path: Path, rule: str, raw: Any) -> MathlibEntry:
         raise ConfigError(f"{path}: entry {rule!r}: args must be a list of names, got {args!r}")
     if lemma is not None and not (raw.get("statement") and raw.get("file")):
         raise ConfigError(f"{path}: entry {rule!r}: a lemma needs its statement and file")
+    sides = str(raw.get("sides", "same"))
+    if sides not in ("same", "swapped"):
+        raise ConfigError(f"{path}: entry {rule!r}: sides is `same` or `swapped`, not {sides!r}")
     return MathlibEntry(
         rule,
         None if lemma is None else str(lemma),
@@ -101,6 +105,7 @@ def _entry(path: Path, rule: str, raw: Any) -> MathlibEntry:
         str(raw.get("file", "")),
         tactic,
         str(raw.get("note", "")),
+        sides == "swapped",
     )
 
 
@@ -149,16 +154,17 @@ def _renaming(sides: tuple[Expr, Expr], rule_sides: tuple[Expr, Expr]) -> dict[s
 
 
 def correspondence(entry: MathlibEntry, rule: Rule, sig: Signature) -> Correspondence:
-    """Line up `entry`'s statement with `rule` (same sides, or swapped) up to renaming
-    variables; ConfigError if the statement is not the rule's equation."""
+    """Line up `entry`'s statement with `rule`, its sides as the entry says (`sides:`), up to
+    renaming variables; ConfigError if the statement is not the rule's equation so."""
     sides = parse_equation(entry.statement, sig)
-    for swapped, target in ((False, (rule.lhs, rule.rhs)), (True, (rule.rhs, rule.lhs))):
-        renaming = _renaming(sides, target)
-        if renaming is not None:
-            return Correspondence(swapped, renaming)
+    target = (rule.rhs, rule.lhs) if entry.swapped else (rule.lhs, rule.rhs)
+    renaming = _renaming(sides, target)
+    if renaming is not None:
+        return Correspondence(entry.swapped, renaming)
     raise ConfigError(
         f"{TABLE.name}: the statement {entry.statement!r} of {entry.lemma} is not rule "
-        f"{rule.name!r} up to renaming and swapping sides; fix the table entry"
+        f"{rule.name!r} up to renaming, with sides {'swapped' if entry.swapped else 'same'}; "
+        "fix the table entry"
     )
 
 

@@ -93,3 +93,23 @@ def test_a_malformed_table_names_its_entry(tmp_path: Path) -> None:
         read_table(bad)
     with pytest.raises(ConfigError, match="has no entry"):
         load_table().entry("no_such_rule")
+
+
+def test_which_side_is_which_is_stated_and_checked(tmp_path: Path) -> None:
+    """`pow_two (a : M) : a ^ 2 = a * a` states the calculus rule `a * a = a^2` right to left;
+    an entry that says otherwise is refused."""
+    assert load_table().entry("mul_self").swapped
+    assert not load_table().entry("neg_div").swapped
+    bad = tmp_path / "table.yaml"
+    bad.write_text(
+        "rules:\n  mul_self: {lemma: pow_two, statement: 'a^2 = a * a', sides: same, args: [a], "
+        "file: Mathlib/Algebra/Group/Defs.lean}\n",
+        encoding="utf-8",
+    )
+    calculus = next(r for r in RULE_SETS if r.theory.name == "calculus")
+    with pytest.raises(ConfigError, match="sides same"):
+        correspondence(
+            read_table(bad).entry("mul_self"),
+            calculus.by_name("mul_self"),
+            calculus.theory.signature,
+        )
