@@ -27,7 +27,6 @@ from rpsdg_formal.exports.leanproject import git_commit
 from rpsdg_formal.exports.writer import ExportConfig
 from rpsdg_formal.tactics.mathlib import load_table
 
-ROOT = Path(__file__).resolve().parents[2]
 THEORIES = ("field", "calculus", "equation")
 
 pytestmark = pytest.mark.kernel
@@ -35,26 +34,24 @@ pytestmark = pytest.mark.kernel
 
 @pytest.fixture(scope="module")
 def made(
-    tmp_path_factory: pytest.TempPathFactory, kernel_cache: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    field_run: Path,
+    calculus_run: Path,
+    equation_run: Path,
+    kernel_cache: Path,
+    audited_cache: Path,
+    calculus_cache: Path,
+    equation_cache: Path,
 ) -> dict[str, tuple[Path, Path, Path]]:
-    """`export --format all` of a small field, calculus and equation run: theory -> (run,
+    """`export --format all` of the shared field, calculus and equation runs: theory -> (run,
     export root, kernel cache)."""
-    cache = tmp_path_factory.mktemp("consumer-cache")
-    for item in kernel_cache.iterdir():
-        if item.is_dir() and item.name.startswith("lean-"):
-            shutil.copytree(item, cache / item.name)
+    runs = {"field": field_run, "calculus": calculus_run, "equation": equation_run}
     found = {}
-    for theory in THEORIES:
-        flags = ["--cache-dir", str(cache), "--quiet"]
-        assert main(["audit", str(ROOT / "rules" / f"{theory}.yaml"), *flags]) == 0
-        run = tmp_path_factory.mktemp(f"{theory}-run") / "run"
-        argv = ["generate", "--theory", theory, "--count", "6", "--seed", "5"]
-        proofs = ["--proofs", "2"] if theory == "field" else []  # alternatives: rewrite walks
-        assert main([*argv, *proofs, "--out", str(run), *flags]) == 0
+    for theory, run in runs.items():
         out = tmp_path_factory.mktemp(f"{theory}-export")
         argv = ["export", str(run), "--format", "all", "--out", str(out), "--force"]
-        assert main([*argv, *flags]) == 0
-        found[theory] = (run, out, cache)
+        assert main([*argv, "--cache-dir", str(kernel_cache), "--quiet"]) == 0
+        found[theory] = (run, out, kernel_cache)
     return found
 
 

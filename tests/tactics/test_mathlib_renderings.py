@@ -22,9 +22,9 @@ from rpsdg_formal.tactics.render import traced_steps
 from rpsdg_formal.terms.expr import Expr, app, num, substitute, var
 from rpsdg_formal.terms.parse import parse_expr, parse_lean_expr
 from rpsdg_formal.theory import numerals
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import Rule, load_rules
 
-ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).with_name("golden") / "mathlib_renderings.tsv"
 VALUES = {"a": "x", "b": "y", "c": "z"}
 
@@ -40,7 +40,7 @@ def _binding(rule: Rule) -> dict[str, Expr]:
 def _renderings() -> list[str]:
     lines = []
     for theory in ("field", "equation", "calculus"):
-        rules = load_rules(ROOT / "rules" / f"{theory}.yaml")
+        rules = load_rules(rules_path(theory))
         binders = ("x", "y", "z") if theory != "calculus" else ("y", "z")
         for rule in rules.rules:
             binding = _binding(rule)
@@ -71,8 +71,8 @@ def test_every_rendered_lemma_is_the_tables() -> None:
 def test_goal_states_print_as_lean_does() -> None:
     """Precedences of Lean's `prefix:75 "-"`, `infixr:80 " ^ "` and Mathlib's
     `postfix:max "⁻¹"`; the parser reads each back to the same tree."""
-    field = load_rules(ROOT / "rules" / "field.yaml").theory.signature
-    calculus = load_rules(ROOT / "rules" / "calculus.yaml").theory.signature
+    field = load_rules(rules_path("field")).theory.signature
+    calculus = load_rules(rules_path("calculus")).theory.signature
     cases = [
         (field, "-(-y)", "- -y"),
         (field, "(1⁻¹)⁻¹", "1⁻¹⁻¹"),
@@ -98,8 +98,8 @@ def test_goal_states_print_as_lean_does() -> None:
         assert parse_lean_expr(lean, sig) is tree
 
 
-_FIELD_SIG = load_rules(ROOT / "rules" / "field.yaml").theory.signature
-_CALCULUS_SIG = load_rules(ROOT / "rules" / "calculus.yaml").theory.signature
+_FIELD_SIG = load_rules(rules_path("field")).theory.signature
+_CALCULUS_SIG = load_rules(rules_path("calculus")).theory.signature
 
 
 def _exprs(unary: tuple[str, ...]) -> st.SearchStrategy[Expr]:
