@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from rpsdg_formal.kernel.check import check_batch, prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import batch_file
 from rpsdg_formal.pipeline.prepare import Family, Preparer
 from rpsdg_formal.rewriting.graph import ProofGraph
@@ -74,7 +75,7 @@ def main() -> None:
     preparer = Preparer(rules, Family(walk_config, select), args.seed)
     items, prepare_ms = _cpu(lambda: [preparer(i) for i in indices])
     theorems = [t for item in items for t in item.theorems[:1]]
-    kernel = prepare_kernel(rules.theory, sequential=True)
+    kernel = prepare_kernel(rules.theory, KernelConfig(sequential=True))
     with tempfile.TemporaryDirectory() as folder:
         before = _children_cpu()
         check_batch(kernel, batch_file(rules.theory, theorems), Path(folder) / "floor.lean")

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.theory.section import Theory
 
 CORES = os.cpu_count() or 1
@@ -16,7 +17,7 @@ CORES = os.cpu_count() or 1
 
 def one_lean_per_core(theory: Theory, cache: Path) -> Kernel:
     """The kernel `generate` uses by default: one sequential Lean process per core."""
-    return prepare_kernel(theory, cache_dir=cache, threads=1, sequential=True)
+    return prepare_kernel(theory, KernelConfig(cache_dir=cache, threads=1, sequential=True))
 
 
 def kernel_only(kernel: Kernel, folder: Path, jobs: int = CORES) -> float:

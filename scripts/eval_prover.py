@@ -17,6 +17,7 @@ from rpsdg_formal.env.evaluate import default_workers, evaluate, markdown_table
 from rpsdg_formal.env.prover import SearchConfig
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
@@ -39,7 +40,7 @@ def main() -> int:
     budgets = args.budget or [50]
     try:
         rules = load_rules(args.rules)
-        kernel = prepare_kernel(rules.theory, sequential=True)
+        kernel = prepare_kernel(rules.theory, KernelConfig(sequential=True))
         config = SearchConfig(args.weight, fresh=args.fresh)
         for budget in budgets:
             out = args.out or args.dir

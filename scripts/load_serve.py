@@ -33,6 +33,7 @@ from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel import default_cache_dir
 from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.serve.http import make_server
 from rpsdg_formal.serve.service import ServiceConfig
 from rpsdg_formal.tactics.render import record_traces
@@ -189,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ).encode("utf-8")
         for i in range(len(pool))
     ]
-    kernel = prepare_kernel(rules.theory, cache_dir=cache, sequential=True)
+    kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=cache, sequential=True))
     queue = max(levels_wanted)
     config = ServiceConfig(port=0, workers=args.workers, queue_limit=queue)
     server = make_server(config, {"field": rules}, {"field": kernel}, log=lambda line: None)

@@ -20,6 +20,7 @@ from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.env.environment import KernelChecker, replay_exported
 from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
@@ -52,7 +53,9 @@ def _replay(data: Path, export: Path, folder: Path, theory: str) -> int:
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
     wrong = [r for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
-    checker = KernelChecker(prepare_kernel(rules.theory, sequential=True), folder, jobs=2)
+    checker = KernelChecker(
+        prepare_kernel(rules.theory, KernelConfig(sequential=True)), folder, jobs=2
+    )
     started = time.monotonic()
     report = replay_exported(records, steps, wrong, rules, checker)
     took = time.monotonic() - started

@@ -21,6 +21,7 @@ import lean_guard
 import pytest
 
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
@@ -129,7 +130,7 @@ def equation_cache(kernel_cache: Path) -> Path:
 @pytest.fixture(scope="session")
 def field_kernel(field_rules: RuleSet, kernel_cache: Path) -> Kernel:
     """The embedded Lean kernel with the field theory compiled (real Lean, no mock)."""
-    return prepare_kernel(field_rules.theory, cache_dir=kernel_cache, threads=2)
+    return prepare_kernel(field_rules.theory, KernelConfig(cache_dir=kernel_cache, threads=2))
 
 
 def _generate(tmp: pytest.TempPathFactory, cache: Path, theory: str, *args: str) -> Path:

@@ -18,7 +18,7 @@ import json
 import random
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -335,8 +335,15 @@ def rule_text(rule: Rule, rules: RuleSet) -> str:
 # --- the audit ---------------------------------------------------------------------------------
 
 
-def run_audit(path: Path, kernel_for: Any, seed: int = 0) -> AuditReport:
-    """Audit the rule file at `path`. `kernel_for(theory)` returns a ready `Kernel`."""
+def run_audit(
+    path: Path,
+    kernel_for: Any,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> AuditReport:
+    """Audit the rule file at `path`. `kernel_for(theory)` returns a ready `Kernel`;
+    `progress(done, total)`, if given, hears of every row finished (the model checks take
+    most of the time)."""
     started = time.perf_counter()
     rules, problems = load_rule_file(path)
     kernel: Kernel = kernel_for(rules.theory)
@@ -344,6 +351,12 @@ def run_audit(path: Path, kernel_for: Any, seed: int = 0) -> AuditReport:
     kernel_checks = kernel_findings(rules, kernel)
     rows: list[AuditRow] = []
     facts, unreadable = theory_facts(rules.theory)
+    total = len(facts) + len(unreadable) + len(problems) + len(rules.rules)
+
+    def row_done() -> None:
+        if progress is not None:
+            progress(len(rows), total)
+
     for fact in facts:
         rows.append(
             AuditRow(
@@ -354,6 +367,7 @@ def run_audit(path: Path, kernel_for: Any, seed: int = 0) -> AuditReport:
                 model=fact_model_finding(fact, rules, seed),
             )
         )
+        row_done()
     for item in unreadable:
         finding = Finding(False, f"cannot be read for the model check: {item.reason}")
         rows.append(AuditRow(item.kind, item.name, f"{item.path}:{item.line}", "?", model=finding))
@@ -379,6 +393,7 @@ def run_audit(path: Path, kernel_for: Any, seed: int = 0) -> AuditReport:
                 model=rule_model_finding(rule, rules, seed),
             )
         )
+        row_done()
     seconds = time.perf_counter() - started
     return AuditReport(str(path), rules.theory.name, tuple(rows), seconds, kernel.version)
 

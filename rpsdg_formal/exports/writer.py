@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.dataset.jsonl import iter_jsonl, write_jsonl
+from rpsdg_formal.dataset.jsonl import iter_jsonl, read_jsonl, write_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError, RewriteError
 from rpsdg_formal.exports.card import card_configs, dataset_card, write_parquet
 from rpsdg_formal.exports.leandojo import DojoSource, write_leandojo
@@ -271,6 +271,23 @@ def _write_format(
     return files
 
 
+def validate_export(folder: Path, config: ExportConfig) -> None:
+    """Refuse, before any work, an export that would write into its own dataset or over a
+    non-empty folder without --force, and a dataset file with a bad line (file:line)."""
+    source, out = folder.resolve(), config.out.resolve()
+    if out == source or source in out.parents:
+        raise ConfigError(
+            f"--out {config.out} is inside the dataset {folder} it exports; choose a folder "
+            f"outside it, e.g. --out {folder.name}-export"
+        )
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {config.out} is a file; choose a folder")
+    if out.is_dir() and any(out.iterdir()) and not config.force:
+        raise OutputError(f"{config.out} is not empty; choose another --out or pass --force")
+    for _ in read_jsonl(_dataset(folder)):
+        pass
+
+
 def export(
     folder: Path,
     rules: RuleSet,
@@ -281,9 +298,8 @@ def export(
 ) -> ExportSummary:
     """Write `folder`'s dataset to `config.out` in each of `config.formats` (into a subfolder
     per format when there are several); the proofs are traced and judged once."""
+    validate_export(folder, config)
     out = config.out
-    if out.exists() and any(out.iterdir()) and not config.force:
-        raise OutputError(f"{out} is not empty; choose another --out or pass --force")
     out.mkdir(parents=True, exist_ok=True)
     tables = build_tables(folder, rules, kernel, config, work, show_progress)
     files: list[Path] = []

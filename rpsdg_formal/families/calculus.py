@@ -41,7 +41,7 @@ class CalculusConfig:
     numerals: tuple[int, ...] = (1, 2, 3, 4, 5)
     numeral_probability: float = 0.3
     min_ops: int = 1
-    max_ops: int = 5
+    max_ops: int = 4
     max_size: int = 60  # a derivative larger than this (in nodes) is not kept
 
     def __post_init__(self) -> None:

@@ -7,6 +7,7 @@ lists only axioms the theory declares. The kernel rejecting a theorem is a norma
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import time
 from collections.abc import Sequence
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rpsdg_formal.errors import KernelCrashError
-from rpsdg_formal.kernel import LeanRunner, build_theory, default_cache_dir
+from rpsdg_formal.kernel import LeanRunner, build_theory
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import BatchFile, LeanTheorem, batch_file
 from rpsdg_formal.kernel.messages import DEPENDS, NO_AXIOMS, json_messages, line_of
 from rpsdg_formal.theory.section import Theory
@@ -40,47 +42,47 @@ Verdict = Accepted | Rejected
 
 @dataclass(frozen=True)
 class Kernel:
-    """A Lean ready to check theorems of one theory (theory compiled, LEAN_PATH set)."""
+    """A Lean ready to check theorems of one theory (theory compiled, LEAN_PATH set), with the
+    `KernelConfig` it was prepared from."""
 
     theory: Theory
     runner: LeanRunner
     version: str
-    threads: int = 1
-    timeout: float = 900.0  # seconds of wall time per batch file
-    memory_mb: int = 0  # Lean's memory limit per file; 0: none
-    heartbeats: int = 0  # Lean's maxHeartbeats per theorem (thousands); 0: Lean's default
-    # Elaborate theorems one after another, with no async tasks: about 1.5x less CPU, for
-    # callers that run one Lean per core. A failed theorem is then reported as an error at its
-    # `#print axioms` line too ("Unknown constant"), not by an internal exception.
-    sequential: bool = False
+    config: KernelConfig = field(default_factory=KernelConfig)
+
+    @property
+    def timeout(self) -> float:
+        """Seconds of wall time per Lean file."""
+        return self.config.timeout
 
     def args(self, path: Path) -> list[str]:
-        args = ["--json", f"-j{self.threads}"]
-        if self.sequential:
-            args += ["-D", "Elab.async=false"]
-        if self.memory_mb:
-            args.append(f"--memory={self.memory_mb}")
-        if self.heartbeats:
-            args += ["-D", f"maxHeartbeats={self.heartbeats}"]
-        return [*args, str(path)]
+        """Lean's command line for checking the file at `path`."""
+        return self.config.lean_args(path)
+
+    def limited(
+        self,
+        timeout: float | None = None,
+        memory_mb: int | None = None,
+        heartbeats: int | None = None,
+    ) -> Kernel:
+        """The same kernel with other per-file limits (the service's per-request budget)."""
+        old = self.config
+        config = dataclasses.replace(
+            old,
+            timeout=old.timeout if timeout is None else timeout,
+            memory_mb=old.memory_mb if memory_mb is None else memory_mb,
+            heartbeats=old.heartbeats if heartbeats is None else heartbeats,
+        )
+        return dataclasses.replace(self, config=config)
 
 
-def prepare_kernel(
-    theory: Theory,
-    runner: LeanRunner | None = None,
-    cache_dir: Path | None = None,
-    threads: int = 1,
-    memory_mb: int = 0,
-    timeout: float = 900.0,
-    heartbeats: int = 0,
-    sequential: bool = False,
-) -> Kernel:
+def prepare_kernel(theory: Theory, config: KernelConfig | None = None) -> Kernel:
     """Check that Lean runs, compile the theory (cached), and return a ready `Kernel`."""
-    base = runner if runner is not None else LeanRunner.embedded()
+    config = config if config is not None else KernelConfig()
+    base = config.runner()
     version = base.version()
-    lean_path = build_theory(theory, base, cache_dir or default_cache_dir(), version)
-    runner = base.with_lean_path(lean_path)
-    return Kernel(theory, runner, version, threads, timeout, memory_mb, heartbeats, sequential)
+    lean_path = build_theory(theory, base, config.cache(), version)
+    return Kernel(theory, base.with_lean_path(lean_path), version, config)
 
 
 @dataclass

@@ -12,6 +12,7 @@ project and its Lean kernel installed (`pip install 'rpsdg-formal[ray]'`).
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 from collections import deque
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.kernel import LeanRunner
+from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Rejected, prepare_kernel, start_check
 from rpsdg_formal.kernel.emit import batch_file
 from rpsdg_formal.kernel.faults import Settled, require_progress, settle
@@ -38,18 +39,6 @@ from rpsdg_formal.theory.rules import RuleSet
 
 
 @dataclass(frozen=True)
-class KernelSettings:
-    """How each node starts its Lean (the kernel object itself does not travel)."""
-
-    lean: str | None = None  # a standard `lean` executable; None: the embedded kernel
-    cache_dir: str | None = None
-    threads: int = 1
-    memory_mb: int = 0
-    timeout: float = 900.0
-    heartbeats: int = 0
-
-
-@dataclass(frozen=True)
 class ShardResult:
     """A checked shard: each item (without its theorems) with its record if verified and its
     rejected rows, the Lean files (name → text), and the node's Lean version."""
@@ -61,22 +50,13 @@ class ShardResult:
 
 
 def run_shard(
-    rules: RuleSet, family: Family, seed: int, shard: int, size: int, settings: KernelSettings
+    rules: RuleSet, family: Family, seed: int, shard: int, size: int, settings: KernelConfig
 ) -> ShardResult:
-    """Prepare and check the items of shard `shard` (run by a Ray task, or directly)."""
+    """Prepare and check the items of shard `shard` (run by a Ray task, or directly); the node
+    builds its own kernel from `settings` (the kernel object itself does not travel)."""
     preparer = Preparer(rules, family, seed)
     items = [preparer(i) for i in range(shard * size, (shard + 1) * size)]
-    runner = LeanRunner.external(settings.lean) if settings.lean else None
-    kernel = prepare_kernel(
-        rules.theory,
-        runner,
-        Path(settings.cache_dir) if settings.cache_dir else None,
-        settings.threads,
-        settings.memory_mb,
-        settings.timeout,
-        settings.heartbeats,
-        sequential=settings.threads == 1,
-    )
+    kernel = prepare_kernel(rules.theory, settings)
     theorems = [t for i in items if i.key is not None and i.error is None for t in i.theorems]
     with tempfile.TemporaryDirectory(prefix="rpsdg-shard-") as tmp:
         settled = Settled({}, {})
@@ -103,10 +83,49 @@ def run_shard(
     return ShardResult(shard, tuple(results), files, kernel.version)
 
 
+AUTH_MODE = "RAY_AUTH_MODE"
+TOKEN_AUTH = (2, 52)  # Ray versions from this one on start clusters with token authentication
+
+
+def _version(text: str) -> tuple[int, int]:
+    major, minor = [*(int(p) if p.isdigit() else 0 for p in text.split(".")[:2]), 0, 0][:2]
+    return major, minor
+
+
+def auth_problem(version: str, address: str | None, environ: Mapping[str, str]) -> str | None:
+    """Why joining the cluster at `address` (None: RAY_ADDRESS, else a new local instance)
+    would fail: a cluster of Ray 2.52 or later started with `ray start --head` refuses a driver
+    (InvalidAuthToken, after a minute of retries) unless RAY_AUTH_MODE is set."""
+    joins = address is not None or bool(environ.get("RAY_ADDRESS"))
+    if not joins or _version(version) < TOKEN_AUTH or environ.get(AUTH_MODE):
+        return None
+    return (
+        f"--backend ray: joining a Ray {version} cluster needs {AUTH_MODE}=token (clusters "
+        f"started with `ray start --head` require an auth token); run `export {AUTH_MODE}=token` "
+        "here and on every node before `ray start`, then run this command again"
+    )
+
+
+def connect(ray: Any, address: str | None) -> None:
+    """Join the cluster (or start a local one), failing at once with one line when it cannot."""
+    problem = auth_problem(ray.__version__, address, os.environ)
+    if problem:
+        raise ConfigError(problem)
+    try:
+        ray.init(address=address, log_to_driver=False)
+    except (ConnectionError, RuntimeError) as err:
+        reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        raise ConfigError(
+            f"--backend ray: cannot join the Ray cluster at {address or 'RAY_ADDRESS'}: "
+            f"{reason[:300]}; check the address, `ray status` on the head node and "
+            f"{AUTH_MODE}=token"
+        ) from err
+
+
 def generate_ray(
     rules: RuleSet,
     config: GenerateConfig,
-    settings: KernelSettings,
+    settings: KernelConfig,
     lean_version: str,
     address: str | None = None,
     show_progress: bool = True,
@@ -120,7 +139,7 @@ def generate_ray(
             "--backend ray needs Ray: pip install 'rpsdg-formal[ray]' (on every node)"
         ) from err
     if not ray.is_initialized():
-        ray.init(address=address, log_to_driver=False)
+        connect(ray, address)
     Preparer(rules, config.family, config.seed)  # validates the family before anything starts
     task = ray.remote(num_cpus=settings.threads)(run_shard)
     run = open_run(rules, config, lean_version, backend="ray")

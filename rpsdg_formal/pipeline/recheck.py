@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +82,15 @@ def _judge_chunk(
     return failures
 
 
+def _counted(
+    items: Iterator[Candidate | EquationCandidate], progress: Progress, checked: Callable[[], int]
+) -> Iterator[Candidate | EquationCandidate]:
+    """`items`, showing per record how many are replayed while the kernel checks batches."""
+    for replayed, item in enumerate(items, 1):
+        progress.update(checked(), f", {replayed} replayed")
+        yield item
+
+
 def check_dataset(
     folder: Path, rules: RuleSet, kernel: Kernel, batch_size: int = 500, show_progress: bool = True
 ) -> CheckReport:
@@ -91,10 +100,10 @@ def check_dataset(
     lines = sum(1 for _ in iter_jsonl(path))
     replay_failures: list[tuple[str, str]] = []
     kernel_failures: list[tuple[str, str]] = []
-    progress = Progress(lines, "checked", show_progress)
+    progress = Progress(lines, "checked", show_progress, frequent=True)
     checked = 0
     with tempfile.TemporaryDirectory(prefix="rpsdg-check-") as tmp:
-        stream = _replayed(path, rules, replay_failures)
+        stream = _counted(_replayed(path, rules, replay_failures), progress, lambda: checked)
         for number in itertools.count():
             chunk = list(itertools.islice(stream, batch_size))
             if not chunk:

@@ -86,6 +86,13 @@ class GenerateSummary:
 def prepare_output(out: Path, force: bool, resume: bool = False) -> None:
     """Create `out` and `out/lean`, refusing to overwrite an earlier run unless `force`; with
     `resume`, keep what an interrupted run of the same command wrote."""
+    foreign = [] if resume else _foreign_entries(out)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+        raise OutputError(
+            f"--out {out} already holds files that are not an rpsdg-formal run ({shown}); "
+            "choose an empty or new folder"
+        )
     try:
         (out / "lean").mkdir(parents=True, exist_ok=True)
         if resume:
@@ -101,6 +108,21 @@ def prepare_output(out: Path, force: bool, resume: bool = False) -> None:
             (out / name).write_text("", encoding="utf-8")
     except OSError as err:
         raise OutputError(f"cannot write to --out {out}: {err.strerror or err}") from err
+
+
+def _foreign_entries(out: Path) -> list[str]:
+    """The entries of an existing `out` that no run wrote, when `out` holds no earlier run (a
+    run's folder may gain the user's own files: `--force` still replaces the run in it)."""
+    if not out.is_dir():
+        return []
+    try:
+        names = sorted(entry.name for entry in out.iterdir())
+    except OSError as err:
+        raise OutputError(f"cannot read --out {out}: {err.strerror or err}") from err
+    if "run.json" in names or "theorems.jsonl" in names:
+        return []
+    written = {"theorems.jsonl", "rejected.jsonl", KEYS, "run.json", checkpoint.NAME, "lean"}
+    return [name for name in names if name not in written]
 
 
 def manifest(
@@ -208,6 +230,14 @@ class _Run:
     taken: int  # statements admitted by this run
     state: checkpoint.Checkpoint
     in_flight: deque[_Batch] = field(default_factory=deque)
+    progress: Progress | None = None
+    prepared: int = 0  # items prepared by this process (shown while Lean checks)
+
+    def show(self) -> None:
+        """The progress line: theorems verified, and items prepared and rejected so far."""
+        if self.progress is not None:
+            rejected = f", {self.state.rejected} rejected" if self.state.rejected else ""
+            self.progress.update(self.state.accepted, f", {self.prepared} prepared{rejected}")
 
     def form(self, size: int) -> _Batch:
         """Draw and admit items in index order until `size` theorems are packed; start Lean."""
@@ -216,6 +246,8 @@ class _Run:
         packed = 0
         while packed < size:
             item = next(self.source)
+            self.prepared += 1
+            self.show()
             first = item.index if first is None else first
             if self.admission.admit(item):
                 items.append(item)
@@ -379,8 +411,9 @@ def generate(
     opened = open_run(rules, config, kernel.version)
     state, admission = opened.state, opened.admission
     source = prepared_items(preparer, state.position, config.workers)
-    run = _Run(config, kernel, source, admission, state.key_bytes // KEY_BYTES, state)
-    progress = Progress(config.count, "verified", show_progress)
+    progress = Progress(config.count, "verified", show_progress, frequent=True)
+    taken = state.key_bytes // KEY_BYTES
+    run = _Run(config, kernel, source, admission, taken, state, progress=progress)
     out = config.out
     try:
         with Outputs(out) as outputs:
@@ -407,10 +440,7 @@ def generate(
                     sizes=tuple(b.size for b in run.in_flight),
                     room=room_left(run.admission, run.in_flight),
                 )
-                progress.update(
-                    run.state.accepted,
-                    f", {run.state.rejected} rejected" if run.state.rejected else "",
-                )
+                run.show()
                 if run.state.rejected > max(100, config.count):
                     raise ConfigError(
                         f"the kernel rejected {run.state.rejected} theorems; is the rule set "

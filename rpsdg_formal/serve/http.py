@@ -13,6 +13,7 @@ so a Lean that crashes or times out only rejects the proofs of its file. Client 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import traceback
 import urllib.parse
@@ -22,8 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.errors import RequestError
-from rpsdg_formal.kernel import LeanRunner
+from rpsdg_formal.errors import ConfigError, RequestError
+from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.serve.openapi import openapi_document
 from rpsdg_formal.serve.service import (
@@ -244,16 +245,17 @@ class ServiceHandler(BaseHTTPRequestHandler):
 
 
 def prepare_theories(
-    rule_files: Sequence[Path], cache_dir: Path | None = None, runner: LeanRunner | None = None
+    rule_files: Sequence[Path], kernel: KernelConfig | None = None
 ) -> tuple[dict[str, RuleSet], dict[str, Kernel]]:
     """Load each rule file and prepare its kernel once (the theory compiled and cached, one
     sequential Lean thread per check), keyed by the file's stem, the name requests use."""
+    config = dataclasses.replace(kernel or KernelConfig(), threads=1, sequential=True)
     theories: dict[str, RuleSet] = {}
     kernels: dict[str, Kernel] = {}
     for path in rule_files:
         rules = load_rules(path)
         theories[path.stem] = rules
-        kernels[path.stem] = prepare_kernel(rules.theory, runner, cache_dir, sequential=True)
+        kernels[path.stem] = prepare_kernel(rules.theory, config)
     return theories, kernels
 
 
@@ -266,7 +268,13 @@ def make_server(
     """A bound, not yet serving, HTTP server (port 0 picks a free port: see
     `server.server_address[1]`); call `serve_forever()` on it, `shutdown()` to stop."""
     service = Service(config, theories, kernels, log)
-    return ServiceServer((config.host, config.port), service)
+    try:
+        return ServiceServer((config.host, config.port), service)
+    except OSError as err:
+        raise ConfigError(
+            f"cannot listen on {config.host}:{config.port}: {err.strerror or err}; pass another "
+            "--port (0 picks a free one) or stop the program using it"
+        ) from err
 
 
 def serve_forever(

@@ -6,7 +6,6 @@ pool of `workers` Lean slots with per-request time and memory limits. `serve` pu
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import re
 import sys
@@ -398,7 +397,7 @@ def run_tactic_proofs(
     active = list(proofs)
     step = 0
     while active and (remaining := deadline - time.monotonic()) > 0:
-        checker.kernel = dataclasses.replace(base, timeout=_seconds_left(base, remaining))
+        checker.kernel = base.limited(timeout=_seconds_left(base, remaining))
         moving, active = active, []
         try:
             answers = step_many([(env, proof.tactics[step]) for proof, env in moving])
@@ -440,7 +439,7 @@ def check_kernel_theorems(
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         return [Checked(Rejected(out_of_time(config)), 0, 0.0) for _ in theorems]
-    limited = dataclasses.replace(kernel, timeout=_seconds_left(kernel, remaining))
+    limited = kernel.limited(timeout=_seconds_left(kernel, remaining))
     spans = batch_file(kernel.theory, theorems).spans
     started = time.monotonic()
     try:
@@ -582,9 +581,7 @@ class Service:
         self.config = config
         self.theories = dict(theories)
         self.kernels = {
-            name: dataclasses.replace(
-                kernel, timeout=config.request_timeout, memory_mb=config.memory_mb
-            )
+            name: kernel.limited(timeout=config.request_timeout, memory_mb=config.memory_mb)
             for name, kernel in kernels.items()
         }
         self.names = {name: theory_names(rules.theory) for name, rules in theories.items()}

@@ -8,6 +8,7 @@ elaborate, an axiom outside the declared set fails the axiom audit).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections.abc import Sequence
@@ -160,6 +161,51 @@ _OPERATOR_KEYS = {
 }
 
 
+def _integer(
+    f: YamlFile, entries: dict[str, tuple[yaml.Node, int]], key: str, name: str, default: int
+) -> int:
+    """The whole number `key` of operator `name` (e.g. `precedence: 65`), or `default`."""
+    if key not in entries:
+        return default
+    node, line = entries[key]
+    text = f.string(node, key)
+    try:
+        return int(text)
+    except ValueError:
+        raise f.error(
+            line, f"operator {name!r}: {key} must be a whole number (e.g. {key}: 65), got {text!r}"
+        ) from None
+
+
+def _template(
+    f: YamlFile, entry: tuple[yaml.Node, int], what: str, arity: int, python: bool
+) -> str:
+    """A printing template: `{0}`…`{arity-1}` stand for the arguments (literal braces are
+    doubled); a `sympy:` template must then read as one Python expression (it is only parsed
+    here, never run)."""
+    node, line = entry
+    text = f.string(node, what)
+    names = [f"arg{i}" for i in range(arity)]
+    try:
+        filled = text.format(*names)
+    except (IndexError, KeyError, ValueError) as err:
+        reason = f"unknown placeholder {{{err.args[0]}}}" if isinstance(err, KeyError) else err
+        raise f.error(
+            line,
+            f"{what} template {text!r} is malformed ({reason}); use {{0}}"
+            + (f" … {{{arity - 1}}}" if arity > 1 else "")
+            + " for the arguments and double literal braces",
+        ) from None
+    if python:
+        try:
+            ast.parse(filled, mode="eval")
+        except SyntaxError as err:
+            raise f.error(
+                line, f"{what} template {text!r} is not an expression ({err.msg}): {filled!r}"
+            ) from None
+    return text
+
+
 def _operator(f: YamlFile, name: str, node: yaml.Node, line: int) -> Operator:
     entries = f.mapping(node, f"operator {name!r}")
     unknown = set(entries) - _OPERATOR_KEYS
@@ -178,10 +224,8 @@ def _operator(f: YamlFile, name: str, node: yaml.Node, line: int) -> Operator:
         ) from None
     arity = ARITY.get(fixity)
     if arity is None:
-        arity = int(f.string(entries["arity"][0], "arity")) if "arity" in entries else 1
-    precedence = (
-        int(f.string(entries["precedence"][0], "precedence")) if "precedence" in entries else 0
-    )
+        arity = _integer(f, entries, "arity", name, 1)
+    precedence = _integer(f, entries, "precedence", name, 0)
     symbol = f.string(entries["symbol"][0], "symbol")
     if fixity is Fixity.FUNCTION and not is_lean_ident(symbol):
         raise f.error(
@@ -197,8 +241,8 @@ def _operator(f: YamlFile, name: str, node: yaml.Node, line: int) -> Operator:
         lean_symbol=f.string(entries["lean_symbol"][0], "lean_symbol")
         if "lean_symbol" in entries
         else symbol,
-        sympy=f.string(entries["sympy"][0], "sympy"),
-        latex=f.string(entries["latex"][0], "latex"),
+        sympy=_template(f, entries["sympy"], f"operator {name!r} sympy", arity, python=True),
+        latex=_template(f, entries["latex"], f"operator {name!r} latex", arity, python=False),
         plain=f.string(entries["plain"][0], "plain") if "plain" in entries else "",
     )
 

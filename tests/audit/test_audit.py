@@ -21,6 +21,7 @@ from rpsdg_formal.audit.report import (
 )
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.kernel.check import Kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.theory.catalogue import lean_dir, rules_dir, rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rule_file
 from rpsdg_formal.theory.section import Theory, module_closure, scan_modules
@@ -35,7 +36,7 @@ def unsound_report(kernel_cache: Path) -> AuditReport:
     from rpsdg_formal.kernel.check import prepare_kernel
 
     def kernel_for(theory: Theory) -> Kernel:
-        return prepare_kernel(theory, cache_dir=kernel_cache)
+        return prepare_kernel(theory, KernelConfig(cache_dir=kernel_cache))
 
     return run_audit(UNSOUND, kernel_for)
 

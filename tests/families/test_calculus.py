@@ -38,6 +38,7 @@ from rpsdg_formal.kernel.check import (
     check_batch,
     prepare_kernel,
 )
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file, equation_statement, theorem
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, generate
 from rpsdg_formal.rewriting.walk import theorem_rng
@@ -74,7 +75,7 @@ def engine(calculus_rules: RuleSet) -> Engine:
 @pytest.fixture(scope="module")
 def calculus_kernel(calculus_rules: RuleSet, kernel_cache: Path) -> Kernel:
     """The embedded Lean kernel with the calculus theory compiled (real Lean, no mock)."""
-    return prepare_kernel(calculus_rules.theory, cache_dir=kernel_cache, threads=2)
+    return prepare_kernel(calculus_rules.theory, KernelConfig(cache_dir=kernel_cache, threads=2))
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,7 @@ def bad_rules() -> RuleSet:
 
 @pytest.fixture(scope="module")
 def bad_kernel(bad_rules: RuleSet, kernel_cache: Path) -> Kernel:
-    return prepare_kernel(bad_rules.theory, cache_dir=kernel_cache, threads=2)
+    return prepare_kernel(bad_rules.theory, KernelConfig(cache_dir=kernel_cache, threads=2))
 
 
 # --- helpers ------------------------------------------------------------------------------------

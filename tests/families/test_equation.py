@@ -37,6 +37,7 @@ from rpsdg_formal.kernel.check import (
     check_batch,
     prepare_kernel,
 )
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import (
     HOLE,
     LeanTheorem,
@@ -97,7 +98,7 @@ def walk_index(rules: RuleSet) -> RuleIndex:
 @pytest.fixture(scope="module")
 def kernel(rules: RuleSet, kernel_cache: Path) -> Kernel:
     """The embedded Lean kernel with the equation theory compiled (real Lean, no mock)."""
-    return prepare_kernel(rules.theory, cache_dir=kernel_cache, threads=2)
+    return prepare_kernel(rules.theory, KernelConfig(cache_dir=kernel_cache, threads=2))
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +121,7 @@ def bad_kernels(kernel_cache: Path) -> list[Kernel]:
 @pytest.fixture(scope="module")
 def bad_report(kernel_cache: Path, bad_kernels: list[Kernel]) -> AuditReport:
     def kernel_for(theory: Theory) -> Kernel:
-        made = prepare_kernel(theory, cache_dir=kernel_cache, threads=2)
+        made = prepare_kernel(theory, KernelConfig(cache_dir=kernel_cache, threads=2))
         bad_kernels.append(made)
         return made
 

@@ -52,7 +52,7 @@ def _good(rules: RuleSet, count: int) -> list[LeanTheorem]:
 def test_a_theorem_over_the_heartbeat_limit_is_dropped_alone(
     field_rules: RuleSet, field_kernel: Kernel, tmp_path: Path
 ) -> None:
-    kernel = dataclasses.replace(field_kernel, heartbeats=2000)
+    kernel = field_kernel.limited(heartbeats=2000)
     good = _good(field_rules, 6)
     theorems = [*good[:3], _tower("heavy", 40, 100_000), *good[3:]]
     path = tmp_path / "batch_00000.lean"
@@ -105,7 +105,7 @@ def test_a_batch_over_its_time_limit_loses_only_the_slow_theorem(
     generate(field_rules, clean, field_kernel, show_progress=False)
     run_module = importlib.import_module("rpsdg_formal.pipeline.run")
     monkeypatch.setattr(run_module, "Preparer", _Injecting)
-    kernel = dataclasses.replace(field_kernel, timeout=4.0)
+    kernel = field_kernel.limited(timeout=4.0)
     config = dataclasses.replace(clean, count=8, out=tmp_path / "faulty")
     started = time.monotonic()
     summary = generate(field_rules, config, kernel, show_progress=False)
@@ -130,7 +130,7 @@ def test_a_batch_over_its_time_limit_loses_only_the_slow_theorem(
 def test_a_memory_limit_no_theorem_can_meet_stops_the_run_with_advice(
     field_rules: RuleSet, field_kernel: Kernel, tmp_path: Path
 ) -> None:
-    kernel = dataclasses.replace(field_kernel, memory_mb=50)  # below what Lean needs to start
+    kernel = field_kernel.limited(memory_mb=50)  # below what Lean needs to start
     config = GenerateConfig(
         count=3, seed=2, out=tmp_path / "run", walk=WalkConfig(steps=3), batch_size=3
     )

@@ -18,6 +18,7 @@ import pytest
 from rpsdg_formal.families.calculus import CalculusConfig
 from rpsdg_formal.families.equation import EquationConfig
 from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.pipeline.prepare import Family, Preparer
 from rpsdg_formal.pipeline.recheck import check_lean_file
@@ -101,6 +102,6 @@ def test_golden_files_hold_the_kinds_they_are_named_for() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
 def test_the_kernel_accepts_every_golden_theorem(case: Case, kernel_cache: Path) -> None:
     theory = load_rules(rules_path(case.theory)).theory
-    kernel = prepare_kernel(theory, cache_dir=kernel_cache, threads=2)
+    kernel = prepare_kernel(theory, KernelConfig(cache_dir=kernel_cache, threads=2))
     report = check_lean_file(GOLDEN / case.file, kernel)
     assert report.total >= case.items and report.ok, report.failures

@@ -11,6 +11,7 @@ from rpsdg_formal.errors import KernelNotFoundError, TheoryBuildError
 from rpsdg_formal.families.records import binders_of
 from rpsdg_formal.kernel import LeanRunner, build_theory, embedded_library
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_batch, prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file, rule_statement, theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
@@ -180,4 +181,4 @@ def test_a_theory_that_does_not_compile_is_reported(field_rules: RuleSet, tmp_pa
         field_rules.theory, lean_dir=lean_dir, modules=module_closure(lean_dir, "RpsdgFormal.Field")
     )
     with pytest.raises(TheoryBuildError, match=r"Field\.lean"):
-        prepare_kernel(broken, cache_dir=tmp_path / "cache")
+        prepare_kernel(broken, KernelConfig(cache_dir=tmp_path / "cache"))

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.serve.http import ServiceServer, make_server, prepare_theories
 from rpsdg_formal.serve.service import ServiceConfig
@@ -122,8 +123,10 @@ def test_kernel_whitelist_accepts_generated_shapes_and_names_offenders(
 
 @pytest.mark.kernel
 def test_prepare_theories_keys_by_file_stem(kernel_cache: Path) -> None:
-    theories, kernels = prepare_theories([rules_path("field")], kernel_cache)
-    assert set(theories) == set(kernels) == {"field"} and kernels["field"].sequential
+    config = KernelConfig(cache_dir=kernel_cache, threads=4)
+    theories, kernels = prepare_theories([rules_path("field")], config)
+    assert set(theories) == set(kernels) == {"field"}
+    assert kernels["field"].config == KernelConfig(cache_dir=kernel_cache, sequential=True)
 
 
 def test_config_is_validated() -> None:

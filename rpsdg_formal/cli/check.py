@@ -1,0 +1,72 @@
+"""`rpsdg-formal check`: re-check a generated folder (replaying every record) or a Lean file
+with the kernel."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rpsdg_formal.audit.report import require_audit
+from rpsdg_formal.cli.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_kernel_options,
+    add_theory_options,
+    kernel_config,
+)
+from rpsdg_formal.cli.theories import folder_rules_path, rules_path
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.pipeline.recheck import CheckReport, check_dataset, check_lean_file
+from rpsdg_formal.theory.rules import load_rules
+
+BATCH_SIZE = 500  # theorems per Lean file when re-checking (a memory knob)
+SHOWN = 50  # rejected theorems listed one per line
+
+
+def add_parser(sub: Any) -> None:
+    """The `check` subcommand."""
+    chk = sub.add_parser(
+        "check",
+        help="re-check a generated folder or a Lean file with the kernel",
+        description="For a folder: replay every record's steps, rebuild its certificate and "
+        "have the kernel check it. For a .lean file: check it as it is and audit the axioms of "
+        "each theorem. Exits 1 if anything is rejected. The rule file must have passed "
+        "`rpsdg-formal audit` (a proof from a false axiom proves nothing). Without --rules or "
+        "--theory the folder's run.json (or its records' theory) says which rules it used.",
+    )
+    chk.add_argument("target", type=Path, metavar="DIR_OR_FILE")
+    add_theory_options(chk)
+    chk.add_argument(
+        "--batch-size", type=int, default=BATCH_SIZE,
+        help=f"theorems per Lean file (default {BATCH_SIZE})",
+    )  # fmt: skip
+    add_kernel_options(chk)
+
+
+def print_report(report: CheckReport) -> int:
+    """Each rejection (the first 50), the total, and the exit code it means."""
+    for label, reason in report.failures[:SHOWN]:
+        print(f"REJECTED {label}: {reason}")
+    if len(report.failures) > SHOWN:
+        print(f"... and {len(report.failures) - SHOWN} more")
+    print(f"{report.accepted}/{report.total} theorems accepted by the kernel")
+    return EXIT_OK if report.ok else EXIT_REJECTED
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the folder or file."""
+    target: Path = args.target
+    if not target.exists():
+        raise ConfigError(f"{target} does not exist")
+    path = (
+        folder_rules_path(target, args) if target.is_dir() else rules_path(args.theory, args.rules)
+    )
+    rules = load_rules(path)
+    settings = kernel_config(args)
+    require_audit(rules, settings.cache())
+    kernel = prepare_kernel(rules.theory, settings)
+    if target.is_dir():
+        return print_report(check_dataset(target, rules, kernel, args.batch_size, not args.quiet))
+    return print_report(check_lean_file(target, kernel))

@@ -1,0 +1,104 @@
+"""What several subcommands share: exit codes, the theory and kernel options (their defaults
+read from `KernelConfig`), and preparing the kernel those options describe."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.kernel import KernelConfig, default_cache_dir
+from rpsdg_formal.kernel.check import Kernel, prepare_kernel
+from rpsdg_formal.theory.rules import RuleSet
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+KERNEL = KernelConfig()
+CORES = max(1, os.cpu_count() or 1)
+
+
+def field_default(config: type[Any], name: str) -> Any:
+    """The declared default of field `name` of the dataclass `config` (for configurations that
+    have required fields and so cannot be built bare)."""
+    for item in dataclasses.fields(config):
+        if item.name == name and item.default is not dataclasses.MISSING:
+            return item.default
+    raise KeyError(f"{config.__name__}.{name} has no plain default")
+
+
+def split(text: str) -> tuple[str, ...]:
+    """The non-empty, stripped items of a comma-separated option."""
+    return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+def add_theory_options(parser: argparse.ArgumentParser) -> None:
+    """--quiet, --theory and --rules."""
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument(
+        "--theory", metavar="NAME", help="a theory shipped in rules/ (default: field)"
+    )
+    parser.add_argument("--rules", metavar="FILE", help="a rule file (overrides --theory)")
+
+
+def add_kernel_options(parser: argparse.ArgumentParser) -> None:
+    """The `kernel` option group: which Lean, its cache, threads and limits."""
+    group = parser.add_argument_group("kernel")
+    group.add_argument(
+        "--lean", metavar="PATH", help="use this standard `lean` executable instead of the "
+        "embedded kernel",
+    )  # fmt: skip
+    group.add_argument(
+        "--cache-dir", metavar="DIR", type=Path,
+        help=f"where compiled theory .olean files are kept (default {default_cache_dir()})",
+    )  # fmt: skip
+    group.add_argument(
+        "--threads", type=int, default=None, metavar="N",
+        help="Lean elaboration threads per Lean process (default: 1 for generate, which runs "
+        "--lean-jobs processes instead; all cores otherwise)",
+    )  # fmt: skip
+    group.add_argument(
+        "--memory-mb", type=int, default=KERNEL.memory_mb, metavar="MB",
+        help="Lean's memory limit per batch in MB (default: none); a batch over it is re-checked "
+        "by halves and only the theorems that exceed it alone are dropped (reason lean-limit)",
+    )  # fmt: skip
+    group.add_argument(
+        "--lean-timeout", type=float, default=KERNEL.timeout, metavar="S",
+        help=f"wall-clock limit per Lean file in seconds (default {KERNEL.timeout:g}); a file over "
+        "it is killed and re-checked by halves, so only the theorems that exceed it alone are "
+        "dropped",
+    )  # fmt: skip
+    group.add_argument(
+        "--max-heartbeats", type=int, default=KERNEL.heartbeats, metavar="N",
+        help="Lean's maxHeartbeats per theorem, in thousands (default: Lean's own, 200000); "
+        "a deterministic time limit for each theorem",
+    )  # fmt: skip
+
+
+def kernel_config(args: argparse.Namespace) -> KernelConfig:
+    """The kernel the options describe. `generate` runs --lean-jobs Lean processes, so its Lean
+    gets one thread (and elaborates sequentially); other commands use every core."""
+    generate = args.command == "generate"
+    threads = args.threads if args.threads is not None else (1 if generate else CORES)
+    return KernelConfig(
+        lean=args.lean,
+        cache_dir=args.cache_dir,
+        threads=threads,
+        memory_mb=args.memory_mb,
+        timeout=args.lean_timeout,
+        heartbeats=args.max_heartbeats,
+        sequential=generate and threads == 1,
+    )
+
+
+def prepare(args: argparse.Namespace, rules: RuleSet) -> Kernel:
+    """Lean ready to check `rules`' theory, as the kernel options say."""
+    return prepare_kernel(rules.theory, kernel_config(args))
+
+
+def positive(value: int, flag: str) -> int:
+    """`value`, or a ConfigError naming `flag` when it is below 1."""
+    if value < 1:
+        raise ConfigError(f"{flag} must be at least 1, got {value}")
+    return value

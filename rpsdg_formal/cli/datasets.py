@@ -1,0 +1,62 @@
+"""`rpsdg-formal curriculum` and `stats`: a generated folder split into levels, and its plots."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rpsdg_formal.cli.common import EXIT_OK
+from rpsdg_formal.dataset.curriculum import write_curriculum
+from rpsdg_formal.dataset.stats import write_stats
+from rpsdg_formal.env.evaluate import DEFAULT_LEVELS
+
+
+def add_curriculum_parser(sub: Any) -> None:
+    """The `curriculum` subcommand."""
+    cur = sub.add_parser(
+        "curriculum",
+        help="split a generated folder into levels, easy to hard",
+        description="Order the theorems of DIR/theorems.jsonl easy to hard (certified lower "
+        "bound, then proof length, expression sizes, distinct rules, rewrite depth) and write "
+        "OUT/level_NN.jsonl, one per level, plus OUT/manifest.yaml (counts, difficulty range "
+        "and rule coverage per level, the seed), for a training loop to stream in order.",
+    )
+    cur.add_argument("dir", type=Path, metavar="DIR")
+    cur.add_argument(
+        "--levels", type=int, default=DEFAULT_LEVELS,
+        help=f"number of levels (default {DEFAULT_LEVELS})",
+    )  # fmt: skip
+    cur.add_argument("--out", type=Path, required=True, metavar="OUT")
+    cur.add_argument(
+        "--balanced", action="store_true",
+        help="down-sample every level to the size of the smallest",
+    )  # fmt: skip
+    cur.add_argument("--seed", type=int, default=0, help="seed for --balanced sampling")
+
+
+def add_stats_parser(sub: Any) -> None:
+    """The `stats` subcommand."""
+    sts = sub.add_parser(
+        "stats",
+        help="plots and a summary of a generated folder",
+        description="Write PNG plots (difficulty histogram, proof length vs lower bound, rule "
+        "usage, expression sizes) and summary.md for DIR/theorems.jsonl. Needs matplotlib "
+        "(pip install 'rpsdg-formal[plots]').",
+    )
+    sts.add_argument("dir", type=Path, metavar="DIR")
+    sts.add_argument("--out", type=Path, required=True, metavar="OUT")
+
+
+def run_curriculum(args: argparse.Namespace) -> int:
+    """Write the levels and their manifest."""
+    manifest = write_curriculum(args.dir, args.out, args.levels, args.balanced, args.seed)
+    print(f"curriculum written: {manifest}")
+    return EXIT_OK
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Write the plots and the summary."""
+    for path in write_stats(args.dir, args.out):
+        print(path)
+    return EXIT_OK

@@ -1,0 +1,194 @@
+"""How `generate`'s options become the frozen configurations the pipeline takes: a walk
+(`WalkConfig`), a selection (`SelectConfig`), or a calculus or equation family. Every default
+comes from those dataclasses; an option left out is None here and takes it."""
+
+from __future__ import annotations
+
+import argparse
+
+from rpsdg_formal.cli.common import split
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.kernel.emit import check_variable_names
+from rpsdg_formal.rewriting.graph import SearchBounds
+from rpsdg_formal.rewriting.selection import SelectConfig
+from rpsdg_formal.rewriting.walk import WalkConfig
+from rpsdg_formal.terms.sample import ExprShape
+from rpsdg_formal.terms.signature import Fixity
+from rpsdg_formal.theory.rules import RuleSet
+
+WALK = WalkConfig()
+SHAPE = WALK.shape
+SELECT = SelectConfig()
+CALCULUS = CalculusConfig()
+EQUATION = EquationConfig()
+EQUATION_FAMILIES = ("equation", "equation-system")
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+def _operators(args: argparse.Namespace, rules: RuleSet) -> tuple[str, ...] | None:
+    """--operators, checked against the theory's signature; None when not given."""
+    if not args.operators:
+        return None
+    sig = rules.theory.signature
+    names = split(args.operators)
+    unknown = sorted(set(names) - sig.names())
+    if unknown:
+        raise ConfigError(f"--operators: unknown {unknown}; the theory has {sorted(sig.names())}")
+    return names
+
+
+def _numerals(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    if text is None:
+        return default
+    try:
+        numerals = tuple(int(n) for n in split(text))
+    except ValueError:
+        raise ConfigError(f"--numerals must be natural numbers, got {text!r}") from None
+    if any(n < 0 for n in numerals):
+        raise ConfigError("--numerals must be natural numbers")
+    return numerals
+
+
+def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
+    """The rewrite walk the options describe."""
+    sig = rules.theory.signature
+    names = _operators(args, rules) or tuple(op.name for op in sig.operators)
+    variables = split(args.vars) if args.vars is not None else SHAPE.variables
+    check_variable_names(variables, rules.theory)
+    binary = tuple(n for n in names if sig.by_name(n).arity == 2)
+    unary = tuple(
+        n for n in names if sig.by_name(n).arity == 1 and sig.by_name(n).fixity is not Fixity.INFIX
+    )
+    if not binary and not unary:
+        raise ConfigError("--operators must name at least one operator")
+    shape = ExprShape(
+        unary=unary,
+        binary=binary,
+        variables=variables,
+        numerals=_numerals(args.numerals, SHAPE.numerals),
+        min_ops=_or(args.min_ops, SHAPE.min_ops),
+        max_ops=_or(args.max_ops, SHAPE.max_ops),
+    )
+    max_size = _or(args.max_size, WALK.max_size)
+    if max_size < 1:
+        raise ConfigError(f"--max-size must be positive, got {max_size}")
+    return WalkConfig(steps=args.steps, max_size=max_size, shape=shape)
+
+
+def _refuse_walk_options(args: argparse.Namespace, what: str, proofs: bool = False) -> None:
+    walk_only = {
+        "--difficulty": args.difficulty is not None,
+        "--proofs": args.proofs != SELECT.proofs and not proofs,
+        "--explore": args.explore,
+        "--vars": args.vars is not None,
+    }
+    given = [flag for flag, used in walk_only.items() if used]
+    if given:
+        raise ConfigError(
+            f"{', '.join(given)} apply to rewrite walks, not to {what}; leave them out"
+        )
+
+
+def equation_config(args: argparse.Namespace, rules: RuleSet) -> EquationConfig | None:
+    """The equation settings for `--family equation` (the default of a theory with `solve`
+    rules), or None."""
+    solver = any("solve" in r.tags for r in rules.rules)
+    family = args.family or EQUATION.family
+    if family not in EQUATION_FAMILIES or (args.family is None and not solver):
+        return None
+    if not solver:
+        raise ConfigError(
+            f"--family {family} needs a theory with the solver's rules (tagged `solve`), but "
+            f"{rules.path} has none; use --theory equation"
+        )
+    _refuse_walk_options(args, "equations (their proof is the solution)", proofs=True)
+    if args.operators or args.numerals:
+        raise ConfigError("--operators and --numerals do not apply to equations; use --kinds")
+    return EquationConfig(
+        kinds=split(args.kinds) if args.kinds else EQUATION.kinds,
+        min_ops=_or(args.min_ops, EQUATION.min_ops),
+        max_ops=_or(args.max_ops, EQUATION.max_ops),
+        distractions=args.distractions,
+        max_size=_or(args.max_size, EQUATION.max_size),
+        proofs=args.proofs,
+        family=family,
+    )
+
+
+def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig | None:
+    """The integration-problem settings, or None for rewrite walks (a theory without
+    derivative rules and no --family)."""
+    has_derivatives = any("derivative" in r.tags for r in rules.rules)
+    if args.family in EQUATION_FAMILIES or (args.family is None and not has_derivatives):
+        return None
+    if not has_derivatives:
+        raise ConfigError(
+            f"--family {args.family} needs a calculus theory (rules tagged `derivative`), "
+            f"but {rules.path} has none; use --theory calculus"
+        )
+    _refuse_walk_options(args, "calculus problems (their proof is the differentiation)")
+    sig = rules.theory.signature
+    names = _operators(args, rules)
+    return CalculusConfig(
+        family=args.family or CALCULUS.family,
+        unary=CALCULUS.unary
+        if names is None
+        else tuple(n for n in names if sig.by_name(n).arity == 1),
+        binary=CALCULUS.binary
+        if names is None
+        else tuple(n for n in names if sig.by_name(n).arity == 2),
+        numerals=_numerals(args.numerals, CALCULUS.numerals),
+        min_ops=_or(args.min_ops, CALCULUS.min_ops),
+        max_ops=_or(args.max_ops, CALCULUS.max_ops),
+        max_size=_or(args.max_size, CALCULUS.max_size),
+    )
+
+
+def _difficulty(text: str | None) -> tuple[int, int] | None:
+    if text is None or ":" in text:
+        return None
+    lo, sep, hi = text.partition("-")
+    try:
+        return (int(lo), int(hi)) if sep else (int(lo), int(lo))
+    except ValueError:
+        raise ConfigError(
+            f"--difficulty takes LO-HI (e.g. 3-6) or a histogram K:W,... (e.g. 2:1,3:2,4:1), "
+            f"got {text!r}"
+        ) from None
+
+
+def _histogram(text: str | None) -> tuple[tuple[int, float], ...] | None:
+    if text is None or ":" not in text:
+        return None
+    try:
+        pairs = [part.split(":") for part in split(text)]
+        return tuple((int(k), float(w)) for k, w in pairs)
+    except ValueError:
+        raise ConfigError(
+            f"--difficulty histogram must be K:W pairs (e.g. 2:1,3:2,4:1), got {text!r}"
+        ) from None
+
+
+def select_config(args: argparse.Namespace) -> SelectConfig:
+    """How theorems are chosen from the walks."""
+    if args.bound_budget < 1:
+        raise ConfigError(f"--bound-budget must be positive, got {args.bound_budget}")
+    difficulty = _difficulty(args.difficulty)
+    if difficulty is not None and difficulty[0] > args.steps:
+        raise ConfigError(
+            f"--difficulty {args.difficulty} cannot be met with --steps {args.steps}: a proof is "
+            f"never longer than its walk; use --steps {difficulty[0]} or more"
+        )
+    return SelectConfig(
+        proofs=args.proofs,
+        difficulty=difficulty,
+        histogram=_histogram(args.difficulty),
+        explore=args.explore,
+        explore_max_size=args.max_size,  # None (no limit) unless --max-size: as before
+        bounds=SearchBounds(node_budget=args.bound_budget),
+    )

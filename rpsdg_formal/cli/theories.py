@@ -1,0 +1,56 @@
+"""Which rule file a command uses: `--rules`, `--theory` (a theory shipped in the package, see
+`theory.catalogue`), or the one a dataset folder records (its run.json, else the theory named
+by its records)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rpsdg_formal.dataset.jsonl import iter_jsonl
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.theory import catalogue
+
+
+def rules_path(theory: str | None, rules: str | None) -> Path:
+    """--rules FILE if given, else the shipped rule file of --theory (default field)."""
+    if rules:
+        return Path(rules)
+    return catalogue.rules_path(theory or "field")
+
+
+def folder_rules_path(folder: Path, args: argparse.Namespace) -> Path:
+    """--rules/--theory if given; else the rule file recorded in FOLDER/run.json; else the
+    shipped theory its first record names (a curriculum folder has no run.json); else field."""
+    manifest = folder / "run.json"
+    if args.rules or args.theory:
+        return rules_path(args.theory, args.rules)
+    if manifest.is_file():
+        try:
+            recorded = json.loads(manifest.read_text(encoding="utf-8"))["rules"]
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise ConfigError(
+                f"{manifest} is unreadable ({err}); pass --rules or --theory"
+            ) from err
+        return Path(str(recorded))
+    return rules_path(first_record_field(folder, "theory"), None)
+
+
+def dataset_files(folder: Path) -> list[Path]:
+    """The record files of a dataset folder (theorems.jsonl) or a curriculum (level_NN.jsonl)."""
+    if not folder.is_dir():
+        return []
+    return [folder / "theorems.jsonl", *sorted(folder.glob("level_*.jsonl"))]
+
+
+def first_record_field(folder: Path, key: str) -> str | None:
+    """The value of `key` in the first readable record of the folder's record files, or None."""
+    for path in dataset_files(folder):
+        if not path.is_file():
+            continue
+        for _, record in iter_jsonl(path):
+            if isinstance(record, dict):
+                value = record.get(key)
+                return value if isinstance(value, str) else None
+    return None
