@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
-        bar = bar or Progress(total, "audited", not args.quiet)
+        bar = bar or Progress(total, "audited", not args.quiet, frequent=True)
         bar.update(done)
 
     try:

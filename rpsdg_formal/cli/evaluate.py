@@ -23,7 +23,7 @@ from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.theory.rules import load_rules
 
 BUDGET = 50  # node expansions per theorem
-PROVABLE = ("rewrite",)  # the families the baseline prover searches (rule applications)
+UNSEARCHABLE = ("equation", "equation-system")  # solved by construction, not by rewriting
 
 
 def add_parser(sub: Any) -> None:
@@ -37,7 +37,7 @@ def add_parser(sub: Any) -> None:
         "split into --levels levels the same way), with --budget node expansions per theorem; "
         "every found proof is replayed step by step through the Lean kernel. Prints success "
         "rate and mean expansions per level and writes evaluation.json, evaluation.md (the "
-        "table) and evaluation.svg (the plot) to --out (default DIR). Rewrite theorems only; "
+        "table) and evaluation.svg (the plot) to --out (default DIR). Not for equations; "
         "without --rules or --theory the theory is the one DIR's records name.",
     )
     ev.add_argument("dir", type=Path, metavar="DIR", help="a curriculum (or dataset) folder")
@@ -53,13 +53,14 @@ def add_parser(sub: Any) -> None:
 
 
 def require_rewrite_family(folder: Path) -> None:
-    """Refuse a folder of equation or calculus theorems: the prover searches rewrites only."""
+    """Refuse a folder of equations: the prover searches rule applications between two
+    expressions, and an equation's record has no such pair to search (it would print 0/0)."""
     family = first_record_field(folder, "family") or "rewrite"
-    if family not in PROVABLE:
+    if family in UNSEARCHABLE:
         raise ConfigError(
-            f"{folder} holds {family} theorems; the baseline prover searches rule applications "
-            "and proves rewrite theorems only: evaluate a rewrite dataset (e.g. generate "
-            "--theory field)"
+            f"{folder} holds {family} theorems, which the baseline prover cannot search (it "
+            "proves rewrite and calculus theorems by rule applications); evaluate a dataset "
+            "made by --theory field or --theory calculus"
         )
 
 

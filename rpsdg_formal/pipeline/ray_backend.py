@@ -12,6 +12,7 @@ project and its Lean kernel installed (`pip install 'rpsdg-formal[ray]'`).
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 import os
 import tempfile
 from collections import deque
@@ -106,11 +107,22 @@ def auth_problem(version: str, address: str | None, environ: Mapping[str, str]) 
     )
 
 
-def connect(ray: Any, address: str | None) -> None:
-    """Join the cluster (or start a local one), failing at once with one line when it cannot."""
-    problem = auth_problem(ray.__version__, address, os.environ)
+def require_ray(address: str | None) -> None:
+    """Fail now, before any work, when Ray is missing or the cluster would refuse this driver."""
+    try:
+        version = importlib.metadata.version("ray")
+    except importlib.metadata.PackageNotFoundError as err:
+        raise ConfigError(
+            "--backend ray needs Ray: pip install 'rpsdg-formal[ray]' (on every node)"
+        ) from err
+    problem = auth_problem(version, address, os.environ)
     if problem:
         raise ConfigError(problem)
+
+
+def connect(ray: Any, address: str | None) -> None:
+    """Join the cluster (or start a local one), failing at once with one line when it cannot."""
+    require_ray(address)
     try:
         ray.init(address=address, log_to_driver=False)
     except (ConnectionError, RuntimeError) as err:
