@@ -6,6 +6,7 @@ steps from `rewrite`) → `emit` (Lean source) → `check` (the Lean `kernel`) �
 
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_batch, prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import batch_file, theorem
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, apply_step, successors
@@ -19,6 +20,7 @@ __all__ = [
     "Expr",
     "GenerateConfig",
     "Kernel",
+    "KernelConfig",
     "Rejected",
     "RpsdgError",
     "Rule",

@@ -335,6 +335,10 @@ def rule_text(rule: Rule, rules: RuleSet) -> str:
 # --- the audit ---------------------------------------------------------------------------------
 
 
+def _silent(done: int, total: int) -> None:
+    """No progress to show."""
+
+
 def run_audit(
     path: Path,
     kernel_for: Any,
@@ -352,11 +356,7 @@ def run_audit(
     rows: list[AuditRow] = []
     facts, unreadable = theory_facts(rules.theory)
     total = len(facts) + len(unreadable) + len(problems) + len(rules.rules)
-
-    def row_done() -> None:
-        if progress is not None:
-            progress(len(rows), total)
-
+    tick = progress or _silent
     for fact in facts:
         rows.append(
             AuditRow(
@@ -367,7 +367,7 @@ def run_audit(
                 model=fact_model_finding(fact, rules, seed),
             )
         )
-        row_done()
+        tick(len(rows), total)
     for item in unreadable:
         finding = Finding(False, f"cannot be read for the model check: {item.reason}")
         rows.append(AuditRow(item.kind, item.name, f"{item.path}:{item.line}", "?", model=finding))
@@ -393,7 +393,7 @@ def run_audit(
                 model=rule_model_finding(rule, rules, seed),
             )
         )
-        row_done()
+        tick(len(rows), total)
     seconds = time.perf_counter() - started
     return AuditReport(str(path), rules.theory.name, tuple(rows), seconds, kernel.version)
 

@@ -26,15 +26,10 @@ from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Rejected, prepare_kernel, start_check
 from rpsdg_formal.kernel.emit import batch_file
 from rpsdg_formal.kernel.faults import Settled, require_progress, settle
+from rpsdg_formal.pipeline.admission import Admission
+from rpsdg_formal.pipeline.outputs import Outputs, rejected_row
 from rpsdg_formal.pipeline.prepare import Family, Prepared, Preparer, finish
-from rpsdg_formal.pipeline.run import (
-    GenerateConfig,
-    GenerateSummary,
-    Outputs,
-    open_run,
-    rejected_row,
-    room_left,
-)
+from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, open_run, room_left
 from rpsdg_formal.progress import Progress
 from rpsdg_formal.theory.rules import RuleSet
 
@@ -134,6 +129,29 @@ def connect(ray: Any, address: str | None) -> None:
         ) from err
 
 
+def _admit(
+    result: ShardResult, admission: Admission, room: int
+) -> tuple[list[Prepared], list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """The shard's items admitted in index order (until `room` records are taken), their
+    records, and their rejected rows (preparation errors and kernel rejections)."""
+    good_rows: list[Mapping[str, Any]] = []
+    bad_rows: list[Mapping[str, Any]] = []
+    taken: list[Prepared] = []
+    for item, record, rows in result.items:
+        if len(good_rows) >= room:
+            break
+        if not admission.admit(item):
+            continue
+        taken.append(item)
+        if item.error is not None:
+            bad_rows.append(item.error)
+            continue
+        bad_rows += rows
+        if record is not None:
+            good_rows.append(record)
+    return taken, good_rows, bad_rows
+
+
 def generate_ray(
     rules: RuleSet,
     config: GenerateConfig,
@@ -172,21 +190,9 @@ def generate_ray(
                 result: ShardResult = ray.get(refs.popleft())
                 for name, text in result.files.items():
                     (out / "lean" / name).write_text(text, encoding="utf-8")
-                good_rows: list[Mapping[str, Any]] = []
-                bad_rows: list[Mapping[str, Any]] = []
-                taken: list[Prepared] = []
-                for item, record, rows in result.items:
-                    if state.accepted + len(good_rows) >= config.count:
-                        break
-                    if not admission.admit(item):
-                        continue
-                    taken.append(item)
-                    if item.error is not None:
-                        bad_rows.append(item.error)
-                        continue
-                    bad_rows += rows
-                    if record is not None:
-                        good_rows.append(record)
+                taken, good_rows, bad_rows = _admit(
+                    result, admission, config.count - state.accepted
+                )
                 state = outputs.commit(
                     state,
                     taken,
