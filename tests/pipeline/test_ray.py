@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Kernel
-from rpsdg_formal.pipeline.ray_backend import KernelSettings, generate_ray
+from rpsdg_formal.pipeline.ray_backend import generate_ray
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.rules import RuleSet
@@ -43,7 +44,7 @@ def test_ray_makes_the_theorems_the_local_backend_makes(
         count=45, seed=9, out=tmp_path / "local", walk=WalkConfig(steps=4), batch_size=20
     )
     generate(field_rules, local, field_kernel, show_progress=False)
-    settings = KernelSettings(cache_dir=str(kernel_cache))
+    settings = KernelConfig(cache_dir=kernel_cache, sequential=True)
     on_ray = dataclasses.replace(local, out=tmp_path / "ray")
     summary = generate_ray(field_rules, on_ray, settings, field_kernel.version, show_progress=False)
     assert summary.accepted == 45
@@ -60,7 +61,7 @@ def test_a_ray_run_resumes_from_its_checkpoint(
     kernel_cache: Path,
     tmp_path: Path,
 ) -> None:
-    settings = KernelSettings(cache_dir=str(kernel_cache))
+    settings = KernelConfig(cache_dir=kernel_cache, sequential=True)
     config = GenerateConfig(
         count=30, seed=4, out=tmp_path / "cut", walk=WalkConfig(steps=3), batch_size=10
     )
