@@ -35,7 +35,7 @@ from rpsdg_formal.cli.theories import rules_path
 from rpsdg_formal.families.calculus import FAMILIES
 from rpsdg_formal.families.equation import KINDS
 from rpsdg_formal.kernel.check import prepare_kernel
-from rpsdg_formal.pipeline.ray_backend import generate_ray, require_ray
+from rpsdg_formal.pipeline.ray_backend import generate_ray, require_listening, require_ray
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, generate, statements_of
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
@@ -220,6 +220,7 @@ def run(args: argparse.Namespace) -> int:
     config, rules = generate_config(args)
     if args.backend == "ray":
         require_ray(args.ray_address)
+        require_listening(args.ray_address)
     settings = kernel_config(args)
     require_audit(rules, settings.cache())
     kernel = prepare_kernel(rules.theory, settings)

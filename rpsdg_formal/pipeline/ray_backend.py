@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import os
+import socket
 import tempfile
 from collections import deque
 from collections.abc import Mapping
@@ -115,9 +116,24 @@ def require_ray(address: str | None) -> None:
         raise ConfigError(problem)
 
 
+def require_listening(address: str | None, seconds: float = 5.0) -> None:
+    """Fail now when nothing listens at a HOST:PORT address (Ray would retry for minutes)."""
+    host, sep, port = (address or "").rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        return  # `auto`, RAY_ADDRESS or a new local instance: Ray finds it
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=seconds).close()
+    except OSError as err:
+        raise ConfigError(
+            f"--backend ray: nothing answers at {address} ({err.strerror or err}); start the "
+            f"head node with `ray start --head --port {port}` or fix --ray-address"
+        ) from err
+
+
 def connect(ray: Any, address: str | None) -> None:
     """Join the cluster (or start a local one), failing at once with one line when it cannot."""
     require_ray(address)
+    require_listening(address)
     try:
         ray.init(address=address, log_to_driver=False)
     except (ConnectionError, RuntimeError) as err:

@@ -4,6 +4,7 @@ what to do (exit 2, no traceback), before any work is done."""
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,18 @@ def test_ray_auth_is_needed_only_to_join_a_recent_cluster() -> None:
     assert auth_problem("2.60.0", "auto", {"RAY_AUTH_MODE": "token"}) is None
     assert auth_problem("2.60.0", "auto", {"RAY_AUTH_MODE": "disabled"}) is None
     assert auth_problem("2.40.0", "auto", {}) is None  # before token authentication
+
+
+def test_ray_address_where_nothing_listens_fails_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ray")
+    monkeypatch.setenv("RAY_AUTH_MODE", "token")
+    with socket.socket() as probe:  # a port that was free a moment ago and is closed now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = ["--backend", "ray", "--ray-address", f"127.0.0.1:{port}", "--count", "1"]
+    assert main(["generate", *args, "--quiet", "--out", str(tmp_path / "o")]) == 2
+    line = _error(capsys)
+    assert f"nothing answers at 127.0.0.1:{port} (Connection refused)" in line
+    assert f"ray start --head --port {port}" in line
