@@ -18,10 +18,9 @@ from rpsdg_formal.cli.common import (
 from rpsdg_formal.cli.theories import folder_rules_path, rules_path
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import prepare_kernel
-from rpsdg_formal.pipeline.recheck import CheckReport, check_dataset, check_lean_file
+from rpsdg_formal.pipeline.recheck import CHECK_BATCH, CheckReport, check_dataset, check_lean_file
 from rpsdg_formal.theory.rules import load_rules
 
-BATCH_SIZE = 500  # theorems per Lean file when re-checking (a memory knob)
 SHOWN = 50  # rejected theorems listed one per line
 
 
@@ -39,8 +38,8 @@ def add_parser(sub: Any) -> None:
     chk.add_argument("target", type=Path, metavar="DIR_OR_FILE")
     add_theory_options(chk)
     chk.add_argument(
-        "--batch-size", type=int, default=BATCH_SIZE,
-        help=f"theorems per Lean file (default {BATCH_SIZE})",
+        "--batch-size", type=int, default=CHECK_BATCH,
+        help=f"theorems per Lean file (default {CHECK_BATCH})",
     )  # fmt: skip
     add_kernel_options(chk)
 

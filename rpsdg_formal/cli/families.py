@@ -27,6 +27,7 @@ EQUATION_FAMILIES = ("equation", "equation-system")
 
 
 def _or(value: int | None, default: int) -> int:
+    """An option's value, or the configuration's default when it was left out."""
     return default if value is None else value
 
 
@@ -43,6 +44,7 @@ def _operators(args: argparse.Namespace, rules: RuleSet) -> tuple[str, ...] | No
 
 
 def _numerals(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    """--numerals as natural numbers, or `default` when it was left out."""
     if text is None:
         return default
     try:
@@ -81,6 +83,7 @@ def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
 
 
 def _refuse_walk_options(args: argparse.Namespace, what: str, proofs: bool = False) -> None:
+    """Refuse options that only rewrite walks read, for another family (`what`)."""
     walk_only = {
         "--difficulty": args.difficulty is not None,
         "--proofs": args.proofs != SELECT.proofs and not proofs,
@@ -150,6 +153,7 @@ def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig 
 
 
 def _difficulty(text: str | None) -> tuple[int, int] | None:
+    """--difficulty LO-HI (or K) as a range; None for a histogram or when left out."""
     if text is None or ":" in text:
         return None
     lo, sep, hi = text.partition("-")
@@ -163,6 +167,7 @@ def _difficulty(text: str | None) -> tuple[int, int] | None:
 
 
 def _histogram(text: str | None) -> tuple[tuple[int, float], ...] | None:
+    """--difficulty K:W,... as (bound, weight) pairs; None for a range or when left out."""
     if text is None or ":" not in text:
         return None
     try:

@@ -43,6 +43,7 @@ COUNT = 1000  # the command line's default --count (GenerateConfig requires one)
 
 
 def _ints(values: tuple[int, ...]) -> str:
+    """Numbers as an option would take them: `0,1,2`."""
     return ",".join(str(v) for v in values)
 
 

@@ -82,6 +82,10 @@ def _judge_chunk(
     return failures
 
 
+CHECK_BATCH = 500
+"""Theorems per Lean file when a dataset is re-checked (a memory knob)."""
+
+
 def _counted(
     items: Iterator[Candidate | EquationCandidate], progress: Progress, checked: Callable[[], int]
 ) -> Iterator[Candidate | EquationCandidate]:
@@ -92,7 +96,11 @@ def _counted(
 
 
 def check_dataset(
-    folder: Path, rules: RuleSet, kernel: Kernel, batch_size: int = 500, show_progress: bool = True
+    folder: Path,
+    rules: RuleSet,
+    kernel: Kernel,
+    batch_size: int = CHECK_BATCH,
+    show_progress: bool = True,
 ) -> CheckReport:
     """Replay and re-check every record of `folder/theorems.jsonl`, streaming it in batches
     (memory does not grow with the dataset, only with the number of failures)."""
