@@ -168,6 +168,19 @@ def _admit(
     return taken, good_rows, bad_rows
 
 
+def joined(address: str | None) -> Any:
+    """The `ray` module, joined to the cluster at `address` unless this process already is."""
+    try:
+        import ray
+    except ImportError as err:
+        raise ConfigError(
+            "--backend ray needs Ray: pip install 'rpsdg-formal[ray]' (on every node)"
+        ) from err
+    if not ray.is_initialized():
+        connect(ray, address)
+    return ray
+
+
 def generate_ray(
     rules: RuleSet,
     config: GenerateConfig,
@@ -178,14 +191,7 @@ def generate_ray(
 ) -> GenerateSummary:
     """`generate.generate` on Ray: connect to the cluster at `address` (None: the one this
     process already joined, else RAY_ADDRESS, else a new local instance)."""
-    try:
-        import ray
-    except ImportError as err:
-        raise ConfigError(
-            "--backend ray needs Ray: pip install 'rpsdg-formal[ray]' (on every node)"
-        ) from err
-    if not ray.is_initialized():
-        connect(ray, address)
+    ray = joined(address)
     Preparer(rules, config.family, config.seed)  # validates the family before anything starts
     task = ray.remote(num_cpus=settings.threads)(run_shard)
     run = open_run(rules, config, lean_version, backend="ray")
@@ -193,7 +199,7 @@ def generate_ray(
     size = config.batch_size
     if state.position % size:
         raise ConfigError(f"{out}: the checkpoint is not at a shard boundary; use --force")
-    window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))  # type: ignore[no-untyped-call]
+    window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
     family, progress = config.family, Progress(config.count, "verified", show_progress)
     refs: deque[Any] = deque()
     following = state.position // size
@@ -224,12 +230,7 @@ def generate_ray(
         for ref in refs:
             ray.cancel(ref, force=True)
         progress.close()
+    s = state
     return GenerateSummary(
-        state.accepted,
-        state.rejected,
-        state.batches,
-        out,
-        state.disagreements,
-        state.refused,
-        run.state.accepted,
+        s.accepted, s.rejected, s.batches, out, s.disagreements, s.refused, run.state.accepted
     )
