@@ -1,5 +1,5 @@
 """What several subcommands share: exit codes, the theory and kernel options (their defaults
-read from `KernelConfig`), and preparing the kernel those options describe."""
+read from `KernelConfig`), and the `KernelConfig` those options describe."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from typing import Any
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel import KernelConfig, default_cache_dir
-from rpsdg_formal.kernel.check import Kernel, prepare_kernel
-from rpsdg_formal.theory.rules import RuleSet
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 KERNEL = KernelConfig()
@@ -90,11 +88,6 @@ def kernel_config(args: argparse.Namespace) -> KernelConfig:
         heartbeats=args.max_heartbeats,
         sequential=generate and threads == 1,
     )
-
-
-def prepare(args: argparse.Namespace, rules: RuleSet) -> Kernel:
-    """Lean ready to check `rules`' theory, as the kernel options say."""
-    return prepare_kernel(rules.theory, kernel_config(args))
 
 
 def positive(value: int, flag: str) -> int:
