@@ -11,8 +11,7 @@ import pytest
 
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.pipeline.ray_backend import auth_problem
-
-ROOT = Path(__file__).resolve().parents[2]
+from rpsdg_formal.theory.catalogue import lean_dir, rules_path
 
 
 def _error(capsys: pytest.CaptureFixture[str]) -> str:
@@ -25,10 +24,10 @@ def _error(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def _field_with(tmp_path: Path, old: str, new: str) -> Path:
-    """rules/field.yaml with `old` replaced by `new` (its Lean folder made absolute)."""
-    text = (ROOT / "rules" / "field.yaml").read_text(encoding="utf-8")
+    """The shipped field rules with `old` replaced by `new` (the Lean folder made absolute)."""
+    text = rules_path("field").read_text(encoding="utf-8")
     assert old in text
-    text = text.replace(old, new, 1).replace("lean_dir: ../lean", f"lean_dir: {ROOT / 'lean'}")
+    text = text.replace(old, new, 1).replace("lean_dir: ../lean", f"lean_dir: {lean_dir()}")
     path = tmp_path / "edited.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -126,7 +125,7 @@ def test_evaluate_infers_the_theory_of_a_curriculum(
     folder = _records_folder(tmp_path / "calc", "level_01.jsonl", record)
     assert main(["evaluate", str(folder), "--cache-dir", str(tmp_path / "cache")]) == 2
     line = _error(capsys)
-    assert f"{ROOT / 'rules' / 'calculus.yaml'} has not passed the soundness audit" in line
+    assert f"{rules_path('calculus')} has not passed the soundness audit" in line
 
 
 def test_export_into_its_own_dataset_is_refused_before_any_work(
