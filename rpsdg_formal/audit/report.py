@@ -37,6 +37,7 @@ from rpsdg_formal.kernel.emit import (
     rule_statement,
 )
 from rpsdg_formal.terms.expr import Expr, canonical_pair, substitute, variables
+from rpsdg_formal.terms.meaning import X
 from rpsdg_formal.terms.printers import to_human, to_sympy
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Condition, Rule, RuleSet, load_rule_file
@@ -253,7 +254,7 @@ def _model_finding(verdict_ok: bool, detail: str, counterexample: str | None) ->
 def model_variable(rules: RuleSet) -> str | None:
     """The SymPy name of the variable x when the theory's model is functions of x."""
     name = rules.theory.model_variable
-    return None if name is None else rules.theory.signature.by_name(name).sympy
+    return None if name is None else str(X)
 
 
 def rule_model_finding(rule: Rule, rules: RuleSet, seed: int) -> Finding:

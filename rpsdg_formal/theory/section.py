@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from rpsdg_formal.terms.meaning import REGISTRY
 from rpsdg_formal.terms.signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
 from rpsdg_formal.theory.yamlfile import YamlFile
 
@@ -153,19 +154,49 @@ _OPERATOR_KEYS = {
     "precedence",
     "lean",
     "lean_symbol",
-    "sympy",
+    "model",
     "latex",
     "arity",
-    "plain",
 }
+
+_RETIRED_KEYS = {"sympy": "template", "plain": "plain SymPy template"}
+"""Keys of older rule files that defined the model as SymPy text (now a registry name)."""
+
+
+def _model_entry(
+    f: YamlFile, name: str, entries: dict[str, tuple[yaml.Node, int]], line: int
+) -> str:
+    """The registry entry an operator names; a retired `sympy:`/`plain:` template is refused
+    with the line to write instead, since a rule file may not define what an operator means."""
+    for key, what in _RETIRED_KEYS.items():
+        if key in entries:
+            guess = name if name in REGISTRY else "ENTRY"
+            raise f.error(
+                entries[key][1],
+                f"operator {name!r}: the `{key}:` {what} is no longer read (a rule file names "
+                f"its operators' meaning, it cannot define it); replace it with `model: {guess}` "
+                f"(registry entries: {', '.join(REGISTRY)})",
+            )
+    if "model" not in entries:
+        raise f.error(line, f"operator {name!r} needs a 'model' (one of: {', '.join(REGISTRY)})")
+    entry = f.string(entries["model"][0], "model")
+    if entry not in REGISTRY:
+        raise f.error(
+            entries["model"][1],
+            f"operator {name!r}: model {entry!r} is not a registry entry (one of: "
+            f"{', '.join(REGISTRY)}); a new operator needs a reviewed entry in "
+            "rpsdg_formal/terms/meaning.py",
+        )
+    return entry
 
 
 def _operator(f: YamlFile, name: str, node: yaml.Node, line: int) -> Operator:
     entries = f.mapping(node, f"operator {name!r}")
+    model = _model_entry(f, name, entries, line)
     unknown = set(entries) - _OPERATOR_KEYS
     if unknown:
         raise f.error(line, f"operator {name!r}: unknown key(s) {sorted(unknown)}")
-    for key in ("symbol", "fixity", "lean", "sympy", "latex"):
+    for key in ("symbol", "fixity", "lean", "latex"):
         if key not in entries:
             raise f.error(line, f"operator {name!r} needs a {key!r}")
     fixity_text = f.string(entries["fixity"][0], "fixity")
@@ -197,9 +228,8 @@ def _operator(f: YamlFile, name: str, node: yaml.Node, line: int) -> Operator:
         lean_symbol=f.string(entries["lean_symbol"][0], "lean_symbol")
         if "lean_symbol" in entries
         else symbol,
-        sympy=f.string(entries["sympy"][0], "sympy"),
+        model=model,
         latex=f.string(entries["latex"][0], "latex"),
-        plain=f.string(entries["plain"][0], "plain") if "plain" in entries else "",
     )
 
 
@@ -306,6 +336,9 @@ def _model_variable(
         raise f.error(entry[1], "model must read {functions_of: NAME} (a constant operator)")
     name = f.string(entries["functions_of"][0], "model.functions_of")
     constant = signature.constant(name)
-    if constant is None:
-        raise f.error(entry[1], f"model.functions_of: {name!r} is not a constant operator")
+    if constant is None or constant.model != "x":
+        raise f.error(
+            entry[1],
+            f"model.functions_of: {name!r} is not a constant operator with `model: x`",
+        )
     return constant.name
