@@ -25,7 +25,7 @@ from typing import Any
 
 import sympy
 
-from rpsdg_formal.audit.facts import Fact, theory_facts
+from rpsdg_formal.audit.facts import Fact, theory_meanings
 from rpsdg_formal.audit.model import check_model
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel.check import Accepted, Kernel, check_batch
@@ -344,8 +344,12 @@ def run_audit(path: Path, kernel_for: Any, seed: int = 0) -> AuditReport:
     structure = structure_findings(rules)
     kernel_checks = kernel_findings(rules, kernel)
     rows: list[AuditRow] = []
-    facts, unreadable = theory_facts(rules.theory)
-    for fact in facts:
+    meanings = theory_meanings(rules.theory, kernel)
+    for constant in meanings.constants:
+        checked = Finding(True, f"{constant.detail}, as Lean declares it")
+        location = f"{constant.path}:{constant.line}"
+        rows.append(AuditRow("constant", constant.name, location, constant.detail, model=checked))
+    for fact in meanings.facts:
         rows.append(
             AuditRow(
                 fact.kind,
@@ -355,8 +359,8 @@ def run_audit(path: Path, kernel_for: Any, seed: int = 0) -> AuditReport:
                 model=fact_model_finding(fact, rules, seed),
             )
         )
-    for item in unreadable:
-        finding = Finding(False, f"cannot be read for the model check: {item.reason}")
+    for item in meanings.unreadable:
+        finding = Finding(False, f"cannot be interpreted from Lean's elaboration: {item.reason}")
         rows.append(AuditRow(item.kind, item.name, f"{item.path}:{item.line}", "?", model=finding))
     for problem in problems:
         rows.append(

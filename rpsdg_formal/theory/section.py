@@ -18,15 +18,10 @@ import yaml
 
 from rpsdg_formal.terms.meaning import REGISTRY
 from rpsdg_formal.terms.signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
+from rpsdg_formal.theory.leansource import scan_source
 from rpsdg_formal.theory.yamlfile import YamlFile
 
 _IMPORT = re.compile(r"^import\s+(\S+)", re.MULTILINE)
-_NAMESPACE = re.compile(r"^namespace\s+(\S+)")
-_END = re.compile(r"^end(?:\s+(\S+))?\s*$")
-_DECL = re.compile(
-    r"^(?:@\[[^\]]*\]\s*)?(?:(?:noncomputable|private|protected)\s+)*"
-    r"(theorem|axiom|def|inductive|abbrev|lemma)\s+([^\s:({\[]+)"
-)
 
 
 @dataclass(frozen=True)
@@ -111,28 +106,9 @@ def module_closure(lean_dirs: Path | Sequence[Path], root: str) -> tuple[LeanMod
 
 
 def scan_declarations(source: str) -> tuple[set[str], set[str]]:
-    """(all declared full names, axiom full names) of one Lean source, tracking namespaces."""
-    names: set[str] = set()
-    axioms: set[str] = set()
-    stack: list[str] = []
-    in_comment = 0
-    for raw in source.splitlines():
-        line = raw.strip()
-        in_comment += line.count("/-") - line.count("-/")
-        if in_comment > 0 or line.startswith("--"):
-            continue
-        if m := _NAMESPACE.match(line):
-            stack.append(m.group(1))
-            continue
-        if (m := _END.match(line)) and stack and m.group(1) == stack[-1]:
-            stack.pop()
-            continue
-        if m := _DECL.match(line):
-            full = ".".join([*stack, m.group(2)])
-            names.add(full)
-            if m.group(1) == "axiom":
-                axioms.add(full)
-    return names, axioms
+    """(all declared full names, axiom full names) of one Lean source (`leansource`)."""
+    found = [d for d in scan_source(source) if d.kind != "constructor"]
+    return {d.name for d in found}, {d.name for d in found if d.kind == "axiom"}
 
 
 def scan_modules(modules: tuple[LeanModule, ...]) -> tuple[frozenset[str], frozenset[str]]:
