@@ -238,8 +238,9 @@ def _signature_item(
         if len(params) != 1:
             raise _Unreadable(f"{role} must take one argument")
         digit = int(role.endswith("bit1"))
-        return Fact(full, "definition", path, line, tuple(params), (), "eq", var(params[0]),
-                    value, digit)  # fmt: skip
+        return Fact(
+            full, "definition", path, line, tuple(params), (), "eq", var(params[0]), value, digit
+        )
     if role.startswith("numeral"):
         raise _Unreadable(f"{role} must be an axiom (the numerals 0 and 1 are primitive)")
     op = theory.signature.by_name(role.split(" ", 1)[1])

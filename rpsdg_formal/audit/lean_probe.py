@@ -65,8 +65,11 @@ def parse_printed(query: str, text: str) -> Printed:
     m = _HEADER.match(text)
     if m is None:
         first = text.split("\n", 1)[0][:120]
-        return Printed(query, text=text, error=f"Lean printed a declaration of a kind the audit "
-                       f"does not accept: {first!r}")  # fmt: skip
+        return Printed(
+            query,
+            text=text,
+            error=f"Lean printed a declaration of a kind the audit does not accept: {first!r}",
+        )
     kind, rest = m.group("kind"), m.group("rest")
     type_text, body = rest, ""
     if kind in ("def", "theorem"):

@@ -57,8 +57,14 @@ def prove(left: Any, right: Any, relation: str, hypotheses: Sequence[Hypothesis]
         if relation != "eq":
             return Proof(False, False, "a disequation with exp/sin/cos/log/D has no decision here")
         return _symbolic(left - right, hypotheses)
-    except (sympy.PolynomialError, sympy.GeneratorsNeeded, NotImplementedError, RecursionError,
-            TypeError, ValueError) as err:  # fmt: skip
+    except (
+        sympy.PolynomialError,
+        sympy.GeneratorsNeeded,
+        NotImplementedError,
+        RecursionError,
+        TypeError,
+        ValueError,
+    ) as err:
         return Proof(False, False, f"SymPy could not decide it ({type(err).__name__}: {err})")
 
 

@@ -42,7 +42,7 @@ from rpsdg_formal.terms.printers import to_human, to_sympy
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Condition, Rule, RuleSet, load_rule_file
 
-AUDIT_VERSION = 2  # 2: numeral-only rules, function-valued models
+AUDIT_VERSION = 3  # 3: meanings from Lean, proofs in the model, the model registry
 
 
 class AuditRequiredError(RpsdgError, PermissionError):
