@@ -34,69 +34,74 @@ def _pow(n: int) -> Builder:
 
 @dataclass(frozen=True)
 class Meaning:
-    """One registry entry: arity, model value, plain SymPy form, and the standard renderings
-    (`human`/`lean` are the symbol or function name; `fixity` as in rule files)."""
+    """One registry entry: arity, model value, plain SymPy form, and the standard rendering in
+    each syntax (the same fields and conventions as a rule file's operator: `symbol` and
+    `precedence` for human syntax, `lean_symbol` for Lean/Mathlib, a `latex` template)."""
 
     name: str
     arity: int
     model: Builder
     plain: Builder
     fixity: str
-    human: str
-    lean: str
-    latex: str  # the standard LaTeX head: `+`, `\cdot`, `\frac`, `^{-1}`, `\sin`, ...
+    symbol: str
+    precedence: int
+    lean_symbol: str
+    latex: str
 
 
 def _entry(
     name: str,
-    arity: int,
     model: Builder,
     fixity: str,
-    human: str,
-    lean: str,
+    symbol: str,
+    precedence: int,
     latex: str,
+    lean_symbol: str = "",
     plain: Builder | None = None,
+    arity: int = 1,
 ) -> Meaning:
-    return Meaning(name, arity, model, plain or model, fixity, human, lean, latex)
+    arity = {"infix": 2, "constant": 0}.get(fixity, arity)
+    return Meaning(
+        name, arity, model, plain or model, fixity, symbol, precedence, lean_symbol or symbol, latex
+    )
 
 
 REGISTRY: dict[str, Meaning] = {
     m.name: m
     for m in (
-        _entry("add", 2, lambda a, b: a + b, "infix", "+", "+", "+"),
-        _entry("sub", 2, lambda a, b: a - b, "infix", "-", "-", "-"),
-        _entry("mul", 2, lambda a, b: a * b, "infix", "*", "*", r"\cdot"),
+        _entry("add", lambda a, b: a + b, "infix", "+", 65, "{0} + {1}"),
+        _entry("sub", lambda a, b: a - b, "infix", "-", 65, "{0} - {1}"),
+        _entry("mul", lambda a, b: a * b, "infix", "*", 70, "{0} \\cdot {1}"),
         _entry(
             "div",
-            2,
             lambda a, b: a * _inv(b),
             "infix",
             "/",
-            "/",
-            r"\frac",
+            70,
+            "\\frac{{{0}}}{{{1}}}",
             plain=lambda a, b: a / b,
         ),
-        _entry("neg", 1, lambda a: -a, "prefix", "-", "-", "-"),
-        _entry("inv", 1, _inv, "postfix", "⁻¹", "⁻¹", "^{-1}", plain=lambda a: 1 / a),
+        _entry("neg", lambda a: -a, "prefix", "-", 75, "-{0}"),
+        _entry("inv", _inv, "postfix", "⁻¹", 80, "{0}^{{-1}}", plain=lambda a: 1 / a),
         *(
-            _entry(f"pow{n}", 1, _pow(n), "postfix", f"^{n}", f" ^ {n}", f"^{{{n}}}")
+            _entry(f"pow{n}", _pow(n), "postfix", f"^{n}", 85, f"{{0}}^{{{{{n}}}}}", f" ^ {n}")
             for n in range(2, 7)
         ),
-        _entry("x", 0, lambda: X, "constant", "x", "x", "x"),
+        _entry("x", lambda: X, "constant", "x", 0, "x"),
         _entry(
             "D",
-            1,
             lambda a: sympy.diff(a, X),
             "function",
             "D",
-            "deriv",
-            r"\frac{d}{dx}",
+            0,
+            "\\frac{{d}}{{dx}}\\left({0}\\right)",
+            "deriv (fun x => {0}) x",
             plain=lambda a: sympy.Derivative(a, X),
         ),
-        _entry("exp", 1, sympy.exp, "function", "exp", "Real.exp", "e^"),
-        _entry("sin", 1, sympy.sin, "function", "sin", "Real.sin", r"\sin"),
-        _entry("cos", 1, sympy.cos, "function", "cos", "Real.cos", r"\cos"),
-        _entry("log", 1, sympy.log, "function", "log", "Real.log", r"\log"),
+        _entry("exp", sympy.exp, "function", "exp", 0, "e^{{{0}}}", "Real.exp"),
+        _entry("sin", sympy.sin, "function", "sin", 0, "\\sin\\left({0}\\right)", "Real.sin"),
+        _entry("cos", sympy.cos, "function", "cos", 0, "\\cos\\left({0}\\right)", "Real.cos"),
+        _entry("log", sympy.log, "function", "log", 0, "\\log\\left({0}\\right)", "Real.log"),
     )
 }
 """Every operator meaning the package knows, by the name a rule file's `model:` gives."""

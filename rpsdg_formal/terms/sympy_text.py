@@ -28,7 +28,14 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sqrt": sympy.sqrt,
     "Derivative": sympy.Derivative,
 }
-_CONSTANTS: dict[str, Any] = {"E": sympy.E, "I": sympy.I, "pi": sympy.pi}
+_CONSTANTS: dict[str, Any] = {
+    "E": sympy.E,
+    "I": sympy.I,
+    "pi": sympy.pi,
+    "zoo": sympy.zoo,
+    "oo": sympy.oo,
+    "nan": sympy.nan,
+}
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
