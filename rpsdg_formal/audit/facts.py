@@ -203,8 +203,21 @@ def _classify(
             f"a {answer.kind} that is neither a signature constant, a definition of one, a law "
             "nor a theorem: the model registry gives it no meaning"
         )
-    bound, hyps, relation, lhs, rhs = _law(read_term(answer.type), names)
+    law = read_term(answer.type)
+    if _is_type(law, names):
+        raise _Unreadable(
+            f"declares a constant of type `{' '.join(answer.type.split())}` that is not in the "
+            "rule file's signature: the model registry gives it no meaning"
+        )
+    bound, hyps, relation, lhs, rhs = _law(law, names)
     return Fact(full, "axiom", path, line, bound, hyps, relation, lhs, rhs)
+
+
+def _is_type(term: Term, names: _Names) -> bool:
+    """`R`, `Prop`, `Type`, or arrows between them: the type of a constant, not a law."""
+    if term.kind == "arrow":
+        return all(_is_type(t, names) for t in term.args)
+    return term.kind == "sort" or (term.kind == "name" and term.name == names.carrier)
 
 
 def _expected_type(role: str, names: _Names, theory: Theory) -> str:
