@@ -244,7 +244,7 @@ def _proven(
     if proof.proved:
         return ModelVerdict(True, "proof", tried, proof.detail)
     if proof.refuted:
-        detail = f"false in the model: {proof.detail}"
+        detail = f"it held at all {tried} points tried, yet {proof.detail}"
         return ModelVerdict(False, "counterexample", tried, detail, proof.detail)
     detail = (
         f"undecided: it held at all {tried} points tried, but numeric evidence is no proof and "
