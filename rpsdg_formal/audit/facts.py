@@ -200,7 +200,7 @@ def _classify(
         return _signature_item(full, answer, role, names, theory, path, line)
     if answer.kind != "axiom":
         raise _Unreadable(
-            f"a {answer.kind} that is neither a signature constant, a definition of one, a law "
+            f"`{answer.kind}` {full} is neither a signature constant, a definition of one, a law "
             "nor a theorem: the model registry gives it no meaning"
         )
     law = read_term(answer.type)
