@@ -187,13 +187,18 @@ def check_model(
     """
     rng = rng or random.Random(0)
     names = sorted({*_names(lhs), *_names(rhs), *(n for c in conditions for n in _names_of(c))})
+    differentiates = any(_differentiates(e, sig) for e in (lhs, rhs)) or any(
+        _differentiates(e, sig) for c in conditions for e in (c.lhs, c.rhs)
+    )
+    if differentiates and (functions_of is None or relation != "eq" or rhs_override is not None):
+        detail = "undecided: only equations are decided where D applies to function variables"
+        return ModelVerdict(False, "undecided", 0, detail)
     if functions_of is not None and relation == "eq" and rhs_override is None:
         tried, failure = _function_checks(lhs, rhs, sig, conditions, names, functions_of, rng)
         if failure is not None:
             return ModelVerdict(False, "counterexample", tried, failure, failure)
         if tried == 0:
             return ModelVerdict(False, "undefined", 0, "undefined at every point tried")
-        differentiates = any(_differentiates(e, sig) for e in (lhs, rhs))
         meaning = {n: (sympy.Function(n)(X) if differentiates else sympy.Symbol(n)) for n in names}
         return _proven(lhs, rhs, sig, conditions, relation, meaning, None, tried)
     symbols = {n: sympy.Symbol(n) for n in names}

@@ -248,6 +248,12 @@ def theory_section(f: YamlFile, node: yaml.Node, line: int) -> Theory:
         raise f.error(entries["lean_module"][1], f"{err} (set theory.lean_dir)") from err
     declarations, axioms = scan_modules(modules)
     model_variable = _model_variable(f, signature, entries.get("model"))
+    if model_variable is None and any(op.model == "D" for op in signature.operators):
+        raise f.error(
+            line,
+            "an operator means D (d/dx), so variables must stand for functions: add "
+            "`model: {functions_of: X}` naming the constant operator with `model: x`",
+        )
     nonzero = _nonzero(f, entries.get("nonzero"))
     theory = Theory(
         name=f.ident(entries["name"][0], "theory name"),

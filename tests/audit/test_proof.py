@@ -53,3 +53,19 @@ def test_sampling_alone_never_passes_a_law(field_rules: RuleSet) -> None:
     assert true.ok and true.method == "proof"
     cond = (Condition(parse_expr("a", sig), parse_expr("0", sig)),)
     assert check_model(parse_expr("a / a", sig), parse_expr("1", sig), sig, cond).ok
+
+
+def test_laws_with_d_are_decided_only_as_equations_over_functions() -> None:
+    from pathlib import Path
+
+    from rpsdg_formal.theory.rules import load_rules
+
+    calculus = load_rules(Path(__file__).resolve().parents[2] / "rules" / "calculus.yaml")
+    sig = calculus.theory.signature
+    # true for constants (D a = 0), false for a = x: never decided in the constant model
+    verdict = check_model(parse_expr("D(a)", sig), parse_expr("1", sig), sig, relation="ne")
+    assert not verdict.ok and verdict.method == "undecided"
+    product = check_model(
+        parse_expr("D(a * b)", sig), parse_expr("D(a) * b + a * D(b)", sig), sig, functions_of="x"
+    )
+    assert product.ok and product.method == "proof"
