@@ -59,7 +59,6 @@ BATCH = 30
 PARALLEL = 2
 """Lean processes `judge` runs at once."""
 
-
 @dataclass(frozen=True)
 class WrongStep:
     """A plausible but (probably) wrong step: a claim about `step.before` and a proof of it."""
