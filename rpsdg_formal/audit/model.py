@@ -1,4 +1,4 @@
-"""Model checking: does an equation hold in the intended model (SymPy, via operator templates)?
+"""Model checking: does an equation hold in the intended model (SymPy, via the model registry)?
 
 Each variable is drawn at special values (0, 1, -1, 2: where conventions such as `0⁻¹ = 0`
 bite), at integers, fractions, large and tiny magnitudes, and complex values, and both sides are
@@ -182,7 +182,7 @@ def check_model(
     hold wherever `conditions` hold?
 
     `rhs_override` replaces the model meaning of `rhs` by a given SymPy expression (used for
-    numeral definitions, whose meaning is arithmetic rather than an operator template). With
+    numeral definitions, whose meaning is arithmetic rather than an operator of the registry). With
     `functions_of` (the SymPy name of the variable x), variables range over functions of x.
     """
     rng = rng or random.Random(0)
