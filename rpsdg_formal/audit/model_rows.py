@@ -52,7 +52,13 @@ def _instances_model_finding(rule: Rule, rules: RuleSet, seed: int) -> Finding:
     instances = numerals.audit_instances(rule.evaluate.kind, rule.lhs, rule.rhs)
     for binding in instances:
         lhs, rhs = substitute(rule.lhs, binding), substitute(rule.rhs, binding)
-        verdict = check_model(lhs, rhs, rules.theory.signature, rng=random.Random(seed))
+        verdict = check_model(
+            lhs,
+            rhs,
+            rules.theory.signature,
+            rng=random.Random(seed),
+            functions_of=model_variable(rules),
+        )
         if not verdict.ok:
             return _model_finding(False, verdict.detail, verdict.counterexample)
     return Finding(True, f"holds at each of {len(instances)} instances")
