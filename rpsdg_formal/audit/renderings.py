@@ -113,7 +113,10 @@ def printer_check(sig: Signature, seed: int) -> RenderingCheck:
     standard = standard_signature(sig)
     trees = [random_expr(shape, rng) for _ in range(TREES)]
     for tree in trees:
-        problem = _tree_problem(tree, sig, standard)
+        try:
+            problem = _tree_problem(tree, sig, standard)
+        except (IndexError, KeyError, ValueError) as err:  # a template that cannot be filled
+            problem = f"a display template cannot be filled ({type(err).__name__}: {err})"
         if problem is not None:
             return RenderingCheck("printers", False, f"{problem} (tree {to_human(tree, standard)})")
     return RenderingCheck("printers", True, f"{TREES} random trees print and read back faithfully")
