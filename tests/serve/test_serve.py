@@ -355,16 +355,19 @@ def test_equation_system_records_own_proofs_verify(tmp_path: Path, kernel_cache:
     argv = ["generate", "--theory", "equation", "--family", "equation-system", "--count", "2"]
     assert main([*argv, *common, "--out", str(out)]) == 0
     records = [json.loads(line) for line in (out / "theorems.jsonl").read_text().splitlines()]
-    assert all("And.intro" in r["lean_proof"] for r in records)
     theories, kernels = prepare_theories([rules_path], kernel_cache)
     server = make_server(ServiceConfig(port=0, workers=1), theories, kernels, log=_quiet)
     for client in _serving(server):
+        fixture = root / "tests" / "fixtures" / "hostile" / "class8_system_proof.json"
+        records.append(json.loads(fixture.read_text(encoding="utf-8")))  # issue 16 class 8
         proofs = [
             {"id": r["id"], "lean_statement": r["lean_statement"], "lean_proof": r["lean_proof"]}
             for r in records
         ]
         status, answer = client.verify(*proofs, theory="equation")
         assert status == 200, answer
+        assert all("And.intro" in r["lean_proof"] for r in records)
+        assert len(answer["results"]) == 3
         assert all(result["accepted"] for result in answer["results"]), answer
     names = theory_names(theories["equation"].theory)
     with pytest.raises(KernelSyntaxError, match="`intro` is a Lean keyword"):
