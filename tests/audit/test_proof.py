@@ -56,11 +56,10 @@ def test_sampling_alone_never_passes_a_law(field_rules: RuleSet) -> None:
 
 
 def test_laws_with_d_are_decided_only_as_equations_over_functions() -> None:
-    from pathlib import Path
-
+    from rpsdg_formal.theory.catalogue import rules_path
     from rpsdg_formal.theory.rules import load_rules
 
-    calculus = load_rules(Path(__file__).resolve().parents[2] / "rules" / "calculus.yaml")
+    calculus = load_rules(rules_path("calculus"))
     sig = calculus.theory.signature
     # true for constants (D a = 0), false for a = x: never decided in the constant model
     verdict = check_model(parse_expr("D(a)", sig), parse_expr("1", sig), sig, relation="ne")

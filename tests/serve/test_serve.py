@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from rpsdg_formal.cli.main import main
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.serve.http import ServiceServer, make_server, prepare_theories
@@ -348,14 +349,14 @@ def test_equation_system_records_own_proofs_verify(tmp_path: Path, kernel_cache:
     """`And.intro` is a theorem of the logic, not the banned word `intro`: the service must
     accept the `lean_proof` of an equation-system record (it answered 422 before)."""
     root = Path(__file__).resolve().parents[2]
-    rules_path = root / "rules" / "equation.yaml"
+    equation = rules_path("equation")
     common = ["--cache-dir", str(kernel_cache), "--quiet"]
-    assert main(["audit", str(rules_path), *common]) == 0
+    assert main(["audit", str(equation), *common]) == 0
     out = tmp_path / "systems"
     argv = ["generate", "--theory", "equation", "--family", "equation-system", "--count", "2"]
     assert main([*argv, *common, "--out", str(out)]) == 0
     records = [json.loads(line) for line in (out / "theorems.jsonl").read_text().splitlines()]
-    theories, kernels = prepare_theories([rules_path], kernel_cache)
+    theories, kernels = prepare_theories([equation], kernel_cache)
     server = make_server(ServiceConfig(port=0, workers=1), theories, kernels, log=_quiet)
     for client in _serving(server):
         fixture = root / "tests" / "fixtures" / "hostile" / "class8_system_proof.json"
