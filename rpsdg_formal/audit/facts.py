@@ -1,42 +1,45 @@
-"""The axioms and definitions of a theory, read from its Lean sources into trees.
+"""The meaning of every declaration of a theory, as Lean elaborated it, classified for the audit.
 
-The audit model-checks every axiom the theory declares, and every definition of an operator
-(`sub a b := add a (neg b)`) against the operator's model, so that a false axiom or a model
-that disagrees with the Lean definitions is caught. Only the small prefix syntax our theory
-files use is read: `∀ a b : R,` binders, `→` between `Ne`/`Eq` propositions, and applications
-of the signature's constants (and the theory's positivity predicate, if it has one). Anything
-else is reported as unreadable, never skipped silently.
+Lean is asked (`lean_probe`) for every declaration the source scan found and for every name
+generated files write (`add`, `Eq`, `Pos`, …, resolved inside the same `open` those files use),
+with every constant printed by its full name. Each declaration must then be one of:
+
+- a **signature constant**: an axiom whose type is exactly what its operator's arity says
+  (`R → R → R`, `R`, `Type` for the carrier, `R → Prop` for the positivity predicate);
+- a **definition of a signature operator or numeral**, whose body is model-checked against
+  the registry's meaning of that operator (`sub a b := add a (neg b)`);
+- an **axiom** that is a law over the carrier (`∀ a b : R, Ne a zero → Eq … …`), model-checked;
+- a **theorem** (the kernel checked it);
+- a pinned declaration of the trusted logic (`trusted_logic`).
+
+Anything else, or anything the audit cannot interpret, is reported as `Unreadable`, which
+fails the audit; nothing is skipped.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rpsdg_formal.errors import RpsdgError
+from rpsdg_formal.audit.lean_probe import Printed, ask_lean
+from rpsdg_formal.audit.lean_terms import LeanTermError, Term, read_term, spine
+from rpsdg_formal.audit.trusted_logic import EQ, HEADS, NE, PINNED
+from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.terms.expr import Expr, app, num, var
-from rpsdg_formal.terms.signature import Signature
+from rpsdg_formal.terms.signature import Operator
+from rpsdg_formal.theory.leansource import scan_source
 from rpsdg_formal.theory.rules import Condition
 from rpsdg_formal.theory.section import Theory
-
-_TOKEN = re.compile(r"\s*(∀|→|\(|\)|,|:|=|[A-Za-z_][A-Za-z0-9_.']*)")
-_DECL = re.compile(
-    r"^(?:noncomputable\s+)?(axiom|def)\s+([A-Za-z_][A-Za-z0-9_.']*)\s*(.*)$", re.DOTALL
-)
-
-
-class FactSyntaxError(RpsdgError, ValueError):
-    """A Lean declaration the audit cannot read (so it cannot be model-checked)."""
 
 
 @dataclass(frozen=True)
 class Fact:
-    """An axiom or definition as an equation (or disequation) with hypotheses.
+    """An axiom or definition as an equation (or disequation, or positivity) with hypotheses.
 
-    `kind` is "axiom" or "definition"; `relation` is "eq" or "ne". A numeral digit definition
-    (`bit0 a := add a a`) has `digit` 0 or 1: its model meaning is `2 * a + digit`, and `lhs`
-    is just `a`.
+    `kind` is "axiom" or "definition"; `relation` is "eq", "ne" or "pos". A numeral digit
+    definition (`bit0 a := add a a`) has `digit` 0 or 1: its model meaning is `2 * a + digit`,
+    and `lhs` is just `a`.
     """
 
     name: str
@@ -53,7 +56,7 @@ class Fact:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A declaration of the theory that could not be turned into a `Fact`."""
+    """A declaration the audit cannot interpret (so it fails): what it is and why."""
 
     name: str
     kind: str
@@ -62,242 +65,260 @@ class Unreadable:
     reason: str
 
 
-def declarations(source: str) -> list[tuple[int, str, str, str, str]]:
-    """(line, kind, full name, rest of the declaration, namespace) of each axiom and def."""
-    out = []
-    stack: list[str] = []
-    lines = source.splitlines()
-    depth = 0
-    i = 0
-    while i < len(lines):
-        raw = lines[i].strip()
-        depth += raw.count("/-") - raw.count("-/")
-        if depth > 0 or raw.startswith("--") or raw.startswith("/-"):
-            i += 1
+@dataclass(frozen=True)
+class Constant:
+    """A signature constant, as Lean declares it: its full name and checked type."""
+
+    name: str
+    path: Path
+    line: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class TheoryMeanings:
+    """Everything the audit learned from Lean about one theory."""
+
+    facts: tuple[Fact, ...]
+    unreadable: tuple[Unreadable, ...]
+    constants: tuple[Constant, ...]
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The full name each signature name resolves to, as Lean resolved it."""
+
+    carrier: str
+    ops: Mapping[str, Operator]
+    numerals: Mapping[str, str]  # full name -> zero / one / bit0 / bit1
+    positive: str | None
+
+
+class _Unreadable(Exception):
+    """Internal: why one declaration cannot be interpreted."""
+
+
+def theory_meanings(theory: Theory, kernel: Kernel) -> TheoryMeanings:
+    """Ask Lean about every declaration of `theory` and classify each (see the module doc)."""
+    where: dict[str, tuple[Path, int]] = {}
+    for module in theory.modules:
+        for decl in scan_source(module.path.read_text(encoding="utf-8")):
+            if decl.kind != "constructor":
+                where.setdefault(decl.name, (module.path, decl.line))
+    pairs = _short_names(theory)
+    short = dict(pairs)
+    resolved, printed = ask_lean(kernel, list(short), list(where))
+    unreadable: list[Unreadable] = []
+    fallback = (theory.modules[-1].path, 0)
+
+    def refuse(name: str, kind: str, reason: str) -> None:
+        path, line = where.get(name, fallback)
+        unreadable.append(Unreadable(name, kind, path, line, reason))
+
+    for text, role in pairs:
+        if short[text] != role:
+            refuse(text, "signature", f"`{text}` is written for both {short[text]} and {role}")
+    roles: dict[str, str] = {}  # full name -> the signature role it plays
+    for text, role in short.items():
+        answer = resolved[text]
+        if answer.error:
+            refuse(text, "signature", f"`{text}` ({role}) does not resolve in Lean: {answer.error}")
+        elif answer.name in roles and roles[answer.name] != role:
+            refuse(answer.name, "signature", f"both {roles[answer.name]} and {role} are this name")
+        else:
+            roles[answer.name] = role
+            printed.setdefault(answer.name, answer)
+            where.setdefault(answer.name, fallback)
+    for head, full in HEADS.items():
+        if resolved[head].name and resolved[head].name != full:
+            refuse(head, "logic", f"`{head}` resolves to {resolved[head].name}, not {full}")
+    names = _names(theory, resolved)
+    facts: list[Fact] = []
+    constants: list[Constant] = []
+    for full, answer in printed.items():
+        path, line = where.get(full, fallback)
+        try:
+            item = _classify(full, answer, roles.get(full), names, theory, path, line)
+        except (_Unreadable, LeanTermError) as err:
+            refuse(full, answer.kind or "declaration", str(err))
             continue
-        if raw.startswith("namespace "):
-            stack.append(raw.split()[1])
-        elif raw.startswith("end ") and stack and raw.split()[1] == stack[-1]:
-            stack.pop()
-        elif m := _DECL.match(raw):
-            start = i
-            body = [m.group(3)]
-            while i + 1 < len(lines) and lines[i + 1].startswith("  "):
-                i += 1
-                body.append(lines[i].strip())
-            name = ".".join([*stack, m.group(2)])
-            out.append((start + 1, m.group(1), name, " ".join(body), ".".join(stack)))
-        i += 1
-    return out
+        if isinstance(item, Fact):
+            facts.append(item)
+        elif isinstance(item, Constant):
+            constants.append(item)
+    return TheoryMeanings(tuple(facts), tuple(unreadable), tuple(constants))
 
 
-class _Reader:
-    def __init__(self, text: str, theory: Theory) -> None:
-        self.tokens = self._lex(text)
-        self.index = 0
-        self.theory = theory
-        self.sig: Signature = theory.signature
-        self.bound: list[str] = []
-        numerals = self.sig.numerals
-        self.numeral_kind = {theory.qualified(getattr(numerals, k)): k for k in vars(numerals)}
-
-    @staticmethod
-    def _lex(text: str) -> list[str]:
-        tokens, pos = [], 0
-        text = text.rstrip()
-        while pos < len(text):
-            m = _TOKEN.match(text, pos)
-            if m is None:
-                raise FactSyntaxError(f"unexpected {text[pos : pos + 12]!r}")
-            tokens.append(m.group(1))
-            pos = m.end()
-        return tokens
-
-    def peek(self) -> str | None:
-        return self.tokens[self.index] if self.index < len(self.tokens) else None
-
-    def take(self, expected: str | None = None) -> str:
-        token = self.peek()
-        if token is None or (expected is not None and token != expected):
-            raise FactSyntaxError(f"expected {expected or 'more input'}, found {token!r}")
-        self.index += 1
-        return token
-
-    def carrier(self) -> None:
-        token = self.take()
-        if self.theory.qualified(token) != self.theory.qualified(self.theory.carrier):
-            raise FactSyntaxError(f"binders must range over {self.theory.carrier}, not {token}")
-
-    def binders(self) -> None:
-        """`a b : R` or groups `(a b : R) (c : R)`."""
-        while self.peek() == "(":
-            self.take("(")
-            names = []
-            while self.peek() not in (":", None):
-                names.append(self.take())
-            self.take(":")
-            self.carrier()
-            self.take(")")
-            self.bound.extend(names)
-        names = []
-        while self.peek() not in (":", ",", None, ":="):
-            names.append(self.take())
-        if names:
-            self.take(":")
-            self.carrier()
-            self.bound.extend(names)
-
-    def proposition(self) -> tuple[str, Expr, Expr]:
-        head = self.take()
-        positive = self.theory.nonzero_lemma("positive")
-        if positive is not None and self.theory.qualified(head) == self.theory.qualified(positive):
-            arg = self.atom()
-            return "pos", arg, arg
-        relation = {"Eq": "eq", "Ne": "ne"}.get(head.rsplit(".", 1)[-1])
-        if relation is None:
-            raise FactSyntaxError(
-                f"only Eq, Ne and the positivity predicate can be model-checked, not {head}"
-            )
-        return relation, self.atom(), self.atom()
-
-    def atom(self) -> Expr:
-        token = self.take()
-        if token == "(":
-            inner = self.term()
-            self.take(")")
-            return inner
-        return self.constant(token, [])
-
-    def term(self) -> Expr:
-        token = self.take()
-        if token == "(":
-            head = self.term()
-            self.take(")")
-            if self.peek() not in (")", None):
-                raise FactSyntaxError("a parenthesised term cannot be applied")
-            return head
-        args = []
-        while self.peek() not in (")", None, ",", "→"):
-            args.append(self.atom())
-        return self.constant(token, args)
-
-    def constant(self, name: str, args: list[Expr]) -> Expr:
-        if name in self.bound:
-            if args:
-                raise FactSyntaxError(f"variable {name} cannot be applied")
-            return var(name)
-        full = self.theory.qualified(name) or name
-        kind = self.numeral_kind.get(full)
-        if kind in ("zero", "one") and not args:
-            return num(0 if kind == "zero" else 1)
-        if kind in ("bit0", "bit1") and len(args) == 1 and args[0].is_num:
-            return num(2 * args[0].value + (kind == "bit1"))
-        for op in self.sig.operators:
-            if self.theory.qualified(op.lean) == full:
-                if len(args) != op.arity:
-                    raise FactSyntaxError(f"{name} takes {op.arity} argument(s), got {len(args)}")
-                return app(op.name, *args)
-        raise FactSyntaxError(f"{name!r} is not an operator, numeral or bound variable")
+def _short_names(theory: Theory) -> list[tuple[str, str]]:
+    """(name generated files write, the role it plays), for every signature name."""
+    sig = theory.signature
+    short = [(op.lean, f"operator {op.name}") for op in sig.operators]
+    short += [(getattr(sig.numerals, r), f"numeral {r}") for r in ("zero", "one", "bit0", "bit1")]
+    short.append((theory.carrier, "carrier"))
+    positive = theory.nonzero_lemma("positive")
+    if positive is not None:
+        short.append((positive, "positivity predicate"))
+    return short + [(head, f"logic {head}") for head in HEADS]
 
 
-def _axiom(
-    text: str, theory: Theory
-) -> tuple[tuple[str, ...], tuple[Condition, ...], str, Expr, Expr] | None:
-    """Read `: ∀ a b : R, H → ... → P`; None if the axiom declares a constant, not a fact."""
-    reader = _Reader(text, theory)
-    reader.take(":")
-    if _declares_constant(reader.tokens[1:], theory):
-        return None  # a type, constant, operator or predicate of the signature
-    if reader.peek() == "∀":
-        reader.take("∀")
-        reader.binders()
-        reader.take(",")
-    hypotheses = []
-    while True:
-        relation, lhs, rhs = reader.proposition()
-        if reader.peek() == "→":
-            reader.take("→")
-            if relation == "eq":
-                raise FactSyntaxError("only Ne and positivity hypotheses can be model-checked")
-            hypotheses.append(Condition(lhs, rhs, relation))
-            continue
-        if reader.peek() is not None:
-            raise FactSyntaxError(f"unexpected {reader.peek()!r} after the proposition")
-        return tuple(reader.bound), tuple(hypotheses), relation, lhs, rhs
-
-
-def _declares_constant(tokens: list[str], theory: Theory) -> bool:
-    """Is `tokens` (after the colon) a type such as `Type`, `R`, `R → R` or `R → Prop`?
-
-    Anything else is read as a proposition, so an axiom with an unknown head is reported as
-    unreadable rather than skipped.
-    """
-    carrier = theory.qualified(theory.carrier)
-    return bool(tokens) and all(
-        t in ("→", "Type", "Prop") or theory.qualified(t) == carrier or t == theory.carrier
-        for t in tokens
+def _names(theory: Theory, resolved: Mapping[str, Printed]) -> _Names:
+    sig = theory.signature
+    numerals = {resolved[getattr(sig.numerals, r)].name: r for r in ("zero", "one", "bit0", "bit1")}
+    positive = theory.nonzero_lemma("positive")
+    return _Names(
+        carrier=resolved[theory.carrier].name,
+        ops={resolved[op.lean].name: op for op in sig.operators},
+        numerals=numerals,
+        positive=resolved[positive].name if positive is not None else None,
     )
 
 
-def _definition(
-    short: str, text: str, theory: Theory
-) -> tuple[tuple[str, ...], Expr, Expr, int | None] | None:
-    """Read `(a b : R) : R := body` of an operator definition; None for other definitions."""
-    sig = theory.signature
-    op = next((o for o in sig.operators if o.lean == short), None)
-    numeral = short in (sig.numerals.bit0, sig.numerals.bit1)
-    if op is None and not numeral:
+def _classify(
+    full: str,
+    answer: Printed,
+    role: str | None,
+    names: _Names,
+    theory: Theory,
+    path: Path,
+    line: int,
+) -> Fact | Constant | None:
+    """The fact or constant a declaration is; None for theorems and pinned logic; raises
+    _Unreadable for anything else."""
+    if answer.error:
+        raise _Unreadable(answer.error)
+    if full in PINNED:
+        if answer.text != PINNED[full]:
+            raise _Unreadable(
+                f"differs from the trusted logic's {full}: Lean prints {answer.text!r}"
+            )
         return None
-    reader = _Reader(text, theory)
-    reader.binders()
-    reader.take(":")
-    reader.carrier()
-    reader.take(":")
-    reader.take("=")
-    body = reader.term()
-    if reader.peek() is not None:
-        raise FactSyntaxError(f"unexpected {reader.peek()!r} after the definition")
-    params = [var(v) for v in reader.bound]
-    if op is not None:
-        return tuple(reader.bound), app(op.name, *params), body, None
-    if len(params) != 1:
-        raise FactSyntaxError(f"{short} must take one argument")
-    return tuple(reader.bound), params[0], body, int(short == sig.numerals.bit1)
+    if answer.kind == "theorem" and role is None:
+        return None
+    if role is not None and role.startswith("logic"):
+        raise _Unreadable(f"{full} plays {role} but is not the trusted logic's declaration")
+    if role is not None:
+        return _signature_item(full, answer, role, names, theory, path, line)
+    if answer.kind != "axiom":
+        raise _Unreadable(
+            f"`{answer.kind}` {full} is neither a signature constant, a definition of one, a law "
+            "nor a theorem: the model registry gives it no meaning"
+        )
+    law = read_term(answer.type)
+    if _is_type(law, names):
+        raise _Unreadable(
+            f"declares a constant of type `{' '.join(answer.type.split())}` that is not in the "
+            "rule file's signature: the model registry gives it no meaning"
+        )
+    bound, hyps, relation, lhs, rhs = _law(law, names)
+    return Fact(full, "axiom", path, line, bound, hyps, relation, lhs, rhs)
 
 
-def theory_facts(theory: Theory) -> tuple[list[Fact], list[Unreadable]]:
-    """Every axiom and operator definition of `theory`, read for the model check.
+def _is_type(term: Term, names: _Names) -> bool:
+    """`R`, `Prop`, `Type`, or arrows between them: the type of a constant, not a law."""
+    if term.kind == "arrow":
+        return all(_is_type(t, names) for t in term.args)
+    return term.kind == "sort" or (term.kind == "name" and term.name == names.carrier)
 
-    An axiom the theory declares (by `Theory.axioms`, the set the axiom audit allows) that this
-    reader did not meet at all is reported as unreadable, so no axiom escapes the model check.
-    """
-    facts: list[Fact] = []
-    unreadable: list[Unreadable] = []
-    met: set[str] = set()
-    for module in theory.modules:
-        source = module.path.read_text(encoding="utf-8")
-        for line, kind, name, rest, _ in declarations(source):
-            met.add(name)
-            label = "axiom" if kind == "axiom" else "definition"
-            try:
-                if kind == "axiom":
-                    read = _axiom(rest, theory)
-                    if read is not None:
-                        binders, hyps, relation, lhs, rhs = read
-                        facts.append(
-                            Fact(name, label, module.path, line, binders, hyps, relation, lhs, rhs)
-                        )
-                else:
-                    defined = _definition(name.rsplit(".", 1)[-1], rest, theory)
-                    if defined is not None:
-                        binders, lhs, rhs, digit = defined
-                        facts.append(
-                            Fact(name, label, module.path, line, binders, (), "eq", lhs, rhs, digit)
-                        )
-            except FactSyntaxError as err:
-                unreadable.append(Unreadable(name, label, module.path, line, str(err)))
-    where = theory.modules[-1].path
-    for name in sorted(theory.axioms - met):
-        reason = "declared in a form the model check does not read (write `axiom NAME : ...`)"
-        unreadable.append(Unreadable(name, "axiom", where, 0, reason))
-    return facts, unreadable
+
+def _expected_type(role: str, names: _Names, theory: Theory) -> str:
+    carrier = names.carrier
+    if role == "carrier":
+        return "Type"
+    if role == "positivity predicate":
+        return f"{carrier} → Prop"
+    if role.startswith("numeral"):
+        arity = 0 if role in ("numeral zero", "numeral one") else 1
+    else:
+        arity = theory.signature.by_name(role.split(" ", 1)[1]).arity
+    return " → ".join([carrier] * (arity + 1))
+
+
+def _signature_item(
+    full: str, answer: Printed, role: str, names: _Names, theory: Theory, path: Path, line: int
+) -> Fact | Constant:
+    want = _expected_type(role, names, theory)
+    got = " ".join(answer.type.split())
+    if got != want:
+        raise _Unreadable(f"{role} must have type `{want}`, but Lean says `{got}`")
+    if answer.kind == "axiom":
+        return Constant(full, path, line, f"{role}: {got}")
+    if answer.kind != "def" or role in ("carrier", "positivity predicate"):
+        raise _Unreadable(f"{role} is a {answer.kind}; it must be an axiom or a definition")
+    body = read_term(answer.body)
+    params = [n for n, _ in body.binders] if body.kind == "fun" else []
+    value = _expr(body.args[0] if body.kind == "fun" else body, names, set(params))
+    if role in ("numeral bit0", "numeral bit1"):
+        if len(params) != 1:
+            raise _Unreadable(f"{role} must take one argument")
+        digit = int(role.endswith("bit1"))
+        return Fact(
+            full, "definition", path, line, tuple(params), (), "eq", var(params[0]), value, digit
+        )
+    if role.startswith("numeral"):
+        raise _Unreadable(f"{role} must be an axiom (the numerals 0 and 1 are primitive)")
+    op = theory.signature.by_name(role.split(" ", 1)[1])
+    if len(params) != op.arity:
+        raise _Unreadable(f"the definition takes {len(params)} argument(s), {op.name} {op.arity}")
+    lhs = app(op.name, *(var(p) for p in params))
+    return Fact(full, "definition", path, line, tuple(params), (), "eq", lhs, value)
+
+
+def _law(
+    term: Term, names: _Names
+) -> tuple[tuple[str, ...], tuple[Condition, ...], str, Expr, Expr]:
+    """`∀ (a b : R), H → … → P` with each H a disequation or positivity, P any relation."""
+    bound: list[str] = []
+    while term.kind == "forall":
+        for name, kind in term.binders:
+            if kind is None or kind.kind != "name" or kind.name != names.carrier:
+                raise _Unreadable(f"binders must range over {names.carrier}")
+            bound.append(name)
+        term = term.args[0]
+    props = []
+    while term.kind == "arrow":
+        props.append(term.args[0])
+        term = term.args[1]
+    props.append(term)
+    scope = set(bound)
+    hyps = []
+    for prop in props[:-1]:
+        relation, lhs, rhs = _proposition(prop, names, scope)
+        if relation == "eq":
+            raise _Unreadable("only disequation and positivity hypotheses can be model-checked")
+        hyps.append(Condition(lhs, rhs, relation))
+    relation, lhs, rhs = _proposition(props[-1], names, scope)
+    return tuple(bound), tuple(hyps), relation, lhs, rhs
+
+
+def _proposition(term: Term, names: _Names, scope: set[str]) -> tuple[str, Expr, Expr]:
+    head, args = spine(term)
+    if head.kind == "name" and head.name in (EQ, NE) and len(args) == 3:
+        if args[0].kind != "name" or args[0].name != names.carrier:
+            raise _Unreadable(f"{head.name} must compare elements of {names.carrier}")
+        relation = "eq" if head.name == EQ else "ne"
+        return relation, _expr(args[1], names, scope), _expr(args[2], names, scope)
+    if head.kind == "name" and head.name == names.positive and len(args) == 1:
+        value = _expr(args[0], names, scope)
+        return "pos", value, value
+    shown = head.name or head.kind
+    raise _Unreadable(f"only Eq, Ne and the positivity predicate can be model-checked, not {shown}")
+
+
+def _expr(term: Term, names: _Names, scope: set[str]) -> Expr:
+    head, args = spine(term)
+    if head.kind != "name":
+        raise _Unreadable(f"a {head.kind} inside a term of {names.carrier} cannot be read")
+    values = [_expr(a, names, scope) for a in args]
+    if head.name in scope:
+        if values:
+            raise _Unreadable(f"variable {head.name} cannot be applied")
+        return var(head.name)
+    role = names.numerals.get(head.name)
+    if role in ("zero", "one") and not values:
+        return num(0 if role == "zero" else 1)
+    if role in ("bit0", "bit1") and len(values) == 1 and values[0].is_num:
+        return num(2 * values[0].value + (role == "bit1"))
+    op = names.ops.get(head.name)
+    if op is not None and len(values) == op.arity:
+        return app(op.name, *values)
+    raise _Unreadable(f"{head.name} (with {len(values)} argument(s)) is not a signature operator")

@@ -1,10 +1,11 @@
-"""Model checking: does an equation hold in the intended model (SymPy, via operator templates)?
+"""Model checking: does an equation hold in the intended model (SymPy, via the model registry)?
 
 Each variable is drawn at special values (0, 1, -1, 2: where conventions such as `0⁻¹ = 0`
 bite), at integers, fractions, large and tiny magnitudes, and complex values, and both sides are
 evaluated to 50 digits. One point where the sides differ (and every side condition holds) is a
-counterexample. If no point fails, SymPy is asked to simplify `lhs - rhs` to zero; when it
-can, the rule holds symbolically, otherwise it held at every point tried.
+counterexample. If no point fails, the law must still be proven in the model (`audit.proof`:
+exact polynomial arithmetic with the `0⁻¹ = 0` cases split, or SymPy's simplification); what
+neither settles fails as "undecided": points that agree are evidence, not proof.
 
 In a differential field (`model: {functions_of: x}` in the rule file) variables stand for
 functions of x instead: each is drawn from constants and elementary functions (polynomials,
@@ -22,7 +23,9 @@ from typing import Any
 
 import sympy
 
-from rpsdg_formal.terms.expr import Expr, variables
+from rpsdg_formal.audit.proof import prove
+from rpsdg_formal.terms.expr import Expr, Kind, variables
+from rpsdg_formal.terms.meaning import X
 from rpsdg_formal.terms.printers import to_sympy
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Condition
@@ -37,7 +40,7 @@ class ModelVerdict:
     """The outcome of a model check; `counterexample` is set when `ok` is False."""
 
     ok: bool
-    method: str  # "symbolic", "numeric", "counterexample", "undefined"
+    method: str  # "proof", "counterexample", "undefined", "undecided"
     points: int
     detail: str
     counterexample: str | None = None
@@ -179,19 +182,25 @@ def check_model(
     hold wherever `conditions` hold?
 
     `rhs_override` replaces the model meaning of `rhs` by a given SymPy expression (used for
-    numeral definitions, whose meaning is arithmetic rather than an operator template). With
+    numeral definitions, whose meaning is arithmetic rather than an operator of the registry). With
     `functions_of` (the SymPy name of the variable x), variables range over functions of x.
     """
     rng = rng or random.Random(0)
     names = sorted({*_names(lhs), *_names(rhs), *(n for c in conditions for n in _names_of(c))})
+    differentiates = any(_differentiates(e, sig) for e in (lhs, rhs)) or any(
+        _differentiates(e, sig) for c in conditions for e in (c.lhs, c.rhs)
+    )
+    if differentiates and (functions_of is None or relation != "eq" or rhs_override is not None):
+        detail = "undecided: only equations are decided where D applies to function variables"
+        return ModelVerdict(False, "undecided", 0, detail)
     if functions_of is not None and relation == "eq" and rhs_override is None:
         tried, failure = _function_checks(lhs, rhs, sig, conditions, names, functions_of, rng)
         if failure is not None:
             return ModelVerdict(False, "counterexample", tried, failure, failure)
         if tried == 0:
             return ModelVerdict(False, "undefined", 0, "undefined at every point tried")
-        detail = f"holds at all {tried} points tried (variables as functions of {functions_of})"
-        return ModelVerdict(True, "numeric", tried, detail)
+        meaning = {n: (sympy.Function(n)(X) if differentiates else sympy.Symbol(n)) for n in names}
+        return _proven(lhs, rhs, sig, conditions, relation, meaning, None, tried)
     symbols = {n: sympy.Symbol(n) for n in names}
     left = to_sympy(lhs, sig, symbols)
     right = rhs_override if rhs_override is not None else to_sympy(rhs, sig, symbols)
@@ -213,9 +222,40 @@ def check_model(
             return ModelVerdict(False, "counterexample", tried, example, example)
     if tried == 0:
         return ModelVerdict(False, "undefined", 0, "undefined at every point tried")
-    if relation == "eq" and _symbolically_zero(left - right):
-        return ModelVerdict(True, "symbolic", tried, "SymPy simplifies lhs - rhs to 0")
-    return ModelVerdict(True, "numeric", tried, f"holds at all {tried} points tried")
+    return _proven(lhs, rhs, sig, conditions, relation, symbols, rhs_override, tried)
+
+
+def _differentiates(expr: Expr, sig: Signature) -> bool:
+    """Does `expr` apply an operator whose model is D (so variables must be functions)?"""
+    if expr.kind is not Kind.APP:
+        return False
+    return sig.by_name(expr.head).model == "D" or any(_differentiates(a, sig) for a in expr.args)
+
+
+def _proven(
+    lhs: Expr,
+    rhs: Expr,
+    sig: Signature,
+    conditions: Sequence[Condition],
+    relation: str,
+    meaning: Mapping[str, Any],
+    rhs_override: Any | None,
+    tried: int,
+) -> ModelVerdict:
+    """The verdict once sampling found no counterexample: passed only with a proof."""
+    left = to_sympy(lhs, sig, meaning)
+    right = rhs_override if rhs_override is not None else to_sympy(rhs, sig, meaning)
+    proof = prove(left, right, relation, _conditions(conditions, sig, meaning))
+    if proof.proved:
+        return ModelVerdict(True, "proof", tried, proof.detail)
+    if proof.refuted:
+        detail = f"it held at all {tried} points tried, yet {proof.detail}"
+        return ModelVerdict(False, "counterexample", tried, detail, proof.detail)
+    detail = (
+        f"undecided: it held at all {tried} points tried, but numeric evidence is no proof and "
+        f"{proof.detail}"
+    )
+    return ModelVerdict(False, "undecided", tried, detail)
 
 
 def _sides_at(
@@ -246,13 +286,6 @@ def _cond_fails(a: Any, b: Any, relation: str, subs: Mapping[Any, Any]) -> bool:
     if av is None or bv is None:
         return True
     return not _positive(av) if relation == "pos" else _same(av, bv)
-
-
-def _symbolically_zero(difference: Any) -> bool:
-    try:
-        return bool(sympy.simplify(sympy.piecewise_fold(difference)) == 0)
-    except (TypeError, ValueError, NotImplementedError, RecursionError):
-        return False
 
 
 def _names(expr: Expr) -> list[str]:

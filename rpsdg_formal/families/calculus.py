@@ -22,8 +22,9 @@ from rpsdg_formal.families.derive import Engine, differentiate
 from rpsdg_formal.kernel.emit import hypotheses
 from rpsdg_formal.rewriting.steps import Step
 from rpsdg_formal.terms.expr import Expr, Kind, app, substitute
-from rpsdg_formal.terms.printers import to_human, to_latex, to_plain
+from rpsdg_formal.terms.printers import to_human, to_latex, to_plain, to_plain_sympy
 from rpsdg_formal.terms.sample import ExprShape, random_expr
+from rpsdg_formal.terms.sympy_text import SympyTextError, read_sympy
 
 FAMILIES = ("antiderivative", "by-parts")
 
@@ -188,8 +189,8 @@ def crosscheck_plain(antiderivative: str, integrand: str) -> str | None:
 
     x = sympy.Symbol("x")
     try:
-        F, f = sympy.sympify(antiderivative), sympy.sympify(integrand)
-    except (sympy.SympifyError, SyntaxError, TypeError) as err:
+        F, f = read_sympy(antiderivative), read_sympy(integrand)
+    except SympyTextError as err:
         return f"SymPy cannot read the antiderivative or the integrand: {err}"
     agree = 0
     derivative = sympy.diff(F, x)
@@ -210,7 +211,7 @@ def symbolic_agreement(antiderivative: str, integrand: str, max_ops: int = 400) 
     import sympy
 
     x = sympy.Symbol("x")
-    difference = sympy.diff(sympy.sympify(antiderivative), x) - sympy.sympify(integrand)
+    difference = sympy.diff(read_sympy(antiderivative), x) - read_sympy(integrand)
     if sympy.count_ops(difference) > max_ops:
         return False
     return bool(sympy.expand(difference) == 0 or sympy.cancel(difference) == 0)
@@ -228,14 +229,14 @@ def unusable(problem: Problem, engine: Engine) -> str | None:
 
     sig = engine.signature
     x = sympy.Symbol("x")
-    f = sympy.sympify(to_plain(problem.integrand, sig))
+    f = to_plain_sympy(problem.integrand, sig)
     if _zero_function(f):
         return "the integrand is the zero function"
     for name, part in zip(("u", "v"), problem.parts or (), strict=False):
-        if _zero_function(sympy.diff(sympy.sympify(to_plain(part, sig)), x)):
+        if _zero_function(sympy.diff(to_plain_sympy(part, sig), x)):
             return f"{name} is a constant, so there is nothing to integrate by parts"
     for lhs, rhs in hypotheses(problem.steps):
-        gap = sympy.sympify(to_plain(lhs, sig)) - sympy.sympify(to_plain(rhs, sig))
+        gap = to_plain_sympy(lhs, sig) - to_plain_sympy(rhs, sig)
         if _zero_function(gap):
             return f"hypothesis {to_human(lhs, sig)} != {to_human(rhs, sig)} is never true"
     return None

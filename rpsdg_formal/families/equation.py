@@ -30,7 +30,7 @@ from rpsdg_formal.rewriting.steps import (
 from rpsdg_formal.rewriting.steps import reverse_step as undo
 from rpsdg_formal.rewriting.walk import random_walk
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, var
-from rpsdg_formal.terms.printers import to_human, to_plain
+from rpsdg_formal.terms.printers import to_human, to_plain, to_plain_sympy
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Rule, RuleSet
 
@@ -373,7 +373,7 @@ def sympy_agrees(problem: Problem, sig: Signature) -> str | None:
 
     unknowns = [sympy.Symbol(name) for name in problem.unknowns]
     equations = [
-        sympy.Eq(sympy.sympify(to_plain(lhs, sig)), sympy.sympify(to_plain(rhs, sig)))
+        sympy.Eq(to_plain_sympy(lhs, sig), to_plain_sympy(rhs, sig))
         for lhs, rhs in problem.equations
     ]
     try:

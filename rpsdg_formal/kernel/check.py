@@ -165,6 +165,8 @@ def parse_verdicts(
         if severity in ("error", "warning"):
             problems.setdefault(who, []).append(f"{path.name}:{line}: {severity}: {text}")
             continue
+        if line != batch.print_lines[who]:
+            continue  # an axiom report counts only from the `#print axioms` the batch appended
         if m := DEPENDS.match(text):
             if m.group("name") == batch.names[who]:
                 axioms[who] = tuple(a.strip() for a in m.group("axioms").split(",") if a.strip())

@@ -9,23 +9,21 @@ checked as it is and the axioms of each of its theorems are audited.
 from __future__ import annotations
 
 import itertools
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from rpsdg_formal.dataset.jsonl import iter_jsonl
-from rpsdg_formal.errors import OutputError, RewriteError
+from rpsdg_formal.errors import KernelCrashError, OutputError, RewriteError
 from rpsdg_formal.families.equation_records import EquationCandidate, replay_equation
 from rpsdg_formal.families.records import Candidate, replay
 from rpsdg_formal.kernel.check import Accepted, Kernel, check_batch
-from rpsdg_formal.kernel.emit import BatchFile, batch_file
+from rpsdg_formal.kernel.emit import batch_file
+from rpsdg_formal.kernel.messages import json_messages
+from rpsdg_formal.pipeline.lean_file import LeanFileError, file_verdicts, read_lean_file
 from rpsdg_formal.progress import Progress
 from rpsdg_formal.theory.rules import RuleSet
-
-_THEOREM = re.compile(r"^theorem\s+([A-Za-z_][A-Za-z0-9_]*)\b")
-_PRINT = re.compile(r"^#print\s+axioms\s+([A-Za-z_][A-Za-z0-9_]*)\s*$")
 
 
 @dataclass(frozen=True)
@@ -124,51 +122,28 @@ def check_dataset(
     return CheckReport(checked + len(replay_failures), checked - len(kernel_failures), failures)
 
 
-def file_batch(text: str) -> BatchFile:
-    """Theorem names, spans and axiom-report lines of an existing Lean file.
-
-    Theorems without a `#print axioms` line get one appended.
-    """
-    lines = text.split("\n")
-    starts = [(i + 1, m.group(1)) for i, line in enumerate(lines) if (m := _THEOREM.match(line))]
-    printed = {m.group(1): i + 1 for i, line in enumerate(lines) if (m := _PRINT.match(line))}
-    tail = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if i + 1 > (starts[-1][0] if starts else 0)
-            and (line.startswith("end") or line.startswith("#print"))
-        ),
-        len(lines),
-    )
-    spans = [
-        (first, (starts[k + 1][0] - 1) if k + 1 < len(starts) else tail)
-        for k, (first, _) in enumerate(starts)
-    ]
-    extra = [name for _, name in starts if name not in printed]
-    body = text if text.endswith("\n") else text + "\n"
-    base = body.count("\n")
-    for offset, name in enumerate(extra, 1):
-        printed[name] = base + offset
-    body += "".join(f"#print axioms {name}\n" for name in extra)
-    names = tuple(name for _, name in starts)
-    return BatchFile(body, names, tuple(spans), tuple(printed[n] for n in names))
-
-
 def check_lean_file(path: Path, kernel: Kernel) -> CheckReport:
-    """Check a Lean file as it is; audit each theorem's axioms against the theory."""
+    """Check a Lean file as it is; audit each theorem's axioms against the theory. Only the
+    commands `lean_file` accepts may appear; anything else is refused before Lean runs."""
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise OutputError(f"cannot read {path}: {err.strerror or err}") from err
-    batch = file_batch(text)
+    except (OSError, UnicodeDecodeError) as err:
+        raise OutputError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from err
+    try:
+        batch = read_lean_file(text, str(path), kernel.theory)
+    except LeanFileError as err:
+        return CheckReport(1, 0, ((str(path), str(err)),))
     if not batch.names:
         return CheckReport(0, 0, ((str(path), "no theorem found in the file"),))
     with tempfile.TemporaryDirectory(prefix="rpsdg-check-") as tmp:
-        verdicts = check_batch(kernel, batch, Path(tmp) / path.name)
-    failures = tuple(
-        (name, "; ".join((v.reason, *v.messages)))
-        for name, v in zip(batch.names, verdicts, strict=True)
-        if not isinstance(v, Accepted)
-    )
-    return CheckReport(len(batch.names), len(batch.names) - len(failures), failures)
+        target = Path(tmp) / path.name
+        target.write_text(batch.text, encoding="utf-8")
+        result = kernel.runner.run(kernel.args(target.resolve()), timeout=kernel.timeout)
+    if result.returncode not in (0, 1):
+        raise KernelCrashError(
+            f"Lean exited with code {result.returncode} on {path}: "
+            f"{(result.stderr or result.stdout).strip()[-400:]}"
+        )
+    messages = json_messages(result.stdout, path)
+    failures, accepted = file_verdicts(batch, messages, kernel.theory.axioms, str(path))
+    return CheckReport(len(batch.names), accepted, tuple(failures))

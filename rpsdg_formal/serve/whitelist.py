@@ -12,6 +12,7 @@ from http import HTTPStatus
 
 from rpsdg_formal.errors import RequestError
 from rpsdg_formal.terms.signature import LEAN_KEYWORDS, is_lean_ident
+from rpsdg_formal.theory.leansource import scan_source
 from rpsdg_formal.theory.section import Theory
 
 MAX_KERNEL_CHARS = 100_000
@@ -50,31 +51,11 @@ class KernelSyntaxError(RequestError):
 
 # --- the names a kernel term may use ------------------------------------------------------------
 
-_INDUCTIVE = re.compile(r"^inductive\s+([A-Za-z][\w.]*)")
-_CONSTRUCTOR = re.compile(r"^\|\s*([A-Za-z]\w*)")
-_NAMESPACE = re.compile(r"^namespace\s+(\S+)")
-_END = re.compile(r"^end(?:\s+(\S+))?\s*$")
-
 
 def constructors(source: str) -> frozenset[str]:
     """Full names of the constructors of the inductive types declared in one Lean source
     (`RpsdgFormal.Eq.refl`), which `theory.scan_declarations` does not list."""
-    found: set[str] = set()
-    stack: list[str] = []
-    inductive: str | None = None
-    for raw in source.splitlines():
-        line = raw.strip()
-        if m := _NAMESPACE.match(line):
-            stack.append(m.group(1))
-        elif (m := _END.match(line)) and stack and m.group(1) == stack[-1]:
-            stack.pop()
-        elif m := _INDUCTIVE.match(line):
-            inductive = ".".join([*stack, m.group(1)])
-        elif inductive and (m := _CONSTRUCTOR.match(line)):
-            found.add(f"{inductive}.{m.group(1)}")
-        elif line and not line.startswith("--"):
-            inductive = None
-    return frozenset(found)
+    return frozenset(d.name for d in scan_source(source) if d.kind == "constructor")
 
 
 @dataclass(frozen=True)
@@ -178,7 +159,7 @@ def tokenize_kernel(text: str, first_column: int = 0) -> list[Token]:
         elif kind == "ident":
             if word in ("fun", "have"):
                 kind = word
-            elif word in BANNED_WORDS or any(part in BANNED_WORDS for part in word.split(".")):
+            elif word in BANNED_WORDS:  # whole names: `And.intro` is a theorem, not `intro`
                 raise KernelSyntaxError(
                     f"`{word}` is a Lean keyword or command and is not allowed in kernel syntax",
                     line + 1,

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from rpsdg_formal.terms.expr import Expr, Kind
+from rpsdg_formal.terms.meaning import meaning
 from rpsdg_formal.terms.signature import Fixity, Numerals, Operator, Signature
 
 _ATOM = 1000  # precedence of variables, numerals and calls: never parenthesised
@@ -149,67 +150,42 @@ def to_latex(expr: Expr, sig: Signature) -> str:
 
 
 def to_plain(expr: Expr, sig: Signature) -> str:
-    """SymPy source in plain functions (`x**2*sin(exp(x**2))`) that anyone can `sympify`
-    without this package, from each operator's `plain` template. It is SymPy's own printing
-    of the function, so products and powers may be regrouped (`x*x` prints as `x**2`)."""
+    """SymPy source in plain functions (`x**2*sin(exp(x**2))`) that anyone can read back with
+    SymPy, from each operator's registry entry (`a/b`, `1/a`, `Derivative(f, x)`). It is SymPy's
+    own printing of the function, so products and powers may be regrouped (`x*x` prints as
+    `x**2`)."""
+    return str(to_plain_sympy(expr, sig))
+
+
+def to_plain_sympy(expr: Expr, sig: Signature) -> Any:
+    """The plain SymPy function `to_plain` prints, built from registry constructors."""
     import sympy
 
-    return str(sympy.sympify(_plain_source(expr, sig)))
-
-
-def _plain_source(expr: Expr, sig: Signature) -> str:
     if expr.kind is Kind.VAR:
-        return expr.head
+        return sympy.Symbol(expr.head)
     if expr.kind is Kind.NUM:
-        return str(expr.value)
-    op = sig.by_name(expr.head)
-    text = op.plain_template.format(*(_plain_source(a, sig) for a in expr.args))
-    return text if op.fixity is Fixity.CONSTANT else f"({text})"
+        return sympy.Integer(expr.value)
+    entry = meaning(sig.by_name(expr.head).model)
+    return entry.plain(*(to_plain_sympy(a, sig) for a in expr.args))
 
 
 def to_sympy(expr: Expr, sig: Signature, symbols: Mapping[str, Any] | None = None) -> Any:
-    """A SymPy expression, from each operator's `sympy` template (for model checks).
+    """The value of `expr` in the trusted model (`terms.meaning`), as a SymPy expression.
 
     `symbols` gives the meaning of variables (default: a SymPy symbol of the same name); a
-    variable may stand for any SymPy expression, such as a function of x.
+    variable may stand for any SymPy expression, such as a function of x. Nothing is parsed
+    or evaluated from text: each node is built by its operator's registry constructor.
     """
     import sympy
 
     table: dict[str, Any] = dict(symbols or {})
 
-    def build(node: Expr) -> str:
+    def build(node: Expr) -> Any:
         if node.kind is Kind.VAR:
-            table.setdefault(node.head, sympy.Symbol(node.head))
-            return node.head
+            return table.setdefault(node.head, sympy.Symbol(node.head))
         if node.kind is Kind.NUM:
-            return f"Integer({node.value})"
-        op = sig.by_name(node.head)
-        return "(" + op.sympy.format(*(build(a) for a in node.args)) + ")"
+            return sympy.Integer(node.value)
+        entry = meaning(sig.by_name(node.head).model)
+        return entry.model(*(build(a) for a in node.args))
 
-    text = build(expr)
-    namespace: dict[str, Any] = {name: getattr(sympy, name) for name in _SYMPY_NAMES}
-    namespace.update(table)
-    return sympy.sympify(text, locals=namespace)
-
-
-_SYMPY_NAMES = (
-    "Integer",
-    "Rational",
-    "diff",
-    "Symbol",
-    "Piecewise",
-    "Eq",
-    "Ne",
-    "I",
-    "pi",
-    "E",
-    "exp",
-    "log",
-    "sin",
-    "cos",
-    "tan",
-    "sqrt",
-    "Abs",
-    "re",
-    "im",
-)
+    return build(expr)

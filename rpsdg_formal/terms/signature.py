@@ -47,13 +47,8 @@ class Operator:
     precedence: int
     lean: str
     lean_symbol: str
-    sympy: str
+    model: str  # the name of its entry in the trusted model registry (`terms.meaning`)
     latex: str
-    plain: str = ""  # SymPy source anyone can `sympify` (defaults to `sympy`)
-
-    @property
-    def plain_template(self) -> str:
-        return self.plain or self.sympy
 
 
 @dataclass(frozen=True)

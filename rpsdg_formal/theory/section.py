@@ -8,7 +8,6 @@ elaborate, an axiom outside the declared set fails the axiom audit).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import re
 from collections.abc import Sequence
@@ -17,16 +16,12 @@ from pathlib import Path
 
 import yaml
 
+from rpsdg_formal.terms.meaning import REGISTRY
 from rpsdg_formal.terms.signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
+from rpsdg_formal.theory.leansource import scan_source
 from rpsdg_formal.theory.yamlfile import YamlFile
 
 _IMPORT = re.compile(r"^import\s+(\S+)", re.MULTILINE)
-_NAMESPACE = re.compile(r"^namespace\s+(\S+)")
-_END = re.compile(r"^end(?:\s+(\S+))?\s*$")
-_DECL = re.compile(
-    r"^(?:@\[[^\]]*\]\s*)?(?:(?:noncomputable|private|protected)\s+)*"
-    r"(theorem|axiom|def|inductive|abbrev|lemma)\s+([^\s:({\[]+)"
-)
 
 
 @dataclass(frozen=True)
@@ -111,28 +106,9 @@ def module_closure(lean_dirs: Path | Sequence[Path], root: str) -> tuple[LeanMod
 
 
 def scan_declarations(source: str) -> tuple[set[str], set[str]]:
-    """(all declared full names, axiom full names) of one Lean source, tracking namespaces."""
-    names: set[str] = set()
-    axioms: set[str] = set()
-    stack: list[str] = []
-    in_comment = 0
-    for raw in source.splitlines():
-        line = raw.strip()
-        in_comment += line.count("/-") - line.count("-/")
-        if in_comment > 0 or line.startswith("--"):
-            continue
-        if m := _NAMESPACE.match(line):
-            stack.append(m.group(1))
-            continue
-        if (m := _END.match(line)) and stack and m.group(1) == stack[-1]:
-            stack.pop()
-            continue
-        if m := _DECL.match(line):
-            full = ".".join([*stack, m.group(2)])
-            names.add(full)
-            if m.group(1) == "axiom":
-                axioms.add(full)
-    return names, axioms
+    """(all declared full names, axiom full names) of one Lean source (`leansource`)."""
+    found = [d for d in scan_source(source) if d.kind != "constructor"]
+    return {d.name for d in found}, {d.name for d in found if d.kind == "axiom"}
 
 
 def scan_modules(modules: tuple[LeanModule, ...]) -> tuple[frozenset[str], frozenset[str]]:
@@ -154,11 +130,40 @@ _OPERATOR_KEYS = {
     "precedence",
     "lean",
     "lean_symbol",
-    "sympy",
+    "model",
     "latex",
     "arity",
-    "plain",
 }
+
+_RETIRED_KEYS = {"sympy": "template", "plain": "plain SymPy template"}
+"""Keys of older rule files that defined the model as SymPy text (now a registry name)."""
+
+
+def _model_entry(
+    f: YamlFile, name: str, entries: dict[str, tuple[yaml.Node, int]], line: int
+) -> str:
+    """The registry entry an operator names; a retired `sympy:`/`plain:` template is refused
+    with the line to write instead, since a rule file may not define what an operator means."""
+    for key, what in _RETIRED_KEYS.items():
+        if key in entries:
+            guess = name if name in REGISTRY else "ENTRY"
+            raise f.error(
+                entries[key][1],
+                f"operator {name!r}: the `{key}:` {what} is no longer read (a rule file names "
+                f"its operators' meaning, it cannot define it); replace it with `model: {guess}` "
+                f"(registry entries: {', '.join(REGISTRY)})",
+            )
+    if "model" not in entries:
+        raise f.error(line, f"operator {name!r} needs a 'model' (one of: {', '.join(REGISTRY)})")
+    entry = f.string(entries["model"][0], "model")
+    if entry not in REGISTRY:
+        raise f.error(
+            entries["model"][1],
+            f"operator {name!r}: model {entry!r} is not a registry entry (one of: "
+            f"{', '.join(REGISTRY)}); a new operator needs a reviewed entry in "
+            "rpsdg_formal/terms/meaning.py",
+        )
+    return entry
 
 
 def _integer(
@@ -177,17 +182,13 @@ def _integer(
         ) from None
 
 
-def _template(
-    f: YamlFile, entry: tuple[yaml.Node, int], what: str, arity: int, python: bool
-) -> str:
+def _template(f: YamlFile, entry: tuple[yaml.Node, int], what: str, arity: int) -> str:
     """A printing template: `{0}`…`{arity-1}` stand for the arguments (literal braces are
-    doubled); a `sympy:` template must then read as one Python expression (it is only parsed
-    here, never run)."""
+    doubled); a malformed one is refused at its line rather than failing when first printed."""
     node, line = entry
     text = f.string(node, what)
-    names = [f"arg{i}" for i in range(arity)]
     try:
-        filled = text.format(*names)
+        text.format(*(f"arg{i}" for i in range(arity)))
     except (IndexError, KeyError, ValueError) as err:
         reason = f"unknown placeholder {{{err.args[0]}}}" if isinstance(err, KeyError) else err
         raise f.error(
@@ -196,22 +197,16 @@ def _template(
             + (f" … {{{arity - 1}}}" if arity > 1 else "")
             + " for the arguments and double literal braces",
         ) from None
-    if python:
-        try:
-            ast.parse(filled, mode="eval")
-        except SyntaxError as err:
-            raise f.error(
-                line, f"{what} template {text!r} is not an expression ({err.msg}): {filled!r}"
-            ) from None
     return text
 
 
 def _operator(f: YamlFile, name: str, node: yaml.Node, line: int) -> Operator:
     entries = f.mapping(node, f"operator {name!r}")
+    model = _model_entry(f, name, entries, line)
     unknown = set(entries) - _OPERATOR_KEYS
     if unknown:
         raise f.error(line, f"operator {name!r}: unknown key(s) {sorted(unknown)}")
-    for key in ("symbol", "fixity", "lean", "sympy", "latex"):
+    for key in ("symbol", "fixity", "lean", "latex"):
         if key not in entries:
             raise f.error(line, f"operator {name!r} needs a {key!r}")
     fixity_text = f.string(entries["fixity"][0], "fixity")
@@ -241,9 +236,8 @@ def _operator(f: YamlFile, name: str, node: yaml.Node, line: int) -> Operator:
         lean_symbol=f.string(entries["lean_symbol"][0], "lean_symbol")
         if "lean_symbol" in entries
         else symbol,
-        sympy=_template(f, entries["sympy"], f"operator {name!r} sympy", arity, python=True),
-        latex=_template(f, entries["latex"], f"operator {name!r} latex", arity, python=False),
-        plain=f.string(entries["plain"][0], "plain") if "plain" in entries else "",
+        model=model,
+        latex=_template(f, entries["latex"], f"operator {name!r} latex", arity),
     )
 
 
@@ -286,6 +280,12 @@ def theory_section(f: YamlFile, node: yaml.Node, line: int) -> Theory:
         raise f.error(entries["lean_module"][1], f"{err} (set theory.lean_dir)") from err
     declarations, axioms = scan_modules(modules)
     model_variable = _model_variable(f, signature, entries.get("model"))
+    if model_variable is None and any(op.model == "D" for op in signature.operators):
+        raise f.error(
+            line,
+            "an operator means D (d/dx), so variables must stand for functions: add "
+            "`model: {functions_of: X}` naming the constant operator with `model: x`",
+        )
     nonzero = _nonzero(f, entries.get("nonzero"))
     theory = Theory(
         name=f.ident(entries["name"][0], "theory name"),
@@ -350,6 +350,9 @@ def _model_variable(
         raise f.error(entry[1], "model must read {functions_of: NAME} (a constant operator)")
     name = f.string(entries["functions_of"][0], "model.functions_of")
     constant = signature.constant(name)
-    if constant is None:
-        raise f.error(entry[1], f"model.functions_of: {name!r} is not a constant operator")
+    if constant is None or constant.model != "x":
+        raise f.error(
+            entry[1],
+            f"model.functions_of: {name!r} is not a constant operator with `model: x`",
+        )
     return constant.name

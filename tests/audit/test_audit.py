@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from rpsdg_formal.audit.facts import theory_facts
 from rpsdg_formal.audit.report import (
     AuditReport,
     AuditRequiredError,
@@ -24,7 +22,7 @@ from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.theory.catalogue import lean_dir, rules_dir, rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rule_file
-from rpsdg_formal.theory.section import Theory, module_closure, scan_modules
+from rpsdg_formal.theory.section import Theory
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 UNSOUND = FIXTURES / "unsound" / "rules.yaml"
@@ -181,27 +179,6 @@ def test_unsound_rules_are_never_recorded_as_audited(kernel_cache: Path) -> None
     assert [p.name for p in problems] == ["add_zero_missing"]
     with pytest.raises(AuditRequiredError, match="rpsdg-formal audit"):
         require_audit(rules, kernel_cache)
-
-
-def test_an_axiom_hidden_from_the_reader_is_still_reported(
-    field_rules: RuleSet, tmp_path: Path
-) -> None:
-    """An axiom the model check cannot read (here `private axiom`) fails; it is never skipped."""
-    shutil.copytree(lean_dir(), tmp_path / "lean")
-    field = tmp_path / "lean" / "RpsdgFormal" / "Field.lean"
-    field.write_text(
-        field.read_text().replace(
-            "axiom zero_ne_one : Ne zero one",
-            "axiom zero_ne_one : Ne zero one\nprivate axiom sneaky : ∀ a : R, Eq a zero",
-        )
-    )
-    modules = module_closure(tmp_path / "lean", "RpsdgFormal.Field")
-    names, axioms = scan_modules(modules)
-    theory = replace(field_rules.theory, modules=modules, declarations=names, axioms=axioms)
-    assert "RpsdgFormal.Field.sneaky" in theory.axioms
-    facts, unreadable = theory_facts(theory)
-    assert [u.name for u in unreadable] == ["RpsdgFormal.Field.sneaky"]
-    assert "RpsdgFormal.Field.sneaky" not in {f.name for f in facts}
 
 
 def test_check_also_requires_a_passed_audit(

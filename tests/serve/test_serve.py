@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from rpsdg_formal.cli.main import main
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Kernel
@@ -344,3 +345,34 @@ def test_the_serve_command_answers_and_stops_on_ctrl_c(audited_cache: Path) -> N
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
+
+
+@pytest.mark.kernel
+def test_equation_system_records_own_proofs_verify(tmp_path: Path, kernel_cache: Path) -> None:
+    """`And.intro` is a theorem of the logic, not the banned word `intro`: the service must
+    accept the `lean_proof` of an equation-system record (it answered 422 before)."""
+    root = Path(__file__).resolve().parents[2]
+    equation = rules_path("equation")
+    common = ["--cache-dir", str(kernel_cache), "--quiet"]
+    assert main(["audit", str(equation), *common]) == 0
+    out = tmp_path / "systems"
+    argv = ["generate", "--theory", "equation", "--family", "equation-system", "--count", "2"]
+    assert main([*argv, *common, "--out", str(out)]) == 0
+    records = [json.loads(line) for line in (out / "theorems.jsonl").read_text().splitlines()]
+    theories, kernels = prepare_theories([equation], kernel_cache)
+    server = make_server(ServiceConfig(port=0, workers=1), theories, kernels, log=_quiet)
+    for client in _serving(server):
+        fixture = root / "tests" / "fixtures" / "hostile" / "class8_system_proof.json"
+        records.append(json.loads(fixture.read_text(encoding="utf-8")))  # issue 16 class 8
+        proofs = [
+            {"id": r["id"], "lean_statement": r["lean_statement"], "lean_proof": r["lean_proof"]}
+            for r in records
+        ]
+        status, answer = client.verify(*proofs, theory="equation")
+        assert status == 200, answer
+        assert all("And.intro" in r["lean_proof"] for r in records)
+        assert len(answer["results"]) == 3
+        assert all(result["accepted"] for result in answer["results"]), answer
+    names = theory_names(theories["equation"].theory)
+    with pytest.raises(KernelSyntaxError, match="`intro` is a Lean keyword"):
+        parse_kernel_term("fun h => intro h", names)

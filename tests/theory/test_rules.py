@@ -243,3 +243,25 @@ def test_missing_file(tmp_path: Path) -> None:
     err = _load_error(tmp_path / "absent.yaml")
     assert "cannot read" in str(err)
     assert err.line is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("model: sub,", 'sympy: "{0} - ({1})",', "replace it with `model: sub`"),
+        ("model: div,", 'model: div, plain: "({0}) / ({1})",', "the `plain:` plain SymPy"),
+        ("model: mul,", "model: times,", "model 'times' is not a registry entry"),
+        ("model: mul,", "", "operator 'mul' needs a 'model'"),
+    ],
+)
+def test_the_model_is_named_from_the_registry_never_defined(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = _write(tmp_path, 'rules:\n  - {name: add_comm, rule: "a + b = b + a"}\n')
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    err = _load_error(path)
+    assert message in str(err)
+    fragment = new or "mul: {"
+    assert err.line == _line_of(path, fragment)
