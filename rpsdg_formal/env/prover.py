@@ -184,10 +184,7 @@ def _path(goal: Goal, edges: Mapping[Goal, _Edge]) -> list[_Edge]:
 def _tactics(path: Sequence[_Edge], context: Context, rules: RuleSet) -> tuple[str, ...]:
     """The path's steps as the tactic texts the environment reads."""
     return tuple(
-        offered_tactic(
-            e.step, e.parent, rules.theory, context.assumed, context.carrier_name, side=e.side
-        )
-        for e in path
+        offered_tactic(e.step, e.parent, rules.theory, context.assumed, side=e.side) for e in path
     )
 
 

@@ -24,8 +24,8 @@ from rpsdg_formal.kernel.emit import (
     LeanTheorem,
     SideConditionError,
     batch_file,
+    condition_terms,
     congruence_proof,
-    discharge,
     equation_statement,
     hypotheses,
     instance_term,
@@ -38,9 +38,9 @@ from rpsdg_formal.kernel.emit import (
 from rpsdg_formal.kernel.messages import first_message
 from rpsdg_formal.rewriting.steps import RuleIndex, Step
 from rpsdg_formal.tactics.actions import ActionError, Context, apply, parse_action
-from rpsdg_formal.tactics.render import offered_tactic
+from rpsdg_formal.tactics.render import offered_tactic, tactic_text
 from rpsdg_formal.terms.expr import Expr, Kind, positions, replace, substitute, variables
-from rpsdg_formal.terms.printers import to_lean
+from rpsdg_formal.terms.printers import argument, to_lean
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory
@@ -58,6 +58,7 @@ BATCH = 30
 """Wrong steps per Lean file: at most 2 errors each stays under Lean's limit of 100."""
 PARALLEL = 2
 """Lean processes `judge` runs at once."""
+
 
 @dataclass(frozen=True)
 class WrongStep:
@@ -84,17 +85,12 @@ class JudgedStep:
 # --- printing ---------------------------------------------------------------------------------
 
 
-def _lean_arg(expr: Expr, theory: Theory) -> str:
-    text = to_lean(expr, theory.signature)
-    return f"({text})" if expr.kind is Kind.APP and expr.args else text
-
-
 def _tactic(
     name: str, substitution: Sequence[tuple[str, Expr]], reverse: bool, theory: Theory
 ) -> str:
-    """`rw [← name a b]` in standard Lean syntax."""
-    args = "".join(f" {_lean_arg(value, theory)}" for _, value in substitution)
-    return f"rw [{'← ' if reverse else ''}{name}{args}]"
+    """`rw [← name a b]` in standard Lean syntax (a description: no hypotheses)."""
+    args = [argument(value, theory.signature, lean=True) for _, value in substitution]
+    return tactic_text(" ".join([name, *args]), reverse)
 
 
 def _instance_term(
@@ -116,16 +112,13 @@ def _instance_term(
         except SideConditionError:
             if not true_needs:
                 raise
-    hyps = []
-    for number, needed in enumerate(step_hypotheses(step)):
-        if needed in assumed:
-            hyps.append(f"h{assumed.index(needed) + 1}")
-        elif (proof := discharge(needed, theory)) is not None:
-            hyps.append(f"({proof})")
-        elif number < len(true_needs) and true_needs[number] in assumed:
-            hyps.append(f"h{assumed.index(true_needs[number]) + 1}")
-        else:
-            raise SideConditionError(f"no hypothesis to offer for {step.rule.name!r}")
+
+    def offer(number: int, _: Hypothesis) -> str | None:
+        if number < len(true_needs) and true_needs[number] in assumed:
+            return f"h{assumed.index(true_needs[number]) + 1}"
+        raise SideConditionError(f"no hypothesis to offer for {step.rule.name!r}")
+
+    hyps = condition_terms(step, theory, assumed, missing=offer)
     return instance_term(step, theory, hyps, name or "")
 
 

@@ -29,15 +29,14 @@ from rpsdg_formal.kernel.emit import (
     GOAL,
     Hypothesis,
     LeanTheorem,
+    condition_terms,
     congruence_proof,
-    discharge,
     equation_statement,
     instance_term,
     kernel_arg,
     mentions,
     ne_statement,
     rule_term,
-    step_hypotheses,
 )
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, match, positions, substitute, variables
@@ -57,7 +56,8 @@ _REWRITE = re.compile(r"^(?:rw|rewrite)\s*\[(?P<terms>[^\[\]]*)\]$")
 _NTH = re.compile(r"^(?:nth_rewrite|nth_rw)\s+(?P<n>\d{1,4})\s*\[(?P<terms>[^\[\]]*)\]$")
 _NUMERAL_LEMMA = re.compile(r"^show\s+(?P<eq>.+?)\s+by\s+(?:norm_num|simp)$", re.DOTALL)
 _HYPOTHESIS = re.compile(r"^h(?P<k>\d{1,3})$")
-_DISCHARGE = "(by norm_num)"
+DISCHARGE = "(by norm_num)"
+"""The argument that proves a side condition on numerals (`2 ≠ 0`) in the tactic rendering."""
 
 
 class ActionError(ValueError):
@@ -66,11 +66,11 @@ class ActionError(ValueError):
 
 @dataclass(frozen=True)
 class Context:
-    """What a goal is stated over: the variables (the carrier type), and hypotheses `h1`, …"""
+    """What a goal is stated over: the variables (of the theory's carrier), and hypotheses
+    `h1`, …"""
 
     binders: tuple[str, ...]
     assumed: tuple[Hypothesis, ...] = ()
-    carrier_name: str = "ℝ"
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
 
 def _expression(text: str, rules: RuleSet, context: Context) -> Expr:
     try:
-        expr = parse_lean_expr(text, rules.theory.signature, context.carrier_name)
+        expr = parse_lean_expr(text, rules.theory.signature, rules.theory.mathlib_carrier)
     except ExprSyntaxError as err:
         raise ActionError(f"cannot parse {text!r}: {err.reason}") from None
     return _known(context, expr)[0]
@@ -157,7 +157,7 @@ def _known(context: Context, *exprs: Expr) -> tuple[Expr, ...]:
 
 def _equation(text: str, rules: RuleSet, context: Context) -> Goal:
     try:
-        sides = parse_lean_equation(text, rules.theory.signature, context.carrier_name)
+        sides = parse_lean_equation(text, rules.theory.signature, rules.theory.mathlib_carrier)
     except ExprSyntaxError as err:
         raise ActionError(f"cannot parse the equation {text!r}: {err.reason}") from None
     _known(context, *sides)
@@ -202,7 +202,7 @@ def _rewrite(text: str, rules: RuleSet, context: Context, names: Mapping[str, Ru
     given: list[Expr] = []
     hyps: list[str] = []
     for word in rest:
-        if (_HYPOTHESIS.match(word) and word not in context.binders) or word == _DISCHARGE:
+        if (_HYPOTHESIS.match(word) and word not in context.binders) or word == DISCHARGE:
             hyps.append(word)
         elif hyps:
             raise ActionError(f"argument {word!r} after a hypothesis argument")
@@ -220,7 +220,7 @@ def _rewrite(text: str, rules: RuleSet, context: Context, names: Mapping[str, Ru
             f"got {len(hyps)}"
         )
     for word in hyps:
-        if word != _DISCHARGE and not 1 <= int(word[1:]) <= len(context.assumed):
+        if word != DISCHARGE and not 1 <= int(word[1:]) <= len(context.assumed):
             raise ActionError(f"unknown identifier '{word}'")
     return Rewrite(rule, reverse, tuple(given), tuple(hyps))
 
@@ -296,17 +296,13 @@ def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
     theory = rules.theory
     if step.rule.evaluate is not None:
         return rule_term(step, theory)
-    terms = []
-    for word, needed in zip(hyps, step_hypotheses(step), strict=True):
-        if word != _DISCHARGE:
-            terms.append(word)
-            continue
-        proof = discharge(needed, theory)
-        if proof is None:
-            shown = " ≠ ".join(to_lean(side, theory.signature) for side in needed)
-            raise ActionError(f"norm_num failed to prove {shown}")
-        terms.append(f"({proof})")
-    return instance_term(step, theory, terms)
+
+    def unproved(_: int, needed: Hypothesis) -> str | None:
+        shown = " ≠ ".join(to_lean(side, theory.signature) for side in needed)
+        raise ActionError(f"norm_num failed to prove {shown}")
+
+    named = [None if word == DISCHARGE else word for word in hyps]
+    return instance_term(step, theory, condition_terms(step, theory, named=named, missing=unproved))
 
 
 def _trans(first: str | None, second: str | None) -> str | None:

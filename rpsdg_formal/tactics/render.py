@@ -29,11 +29,11 @@ from typing import Any
 
 from rpsdg_formal.families.equation_records import replay_equation
 from rpsdg_formal.families.records import replay
-from rpsdg_formal.kernel.emit import HOLE, HOLE2, Hypothesis, discharge, hypotheses, step_hypotheses
+from rpsdg_formal.kernel.emit import HOLE, HOLE2, Hypothesis, Missing, condition_terms, hypotheses
 from rpsdg_formal.rewriting.steps import EquationStep, Step
-from rpsdg_formal.tactics.actions import occurrences
-from rpsdg_formal.terms.expr import Expr, Kind, positions, substitute, subterm, var
-from rpsdg_formal.terms.printers import to_lean
+from rpsdg_formal.tactics.actions import DISCHARGE, occurrences
+from rpsdg_formal.terms.expr import Expr, Kind, positions, substitute, var
+from rpsdg_formal.terms.printers import argument, to_lean
 from rpsdg_formal.terms.signature import Fixity, Signature, is_lean_ident
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import RuleSet
@@ -107,13 +107,11 @@ def _is_closed(expr: Expr) -> bool:
 
 
 def _argument(expr: Expr, sig: Signature, carrier: str) -> str:
-    """A lemma argument: atomic as it is, otherwise parenthesised; a closed term (numerals only)
-    is ascribed the carrier type (`(2 : ℝ)`), since Lean would otherwise default it to `ℕ`."""
-    text = to_lean(expr, sig)
+    """A lemma argument (`printers.argument`); a closed term (numerals only) is ascribed the
+    carrier type (`(2 : ℝ)`), since Lean would otherwise default it to `ℕ`."""
     if _is_closed(expr):
-        return f"({text} : {carrier})"
-    atomic = expr.kind is not Kind.APP or not expr.args
-    return text if atomic else f"({text})"
+        return f"({to_lean(expr, sig)} : {carrier})"
+    return argument(expr, sig, lean=True)
 
 
 _LEADING_NUMERAL = re.compile(r"^\d+")
@@ -138,11 +136,25 @@ def _numeral_lemma(step: Step, sig: Signature, carrier: str) -> str:
     return f"show {left} = {to_lean(rhs, sig)} by norm_num"
 
 
-def _lemma(
+def _by_norm_num(_: str) -> str:
+    return DISCHARGE
+
+
+def _unstated(rule_name: str, strict: bool) -> Missing:
+    """A side condition nobody assumes: ValueError, or (not `strict`) left out of the term."""
+
+    def missing(_: int, __: Hypothesis) -> str | None:
+        if strict:
+            raise ValueError(f"step with {rule_name!r} needs a side condition nobody assumes")
+        return None
+
+    return missing
+
+
+def lemma(
     step: Step,
     theory: Theory,
-    assumed: Sequence[Hypothesis],
-    carrier: str,
+    assumed: Sequence[Hypothesis] = (),
     name: str = "",
     strict: bool = True,
 ) -> str:
@@ -152,68 +164,50 @@ def _lemma(
     is left out (a wrong step's tactic) instead of raising ValueError.
     """
     sig = theory.signature
-    rule = step.rule
-    if rule.evaluate is not None and not name:
+    carrier = theory.mathlib_carrier
+    if step.rule.evaluate is not None and not name:
         return _numeral_lemma(step, sig, carrier)
     args = (_argument(v, sig, carrier) for _, v in step.substitution)
-    parts = [name or rule.lean_name, *args]
-    for needed in step_hypotheses(step):
-        if needed in assumed:
-            parts.append(f"h{assumed.index(needed) + 1}")
-        elif discharge(needed, theory) is not None:  # a non-zero numeral
-            parts.append("(by norm_num)")
-        elif strict:
-            raise ValueError(f"step with {rule.name!r} needs a side condition nobody assumes")
-    return " ".join(parts)
+    hyps = condition_terms(
+        step, theory, assumed, proved=_by_norm_num, missing=_unstated(step.rule.name, strict)
+    )
+    return " ".join([name or step.rule.lean_name, *args, *hyps])
 
 
-def _tactic(
-    step: Step,
-    sides: tuple[Expr, Expr],
-    theory: Theory,
-    assumed: Sequence[Hypothesis],
-    carrier: str,
-    side: int = 0,
-) -> str:
-    """`rw [term]`, or `nth_rewrite n [term]` when the rewritten instance is not the only one.
-
-    The occurrence number n counts instances of the instantiated pattern (the side the step
-    rewrites from) in `sides` (the goal `before = end`, or a hypothesis), 1-based, in
-    pre-order, left side before right side. This is Mathlib's `nth_rewrite` convention as we
-    understand it (Lean's `kabstract` tests a node before its children, and function before
-    argument); it is only checked against
-    Lean where a full Lean toolchain with Mathlib is present (tests/test_tactics.py).
-    """
-    term = _lemma(step, theory, assumed, carrier)
-    if step.reverse:
-        term = f"← {term}"
-    pattern = subterm(step.before, step.path)
-    found = occurrences(pattern, sides)
-    if len(found) <= 1:
-        return f"rw [{term}]"
-    return f"nth_rewrite {found.index((side, step.path)) + 1} [{term}]"
+def tactic_text(term: str, reverse: bool = False, nth: int = 0) -> str:
+    """`rw [term]` (`rw [← term]` right to left), or `nth_rewrite nth [term]` when `nth` > 0:
+    the one spelling of a rewrite tactic."""
+    term = f"← {term}" if reverse else term
+    return f"nth_rewrite {nth} [{term}]" if nth else f"rw [{term}]"
 
 
 def offered_tactic(
     offered: Step,
     goal: tuple[Expr, Expr],
     theory: Theory,
-    assumed: Sequence[Hypothesis],
-    carrier: str = "ℝ",
+    assumed: Sequence[Hypothesis] = (),
     name: str = "",
     side: int = 0,
+    strict: bool = False,
 ) -> str:
     """The tactic that states a rule instance `offered` at `offered.path` of goal side `side`
     (0 left, 1 right), perhaps wrongly (another instance, the other direction, a lemma `name`
     that does not exist): `nth_rewrite k` when the instance occurs several times in the goal,
-    one of them there, else `rw`."""
-    term = _lemma(offered, theory, assumed, carrier, name, strict=False)
-    term = f"← {term}" if offered.reverse else term
+    one of them there, else `rw`.
+
+    The occurrence number k counts instances of the instantiated pattern (the side the step
+    rewrites from) in `goal` (the goal `before = end`, or a hypothesis), 1-based, in
+    pre-order, left side before right side. This is Mathlib's `nth_rewrite` convention as we
+    understand it (Lean's `kabstract` tests a node before its children, and function before
+    argument); it is only checked against Lean where a full Lean toolchain with Mathlib is
+    present (tests/tactics/test_tactics.py). With `strict`, a side condition nobody assumes
+    raises ValueError (a true step) instead of being left out (a wrong one).
+    """
+    term = lemma(offered, theory, assumed, name, strict)
     pattern, _ = offered.rule.side(offered.reverse)
     found = occurrences(substitute(pattern, offered.binding()), goal)
-    if len(found) > 1 and (side, offered.path) in found:
-        return f"nth_rewrite {found.index((side, offered.path)) + 1} [{term}]"
-    return f"rw [{term}]"
+    nth = found.index((side, offered.path)) + 1 if (side, offered.path) in found else 0
+    return tactic_text(term, offered.reverse, nth if len(found) > 1 else 0)
 
 
 def goal_context(
@@ -221,15 +215,14 @@ def goal_context(
     goal: tuple[Expr, Expr],
     assumed: Sequence[Hypothesis],
     theory: Theory,
-    carrier_name: str = "ℝ",
 ) -> list[tuple[str, str]]:
     """The hypotheses Lean shows above `⊢` for a goal: the theory's free constants it mentions
-    (calculus: `x`), then `binders`, all of type `carrier_name`, then the side conditions
+    (calculus: `x`), then `binders`, all of the theory's Mathlib carrier, then the side conditions
     `h1`, `h2`, … (`a ≠ b`)."""
     sig = theory.signature
     shown = [*goal, *(side for h in assumed for side in h)]
     names = [c for c in _context_constants(shown, sig) if c not in binders] + list(binders)
-    context = [(name, carrier_name) for name in names]
+    context = [(name, theory.mathlib_carrier) for name in names]
     context += [
         (f"h{i}", f"{to_lean(lhs, sig)} ≠ {to_lean(rhs, sig)}")
         for i, (lhs, rhs) in enumerate(assumed, 1)
@@ -237,15 +230,13 @@ def goal_context(
     return context
 
 
-def traced_steps(
-    binders: Sequence[str], steps: Sequence[Step], theory: Theory, carrier_name: str = "ℝ"
-) -> list[TacticStep]:
+def traced_steps(binders: Sequence[str], steps: Sequence[Step], theory: Theory) -> list[TacticStep]:
     """One TacticStep per step of a proof of `start = end` (steps[0].before = start,
     steps[-1].after = end).
 
-    The context holds the theory's free constants (calculus: `x`), then `binders`, all of type
-    `carrier_name`, then the side conditions the steps need as `h1`, `h2`, … (`a ≠ b`), named
-    as in the kernel certificate. The state after the last step is `no goals`.
+    The context holds the theory's free constants (calculus: `x`), then `binders`, all of the
+    theory's Mathlib carrier (`ℝ`), then the side conditions the steps need as `h1`, `h2`, …
+    (`a ≠ b`), named as in the kernel certificate. The state after the last step is `no goals`.
 
     A step is `rw [lemma args]` when the instantiated pattern occurs once in `s_k = end`, else
     `nth_rewrite n [lemma args]` with n the 1-based pre-order index of the rewritten occurrence
@@ -257,14 +248,14 @@ def traced_steps(
     sig = theory.signature
     start, end = steps[0].before, steps[-1].after
     assumed = hypotheses(steps, theory)
-    context = goal_context(binders, (start, end), assumed, theory, carrier_name)
+    context = goal_context(binders, (start, end), assumed, theory)
     right = to_lean(end, sig)
     states = [goal_state(context, f"{to_lean(step.before, sig)} = {right}") for step in steps]
     states.append(NO_GOALS)
     return [
         TacticStep(
             states[k],
-            _tactic(step, (step.before, end), theory, assumed, carrier_name),
+            offered_tactic(step, (step.before, end), theory, assumed, strict=True),
             states[k + 1],
         )
         for k, step in enumerate(steps)
@@ -294,14 +285,13 @@ def equation_trace(
     conclusion: Sequence[tuple[Expr, Expr]],
     theory: Theory,
     goal: Sequence[int] = (),
-    carrier_name: str = "ℝ",
 ) -> list[TacticStep]:
     """The traced steps of a proof that reasons forward from hypotheses `h0`, `h1`, …: one
     `have hK : … := …` per step (`congrArg`, `congrArg₂`, or `rw … at hJ`), then `exact` of
     the conclusion (`⟨hI, hJ⟩` for a pair: the equations numbered in `goal`, else the last),
     after which there are no goals."""
     sig = theory.signature
-    context = [(name, carrier_name) for name in binders]
+    context = [(name, theory.mathlib_carrier) for name in binders]
     context += [(f"h{i}", _equation(p, sig)) for i, p in enumerate(premises)]
     shown = " ∧ ".join(_equation(c, sig) for c in conclusion)
     numbered = list(premises)
@@ -319,7 +309,7 @@ def equation_trace(
             tactic = f"have h{number} : {claim} := {proof}"
         elif link.step is not None:
             sides = numbered[(link.sources or (number - 1,))[0]]
-            rewrite = _tactic(link.step, sides, theory, (), carrier_name, link.side)
+            rewrite = offered_tactic(link.step, sides, theory, side=link.side, strict=True)
             tactic = f"have h{number} : {claim} := by {rewrite} at {source}; exact {source}"
         else:
             raise ValueError("an equation step needs a context or a rewrite")

@@ -327,7 +327,7 @@ class _LeanParser(_Parser):
         return arg
 
 
-def parse_lean_expr(text: str, signature: Signature, carrier: str = "ℝ") -> Expr:
+def parse_lean_expr(text: str, signature: Signature, carrier: str) -> Expr:
     """Parse one expression in the standard Lean rendering (`printers.to_lean`)."""
     parser = _LeanParser(text, signature, carrier)
     result = parser.expression()
@@ -337,7 +337,7 @@ def parse_lean_expr(text: str, signature: Signature, carrier: str = "ℝ") -> Ex
     return result
 
 
-def parse_lean_equation(text: str, signature: Signature, carrier: str = "ℝ") -> tuple[Expr, Expr]:
+def parse_lean_equation(text: str, signature: Signature, carrier: str) -> tuple[Expr, Expr]:
     """Parse `lhs = rhs` in the standard Lean rendering."""
     parser = _LeanParser(text, signature, carrier)
     lhs = parser.expression()
