@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rpsdg_formal.errors import ConfigError, RewriteError
-from rpsdg_formal.families.roles import arithmetic, role
+from rpsdg_formal.families.arithmetic import arithmetic_rule, arithmetic_strategy
+from rpsdg_formal.families.roles import role
 from rpsdg_formal.kernel.emit import HOLE
 from rpsdg_formal.rewriting.steps import (
     EquationStep,
@@ -29,9 +30,9 @@ from rpsdg_formal.rewriting.steps import (
     rewrite_side,
 )
 from rpsdg_formal.rewriting.steps import reverse_step as undo
-from rpsdg_formal.rewriting.strategies import Strategy, deepest, exhaust
+from rpsdg_formal.rewriting.strategies import exhaust
 from rpsdg_formal.rewriting.walk import random_walk
-from rpsdg_formal.terms.expr import Expr, Kind, Path, app, num, positions, subterm, var
+from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, var
 from rpsdg_formal.terms.printers import to_human, to_plain
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Rule, RuleSet
@@ -149,17 +150,6 @@ class Problem:
 def undo_rule(rules: RuleSet, kind: str) -> Rule:
     """The cancellation rule that undoes the operation `kind` (tagged `undo-<kind>`)."""
     return role(rules, f"undo-{kind}", "equation solver", f"`{UNDO[kind]}`")
-
-
-def arithmetic_rule(rules: RuleSet, head: str) -> Rule:
-    """The numeral-arithmetic rule of the operator `head` (tagged `arithmetic`)."""
-    found = arithmetic(rules).get(head)
-    if found is None:
-        raise ConfigError(
-            f"{rules.path}: no rule tagged `arithmetic` evaluates `{head}` on numerals; the "
-            "equation solver needs one (`m + n = k` with `evaluate: numeral_sum`, …)"
-        )
-    return found
 
 
 def _evaluate(sides: Sides, rules: RuleSet, sig: Signature) -> Labelled | None:
@@ -330,31 +320,6 @@ def _isolate_then_compute(
     done += compute_right(sides, rules, sig)
     final = done[-1].step.after if done else sides
     return done if final[1].kind is Kind.NUM else None
-
-
-def _is_arithmetic(node: Expr) -> bool:
-    """An operation on two numerals."""
-    return (
-        node.kind is Kind.APP and len(node.args) == 2 and all(a.kind is Kind.NUM for a in node.args)
-    )
-
-
-def arithmetic_strategy(rules: RuleSet) -> Strategy:
-    """Evaluate the deepest operation on two numerals (nothing if there is none, or its result
-    is not a positive whole number)."""
-    table = arithmetic(rules)
-
-    def evaluate(expr: Expr, path: Path) -> Step | None:
-        node = subterm(expr, path)
-        rule = table.get(node.head)
-        if rule is None:
-            return None
-        try:
-            return apply_step(expr, rule, False, path, {"m": node.args[0], "n": node.args[1]})
-        except RewriteError:
-            return None
-
-    return deepest(_is_arithmetic, evaluate)
 
 
 def _by_zero(expr: Expr) -> bool:

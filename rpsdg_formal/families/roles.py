@@ -27,13 +27,3 @@ def role(rules: RuleSet, tag: str, engine: str, shape: str) -> Rule:
             f"{shape}: add `{tag}` to its tags"
         )
     return found[0]
-
-
-def arithmetic(rules: RuleSet) -> dict[str, Rule]:
-    """The numeral-arithmetic rules (tagged `arithmetic`, with `evaluate:`), by the operator
-    they evaluate (`num_add` for `add`)."""
-    found: dict[str, Rule] = {}
-    for rule in tagged(rules, "arithmetic"):
-        if rule.evaluate is not None:
-            found.setdefault(rule.lhs.head, rule)
-    return found

@@ -12,13 +12,8 @@ from __future__ import annotations
 import random
 
 from rpsdg_formal.errors import RewriteError
-from rpsdg_formal.families.equation import (
-    Labelled,
-    Problem,
-    arithmetic_strategy,
-    compute_right,
-    undo_rule,
-)
+from rpsdg_formal.families.arithmetic import arithmetic_strategy
+from rpsdg_formal.families.equation import Labelled, Problem, compute_right, undo_rule
 from rpsdg_formal.families.roles import role
 from rpsdg_formal.kernel.emit import HOLE, HOLE2
 from rpsdg_formal.rewriting.steps import Sides, apply_step, combine, congruence, rewrite_side
