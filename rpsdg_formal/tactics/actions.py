@@ -21,8 +21,9 @@ lemma, a pattern not found) or the theorem the kernel must accept for the step t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rpsdg_formal.errors import ExprSyntaxError, RewriteError
 from rpsdg_formal.kernel.emit import (
@@ -42,9 +43,11 @@ from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, match, positions, substitute, variables
 from rpsdg_formal.terms.parse import parse_lean_equation, parse_lean_expr
 from rpsdg_formal.terms.printers import to_lean
-from rpsdg_formal.terms.signature import is_lean_ident
+from rpsdg_formal.terms.signature import Signature, is_lean_ident
 from rpsdg_formal.theory.numerals import instance as numeral_instance
 from rpsdg_formal.theory.rules import Rule, RuleSet
+
+_T = TypeVar("_T")
 
 Goal = tuple[Expr, Expr]
 """A goal `lhs = rhs` as its two sides."""
@@ -139,12 +142,16 @@ def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
     return found
 
 
-def _expression(text: str, rules: RuleSet, context: Context) -> Expr:
+def _read(parse: Callable[[str, Signature, str], _T], text: str, rules: RuleSet, what: str) -> _T:
+    """`text` read by a parser of the Lean rendering; ActionError saying what could not be read."""
     try:
-        expr = parse_lean_expr(text, rules.theory.signature, rules.theory.mathlib_carrier)
+        return parse(text, rules.theory.signature, rules.theory.mathlib_carrier)
     except ExprSyntaxError as err:
-        raise ActionError(f"cannot parse {text!r}: {err.reason}") from None
-    return _known(context, expr)[0]
+        raise ActionError(f"cannot parse {what}{text!r}: {err.reason}") from None
+
+
+def _expression(text: str, rules: RuleSet, context: Context) -> Expr:
+    return _known(context, _read(parse_lean_expr, text, rules, ""))[0]
 
 
 def _known(context: Context, *exprs: Expr) -> tuple[Expr, ...]:
@@ -156,10 +163,7 @@ def _known(context: Context, *exprs: Expr) -> tuple[Expr, ...]:
 
 
 def _equation(text: str, rules: RuleSet, context: Context) -> Goal:
-    try:
-        sides = parse_lean_equation(text, rules.theory.signature, rules.theory.mathlib_carrier)
-    except ExprSyntaxError as err:
-        raise ActionError(f"cannot parse the equation {text!r}: {err.reason}") from None
+    sides = _read(parse_lean_equation, text, rules, "the equation ")
     _known(context, *sides)
     return sides
 

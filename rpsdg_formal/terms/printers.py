@@ -29,6 +29,11 @@ def is_atomic(expr: Expr) -> bool:
     )
 
 
+def _leaf(expr: Expr) -> str:
+    """A variable or a numeral as written in every syntax but the kernel's."""
+    return expr.head if expr.kind is Kind.VAR else str(expr.value)
+
+
 def _infix_text(
     expr: Expr,
     sig: Signature,
@@ -37,10 +42,8 @@ def _infix_text(
 ) -> str:
     """Render with the fewest parentheses that parse back to the same tree; `call` renders
     function applications (default: `f(a, b)`)."""
-    if expr.kind is Kind.VAR:
-        return expr.head
-    if expr.kind is Kind.NUM:
-        return str(expr.value)
+    if expr.kind is not Kind.APP:
+        return _leaf(expr)
     op = sig.by_name(expr.head)
     symbol = symbol_of(op)
     if op.fixity is Fixity.CONSTANT:
@@ -128,10 +131,8 @@ def to_kernel(expr: Expr, sig: Signature) -> str:
 
 def to_latex(expr: Expr, sig: Signature) -> str:
     """LaTeX, from each operator's `latex` template (`{0}`, `{1}` are the rendered arguments)."""
-    if expr.kind is Kind.VAR:
-        return expr.head
-    if expr.kind is Kind.NUM:
-        return str(expr.value)
+    if expr.kind is not Kind.APP:
+        return _leaf(expr)
     op = sig.by_name(expr.head)
     braced = op.fixity is Fixity.FUNCTION or r"\frac" in op.latex
     rendered = []
@@ -162,10 +163,8 @@ def to_plain(expr: Expr, sig: Signature) -> str:
 
 
 def _plain_source(expr: Expr, sig: Signature) -> str:
-    if expr.kind is Kind.VAR:
-        return expr.head
-    if expr.kind is Kind.NUM:
-        return str(expr.value)
+    if expr.kind is not Kind.APP:
+        return _leaf(expr)
     op = sig.by_name(expr.head)
     text = op.plain_template.format(*(_plain_source(a, sig) for a in expr.args))
     return text if op.fixity is Fixity.CONSTANT else f"({text})"
