@@ -149,7 +149,7 @@ class Problem:
 
 def undo_rule(rules: RuleSet, kind: str) -> Rule:
     """The cancellation rule that undoes the operation `kind` (tagged `undo-<kind>`)."""
-    return role(rules, f"undo-{kind}", "equation solver", f"`{UNDO[kind]}`")
+    return role(rules, f"undo-{kind}", "equation solver", UNDO[kind])
 
 
 def _evaluate(sides: Sides, rules: RuleSet, sig: Signature) -> Labelled | None:

@@ -39,7 +39,7 @@ solver binds a, b and c by name)."""
 
 
 def _role(rules: RuleSet, tag: str) -> Rule:
-    return role(rules, tag, "system solver", f"`{ROLES[tag]}`")
+    return role(rules, tag, "system solver", ROLES[tag])
 
 
 class _Proof:
