@@ -20,7 +20,19 @@ def tagged(rules: RuleSet, tag: str) -> tuple[Rule, ...]:
     return tuple(r for r in rules.rules if tag in r.tags)
 
 
+_FOUND: dict[tuple[int, str, str], tuple[RuleSet, Rule]] = {}
+
+
 def role(rules: RuleSet, tag: str, engine: str, shape: str) -> Rule:
+    """`find_role`, remembered per rule set (the engines ask for their roles at every step)."""
+    key = (id(rules), tag, shape)
+    found = _FOUND.get(key)
+    if found is None or found[0] is not rules:
+        found = _FOUND[key] = (rules, find_role(rules, tag, engine, shape))
+    return found[1]
+
+
+def find_role(rules: RuleSet, tag: str, engine: str, shape: str) -> Rule:
     """The one rule tagged `tag`, which must read `shape` (human syntax, with the variable
     names the `engine` binds: `a * b * c = a * (b * c)`); raises ConfigError naming the file,
     the tag and the shape when there is no such rule, more than one, or one of another shape."""

@@ -6,6 +6,7 @@ Numerals are natural numbers; `-3` is `neg` applied to `3`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,8 +64,13 @@ def _lex(
 
 def tokenize(text: str, signature: Signature) -> list[Token]:
     """Split `text` into tokens, matching operator symbols greedily."""
-    symbols = [(re.compile(re.escape(s)), s) for s in signature.symbols()]
-    return _lex(text, _IDENT, ("(", ")", ","), symbols)
+    return _lex(text, _IDENT, ("(", ")", ","), _literal(signature.symbols()))
+
+
+@functools.lru_cache(maxsize=64)
+def _literal(symbols: tuple[str, ...]) -> Symbols:
+    """Each symbol as a pattern matching exactly it (compiled once per signature)."""
+    return tuple((re.compile(re.escape(s)), s) for s in symbols)
 
 
 class _Parser:
