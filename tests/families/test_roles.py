@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from pathlib import Path
 
 import pytest
 
@@ -15,11 +14,11 @@ from rpsdg_formal.families.arithmetic import arithmetic_rule
 from rpsdg_formal.families.derive import Engine
 from rpsdg_formal.families.equation import UNDO, undo_rule
 from rpsdg_formal.families.roles import role
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
-ROOT = Path(__file__).resolve().parents[2]
-EQUATION = load_rules(ROOT / "rules" / "equation.yaml")
-CALCULUS = load_rules(ROOT / "rules" / "calculus.yaml")
+EQUATION = load_rules(rules_path("equation"))
+CALCULUS = load_rules(rules_path("calculus"))
 
 
 def _untagged(rules: RuleSet, tag: str) -> RuleSet:

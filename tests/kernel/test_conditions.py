@@ -6,8 +6,6 @@ checked by the kernel in tests/kernel/test_kernel.py and tests/families/test_equ
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rpsdg_formal.kernel.emit import SideConditionError, condition_terms, rule_term
@@ -15,10 +13,10 @@ from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.tactics.render import lemma
 from rpsdg_formal.terms.expr import num, var
 from rpsdg_formal.terms.parse import parse_expr
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
-ROOT = Path(__file__).resolve().parents[2]
-EQUATION = load_rules(ROOT / "rules" / "equation.yaml")
+EQUATION = load_rules(rules_path("equation"))
 Y_NE_0 = (var("y"), num(0))
 
 

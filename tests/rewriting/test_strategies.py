@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 
@@ -13,10 +12,10 @@ from rpsdg_formal.rewriting.strategies import deepest, do_one, exhaust, innermos
 from rpsdg_formal.terms.expr import Expr, Kind, subterm
 from rpsdg_formal.terms.expr import Path as TreePath
 from rpsdg_formal.terms.parse import parse_expr
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
-ROOT = Path(__file__).resolve().parents[2]
-FIELD = load_rules(ROOT / "rules" / "field.yaml")
+FIELD = load_rules(rules_path("field"))
 SIG = FIELD.theory.signature
 ADD_ZERO = FIELD.by_name("add_zero")  # a + 0 = a
 ADD_COMM = FIELD.by_name("add_comm")  # a + b = b + a
