@@ -121,12 +121,10 @@ class ProofEnv:
         rules: RuleSet,
         checker: KernelChecker,
         rewards: Rewards = Rewards(),
-        carrier_name: str = "ℝ",
     ) -> None:
         self.rules = rules
         self.checker = checker
         self.rewards = rewards
-        self.carrier_name = carrier_name
         self.context = Context(())
         self.shown: list[tuple[str, str]] = []
         self.goal: Goal | None = None
@@ -173,9 +171,9 @@ class ProofEnv:
         self, goal: Goal, binders: Sequence[str], assumed: Sequence[tuple[Any, Any]] = ()
     ) -> str:
         """Start from an explicit goal over `binders` with hypotheses `assumed` (`a ≠ b`)."""
-        self.context = Context(tuple(binders), tuple(assumed), self.carrier_name)
+        self.context = Context(tuple(binders), tuple(assumed))
         # Lean's context does not shrink when the goal stops mentioning a variable
-        self.shown = goal_context(binders, goal, assumed, self.rules.theory, self.carrier_name)
+        self.shown = goal_context(binders, goal, assumed, self.rules.theory)
         self.goal = goal
         self.done = goal[0] is goal[1]
         self.steps = 0

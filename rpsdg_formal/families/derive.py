@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.families.roles import role, tagged
 from rpsdg_formal.rewriting.steps import Step, apply_step
+from rpsdg_formal.rewriting.strategies import Rewrite, do_one, exhaust, innermost, outermost
 from rpsdg_formal.terms.expr import Expr, Kind, Path, match, positions, subterm
 from rpsdg_formal.terms.printers import to_human
 from rpsdg_formal.terms.signature import Signature
@@ -20,6 +22,7 @@ from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Rule, RuleSet
 
 MAX_STEPS = 2000
+_ENGINE = "calculus engine"
 
 
 @dataclass(frozen=True)
@@ -41,45 +44,33 @@ class Engine:
     @classmethod
     def from_rules(cls, rules: RuleSet) -> Engine:
         """Collect the roles from tags; raises ConfigError naming what the rule file lacks."""
-
-        def tagged(tag: str) -> tuple[Rule, ...]:
-            return tuple(r for r in rules.rules if tag in r.tags)
-
-        def named(name: str) -> Rule:
-            try:
-                return rules.by_name(name)
-            except KeyError:
-                raise ConfigError(
-                    f"{rules.path} has no rule {name!r}, which the calculus engine needs"
-                ) from None
-
-        derivative = tagged("derivative")
+        derivative = tagged(rules, "derivative")
         if not derivative:
             raise ConfigError(f"{rules.path} has no rule tagged `derivative`; not a calculus")
-        assoc = named("mul_assoc")
+        assoc = role(rules, "assoc", _ENGINE, "a * b * c = a * (b * c)")
         heads = {r.lhs.head for r in derivative if r.lhs.kind is Kind.APP}
         if len(heads) != 1:
             raise ConfigError(f"the derivative rules of {rules.path} rewrite {sorted(heads)}")
         product = next(
             (
                 r
-                for r in tagged("product")
+                for r in tagged(rules, "product")
                 if r.evaluate is not None and r.lhs.head == assoc.lhs.head
             ),
             None,
         )
         return cls(
             derivative=derivative,
-            simp=tagged("simp"),
-            power=tagged("power"),
+            simp=tagged(rules, "simp"),
+            power=tagged(rules, "power"),
             assoc=assoc,
-            comm=named("mul_comm"),
-            right_comm=named("mul_right_comm"),
+            comm=role(rules, "comm", _ENGINE, "a * b = b * a"),
+            right_comm=role(rules, "right-comm", _ENGINE, "a * b * c = a * c * b"),
             product=product,
             mul=assoc.lhs.head,
             derivation=heads.pop(),
             signature=rules.theory.signature,
-            powers=exponents(tagged("power")),
+            powers=exponents(tagged(rules, "power")),
         )
 
 
@@ -103,16 +94,9 @@ def _forward(expr: Expr, path: Path, rules: tuple[Rule, ...]) -> Step | None:
     return None
 
 
-def _first(expr: Expr, rules: tuple[Rule, ...], innermost: bool) -> Step | None:
-    """The first applicable step, outermost-leftmost or innermost-leftmost."""
-    places = [p for p, _ in positions(expr)]
-    if innermost:
-        places.sort(key=lambda p: -len(p))
-    for path in places:
-        step = _forward(expr, path, rules)
-        if step is not None:
-            return step
-    return None
+def _rules(rules: tuple[Rule, ...]) -> Rewrite:
+    """`_forward` with `rules`, as a rewrite for the strategies."""
+    return lambda expr, path: _forward(expr, path, rules)
 
 
 # --- products ------------------------------------------------------------------------------
@@ -227,26 +211,11 @@ def differentiate(start: Expr, engine: Engine) -> tuple[Step, ...]:
     Raises RewriteError if some D cannot be pushed in (an operator without a derivative rule)
     or the simplification does not settle within MAX_STEPS.
     """
-    steps: list[Step] = []
-    current = start
-
-    def take(step: Step) -> None:
-        nonlocal current
-        steps.append(step)
-        current = step.after
-        if len(steps) > MAX_STEPS:
-            raise RewriteError(f"differentiation did not settle within {MAX_STEPS} steps")
-
-    while (step := _first(current, engine.derivative, innermost=False)) is not None:
-        take(step)
+    pushed = exhaust(outermost(_rules(engine.derivative)), start, MAX_STEPS)
+    current = pushed[-1].after if pushed else start
     if any(n.kind is Kind.APP and n.head == engine.derivation for _, n in positions(current)):
         raise RewriteError(
             f"no derivative rule applies inside {to_human(current, engine.signature)}"
         )
-    while True:
-        simp = _first(current, engine.simp, innermost=True)
-        batch = [simp] if simp is not None else _normalize_steps(current, engine)
-        if not batch:
-            return tuple(steps)
-        for step in batch:
-            take(step)
+    tidy = do_one(innermost(_rules(engine.simp)), lambda expr: _normalize_steps(expr, engine))
+    return pushed + exhaust(tidy, current, MAX_STEPS - len(pushed))

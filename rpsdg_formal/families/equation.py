@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.families.arithmetic import arithmetic_rule, arithmetic_strategy
+from rpsdg_formal.families.roles import role
 from rpsdg_formal.kernel.emit import HOLE
 from rpsdg_formal.rewriting.steps import (
     EquationStep,
@@ -28,6 +30,7 @@ from rpsdg_formal.rewriting.steps import (
     rewrite_side,
 )
 from rpsdg_formal.rewriting.steps import reverse_step as undo
+from rpsdg_formal.rewriting.strategies import exhaust
 from rpsdg_formal.rewriting.walk import random_walk
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, var
 from rpsdg_formal.terms.printers import to_human, to_plain, to_plain_sympy
@@ -94,21 +97,14 @@ class Operation:
         }[self.kind]
 
 
-_CANCEL = {
-    "sub": "add_sub_cancel_right",  # (a + b) - b = a
-    "add": "sub_add_cancel",  # (a - b) + b = a
-    "div": "mul_div_cancel_left",  # (b * a) / b = a
-    "mul_right": "div_mul_cancel",  # (a / b) * b = a
+UNDO = {
+    "add": "(a + b) - b = a",
+    "sub": "(a - b) + b = a",
+    "mul": "(b * a) / b = a",
+    "div": "(a / b) * b = a",
 }
-"""The rule that cancels an operation on each side, by the operation that undoes it."""
-
-_EVALUATE = {
-    "add": "num_add",
-    "sub": "num_sub",
-    "mul": "num_mul",
-    "mul_right": "num_mul",
-    "div": "num_div",
-}
+"""The cancellation that undoes an operation on each side, by its role tag `undo-<operation>`
+in the rule file, with the shape the solver expects (it binds a and b by name)."""
 
 
 @dataclass(frozen=True)
@@ -151,16 +147,12 @@ class Problem:
         return self.equations[0]
 
 
-def rule_named(rules: RuleSet, name: str) -> Rule:
-    try:
-        return rules.by_name(name)
-    except KeyError:
-        raise ConfigError(
-            f"{rules.path} has no rule {name!r}, which the equation solver needs"
-        ) from None
+def undo_rule(rules: RuleSet, kind: str) -> Rule:
+    """The cancellation rule that undoes the operation `kind` (tagged `undo-<kind>`)."""
+    return role(rules, f"undo-{kind}", "equation solver", UNDO[kind])
 
 
-def _evaluate(sides: Sides, rules: RuleSet, kind: str, sig: Signature) -> Labelled | None:
+def _evaluate(sides: Sides, rules: RuleSet, sig: Signature) -> Labelled | None:
     """Evaluate the right side if it is an operation on two numerals (None if it is not, or
     the result is not a positive whole number)."""
     rhs = sides[1]
@@ -170,7 +162,7 @@ def _evaluate(sides: Sides, rules: RuleSet, kind: str, sig: Signature) -> Labell
         or not all(a.kind is Kind.NUM for a in rhs.args)
     ):
         return None
-    rule = rule_named(rules, _EVALUATE[kind])
+    rule = arithmetic_rule(rules, rhs.head)
     try:
         step = apply_step(rhs, rule, False, (), {"m": rhs.args[0], "n": rhs.args[1]})
     except RewriteError:
@@ -198,7 +190,7 @@ def _operations(kind: str, config: EquationConfig, rng: random.Random, x: Expr) 
 def _apply(sides: Sides, op: Operation, rules: RuleSet, sig: Signature) -> list[Labelled]:
     """Do `op` to both sides, then evaluate the right side if it became numeral arithmetic."""
     done = [Labelled(congruence(sides, op.context(), HOLE), op.describe(sig))]
-    evaluated = _evaluate(done[-1].step.after, rules, op.kind, sig)
+    evaluated = _evaluate(done[-1].step.after, rules, sig)
     if evaluated is not None:
         done.append(evaluated)
     return done
@@ -212,7 +204,7 @@ def _undo(
     which `postpone` leaves for the end."""
     inverse = op.inverse()
     done = [Labelled(congruence(sides, inverse.context(), HOLE), inverse.describe(sig))]
-    cancel = rule_named(rules, _CANCEL[inverse.kind])
+    cancel = undo_rule(rules, op.kind)
     for side in (0, 1):
         current = done[-1].step.after
         step = _cancel(current[side], cancel, inverse.kind)
@@ -225,7 +217,7 @@ def _undo(
             continue
         if side == 1 and postpone:
             continue
-        evaluated = _evaluate(current, rules, inverse.kind, sig) if side == 1 else None
+        evaluated = _evaluate(current, rules, sig) if side == 1 else None
         if evaluated is None:
             raise RewriteError(f"cannot undo {op.describe(sig)} on {to_human(current[side], sig)}")
         done.append(evaluated)
@@ -299,15 +291,18 @@ def draw_problem(
     )
 
 
-def evaluate_right(
+def compute_right(
     sides: Sides, rules: RuleSet, sig: Signature, sources: tuple[int, ...] = ()
-) -> Labelled | None:
-    """One computation on the right side (the innermost operation on two numerals), or None."""
-    step = innermost_arithmetic(sides[1], rules)
-    if step is None:
-        return None
-    note = f"compute on the right: {to_human(step.before, sig)} = {to_human(step.after, sig)}"
-    return Labelled(rewrite_side(sides, 1, step, sources), note)
+) -> list[Labelled]:
+    """Every computation on the right side, innermost first, until none applies (the right
+    side is then a numeral, unless some arithmetic left the positive numerals); `sources`
+    name the equation the first computation rewrites (default: the previous one)."""
+    links: list[Labelled] = []
+    for step in exhaust(arithmetic_strategy(rules), sides[1]):
+        note = f"compute on the right: {to_human(step.before, sig)} = {to_human(step.after, sig)}"
+        links.append(Labelled(rewrite_side(sides, 1, step, sources), note))
+        sides, sources = links[-1].step.after, ()
+    return links
 
 
 def _isolate_then_compute(
@@ -322,37 +317,9 @@ def _isolate_then_compute(
             sides = done[-1].step.after
     except RewriteError:
         return None
-    while sides[1].kind is not Kind.NUM:
-        link = evaluate_right(sides, rules, sig)
-        if link is None:
-            return None
-        done.append(link)
-        sides = link.step.after
-    return done
-
-
-def innermost_arithmetic(expr: Expr, rules: RuleSet) -> Step | None:
-    """Evaluate the deepest operation on two numerals in `expr` (None if there is none, or its
-    result is not a positive whole number)."""
-    found = [
-        (path, node)
-        for path, node in positions(expr)
-        if node.kind is Kind.APP
-        and len(node.args) == 2
-        and all(a.kind is Kind.NUM for a in node.args)
-    ]
-    if not found:
-        return None
-    path, node = max(found, key=lambda item: len(item[0]))
-    name = _EVALUATE.get(node.head)
-    if name is None:
-        return None
-    try:
-        return apply_step(
-            expr, rule_named(rules, name), False, path, {"m": node.args[0], "n": node.args[1]}
-        )
-    except RewriteError:
-        return None
+    done += compute_right(sides, rules, sig)
+    final = done[-1].step.after if done else sides
+    return done if final[1].kind is Kind.NUM else None
 
 
 def _by_zero(expr: Expr) -> bool:

@@ -12,21 +12,34 @@ from __future__ import annotations
 import random
 
 from rpsdg_formal.errors import RewriteError
-from rpsdg_formal.families.equation import (
-    Labelled,
-    Problem,
-    evaluate_right,
-    innermost_arithmetic,
-    rule_named,
-)
+from rpsdg_formal.families.arithmetic import arithmetic_strategy
+from rpsdg_formal.families.equation import Labelled, Problem, compute_right, undo_rule
+from rpsdg_formal.families.roles import role
 from rpsdg_formal.kernel.emit import HOLE, HOLE2
 from rpsdg_formal.rewriting.steps import Sides, apply_step, combine, congruence, rewrite_side
+from rpsdg_formal.rewriting.strategies import exhaust
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, var
 from rpsdg_formal.terms.printers import to_human
 from rpsdg_formal.terms.signature import Signature
-from rpsdg_formal.theory.rules import RuleSet
+from rpsdg_formal.theory.rules import Rule, RuleSet
 
 _H, _H2 = var(HOLE), var(HOLE2)
+
+ROLES = {
+    "distribute": "a * (b + c) = a * b + a * c",
+    "left-comm": "a * (b * c) = b * (a * c)",
+    "drop-right": "a + c - (b + c) = a - b",
+    "drop-left": "c + a - (c + b) = a - b",
+    "assoc": "a * b * c = a * (b * c)",
+    "collect": "(a - b) * c = a * c - b * c",
+    "one-mul": "1 * a = a",
+}
+"""The rules elimination uses, by their role tag in the rule file, with the shape expected (the
+solver binds a, b and c by name)."""
+
+
+def _role(rules: RuleSet, tag: str) -> Rule:
+    return role(rules, tag, "system solver", ROLES[tag])
 
 
 class _Proof:
@@ -47,29 +60,25 @@ class _Proof:
 
 def _compute_right(proof: _Proof, at: int, rules: RuleSet, sig: Signature) -> int:
     """Compute the right side of equation `at` down to a numeral, innermost first."""
-    sources: tuple[int, ...] = (at,)
-    while proof.equations[at][1].kind is not Kind.NUM:
-        link = evaluate_right(proof.equations[at], rules, sig, sources)
-        if link is None:
-            raise RewriteError("the right side is not positive numeral arithmetic")
+    for link in compute_right(proof.equations[at], rules, sig, (at,)):
         at = proof.add(link)
-        sources = ()
+    if proof.equations[at][1].kind is not Kind.NUM:
+        raise RewriteError("the right side is not positive numeral arithmetic")
     return at
 
 
 def _rewrite(
     proof: _Proof,
     at: int,
-    rule: str,
+    rule: Rule,
     path: tuple[int, ...],
     binding: dict[str, Expr],
-    rules: RuleSet,
     sig: Signature,
     reverse: bool = False,
 ) -> int:
     sides = proof.equations[at]
-    step = apply_step(sides[0], rule_named(rules, rule), reverse, path, binding)
-    note = f"{rule}: {to_human(step.before, sig)} = {to_human(step.after, sig)}"
+    step = apply_step(sides[0], rule, reverse, path, binding)
+    note = f"{rule.name}: {to_human(step.before, sig)} = {to_human(step.after, sig)}"
     sources = () if at == proof.last() else (at,)
     return proof.add(Labelled(rewrite_side(sides, 0, step, sources), note))
 
@@ -80,38 +89,36 @@ def _left_steps(proof: _Proof, at: int, keep: int, rules: RuleSet, sig: Signatur
     for side in (0, 1):
         term = proof.equations[at][0].args[side]
         binding = {"a": term.args[0], "b": term.args[1].args[0], "c": term.args[1].args[1]}
-        at = _rewrite(proof, at, "left_distrib", (side,), binding, rules, sig)
+        at = _rewrite(proof, at, _role(rules, "distribute"), (side,), binding, sig)
     drop = 1 - keep
     lhs = proof.equations[at][0]
     first, second = lhs.args[0].args[drop], lhs.args[1].args[drop]
     if first is not second:
         binding = {"a": first.args[0], "b": first.args[1].args[0], "c": first.args[1].args[1]}
-        at = _rewrite(proof, at, "mul_left_comm", (0, drop), binding, rules, sig)
+        at = _rewrite(proof, at, _role(rules, "left-comm"), (0, drop), binding, sig)
         lhs = proof.equations[at][0]
     if lhs.args[0].args[drop] is not lhs.args[1].args[drop]:
         raise RewriteError("the eliminated terms do not match")
-    name = "add_sub_add_right_eq_sub" if drop == 1 else "add_sub_add_left_eq_sub"
+    drop_rule = _role(rules, "drop-right" if drop == 1 else "drop-left")
     common = lhs.args[0].args[drop]
     kept = {"a": lhs.args[0].args[keep], "b": lhs.args[1].args[keep], "c": common}
-    at = _rewrite(proof, at, name, (), kept, rules, sig)
+    at = _rewrite(proof, at, drop_rule, (), kept, sig)
     for side in (0, 1):
         term = proof.equations[at][0].args[side]  # c1 * (c2 * t)
         binding = {"a": term.args[0], "b": term.args[1].args[0], "c": term.args[1].args[1]}
-        at = _rewrite(proof, at, "mul_assoc", (side,), binding, rules, sig, reverse=True)
+        at = _rewrite(proof, at, _role(rules, "assoc"), (side,), binding, sig, reverse=True)
     lhs = proof.equations[at][0]  # c1*c2 * t - c3*c4 * t
     binding = {"a": lhs.args[0].args[0], "b": lhs.args[1].args[0], "c": lhs.args[0].args[1]}
-    at = _rewrite(proof, at, "sub_mul", (), binding, rules, sig, reverse=True)
-    while True:  # compute the coefficient
-        coefficient = proof.equations[at][0].args[0]
-        if coefficient.kind is Kind.NUM:
-            return at
-        step = innermost_arithmetic(coefficient, rules)
-        if step is None:
-            raise RewriteError("the coefficient is not positive numeral arithmetic")
+    at = _rewrite(proof, at, _role(rules, "collect"), (), binding, sig, reverse=True)
+    coefficient = proof.equations[at][0].args[0]
+    for step in exhaust(arithmetic_strategy(rules), coefficient):  # compute the coefficient
         sides = proof.equations[at]
         full = apply_step(sides[0], step.rule, False, (0, *step.path), step.binding())
         note = f"compute: {to_human(step.before, sig)} = {to_human(step.after, sig)}"
         at = proof.add(Labelled(rewrite_side(sides, 0, full), note))
+    if proof.equations[at][0].args[0].kind is not Kind.NUM:
+        raise RewriteError("the coefficient is not positive numeral arithmetic")
+    return at
 
 
 def _eliminate(
@@ -145,12 +152,12 @@ def _eliminate(
     k = proof.equations[at][0].args[0].value
     if k == 1:
         binding = {"a": proof.equations[at][0].args[1]}
-        return _rewrite(proof, at, "one_mul", (), binding, rules, sig)
+        return _rewrite(proof, at, _role(rules, "one-mul"), (), binding, sig)
     link = congruence(proof.equations[at], app("div", _H, num(k)), HOLE)
     at = proof.add(Labelled(link, f"divide both sides by {k}"))
     x = proof.equations[at][0].args[0].args[1]
     binding = {"a": x, "b": num(k)}
-    at = _rewrite(proof, at, "mul_div_cancel_left", (), binding, rules, sig)
+    at = _rewrite(proof, at, undo_rule(rules, "mul"), (), binding, sig)
     return _compute_right(proof, at, rules, sig)
 
 

@@ -8,14 +8,14 @@ The emitter never runs Lean.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeGuard, cast
 
 from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, replace, substitute, subterm, var
-from rpsdg_formal.terms.printers import is_atomic, to_human, to_kernel
+from rpsdg_formal.terms.printers import argument, to_human, to_kernel
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Rule
@@ -71,8 +71,7 @@ def check_variable_names(names: Sequence[str], theory: Theory) -> None:
 
 def kernel_arg(expr: Expr, theory: Theory) -> str:
     """`expr` in kernel syntax, parenthesised unless it is one token (an argument)."""
-    text = to_kernel(expr, theory.signature)
-    return text if is_atomic(expr) else f"({text})"
+    return argument(expr, theory.signature)
 
 
 def mentions(term: str, name: str) -> bool:
@@ -130,19 +129,60 @@ def rule_term(step: Step, theory: Theory, assumed: Sequence[Hypothesis] = ()) ->
     if rule.evaluate is not None:
         term = evaluation_proof(rule, step.binding(), theory)
         return f"Eq.symm ({term})" if step.reverse else term
-    hyps = []
-    for needed in step_hypotheses(step):
-        if needed in assumed:
-            hyps.append(f"h{assumed.index(needed) + 1}")
+    return instance_term(step, theory, condition_terms(step, theory, assumed))
+
+
+Missing = Callable[[int, Hypothesis], str | None]
+"""What to give for side condition number k (0-based) that nothing discharges: a term, None to
+leave the argument out, or an exception."""
+
+
+def _in_parentheses(proof: str) -> str:
+    return f"({proof})"
+
+
+def condition_terms(
+    step: Step,
+    theory: Theory,
+    assumed: Sequence[Hypothesis] = (),
+    *,
+    named: Sequence[str | None] = (),
+    proved: Callable[[str], str] = _in_parentheses,
+    missing: Missing | None = None,
+) -> list[str]:
+    """The argument for each side condition of `step`'s rule instance, in order: the word in
+    `named` at its number where one is given (a hypothesis an action names), else the theorem
+    hypothesis `hK` in `assumed` that states it, else the theory's proof (a non-zero numeral)
+    as `proved` spells it, else what `missing` gives (by default SideConditionError).
+
+    The one loop behind the certificate (`rule_term`), the tactic rendering, the parsed
+    actions and the negative examples: each differs only in those three choices.
+    """
+    terms: list[str] = []
+    for number, needed in enumerate(step_hypotheses(step)):
+        given = named[number] if number < len(named) else None
+        if given is not None:
+            terms.append(given)
+        elif needed in assumed:
+            terms.append(f"h{assumed.index(needed) + 1}")
         elif (proof := discharge(needed, theory)) is not None:
-            hyps.append(f"({proof})")
-        else:
-            sig = theory.signature
-            raise SideConditionError(
-                f"step with {rule.name!r} needs {to_human(needed[0], sig)} != "
-                f"{to_human(needed[1], sig)}, which is neither a non-zero numeral nor assumed"
-            )
-    return instance_term(step, theory, hyps)
+            terms.append(proved(proof))
+        elif (term := (missing or _refuse(step, theory))(number, needed)) is not None:
+            terms.append(term)
+    return terms
+
+
+def _refuse(step: Step, theory: Theory) -> Missing:
+    """The default for a side condition nothing discharges: SideConditionError saying which."""
+
+    def refuse(_: int, needed: Hypothesis) -> str | None:
+        sig = theory.signature
+        raise SideConditionError(
+            f"step with {step.rule.name!r} needs {to_human(needed[0], sig)} != "
+            f"{to_human(needed[1], sig)}, which is neither a non-zero numeral nor assumed"
+        )
+
+    return refuse
 
 
 def instance_term(step: Step, theory: Theory, hyps: Sequence[str], name: str = "") -> str:

@@ -26,18 +26,10 @@ from typing import Any
 from rpsdg_formal.errors import ConfigError, RequestError
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
+from rpsdg_formal.serve.config import DRAIN_LIMIT, PATHS, Json, Log, ServiceConfig, bad_request
 from rpsdg_formal.serve.openapi import openapi_document
-from rpsdg_formal.serve.service import (
-    DRAIN_LIMIT,
-    PATHS,
-    Json,
-    Log,
-    Service,
-    ServiceConfig,
-    bad_request,
-    decode_json,
-    log_stderr,
-)
+from rpsdg_formal.serve.requests import decode_json
+from rpsdg_formal.serve.service import Service, log_stderr
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 

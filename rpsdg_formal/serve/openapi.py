@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rpsdg_formal.serve.service import Json
+from rpsdg_formal.serve.config import Json
 
 
 def _ref(name: str) -> Json:

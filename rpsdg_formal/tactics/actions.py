@@ -19,32 +19,34 @@ kernel must accept: `∀ vars, hyps → new_goal → old_goal` (`old_goal` when 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rpsdg_formal.errors import ExprSyntaxError, RewriteError
 from rpsdg_formal.kernel.emit import (
     GOAL,
     Hypothesis,
     LeanTheorem,
+    condition_terms,
     congruence_proof,
-    discharge,
     equation_statement,
     instance_term,
     kernel_arg,
     mentions,
     ne_statement,
     rule_term,
-    step_hypotheses,
 )
 from rpsdg_formal.rewriting.steps import Step, apply_step
-from rpsdg_formal.tactics.lemma import stated_instance
+from rpsdg_formal.tactics.lemma import DISCHARGE, stated_instance
 from rpsdg_formal.tactics.mathlib import mathlib_names, rule_binding
 from rpsdg_formal.terms.expr import Expr, Kind, Path, match, positions, substitute, variables
 from rpsdg_formal.terms.parse import parse_lean_equation, parse_lean_expr
 from rpsdg_formal.terms.printers import to_lean
-from rpsdg_formal.terms.signature import is_lean_ident
+from rpsdg_formal.terms.signature import Signature, is_lean_ident
 from rpsdg_formal.theory.rules import Rule, RuleSet
+
+_T = TypeVar("_T")
 
 Goal = tuple[Expr, Expr]
 """A goal `lhs = rhs` as its two sides."""
@@ -57,7 +59,6 @@ _NTH = re.compile(r"^(?:nth_rewrite|nth_rw)\s+(?P<n>\d{1,4})\s*\[(?P<terms>[^\[\
 _NUMERAL_LEMMA = re.compile(r"^show\s+(?P<eq>.+?)\s+by\s+(?:norm_num|simp|ring)$", re.DOTALL)
 _NAMED = re.compile(r"^\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(?P<value>.+)\)$", re.DOTALL)
 _HYPOTHESIS = re.compile(r"^h(?P<k>\d{1,3})$")
-_DISCHARGE = "(by norm_num)"
 _Arguments = tuple[list[Expr], dict[str, Expr], list[str]]
 
 
@@ -67,11 +68,11 @@ class ActionError(ValueError):
 
 @dataclass(frozen=True)
 class Context:
-    """What a goal is stated over: the variables (the carrier type), and hypotheses `h1`, …"""
+    """What a goal is stated over: the variables (of the theory's carrier), and hypotheses
+    `h1`, …"""
 
     binders: tuple[str, ...]
     assumed: tuple[Hypothesis, ...] = ()
-    carrier_name: str = "ℝ"
 
 
 @dataclass(frozen=True)
@@ -135,12 +136,16 @@ def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
     return found
 
 
-def _expression(text: str, rules: RuleSet, context: Context) -> Expr:
+def _read(parse: Callable[[str, Signature, str], _T], text: str, rules: RuleSet, what: str) -> _T:
+    """`text` read by a parser of the Lean rendering; ActionError saying what could not be read."""
     try:
-        expr = parse_lean_expr(text, rules.theory.signature, context.carrier_name)
+        return parse(text, rules.theory.signature, rules.theory.mathlib_carrier)
     except ExprSyntaxError as err:
-        raise ActionError(f"cannot parse {text!r}: {err.reason}") from None
-    return _known(context, expr)[0]
+        raise ActionError(f"cannot parse {what}{text!r}: {err.reason}") from None
+
+
+def _expression(text: str, rules: RuleSet, context: Context) -> Expr:
+    return _known(context, _read(parse_lean_expr, text, rules, ""))[0]
 
 
 def _known(context: Context, *exprs: Expr) -> tuple[Expr, ...]:
@@ -152,10 +157,7 @@ def _known(context: Context, *exprs: Expr) -> tuple[Expr, ...]:
 
 
 def _equation(text: str, rules: RuleSet, context: Context) -> Goal:
-    try:
-        sides = parse_lean_equation(text, rules.theory.signature, context.carrier_name)
-    except ExprSyntaxError as err:
-        raise ActionError(f"cannot parse the equation {text!r}: {err.reason}") from None
+    sides = _read(parse_lean_equation, text, rules, "the equation ")
     _known(context, *sides)
     return sides
 
@@ -177,7 +179,7 @@ def _arguments(words: Sequence[str], rules: RuleSet, context: Context) -> _Argum
     named: dict[str, Expr] = {}
     hyps: list[str] = []
     for word in words:
-        if (_HYPOTHESIS.match(word) and word not in context.binders) or word == _DISCHARGE:
+        if (_HYPOTHESIS.match(word) and word not in context.binders) or word == DISCHARGE:
             hyps.append(word)
         elif hyps:
             raise ActionError(f"argument {word!r} after a hypothesis argument")
@@ -186,7 +188,7 @@ def _arguments(words: Sequence[str], rules: RuleSet, context: Context) -> _Argum
         else:
             given.append(_expression(word, rules, context))
     for word in hyps:
-        if word != _DISCHARGE and not 1 <= int(word[1:]) <= len(context.assumed):
+        if word != DISCHARGE and not 1 <= int(word[1:]) <= len(context.assumed):
             raise ActionError(f"unknown identifier '{word}'")
     return given, named, hyps
 
@@ -298,17 +300,13 @@ def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
     theory = rules.theory
     if step.rule.evaluate is not None:
         return rule_term(step, theory)
-    terms = []
-    for word, needed in zip(hyps, step_hypotheses(step), strict=True):
-        if word != _DISCHARGE:
-            terms.append(word)
-            continue
-        proof = discharge(needed, theory)
-        if proof is None:
-            shown = " ≠ ".join(to_lean(side, theory.signature) for side in needed)
-            raise ActionError(f"norm_num failed to prove {shown}")
-        terms.append(f"({proof})")
-    return instance_term(step, theory, terms)
+
+    def unproved(_: int, needed: Hypothesis) -> str | None:
+        shown = " ≠ ".join(to_lean(side, theory.signature) for side in needed)
+        raise ActionError(f"norm_num failed to prove {shown}")
+
+    named = [None if word == DISCHARGE else word for word in hyps]
+    return instance_term(step, theory, condition_terms(step, theory, named=named, missing=unproved))
 
 
 def _trans(first: str | None, second: str | None) -> str | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from rpsdg_formal.terms.expr import Expr, Kind
+from rpsdg_formal.terms.printers import parenthesised
 from rpsdg_formal.terms.signature import Fixity, Operator, Signature
 
 MAX = 1024
@@ -41,7 +42,7 @@ _POWER_SYMBOL = re.compile(r"^\s*\^\s*\d+$")
 
 def _wrap(printed: tuple[str, int], required: int) -> str:
     text, precedence = printed
-    return text if precedence >= required else f"({text})"
+    return parenthesised(text, precedence >= required)
 
 
 def _infix(op: Operator, args: tuple[Expr, ...], sig: Signature) -> tuple[str, int]:
@@ -102,5 +103,6 @@ def pretty(expr: Expr, sig: Signature) -> str:
 
 def pretty_argument(expr: Expr, sig: Signature) -> str:
     """`expr` as an explicit argument of a lemma (`mul_comm x (y + 1)`): parenthesised unless
-    its precedence is at least `arg`."""
+    its precedence is at least `arg`. Unlike `printers.argument(lean=True)`, which wraps every
+    application, this leaves `x⁻¹` bare, as Lean's delaborator does (`postfix:max`)."""
     return _wrap(_print(expr, sig), ARG)

@@ -1,7 +1,8 @@
 """The rewrite term of one step, as Mathlib would take it: the Mathlib lemma of the step's rule
 (from the Mathlib table) with its explicit arguments in Mathlib's order, a stated fact
 (`show (6 : ℝ) * 7 = 42 by norm_num`, `show x * x ^ 2 = x ^ 3 by ring`), or, for a rule with no
-Mathlib rendering, the rule's own Lean name (marked not-Mathlib).
+Mathlib rendering, the rule's own Lean name (marked not-Mathlib). Variables and numerals have
+the theory's Mathlib carrier (`Theory.mathlib_carrier`, `ℝ` for the shipped theories).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rpsdg_formal.errors import ConfigError, RewriteError
-from rpsdg_formal.kernel.emit import Hypothesis, discharge, step_hypotheses
+from rpsdg_formal.kernel.emit import Hypothesis, Missing, condition_terms
 from rpsdg_formal.rewriting.steps import Step
 from rpsdg_formal.tactics.delab import pretty, pretty_argument
 from rpsdg_formal.tactics.mathlib import MathlibEntry, lemma_term, load_table
 from rpsdg_formal.terms.expr import Expr, Kind, match, positions, substitute
-from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Rule
 from rpsdg_formal.theory.section import Theory
+
+DISCHARGE = "(by norm_num)"
+"""The argument that proves a side condition on numerals (`2 ≠ 0`) in the tactic rendering."""
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,12 @@ def _is_closed(expr: Expr) -> bool:
     )
 
 
-def argument(expr: Expr, sig: Signature, carrier: str) -> str:
-    """A lemma argument: parenthesised unless it binds at least as tightly as an argument; a
-    closed term (numerals only) is ascribed the carrier (`(2 : ℝ)`): Lean would make it `ℕ`."""
+def argument(expr: Expr, theory: Theory) -> str:
+    """A lemma argument (`delab.pretty_argument`, itself `printers.parenthesised`); a closed
+    term (numerals only) is ascribed the Mathlib carrier (`(2 : ℝ)`): Lean would make it `ℕ`."""
+    sig = theory.signature
     if _is_closed(expr):
-        return f"({pretty(expr, sig)} : {carrier})"
+        return f"({pretty(expr, sig)} : {theory.mathlib_carrier})"
     return pretty_argument(expr, sig)
 
 
@@ -56,9 +60,10 @@ def _typed(text: str, carrier: str) -> str:
     return _LEADING_NUMERAL.sub(lambda m: f"({m.group(0)} : {carrier})", text, 1)
 
 
-def stated(step: Step, sig: Signature, carrier: str, tactic: str) -> str:
+def stated(step: Step, theory: Theory, tactic: str) -> str:
     """`show lhs = rhs by tactic` for the step's rule instance in the rule's forward direction
     (`show (6 : ℝ) * 7 = 42 by norm_num`, `show deriv (fun x => (5 : ℝ)) x = 0 by simp`)."""
+    sig, carrier = theory.signature, theory.mathlib_carrier
     rule = step.rule
     binding = step.binding()
     lhs, rhs = substitute(rule.lhs, binding), substitute(rule.rhs, binding)
@@ -98,18 +103,28 @@ def stated_instance(
     return None
 
 
+def _by_norm_num(_: str) -> str:
+    return DISCHARGE
+
+
+def _unstated(rule_name: str, strict: bool) -> Missing:
+    """A side condition nobody assumes: ValueError, or (not `strict`) left out of the term."""
+
+    def missing(_: int, __: Hypothesis) -> str | None:
+        if strict:
+            raise ValueError(f"step with {rule_name!r} needs a side condition nobody assumes")
+        return None
+
+    return missing
+
+
 def _proofs(step: Step, theory: Theory, assumed: Sequence[Hypothesis], strict: bool) -> list[str]:
-    """The side-condition proofs: `hK` for an assumed one, `(by norm_num)` for a non-zero
-    numeral; with `strict` False one nobody proves is left out (a wrong step's tactic)."""
-    proofs = []
-    for needed in step_hypotheses(step):
-        if needed in assumed:
-            proofs.append(f"h{assumed.index(needed) + 1}")
-        elif discharge(needed, theory) is not None:
-            proofs.append("(by norm_num)")
-        elif strict:
-            raise ValueError(f"step with {step.rule.name!r} needs a side condition nobody assumes")
-    return proofs
+    """The side-condition proofs (`emit.condition_terms`): `hK` for an assumed one,
+    `(by norm_num)` for a non-zero numeral; with `strict` False one nobody proves is left out
+    (a wrong step's tactic)."""
+    return condition_terms(
+        step, theory, assumed, proved=_by_norm_num, missing=_unstated(step.rule.name, strict)
+    )
 
 
 def _entry(step: Step) -> MathlibEntry | None:
@@ -119,8 +134,7 @@ def _entry(step: Step) -> MathlibEntry | None:
 def rewrite_term(
     step: Step,
     theory: Theory,
-    assumed: Sequence[Hypothesis],
-    carrier: str = "ℝ",
+    assumed: Sequence[Hypothesis] = (),
     name: str = "",
     strict: bool = True,
 ) -> Term:
@@ -130,12 +144,12 @@ def rewrite_term(
     entry = _entry(step)
     tactic = entry.tactic if entry is not None else ("norm_num" if step.rule.evaluate else "none")
     if tactic in ("norm_num", "simp", "ring") and not name:
-        return Term(stated(step, sig, carrier, tactic), False, True)
+        return Term(stated(step, theory, tactic), False, True)
     proofs = _proofs(step, theory, assumed, strict)
     if entry is not None and entry.lemma is not None:
         try:
             text, swapped = lemma_term(
-                entry, step.rule, step.binding(), proofs, sig, lambda e: argument(e, sig, carrier)
+                entry, step.rule, step.binding(), proofs, sig, lambda e: argument(e, theory)
             )
         except ConfigError:  # a rule file's own rule under a table name, with another meaning
             pass
@@ -143,5 +157,5 @@ def rewrite_term(
             if name:
                 text = " ".join([name, *text.split(" ")[1:]])
             return Term(text, swapped, not name)
-    args = [argument(v, sig, carrier) for _, v in step.substitution]
+    args = [argument(v, theory) for _, v in step.substitution]
     return Term(" ".join([name or step.rule.lean_name, *args, *proofs]), False, False)

@@ -2,8 +2,9 @@
 
 For training provers, a proof of `start = end` is rendered the way Lean shows it: the goal
 state before each step (binders, hypotheses, `⊢ goal`, printed as Lean's delaborator prints them:
-`delab`), the tactic, and the state after it. Variables have type `ℝ`; the kernel certificate of
-the theorem stays in our own theory (`emit`). Nothing here runs Lean.
+`delab`), the tactic, and the state after it. Variables have the theory's Mathlib carrier
+(`Theory.mathlib_carrier`: `ℝ`); the kernel certificate of the theorem stays in our own theory
+(`emit`). Nothing here runs Lean.
 
 What is rendered, read in Lean's and Mathlib's source:
 
@@ -41,7 +42,7 @@ from rpsdg_formal.rewriting.steps import EquationStep, Step
 from rpsdg_formal.tactics.actions import occurrences
 from rpsdg_formal.tactics.delab import pretty
 from rpsdg_formal.tactics.lemma import rewrite_term
-from rpsdg_formal.terms.expr import Expr, Kind, positions, substitute, subterm, var
+from rpsdg_formal.terms.expr import Expr, Kind, positions, substitute, var
 from rpsdg_formal.terms.signature import Fixity, Signature, is_lean_ident
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory
@@ -106,52 +107,49 @@ def _context_constants(exprs: Sequence[Expr], sig: Signature) -> list[str]:
     return list(found)
 
 
-def _tactic(
-    step: Step,
-    sides: tuple[Expr, Expr],
-    theory: Theory,
-    assumed: Sequence[Hypothesis],
-    carrier: str,
-    side: int = 0,
-) -> tuple[str, bool]:
-    """`rw [term]`, or `nth_rw n [term]` when the rewritten instance is not the only one; and
-    whether Mathlib has the term's lemma.
+def tactic_text(term: str, reverse: bool = False, nth: int = 0) -> str:
+    """`rw [term]` (`rw [← term]` right to left), or `nth_rw nth [term]` when `nth` > 0: the
+    one spelling of a rewrite tactic. `nth_rw`, not `nth_rewrite`: the two rewrite the same
+    occurrence, and `nth_rw` then tries `rfl` as `rw` does, so a last step closes its goal
+    (`Mathlib/Tactic/NthRewrite.lean`)."""
+    term = f"← {term}" if reverse else term
+    return f"nth_rw {nth} [{term}]" if nth else f"rw [{term}]"
 
-    The occurrence number n counts instances of the instantiated pattern (the side the step
-    rewrites from) in `sides` (the goal `before = end`, or a hypothesis), 1-based, in
-    `kabstract`'s order (pre-order, left side before right side). `nth_rw`, not `nth_rewrite`:
-    the two rewrite the same occurrence, and `nth_rw` then tries `rfl` as `rw` does, so a last
-    step closes its goal (`Mathlib/Tactic/NthRewrite.lean`).
-    """
-    term = rewrite_term(step, theory, assumed, carrier)
-    text = f"← {term.text}" if step.reverse != term.swapped else term.text
-    pattern = subterm(step.before, step.path)
-    found = occurrences(pattern, sides)
-    if len(found) <= 1:
-        return f"rw [{text}]", term.mathlib
-    return f"nth_rw {found.index((side, step.path)) + 1} [{text}]", term.mathlib
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rewrite tactic and whether Mathlib has its lemma (False: the rule's own Lean name)."""
+
+    text: str
+    mathlib: bool
 
 
 def offered_tactic(
     offered: Step,
     goal: tuple[Expr, Expr],
     theory: Theory,
-    assumed: Sequence[Hypothesis],
-    carrier: str = "ℝ",
+    assumed: Sequence[Hypothesis] = (),
     name: str = "",
     side: int = 0,
-) -> str:
+    strict: bool = False,
+) -> Rendered:
     """The tactic that states a rule instance `offered` at `offered.path` of goal side `side`
     (0 left, 1 right), perhaps wrongly (another instance, the other direction, a lemma `name`
-    that does not exist): `nth_rw k` when the instance occurs several times in the goal,
-    one of them there, else `rw`."""
-    term = rewrite_term(offered, theory, assumed, carrier, name, strict=False)
-    text = f"← {term.text}" if offered.reverse != term.swapped else term.text
+    that does not exist): `nth_rw k` when the instance occurs several times in the goal, one of
+    them there, else `rw`. The one renderer of the traces, the prover and the negatives.
+
+    The occurrence number k counts instances of the instantiated pattern (the side the step
+    rewrites from) in `goal` (the goal `before = end`, or a hypothesis), 1-based, in
+    `kabstract`'s order (pre-order, left side before right side). With `strict`, a side
+    condition nobody assumes raises ValueError (a true step) instead of being left out (a
+    wrong one).
+    """
+    term = rewrite_term(offered, theory, assumed, name, strict)
     pattern, _ = offered.rule.side(offered.reverse)
     found = occurrences(substitute(pattern, offered.binding()), goal)
-    if len(found) > 1 and (side, offered.path) in found:
-        return f"nth_rw {found.index((side, offered.path)) + 1} [{text}]"
-    return f"rw [{text}]"
+    at = (side, offered.path)
+    nth = found.index(at) + 1 if len(found) > 1 and at in found else 0
+    return Rendered(tactic_text(term.text, offered.reverse != term.swapped, nth), term.mathlib)
 
 
 def goal_context(
@@ -159,15 +157,14 @@ def goal_context(
     goal: tuple[Expr, Expr],
     assumed: Sequence[Hypothesis],
     theory: Theory,
-    carrier_name: str = "ℝ",
 ) -> list[tuple[str, str]]:
     """The hypotheses Lean shows above `⊢` for a goal: the theory's free constants it mentions
-    (calculus: `x`), then `binders`, all of type `carrier_name`, then the side conditions
-    `h1`, `h2`, … (`a ≠ b`)."""
+    (calculus: `x`), then `binders`, all of the theory's Mathlib carrier, then the side
+    conditions `h1`, `h2`, … (`a ≠ b`)."""
     sig = theory.signature
     shown = [*goal, *(side for h in assumed for side in h)]
     names = [c for c in _context_constants(shown, sig) if c not in binders] + list(binders)
-    context = [(name, carrier_name) for name in names]
+    context = [(name, theory.mathlib_carrier) for name in names]
     context += [
         (f"h{i}", f"{pretty(lhs, sig)} ≠ {pretty(rhs, sig)}")
         for i, (lhs, rhs) in enumerate(assumed, 1)
@@ -175,15 +172,13 @@ def goal_context(
     return context
 
 
-def traced_steps(
-    binders: Sequence[str], steps: Sequence[Step], theory: Theory, carrier_name: str = "ℝ"
-) -> list[TacticStep]:
+def traced_steps(binders: Sequence[str], steps: Sequence[Step], theory: Theory) -> list[TacticStep]:
     """One TacticStep per step of a proof of `start = end` (steps[0].before = start,
     steps[-1].after = end).
 
-    The context holds the theory's free constants (calculus: `x`), then `binders`, all of type
-    `carrier_name`, then the side conditions the steps need as `h1`, `h2`, … (`a ≠ b`), named
-    as in the kernel certificate. The state after the last step is `no goals`.
+    The context holds the theory's free constants (calculus: `x`), then `binders`, all of the
+    theory's Mathlib carrier (`ℝ`), then the side conditions the steps need as `h1`, `h2`, …
+    (`a ≠ b`), named as in the kernel certificate. The state after the last step is `no goals`.
 
     A step is `rw [lemma args]` when the instantiated pattern occurs once in `s_k = end`, else
     `nth_rw n [lemma args]` with n the 1-based index of the rewritten occurrence in
@@ -195,14 +190,14 @@ def traced_steps(
     sig = theory.signature
     start, end = steps[0].before, steps[-1].after
     assumed = hypotheses(steps, theory)
-    context = goal_context(binders, (start, end), assumed, theory, carrier_name)
+    context = goal_context(binders, (start, end), assumed, theory)
     right = pretty(end, sig)
     states = [goal_state(context, f"{pretty(step.before, sig)} = {right}") for step in steps]
     states.append(NO_GOALS)
     traced = []
     for k, step in enumerate(steps):
-        tactic, mathlib = _tactic(step, (step.before, end), theory, assumed, carrier_name)
-        traced.append(TacticStep(states[k], tactic, states[k + 1], mathlib))
+        tactic = offered_tactic(step, (step.before, end), theory, assumed, strict=True)
+        traced.append(TacticStep(states[k], tactic.text, states[k + 1], tactic.mathlib))
     return traced
 
 
@@ -229,14 +224,13 @@ def equation_trace(
     conclusion: Sequence[tuple[Expr, Expr]],
     theory: Theory,
     goal: Sequence[int] = (),
-    carrier_name: str = "ℝ",
 ) -> list[TacticStep]:
     """The traced steps of a proof that reasons forward from hypotheses `h0`, `h1`, …: one
     `have hK : … := …` per step (`congrArg`, `congrArg₂`, or `rw … at hJ`), then `exact` of
     the conclusion (`⟨hI, hJ⟩` for a pair: the equations numbered in `goal`, else the last),
     after which there are no goals."""
     sig = theory.signature
-    context = [(name, carrier_name) for name in binders]
+    context = [(name, theory.mathlib_carrier) for name in binders]
     context += [(f"h{i}", _equation(p, sig)) for i, p in enumerate(premises)]
     shown = " ∧ ".join(_equation(c, sig) for c in conclusion)
     numbered = list(premises)
@@ -255,8 +249,9 @@ def equation_trace(
             tactic = f"have h{number} : {claim} := {proof}"
         elif link.step is not None:
             sides = numbered[(link.sources or (number - 1,))[0]]
-            rewrite, mathlib = _tactic(link.step, sides, theory, (), carrier_name, link.side)
-            tactic = f"have h{number} : {claim} := by {rewrite} at {source}; exact {source}"
+            rewrite = offered_tactic(link.step, sides, theory, side=link.side, strict=True)
+            tactic = f"have h{number} : {claim} := by {rewrite.text} at {source}; exact {source}"
+            mathlib = rewrite.mathlib
         else:
             raise ValueError("an equation step needs a context or a rewrite")
         before = goal_state(context, shown)

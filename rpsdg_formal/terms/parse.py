@@ -6,7 +6,9 @@ Numerals are natural numbers; `-3` is `neg` applied to `3`.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rpsdg_formal.errors import ExprSyntaxError
@@ -27,30 +29,48 @@ class Token:
     column: int
 
 
-def tokenize(text: str, signature: Signature) -> list[Token]:
-    """Split `text` into tokens, matching operator symbols greedily."""
+Symbols = Sequence[tuple[re.Pattern[str], str]]
+"""Operator symbols to try in order: the pattern that matches one in the text, and its token."""
+
+
+def _lex(
+    text: str, ident: re.Pattern[str], punctuation: Sequence[str], symbols: Symbols
+) -> list[Token]:
+    """Split `text` into numerals, identifiers (`ident`), `punctuation` and operator `symbols`
+    (the first that matches), skipping spaces; the one lexer of both syntaxes."""
     tokens: list[Token] = []
-    symbols = signature.symbols()
     pos = 0
     while pos < len(text):
-        space = _SPACE.match(text, pos)
-        if space:
+        if space := _SPACE.match(text, pos):
             pos = space.end()
             continue
         if m := _NUMBER.match(text, pos):
             tokens.append(Token("num", m.group(), pos))
-        elif m := _IDENT.match(text, pos):
+        elif m := ident.match(text, pos):
             tokens.append(Token("ident", m.group(), pos))
-        elif text[pos] in "(),":
-            tokens.append(Token(text[pos], text[pos], pos))
+        elif punct := next((p for p in punctuation if text.startswith(p, pos)), None):
+            tokens.append(Token(punct, punct, pos))
         else:
-            sym = next((s for s in symbols if text.startswith(s, pos)), None)
-            if sym is None:
+            found = next(((m, s) for p, s in symbols if (m := p.match(text, pos))), None)
+            if found is None:
                 raise ExprSyntaxError(text, pos, f"unexpected character {text[pos]!r}")
-            tokens.append(Token("sym", sym, pos))
+            tokens.append(Token("sym", found[1], pos))
+            pos = found[0].end()
+            continue
         pos += len(tokens[-1].text)
     tokens.append(Token("end", "", len(text)))
     return tokens
+
+
+def tokenize(text: str, signature: Signature) -> list[Token]:
+    """Split `text` into tokens, matching operator symbols greedily."""
+    return _lex(text, _IDENT, ("(", ")", ","), _literal(signature.symbols()))
+
+
+@functools.lru_cache(maxsize=64)
+def _literal(symbols: tuple[str, ...]) -> Symbols:
+    """Each symbol as a pattern matching exactly it (compiled once per signature)."""
+    return tuple((re.compile(re.escape(s)), s) for s in symbols)
 
 
 class _Parser:
@@ -196,30 +216,7 @@ class _LeanParser(_Parser):
         return [(_spaced(s), s) for s in ordered]
 
     def _tokenize(self) -> list[Token]:
-        text, tokens, pos = self.text, [], 0
-        symbols = self._symbols()
-        while pos < len(text):
-            if space := _SPACE.match(text, pos):
-                pos = space.end()
-                continue
-            if m := _NUMBER.match(text, pos):
-                tokens.append(Token("num", m.group(), pos))
-            elif m := _LEAN_IDENT.match(text, pos):
-                tokens.append(Token("ident", m.group(), pos))
-            elif punct := next((p for p in _PUNCTUATION if text.startswith(p, pos)), None):
-                tokens.append(Token(punct, punct, pos))
-            else:
-                found = next(((p, s) for p, s in symbols if p.match(text, pos)), None)
-                if found is None:
-                    raise ExprSyntaxError(text, pos, f"unexpected character {text[pos]!r}")
-                match = found[0].match(text, pos)
-                assert match is not None
-                tokens.append(Token("sym", found[1], pos))
-                pos = match.end()
-                continue
-            pos += len(tokens[-1].text)
-        tokens.append(Token("end", "", len(text)))
-        return tokens
+        return _lex(self.text, _LEAN_IDENT, _PUNCTUATION, self._symbols())
 
     def _operator(self, symbol: str, fixity: Fixity) -> Operator | None:
         for op in self.sig.operators:
@@ -327,7 +324,7 @@ class _LeanParser(_Parser):
         return arg
 
 
-def parse_lean_expr(text: str, signature: Signature, carrier: str = "ℝ") -> Expr:
+def parse_lean_expr(text: str, signature: Signature, carrier: str) -> Expr:
     """Parse one expression in the standard Lean rendering (`printers.to_lean`)."""
     parser = _LeanParser(text, signature, carrier)
     result = parser.expression()
@@ -337,7 +334,7 @@ def parse_lean_expr(text: str, signature: Signature, carrier: str = "ℝ") -> Ex
     return result
 
 
-def parse_lean_equation(text: str, signature: Signature, carrier: str = "ℝ") -> tuple[Expr, Expr]:
+def parse_lean_equation(text: str, signature: Signature, carrier: str) -> tuple[Expr, Expr]:
     """Parse `lhs = rhs` in the standard Lean rendering."""
     parser = _LeanParser(text, signature, carrier)
     lhs = parser.expression()

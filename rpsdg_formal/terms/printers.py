@@ -30,6 +30,11 @@ def is_atomic(expr: Expr) -> bool:
     )
 
 
+def _leaf(expr: Expr) -> str:
+    """A variable or a numeral as written in every syntax but the kernel's."""
+    return expr.head if expr.kind is Kind.VAR else str(expr.value)
+
+
 def _infix_text(
     expr: Expr,
     sig: Signature,
@@ -38,10 +43,8 @@ def _infix_text(
 ) -> str:
     """Render with the fewest parentheses that parse back to the same tree; `call` renders
     function applications (default: `f(a, b)`)."""
-    if expr.kind is Kind.VAR:
-        return expr.head
-    if expr.kind is Kind.NUM:
-        return str(expr.value)
+    if expr.kind is not Kind.APP:
+        return _leaf(expr)
     op = sig.by_name(expr.head)
     symbol = symbol_of(op)
     if op.fixity is Fixity.CONSTANT:
@@ -88,15 +91,26 @@ def to_lean(expr: Expr, sig: Signature) -> str:
         op = sig.by_name(node.head)
         if "{0}" in op.lean_symbol:  # e.g. `deriv (fun x => {0}) x`
             return op.lean_symbol.format(*(to_lean(a, sig) for a in node.args))
-        args = " ".join(_lean_arg(a, sig) for a in node.args)
+        args = " ".join(argument(a, sig, lean=True) for a in node.args)
         return f"{op.lean_symbol} {args}"
 
     return _infix_text(expr, sig, lambda op: op.lean_symbol, call)
 
 
-def _lean_arg(expr: Expr, sig: Signature) -> str:
-    text = to_lean(expr, sig)
-    return text if expr.kind is not Kind.APP or not expr.args else f"({text})"
+def argument(expr: Expr, sig: Signature, lean: bool = False) -> str:
+    """`expr` as the argument of an application, in kernel syntax (standard Lean syntax with
+    `lean`): as it is when it prints as one token, otherwise parenthesised. The one printer of
+    arguments for the certificate, the tactics and the descriptions of negative examples (the
+    goal printer `tactics.delab` applies the same rule with Lean's precedences)."""
+    if lean:
+        return parenthesised(to_lean(expr, sig), expr.kind is not Kind.APP or not expr.args)
+    return parenthesised(to_kernel(expr, sig), is_atomic(expr))
+
+
+def parenthesised(text: str, atomic: bool) -> str:
+    """`text` as an argument: as it is when `atomic` (it binds at least as tightly as an
+    argument in its syntax), otherwise in parentheses."""
+    return text if atomic else f"({text})"
 
 
 def numeral_to_kernel(value: int, numerals: Numerals) -> str:
@@ -116,19 +130,13 @@ def to_kernel(expr: Expr, sig: Signature) -> str:
         return expr.head
     if expr.kind is Kind.NUM:
         return numeral_to_kernel(expr.value, sig.numerals)
-    parts = [sig.by_name(expr.head).lean]
-    for arg in expr.args:
-        text = to_kernel(arg, sig)
-        parts.append(text if is_atomic(arg) else f"({text})")
-    return " ".join(parts)
+    return " ".join([sig.by_name(expr.head).lean, *(argument(a, sig) for a in expr.args)])
 
 
 def to_latex(expr: Expr, sig: Signature) -> str:
     """LaTeX, from each operator's `latex` template (`{0}`, `{1}` are the rendered arguments)."""
-    if expr.kind is Kind.VAR:
-        return expr.head
-    if expr.kind is Kind.NUM:
-        return str(expr.value)
+    if expr.kind is not Kind.APP:
+        return _leaf(expr)
     op = sig.by_name(expr.head)
     braced = op.fixity is Fixity.FUNCTION or r"\frac" in op.latex
     rendered = []

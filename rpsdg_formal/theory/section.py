@@ -24,6 +24,13 @@ from rpsdg_formal.theory.yamlfile import YamlFile
 _IMPORT = re.compile(r"^import\s+(\S+)", re.MULTILINE)
 
 
+MATHLIB_CARRIER = "ℝ"
+"""The Mathlib type a theory's variables have in the tactic rendering, unless its rule file
+says otherwise (`theory.mathlib_carrier`)."""
+
+_MATHLIB_TYPES = frozenset({"ℕ", "ℤ", "ℚ", "ℝ", "ℂ"})
+
+
 @dataclass(frozen=True)
 class LeanModule:
     """One Lean source file of a theory, and the folder its module name is relative to."""
@@ -48,6 +55,7 @@ class Theory:
     axioms: frozenset[str]
     model_variable: str | None = None  # variables range over functions of this constant
     nonzero: tuple[tuple[str, str], ...] = ()  # role -> Lean name: proofs that numerals are ≠ 0
+    mathlib_carrier: str = MATHLIB_CARRIER  # the type of variables in the Mathlib rendering
 
     def nonzero_lemma(self, role: str) -> str | None:
         """The Lean name for a role of the `nonzero:` section (see `numerals.nonzero_proof`)."""
@@ -299,6 +307,7 @@ def theory_section(f: YamlFile, node: yaml.Node, line: int) -> Theory:
         axioms=axioms,
         model_variable=model_variable,
         nonzero=nonzero,
+        mathlib_carrier=_mathlib_carrier(f, entries.get("mathlib_carrier")),
     )
     lemmas = {name for _, name in nonzero}
     for const in sorted(signature.lean_names() | {theory.carrier} | lemmas):
@@ -307,6 +316,20 @@ def theory_section(f: YamlFile, node: yaml.Node, line: int) -> Theory:
                 line, f"the theory uses Lean constant {const!r}, not declared in {module}"
             )
     return theory
+
+
+def _mathlib_carrier(f: YamlFile, entry: tuple[yaml.Node, int] | None) -> str:
+    """`theory.mathlib_carrier`: a Mathlib number type (`ℝ`, `ℂ`, …) or a Lean identifier."""
+    if entry is None:
+        return MATHLIB_CARRIER
+    value = f.string(entry[0], "mathlib_carrier")
+    if value not in _MATHLIB_TYPES and not is_lean_ident(value):
+        raise f.error(
+            entry[1],
+            f"mathlib_carrier {value!r} is neither one of {' '.join(sorted(_MATHLIB_TYPES))} "
+            "nor a Lean identifier",
+        )
+    return value
 
 
 NONZERO_ROLES = {

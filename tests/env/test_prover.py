@@ -23,15 +23,8 @@ from rpsdg_formal.env.evaluate import (
     markdown_table,
     svg_chart,
 )
-from rpsdg_formal.env.prover import (
-    DEFAULT_SEARCH,
-    PROVED,
-    Outcome,
-    mismatch,
-    prove_many,
-    search,
-    search_all,
-)
+from rpsdg_formal.env.prover import DEFAULT_SEARCH, PROVED, Outcome, prove_many
+from rpsdg_formal.env.search import mismatch, search, search_all
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.families.records import binders_of
 from rpsdg_formal.kernel.check import Kernel

@@ -14,11 +14,11 @@ from rpsdg_formal.exports.negatives import (
     JudgedStep,
     WrongStep,
     judge,
-    missing_names,
     record_negatives,
     wrong_steps,
     wrong_theorem,
 )
+from rpsdg_formal.exports.wrong_steps import missing_names
 from rpsdg_formal.families.records import binders_of
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_batch
 from rpsdg_formal.kernel.emit import batch_file, hypotheses, step_proof, theorem

@@ -6,6 +6,7 @@ and one that compiles the rendered scripts against Mathlib when a full toolchain
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -127,7 +128,8 @@ def test_occurrences_on_the_right_side_count_too() -> None:
 
 def test_closed_arguments_are_typed_and_the_carrier_name_is_used() -> None:
     steps = _chain(FIELD, "2 + 0", ("add_zero", (), False, {"a": "2"}))
-    assert traced_steps((), steps, FIELD.theory, carrier_name="R") == [
+    theory = dataclasses.replace(FIELD.theory, mathlib_carrier="R")
+    assert traced_steps((), steps, theory) == [
         TacticStep("⊢ 2 + 0 = 2", "rw [add_zero (2 : R)]", "no goals")
     ]
 

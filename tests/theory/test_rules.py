@@ -265,3 +265,27 @@ def test_the_model_is_named_from_the_registry_never_defined(
     assert message in str(err)
     fragment = new or "mul: {"
     assert err.line == _line_of(path, fragment)
+
+
+# --- the Mathlib carrier ------------------------------------------------------------------------
+
+
+def test_the_mathlib_carrier_defaults_to_the_reals(field: RuleSet) -> None:
+    assert field.theory.mathlib_carrier == "ℝ"
+
+
+def test_a_rule_file_can_name_its_mathlib_carrier(tmp_path: Path) -> None:
+    path = tmp_path / "my_rules.yaml"
+    section = _theory_section().replace("  carrier: R\n", "  carrier: R\n  mathlib_carrier: ℂ\n")
+    path.write_text(section + 'rules:\n  - {name: add_comm, rule: "a + b = b + a"}\n', "utf-8")
+    assert load_rules(path).theory.mathlib_carrier == "ℂ"
+
+
+def test_a_mathlib_carrier_that_is_no_lean_type_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "my_rules.yaml"
+    bad = '  mathlib_carrier: "ℝ) → False"\n'
+    section = _theory_section().replace("  carrier: R\n", "  carrier: R\n" + bad)
+    path.write_text(section + 'rules:\n  - {name: add_comm, rule: "a + b = b + a"}\n', "utf-8")
+    err = _load_error(path)
+    assert "mathlib_carrier" in str(err) and "nor a Lean identifier" in str(err)
+    assert err.line == _line_of(path, "mathlib_carrier")

@@ -1,0 +1,327 @@
+"""Plausible wrong steps: for one true `Step`, near misses of five kinds (the rule instance used
+at another position, a perturbed instantiation, the wrong direction, a rule name the theory does
+not have, a mutated rule), each with the Lean term offered as its proof. `negatives` has the
+kernel judge them. Every Lean term is printed from trees and validated names.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace as dc_replace
+
+from rpsdg_formal.kernel.emit import (
+    Hypothesis,
+    SideConditionError,
+    condition_terms,
+    congruence_proof,
+    hypotheses,
+    instance_term,
+    rule_term,
+    step_hypotheses,
+    step_proof,
+)
+from rpsdg_formal.rewriting.steps import RuleIndex, Step
+from rpsdg_formal.tactics.mathlib import load_table
+from rpsdg_formal.tactics.render import tactic_text
+from rpsdg_formal.terms.expr import Expr, Kind, positions, replace, substitute, variables
+from rpsdg_formal.terms.printers import argument, to_lean
+from rpsdg_formal.terms.signature import is_lean_ident
+from rpsdg_formal.theory.section import Theory
+
+KINDS = (
+    "wrong-position",
+    "wrong-instantiation",
+    "wrong-direction",
+    "missing-rule",
+    "mutated-rule",
+)
+"""The kinds of wrong step, in the order `wrong_steps` lists them."""
+
+
+@dataclass(frozen=True)
+class WrongStep:
+    """A plausible but (probably) wrong step: a claim about `step.before` and a proof of it."""
+
+    kind: str  # one of KINDS
+    step: Step  # the true step it perturbs
+    claimed_after: Expr  # what the wrong step claims `step.before` becomes
+    proof: str  # the Lean term offered for `Eq before claimed_after`
+    description: str  # the wrong tactic, human readable: "rw [mul_comm y x] at [0]"
+    offered: Step | None = None  # the rule instance the wrong tactic states (None: the true one)
+    name: str = ""  # the lemma name the wrong tactic uses ("": the rule's own)
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def _tactic(
+    name: str, substitution: Sequence[tuple[str, Expr]], reverse: bool, theory: Theory
+) -> str:
+    """`rw [← name a b]` in standard Lean syntax (a description: no hypotheses)."""
+    args = [argument(value, theory.signature, lean=True) for _, value in substitution]
+    return tactic_text(" ".join([name, *args]), reverse)
+
+
+def _instance_term(
+    step: Step,
+    theory: Theory,
+    assumed: Sequence[Hypothesis],
+    name: str | None = None,
+    true_needs: Sequence[Hypothesis] = (),
+) -> str:
+    """The rule instance of `step` as a term (with `Eq.symm` for a reverse step).
+
+    With `name`, that name replaces the rule's Lean name. A side condition that is neither
+    assumed nor provable is given the hypothesis the true step used for the same condition
+    (`true_needs`): a wrong proof, for the kernel to reject.
+    """
+    if name is None:
+        try:
+            return rule_term(step, theory, assumed)
+        except SideConditionError:
+            if not true_needs:
+                raise
+
+    def offer(number: int, _: Hypothesis) -> str | None:
+        if number < len(true_needs) and true_needs[number] in assumed:
+            return f"h{assumed.index(true_needs[number]) + 1}"
+        raise SideConditionError(f"no hypothesis to offer for {step.rule.name!r}")
+
+    hyps = condition_terms(step, theory, assumed, missing=offer)
+    return instance_term(step, theory, hyps, name or "")
+
+
+# --- the five kinds ---------------------------------------------------------------------------
+
+
+def _sample(items: Sequence[WrongStep], rng: random.Random, limit: int) -> list[WrongStep]:
+    """Up to `limit` of `items` (distinct claims and proofs), chosen by `rng`, in order."""
+    unique = list({(w.claimed_after, w.proof): w for w in items}.values())
+    if len(unique) <= limit:
+        return unique
+    chosen = sorted(rng.sample(range(len(unique)), limit))
+    return [unique[i] for i in chosen]
+
+
+def _produced(step: Step) -> tuple[Expr, Expr]:
+    """The instantiated (rewritten-from, produced) sides of `step`'s rule."""
+    pattern, produced = step.rule.side(step.reverse)
+    binding = step.binding()
+    return substitute(pattern, binding), substitute(produced, binding)
+
+
+def _wrong_position(
+    step: Step, index: RuleIndex, theory: Theory, assumed: Sequence[Hypothesis], rng: random.Random
+) -> list[WrongStep]:
+    """The true rule instance, lifted by the congruence context of another position."""
+    _, produced = _produced(step)
+    term = rule_term(step, theory, assumed)
+    plausible: list[WrongStep] = []
+    others: list[WrongStep] = []
+    for path, sub in positions(step.before):
+        if path == step.path:
+            continue
+        claimed = replace(step.before, path, produced)
+        wrong = WrongStep(
+            "wrong-position",
+            step,
+            claimed,
+            congruence_proof(step.before, path, term, theory),
+            f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
+            f"at {list(path)} (the instance is at {list(step.path)})",
+            offered=dc_replace(step, path=path),
+        )
+        # a position the same rule direction could rewrite is the plausible confusion
+        same_head = (step.rule, step.reverse) in index.candidates(sub)
+        (plausible if same_head else others).append(wrong)
+    rng.shuffle(plausible)
+    rng.shuffle(others)
+    return plausible + others
+
+
+def _perturbed(step: Step) -> list[dict[str, Expr]]:
+    """Substitutions near the true one: two values swapped, or one replaced by a subterm of
+    `before`. A variable of the produced side only is not replaced: any value makes a valid
+    step."""
+    binding = step.binding()
+    names = list(binding)
+    pattern, _ = step.rule.side(step.reverse)
+    matched = set(variables(pattern))
+    out: list[dict[str, Expr]] = []
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if binding[first] is not binding[second]:
+                out.append({**binding, first: binding[second], second: binding[first]})
+    subterms = list(dict.fromkeys(sub for _, sub in positions(step.before)))
+    for name in (n for n in names if n in matched):
+        for sub in subterms:
+            if sub is not binding[name]:
+                out.append({**binding, name: sub})
+    return out
+
+
+def _wrong_instantiation(
+    step: Step, theory: Theory, assumed: Sequence[Hypothesis]
+) -> list[WrongStep]:
+    """The rule at the true position, but with a perturbed instance."""
+    if step.rule.evaluate is not None:  # numeral-only: an instance is computed, not chosen
+        return []
+    _, produced_side = step.rule.side(step.reverse)
+    true_needs = step_hypotheses(step)
+    out = []
+    for binding in _perturbed(step):
+        subst = tuple((v, binding[v]) for v in step.rule.variables)
+        wrong_step = dc_replace(step, substitution=subst)
+        try:
+            term = _instance_term(wrong_step, theory, assumed, true_needs=true_needs)
+        except SideConditionError:
+            continue
+        claimed = replace(step.before, step.path, substitute(produced_side, binding))
+        out.append(
+            WrongStep(
+                "wrong-instantiation",
+                step,
+                claimed,
+                congruence_proof(step.before, step.path, term, theory),
+                f"{_tactic(step.rule.lean_name, subst, step.reverse, theory)} at {list(step.path)}",
+                offered=wrong_step,
+            )
+        )
+    return out
+
+
+def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[WrongStep]:
+    """The true claim, proven by the rule instance read the other way."""
+    forward = rule_term(dc_replace(step, reverse=False), theory, assumed)
+    if step.reverse:
+        terms = [forward, f"Eq.symm (Eq.symm ({forward}))"]
+    else:
+        terms = [f"Eq.symm ({forward})"]
+    description = (
+        f"{_tactic(step.rule.lean_name, step.substitution, not step.reverse, theory)} "
+        f"at {list(step.path)}"
+    )
+    return [
+        WrongStep(
+            "wrong-direction",
+            step,
+            step.after,
+            congruence_proof(step.before, step.path, term, theory),
+            description,
+            offered=dc_replace(step, reverse=not step.reverse),
+        )
+        for term in terms
+    ]
+
+
+def missing_names(step: Step, theory: Theory) -> list[str]:
+    """Near-miss names of the step's lemma (its Mathlib lemma where the table has one) that
+    neither the theory nor Mathlib declares: a name the Mathlib table knows (a rule's lemma,
+    or another declaration read near them, such as `add_sub_cancel_left`) is never offered,
+    since a real lemma may well have the claimed effect."""
+    table = load_table()
+    entry = table.entries.get(step.rule.name)
+    lemma = entry.lemma if entry is not None and entry.lemma is not None else ""
+    shorts = [n.rsplit(".", 1)[-1] for n in (lemma, step.rule.lean_name) if n]
+    guesses = [guess for short in shorts for guess in _near_names(short)]
+    known = table.declarations() | set(shorts)
+    return [
+        name
+        for name in dict.fromkeys(guesses)
+        if is_lean_ident(name) and theory.qualified(name) is None and name not in known
+    ]
+
+
+def _near_names(short: str) -> list[str]:
+    """Names one slip away from `short`: a suffix, its words reordered, a word swapped."""
+    parts = short.split("_")
+    guesses = [f"{short}_rev", f"{short}_symm", f"{short}'", f"{short}_eq"]
+    if len(parts) > 1:
+        guesses.append("_".join(reversed(parts)))
+        guesses.append("_".join([*parts[1:], parts[0]]))
+    swaps = {"left": "right", "right": "left", "add": "mul", "mul": "add", "sub": "div"}
+    for i, part in enumerate(parts):
+        if part in swaps:
+            guesses.append("_".join([*parts[:i], swaps[part], *parts[i + 1 :]]))
+    return guesses
+
+
+def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[WrongStep]:
+    """The true claim, proven by a rule name that does not exist."""
+    out = []
+    for name in missing_names(step, theory):
+        term = _instance_term(step, theory, assumed, name=name)
+        out.append(
+            WrongStep(
+                "missing-rule",
+                step,
+                step.after,
+                congruence_proof(step.before, step.path, term, theory),
+                f"{_tactic(name, step.substitution, step.reverse, theory)} at {list(step.path)}",
+                name=name,
+            )
+        )
+    return out
+
+
+def mutations(tree: Expr, theory: Theory) -> list[Expr]:
+    """Near misses of a rule side: the arguments of one binary operator swapped, or one
+    operator replaced by another of the same arity."""
+    sig = theory.signature
+    out: list[Expr] = []
+    for path, sub in positions(tree):
+        if sub.kind is not Kind.APP:
+            continue
+        if len(sub.args) == 2 and sub.args[0] is not sub.args[1]:
+            out.append(replace(tree, path, Expr(Kind.APP, sub.head, 0, sub.args[::-1])))
+        arity = len(sub.args)
+        for op in sig.operators:
+            if op.name != sub.head and op.arity == arity and arity > 0:
+                out.append(replace(tree, path, Expr(Kind.APP, op.name, 0, sub.args)))
+    return list(dict.fromkeys(m for m in out if m is not tree))
+
+
+def _mutated_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[WrongStep]:
+    """A mutated rule's claim, offered the true rule instance as proof."""
+    pattern, produced = step.rule.side(step.reverse)
+    binding = step.binding()
+    proof = step_proof(step, theory, assumed)
+    sig = theory.signature
+    out = []
+    for mutant in mutations(produced, theory):
+        if not set(variables(mutant)) <= set(binding):
+            continue
+        claimed = replace(step.before, step.path, substitute(mutant, binding))
+        rule_text = f"{to_lean(pattern, sig)} = {to_lean(mutant, sig)}"
+        out.append(
+            WrongStep(
+                "mutated-rule",
+                step,
+                claimed,
+                proof,
+                f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
+                f"at {list(step.path)} read as {rule_text}",
+            )
+        )
+    return out
+
+
+def wrong_steps(
+    step: Step, index: RuleIndex, theory: Theory, rng: random.Random, limit: int = 3
+) -> list[WrongStep]:
+    """Plausible wrong steps perturbing `step`: up to `limit` of each kind (KINDS order).
+
+    `index` ranks the wrong positions: those where the same rule direction could apply come
+    first. The kernel has not seen them yet: some may turn out valid (see `judge`).
+    """
+    assumed = hypotheses([step], theory)
+    groups = (
+        _wrong_position(step, index, theory, assumed, rng)[:limit],
+        _sample(_wrong_instantiation(step, theory, assumed), rng, limit),
+        _sample(_wrong_direction(step, theory, assumed), rng, limit),
+        _sample(_missing_rule(step, theory, assumed), rng, limit),
+        _sample(_mutated_rule(step, theory, assumed), rng, limit),
+    )
+    return [wrong for group in groups for wrong in group]
