@@ -71,8 +71,9 @@ def main() -> None:
     index = RuleIndex.build(rules.rules)
     for i in range(200):
         walk = draw_walk(WalkConfig(steps=6), index, theorem_rng(3, i))
-        thm = theorem(f"w{i}", binders_of(walk.start, walk.end), walk.start, walk.steps,
-                      rules.theory)
+        thm = theorem(
+            f"w{i}", binders_of(walk.start, walk.end), walk.start, walk.steps, rules.theory
+        )
         kernel.check(thm)
     kinds = sorted(set(sent))
     print(json.dumps({"verdicts": out, "sent": len(sent), "declaration_kinds": kinds}))

@@ -90,10 +90,10 @@ def _corrupt(step: Step) -> Step:
     return dataclasses.replace(step, substitution=((name, app("neg", value)), *rest))
 
 
-def test_a_wrong_rule_instance_is_rejected_as_lean_rejects_it(
-    field_pool: KernelPool, kernels: dict[str, tuple[RuleSet, Kernel]], tmp_path: Path
+def test_a_wrong_rule_instance_is_rejected_as_an_application_type_mismatch(
+    field_pool: KernelPool, kernels: dict[str, tuple[RuleSet, Kernel]]
 ) -> None:
-    rules, kernel = kernels["field"]
+    rules, _ = kernels["field"]
     bad = []
     for thm in _theorems(rules, Family(), 30, seed=9):
         spec = thm.origin
