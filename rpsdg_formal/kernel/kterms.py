@@ -23,10 +23,10 @@ from rpsdg_formal.errors import KernelCrashError
 from rpsdg_formal.kernel.emit import HOLE, HOLE2, SideConditionError, hypotheses, step_hypotheses
 from rpsdg_formal.kernel.kconsts import LOGIC, Constants
 from rpsdg_formal.kernel.knumerals import NumeralProofs
-from rpsdg_formal.kernel.lean_abi import LeanRuntime, Obj, box
+from rpsdg_formal.kernel.lean_abi import LeanRuntime, Obj, box, inc
 from rpsdg_formal.kernel.proofspec import ChainSpec, ImplicationSpec, ProofSpec
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
-from rpsdg_formal.terms.expr import Expr, Kind, replace, substitute, var
+from rpsdg_formal.terms.expr import Expr, Kind, subterm
 from rpsdg_formal.theory.section import Theory
 
 Term = Obj
@@ -44,6 +44,7 @@ class Scope:
         self.levels[HOLE] = self.depth
         self.levels[HOLE2] = self.depth + 1
         self.memo: dict[tuple[Expr, int], Term] = {}
+        self.base: dict[Expr, Term] = {}  # the memo at the theorem's own depth (most lookups)
         self.used: set[str] = set(builder.fixed)
 
     def const(self, full: str) -> Term:
@@ -51,14 +52,18 @@ class Scope:
         return self.b.consts.expr(full)
 
     def x(self, e: Expr, depth: int | None = None) -> Term:
-        """An owned reference to `e` as a kernel term at binder depth `depth`."""
-        d = self.depth if depth is None else depth
-        key = (e, d)
+        """An owned reference to `e` as a kernel term at binder depth `depth` (default: the
+        theorem's own)."""
+        if depth is None or depth == self.depth:
+            got = self.base.get(e)
+            if got is None:
+                got = self.base[e] = self._build(e, self.depth)
+            return inc(got)
+        key = (e, depth)
         got = self.memo.get(key)
         if got is None:
-            got = self._build(e, d)
-            self.memo[key] = got
-        return self.rt.inc(got)
+            got = self.memo[key] = self._build(e, depth)
+        return inc(got)
 
     def _build(self, e: Expr, depth: int) -> Term:
         rt = self.rt
@@ -83,9 +88,10 @@ class Scope:
         return int(self.rt.mk_bvar(box(self.depth - 1 - self.levels[name])))
 
     def close(self) -> None:
-        for term in self.memo.values():
-            self.rt.dec(term)
-        self.memo.clear()
+        for memo in (self.memo, self.base):
+            for term in memo.values():
+                self.rt.dec(term)
+            memo.clear()
 
 
 class TermBuilder:
@@ -141,23 +147,23 @@ class TermBuilder:
         return self.lam(self.hole_name, body)
 
     # --- steps ---------------------------------------------------------------------------
-    def rule_instance(self, s: Scope, step: Step, assumed: Sequence[tuple[Expr, Expr]]) -> Term:
-        """A proof of `pattern = produced` at the step's position (the rule instance)."""
+    def rule_instance(
+        self, s: Scope, step: Step, a: Expr, b: Expr, assumed: Sequence[tuple[Expr, Expr]]
+    ) -> Term:
+        """A proof of `a = b`, the rewritten sub-terms (the rule instance, or its symmetric)."""
         rule = step.rule
-        binding = step.binding()
-        pattern, produced = rule.side(step.reverse)
         if rule.evaluate is not None:
-            inst = self.nums.evaluation(s, rule, binding)
+            inst = self.nums.evaluation(s, rule, step.binding())
         else:
             inst = s.const(self.consts.full(rule.lean_name))
             for _, value in step.substitution:
                 inst = int(self.rt.mk_app(inst, s.x(value)))
-            for needed in step_hypotheses(step):
-                inst = int(self.rt.mk_app(inst, self.side_condition(s, needed, assumed, rule.name)))
+            if rule.conditions:
+                for needed in step_hypotheses(step):
+                    proof = self.side_condition(s, needed, assumed, rule.name)
+                    inst = int(self.rt.mk_app(inst, proof))
         if step.reverse:
-            inst = self.symm(
-                s, s.x(substitute(produced, binding)), s.x(substitute(pattern, binding)), inst
-            )
+            inst = self.symm(s, s.x(b), s.x(a), inst)
         return inst
 
     def side_condition(
@@ -171,22 +177,36 @@ class TermBuilder:
         return proof
 
     def step_proof(self, s: Scope, step: Step, assumed: Sequence[tuple[Expr, Expr]] = ()) -> Term:
-        """A proof of `Eq before after` (congruence into the rewritten position)."""
-        inst = self.rule_instance(s, step, assumed)
-        if not step.path:
+        """A proof of `Eq before after` (congruence into the rewritten position). The
+        rewritten sub-terms are read off `before` and `after` at the step's path, which
+        `emit.check_chain` ties to the rule instance."""
+        path = step.path
+        a, b = subterm(step.before, path), subterm(step.after, path)
+        inst = self.rule_instance(s, step, a, b, assumed)
+        if not path:
             return inst
-        binding = step.binding()
-        pattern, produced = step.rule.side(step.reverse)
-        fn = self.context(s, replace(step.before, step.path, var(HOLE)), 1)
-        a, b = s.x(substitute(pattern, binding)), s.x(substitute(produced, binding))
-        return self.congr(s, a, b, fn, inst)
+        fn = self.lam(self.hole_name, self.path_context(s, step.before, path, s.depth + 1))
+        return self.congr(s, s.x(a), s.x(b), fn, inst)
+
+    def path_context(self, s: Scope, e: Expr, path: Sequence[int], depth: int) -> Term:
+        """The body of `fun hole => e[hole at path]` (at `depth`, under the hole's binder),
+        built along the path: the siblings are memoized terms."""
+        if not path:
+            return int(self.rt.mk_bvar(1))  # bvar 0: the hole (1 is box(0))
+        out = s.const(self.operator(e.head))
+        first = path[0]
+        for i, arg in enumerate(e.args):
+            term = self.path_context(s, arg, path[1:], depth) if i == first else s.x(arg, depth)
+            out = int(self.rt.mk_app(out, term))
+        return out
 
     # --- theorems ------------------------------------------------------------------------
     def chain(self, spec: ChainSpec) -> tuple[Term, Term, set[str]]:
         """(type, value, constants used) of a rewrite-chain theorem."""
         if not spec.steps:
             raise ValueError("a theorem needs at least one step")
-        assumed = hypotheses(spec.steps, self.theory)
+        conditional = any(step.rule.conditions for step in spec.steps)
+        assumed = hypotheses(spec.steps, self.theory) if conditional else ()
         hyp_names = [f"h{i}" for i in range(1, len(assumed) + 1)]
         s = Scope(self, [*spec.binders, *hyp_names])
         try:

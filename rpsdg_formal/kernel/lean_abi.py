@@ -55,6 +55,18 @@ def field(o: Obj, i: int) -> Obj:
     return int(_PTR.from_address(o + 8 + 8 * i).value or 0)
 
 
+def inc(o: Obj) -> Obj:
+    """One more reference to a single-threaded object (persistent ones are untouched)."""
+    if not o & 1:
+        rc = _I32.from_address(o)
+        count = rc.value
+        if count > 0:
+            rc.value = count + 1
+        elif count < 0:
+            raise KernelCrashError("a multi-threaded Lean object reached the direct route")
+    return o
+
+
 def read_string(s: Obj) -> str:
     """The text of a Lean `String` object (borrowed)."""
     size = int(ctypes.c_size_t.from_address(s + 8).value)
@@ -105,16 +117,7 @@ class LeanRuntime:
         lib.lean_init_task_manager()
 
     # --- reference counts -----------------------------------------------------------------
-    @staticmethod
-    def inc(o: Obj) -> Obj:
-        """One more reference to a single-threaded object (persistent ones are untouched)."""
-        if not o & 1:
-            rc = _I32.from_address(o)
-            if rc.value > 0:
-                rc.value += 1
-            elif rc.value < 0:
-                raise KernelCrashError("a multi-threaded Lean object reached the direct route")
-        return o
+    inc = staticmethod(inc)
 
     def dec(self, o: Obj) -> None:
         """Drop one reference; the last one frees the object (through Lean's own code)."""
