@@ -38,6 +38,7 @@ class Constants:
         self._exprs: dict[str, Obj] = {}
         self._short: dict[str, str] = {}
         self._axioms: dict[str, frozenset[str]] = {}
+        self._sets: dict[frozenset[str], tuple[str, ...]] = {}  # by the constants used
 
     def full(self, short: str) -> str:
         """The full name a theory name resolves to (as `open` does in the emitted files)."""
@@ -90,10 +91,14 @@ class Constants:
     def axioms_of(self, used: set[str]) -> tuple[str, ...]:
         """The axioms a term made of the constants `used` depends on, in `#print axioms`
         order."""
-        found: set[str] = set()
-        for name in used:
-            found |= self.axioms(name)
-        return tuple(sorted(found, key=name_order))
+        key = frozenset(used)
+        got = self._sets.get(key)
+        if got is None:
+            found: set[str] = set()
+            for name in key:
+                found |= self.axioms(name)
+            got = self._sets[key] = tuple(sorted(found, key=name_order))
+        return got
 
 
 def _length(items: Obj) -> int:

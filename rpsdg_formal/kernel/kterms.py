@@ -104,6 +104,16 @@ class TermBuilder:
         self.carrier_name = consts.full(theory.carrier)
         self.R = c(self.carrier_name)
         self.fixed = {self.carrier_name}
+        # `Eq R`, `Eq.trans R`, … applied to the carrier once (persistent): used by every
+        # theorem. Logic.lean declares no axioms, so counting them as used changes no axiom set.
+        self._at_carrier: dict[str, Term] = {}
+        for short, times in (("Eq", 1), ("Eq.trans", 1), ("Eq.symm", 1), ("congrArg", 2)):
+            full = f"{LOGIC}.{short}"
+            self.fixed.add(full)
+            term = c(full)
+            for _ in range(times):
+                term = int(rt.mk_app(term, self.R))
+            self._at_carrier[short] = rt.persist(term)
         self._ops: dict[str, str] = {}
         self._names: dict[str, Obj] = {}
         self.hole_name = rt.persist(rt.name(HOLE))
@@ -121,23 +131,23 @@ class TermBuilder:
 
     # --- logic ---------------------------------------------------------------------------
     def eq(self, s: Scope, a: Term, b: Term) -> Term:
-        return s.app(self.logic(s, "Eq"), self.R, a, b)
+        return s.app(self._at_carrier["Eq"], a, b)
 
     def ne(self, s: Scope, a: Term, b: Term) -> Term:
         return s.app(self.logic(s, "Ne"), self.R, a, b)
 
     def trans(self, s: Scope, a: Term, b: Term, c: Term, p: Term, q: Term) -> Term:
-        return s.app(self.logic(s, "Eq.trans"), self.R, a, b, c, p, q)
+        return s.app(self._at_carrier["Eq.trans"], a, b, c, p, q)
 
     def symm(self, s: Scope, a: Term, b: Term, p: Term) -> Term:
-        return s.app(self.logic(s, "Eq.symm"), self.R, a, b, p)
+        return s.app(self._at_carrier["Eq.symm"], a, b, p)
 
     def lam(self, name: Obj, body: Term) -> Term:
         return int(self.rt.mk_lambda(name, self.R, body, 0))
 
     def congr(self, s: Scope, a: Term, b: Term, fn: Term, p: Term) -> Term:
         """`congrArg R R a b fn p`: from `a = b`, `fn a = fn b`."""
-        return s.app(self.logic(s, "congrArg"), self.R, self.R, a, b, fn, p)
+        return s.app(self._at_carrier["congrArg"], a, b, fn, p)
 
     def context(self, s: Scope, context: Expr, holes: int) -> Term:
         """`fun hole (hole2) => context` under the theorem's binders."""
