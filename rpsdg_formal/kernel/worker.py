@@ -15,6 +15,7 @@ import signal
 import sys
 from typing import Any, BinaryIO
 
+from rpsdg_formal.errors import KernelError
 from rpsdg_formal.kernel.check import Rejected, Verdict
 from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup, self_test
 from rpsdg_formal.kernel.proofspec import ProofSpec
@@ -31,7 +32,7 @@ def check_all(kernel: DirectKernel, specs: list[ProofSpec]) -> list[Verdict]:
     for spec in specs:
         try:
             out.append(kernel.check_spec(spec))
-        except (ValueError, KeyError) as err:  # RewriteError, SideConditionError among them
+        except (ValueError, KeyError, KernelError) as err:  # e.g. a name the theory lacks
             out.append(Rejected("not a kernel term", (f"{type(err).__name__}: {err}",)))
     return out
 
