@@ -31,9 +31,9 @@ from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.pipeline.prepare import Family, Preparer
 from rpsdg_formal.rewriting.walk import WalkConfig
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -130,7 +130,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000, help="kernel-only theorems")
     parser.add_argument("--generate", type=int, default=2000, help="end-to-end count (0: skip)")
     args = parser.parse_args()
-    rules = load_rules(ROOT / "rules" / "field.yaml")
+    rules = load_rules(rules_path("field"))
     with tempfile.TemporaryDirectory(prefix="rpsdg-direct-") as tmp:
         cache = Path(tmp) / "cache"
         kernel_only(rules, args.count, cache)

@@ -23,9 +23,8 @@ from rpsdg_formal.kernel.check import Accepted, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def rss_mb(pid: int) -> float:
@@ -44,7 +43,7 @@ def main() -> int:
     parser.add_argument("--every", type=int, default=20_000)
     parser.add_argument("--distinct", type=int, default=2000, help="theorems in the pool")
     args = parser.parse_args()
-    rules = load_rules(ROOT / "rules" / "field.yaml")
+    rules = load_rules(rules_path("field"))
     theorems = eight_step_theorems(rules, args.distinct, seed=3)
     with tempfile.TemporaryDirectory(prefix="rpsdg-soak-") as tmp:
         kernel = prepare_kernel(rules.theory, cache_dir=Path(tmp), sequential=True)

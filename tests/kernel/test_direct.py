@@ -24,6 +24,7 @@ from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.pipeline.prepare import Family, Preparer
 from rpsdg_formal.rewriting.steps import Step
 from rpsdg_formal.terms.expr import app
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 pytestmark = pytest.mark.kernel
@@ -58,7 +59,7 @@ def _setup(kernel: Kernel) -> DirectSetup:
 def kernels(kernel_cache: Path) -> dict[str, tuple[RuleSet, Kernel]]:
     out = {}
     for theory in ("field", "calculus", "equation"):
-        rules = load_rules(ROOT / "rules" / f"{theory}.yaml")
+        rules = load_rules(rules_path(theory))
         out[theory] = (rules, prepare_kernel(rules.theory, cache_dir=kernel_cache, threads=2))
     return out
 
@@ -143,7 +144,7 @@ def test_hand_built_bad_terms_are_rejected_and_only_theorems_are_ever_sent(
         [
             sys.executable,
             str(Path(__file__).with_name("direct_probe.py")),
-            str(ROOT / "rules" / "field.yaml"),
+            str(rules_path("field")),
             kernel.runner.env["LEAN_PATH"],
         ],
         capture_output=True,

@@ -17,9 +17,8 @@ from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, prepare_kernel
 from rpsdg_formal.kernel.faults import LIMIT, Settled
 from rpsdg_formal.kernel.pool import PendingDirect
 from rpsdg_formal.kernel.route import agree, compare
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(out: Path, cache: Path, *extra: str) -> int:
@@ -85,7 +84,7 @@ def test_agreement_is_same_verdict_and_same_axioms_in_order() -> None:
 def test_a_broken_direct_route_falls_back_to_lean_with_a_warning(
     tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = load_rules(ROOT / "rules" / "field.yaml")
+    rules = load_rules(rules_path("field"))
     kernel = prepare_kernel(rules.theory, cache_dir=kernel_cache)
     broken: Kernel = dataclasses.replace(kernel, runner=kernel.runner.with_lean_path(tmp_path))
     args = argparse.Namespace(kernel="direct", lean=None, lean_sample=20)
