@@ -24,6 +24,7 @@ from pathlib import Path
 
 from benchlib import CORES
 
+from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, check_batch, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
@@ -64,7 +65,7 @@ def eight_step_theorems(rules: RuleSet, count: int, seed: int) -> list[LeanTheor
 def kernel_only(rules: RuleSet, count: int, cache: Path) -> None:
     theorems = eight_step_theorems(rules, count, seed=0)
     steps = [len(t.origin.steps) for t in theorems if t.origin is not None]  # type: ignore[union-attr]
-    kernel = prepare_kernel(rules.theory, cache_dir=cache, sequential=True)
+    kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=cache, sequential=True))
     setup = DirectSetup(rules.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
     with KernelPool(setup, workers=1) as pool:
         pool.check(theorems[:50])  # warm: constants resolved, axioms of each computed once

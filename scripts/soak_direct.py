@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench_direct import eight_step_theorems
 
+from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.pool import KernelPool
@@ -46,7 +47,7 @@ def main() -> int:
     rules = load_rules(rules_path("field"))
     theorems = eight_step_theorems(rules, args.distinct, seed=3)
     with tempfile.TemporaryDirectory(prefix="rpsdg-soak-") as tmp:
-        kernel = prepare_kernel(rules.theory, cache_dir=Path(tmp), sequential=True)
+        kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=Path(tmp), sequential=True))
         setup = DirectSetup(rules.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
         with KernelPool(setup, workers=1) as pool:
             pid = pool.pids()[0]

@@ -16,6 +16,7 @@ import pytest
 
 from rpsdg_formal.families.calculus import CalculusConfig
 from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_theorems, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
@@ -60,7 +61,10 @@ def kernels(kernel_cache: Path) -> dict[str, tuple[RuleSet, Kernel]]:
     out = {}
     for theory in ("field", "calculus", "equation"):
         rules = load_rules(rules_path(theory))
-        out[theory] = (rules, prepare_kernel(rules.theory, cache_dir=kernel_cache, threads=2))
+        out[theory] = (
+            rules,
+            prepare_kernel(rules.theory, KernelConfig(cache_dir=kernel_cache, threads=2)),
+        )
     return out
 
 

@@ -13,6 +13,7 @@ import pytest
 from rpsdg_formal.cli.kernel_route import direct_route
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.errors import KernelDisagreementError
+from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, prepare_kernel
 from rpsdg_formal.kernel.faults import LIMIT, Settled
 from rpsdg_formal.kernel.pool import PendingDirect
@@ -85,7 +86,7 @@ def test_a_broken_direct_route_falls_back_to_lean_with_a_warning(
     tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rules = load_rules(rules_path("field"))
-    kernel = prepare_kernel(rules.theory, cache_dir=kernel_cache)
+    kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=kernel_cache))
     broken: Kernel = dataclasses.replace(kernel, runner=kernel.runner.with_lean_path(tmp_path))
     args = argparse.Namespace(kernel="direct", lean=None, lean_sample=20)
     with direct_route(args, broken) as route:
