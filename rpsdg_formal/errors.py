@@ -59,6 +59,10 @@ class KernelCrashError(KernelError):
     """Lean exited abnormally or produced output we cannot attribute to any theorem."""
 
 
+class KernelDisagreementError(KernelError):
+    """The direct kernel route and the `lean` route gave different verdicts on a theorem."""
+
+
 class TheoryBuildError(KernelError):
     """The Lean theory files did not compile."""
 

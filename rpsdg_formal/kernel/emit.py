@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeGuard, cast
 
 from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.kernel.proofspec import ChainSpec, ImplicationSpec, ProofSpec
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, replace, substitute, subterm, var
 from rpsdg_formal.terms.printers import is_atomic, to_human, to_kernel
@@ -41,6 +42,8 @@ class LeanTheorem:
     name: str
     statement: str
     proof: str
+    # what the theorem was built from, for the direct kernel route (not part of its identity)
+    origin: ProofSpec | None = field(default=None, compare=False, repr=False)
 
     def source(self) -> str:
         return f"theorem {self.name} : {self.statement} :=\n  {self.proof}\n"
@@ -224,7 +227,8 @@ def theorem(
     for i in range(len(steps) - 1, 0, -1):
         chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"
     lines.append(chain)
-    return LeanTheorem(name, statement, "\n  ".join(lines))
+    origin = ChainSpec(name, tuple(binders), start, tuple(steps))
+    return LeanTheorem(name, statement, "\n  ".join(lines), origin)
 
 
 def check_chain(start: Expr, steps: Sequence[Step]) -> None:
@@ -309,7 +313,8 @@ def implication_theorem(
     statement = hypotheses_ + goal
     if binders:
         statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
-    return LeanTheorem(name, statement, "\n  ".join(lines))
+    origin = ImplicationSpec(name, tuple(binders), tuple(given), tuple(steps), tuple(concluded))
+    return LeanTheorem(name, statement, "\n  ".join(lines), origin)
 
 
 def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:

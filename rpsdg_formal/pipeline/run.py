@@ -24,6 +24,7 @@ from rpsdg_formal.families.equation import EquationConfig
 from rpsdg_formal.kernel.check import Kernel, PendingCheck, Rejected, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import Settled, require_progress, settle
+from rpsdg_formal.kernel.route import DirectCheck, DirectRoute, start_direct
 from rpsdg_formal.pipeline import checkpoint
 from rpsdg_formal.pipeline.admission import KEY_BYTES, Admission, KeySet, short_key
 from rpsdg_formal.pipeline.outputs import (
@@ -140,7 +141,7 @@ class _Batch:
     start: int  # the index its first draw was
     items: list[Prepared]
     theorems: list[LeanTheorem]
-    pending: PendingCheck
+    pending: PendingCheck | DirectCheck
 
 
 @dataclass
@@ -156,6 +157,7 @@ class _Run:
     in_flight: deque[_Batch] = field(default_factory=deque)
     progress: Progress | None = None
     prepared: int = 0  # items prepared by this process (shown while Lean checks)
+    direct: DirectRoute | None = None  # the direct kernel route (else `lean` checks every batch)
 
     def show(self) -> None:
         """The progress line: theorems verified, and items prepared and rejected so far."""
@@ -186,7 +188,11 @@ class _Run:
         number = self.state.batches + len(self.in_flight)
         theorems = [t for item in items if item.error is None for t in item.theorems]
         path = self.config.out / "lean" / f"batch_{number:05d}.lean"
-        pending = start_check(self.kernel, batch_file(self.kernel.theory, theorems), path)
+        pending: PendingCheck | DirectCheck
+        if self.direct is not None:
+            pending = start_direct(self.direct, self.kernel, theorems, path, number)
+        else:
+            pending = start_check(self.kernel, batch_file(self.kernel.theory, theorems), path)
         assert first is not None
         return _Batch(number, size, first, items, theorems, pending)
 
@@ -259,14 +265,19 @@ def open_run(
 
 
 def generate(
-    rules: RuleSet, config: GenerateConfig, kernel: Kernel, show_progress: bool = True
+    rules: RuleSet,
+    config: GenerateConfig,
+    kernel: Kernel,
+    show_progress: bool = True,
+    direct: DirectRoute | None = None,
 ) -> GenerateSummary:
     """Generate `config.count` kernel-verified theorems into `config.out`.
 
     The caller vouches for the rule set: the CLI calls `audit.require_audit` first, and so
     should any other caller (a kernel-checked proof from a false axiom proves a false theorem).
     Rejected theorems (which a sound, audited rule set never produces) go to `rejected.jsonl`
-    with Lean's messages.
+    with Lean's messages. With `direct`, the kernel checks terms built from each theorem's
+    spec (`kernel.route`), and `lean` checks a sample of the same files.
     """
     preparer = Preparer(rules, config.family, config.seed)  # validates the family first
     opened = open_run(rules, config, kernel.version)
@@ -275,6 +286,7 @@ def generate(
     progress = Progress(config.count, "verified", show_progress, frequent=True)
     taken = state.key_bytes // KEY_BYTES
     run = _Run(config, kernel, source, admission, taken, state, progress=progress)
+    run.direct = direct
     out = config.out
     try:
         with Outputs(out) as outputs:
@@ -286,7 +298,11 @@ def generate(
                 if not run.in_flight:
                     break
                 batch = run.in_flight.popleft()
-                settled = settle(batch.pending, batch.theorems)
+                pending = batch.pending
+                if isinstance(pending, DirectCheck):
+                    settled = pending.settle()
+                else:
+                    settled = settle(pending, batch.theorems)
                 require_progress(settled, batch.pending.path)
                 ok_rows, bad_rows = _rows(
                     batch, settled, config.count - run.state.accepted, kernel.version
