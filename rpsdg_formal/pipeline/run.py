@@ -19,8 +19,13 @@ from typing import Any
 
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError
+from rpsdg_formal.families.base import Family
 from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.calculus_family import CalculusFamily
 from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.families.equation_family import EquationFamily
+from rpsdg_formal.families.rewrite_family import RewriteFamily
+from rpsdg_formal.families.system_family import SystemFamily
 from rpsdg_formal.kernel.check import Kernel, PendingCheck, Rejected, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import Settled, require_progress, settle
@@ -35,7 +40,7 @@ from rpsdg_formal.pipeline.outputs import (
     resumable,
     write_manifest,
 )
-from rpsdg_formal.pipeline.prepare import Family, Prepared, Preparer, finish
+from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish
 from rpsdg_formal.pipeline.workers import prepared_items
 from rpsdg_formal.progress import Progress
 from rpsdg_formal.rewriting.selection import SelectConfig, quotas
@@ -74,7 +79,13 @@ class GenerateConfig:
 
     @property
     def family(self) -> Family:
-        return Family(self.walk, self.select, self.calculus, self.equation)
+        """The family these settings choose: calculus or equations if set, else rewrites."""
+        if self.calculus is not None:
+            return CalculusFamily(self.calculus)
+        if self.equation is not None:
+            system = self.equation.family == "equation-system"
+            return SystemFamily(self.equation) if system else EquationFamily(self.equation)
+        return RewriteFamily(self.walk, self.select)
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,7 @@ def manifest(
         "count": config.count,
         "steps": config.walk.steps,
         "max_size": config.walk.max_size,
-        "family": config.family.name,
+        "family": config.family.run_name,
         "batch_size": config.batch_size,
         "lean_version": lean_version,
         "theory_source_hash": rules.theory.source_hash(),
@@ -373,6 +384,6 @@ def _admission(config: GenerateConfig, seen: KeySet) -> Admission:
     for key in config.exclude:
         seen.add(short_key(key))
     histogram = config.select.histogram
-    family = config.family.name
+    family = config.family.run_name
     room = quotas(histogram, config.count) if histogram and family == "rewrite" else None
     return Admission(seen, room)
