@@ -111,6 +111,19 @@ def _proof_fields(
     }
 
 
+def _measures(problem: Problem) -> dict[str, int]:
+    """Secondary difficulty measures of an equation's solution, as for rewrite theorems."""
+    rewrites = [s.step.step for s in problem.solution if s.step.step is not None]
+    states = [s.step.after for s in problem.solution]
+    return {
+        "start_size": sum(a.size + b.size for a, b in problem.equations),
+        "end_size": sum(a.size + b.size for a, b in problem.premises),
+        "distinct_rules": len({s.rule.name for s in rewrites}),
+        "max_rewrite_depth": max((len(s.path) for s in rewrites), default=0),
+        "max_size": max(a.size + b.size for a, b in states),
+    }
+
+
 def equation_record(
     candidate: EquationCandidate,
     theory: Theory,
@@ -123,7 +136,6 @@ def equation_record(
     sig = theory.signature
     problem = candidate.problem
     rewrites = [s.step.step for s in problem.solution if s.step.step is not None]
-    states = [s.step.after for s in problem.solution]
     shown = " ∧ ".join(f"{to_lean(a, sig)} = {to_lean(b, sig)}" for a, b in problem.equations)
     answers = " ∧ ".join(f"{name} = {value}" for name, value in problem.answers)
     first = problem.equation
@@ -152,13 +164,7 @@ def equation_record(
         "proof_length": len(problem.solution),
         "min_length_lower_bound": 1,
         "bound_search": {"method": "trivial", "why": "the premise is not the conclusion"},
-        "measures": {
-            "start_size": sum(a.size + b.size for a, b in problem.equations),
-            "end_size": sum(a.size + b.size for a, b in problem.premises),
-            "distinct_rules": len({s.rule.name for s in rewrites}),
-            "max_rewrite_depth": max((len(s.path) for s in rewrites), default=0),
-            "max_size": max(a.size + b.size for a, b in states),
-        },
+        "measures": _measures(problem),
         "rules_used": sorted({s.rule.name for s in rewrites}),
         "proofs": [
             _proof_fields(proof, steps, theory, problem.solution_goal)

@@ -195,7 +195,7 @@ def test_check_names_the_record_and_the_field_and_asks_the_kernel_for_the_axioms
     forged = copy.deepcopy(records)
     forged[1]["verified"]["axioms"] = []  # claims to depend on no axiom
     _swap_sides(forged[2])
-    forged[3]["variables"] = list(reversed(forged[3]["variables"])) + ["w"]
+    forged[3]["variables"] = [*reversed(forged[3]["variables"]), "w"]
     shutil.copytree(out, tmp_path / "forged")
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in forged)
     (tmp_path / "forged" / "theorems.jsonl").write_text(text, encoding="utf-8")
