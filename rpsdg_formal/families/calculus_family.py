@@ -23,7 +23,13 @@ from rpsdg_formal.families.calculus import (
     unusable,
 )
 from rpsdg_formal.families.derive import Engine
-from rpsdg_formal.families.records import Candidate, make_candidate, replay, theorem_record
+from rpsdg_formal.families.records import (
+    Candidate,
+    kept_schema,
+    make_candidate,
+    replay,
+    theorem_record,
+)
 from rpsdg_formal.rewriting.walk import theorem_rng
 from rpsdg_formal.terms.expr import Kind, statement_key
 from rpsdg_formal.terms.printers import to_plain
@@ -101,6 +107,7 @@ class CalculusFamily:
             verified.lean_version,
             verified.lean_file,
             record.seed or 0,
+            schema=kept_schema(record),
         )
         return replace(made, seed=record.seed, index=record.index)
 

@@ -104,7 +104,7 @@ def theorem_record(
     lean_file: str,
     seed: int,
     accepted_alternatives: Sequence[Proof] = (),
-    schema: int = SCHEMA_VERSION,
+    schema: int | None = SCHEMA_VERSION,
 ) -> TheoremRecord:
     """The record of a theorem the kernel accepted (with its accepted alternatives)."""
     sig = theory.signature
@@ -152,8 +152,15 @@ def theorem_record(
         "axioms": list(axioms),
         "lean_file": lean_file,
     }
-    record["schema"] = schema
+    if schema is not None:  # None: a record from before the field
+        record["schema"] = schema
     return TheoremRecord.from_json(record)
+
+
+def kept_schema(record: TheoremRecord) -> int | None:
+    """The schema a re-derived record keeps: an older one (2, or none) is replayed as it was
+    written; any other is re-derived as the current one, so an unknown value differs."""
+    return record.schema if record.schema in (None, 2) else SCHEMA_VERSION
 
 
 def _replay_steps(start: Expr, rows: Sequence[Row], rules: RuleSet, label: str) -> list[Step]:

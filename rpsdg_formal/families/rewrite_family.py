@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from rpsdg_formal.dataset.record import SCHEMA_VERSION, TheoremRecord
+from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.families.base import Drawer, Prepared, Replayed, expect_rewrite
-from rpsdg_formal.families.records import make_candidate, replay, theorem_record
+from rpsdg_formal.families.records import kept_schema, make_candidate, replay, theorem_record
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
@@ -77,7 +77,7 @@ class RewriteFamily:
             verified.lean_file,
             record.seed or 0,
             candidate.proofs[1:],
-            schema=record.schema if record.schema == 2 else SCHEMA_VERSION,
+            schema=kept_schema(record),
         )
         return replace(  # the bound search is not redone (it is the costly part of a draw)
             made,

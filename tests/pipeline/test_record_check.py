@@ -205,3 +205,12 @@ def test_check_names_the_record_and_the_field_and_asks_the_kernel_for_the_axioms
     assert "field 'verified.axioms': the kernel lists" in failures[records[1]["id"]]
     assert "field 'statement'" in failures[records[2]["id"]]
     assert "field 'variables" in failures[records[3]["id"]]
+
+
+def test_older_schemas_are_re_derived_as_written_and_unknown_ones_refused() -> None:
+    rules = _rules("field")
+    raw = _records("field", RewriteFamily(WalkConfig(steps=4)), 1)[0]
+    del raw["schema"]  # a record from before the field
+    assert check_record(TheoremRecord.from_json(raw), rules, VERSION).record.schema is None
+    raw["schema"] = 7
+    assert "field 'schema'" in _refusal(raw, "field")
