@@ -4,7 +4,6 @@ field."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +17,9 @@ from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.families.system_family import SystemFamily
 from rpsdg_formal.pipeline.prepare import Preparer
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
 CASES: list[tuple[str, Family]] = [
     ("field", RewriteFamily()),
     ("calculus", CalculusFamily()),
@@ -32,7 +31,7 @@ CASES: list[tuple[str, Family]] = [
 
 def _records(theory: str, family: Family, count: int) -> list[dict[str, Any]]:
     """The JSON records (before the kernel's verdict) of the first `count` usable draws."""
-    preparer = Preparer(load_rules(RULES / f"{theory}.yaml"), family, seed=4)
+    preparer = Preparer(load_rules(rules_path(theory)), family, seed=4)
     found: list[dict[str, Any]] = []
     index = 0
     while len(found) < count:

@@ -26,16 +26,16 @@ from rpsdg_formal.pipeline.recheck import check_dataset
 from rpsdg_formal.pipeline.record_check import check_record, first_difference
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.walk import WalkConfig
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
 VERSION = "4.35.0"
 VERIFIED = {"kernel": "lean4", "lean_version": VERSION, "axioms": [], "lean_file": "lean/b.lean"}
 Edit = Callable[[dict[str, Any]], object]
 
 
 def _rules(theory: str) -> RuleSet:
-    return load_rules(RULES / f"{theory}.yaml")
+    return load_rules(rules_path(theory))
 
 
 def _records(
