@@ -296,44 +296,14 @@ def generate(
     source = prepared_items(preparer, state.position, config.workers)
     progress = Progress(config.count, "verified", show_progress, frequent=True)
     taken = state.key_bytes // KEY_BYTES
-    run = _Run(config, kernel, source, admission, taken, state, progress=progress)
-    run.direct = direct
+    run = _Run(config, kernel, source, admission, taken, state, progress=progress, direct=direct)
     out = config.out
     try:
         with Outputs(out) as outputs:
             for size in state.sizes:  # the batches in flight when the checkpoint was made
                 run.in_flight.append(run.form(size))
-            while True:
-                while len(run.in_flight) < config.lean_jobs and run.wanted() > 0:
-                    run.in_flight.append(run.form(run.wanted()))
-                if not run.in_flight:
-                    break
-                batch = run.in_flight.popleft()
-                pending = batch.pending
-                if isinstance(pending, DirectCheck):
-                    settled = pending.settle()
-                else:
-                    settled = settle(pending, batch.theorems)
-                require_progress(settled, batch.pending.path)
-                ok_rows, bad_rows = _rows(
-                    batch, settled, config.count - run.state.accepted, kernel.version
-                )
-                run.state = outputs.commit(
-                    run.state,
-                    batch.items,
-                    ok_rows,
-                    bad_rows,
-                    batches=batch.number + 1,
-                    position=run.in_flight[0].start if run.in_flight else _after(batch),
-                    sizes=tuple(b.size for b in run.in_flight),
-                    room=room_left(run.admission, run.in_flight),
-                )
-                run.show()
-                if run.state.rejected > max(100, config.count):
-                    raise ConfigError(
-                        f"the kernel rejected {run.state.rejected} theorems; is the rule set "
-                        f"sound? See {out / 'rejected.jsonl'}"
-                    )
+            while _settle_next(run, outputs):
+                pass
     finally:
         for batch in run.in_flight:
             batch.pending.kill()
@@ -343,6 +313,40 @@ def generate(
     return GenerateSummary(
         s.accepted, s.rejected, s.batches, out, s.disagreements, s.refused, state.accepted
     )
+
+
+def _settle_next(run: _Run, outputs: Outputs) -> bool:
+    """Keep `lean_jobs` batches in flight, settle the oldest and commit it (outputs and
+    checkpoint together); False once nothing is left to check."""
+    config = run.config
+    while len(run.in_flight) < config.lean_jobs and run.wanted() > 0:
+        run.in_flight.append(run.form(run.wanted()))
+    if not run.in_flight:
+        return False
+    batch = run.in_flight.popleft()
+    pending = batch.pending
+    settled = (
+        pending.settle() if isinstance(pending, DirectCheck) else settle(pending, batch.theorems)
+    )
+    require_progress(settled, pending.path)
+    ok_rows, bad_rows = _rows(batch, settled, config.count - run.state.accepted, run.kernel.version)
+    run.state = outputs.commit(
+        run.state,
+        batch.items,
+        ok_rows,
+        bad_rows,
+        batches=batch.number + 1,
+        position=run.in_flight[0].start if run.in_flight else _after(batch),
+        sizes=tuple(b.size for b in run.in_flight),
+        room=room_left(run.admission, run.in_flight),
+    )
+    run.show()
+    if run.state.rejected > max(100, config.count):
+        raise ConfigError(
+            f"the kernel rejected {run.state.rejected} theorems; is the rule set "
+            f"sound? See {config.out / 'rejected.jsonl'}"
+        )
+    return True
 
 
 def _after(batch: _Batch) -> int:
