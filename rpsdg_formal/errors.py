@@ -47,6 +47,15 @@ class RewriteError(RpsdgError, ValueError):
     """A rewrite step does not apply where it claims to (a corrupt or hand-edited record)."""
 
 
+class RecordError(RewriteError):
+    """A dataset record is malformed, or a field differs from the one its replay derives;
+    `field` names it (dotted for a nested field: `steps.2.rule`)."""
+
+    def __init__(self, field: str, what: str) -> None:
+        self.field = field
+        super().__init__(f"field {field!r}: {what}")
+
+
 class KernelError(RpsdgError, RuntimeError):
     """The Lean kernel could not be run at all (missing library, crash, timeout)."""
 
@@ -57,6 +66,10 @@ class KernelNotFoundError(KernelError, FileNotFoundError):
 
 class KernelCrashError(KernelError):
     """Lean exited abnormally or produced output we cannot attribute to any theorem."""
+
+
+class KernelDisagreementError(KernelError):
+    """The direct kernel route and the `lean` route gave different verdicts on a theorem."""
 
 
 class TheoryBuildError(KernelError):

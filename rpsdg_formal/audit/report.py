@@ -59,8 +59,8 @@ class AuditRequiredError(RpsdgError, PermissionError):
 
 
 class _Ticker:
-    """Tells `progress(done, total)` of every finished row; the total grows as Lean's answers
-    say how many declarations there are."""
+    """Tells `progress(done, total)` of every finished row; the total is complete before the
+    first row, once Lean's answers have said how many declarations there are."""
 
     def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
         self.progress, self.done, self.total = progress, 0, total
@@ -68,8 +68,8 @@ class _Ticker:
     def expect(self, more: int) -> None:
         self.total += more
 
-    def __call__(self) -> None:
-        self.done += 1
+    def __call__(self, rows: int = 1) -> None:
+        self.done += rows
         if self.progress is not None:
             self.progress(self.done, self.total)
 
@@ -86,12 +86,16 @@ def run_audit(
     started = time.perf_counter()
     rules, problems = load_rule_file(path)
     kernel: Kernel = kernel_for(rules.theory)
-    tick = _Ticker(progress, len(rules.rules))
-    rows = _theory_rows(rules, kernel, seed, tick) + _rendering_rows(rules, seed)
+    rendering = _rendering_rows(rules, seed)
+    tick = _Ticker(progress, len(rendering) + len(problems) + len(rules.rules))
+    rows = _theory_rows(rules, kernel, seed, tick)
+    tick(len(rendering))
+    rows += rendering
     rows += [
         AuditRow("rule", p.name, f"{rules.path}:{p.line}", "?", structure=Finding(False, p.message))
         for p in problems
     ]
+    tick(len(problems))
     rows += _rule_rows(rules, kernel, seed, tick)
     seconds = time.perf_counter() - started
     return AuditReport(str(path), rules.theory.name, tuple(rows), seconds, kernel.version)
@@ -100,7 +104,7 @@ def run_audit(
 def _theory_rows(rules: RuleSet, kernel: Kernel, seed: int, tick: _Ticker) -> list[AuditRow]:
     """A row per declaration of the theory, as Lean elaborated it (`audit.facts`)."""
     meanings = theory_meanings(rules.theory, kernel)
-    tick.expect(len(meanings.facts))
+    tick.expect(len(meanings.constants) + len(meanings.facts) + len(meanings.unreadable))
     rows = [
         AuditRow(
             "constant",
@@ -111,6 +115,8 @@ def _theory_rows(rules: RuleSet, kernel: Kernel, seed: int, tick: _Ticker) -> li
         )
         for c in meanings.constants
     ]
+    for _ in rows:
+        tick()
     for fact in meanings.facts:
         finding = fact_model_finding(fact, rules, seed)
         statement = fact_statement(fact, rules)
@@ -121,6 +127,7 @@ def _theory_rows(rules: RuleSet, kernel: Kernel, seed: int, tick: _Ticker) -> li
     for item in meanings.unreadable:
         finding = Finding(False, f"cannot be interpreted from Lean's elaboration: {item.reason}")
         rows.append(AuditRow(item.kind, item.name, f"{item.path}:{item.line}", "?", model=finding))
+    tick(len(meanings.unreadable))
     return rows
 
 

@@ -31,6 +31,7 @@ from rpsdg_formal.cli.families import (
     select_config,
     walk_config,
 )
+from rpsdg_formal.cli.kernel_route import direct_route
 from rpsdg_formal.cli.theories import rules_path
 from rpsdg_formal.families.calculus import FAMILIES
 from rpsdg_formal.families.equation import KINDS
@@ -191,6 +192,17 @@ def _add_run_options(gen: argparse.ArgumentParser) -> None:
         "--lean-jobs", type=int, default=CORES, metavar="N",
         help="Lean processes checking batches at the same time (default: all cores)",
     )  # fmt: skip
+    group.add_argument(
+        "--kernel", choices=("direct", "lean"), default="direct",
+        help="direct: the Lean kernel checks proof terms built in Python, in one worker per "
+        "core, and `lean` re-checks a sample of the written files (default); lean: `lean` "
+        "parses and elaborates every written file (the route `check` and `audit` use)",
+    )  # fmt: skip
+    group.add_argument(
+        "--lean-sample", type=int, default=20, metavar="N",
+        help="with --kernel direct, `lean` also checks the first batch and one in N (default "
+        "20; 0: the first only); any disagreement stops the run",
+    )  # fmt: skip
     gen.add_argument("--force", action="store_true", help="overwrite an earlier run in --out")
 
 
@@ -230,7 +242,8 @@ def run(args: argparse.Namespace) -> int:
             rules, config, settings, kernel.version, args.ray_address, not args.quiet
         )
     else:
-        summary = generate(rules, config, kernel, show_progress=not args.quiet)
+        with direct_route(args, kernel) as route:
+            summary = generate(rules, config, kernel, not args.quiet, route)
     _report(summary, config, kernel.version)
     ok = summary.rejected == 0 and summary.disagreements == 0
     return EXIT_OK if ok else EXIT_REJECTED

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeGuard, cast
 
 from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.kernel.proofspec import ChainSpec, ImplicationSpec, ProofSpec
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, replace, substitute, subterm, var
 from rpsdg_formal.terms.printers import argument, to_human, to_kernel
@@ -41,6 +42,8 @@ class LeanTheorem:
     name: str
     statement: str
     proof: str
+    # what the theorem was built from, for the direct kernel route (not part of its identity)
+    origin: ProofSpec | None = field(default=None, compare=False, repr=False)
 
     def source(self) -> str:
         return f"theorem {self.name} : {self.statement} :=\n  {self.proof}\n"
@@ -264,7 +267,8 @@ def theorem(
     for i in range(len(steps) - 1, 0, -1):
         chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"
     lines.append(chain)
-    return LeanTheorem(name, statement, "\n  ".join(lines))
+    origin = ChainSpec(name, tuple(binders), start, tuple(steps))
+    return LeanTheorem(name, statement, "\n  ".join(lines), origin)
 
 
 def check_chain(start: Expr, steps: Sequence[Step]) -> None:
@@ -286,6 +290,25 @@ def check_chain(start: Expr, steps: Sequence[Step]) -> None:
 
 def _is_sides(value: Sides | Sequence[Sides]) -> TypeGuard[Sides]:
     return len(value) == 2 and isinstance(value[0], Expr)
+
+
+def _link_proof(link: EquationStep, names: Sequence[str], theory: Theory) -> str:
+    """The proof of one forward step from the equations `names` (its sources): `congrArg` of a
+    function, `congrArg₂` combining two equations, or `Eq.trans` with a rule instance."""
+    if link.context is not None:
+        context = to_kernel(link.context, theory.signature)
+        if link.other is not None:
+            return (
+                f"congrArg₂ (fun ({HOLE} : {theory.carrier}) ({HOLE2} : {theory.carrier}) "
+                f"=> {context}) {names[0]} {names[1]}"
+            )
+        return f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) {names[0]}"
+    if link.step is not None:
+        rewrite = step_proof(link.step, theory)
+        if link.side == 0:
+            return f"Eq.trans (Eq.symm ({rewrite})) {names[0]}"
+        return f"Eq.trans {names[0]} ({rewrite})"
+    raise ValueError("an equation step needs a context or a rewrite")
 
 
 def implication_theorem(
@@ -313,26 +336,7 @@ def implication_theorem(
     lines = [f"fun {' '.join([*binders, *(f'h{i}' for i in range(len(given)))])} =>"]
     for link in steps:
         number = len(equations)
-        sources = link.sources or (number - 1,)
-        names = [f"h{i}" for i in sources]
-        if link.context is not None:
-            context = to_kernel(link.context, theory.signature)
-            if link.other is not None:
-                proof = (
-                    f"congrArg₂ (fun ({HOLE} : {theory.carrier}) ({HOLE2} : {theory.carrier}) "
-                    f"=> {context}) {names[0]} {names[1]}"
-                )
-            else:
-                proof = f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) {names[0]}"
-        elif link.step is not None:
-            rewrite = step_proof(link.step, theory)
-            proof = (
-                f"Eq.trans (Eq.symm ({rewrite})) {names[0]}"
-                if link.side == 0
-                else f"Eq.trans {names[0]} ({rewrite})"
-            )
-        else:
-            raise ValueError("an equation step needs a context or a rewrite")
+        proof = _link_proof(link, [f"h{i}" for i in link.sources or (number - 1,)], theory)
         lines.append(f"have h{number} : {equation_statement(*link.after, theory)} := {proof}")
         equations.append(link.after)
     concluded = list(conclusion) or [len(equations) - 1]
@@ -349,7 +353,8 @@ def implication_theorem(
     statement = hypotheses_ + goal
     if binders:
         statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
-    return LeanTheorem(name, statement, "\n  ".join(lines))
+    origin = ImplicationSpec(name, tuple(binders), tuple(given), tuple(steps), tuple(concluded))
+    return LeanTheorem(name, statement, "\n  ".join(lines), origin)
 
 
 def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:

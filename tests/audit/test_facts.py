@@ -13,6 +13,7 @@ from rpsdg_formal.audit.facts import TheoryMeanings, _classify, _Names, _Unreada
 from rpsdg_formal.audit.lean_probe import Printed
 from rpsdg_formal.audit.lean_terms import LeanTermError, read_term
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.terms.expr import num
 from rpsdg_formal.terms.printers import to_human
 from rpsdg_formal.theory.catalogue import lean_dir
@@ -53,7 +54,7 @@ def _meanings(
     modules = module_closure(tmp_path / "lean", "RpsdgFormal.Field")
     names, axioms = scan_modules(modules)
     theory = replace(field_rules.theory, modules=modules, declarations=names, axioms=axioms)
-    kernel = prepare_kernel(theory, cache_dir=kernel_cache)
+    kernel = prepare_kernel(theory, KernelConfig(cache_dir=kernel_cache))
     return theory_meanings(theory, kernel)
 
 
@@ -114,7 +115,7 @@ def test_a_changed_logic_module_fails(
     modules = module_closure(tmp_path / "lean", "RpsdgFormal.Field")
     names, axioms = scan_modules(modules)
     theory = replace(field_rules.theory, modules=modules, declarations=names, axioms=axioms)
-    meanings = theory_meanings(theory, prepare_kernel(theory, cache_dir=kernel_cache))
+    meanings = theory_meanings(theory, prepare_kernel(theory, KernelConfig(cache_dir=kernel_cache)))
     (bad,) = [u for u in meanings.unreadable if u.name == "RpsdgFormal.Always"]
     assert "no meaning" in bad.reason
     names_ = _Names("R", {}, {}, None)

@@ -14,6 +14,7 @@ from rpsdg_formal.audit.report import AuditReport, AuditRow, run_audit
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.errors import RuleSpecError
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.theory.rules import load_rule_file
 from rpsdg_formal.theory.section import Theory
 
@@ -22,7 +23,7 @@ HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 
 def _audit(name: str, kernel_cache: Path) -> AuditReport:
     def kernel_for(theory: Theory) -> Kernel:
-        return prepare_kernel(theory, cache_dir=kernel_cache)
+        return prepare_kernel(theory, KernelConfig(cache_dir=kernel_cache))
 
     return run_audit(HOSTILE / f"{name}.yaml", kernel_for)
 

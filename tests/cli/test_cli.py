@@ -118,6 +118,7 @@ def test_check_rejects_a_tampered_record(
 def test_check_accepts_schema_2_records_whose_haves_state_their_types(
     generated: Path, tmp_path: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from rpsdg_formal.dataset.record import TheoremRecord
     from rpsdg_formal.families.records import make_candidate, replay
     from rpsdg_formal.theory.rules import load_rules
 
@@ -126,7 +127,7 @@ def test_check_accepts_schema_2_records_whose_haves_state_their_types(
     shutil.copytree(generated, copy)
     records = _records(copy)
     for record in records:
-        now = replay(record, rules)
+        now = replay(TheoremRecord.from_json(record), rules)
         steps = [p.steps for p in now.proofs]
         old = make_candidate(now.id, now.index, now.start, steps, rules.theory, typed=True)
         assert " : Eq " in old.lean.proof and old.lean.proof != record["lean_proof"]

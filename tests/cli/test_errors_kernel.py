@@ -3,6 +3,7 @@ finished run started again, and progress that shows per theorem or audit row."""
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -71,7 +72,10 @@ def test_audit_shows_progress_per_row(
     tmp_path: Path, kernel_cache: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     unsound = ROOT / "tests" / "fixtures" / "unsound" / "rules.yaml"
-    assert main(["audit", str(unsound), "--cache-dir", str(kernel_cache)]) == 1
+    report = tmp_path / "report.json"
+    args = ["audit", str(unsound), "--cache-dir", str(kernel_cache), "--json", str(report)]
+    assert main(args) == 1
     err = capfd.readouterr().err
     rows = [line for line in err.splitlines() if line.startswith("audited [")]
-    assert rows and rows[0].split("] ")[1].startswith("1/") and "29/29" in rows[-1]
+    total = len(json.loads(report.read_text(encoding="utf-8"))["rows"])
+    assert rows and rows[0].split("] ")[1].startswith("1/") and f"{total}/{total}" in rows[-1]

@@ -359,7 +359,7 @@ def test_equation_system_records_own_proofs_verify(tmp_path: Path, kernel_cache:
     argv = ["generate", "--theory", "equation", "--family", "equation-system", "--count", "2"]
     assert main([*argv, *common, "--out", str(out)]) == 0
     records = [json.loads(line) for line in (out / "theorems.jsonl").read_text().splitlines()]
-    theories, kernels = prepare_theories([equation], kernel_cache)
+    theories, kernels = prepare_theories([equation], KernelConfig(cache_dir=kernel_cache))
     server = make_server(ServiceConfig(port=0, workers=1), theories, kernels, log=_quiet)
     for client in _serving(server):
         fixture = root / "tests" / "fixtures" / "hostile" / "class8_system_proof.json"

@@ -1,0 +1,88 @@
+"""`generate`'s direct route: batches checked by the worker pool, a sample through `lean` too.
+
+Each batch's Lean file is written exactly as on the `lean` route (it is the published
+certificate the records point to), and its theorems are checked from their specs by the
+pool. The first batch and one in `sample_every` are also checked by `lean` on that file; a
+theorem on which the two routes disagree (verdict, or axioms) stops the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rpsdg_formal.errors import KernelDisagreementError
+from rpsdg_formal.kernel.check import Accepted, Kernel, PendingCheck, Verdict, start_check
+from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
+from rpsdg_formal.kernel.faults import LIMIT, Settled, settle
+from rpsdg_formal.kernel.pool import KernelPool, PendingDirect
+
+
+@dataclass(frozen=True)
+class DirectRoute:
+    """The pool to check with, and how often `lean` checks a batch too (0: only the first)."""
+
+    pool: KernelPool
+    sample_every: int = 20
+
+    def sampled(self, number: int) -> bool:
+        return number == 0 or (self.sample_every > 0 and number % self.sample_every == 0)
+
+
+@dataclass
+class DirectCheck:
+    """A batch being checked by the pool (and, when sampled, by `lean`)."""
+
+    path: Path
+    theorems: Sequence[LeanTheorem]
+    direct: PendingDirect
+    lean: PendingCheck | None
+
+    def kill(self) -> None:
+        if self.lean is not None:
+            self.lean.kill()
+
+    def settle(self) -> Settled:
+        """A conclusive verdict per theorem; KernelDisagreementError if the sample differs."""
+        verdicts = self.direct.wait()
+        settled = Settled({}, {})
+        for theorem, verdict in zip(self.theorems, verdicts, strict=True):
+            settled.verdicts[theorem.name] = verdict
+            settled.files[theorem.name] = self.path.name
+        if self.lean is not None:
+            compare(settled, settle(self.lean, self.theorems), self.path)
+        return settled
+
+
+def start_direct(
+    route: DirectRoute, kernel: Kernel, theorems: Sequence[LeanTheorem], path: Path, number: int
+) -> DirectCheck:
+    """Write the batch file and start checking batch `number` by the direct route."""
+    batch = batch_file(kernel.theory, theorems)
+    pending = route.pool.submit(theorems)
+    if route.sampled(number):
+        return DirectCheck(path, theorems, pending, start_check(kernel, batch, path))
+    path.write_text(batch.text, encoding="utf-8")
+    return DirectCheck(path, theorems, pending, None)
+
+
+def agree(direct: Verdict, lean: Verdict) -> bool:
+    """Same verdict, and the same axioms in the same order when accepted. A verdict about
+    Lean's resources (`lean-limit`) says nothing about the theorem, so it agrees with any."""
+    if LIMIT in (getattr(direct, "reason", ""), getattr(lean, "reason", "")):
+        return True
+    if isinstance(direct, Accepted) or isinstance(lean, Accepted):
+        return direct == lean
+    return True
+
+
+def compare(direct: Settled, lean: Settled, path: Path) -> None:
+    """Raise KernelDisagreementError on the first theorem the two routes judge differently."""
+    for name, verdict in direct.verdicts.items():
+        other = lean.verdicts[name]
+        if not agree(verdict, other):
+            raise KernelDisagreementError(
+                f"{path}: the direct kernel route and `lean` disagree on {name} "
+                f"(direct: {verdict}; lean: {other}); rerun with --kernel lean and report it"
+            )

@@ -1,0 +1,98 @@
+"""`generate` on the direct kernel route: the same output as `--kernel lean`, a sample checked
+by `lean` that stops the run on a disagreement, and the fall back when the route is broken."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from rpsdg_formal.cli.kernel_route import direct_route
+from rpsdg_formal.cli.main import main
+from rpsdg_formal.errors import KernelDisagreementError
+from rpsdg_formal.kernel import KernelConfig
+from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, prepare_kernel
+from rpsdg_formal.kernel.faults import LIMIT, Settled
+from rpsdg_formal.kernel.pool import PendingDirect
+from rpsdg_formal.kernel.route import agree, compare
+from rpsdg_formal.theory.catalogue import rules_path
+from rpsdg_formal.theory.rules import load_rules
+
+
+def _run(out: Path, cache: Path, *extra: str) -> int:
+    args = ["--count", "30", "--seed", "4", "--steps", "6", "--batch-size", "10", "--proofs", "2"]
+    return main(
+        ["generate", *args, *extra, "--out", str(out), "--cache-dir", str(cache), "--quiet"]
+    )
+
+
+def _same_folders(a: Path, b: Path) -> None:
+    for name in ("theorems.jsonl", "rejected.jsonl", "keys.bin", "checkpoint.json"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    files = sorted(p.name for p in (a / "lean").iterdir())
+    assert files == sorted(p.name for p in (b / "lean").iterdir()) and len(files) >= 3
+    _, mismatch, errors = filecmp.cmpfiles(a / "lean", b / "lean", files, shallow=False)
+    assert mismatch == errors == []
+
+
+@pytest.mark.kernel
+def test_direct_route_writes_exactly_what_the_lean_route_writes(
+    tmp_path: Path, audited_cache: Path
+) -> None:
+    """Three batches, only the first also checked by `lean` (--lean-sample 0)."""
+    assert _run(tmp_path / "direct", audited_cache, "--lean-sample", "0") == 0
+    assert _run(tmp_path / "lean", audited_cache, "--kernel", "lean") == 0
+    _same_folders(tmp_path / "direct", tmp_path / "lean")
+
+
+@pytest.mark.kernel
+def test_a_disagreement_with_the_lean_sample_stops_the_run(
+    tmp_path: Path,
+    audited_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    wait = PendingDirect.wait
+
+    def one_axiom_short(self: PendingDirect) -> list[object]:
+        verdicts = list(wait(self))
+        first = verdicts[0]
+        assert isinstance(first, Accepted)
+        verdicts[0] = Accepted(first.axioms[:-1])
+        return verdicts
+
+    monkeypatch.setattr(PendingDirect, "wait", one_axiom_short)
+    assert _run(tmp_path / "out", audited_cache) == 2
+    err = capsys.readouterr().err
+    assert "disagree" in err and "batch_00000.lean" in err and "--kernel lean" in err
+
+
+def test_agreement_is_same_verdict_and_same_axioms_in_order() -> None:
+    a = Accepted(("X.a", "X.b"))
+    assert agree(a, Accepted(("X.a", "X.b")))
+    assert not agree(a, Accepted(("X.b", "X.a")))
+    assert not agree(a, Rejected("rejected by the Lean kernel"))
+    assert agree(Rejected("rejected by the Lean kernel", ("x",)), Rejected("other", ("y",)))
+    assert agree(a, Rejected(LIMIT))  # Lean's resources say nothing about the theorem
+    with pytest.raises(KernelDisagreementError, match="t1"):
+        compare(Settled({"t1": a}, {}), Settled({"t1": Rejected("no")}, {}), Path("b.lean"))
+
+
+@pytest.mark.kernel
+def test_a_broken_direct_route_falls_back_to_lean_with_a_warning(
+    tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = load_rules(rules_path("field"))
+    kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=kernel_cache))
+    broken: Kernel = dataclasses.replace(kernel, runner=kernel.runner.with_lean_path(tmp_path))
+    args = argparse.Namespace(kernel="direct", lean=None, lean_sample=20)
+    with direct_route(args, broken) as route:
+        assert route is None
+    assert "warning" in capsys.readouterr().err
+    with direct_route(args, kernel) as route:
+        assert route is not None and route.sample_every == 20
+    with direct_route(argparse.Namespace(kernel="lean", lean=None, lean_sample=20), kernel) as r:
+        assert r is None
