@@ -6,14 +6,18 @@ theorem holds its walk, the neighbours of every walk node, and whatever the boun
 bidirectional search visits; it is dropped once the theorem is made, so memory does not grow
 with the dataset.
 
-What `min_length_lower_bound = k` certifies: with the walk's rules and directions (the same
-`RuleIndex`), with introduced variables drawn from the theorem's own variables, and through
-expressions of at most `size_cap` nodes, no rewrite sequence shorter than k steps joins the two
-sides. The bidirectional breadth-first search explored every expression within `forward` steps
-of the start and `backward` steps of the end (complete levels only) and the two balls did not
-meet before k = forward + backward + 1; where they met, k is the exact distance within those
-bounds and the proof is a path of that length. `size_cap` is at least the largest expression on
-the chosen proof, so the proof itself lies inside the searched space and k <= proof_length.
+What `min_length_lower_bound = k` certifies: no sequence of fewer than k steps of the *step
+set* joins the two sides through expressions of at most `size_cap` nodes. The step set is every
+rewrite by a rule of the walk's `RuleIndex`, in either direction, at any position, in which each
+variable that occurs on one side of the rule only is instantiated with one of the theorem's own
+variables (`steps.in_step_set`; so `y * 0 -> 0` is a step and `(y / y) * 0 -> 0` is not). It is
+closed under reversal, so a breadth-first search from the end is a search towards it. The
+bidirectional search explored every expression within `forward` steps of the start and
+`backward` steps of the end (complete levels only) and the two balls did not meet before
+k = forward + backward + 1; where they met, k is the exact distance within those bounds and the
+proof is a path of that length. Proofs are paths of this graph, whose edges are all in the step
+set. `size_cap` is at least the largest expression on the chosen proof, so the proof itself lies
+inside the searched space and k <= proof_length.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ class ProofGraph:
 
     def explore(self, node: Expr, index: RuleIndex, fresh: tuple[Expr, ...], max_size: int) -> None:
         """Add every step out of `node` (within `max_size`)."""
-        for step in successors(node, index, fresh, max_size):
+        for step in successors(node, index, fresh, max_size, symmetric=True):
             self.add_step(step)
 
     def distances(self, source: Expr) -> dict[Expr, int]:
@@ -107,7 +111,7 @@ def _expand_level(
     best: int | None = None
     level: list[Expr] = []
     for node in frontier:
-        for step in successors(node, index, fresh, cap):
+        for step in successors(node, index, fresh, cap, symmetric=True):
             graph.add_step(step)
             after = step.after
             if after not in dist:
