@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import RewriteError
+from rpsdg_formal.rewriting.matcher import Matcher, compile_pattern
 from rpsdg_formal.terms.expr import (
     Expr,
     Kind,
@@ -84,13 +85,15 @@ class RuleIndex:
 
     @functools.cached_property
     def plans(self) -> dict[str, tuple[_Plan, ...]]:
-        """Per head, every direction with what `successors` needs precomputed ("" for the
-        directions whose pattern is a bare variable)."""
+        """Per head, every direction that may apply to a node with that head (its own, then
+        those whose pattern is a bare variable, the only ones under the key ""), with what
+        `successors` needs precomputed."""
+        anywhere = tuple(_Plan.of(r, rev) for r, rev in self.anywhere)
         plans = {
-            head: tuple(_Plan.of(r, rev) for r, rev in entries)
+            head: tuple(_Plan.of(r, rev) for r, rev in entries) + anywhere
             for head, entries in self.by_head.items()
         }
-        plans[""] = tuple(_Plan.of(r, rev) for r, rev in self.anywhere)
+        plans[""] = anywhere
         return plans
 
 
@@ -108,6 +111,8 @@ class _Plan:
     fixed: int
     counts: tuple[tuple[str, int], ...]
     dropped: tuple[str, ...]  # variables only the consumed side has (a collapse forgets them)
+    least: int  # the produced side's smallest possible size (every variable a leaf)
+    matcher: Matcher = field(compare=False, repr=False)
 
     @classmethod
     def of(cls, rule: Rule, reverse: bool) -> _Plan:
@@ -117,7 +122,11 @@ class _Plan:
         kept = set(variables(produced))
         dropped = tuple(v for v in rule.variables if v in bound and v not in kept)
         fixed, counts = _size_form(produced)
-        return cls(rule, reverse, pattern, produced, missing, fixed, counts, dropped)
+        least = fixed + sum(n for _, n in counts)
+        return cls(
+            rule, reverse, pattern, produced, missing, fixed, counts, dropped, least,
+            compile_pattern(pattern),
+        )  # fmt: skip
 
 
 def _head_key(expr: Expr) -> str:
@@ -189,14 +198,20 @@ def successors(
     `symmetric`, a variable that occurs only on the consumed side must match one of `fresh`
     too, so every step's reverse is a step as well (`in_step_set`: the set the certified bound
     and the proofs share). Steps over `max_size` are pruned before their result is built. (The
-    search's hot path: `matches` and `Match.step` in one loop over precomputed plans.)
+    search's hot path: `matches` and `Match.step` in one loop over precomputed plans and
+    compiled patterns.)
     """
     plans = index.plans
     anywhere = plans[""]
+    # the room a produced side has at a position is `outside + sub.size` nodes
+    outside = 1 << 60 if max_size is None else max_size - expr.size
     for path, sub in positions(expr):
         head = f"#{sub.value}" if sub.kind is Kind.NUM else sub.head
-        for plan in plans.get(head, ()) + anywhere:
-            bindings = match(plan.pattern, sub)
+        space = outside + sub.size
+        for plan in plans.get(head, anywhere):
+            if plan.least > space:
+                continue  # too large whatever the variables are: prune before matching
+            bindings = plan.matcher(sub)
             if bindings is None:
                 continue
             if symmetric and plan.dropped and any(bindings[v] not in fresh for v in plan.dropped):

@@ -40,9 +40,7 @@ def _allowed(step: Step, theorem_vars: set[str]) -> bool:
     lhs = {n.head for n in _nodes(step.rule.lhs) if n.kind is Kind.VAR}
     rhs = {n.head for n in _nodes(step.rule.rhs) if n.kind is Kind.VAR}
     values = dict(step.substitution)
-    return all(
-        values[v].kind is Kind.VAR and values[v].head in theorem_vars for v in lhs ^ rhs
-    )
+    return all(values[v].kind is Kind.VAR and values[v].head in theorem_vars for v in lhs ^ rhs)
 
 
 def _nodes(expr: Expr) -> list[Expr]:
