@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches
+from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches, successors
 from rpsdg_formal.terms.expr import Expr, var, variables
 from rpsdg_formal.terms.sample import ExprShape, random_expr
 
@@ -24,6 +24,7 @@ class WalkConfig:
     steps: int = 8
     max_size: int = 30  # steps that would produce a larger expression (in nodes) are not taken
     shape: ExprShape = field(default_factory=lambda: DEFAULT_SHAPE)
+    away: bool = False  # never step next to an earlier expression (walks that move away)
 
     def __post_init__(self) -> None:
         if self.steps < 1:
@@ -64,6 +65,7 @@ def _random_step(
     max_size: int,
     visited: set[Expr],
     rng: random.Random,
+    strict: bool = False,
 ) -> Step | None:
     """A random new step from `current`: first a rule and direction, then a position.
 
@@ -74,6 +76,8 @@ def _random_step(
     for m in matches(current, index):
         if m.missing() and not fresh:
             continue
+        if strict and any(m.bindings[v] not in fresh for v in m.missing_from_result()):
+            continue  # outside the step set of proofs (a collapse of a compound value)
         groups.setdefault((m.rule.name, m.reverse), []).append(m)
     keys = list(groups)
     while keys:
@@ -89,17 +93,29 @@ def _random_step(
 
 
 def random_walk(
-    start: Expr, index: RuleIndex, steps: int, max_size: int, rng: random.Random
+    start: Expr,
+    index: RuleIndex,
+    steps: int,
+    max_size: int,
+    rng: random.Random,
+    away: bool = False,
 ) -> tuple[Step, ...]:
-    """Up to `steps` random steps from `start`, never revisiting an expression."""
+    """Up to `steps` random steps from `start`, never revisiting an expression.
+
+    With `away`, each step also avoids every expression one step from an earlier node of the
+    walk (so no single step shortcuts it) and stays in the step set of proofs
+    (`steps.in_step_set`); the walk then keeps moving away from where it has been.
+    """
     fresh = tuple(var(v) for v in variables(start))
     visited = {start}
     current = start
     taken: list[Step] = []
     for _ in range(steps):
-        step = _random_step(current, index, fresh, max_size, visited, rng)
+        step = _random_step(current, index, fresh, max_size, visited, rng, strict=away)
         if step is None:
             break
+        if away:  # the neighbours of the node being left are off limits from now on
+            visited.update(s.after for s in successors(current, index, fresh, max_size, True))
         taken.append(step)
         visited.add(step.after)
         current = step.after
@@ -110,7 +126,7 @@ def draw_walk(config: WalkConfig, index: RuleIndex, rng: random.Random) -> Walk:
     """A walk of exactly `config.steps` steps (restarting from a new start if one gets stuck)."""
     for _ in range(100):
         start = random_expr(config.shape, rng)
-        steps = random_walk(start, index, config.steps, config.max_size, rng)
+        steps = random_walk(start, index, config.steps, config.max_size, rng, config.away)
         if len(steps) == config.steps:
             return Walk(start, steps)
     raise ConfigError(
