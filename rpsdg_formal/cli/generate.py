@@ -144,8 +144,9 @@ def _add_selection_options(gen: argparse.ArgumentParser) -> None:
         "--difficulty", metavar="LO-HI|K:W,...",
         help="keep only theorems whose certified lower bound on proof length is in LO..HI "
         "(e.g. 3-6), or share the count among bounds by weight (e.g. 2:1,3:2,4:1: a quarter "
-        "with bound 2, half with 3, a quarter with 4); raise --bound-budget to certify bounds "
-        "above about 4",
+        "with bound 2, half with 3, a quarter with 4); from a lowest bound of 5 up, the walk "
+        "length, expression cap, start size and search budget left at their defaults are "
+        "chosen from it",
     )  # fmt: skip
     group.add_argument(
         "--bound-budget", type=int, default=SELECT.bounds.node_budget, metavar="N",

@@ -4,11 +4,11 @@ closed under reversal, and the bound is sound against a plain BFS over a re-impl
 from __future__ import annotations
 
 from collections import deque
-from pathlib import Path
 
 import pytest
 
-from rpsdg_formal.cli.options import build_parser, walk_config
+from rpsdg_formal.cli.families import walk_config
+from rpsdg_formal.cli.main import build_parser
 from rpsdg_formal.rewriting.graph import SearchBounds, step_key
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import (
@@ -20,14 +20,14 @@ from rpsdg_formal.rewriting.steps import (
 )
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
 from rpsdg_formal.terms.expr import Expr, Kind, var, variables
+from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
-ROOT = Path(__file__).resolve().parents[2]
 THEORIES = ("field", "calculus", "equation")
 
 
 def _setup(theory: str, steps: int = 6) -> tuple[RuleSet, RuleIndex, WalkConfig]:
-    rules = load_rules(ROOT / "rules" / f"{theory}.yaml")
+    rules = load_rules(rules_path(theory))
     args = build_parser().parse_args(
         ["generate", "--theory", theory, "--out", "unused", "--steps", str(steps)]
     )
