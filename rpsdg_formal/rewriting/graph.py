@@ -56,15 +56,27 @@ def step_key(step: Step) -> tuple[object, ...]:
     return (step.rule.name, step.reverse, step.path, step.substitution)
 
 
+Adjacency = dict[Expr, dict[Expr, dict[tuple[object, ...], Step]]]
+"""node -> neighbour -> step key -> step, each level in insertion order (as networkx keeps it)."""
+
+
 class ProofGraph:
-    """A networkx multigraph of expressions joined by rewrite steps (both directions)."""
+    """A multigraph of expressions joined by rewrite steps (both directions).
+
+    Steps go into plain dictionaries (the search adds hundreds of thousands); networkx sees
+    only the few nodes on shortest paths when proofs are read, or the whole graph through
+    `graph`, built on demand with the same insertion order.
+    """
 
     def __init__(self) -> None:
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._succ: Adjacency = {}
 
     def add_step(self, step: Step) -> None:
+        succ = self._succ
         for edge in (step, reverse_step(step)):
-            self.graph.add_edge(edge.before, edge.after, key=step_key(edge), step=edge)
+            keyed = succ.setdefault(edge.before, {})
+            keyed.setdefault(edge.after, {})[step_key(edge)] = edge
+            succ.setdefault(edge.after, {})
 
     def add_walk(self, steps: tuple[Step, ...]) -> None:
         for step in steps:
@@ -75,19 +87,37 @@ class ProofGraph:
         for step in successors(node, index, fresh, max_size, symmetric=True):
             self.add_step(step)
 
-    def distances(self, source: Expr) -> dict[Expr, int]:
-        return dict(nx.single_source_shortest_path_length(self.graph, source))
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole graph as a networkx multigraph (edge attribute `step`)."""
+        return _networkx(self._succ, self._succ)
+
+    def distances(self, source: Expr, limit: int | None = None) -> dict[Expr, int]:
+        """Steps from `source` to every node it reaches (up to `limit`), in breadth-first order."""
+        dist = {source: 0}
+        level = [source]
+        while level and (limit is None or dist[level[0]] < limit):
+            found: list[Expr] = []
+            for node in level:
+                for after in self._succ.get(node, ()):
+                    if after not in dist:
+                        dist[after] = dist[node] + 1
+                        found.append(after)
+            level = found
+        return dist
 
     def shortest_proofs(self, start: Expr, end: Expr, limit: int) -> list[tuple[Step, ...]]:
         """Up to `limit` distinct shortest step sequences from `start` to `end`, in a fixed order.
 
-        Distinct node paths come first; parallel edges (another rule between the same two
-        expressions) give further distinct sequences.
+        Distinct node paths come first (networkx's `all_shortest_paths` order, on the subgraph
+        of nodes that lie on a shortest path, which orders them as the whole graph would);
+        parallel edges (another rule between the same two expressions) give further sequences.
         """
+        graph = self._shortest_subgraph(start, end)
         proofs: list[tuple[Step, ...]] = []
-        for nodes in nx.all_shortest_paths(self.graph, start, end):
+        for nodes in nx.all_shortest_paths(graph, start, end):
             options = [
-                sorted(self.graph[u][v].values(), key=lambda d: repr(step_key(d["step"])))
+                sorted(graph[u][v].values(), key=lambda d: repr(step_key(d["step"])))
                 for u, v in itertools.pairwise(nodes)
             ]
             for choice in itertools.product(*options):
@@ -95,6 +125,37 @@ class ProofGraph:
                 if len(proofs) >= limit:
                     return proofs
         return proofs
+
+    def _shortest_subgraph(self, start: Expr, end: Expr) -> nx.MultiDiGraph:
+        """The edges that advance along some shortest `start`-`end` path. Every step has its
+        reverse here, so distances to `end` are distances from it."""
+        ahead = self.distances(start)
+        if end not in ahead:
+            raise nx.NetworkXNoPath(f"{end} is not reachable from {start}")
+        total = ahead[end]
+        behind = self.distances(end, total)
+        on = {v for v, d in ahead.items() if d + behind.get(v, total + 1) == total}
+        keep: Adjacency = {
+            u: {
+                v: keyed
+                for v, keyed in self._succ[u].items()
+                if v in on and ahead[v] == ahead[u] + 1
+            }
+            for u in self._succ
+            if u in on
+        }
+        return _networkx(keep, self._succ)
+
+
+def _networkx(succ: Adjacency, order: Adjacency) -> nx.MultiDiGraph:
+    """`succ` as a networkx multigraph, nodes in the order of `order`."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(u for u in order if u in succ)
+    for u, neighbours in succ.items():
+        for v, keyed in neighbours.items():
+            for key, step in keyed.items():
+                graph.add_edge(u, v, key=key, step=step)
+    return graph
 
 
 def _expand_level(
