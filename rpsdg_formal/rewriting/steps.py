@@ -146,13 +146,6 @@ class Match:
         """Variables that occur only on the produced side (they need explicit values)."""
         return tuple(v for v in self.rule.variables if v not in self.bindings)
 
-    def missing_from_result(self) -> tuple[str, ...]:
-        """Variables bound here that the produced side does not have (a collapse forgets
-        their values)."""
-        _, produced = self.rule.side(self.reverse)
-        kept = set(variables(produced))
-        return tuple(v for v in self.bindings if v not in kept)
-
     def step(self, expr: Expr, extra: Mapping[str, Expr] | None = None) -> Step:
         """The step this match makes on `expr`, with `extra` values for the missing variables."""
         full = {**self.bindings, **(extra or {})}

@@ -65,7 +65,6 @@ def _random_step(
     max_size: int,
     visited: set[Expr],
     rng: random.Random,
-    strict: bool = False,
 ) -> Step | None:
     """A random new step from `current`: first a rule and direction, then a position.
 
@@ -76,8 +75,6 @@ def _random_step(
     for m in matches(current, index):
         if m.missing() and not fresh:
             continue
-        if strict and any(m.bindings[v] not in fresh for v in m.missing_from_result()):
-            continue  # outside the step set of proofs (a collapse of a compound value)
         groups.setdefault((m.rule.name, m.reverse), []).append(m)
     keys = list(groups)
     while keys:
@@ -90,6 +87,19 @@ def _random_step(
             if step.after.size <= max_size and step.after not in visited:
                 return step
     return None
+
+
+def _away_step(around: list[Step], visited: set[Expr], rng: random.Random) -> Step | None:
+    """A random step among `around` to an expression not in `visited`: a rule and direction
+    first, then one of its applications (as `_random_step` chooses)."""
+    groups: dict[tuple[str, bool], list[Step]] = {}
+    for step in around:
+        if step.after not in visited:
+            groups.setdefault((step.rule.name, step.reverse), []).append(step)
+    if not groups:
+        return None
+    chosen = groups[rng.choice(list(groups))]
+    return chosen[rng.randrange(len(chosen))]
 
 
 def random_walk(
@@ -111,11 +121,14 @@ def random_walk(
     current = start
     taken: list[Step] = []
     for _ in range(steps):
-        step = _random_step(current, index, fresh, max_size, visited, rng, strict=away)
+        if away:  # the neighbours of the node being left are off limits from now on
+            around = list(successors(current, index, fresh, max_size, symmetric=True))
+            step = _away_step(around, visited, rng)
+            visited.update(s.after for s in around)
+        else:
+            step = _random_step(current, index, fresh, max_size, visited, rng)
         if step is None:
             break
-        if away:  # the neighbours of the node being left are off limits from now on
-            visited.update(s.after for s in successors(current, index, fresh, max_size, True))
         taken.append(step)
         visited.add(step.after)
         current = step.after
