@@ -48,7 +48,7 @@ def test_the_plan_certifies_bound_six_within_a_few_draws(field_rules: RuleSet) -
     index = RuleIndex.build(field_rules.rules)
     walk_conf, select = _configs(field_rules, "--difficulty", "6-12")
     found = []
-    for i in range(60):
+    for i in range(100):
         walk = draw_walk(walk_conf, index, theorem_rng(40, i))
         fresh = tuple(var(v) for v in variables(walk.start))
         assert all(in_step_set(s, fresh) for s in walk.steps)  # away-walks stay in the set
