@@ -64,13 +64,13 @@ class StageCost:
     select: float = 0.0
 
     def line(self, label: str) -> str:
-        per = self.hard or 1
+        per = f"{(self.walk + self.select) / self.hard:.3f} s" if self.hard else "- (none)"
         rate = 3600 * self.hard / max(self.walk + self.select, 1e-9)
         return (
             f"{label}: {self.draws} draws, {self.hard} with bound >= {HARD}; per draw walk "
             f"{1000 * self.walk / max(self.draws, 1):.1f} ms, certify "
             f"{1000 * self.select / max(self.draws, 1):.1f} ms; per hard theorem "
-            f"{(self.walk + self.select) / per:.3f} s; {rate:.0f} per CPU-hour (walk + certify)"
+            f"{per}; {rate:.0f} per CPU-hour (walk + certify)"
         )
 
 
@@ -139,7 +139,8 @@ def main() -> int:
     staged = (now.walk + now.select) / max(now.hard, 1)
     print(
         f"  of {per_theorem:.3f} s per theorem end to end: walk + certify {staged:.3f} s, "
-        f"the rest (emit, kernel, processes, dedup) {max(per_theorem - staged, 0):.3f} s"
+        f"the rest (emit, kernel, processes, dedup) {per_theorem - staged:+.3f} s (the two "
+        f"samples draw different seeds: a negative rest is sampling noise)"
     )
     for label, argv in (
         ("before: defaults (--steps 8, cap 30, budget 200)", ()),

@@ -6,7 +6,7 @@ per level. So hard bounds are cheapest in a small space: short start expressions
 walks that move away from where they have been (`WalkConfig.away`), and a search budget large
 enough to complete a third level. Measured on the field rules (walk + certification CPU, one
 process; `scripts/bench_difficulty.py`): with the defaults (cap 30, budget 200) no bound 6 in
-thousands of draws; with `plan_for(6)` about 1 draw in 10 certifies 6 or more.
+thousands of draws; with `plan_for(6)` about 1 draw in 14 certifies 6 or more.
 """
 
 from __future__ import annotations
