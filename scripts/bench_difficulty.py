@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from rpsdg_formal.cli.options import build_parser, select_config, walk_config
+from rpsdg_formal.cli.families import select_config, walk_config
+from rpsdg_formal.cli.main import build_parser
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng

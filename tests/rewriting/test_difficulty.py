@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rpsdg_formal.cli.options import build_parser, select_config, walk_config
+from rpsdg_formal.cli.families import select_config, walk_config
+from rpsdg_formal.cli.main import build_parser
 from rpsdg_formal.rewriting.difficulty import HARD_FROM, plan_for
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex, in_step_set
