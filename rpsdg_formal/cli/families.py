@@ -28,6 +28,11 @@ EQUATION = EquationConfig()
 EQUATION_FAMILIES = ("equation", "equation-system")
 
 
+class Unset(int):
+    """A parser default that remembers it was not typed (`--steps 8` typed is a plain int), so
+    the difficulty plan may replace it; it prints and compares as its value."""
+
+
 def _or(value: int | None, default: int) -> int:
     """An option's value, or the configuration's default when it was left out."""
     return default if value is None else value
@@ -100,7 +105,7 @@ def _plan(args: argparse.Namespace) -> DifficultyPlan | None:
 def _steps(args: argparse.Namespace) -> int:
     """--steps, or the plan's walk length when it was left at its default."""
     plan = _plan(args)
-    return plan.steps if plan is not None and args.steps == WALK.steps else int(args.steps)
+    return plan.steps if plan is not None and isinstance(args.steps, Unset) else int(args.steps)
 
 
 def _refuse_walk_options(args: argparse.Namespace, what: str, proofs: bool = False) -> None:
@@ -204,7 +209,7 @@ def select_config(args: argparse.Namespace) -> SelectConfig:
     """How theorems are chosen from the walks (the search budget from the difficulty plan
     when --bound-budget was left at its default)."""
     plan, budget, steps = _plan(args), int(args.bound_budget), _steps(args)
-    if plan is not None and budget == SELECT.bounds.node_budget:
+    if plan is not None and isinstance(args.bound_budget, Unset):
         budget = plan.node_budget
     if budget < 1:
         raise ConfigError(f"--bound-budget must be positive, got {budget}")

@@ -26,6 +26,7 @@ from rpsdg_formal.cli.families import (
     SELECT,
     SHAPE,
     WALK,
+    Unset,
     calculus_config,
     equation_config,
     select_config,
@@ -64,7 +65,7 @@ def add_parser(sub: Any) -> None:
         "--seed", type=int, default=0, help="run seed; same seed, same output (default 0)"
     )
     gen.add_argument(
-        "--steps", type=int, default=WALK.steps,
+        "--steps", type=int, default=Unset(WALK.steps),
         help=f"rewrite steps per theorem (default {WALK.steps})",
     )  # fmt: skip
     gen.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
@@ -149,7 +150,7 @@ def _add_selection_options(gen: argparse.ArgumentParser) -> None:
         "chosen from it",
     )  # fmt: skip
     group.add_argument(
-        "--bound-budget", type=int, default=SELECT.bounds.node_budget, metavar="N",
+        "--bound-budget", type=int, default=Unset(SELECT.bounds.node_budget), metavar="N",
         help="expressions per side the certifying bidirectional search may visit "
         f"(default {SELECT.bounds.node_budget}); larger certifies higher lower bounds, slower",
     )  # fmt: skip
