@@ -52,7 +52,8 @@ def test_the_lean_rendering_parses_back_to_the_same_tree(theory: str) -> None:
     rng = random.Random(7)
     for _ in range(600):
         expr = random_expr(shape, rng)
-        assert parse_lean_expr(to_lean(expr, sig), sig, "ℝ") is expr, to_lean(expr, sig)
+        text = to_lean(expr, sig)
+        assert parse_lean_expr(text, sig, rules.theory.mathlib_carrier) is expr, text
 
 
 def test_rw_rewrites_every_instance_and_nth_rewrite_one(field_rules: RuleSet) -> None:
