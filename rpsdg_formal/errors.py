@@ -6,8 +6,6 @@ or `OSError` keep working. Messages name the bad value and, where there is one, 
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 
 class RpsdgError(Exception):
     """Root of every error rpsdg-formal raises deliberately."""
@@ -74,19 +72,3 @@ class KernelDisagreementError(KernelError):
 
 class TheoryBuildError(KernelError):
     """The Lean theory files did not compile."""
-
-
-class RequestError(RpsdgError, ValueError):
-    """A request the service refuses; `status` is the HTTP status that says why."""
-
-    def __init__(self, status: int, message: str, allow: str = "") -> None:
-        self.status = status
-        self.allow = allow
-        super().__init__(message)
-
-
-class BusyError(RequestError):
-    """Every Lean worker is taken and the queue is full: the client should retry later."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(HTTPStatus.SERVICE_UNAVAILABLE, message)

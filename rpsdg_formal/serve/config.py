@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from rpsdg_formal.errors import ConfigError, RequestError
+from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.serve.errors import RequestError
 
 Json = dict[str, Any]
 Log = Callable[[str], None]

@@ -23,10 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.errors import ConfigError, RequestError
+from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.serve.config import DRAIN_LIMIT, PATHS, Json, Log, ServiceConfig, bad_request
+from rpsdg_formal.serve.errors import RequestError
 from rpsdg_formal.serve.openapi import openapi_document
 from rpsdg_formal.serve.requests import decode_json
 from rpsdg_formal.serve.service import Service, log_stderr

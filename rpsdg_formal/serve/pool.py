@@ -8,7 +8,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-from rpsdg_formal.errors import BusyError
+from rpsdg_formal.serve.errors import BusyError
 
 
 class WorkerPool:

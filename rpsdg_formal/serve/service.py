@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rpsdg_formal.env.environment import KernelChecker
-from rpsdg_formal.errors import BusyError, ConfigError
+from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.serve.checking import ProofResult, run_kernel_proofs, run_tactic_proofs
 from rpsdg_formal.serve.config import Json, Log, ServiceConfig
+from rpsdg_formal.serve.errors import BusyError
 from rpsdg_formal.serve.pool import WorkerPool
 from rpsdg_formal.serve.requests import (
     KernelProof,

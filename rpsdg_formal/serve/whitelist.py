@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from rpsdg_formal.errors import RequestError
+from rpsdg_formal.serve.errors import RequestError
 from rpsdg_formal.terms.signature import LEAN_KEYWORDS, is_lean_ident
 from rpsdg_formal.theory.leansource import scan_source
 from rpsdg_formal.theory.section import Theory
