@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from rpsdg_formal.cli.common import EXIT_OK
-from rpsdg_formal.dataset.curriculum import write_curriculum
+from rpsdg_formal.dataset.artifact_rates import artifact_rates, rates_markdown
+from rpsdg_formal.dataset.curriculum import read_dataset, write_curriculum
 from rpsdg_formal.dataset.stats import write_stats
 from rpsdg_formal.env.evaluate import DEFAULT_LEVELS
 
@@ -41,7 +42,9 @@ def add_stats_parser(sub: Any) -> None:
         "stats",
         help="plots and a summary of a generated folder",
         description="Write PNG plots (difficulty histogram, proof length vs lower bound, rule "
-        "usage, expression sizes) and summary.md for DIR/theorems.jsonl. Needs matplotlib "
+        "usage, expression sizes) and summary.md for DIR/theorems.jsonl, and print the rates of "
+        "artifacts (identity elements, numeral arithmetic, degenerate pieces) per family and "
+        "field. Needs matplotlib "
         "(pip install 'rpsdg-formal[plots]').",
     )
     sts.add_argument("dir", type=Path, metavar="DIR")
@@ -56,7 +59,8 @@ def run_curriculum(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    """Write the plots and the summary."""
+    """Write the plots and the summary, and print the artifact rates."""
     for path in write_stats(args.dir, args.out):
         print(path)
+    print("\n".join(rates_markdown(artifact_rates(read_dataset(args.dir)))))
     return EXIT_OK

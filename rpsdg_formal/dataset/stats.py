@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rpsdg_formal.dataset.artifact_rates import Rate, artifact_rates, rates_markdown
 from rpsdg_formal.dataset.curriculum import read_dataset, write_text_atomic
 from rpsdg_formal.errors import ConfigError, OutputError
+from rpsdg_formal.terms.artifacts import PATTERNS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure  # type: ignore[import-not-found, unused-ignore]
@@ -123,7 +125,24 @@ def _mean_min_max(values: Sequence[int]) -> str:
     return f"mean {sum(values) / len(values):.2f}, min {min(values)}, max {max(values)}"
 
 
-def summary_markdown(data: Columns, source: Path, images: Sequence[str]) -> str:
+def artifacts_markdown(rates: Sequence[Rate]) -> list[str]:
+    """The artifact section of the summary: the rates, then what each kind matches."""
+    return [
+        "## Artifacts (what no textbook prints)",
+        "",
+        "Share of the problems, answers or statements showing each kind at least once.",
+        "",
+        *rates_markdown(rates),
+        "",
+        *(f"- `{kind}`: {pattern}" for kind, pattern in PATTERNS.items()),
+        "- `constant-term`: a term of an antiderivative free of x (absorbed in + C)",
+        "",
+    ]
+
+
+def summary_markdown(
+    data: Columns, source: Path, images: Sequence[str], rates: Sequence[Rate] = ()
+) -> str:
     """The Markdown summary of a dataset, linking the plot files by name."""
     count = len(data.proof_length)
     optimal = sum(1 for b, n in zip(data.lower_bound, data.proof_length, strict=True) if n == b)
@@ -147,6 +166,7 @@ def summary_markdown(data: Columns, source: Path, images: Sequence[str]) -> str:
         "| --- | --- |",
         *(f"| `{name}` | {n} |" for name, n in top),
         "",
+        *(artifacts_markdown(rates) if rates else []),
         "## Plots",
         "",
         *(f"![{Path(name).stem}]({name})" for name in images),
@@ -193,6 +213,7 @@ def write_stats(dataset_dir: Path, out: Path) -> list[Path]:
             raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
         written.append(path)
     summary = out / "summary.md"
-    write_text_atomic(summary, summary_markdown(data, source, [name for name, _, _ in plots]))
+    images = [name for name, _, _ in plots]
+    write_text_atomic(summary, summary_markdown(data, source, images, artifact_rates(records)))
     written.append(summary)
     return written
