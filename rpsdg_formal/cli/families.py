@@ -89,7 +89,13 @@ def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
     max_size = _or(args.max_size, plan.max_size if plan else WALK.max_size)
     if max_size < 1:
         raise ConfigError(f"--max-size must be positive, got {max_size}")
-    return WalkConfig(steps=_steps(args), max_size=max_size, shape=shape, away=plan is not None)
+    return WalkConfig(
+        steps=_steps(args),
+        max_size=max_size,
+        shape=shape,
+        away=plan is not None,
+        natural=bool(getattr(args, "natural", False)),
+    )
 
 
 def _plan(args: argparse.Namespace) -> DifficultyPlan | None:
@@ -114,6 +120,7 @@ def _refuse_walk_options(args: argparse.Namespace, what: str, proofs: bool = Fal
         "--difficulty": args.difficulty is not None,
         "--proofs": args.proofs != SELECT.proofs and not proofs,
         "--explore": args.explore,
+        "--natural": bool(getattr(args, "natural", False)),
         "--vars": args.vars is not None,
     }
     given = [flag for flag, used in walk_only.items() if used]

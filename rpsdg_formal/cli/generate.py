@@ -156,6 +156,12 @@ def _add_selection_options(gen: argparse.ArgumentParser) -> None:
         f"(default {SELECT.bounds.node_budget}); larger certifies higher lower bounds, slower",
     )  # fmt: skip
     group.add_argument(
+        "--natural", action="store_true",
+        help="walks that look like the identities people prove: the start and every step "
+        "avoid identity elements (1 * t, t + 0, t / 1, -0), numeral arithmetic (2 * 3, "
+        "x + 3 + 3) and degenerate pieces (1^2, (-x)^2, x / x); see `stats` for the rates",
+    )  # fmt: skip
+    group.add_argument(
         "--explore", action="store_true",
         help="also add every neighbour of every walk node to the graph (finds more shortcuts "
         "and alternative proofs; about 3x slower)",

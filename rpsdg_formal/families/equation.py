@@ -31,13 +31,17 @@ from rpsdg_formal.rewriting.steps import (
 )
 from rpsdg_formal.rewriting.steps import reverse_step as undo
 from rpsdg_formal.rewriting.strategies import exhaust
-from rpsdg_formal.rewriting.walk import random_walk
+from rpsdg_formal.rewriting.walk import Keep, random_walk
+from rpsdg_formal.terms.artifacts import TEXTBOOK, is_textbook
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, var
 from rpsdg_formal.terms.printers import to_human, to_plain, to_plain_sympy
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Rule, RuleSet
 
 KINDS = ("linear", "both-sides", "rational")
+DISGUISE_TAGS = ("add", "sub", "mul", "distrib")
+"""The rules the disguise may use, by tag: the rearrangements a textbook makes (reordering,
+regrouping, distributing); inverses, sign games and numeral rewriting are left out."""
 _HOLE = var(HOLE)
 
 
@@ -172,19 +176,46 @@ def _evaluate(sides: Sides, rules: RuleSet, sig: Signature) -> Labelled | None:
 
 
 def _operations(kind: str, config: EquationConfig, rng: random.Random, x: Expr) -> list[Operation]:
+    """The operations to apply, as a textbook builds an equation: adding (or subtracting) and
+    multiplying alternate, so numerals never pile up in one sum or product (`2 * (x + 3) - 4`,
+    not `x + 3 + 3 - 4`); a multiple of x on both sides comes last, and a division (its
+    divisor is chosen when it is applied, `_divisor`) follows an addition or subtraction."""
     count = rng.randint(config.min_ops, config.max_ops)
+    additive = rng.random() < 0.5
     ops: list[Operation] = []
     for _ in range(count):
-        choice = rng.choice(("add", "sub", "mul", "add", "sub"))
+        choice = rng.choice(("add", "sub")) if additive else "mul"
         ops.append(
             Operation(choice, num(rng.randint(2 if choice == "mul" else 1, config.max_numeral)))
         )
-    if kind == "both-sides":
-        term = app("mul", num(rng.randint(2, config.max_numeral)), x)
-        ops.insert(rng.randrange(1, len(ops) + 1), Operation(rng.choice(("add", "sub")), term))
+        additive = not additive
+    if kind == "rational" and ops[-1].kind == "mul":  # a numeral factor would meet the divisor
+        if len(ops) > 1:
+            ops.pop()
+        else:
+            ops[-1] = Operation(rng.choice(("add", "sub")), num(rng.randint(1, config.max_numeral)))
     if kind == "rational":
-        ops.append(Operation("div", num(rng.randint(2, config.max_numeral))))
+        ops.append(Operation("div", num(1)))
+    if kind == "both-sides":  # end on a product of a sum, so k * x is no like term of it
+        if ops[-1].kind != "mul" and len(ops) > 1:
+            ops.pop()
+        elif ops[-1].kind != "mul":
+            ops.append(Operation("mul", num(rng.randint(2, config.max_numeral))))
+        if len(ops) == 1:
+            added = num(rng.randint(1, config.max_numeral))
+            ops.insert(0, Operation(rng.choice(("add", "sub")), added))
+        term = app("mul", num(rng.randint(2, config.max_numeral)), x)
+        ops.append(Operation(rng.choice(("add", "sub")), term))
     return ops
+
+
+def _divisor(value: Expr, config: EquationConfig, rng: random.Random) -> Expr | None:
+    """A divisor of the numeral `value` between 2 and `config.max_numeral` (None if it has
+    none), so the right side stays a whole number."""
+    if value.kind is not Kind.NUM:
+        return None
+    found = [d for d in range(2, config.max_numeral + 1) if value.value % d == 0]
+    return num(rng.choice(found)) if found else None
 
 
 def _apply(sides: Sides, op: Operation, rules: RuleSet, sig: Signature) -> list[Labelled]:
@@ -249,7 +280,12 @@ def draw_problem(
     ops = _operations(kind, config, rng, x)
     construction: list[Labelled] = []
     sides: Sides = (x, num(answer))
-    for op in ops:
+    for i, op in enumerate(ops):
+        if op.kind == "div":
+            divisor = _divisor(sides[1], config, rng)
+            if divisor is None:
+                return None  # the right side would not stay a whole number
+            op = ops[i] = Operation("div", divisor)
         applied = _apply(sides, op, rules, sig)
         if (
             op.kind == "sub"
@@ -260,7 +296,9 @@ def draw_problem(
             return None  # the right side would not stay a positive numeral
         construction += applied
         sides = applied[-1].step.after
-    disguise = random_walk(sides[0], index, config.distractions, config.max_size, rng)
+    disguise = random_walk(
+        sides[0], index, config.distractions, config.max_size, rng, keep=_textbook(sig)
+    )
     for step in disguise:
         construction.append(
             Labelled(rewrite_side(sides, 0, step), f"rewrite the left side ({step.rule.name})")
@@ -289,6 +327,15 @@ def draw_problem(
     return Problem(
         kind, ((unknown, answer),), (equation,), tuple(construction), tuple(solution), alternatives
     )
+
+
+def _textbook(sig: Signature) -> Keep:
+    """The left sides the disguise may reach: forms a textbook prints (`terms.artifacts`)."""
+
+    def keep(expr: Expr) -> bool:
+        return is_textbook(expr, sig, TEXTBOOK)
+
+    return keep
 
 
 def compute_right(

@@ -13,9 +13,21 @@ from rpsdg_formal.families.base import Drawer, Prepared, Replayed, expect_rewrit
 from rpsdg_formal.families.records import kept_schema, make_candidate, replay, theorem_record
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
-from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
-from rpsdg_formal.terms.expr import statement_key
+from rpsdg_formal.rewriting.walk import Keep, WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.terms.artifacts import NATURAL, is_textbook
+from rpsdg_formal.terms.expr import Expr, statement_key
+from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import RuleSet
+
+
+def natural(sig: Signature) -> Keep:
+    """The expressions a natural walk may reach: no identity element, no numeral arithmetic,
+    no degenerate piece (`terms.artifacts`)."""
+
+    def keep(expr: Expr) -> bool:
+        return is_textbook(expr, sig, NATURAL)
+
+    return keep
 
 
 @dataclass(frozen=True)
@@ -47,9 +59,10 @@ class RewriteFamily:
 
     def drawer(self, rules: RuleSet) -> Drawer:
         index, theory = RuleIndex.build(rules.rules), rules.theory
+        keep = natural(theory.signature) if self.walk.natural else None
 
         def draw(id_: str, number: int, seed: int) -> Prepared:
-            walk = draw_walk(self.walk, index, theorem_rng(seed, number))
+            walk = draw_walk(self.walk, index, theorem_rng(seed, number), keep)
             selected = select_theorem(walk, index, self.select)
             if selected is None:
                 return Prepared(number)

@@ -7,6 +7,7 @@ The walk knows nothing about Lean. Each theorem is drawn from its own generator,
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
@@ -25,6 +26,7 @@ class WalkConfig:
     max_size: int = 30  # steps that would produce a larger expression (in nodes) are not taken
     shape: ExprShape = field(default_factory=lambda: DEFAULT_SHAPE)
     away: bool = False  # never step next to an earlier expression (walks that move away)
+    natural: bool = False  # start and steps free of identity elements, numeral arithmetic, …
 
     def __post_init__(self) -> None:
         if self.steps < 1:
@@ -53,6 +55,10 @@ class Walk:
         return self.steps[-1].after if self.steps else self.start
 
 
+Keep = Callable[[Expr], bool]
+"""Which expressions a walk may step to (a natural walk keeps those without artifacts)."""
+
+
 def theorem_rng(seed: int, index: int) -> random.Random:
     """The generator for theorem `index` of a run with `seed` (stable across Python versions)."""
     return random.Random(f"rpsdg:{seed}:{index}")
@@ -65,6 +71,7 @@ def _random_step(
     max_size: int,
     visited: set[Expr],
     rng: random.Random,
+    keep: Keep | None = None,
 ) -> Step | None:
     """A random new step from `current`: first a rule and direction, then a position.
 
@@ -84,17 +91,21 @@ def _random_step(
             m = candidates.pop(rng.randrange(len(candidates)))
             extra = {v: rng.choice(fresh) for v in m.missing()}
             step = m.step(current, extra)
-            if step.after.size <= max_size and step.after not in visited:
+            if step.after.size > max_size or step.after in visited:
+                continue
+            if keep is None or keep(step.after):
                 return step
     return None
 
 
-def _away_step(around: list[Step], visited: set[Expr], rng: random.Random) -> Step | None:
+def _away_step(
+    around: list[Step], visited: set[Expr], rng: random.Random, keep: Keep | None = None
+) -> Step | None:
     """A random step among `around` to an expression not in `visited`: a rule and direction
     first, then one of its applications (as `_random_step` chooses)."""
     groups: dict[tuple[str, bool], list[Step]] = {}
     for step in around:
-        if step.after not in visited:
+        if step.after not in visited and (keep is None or keep(step.after)):
             groups.setdefault((step.rule.name, step.reverse), []).append(step)
     if not groups:
         return None
@@ -109,8 +120,10 @@ def random_walk(
     max_size: int,
     rng: random.Random,
     away: bool = False,
+    keep: Keep | None = None,
 ) -> tuple[Step, ...]:
-    """Up to `steps` random steps from `start`, never revisiting an expression.
+    """Up to `steps` random steps from `start`, never revisiting an expression, and only to
+    expressions `keep` accepts (every one when it is None).
 
     With `away`, each step also avoids every expression one step from an earlier node of the
     walk (so no single step shortcuts it) and stays in the step set of proofs
@@ -123,10 +136,10 @@ def random_walk(
     for _ in range(steps):
         if away:  # the neighbours of the node being left are off limits from now on
             around = list(successors(current, index, fresh, max_size, symmetric=True))
-            step = _away_step(around, visited, rng)
+            step = _away_step(around, visited, rng, keep)
             visited.update(s.after for s in around)
         else:
-            step = _random_step(current, index, fresh, max_size, visited, rng)
+            step = _random_step(current, index, fresh, max_size, visited, rng, keep)
         if step is None:
             break
         taken.append(step)
@@ -135,11 +148,16 @@ def random_walk(
     return tuple(taken)
 
 
-def draw_walk(config: WalkConfig, index: RuleIndex, rng: random.Random) -> Walk:
-    """A walk of exactly `config.steps` steps (restarting from a new start if one gets stuck)."""
+def draw_walk(
+    config: WalkConfig, index: RuleIndex, rng: random.Random, keep: Keep | None = None
+) -> Walk:
+    """A walk of exactly `config.steps` steps (restarting from a new start if one gets stuck);
+    with `keep`, its start and every expression it reaches are ones `keep` accepts."""
     for _ in range(100):
         start = random_expr(config.shape, rng)
-        steps = random_walk(start, index, config.steps, config.max_size, rng, config.away)
+        if keep is not None and not keep(start):
+            continue
+        steps = random_walk(start, index, config.steps, config.max_size, rng, config.away, keep)
         if len(steps) == config.steps:
             return Walk(start, steps)
     raise ConfigError(

@@ -22,35 +22,46 @@ from rpsdg_formal.terms.signature import Signature
 IDENTITY = "identity"
 NUMERAL = "numeral-arithmetic"
 DEGENERATE = "degenerate"
+CANCELLING = "cancelling"
 LIKE_TERMS = "like-terms"
 ADD_NEG = "add-negation"
+SIGNS = "sign-games"
 COEFFICIENT_LAST = "coefficient-last"
 
-KINDS = (IDENTITY, NUMERAL, DEGENERATE, LIKE_TERMS, ADD_NEG, COEFFICIENT_LAST)
+KINDS = (IDENTITY, CANCELLING, NUMERAL, DEGENERATE, LIKE_TERMS, ADD_NEG, SIGNS, COEFFICIENT_LAST)
 """Every kind `find_artifacts` reports, in the order `stats` prints them."""
 
 PATTERNS: dict[str, str] = {
-    IDENTITY: "1 * t, t * 1, t / 1, 0 * t, t * 0, 0 / t, t + 0, 0 + t, t - 0, 0 - t, -0, "
-    "-(-t), 1⁻¹, (t⁻¹)⁻¹",
+    IDENTITY: "1 * t, t * 1, -1 * t, t / 1, 0 * t, t * 0, 0 / t, t + 0, 0 + t, t - 0, 0 - t, "
+    "-0, -(-t), 1⁻¹, (t⁻¹)⁻¹",
+    CANCELLING: "an identity element in disguise: a term and its negation in one sum (x - x, "
+    "-x + x, x + 1 - x), a factor and its inverse in one product (x * x⁻¹)",
     NUMERAL: "an operation on numerals only (2 * 3, 1 + 1, 18 / 2, 160 / 6; a reduced fraction "
     "such as 80 / 3 and a negative numeral such as -3 are numbers, not arithmetic); two or more "
     "numeral terms in one sum (x + 3 + 3, 15 + 9 * x - 3); two or more numeral factors in one "
     "product (4 * x * 8, 2 * (3 * x))",
     DEGENERATE: "a power of a numeral, of a negation or of a power (1^2, 3^2, (-x)^2, (x^2)^3); "
+    "division by zero (t / 0, 0⁻¹); "
     "equal bases in one product (x * x, x^2 * x); a factor shared by the top and bottom of a "
     "quotient (x / (x^2 * x), exp(x) / exp(x)); log(exp(t)), exp(log(t))",
     LIKE_TERMS: "two terms of one sum with the same non-numeral part (x - 4 * x, x + 1 - x, "
     "sin(x) + 2 * sin(x))",
     ADD_NEG: "adding or subtracting a negation (a + -b, a - -b)",
+    SIGNS: "two negations in one product (-2 * -x, -(x + 1) * -6), a negated factor after the "
+    "first (3 * -x, x * -2), a negated difference (-(a - b), which is b - a)",
     COEFFICIENT_LAST: "a numeral factor after a non-numeral one (x * 8, (x + 1) * 2)",
 }
 """What each kind matches, in words (the README lists the same)."""
 
-ACCEPTANCE = (IDENTITY, NUMERAL)
-"""The kinds a textbook never prints: identity elements and unevaluated numeral arithmetic."""
+ACCEPTANCE = (IDENTITY, CANCELLING, NUMERAL)
+"""The kinds a textbook never prints: identity elements (plain or in disguise) and unevaluated
+numeral arithmetic."""
 
-TEXTBOOK = (IDENTITY, NUMERAL, DEGENERATE, ADD_NEG, COEFFICIENT_LAST)
-"""The kinds a problem shown to a student must not have (like terms may be part of the task)."""
+NATURAL = (IDENTITY, CANCELLING, NUMERAL, DEGENERATE)
+"""The kinds a natural rewrite walk avoids (`generate --natural`)."""
+
+TEXTBOOK = (IDENTITY, CANCELLING, NUMERAL, LIKE_TERMS, SIGNS, DEGENERATE, ADD_NEG, COEFFICIENT_LAST)
+"""The kinds an equation shown to a student must not have."""
 
 
 @dataclass(frozen=True)
@@ -115,10 +126,10 @@ def _monomial(term: Expr, sig: Signature) -> tuple[Expr, ...] | None:
     return tuple(sorted((f for f in _factors(term, sig) if not _is_num(f)), key=hash))
 
 
-def _identity(expr: Expr, model: str) -> bool:
+def _identity(expr: Expr, model: str, sig: Signature) -> bool:
     a = expr.args
     return (
-        (model == "mul" and (_is_num(a[0], 1) or _is_num(a[1], 1) or any(map(_is_num0, a))))
+        (model == "mul" and any(_is_num(t, 1) or _is_num(t, 0) or _minus_one(t, sig) for t in a))
         or (model == "div" and (_is_num(a[1], 1) or _is_num(a[0], 0)))
         or (model == "add" and any(map(_is_num0, a)))
         or (model == "sub" and any(map(_is_num0, a)))
@@ -133,6 +144,11 @@ _EVALUABLE = {"exp": 0, "log": 1, "sin": 0, "cos": 0}
 
 def _is_num0(expr: Expr) -> bool:
     return _is_num(expr, 0)
+
+
+def _minus_one(expr: Expr, sig: Signature) -> bool:
+    """Is `expr` the numeral -1 (a negation of 1)?"""
+    return _model(expr, sig) == "neg" and _is_num(expr.args[0], 1)
 
 
 def _numeral_operation(expr: Expr, model: str) -> bool:
@@ -161,7 +177,9 @@ def _degenerate(expr: Expr, model: str, sig: Signature) -> bool:
         inner = _model(expr.args[0], sig)
         return _is_num(expr.args[0]) or inner == "neg" or bool(_power(inner))
     if model == "div":
-        return _shared_factor(expr, sig)
+        return _is_num(expr.args[1], 0) or _shared_factor(expr, sig)
+    if model == "inv":
+        return _is_num(expr.args[0], 0)
     if model in ("log", "exp"):
         return _model(expr.args[0], sig) == ("exp" if model == "log" else "log")
     return False
@@ -178,8 +196,14 @@ def _product_artifacts(expr: Expr, sig: Signature) -> Iterator[str]:
     bases = [_base(factors[i], sig) for i in others]
     if len(set(bases)) < len(bases):
         yield DEGENERATE
+    inverses = {f.args[0] for f in factors if _model(f, sig) == "inv"}
+    if inverses & set(factors):
+        yield CANCELLING
     if numerals and others and others[0] < numerals[-1]:
         yield COEFFICIENT_LAST
+    negated = [i for i, f in enumerate(factors) if _model(f, sig) == "neg"]
+    if len(negated) >= 2 or any(i > 0 for i in negated):
+        yield SIGNS
 
 
 def _sum_artifacts(expr: Expr, sig: Signature) -> Iterator[str]:
@@ -190,6 +214,8 @@ def _sum_artifacts(expr: Expr, sig: Signature) -> Iterator[str]:
     parts = [m for _, t in terms if (m := _monomial(t, sig)) is not None]
     if len(set(parts)) < len(parts):
         yield LIKE_TERMS
+    if any((-sign, term) in terms for sign, term in terms):
+        yield CANCELLING
 
 
 def _in_chain(
@@ -217,12 +243,14 @@ def _node_kinds(
     node = nodes[path]
     model = _model(node, sig)
     kinds: list[str] = []
-    if _identity(node, model):
+    if _identity(node, model, sig):
         kinds.append(IDENTITY)
     if _numeral_operation(node, model):
         kinds.append(NUMERAL)
     if _degenerate(node, model, sig):
         kinds.append(DEGENERATE)
+    if model == "neg" and _model(node.args[0], sig) == "sub":
+        kinds.append(SIGNS)
     if model == "mul" and not _in_chain(path, nodes, ("mul",), (), sig):
         kinds.extend(_product_artifacts(node, sig))
     if model in ("add", "sub") and not _in_chain(path, nodes, ("add", "sub"), ("neg",), sig):
