@@ -21,9 +21,11 @@ from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.families.derive import Engine, differentiate
 from rpsdg_formal.kernel.emit import hypotheses
 from rpsdg_formal.rewriting.steps import Step
-from rpsdg_formal.terms.expr import Expr, Kind, app, substitute
+from rpsdg_formal.terms.artifacts import constant_summand, find_artifacts
+from rpsdg_formal.terms.expr import Expr, Kind, app, positions, substitute
 from rpsdg_formal.terms.printers import to_human, to_latex, to_plain, to_plain_sympy
 from rpsdg_formal.terms.sample import ExprShape, random_expr
+from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.terms.sympy_text import SympyTextError, read_sympy
 
 FAMILIES = ("antiderivative", "by-parts")
@@ -102,9 +104,38 @@ def _function(config: CalculusConfig, engine: Engine, rng: random.Random, lo: in
     return substitute(tree, {"x": app(constant.name)})
 
 
+def textbook_function(expr: Expr, sig: Signature) -> bool:
+    """Is `expr` an F a textbook would print: no artifact of any kind (`terms.artifacts`:
+    no `1^2`, `(-x)^2`, `x / (x^2 * x)`, `x * 2`, `x - x`, …) and no term free of x in its
+    top sum (`+ C` absorbs it)?"""
+    variable = next(op.model for op in sig.operators if op.arity == 0)
+    if find_artifacts(expr, sig) or constant_summand(expr, sig, variable):
+        return False
+    return not any(_constant_piece(node, sig, variable) for _, node in positions(expr))
+
+
+def _free_of(expr: Expr, sig: Signature, variable: str) -> bool:
+    return not any(
+        n.kind is Kind.APP and sig.by_name(n.head).model == variable for _, n in positions(expr)
+    )
+
+
+def _constant_piece(node: Expr, sig: Signature, variable: str) -> bool:
+    """Is `node` a constant other than a (negated) numeral (`sin(2)`, `3^2`), or a quotient
+    by a constant (`x / 3`, whose derivative would print `3 / 3^2`)?"""
+    if node.kind is not Kind.APP or not node.args:
+        return False
+    model = sig.by_name(node.head).model
+    if model == "div" and _free_of(node.args[1], sig, variable):
+        return True
+    if model == "neg" and node.args[0].kind is Kind.NUM:
+        return False
+    return _free_of(node, sig, variable)
+
+
 def draw_problem(engine: Engine, config: CalculusConfig, rng: random.Random) -> Problem | None:
     """One problem from `rng`, or None when this draw is unusable (constant, too large, a
-    derivative rule missing)."""
+    derivative rule missing, or an F no textbook would print: `textbook_function`)."""
     if config.family == "by-parts":
         u = _function(config, engine, rng, 1, max(1, config.max_ops // 2))
         v = _function(config, engine, rng, 1, config.max_ops)
@@ -114,6 +145,8 @@ def draw_problem(engine: Engine, config: CalculusConfig, rng: random.Random) -> 
     else:
         antiderivative = _function(config, engine, rng, config.min_ops, config.max_ops)
         parts = None
+    if not textbook_function(antiderivative, engine.signature):
+        return None
     start = app(engine.derivation, antiderivative)
     try:
         steps = differentiate(start, engine)

@@ -162,7 +162,8 @@ def _product_steps(expr: Expr, path: Path, engine: Engine) -> list[Step]:
         chain_path, chain = (*chain_path, 0), chain.args[0]
     factors = _factors(node, mul)
     n = len(factors)
-    merge_rules = engine.power + ((engine.product,) if engine.product else ())
+    # numerals first: 3 * 3 is 9, not 3^2
+    merge_rules = ((engine.product,) if engine.product else ()) + engine.power
     for i in range(n - 1):
         left, right = factors[i], factors[i + 1]
         pair_path = (*path, *([0] * (n - 2 - i)))  # the node whose last factor is factors[i+1]

@@ -35,12 +35,13 @@ PATTERNS: dict[str, str] = {
     IDENTITY: "1 * t, t * 1, -1 * t, t / 1, 0 * t, t * 0, 0 / t, t + 0, 0 + t, t - 0, 0 - t, "
     "-0, -(-t), 1⁻¹, (t⁻¹)⁻¹",
     CANCELLING: "an identity element in disguise: a term and its negation in one sum (x - x, "
-    "-x + x, x + 1 - x), a factor and its inverse in one product (x * x⁻¹)",
+    "-x + x, x + 1 - x), a factor and its inverse in one product (x * x⁻¹, x * (1 / x))",
     NUMERAL: "an operation on numerals only (2 * 3, 1 + 1, 18 / 2, 160 / 6; a reduced fraction "
     "such as 80 / 3 and a negative numeral such as -3 are numbers, not arithmetic); two or more "
     "numeral terms in one sum (x + 3 + 3, 15 + 9 * x - 3); two or more numeral factors in one "
     "product (4 * x * 8, 2 * (3 * x))",
-    DEGENERATE: "a power of a numeral, of a negation or of a power (1^2, 3^2, (-x)^2, (x^2)^3); "
+    DEGENERATE: "a power of a numeral, of a negation, of a power or of a reciprocal (1^2, 3^2, "
+    "(-x)^2, (x^2)^3, (1 / x)^2); "
     "division by zero (t / 0, 0⁻¹); "
     "equal bases in one product (x * x, x^2 * x); a factor shared by the top and bottom of a "
     "quotient (x / (x^2 * x), exp(x) / exp(x)); log(exp(t)), exp(log(t))",
@@ -57,8 +58,9 @@ ACCEPTANCE = (IDENTITY, CANCELLING, NUMERAL)
 """The kinds a textbook never prints: identity elements (plain or in disguise) and unevaluated
 numeral arithmetic."""
 
-NATURAL = (IDENTITY, CANCELLING, NUMERAL, DEGENERATE)
-"""The kinds a natural rewrite walk avoids (`generate --natural`)."""
+NATURAL = (IDENTITY, CANCELLING, NUMERAL, DEGENERATE, SIGNS)
+"""The kinds a natural rewrite walk avoids (`generate --natural`): identity elements, plain or
+in disguise, numeral arithmetic, degenerate pieces and sign games."""
 
 TEXTBOOK = (IDENTITY, CANCELLING, NUMERAL, LIKE_TERMS, SIGNS, DEGENERATE, ADD_NEG, COEFFICIENT_LAST)
 """The kinds an equation shown to a student must not have."""
@@ -175,7 +177,8 @@ def _shared_factor(expr: Expr, sig: Signature) -> bool:
 def _degenerate(expr: Expr, model: str, sig: Signature) -> bool:
     if _power(model):
         inner = _model(expr.args[0], sig)
-        return _is_num(expr.args[0]) or inner == "neg" or bool(_power(inner))
+        reciprocal = inner == "div" and _is_num(expr.args[0].args[0], 1)
+        return _is_num(expr.args[0]) or inner == "neg" or bool(_power(inner)) or reciprocal
     if model == "div":
         return _is_num(expr.args[1], 0) or _shared_factor(expr, sig)
     if model == "inv":
@@ -197,7 +200,14 @@ def _product_artifacts(expr: Expr, sig: Signature) -> Iterator[str]:
     if len(set(bases)) < len(bases):
         yield DEGENERATE
     inverses = {f.args[0] for f in factors if _model(f, sig) == "inv"}
-    if inverses & set(factors):
+    inverses |= {
+        _base(d, sig)
+        for f in factors
+        if _model(f, sig) == "div"
+        for d in _factors(f.args[1], sig)
+        if not _is_num(d)
+    }
+    if inverses & set(bases):
         yield CANCELLING
     if numerals and others and others[0] < numerals[-1]:
         yield COEFFICIENT_LAST

@@ -314,4 +314,37 @@ theorem pow3_mul_pow3 (a : R) : Eq (mul (pow3 a) (pow3 a)) (pow6 a) :=
     Eq.symm (mul_assoc (pow3 a) (pow2 a) a)
   Eq.trans h1 (congrArg (fun t => mul t a) (pow3_mul_pow2 a))
 
+/-! Normal-form helpers: a double negative, and powers of powers. -/
+
+/-- a - -b = a + b -/
+theorem sub_neg_eq_add (a b : R) : Eq (sub a (neg b)) (add a b) :=
+  congrArg (fun t => add a t) (neg_neg b)
+
+/-- (a²)² = a⁴ -/
+theorem pow2_of_pow2 (a : R) : Eq (pow2 (pow2 a)) (pow4 a) :=
+  pow2_mul_pow2 a
+
+/-- (a³)² = a⁶ -/
+theorem pow2_of_pow3 (a : R) : Eq (pow2 (pow3 a)) (pow6 a) :=
+  pow3_mul_pow3 a
+
+/-- (a²)³ = a⁶ -/
+theorem pow3_of_pow2 (a : R) : Eq (pow3 (pow2 a)) (pow6 a) :=
+  Eq.trans (congrArg (fun t => mul t (pow2 a)) (pow2_mul_pow2 a)) (pow4_mul_pow2 a)
+
+/-! Combining fractions. -/
+
+/-- a * (b / c) = a * b / c -/
+theorem mul_div_assoc_rev (a b c : R) : Eq (mul a (div b c)) (div (mul a b) c) :=
+  Eq.symm (mul_div_assoc a b c)
+
+/-- a / b * c = a * c / b -/
+theorem div_mul_eq_mul_div (a b c : R) : Eq (mul (div a b) c) (div (mul a c) b) :=
+  mul_right_comm a (inv b) c
+
+/-- a * b / b = a, where b ≠ 0 -/
+theorem mul_div_cancel_right (a b : R) (h : Ne b zero) : Eq (div (mul a b) b) a :=
+  Eq.trans (mul_assoc a b (inv b))
+    (Eq.trans (congrArg (fun t => mul a t) (mul_inv_cancel b h)) (mul_one a))
+
 end RpsdgFormal.Field.Calculus
