@@ -33,7 +33,7 @@ from rpsdg_formal.rewriting.steps import reverse_step as undo
 from rpsdg_formal.rewriting.strategies import exhaust
 from rpsdg_formal.rewriting.walk import Keep, random_walk
 from rpsdg_formal.terms.artifacts import TEXTBOOK, is_textbook
-from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, var
+from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, subterm, var
 from rpsdg_formal.terms.printers import to_human, to_plain, to_plain_sympy
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Rule, RuleSet
@@ -149,6 +149,14 @@ class Problem:
     @property
     def equation(self) -> Sides:
         return self.equations[0]
+
+
+def disguise_index(rules: RuleSet) -> RuleIndex:
+    """The rules the disguise walk draws from: those tagged with one of `DISGUISE_TAGS` that
+    invent no variable."""
+    return RuleIndex.build(
+        r for r in rules.rules if not r.introduces and set(r.tags) & set(DISGUISE_TAGS)
+    )
 
 
 def undo_rule(rules: RuleSet, kind: str) -> Rule:
@@ -300,16 +308,12 @@ def draw_problem(
         sides[0], index, config.distractions, config.max_size, rng, keep=_textbook(sig)
     )
     for step in disguise:
-        construction.append(
-            Labelled(rewrite_side(sides, 0, step), f"rewrite the left side ({step.rule.name})")
-        )
+        construction.append(Labelled(rewrite_side(sides, 0, step), rewrite_note(step, sig)))
         sides = construction[-1].step.after
     solution: list[Labelled] = []
     for step in reversed(disguise):
         back = undo(step)
-        solution.append(
-            Labelled(rewrite_side(sides, 0, back), f"rewrite the left side back ({step.rule.name})")
-        )
+        solution.append(Labelled(rewrite_side(sides, 0, back), rewrite_note(back, sig)))
         sides = solution[-1].step.after
     undone = sides
     for op in reversed(ops):
@@ -326,6 +330,16 @@ def draw_problem(
             alternatives = ((*prefix, *alternative),)
     return Problem(
         kind, ((unknown, answer),), (equation,), tuple(construction), tuple(solution), alternatives
+    )
+
+
+def rewrite_note(step: Step, sig: Signature) -> str:
+    """What a rewrite of the left side does, as a teacher says it: the rule and the part
+    rewritten (`rewrite the left side (add_comm): 2 + x = x + 2`)."""
+    before, after = subterm(step.before, step.path), subterm(step.after, step.path)
+    return (
+        f"rewrite the left side ({step.rule.name}): "
+        f"{to_human(before, sig)} = {to_human(after, sig)}"
     )
 
 

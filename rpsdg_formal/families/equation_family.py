@@ -15,11 +15,11 @@ from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import RecordError, RewriteError
 from rpsdg_formal.families.base import Drawer, Prepared, Replayed, error_row, expect_equations
 from rpsdg_formal.families.equation import (
-    DISGUISE_TAGS,
     KINDS,
     EquationConfig,
     Labelled,
     Problem,
+    disguise_index,
     draw_problem,
     problem_fields,
     sympy_agrees,
@@ -73,9 +73,7 @@ class EquationFamily:
         return draw_problem(rules, index, self.config, rng)
 
     def drawer(self, rules: RuleSet) -> Drawer:
-        index = RuleIndex.build(
-            r for r in rules.rules if not r.introduces and set(r.tags) & set(DISGUISE_TAGS)
-        )
+        index = disguise_index(rules)
         sig = rules.theory.signature
 
         def draw(id_: str, number: int, seed: int) -> Prepared:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from rpsdg_formal.families.equation import Operation
 from rpsdg_formal.kernel.emit import HOLE, HOLE2
 from rpsdg_formal.rewriting.steps import EquationStep, Sides
-from rpsdg_formal.terms.expr import Expr, Kind, var
+from rpsdg_formal.terms.expr import Expr, Kind, subterm, var
 from rpsdg_formal.terms.printers import to_human
 from rpsdg_formal.terms.signature import Signature
 
@@ -76,9 +76,13 @@ def _rewritten(link: EquationStep, sig: Signature) -> set[str]:
             f"simplify the right side: {before} = {after}",
             f"compute on the right: {before} = {after}",
         }
+    part_before, part_after = (
+        to_human(subterm(e, step.path), sig) for e in (step.before, step.after)
+    )
     words |= {
-        f"rewrite the left side ({rule})",
+        f"rewrite the left side ({rule})",  # the wording of records made before issue 19
         f"rewrite the left side back ({rule})",
+        f"rewrite the left side ({rule}): {part_before} = {part_after}",
         f"{rule}: {before} = {after}",
     }
     if step.path and step.path[0] == 0 and step.before.kind is Kind.APP:

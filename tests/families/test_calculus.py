@@ -26,6 +26,7 @@ from rpsdg_formal.families.calculus import (
     problem_fields,
     solution,
     symbolic_agreement,
+    textbook_function,
     unusable,
 )
 from rpsdg_formal.families.derive import Engine, differentiate
@@ -42,6 +43,7 @@ from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file, equation_statement, theorem
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, generate
 from rpsdg_formal.rewriting.walk import theorem_rng
+from rpsdg_formal.terms.artifacts import ACCEPTANCE, artifact_kinds
 from rpsdg_formal.terms.expr import Expr, app, num
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import to_human, to_latex, to_lean
@@ -531,3 +533,59 @@ def test_symbolic_agreement_on_the_seed_example_and_not_on_a_wrong_pair() -> Non
     f = "2*x*sin(exp(x**2)) + 2*x**3*exp(x**2)*cos(exp(x**2))"
     assert symbolic_agreement(F, f)
     assert not symbolic_agreement(F, "2*x*sin(exp(x**2))")
+
+
+# --- calculus in normal form (issue 19) ---------------------------------------------------------
+
+
+def _usable_draws(engine: Engine, seed: int, wanted: int) -> list[Any]:
+    found = []
+    for i in itertools.count():
+        problem = draw_problem(engine, CalculusConfig(), theorem_rng(seed, i))
+        if problem is not None and unusable(problem, engine) is None:
+            found.append(problem)
+            if len(found) == wanted:
+                return found
+        assert i < 40 * wanted, f"only {len(found)} usable problems in {i} draws"
+    raise AssertionError("unreachable")
+
+
+def test_drawn_problems_read_like_a_textbook(engine: Engine) -> None:
+    """F has no artifact and no constant term; at most 2% of 150 integrands show an identity
+    element or numeral arithmetic (the acceptance of issue 19, by the detector `stats` uses)."""
+    sig = engine.signature
+    problems = _usable_draws(engine, 21, 150)
+    assert all(textbook_function(p.antiderivative, sig) for p in problems)
+    flagged = [
+        to_human(p.integrand, sig)
+        for p in problems
+        if artifact_kinds(p.integrand, sig) & set(ACCEPTANCE)
+    ]
+    assert len(flagged) <= 3, flagged
+
+
+@pytest.mark.parametrize(
+    ("antiderivative", "integrand"),
+    [
+        ("x / (x + 1)", "1 / (x + 1)^2"),  # a + b - a = b
+        ("x * sin(log(x))", "sin(log(x)) + cos(log(x))"),  # b * a / b = a
+        ("log(x)^2", "2 * log(x) / x"),  # a * (b / c) = a * b / c
+        ("1 / x^2", "-(2 * x / x^4)"),  # (a^2)^2 = a^4
+        ("(1 - x^3)^3", "-(9 * x^2 * (1 - x^3)^2)"),  # 3 * 3 is 9, not 3^2
+    ],
+)
+def test_the_normal_form_evaluates_merges_and_cancels(
+    antiderivative: str,
+    integrand: str,
+    calculus_rules: RuleSet,
+    engine: Engine,
+    calculus_kernel: Kernel,
+    tmp_path: Path,
+) -> None:
+    """Each normal-form step is a rule step the kernel checks (no Python-side tidying)."""
+    problem = _derive(antiderivative, calculus_rules, engine)
+    assert to_human(problem.integrand, engine.signature) == integrand
+    verdicts = _check(
+        calculus_kernel, [_lean_of(problem, calculus_rules.theory)], tmp_path / "n.lean"
+    )
+    assert isinstance(verdicts["calc_seed"], Accepted), verdicts

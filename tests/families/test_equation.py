@@ -24,6 +24,7 @@ from rpsdg_formal.families.equation import (
     Operation,
     Problem,
     _by_zero,
+    disguise_index,
     draw_problem,
     problem_fields,
     sympy_agrees,
@@ -59,6 +60,7 @@ from rpsdg_formal.rewriting.steps import (
     rewrite_side,
 )
 from rpsdg_formal.rewriting.walk import theorem_rng
+from rpsdg_formal.terms.artifacts import TEXTBOOK, artifact_kinds, is_textbook
 from rpsdg_formal.terms.expr import Expr, app, num, var
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import numeral_to_kernel, to_human
@@ -92,7 +94,7 @@ def theory(rules: RuleSet) -> Theory:
 @pytest.fixture(scope="module")
 def walk_index(rules: RuleSet) -> RuleIndex:
     """The disguising rewrites, indexed as `generate` does for equations."""
-    return RuleIndex.build(r for r in rules.rules if not r.introduces)
+    return disguise_index(rules)
 
 
 @pytest.fixture(scope="module")
@@ -774,6 +776,7 @@ def test_cli_rational_kind_only(equation_cache: Path, tmp_path: Path) -> None:
         (["--theory", "field", "--family", "equation"], "needs a theory with the solver's rules"),
         (["--theory", "equation", "--difficulty", "2-3"], "--difficulty apply to rewrite walks"),
         (["--theory", "equation", "--kinds", "quadratic"], "equation kinds must be among"),
+        (["--theory", "equation", "--natural"], "--natural apply to rewrite walks"),
     ],
 )
 def test_cli_refuses_options_that_do_not_apply(
@@ -851,3 +854,58 @@ def test_cli_systems_and_second_solutions_round_trip(
     _write_records(systems, records)
     assert main(["check", str(systems), "--cache-dir", str(equation_cache), "--quiet"]) == 1
     assert f"REJECTED {records[0]['id']}" in capsys.readouterr().out
+
+
+# --- equations as a textbook prints them (issue 19) ---------------------------------------------
+
+
+def test_drawn_equations_have_no_textbook_artifact(rules: RuleSet, walk_index: RuleIndex) -> None:
+    """Neither side of 150 drawn equations has an identity element, numeral arithmetic, like
+    terms, a sign game or a coefficient after its factor (`terms.artifacts.TEXTBOOK`)."""
+    sig = rules.theory.signature
+    found = [
+        f"{to_human(side, sig)}: {sorted(artifact_kinds(side, sig))}"
+        for _, problem in _draws(rules, walk_index, 21, 150)
+        for side in problem.equation
+        if not is_textbook(side, sig, TEXTBOOK)
+    ]
+    assert found == []
+
+
+def test_disguise_steps_say_what_they_rewrite(rules: RuleSet, walk_index: RuleIndex) -> None:
+    sig = rules.theory.signature
+    notes = [
+        item.note
+        for _, problem in _draws(rules, walk_index, 3, 30)
+        for item in problem.solution
+        if item.note.startswith("rewrite the left side")
+    ]
+    assert notes, "no disguise in 30 problems"
+    for note in notes:
+        rule, _, change = note.removeprefix("rewrite the left side (").partition("): ")
+        before, _, after = change.partition(" = ")
+        assert rule in {r.name for r in rules.rules}, note
+        assert parse_expr(before, sig) is not parse_expr(after, sig), note
+
+
+def test_cli_check_accepts_records_with_the_old_wording(
+    equation_run: Path, equation_cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Records made before issue 19 said `rewrite the left side back (rule)`; check still
+    accepts that wording (and nothing else changed in the record schema)."""
+    folder = tmp_path / "old-wording"
+    folder.mkdir()
+    (folder / "run.json").write_text((equation_run / "run.json").read_text())
+    records = _records(equation_run)
+    changed = 0
+    for record in records:
+        rows = (*record["steps"], *record["converse"]["steps"], *record["solution_steps"])
+        for row in rows:
+            if row["do"].startswith("rewrite the left side ("):
+                rule = row["do"].removeprefix("rewrite the left side (").partition(")")[0]
+                row["do"] = f"rewrite the left side back ({rule})"
+                changed += 1
+    assert changed
+    _write_records(folder, records)
+    assert main(["check", str(folder), "--cache-dir", str(equation_cache), "--quiet"]) == 0
+    assert "40/40 theorems accepted" in capsys.readouterr().out

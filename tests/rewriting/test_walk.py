@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.steps import RuleIndex, apply_step
 from rpsdg_formal.rewriting.walk import Walk, WalkConfig, draw_walk, random_walk, theorem_rng
+from rpsdg_formal.terms.artifacts import NATURAL, is_textbook
 from rpsdg_formal.terms.expr import Expr, Kind, positions, variables
+from rpsdg_formal.terms.printers import to_human
 from rpsdg_formal.terms.sample import ExprShape, count_trees, random_expr
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
@@ -192,3 +194,28 @@ def test_walk_config_rejects_bad_shapes() -> None:
         WalkConfig(
             shape=ExprShape(unary=(), binary=("add",), variables=("x",), numeral_probability=1.0)
         )
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_natural_walk_reaches_only_what_keep_accepts(seed: int) -> None:
+    sig = FIELD.theory.signature
+
+    def keep(expr: Expr) -> bool:
+        return is_textbook(expr, sig, NATURAL)
+
+    walk = draw_walk(WalkConfig(steps=6, natural=True), INDEX, theorem_rng(seed, 0), keep)
+    for expr in (walk.start, *(s.after for s in walk.steps)):
+        assert is_textbook(expr, sig, NATURAL), to_human(expr, sig)
+
+
+def test_without_keep_the_walk_is_todays() -> None:
+    config = WalkConfig(steps=6)
+    for i in range(5):
+        today = draw_walk(config, INDEX, theorem_rng(4, i))
+        assert draw_walk(config, INDEX, theorem_rng(4, i), None).steps == today.steps
+
+
+def test_keep_refusing_everything_stops_the_walk() -> None:
+    start = FIELD.by_name("add_comm").lhs
+    assert random_walk(start, INDEX, 5, 40, random.Random(0), keep=lambda _: False) == ()

@@ -332,6 +332,10 @@ theorem pow2_of_pow3 (a : R) : Eq (pow2 (pow3 a)) (pow6 a) :=
 theorem pow3_of_pow2 (a : R) : Eq (pow3 (pow2 a)) (pow6 a) :=
   Eq.trans (congrArg (fun t => mul t (pow2 a)) (pow2_mul_pow2 a)) (pow4_mul_pow2 a)
 
+/-- a + b - a = b -/
+theorem add_sub_cancel_left (a b : R) : Eq (sub (add a b) a) b :=
+  Eq.trans (congrArg (fun t => sub t a) (add_comm a b)) (add_sub_cancel_right b a)
+
 /-! Combining fractions. -/
 
 /-- a * (b / c) = a * b / c -/
@@ -346,5 +350,9 @@ theorem div_mul_eq_mul_div (a b c : R) : Eq (mul (div a b) c) (div (mul a c) b) 
 theorem mul_div_cancel_right (a b : R) (h : Ne b zero) : Eq (div (mul a b) b) a :=
   Eq.trans (mul_assoc a b (inv b))
     (Eq.trans (congrArg (fun t => mul a t) (mul_inv_cancel b h)) (mul_one a))
+
+/-- b * a / b = a, where b ≠ 0 -/
+theorem mul_div_cancel_left (a b : R) (h : Ne b zero) : Eq (div (mul b a) b) a :=
+  Eq.trans (congrArg (fun t => div t b) (mul_comm b a)) (mul_div_cancel_right a b h)
 
 end RpsdgFormal.Field.Calculus
