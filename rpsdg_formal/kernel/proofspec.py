@@ -36,4 +36,28 @@ class ImplicationSpec:
     conclusion: tuple[int, ...] = ()
 
 
-ProofSpec = ChainSpec | ImplicationSpec
+@dataclass(frozen=True)
+class SideRewrite:
+    """One rewrite of one side of a proof environment's goal, with the proof the action gave
+    for each side condition: `hK` (the goal's hypothesis K) or "" (a non-zero numeral)."""
+
+    step: Step
+    hyps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObligationSpec:
+    """A proof environment step's obligation (`tactics.actions`): `∀ binders, Ne … → new →
+    goal` (`goal` alone when `closed`), proven by rewriting each side of `goal` as `sides`
+    list and, unless closed, the hypothesis `new` in between."""
+
+    name: str
+    binders: tuple[str, ...]
+    assumed: tuple[tuple[Expr, Expr], ...]
+    goal: Sides
+    new: Sides
+    closed: bool
+    sides: tuple[tuple[SideRewrite, ...], tuple[SideRewrite, ...]]
+
+
+ProofSpec = ChainSpec | ImplicationSpec | ObligationSpec

@@ -37,6 +37,7 @@ from rpsdg_formal.kernel.emit import (
     rule_term,
     step_hypotheses,
 )
+from rpsdg_formal.kernel.proofspec import ObligationSpec, SideRewrite
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.tactics.lemma import stated_instance
 from rpsdg_formal.tactics.mathlib import mathlib_names, rule_binding
@@ -59,6 +60,7 @@ _NAMED = re.compile(r"^\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(?P<value>.+)\)
 _HYPOTHESIS = re.compile(r"^h(?P<k>\d{1,3})$")
 _DISCHARGE = "(by norm_num)"
 _Arguments = tuple[list[Expr], dict[str, Expr], list[str]]
+_Sides = tuple[tuple[SideRewrite, ...], tuple[SideRewrite, ...]]
 
 
 class ActionError(ValueError):
@@ -324,9 +326,9 @@ def _symm(proof: str | None) -> str | None:
 
 def _apply_one(
     rewrite: Rewrite, goal: Goal, nth: int, rules: RuleSet
-) -> tuple[Goal, list[str | None]]:
-    """Rewrite the goal by one term: the new goal and a proof of `old side = new side` per side
-    (None where the side did not change)."""
+) -> tuple[Goal, list[str | None], _Sides]:
+    """Rewrite the goal by one term: the new goal, a proof of `old side = new side` per side
+    (None where the side did not change), and the steps of each side (for the kernel route)."""
     binding = _instantiate(rewrite, goal, rules)
     pattern, _ = rewrite.rule.side(rewrite.reverse)
     instance = substitute(pattern, binding)
@@ -340,6 +342,7 @@ def _apply_one(
         found = [found[nth - 1]]
     sides = list(goal)
     proofs: list[str | None] = [None, None]
+    steps: list[list[SideRewrite]] = [[], []]
     for side, path in found:
         try:
             step = apply_step(sides[side], rewrite.rule, rewrite.reverse, path, binding)
@@ -349,11 +352,25 @@ def _apply_one(
         proof = congruence_proof(step.before, step.path, term, rules.theory)
         proofs[side] = _trans(proofs[side], proof)
         sides[side] = step.after
-    return (sides[0], sides[1]), proofs
+        steps[side].append(SideRewrite(step, _hyp_words(rewrite.hyps, step)))
+    return (sides[0], sides[1]), proofs, (tuple(steps[0]), tuple(steps[1]))
+
+
+def _hyp_words(hyps: Sequence[str], step: Step) -> tuple[str, ...]:
+    """The action's side-condition proofs as a spec records them: `hK`, or "" for a non-zero
+    numeral (`(by norm_num)`); none for a numeral-only rule, whose instance is computed."""
+    if step.rule.evaluate is not None:
+        return ()
+    return tuple("" if word == _DISCHARGE else word for word in hyps)
 
 
 def _obligation(
-    goal: Goal, new: Goal, proofs: Sequence[str | None], context: Context, rules: RuleSet
+    goal: Goal,
+    new: Goal,
+    proofs: Sequence[str | None],
+    context: Context,
+    rules: RuleSet,
+    steps: _Sides = ((), ()),
 ) -> tuple[LeanTheorem, bool]:
     """`∀ vars, hyps → new → goal` proven from the side proofs (or `goal` when `new` is closed)."""
     theory = rules.theory
@@ -377,7 +394,8 @@ def _obligation(
     names += [] if closed else [GOAL]
     bound = [n if mentions(proof, n) else "_" for n in names]
     text = f"fun {' '.join(bound)} =>\n  {proof}" if bound else proof
-    return LeanTheorem("env_step", statement, text), closed
+    spec = ObligationSpec("env_step", tuple(binders), context.assumed, goal, new, closed, steps)
+    return LeanTheorem("env_step", statement, text, spec), closed
 
 
 def apply(action: Action, goal: Goal, context: Context, rules: RuleSet) -> Applied:
@@ -385,16 +403,18 @@ def apply(action: Action, goal: Goal, context: Context, rules: RuleSet) -> Appli
     (pattern not found, occurrence out of range, a side condition norm_num cannot prove)."""
     current = goal
     proofs: list[str | None] = [None, None]
+    steps: _Sides = ((), ())
     for rewrite in action.rewrites:
         if current[0] is current[1]:
             raise ActionError("no goals to be proved")
-        current, more = _apply_one(rewrite, current, action.nth, rules)
+        current, more, done = _apply_one(rewrite, current, action.nth, rules)
         proofs = [_trans(proofs[0], more[0]), _trans(proofs[1], more[1])]
+        steps = (steps[0] + done[0], steps[1] + done[1])
     if action.claim is not None:
         if current[0] is current[1]:
             raise ActionError("no goals to be proved: the rewrite closed the goal before `show`")
         claim = action.claim
-        theorem, _ = _obligation(goal, claim, proofs, context, rules)
+        theorem, _ = _obligation(goal, claim, proofs, context, rules, steps)
         return Applied(claim, claim[0] is claim[1], theorem)
-    theorem, closed = _obligation(goal, current, proofs, context, rules)
+    theorem, closed = _obligation(goal, current, proofs, context, rules, steps)
     return Applied(current, closed, theorem)
