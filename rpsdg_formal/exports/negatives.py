@@ -36,6 +36,7 @@ from rpsdg_formal.kernel.emit import (
     step_proof,
 )
 from rpsdg_formal.kernel.messages import first_message
+from rpsdg_formal.kernel.proofspec import Offer, OfferedSpec
 from rpsdg_formal.rewriting.steps import RuleIndex, Step
 from rpsdg_formal.tactics.actions import ActionError, Context, apply, parse_action
 from rpsdg_formal.tactics.mathlib import load_table
@@ -72,6 +73,7 @@ class WrongStep:
     description: str  # the wrong tactic, human readable: "rw [mul_comm y x] at [0]"
     offered: Step | None = None  # the rule instance the wrong tactic states (None: the true one)
     name: str = ""  # the lemma name the wrong tactic uses ("": the rule's own)
+    offer: Offer | None = None  # `proof` as data, for the direct kernel route
 
 
 @dataclass(frozen=True)
@@ -118,17 +120,31 @@ def _instance_term(
         except SideConditionError:
             if not true_needs:
                 raise
-    hyps = []
+    hyps = [
+        word or f"({discharge(needed, theory)})"
+        for word, needed in zip(
+            hyp_words(step, theory, assumed, true_needs), step_hypotheses(step), strict=True
+        )
+    ]
+    return instance_term(step, theory, hyps, name or "")
+
+
+def hyp_words(
+    step: Step, theory: Theory, assumed: Sequence[Hypothesis], true_needs: Sequence[Hypothesis]
+) -> tuple[str, ...]:
+    """The proof `_instance_term` gives each side condition: `hK` (an assumed hypothesis, or
+    the one the true step used for the same condition), or "" for a non-zero numeral's."""
+    words = []
     for number, needed in enumerate(step_hypotheses(step)):
         if needed in assumed:
-            hyps.append(f"h{assumed.index(needed) + 1}")
-        elif (proof := discharge(needed, theory)) is not None:
-            hyps.append(f"({proof})")
+            words.append(f"h{assumed.index(needed) + 1}")
+        elif discharge(needed, theory) is not None:
+            words.append("")
         elif number < len(true_needs) and true_needs[number] in assumed:
-            hyps.append(f"h{assumed.index(true_needs[number]) + 1}")
+            words.append(f"h{assumed.index(true_needs[number]) + 1}")
         else:
             raise SideConditionError(f"no hypothesis to offer for {step.rule.name!r}")
-    return instance_term(step, theory, hyps, name or "")
+    return tuple(words)
 
 
 # --- the five kinds ---------------------------------------------------------------------------
@@ -170,6 +186,7 @@ def _wrong_position(
             f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
             f"at {list(path)} (the instance is at {list(step.path)})",
             offered=dc_replace(step, path=path),
+            offer=Offer(dc_replace(step, path=path)),
         )
         # a position the same rule direction could rewrite is the plausible confusion
         same_head = (step.rule, step.reverse) in index.candidates(sub)
@@ -225,6 +242,7 @@ def _wrong_instantiation(
                 congruence_proof(step.before, step.path, term, theory),
                 f"{_tactic(step.rule.lean_name, subst, step.reverse, theory)} at {list(step.path)}",
                 offered=wrong_step,
+                offer=Offer(wrong_step, hyp_words(wrong_step, theory, assumed, true_needs)),
             )
         )
     return out
@@ -234,9 +252,9 @@ def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) 
     """The true claim, proven by the rule instance read the other way."""
     forward = rule_term(dc_replace(step, reverse=False), theory, assumed)
     if step.reverse:
-        terms = [forward, f"Eq.symm (Eq.symm ({forward}))"]
+        terms = [(forward, 0), (f"Eq.symm (Eq.symm ({forward}))", 2)]
     else:
-        terms = [f"Eq.symm ({forward})"]
+        terms = [(f"Eq.symm ({forward})", 1)]
     description = (
         f"{_tactic(step.rule.lean_name, step.substitution, not step.reverse, theory)} "
         f"at {list(step.path)}"
@@ -249,8 +267,9 @@ def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) 
             congruence_proof(step.before, step.path, term, theory),
             description,
             offered=dc_replace(step, reverse=not step.reverse),
+            offer=Offer(dc_replace(step, reverse=False), symms=symms),
         )
-        for term in terms
+        for term, symms in terms
     ]
 
 
@@ -299,6 +318,7 @@ def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
                 congruence_proof(step.before, step.path, term, theory),
                 f"{_tactic(name, step.substitution, step.reverse, theory)} at {list(step.path)}",
                 name=name,
+                offer=Offer(step, hyp_words(step, theory, assumed, ()), lemma=name),
             )
         )
     return out
@@ -341,6 +361,7 @@ def _mutated_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
                 proof,
                 f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
                 f"at {list(step.path)} read as {rule_text}",
+                offer=Offer(step),
             )
         )
     return out
@@ -395,7 +416,10 @@ def wrong_theorem(
         for n in [*names, *(f"h{i}" for i in range(1, len(assumed) + 1))]
     ]
     proof = f"fun {' '.join(bound)} =>\n  {wrong.proof}" if bound else wrong.proof
-    return LeanTheorem(name, statement, proof)
+    spec = None
+    if wrong.offer is not None:
+        spec = OfferedSpec(name, tuple(names), assumed, before, wrong.claimed_after, wrong.offer)
+    return LeanTheorem(name, statement, proof, spec)
 
 
 def judge(

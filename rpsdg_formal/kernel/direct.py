@@ -21,9 +21,10 @@ from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT
 from rpsdg_formal.kernel.kconsts import LOGIC, Constants
 from rpsdg_formal.kernel.kobligation import obligation
+from rpsdg_formal.kernel.koffered import offered
 from rpsdg_formal.kernel.kterms import Scope, TermBuilder
 from rpsdg_formal.kernel.lean_abi import LeanRuntime, Obj, field, runtime, tag
-from rpsdg_formal.kernel.proofspec import ObligationSpec, ProofSpec
+from rpsdg_formal.kernel.proofspec import ObligationSpec, OfferedSpec, ProofSpec
 from rpsdg_formal.theory.section import Theory
 
 EXCEPTION_KINDS = (
@@ -94,6 +95,8 @@ class DirectKernel:
     def check_spec(self, spec: ProofSpec) -> Verdict:
         if isinstance(spec, ObligationSpec):
             ty, value, used = obligation(self.builder, spec)
+        elif isinstance(spec, OfferedSpec):
+            ty, value, used = offered(self.builder, spec)
         else:
             ty, value, used = self.builder.build(spec)
         return self._add(spec.name, ty, value, used)

@@ -60,4 +60,29 @@ class ObligationSpec:
     sides: tuple[tuple[SideRewrite, ...], tuple[SideRewrite, ...]]
 
 
-ProofSpec = ChainSpec | ImplicationSpec | ObligationSpec
+@dataclass(frozen=True)
+class Offer:
+    """A proof offered for a one-step claim (`exports.negatives`): the instance of `step`'s
+    rule (its substitution and direction; `lemma` names another constant instead), `symms`
+    times under `Eq.symm`, lifted by congruence to `step.path`. `hyps` gives each side
+    condition's proof (`hK`, or "" for a numeral's); None: the hypothesis that states it."""
+
+    step: Step
+    hyps: tuple[str, ...] | None = None
+    symms: int = 0
+    lemma: str = ""
+
+
+@dataclass(frozen=True)
+class OfferedSpec:
+    """`∀ binders, Ne assumed… → Eq before claimed`, proven by `offer` (maybe wrongly)."""
+
+    name: str
+    binders: tuple[str, ...]
+    assumed: tuple[tuple[Expr, Expr], ...]
+    before: Expr
+    claimed: Expr
+    offer: Offer
+
+
+ProofSpec = ChainSpec | ImplicationSpec | ObligationSpec | OfferedSpec
