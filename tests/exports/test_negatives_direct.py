@@ -45,7 +45,9 @@ def test_the_same_labels_on_both_routes(
     assert [without_message(r) for r in direct] == [without_message(r) for r in lean]
     assert {r["kind"] for r in direct} >= set(KINDS) - {"wrong-instantiation"}
     rejected = [r for r in direct if r["label"] == -1]
-    assert rejected and all(str(r["kernel_message"]).startswith("kernel exception") for r in rejected)
+    assert rejected and all(
+        str(r["kernel_message"]).startswith("kernel exception") for r in rejected
+    )
     # a lemma the theory lacks reaches the kernel as that constant, and is unknown there
     missing = [r for r in direct if r["kind"] == "missing-rule"]
     assert missing and all("unknownConstant" in str(r["kernel_message"]) for r in missing)
