@@ -3,8 +3,11 @@
 `check.check_theorems` asks here for the pool of its kernel; the proof environment, the
 negatives and the service all end there, so they share the pool without knowing of it. A
 pool that cannot start (its self-test failed) is remembered as unavailable, with one warning,
-and those theorems go through `lean`. Calls are serialised per pool: its workers answer in
-order, and a pool already uses every core.
+and those theorems go through `lean`.
+
+Every call runs on one long-lived thread of this module: a worker dies with the *thread* that
+started it (PR_SET_PDEATHSIG), and the service's request threads come and go. That thread
+also serialises the calls: the workers answer in order, and a pool already uses every core.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import atexit
 import sys
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rpsdg_formal.errors import KernelError
@@ -22,8 +26,8 @@ from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
 
-_pools: dict[tuple[str, Path], KernelPool | None] = {}
-_locks: dict[tuple[str, Path], threading.Lock] = {}
+_pools: dict[tuple[str, Path], KernelPool | None] = {}  # touched on `_thread` only
+_thread: ThreadPoolExecutor | None = None
 _guard = threading.Lock()
 
 
@@ -38,7 +42,7 @@ def _key(kernel: Kernel) -> tuple[str, Path]:
 
 
 def _pool(kernel: Kernel) -> KernelPool | None:
-    """The pool for `kernel`'s theory, started now if it is the first call (under `_guard`)."""
+    """The pool for `kernel`'s theory, started now if it is the first call."""
     key = _key(kernel)
     if key not in _pools:
         setup = DirectSetup(kernel.theory, key[1], embedded_library())
@@ -47,30 +51,36 @@ def _pool(kernel: Kernel) -> KernelPool | None:
         except KernelError as err:
             print(f"warning: {err}; checking with `lean` instead", file=sys.stderr)
             _pools[key] = None
-        _locks[key] = threading.Lock()
     return _pools[key]
+
+
+def _check(kernel: Kernel, theorems: Sequence[LeanTheorem]) -> list[Verdict] | None:
+    pool = _pool(kernel)
+    return None if pool is None else pool.check(theorems)
 
 
 def check_direct(kernel: Kernel, theorems: Sequence[LeanTheorem]) -> list[Verdict] | None:
     """Verdicts for `theorems` (each carrying its spec) from the shared pool, or None when the
     direct route is unavailable here (the caller then uses `lean`)."""
+    global _thread
     with _guard:
-        pool = _pool(kernel)
-        lock = _locks[_key(kernel)]
-    if pool is None:
-        return None
-    with lock:
-        return pool.check(theorems)
+        if _thread is None:
+            _thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rpsdg-kernel-pool")
+        thread = _thread
+    return thread.submit(_check, kernel, theorems).result()
 
 
 def close_all() -> None:
     """Stop every shared pool (at exit; tests call it to start afresh)."""
+    global _thread
     with _guard:
         for pool in _pools.values():
             if pool is not None:
                 pool.close()
         _pools.clear()
-        _locks.clear()
+        if _thread is not None:
+            _thread.shutdown(wait=False)
+        _thread = None
 
 
 atexit.register(close_all)
