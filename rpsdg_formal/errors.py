@@ -47,6 +47,15 @@ class RewriteError(RpsdgError, ValueError):
     """A rewrite step does not apply where it claims to (a corrupt or hand-edited record)."""
 
 
+class RecordError(RewriteError):
+    """A dataset record is malformed, or a field differs from the one its replay derives;
+    `field` names it (dotted for a nested field: `steps.2.rule`)."""
+
+    def __init__(self, field: str, what: str) -> None:
+        self.field = field
+        super().__init__(f"field {field!r}: {what}")
+
+
 class KernelError(RpsdgError, RuntimeError):
     """The Lean kernel could not be run at all (missing library, crash, timeout)."""
 

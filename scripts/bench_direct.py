@@ -24,13 +24,14 @@ from pathlib import Path
 
 from benchlib import CORES
 
+from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, check_batch, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.pipeline.prepare import Family, Preparer
+from rpsdg_formal.pipeline.prepare import Preparer
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
@@ -51,7 +52,7 @@ def children_cpu() -> float:
 
 
 def eight_step_theorems(rules: RuleSet, count: int, seed: int) -> list[LeanTheorem]:
-    preparer = Preparer(rules, Family(WalkConfig(steps=8)), seed)
+    preparer = Preparer(rules, RewriteFamily(WalkConfig(steps=8)), seed)
     out: list[LeanTheorem] = []
     index = 0
     while len(out) < count:

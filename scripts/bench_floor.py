@@ -21,10 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import check_batch, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import batch_file
-from rpsdg_formal.pipeline.prepare import Family, Preparer
+from rpsdg_formal.pipeline.prepare import Preparer
 from rpsdg_formal.rewriting.graph import ProofGraph
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
@@ -57,7 +58,7 @@ def main() -> None:
     index = RuleIndex.build(rules.rules)
     walk_config, select = WalkConfig(), SelectConfig()
     indices = range(args.count)
-    warm = Preparer(rules, Family(WalkConfig(), SelectConfig()), args.seed + 1)
+    warm = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), args.seed + 1)
     for i in range(100):  # fill the expression pool and the caches once, outside the timings
         warm(i)
 
@@ -72,7 +73,7 @@ def main() -> None:
 
     _, graph_ms = _cpu(graphs)
     _, select_ms = _cpu(lambda: [select_theorem(w, index, select) for w in walks])
-    preparer = Preparer(rules, Family(walk_config, select), args.seed)
+    preparer = Preparer(rules, RewriteFamily(walk_config, select), args.seed)
     items, prepare_ms = _cpu(lambda: [preparer(i) for i in indices])
     theorems = [t for item in items for t in item.theorems[:1]]
     kernel = prepare_kernel(rules.theory, KernelConfig(sequential=True))

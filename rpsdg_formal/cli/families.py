@@ -5,12 +5,14 @@ comes from those dataclasses; an option left out is None here and takes it."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 from rpsdg_formal.cli.common import split
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.families.calculus import CalculusConfig
 from rpsdg_formal.families.equation import EquationConfig
 from rpsdg_formal.kernel.emit import check_variable_names
+from rpsdg_formal.rewriting.difficulty import DifficultyPlan, plan_for
 from rpsdg_formal.rewriting.graph import SearchBounds
 from rpsdg_formal.rewriting.selection import SelectConfig
 from rpsdg_formal.rewriting.walk import WalkConfig
@@ -24,6 +26,11 @@ SELECT = SelectConfig()
 CALCULUS = CalculusConfig()
 EQUATION = EquationConfig()
 EQUATION_FAMILIES = ("equation", "equation-system")
+
+
+class Unset(int):
+    """A parser default that remembers it was not typed (`--steps 8` typed is a plain int), so
+    the difficulty plan may replace it; it prints and compares as its value."""
 
 
 def _or(value: int | None, default: int) -> int:
@@ -76,10 +83,29 @@ def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
         min_ops=_or(args.min_ops, SHAPE.min_ops),
         max_ops=_or(args.max_ops, SHAPE.max_ops),
     )
-    max_size = _or(args.max_size, WALK.max_size)
+    plan = _plan(args)
+    if plan is not None and args.max_ops is None:
+        shape = dataclasses.replace(shape, max_ops=plan.max_ops)
+    max_size = _or(args.max_size, plan.max_size if plan else WALK.max_size)
     if max_size < 1:
         raise ConfigError(f"--max-size must be positive, got {max_size}")
-    return WalkConfig(steps=args.steps, max_size=max_size, shape=shape)
+    return WalkConfig(steps=_steps(args), max_size=max_size, shape=shape, away=plan is not None)
+
+
+def _plan(args: argparse.Namespace) -> DifficultyPlan | None:
+    """The settings `--difficulty` chooses when its lowest bound is hard (`difficulty`)."""
+    if args.difficulty is None:
+        return None
+    histogram = _histogram(args.difficulty)
+    span = _difficulty(args.difficulty)
+    lowest = min(k for k, _ in histogram) if histogram else span[0] if span else 1
+    return plan_for(lowest)
+
+
+def _steps(args: argparse.Namespace) -> int:
+    """--steps, or the plan's walk length when it was left at its default."""
+    plan = _plan(args)
+    return plan.steps if plan is not None and isinstance(args.steps, Unset) else int(args.steps)
 
 
 def _refuse_walk_options(args: argparse.Namespace, what: str, proofs: bool = False) -> None:
@@ -180,13 +206,17 @@ def _histogram(text: str | None) -> tuple[tuple[int, float], ...] | None:
 
 
 def select_config(args: argparse.Namespace) -> SelectConfig:
-    """How theorems are chosen from the walks."""
-    if args.bound_budget < 1:
-        raise ConfigError(f"--bound-budget must be positive, got {args.bound_budget}")
+    """How theorems are chosen from the walks (the search budget from the difficulty plan
+    when --bound-budget was left at its default)."""
+    plan, budget, steps = _plan(args), int(args.bound_budget), _steps(args)
+    if plan is not None and isinstance(args.bound_budget, Unset):
+        budget = plan.node_budget
+    if budget < 1:
+        raise ConfigError(f"--bound-budget must be positive, got {budget}")
     difficulty = _difficulty(args.difficulty)
-    if difficulty is not None and difficulty[0] > args.steps:
+    if difficulty is not None and difficulty[0] > steps:
         raise ConfigError(
-            f"--difficulty {args.difficulty} cannot be met with --steps {args.steps}: a proof is "
+            f"--difficulty {args.difficulty} cannot be met with --steps {steps}: a proof is "
             f"never longer than its walk; use --steps {difficulty[0]} or more"
         )
     return SelectConfig(
@@ -195,5 +225,5 @@ def select_config(args: argparse.Namespace) -> SelectConfig:
         histogram=_histogram(args.difficulty),
         explore=args.explore,
         explore_max_size=args.max_size,  # None (no limit) unless --max-size: as before
-        bounds=SearchBounds(node_budget=args.bound_budget),
+        bounds=SearchBounds(node_budget=budget),
     )

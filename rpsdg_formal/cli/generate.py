@@ -26,6 +26,7 @@ from rpsdg_formal.cli.families import (
     SELECT,
     SHAPE,
     WALK,
+    Unset,
     calculus_config,
     equation_config,
     select_config,
@@ -65,7 +66,7 @@ def add_parser(sub: Any) -> None:
         "--seed", type=int, default=0, help="run seed; same seed, same output (default 0)"
     )
     gen.add_argument(
-        "--steps", type=int, default=WALK.steps,
+        "--steps", type=int, default=Unset(WALK.steps),
         help=f"rewrite steps per theorem (default {WALK.steps})",
     )  # fmt: skip
     gen.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
@@ -145,11 +146,12 @@ def _add_selection_options(gen: argparse.ArgumentParser) -> None:
         "--difficulty", metavar="LO-HI|K:W,...",
         help="keep only theorems whose certified lower bound on proof length is in LO..HI "
         "(e.g. 3-6), or share the count among bounds by weight (e.g. 2:1,3:2,4:1: a quarter "
-        "with bound 2, half with 3, a quarter with 4); raise --bound-budget to certify bounds "
-        "above about 4",
+        "with bound 2, half with 3, a quarter with 4); from a lowest bound of 5 up, the walk "
+        "length, expression cap, start size and search budget left at their defaults are "
+        "chosen from it",
     )  # fmt: skip
     group.add_argument(
-        "--bound-budget", type=int, default=SELECT.bounds.node_budget, metavar="N",
+        "--bound-budget", type=int, default=Unset(SELECT.bounds.node_budget), metavar="N",
         help="expressions per side the certifying bidirectional search may visit "
         f"(default {SELECT.bounds.node_budget}); larger certifies higher lower bounds, slower",
     )  # fmt: skip

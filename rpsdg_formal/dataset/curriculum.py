@@ -4,10 +4,12 @@ YAML manifest saying what each level holds (so a prover can be trained level by 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 import re
+import statistics
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -52,17 +54,47 @@ def record_problem(record: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _size(record: Mapping[str, Any]) -> int:
+    """The statement's size: nodes of its start and its end."""
+    measures = record["measures"]
+    return int(measures["start_size"]) + int(measures["end_size"])
+
+
 def difficulty_key(record: Mapping[str, Any]) -> DifficultyKey:
-    """The easy→hard sort key: lower bound, proof length, total size, distinct rules, depth, id."""
+    """The easy→hard sort key: lower bound, total size, proof length, distinct rules, depth, id.
+
+    Size comes before proof length so that levels which share their bounds still separate by
+    it (a proof length is mostly the walk's length: a run of one `--steps` ties it)."""
     measures = record["measures"]
     return (
         record["min_length_lower_bound"],
+        _size(record),
         record["proof_length"],
-        measures["start_size"] + measures["end_size"],
         measures["distinct_rules"],
         measures["max_rewrite_depth"],
         record["id"],
     )
+
+
+def _median(values: Sequence[int]) -> float:
+    return float(statistics.median(values))
+
+
+def separation(groups: Sequence[Sequence[Mapping[str, Any]]]) -> list[str | None]:
+    """For each level, the measure whose median rises strictly over the level before:
+    "lower_bound", else (medians of bounds equal) "size"; None where neither does (and for the
+    first level, which has nothing before it)."""
+    found: list[str | None] = [None]
+    for before, after in itertools.pairwise(groups):
+        bounds = [_median([r["min_length_lower_bound"] for r in g]) for g in (before, after)]
+        sizes = [_median([_size(r) for r in g]) for g in (before, after)]
+        if bounds[1] > bounds[0]:
+            found.append("lower_bound")
+        elif bounds[1] == bounds[0] and sizes[1] > sizes[0]:
+            found.append("size")
+        else:
+            found.append(None)
+    return found
 
 
 def _read_numbered(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -167,6 +199,7 @@ def write_curriculum(
     except OSError as err:
         raise OutputError(f"cannot create the output folder {out}: {err.strerror or err}") from err
     entries: list[dict[str, Any]] = []
+    separated = separation(groups)
     for number, group in enumerate(groups, 1):
         name = level_file(number)
         write_text_atomic(
@@ -179,6 +212,9 @@ def write_curriculum(
                 "count": len(group),
                 "lower_bound": _span([r["min_length_lower_bound"] for r in group]),
                 "proof_length": _span([r["proof_length"] for r in group]),
+                "median_lower_bound": _median([r["min_length_lower_bound"] for r in group]),
+                "median_size": _median([_size(r) for r in group]),
+                "separated_by": separated[number - 1],
                 "rule_coverage": _rule_coverage(group),
             }
         )
@@ -195,6 +231,10 @@ def write_curriculum(
         "sampling_seed": seed,
         "balanced": balanced,
         "total": sum(entry["count"] for entry in entries),
+        "order": "median certified lower bound strictly increasing from level to level or, "
+        "where two levels share it, median size (start_size + end_size); each level's "
+        "separated_by names the measure (null: not separated from the level before)",
+        "strictly_increasing": all(s is not None for s in separated[1:]),
         "levels": entries,
         "rule_coverage": _rule_coverage([r for group in groups for r in group]),
     }

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import (
     ConfigError,
     ExprSyntaxError,
@@ -26,7 +27,9 @@ from rpsdg_formal.errors import (
     RewriteError,
     RpsdgError,
 )
-from rpsdg_formal.families.records import binders_of, replay
+from rpsdg_formal.families.base import expect_rewrite
+from rpsdg_formal.families.records import binders_of
+from rpsdg_formal.families.registry import REGISTRY
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, Verdict, check_theorems
 from rpsdg_formal.kernel.emit import LeanTheorem, check_variable_names, hypotheses
 from rpsdg_formal.kernel.messages import first_message
@@ -139,15 +142,22 @@ class ProofEnv:
     def reset(self, theorem: Mapping[str, Any]) -> str:
         """Start a proof of `theorem`; returns the goal state. Raises EnvError if the theorem
         is not a rewrite theorem this theory can read."""
+        label = theorem.get("id", "theorem")
         family = str(theorem.get("family", "rewrite"))
-        if family.startswith("equation"):
+        try:
+            chain = REGISTRY.reading(family).chain
+        except RewriteError as err:
+            raise EnvError(f"{label}: {err}") from err
+        if not chain:
             raise EnvError(
-                f"{theorem.get('id', 'theorem')}: the environment proves rewrite theorems "
+                f"{label}: the environment proves rewrite theorems "
                 f"(`lhs = rhs`); {family!r} records are not supported yet"
             )
         if "steps" in theorem:
             try:
-                candidate = replay(theorem, self.rules)
+                record = TheoremRecord.from_json(theorem)
+                replayed = REGISTRY.for_record(record).replay(record, self.rules)
+                candidate = expect_rewrite(replayed)
             except RewriteError as err:
                 raise EnvError(f"{theorem.get('id', 'theorem')}: {err}") from err
             goal = (candidate.start, candidate.steps[-1].after)

@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rpsdg_formal.env.environment import EnvError, KernelChecker, ProofEnv, StepResult, step_many
-from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.families.registry import REGISTRY
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, successors
 from rpsdg_formal.tactics.actions import Context, Goal
 from rpsdg_formal.tactics.render import offered_tactic
@@ -357,8 +358,11 @@ def _replay(envs: Sequence[ProofEnv], proofs: Sequence[tuple[str, ...]]) -> list
 
 
 def supported(record: Mapping[str, Any]) -> bool:
-    """True unless the record is an equation problem, which the environment cannot start."""
-    return not str(record.get("family", "rewrite")).startswith("equation")
+    """True if the record's family makes chains of rewrites, which the environment starts."""
+    try:
+        return REGISTRY.reading(str(record.get("family", "rewrite"))).chain
+    except RewriteError:
+        return False
 
 
 def _start(record: Mapping[str, Any], rules: RuleSet, checker: KernelChecker) -> ProofEnv | str:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rpsdg_formal.dataset.jsonl import write_json, write_jsonl
+from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.exports.leanproject import LeanProject
 from rpsdg_formal.tactics.render import TacticStep, traced_rules
 from rpsdg_formal.theory.rules import RuleSet
@@ -166,7 +167,7 @@ def corpus(project: LeanProject) -> list[dict[str, Any]]:
 
 
 def _dojo_entry(
-    record: Mapping[str, Any],
+    record: TheoremRecord,
     number: int,
     traced: Sequence[TacticStep],
     rules: RuleSet,
@@ -175,7 +176,7 @@ def _dojo_entry(
     source: DojoSource,
 ) -> dict[str, Any]:
     """One traced proof as a LeanDojo theorem entry (premises annotated `<a>name</a>`)."""
-    name = record["lean_name"] if number == 0 else record["proofs"][number - 1]["lean_name"]
+    name = record.lean_name if number == 0 else record.proofs[number - 1].lean_name
     tactics = []
     for step, rule_name in zip(traced, traced_rules(record, number), strict=True):
         provenance = []
@@ -218,7 +219,7 @@ def _dojo_entry(
 
 def write_leandojo(
     theorems: Sequence[Mapping[str, Any]],
-    traces: Sequence[tuple[Mapping[str, Any], int, Sequence[TacticStep]]],
+    traces: Sequence[tuple[TheoremRecord, int, Sequence[TacticStep]]],
     rules: RuleSet,
     source: DojoSource,
     out: Path,
@@ -239,9 +240,9 @@ def write_leandojo(
     random_split: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
     novel: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
     for entry, (record, _, _) in zip(entries, traces, strict=True):
-        random_split[_split_of(record["id"], seed)].append(entry)
-        if held & set(record.get("rules_used", [])):  # half to val, half to test
-            novel["val" if _coin(record["id"]) else "test"].append(entry)
+        random_split[_split_of(record.id, seed)].append(entry)
+        if held & set(record.rules_used or ()):  # half to val, half to test
+            novel["val" if _coin(record.id) else "test"].append(entry)
         else:
             novel["train"].append(entry)
     for layout, split in (("random", random_split), ("novel_premises", novel)):

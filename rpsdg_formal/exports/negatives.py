@@ -17,7 +17,8 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.families.records import replay
+from rpsdg_formal.dataset.record import TheoremRecord
+from rpsdg_formal.families.records import Candidate, replay
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_batch, check_theorems
 from rpsdg_formal.kernel.emit import (
     Hypothesis,
@@ -488,7 +489,7 @@ def wrong_action(
 
 
 def record_negatives(
-    record: Mapping[str, Any],
+    record: Mapping[str, Any] | Candidate,
     rules: RuleSet,
     kernel: Kernel,
     rng: random.Random,
@@ -497,10 +498,14 @@ def record_negatives(
 ) -> list[dict[str, Any]]:
     """Judged wrong steps for every step of every proof of a dataset record, as JSON rows.
 
-    The record is replayed first (`records.replay`), so only re-derived trees reach Lean; all
-    its wrong steps are checked in one batch file at `path`.
+    The record is replayed first (`records.replay`; a caller that has replayed it passes the
+    `Candidate`), so only re-derived trees reach Lean; all its wrong steps are checked in one
+    batch file at `path`.
     """
-    candidate = replay(record, rules)
+    if isinstance(record, Candidate):
+        candidate = record
+    else:
+        candidate = replay(TheoremRecord.from_json(record), rules)
     theory = rules.theory
     index = RuleIndex.build(rules.rules)
     where: list[tuple[int, int]] = []

@@ -31,14 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from rpsdg_formal.dataset.jsonl import iter_jsonl, read_jsonl, write_jsonl
+from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import ConfigError, OutputError, RewriteError
 from rpsdg_formal.exports.card import card_configs, dataset_card, write_parquet
 from rpsdg_formal.exports.leandojo import DojoSource, write_leandojo
 from rpsdg_formal.exports.leanproject import LeanProject, write_project
 from rpsdg_formal.exports.negatives import record_negatives
+from rpsdg_formal.families.records import Candidate
+from rpsdg_formal.families.registry import family_of
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.progress import Progress
-from rpsdg_formal.tactics.render import TacticStep, equation_traces, record_traces, traced_rules
+from rpsdg_formal.tactics.render import TacticStep, traced_rules, traces
 from rpsdg_formal.theory.rules import RuleSet
 
 FORMATS = ("jsonl", "parquet", "trl-dpo", "trl-stepwise", "leandojo", "lean-project")
@@ -77,7 +80,7 @@ class Tables:
     theorems: list[dict[str, Any]]
     steps: list[dict[str, Any]]
     negatives: list[dict[str, Any]]
-    traces: list[tuple[dict[str, Any], int, list[TacticStep]]]  # (record, proof, steps)
+    traces: list[tuple[TheoremRecord, int, list[TacticStep]]]  # (record, proof, steps)
 
 
 @dataclass(frozen=True)
@@ -99,28 +102,33 @@ def _dataset(folder: Path) -> Path:
     return path
 
 
-def _records(folder: Path) -> Iterator[dict[str, Any]]:
+def _records(folder: Path) -> Iterator[TheoremRecord]:
+    """Each record of the dataset, typed (OutputError naming the line of a malformed one)."""
     path = _dataset(folder)
     for number, record in iter_jsonl(path):
         if isinstance(record, str):
             raise OutputError(f"{path}:{number}: {record}")
-        yield record
+        try:
+            yield TheoremRecord.from_json(record)
+        except RewriteError as err:
+            raise OutputError(f"{path}:{number}: {err}; run check") from err
 
 
-def _theorem_row(record: Mapping[str, Any]) -> dict[str, Any]:
+def _theorem_row(record: TheoremRecord) -> dict[str, Any]:
+    bound = record.min_length_lower_bound
     return {
-        "id": record["id"],
-        "theory": record["theory"],
-        "family": record.get("family", "rewrite"),
-        "statement": record["statement"],
-        "lean_statement": record["lean_statement"],
-        "lean_proof": record["lean_proof"],
-        "proof_length": record["proof_length"],
-        "min_length_lower_bound": record.get("min_length_lower_bound", 1),
-        "proofs": 1 + len(record.get("proofs", [])),
-        "rules_used": list(record.get("rules_used", [])),
-        "axioms": list(record.get("verified", {}).get("axioms", [])),
-        "lean_version": record.get("verified", {}).get("lean_version", ""),
+        "id": record.id,
+        "theory": record.theory,
+        "family": record.family_name,
+        "statement": record.statement,
+        "lean_statement": record.lean_statement,
+        "lean_proof": record.lean_proof,
+        "proof_length": record.proof_length,
+        "min_length_lower_bound": 1 if bound is None else bound,
+        "proofs": 1 + len(record.proofs),
+        "rules_used": list(record.rules_used or ()),
+        "axioms": list(record.verified.axioms),
+        "lean_version": record.verified.lean_version,
     }
 
 
@@ -139,23 +147,23 @@ def build_tables(
     theorems: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []
     negatives: list[dict[str, Any]] = []
-    traces: list[tuple[dict[str, Any], int, list[TacticStep]]] = []
+    traced_proofs: list[tuple[TheoremRecord, int, list[TacticStep]]] = []
     rng = random.Random(config.seed)
     for done, record in enumerate(_records(folder), 1):
         progress.update(done, f", {len(negatives)} wrong steps judged")
-        equations = str(record.get("family", "rewrite")).startswith("equation")
         try:
-            proofs = equation_traces(record, rules) if equations else record_traces(record, rules)
+            replayed = family_of(record).replay(record, rules)  # the record's only replay
+            proofs = traces(replayed, rules)
         except RewriteError as err:
-            raise OutputError(f"{record.get('id')}: cannot be traced ({err}); run check") from err
+            raise OutputError(f"{record.id}: cannot be traced ({err}); run check") from err
         theorems.append(_theorem_row(record))
         for number, traced in enumerate(proofs):
-            traces.append((record, number, traced))
+            traced_proofs.append((record, number, traced))
             rule_names = traced_rules(record, number)
             for index, step in enumerate(traced):
                 steps.append(
                     {
-                        "theorem": record["id"],
+                        "theorem": record.id,
                         "proof": number,
                         "step": index,
                         "state_before": step.state_before,
@@ -166,13 +174,13 @@ def build_tables(
                         "label": 1,
                     }
                 )
-        if config.negatives_per_step and not equations:  # wrong steps: rewrite proofs only
+        if config.negatives_per_step and isinstance(replayed, Candidate):  # rewrite chains
             path = work / f"negatives_{len(theorems):06d}.lean"
             negatives += record_negatives(
-                record, rules, kernel, rng, path, limit=config.negatives_per_step
+                replayed, rules, kernel, rng, path, limit=config.negatives_per_step
             )
     progress.close()
-    return Tables(theorems, steps, negatives, traces)
+    return Tables(theorems, steps, negatives, traced_proofs)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -227,11 +235,11 @@ def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
                 "completions": tactics,
                 "labels": [True] * len(tactics),
                 "raw_labels": [1] * len(tactics),
-                "theorem": record["id"],
+                "theorem": record.id,
                 "proof": number,
             }
         )
-        for neg in by_proof.get((record["id"], number), []):
+        for neg in by_proof.get((record.id, number), []):
             k = int(neg["step"])
             ok = neg["label"] == 1
             rows.append(
@@ -240,7 +248,7 @@ def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
                     "completions": [*tactics[:k], _negative_tactic(neg)],
                     "labels": [True] * k + [ok],
                     "raw_labels": [1] * k + [1 if ok else -1],
-                    "theorem": record["id"],
+                    "theorem": record.id,
                     "proof": number,
                 }
             )

@@ -12,16 +12,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rpsdg_formal.errors import ExprSyntaxError, RewriteError
-from rpsdg_formal.families.equation import Labelled, Problem, sympy_agrees
-from rpsdg_formal.families.records import (
+from rpsdg_formal.dataset.record import (
     SCHEMA_VERSION,
-    Proof,
-    field_of,
-    proof_name,
-    replay_step,
-    step_record,
+    EquationStepRow,
+    Json,
+    ProofRow,
+    Row,
+    TheoremRecord,
 )
+from rpsdg_formal.errors import ExprSyntaxError, RecordError, RewriteError
+from rpsdg_formal.families.equation import Labelled, Problem, sympy_agrees
+from rpsdg_formal.families.records import Proof, plain_name, proof_name, replay_step, step_record
 from rpsdg_formal.kernel.emit import HOLE, HOLE2, LeanTheorem, implication_theorem
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, combine, congruence, rewrite_side
 from rpsdg_formal.terms.expr import Kind, num, var, variables
@@ -110,6 +111,19 @@ def _proof_fields(
     }
 
 
+def _measures(problem: Problem) -> dict[str, int]:
+    """Secondary difficulty measures of an equation's solution, as for rewrite theorems."""
+    rewrites = [s.step.step for s in problem.solution if s.step.step is not None]
+    states = [s.step.after for s in problem.solution]
+    return {
+        "start_size": sum(a.size + b.size for a, b in problem.equations),
+        "end_size": sum(a.size + b.size for a, b in problem.premises),
+        "distinct_rules": len({s.rule.name for s in rewrites}),
+        "max_rewrite_depth": max((len(s.path) for s in rewrites), default=0),
+        "max_size": max(a.size + b.size for a, b in states),
+    }
+
+
 def equation_record(
     candidate: EquationCandidate,
     theory: Theory,
@@ -117,16 +131,15 @@ def equation_record(
     lean_version: str,
     lean_file: str,
     seed: int,
-) -> dict[str, Any]:
-    """The JSONL record of an equation problem whose theorems the kernel all accepted."""
+) -> TheoremRecord:
+    """The record of an equation problem whose theorems the kernel all accepted."""
     sig = theory.signature
     problem = candidate.problem
     rewrites = [s.step.step for s in problem.solution if s.step.step is not None]
-    states = [s.step.after for s in problem.solution]
     shown = " ∧ ".join(f"{to_lean(a, sig)} = {to_lean(b, sig)}" for a, b in problem.equations)
     answers = " ∧ ".join(f"{name} = {value}" for name, value in problem.answers)
     first = problem.equation
-    return {
+    return TheoremRecord.from_json({
         "id": candidate.id,
         "theory": theory.name,
         "seed": seed,
@@ -151,13 +164,7 @@ def equation_record(
         "proof_length": len(problem.solution),
         "min_length_lower_bound": 1,
         "bound_search": {"method": "trivial", "why": "the premise is not the conclusion"},
-        "measures": {
-            "start_size": sum(a.size + b.size for a, b in problem.equations),
-            "end_size": sum(a.size + b.size for a, b in problem.premises),
-            "distinct_rules": len({s.rule.name for s in rewrites}),
-            "max_rewrite_depth": max((len(s.path) for s in rewrites), default=0),
-            "max_size": max(a.size + b.size for a, b in states),
-        },
+        "measures": _measures(problem),
         "rules_used": sorted({s.rule.name for s in rewrites}),
         "proofs": [
             _proof_fields(proof, steps, theory, problem.solution_goal)
@@ -170,55 +177,64 @@ def equation_record(
             "lean_file": lean_file,
         },
         "schema": SCHEMA_VERSION,
-    }
+    })  # fmt: skip
 
 
 # --- replay --------------------------------------------------------------------------------------
 
 
-def _pair(raw: Any, sig: Signature, what: str) -> Sides:
+def _pair(raw: Json, sig: Signature, what: str) -> Sides:
     if not isinstance(raw, list) or len(raw) != 2:
         raise RewriteError(f"{what} must be a pair [lhs, rhs]")
     return parse_expr(str(raw[0]), sig), parse_expr(str(raw[1]), sig)
 
 
+def _link(
+    row: EquationStepRow, equations: list[Sides], rules: RuleSet, where: str, unknowns: set[str]
+) -> EquationStep:
+    """The equation step a row records, rebuilt from the equations before it."""
+    sig = rules.theory.signature
+    sources = row.sources or ()
+    if not all(0 <= i < len(equations) for i in sources):
+        raise RewriteError(f"{where}: sources must number earlier equations")
+    current = equations[sources[0]] if sources else equations[-1]
+    if row.apply is not None:
+        context = parse_expr(row.apply, sig)
+        holes = {HOLE, HOLE2} if len(sources) == 2 else {HOLE}
+        if not holes <= set(variables(context)) <= holes | unknowns:
+            raise RewriteError(f"{where}: apply must be a function of {sorted(holes)}")
+        if len(sources) == 2:
+            return combine(current, equations[sources[1]], context, (HOLE, HOLE2), sources)
+        return congruence(current, context, HOLE, sources)
+    if row.rewrite is None:
+        raise RecordError(where, "an equation step needs `apply` or `rewrite`")
+    side = 0 if row.rewrite[0] == "left" else 1
+    step = replay_step(current[side], row.rewrite[1], rules, where)
+    return rewrite_side(current, side, step, sources)
+
+
 def _replay_steps(
-    premises: Sequence[Sides], raw_steps: Any, rules: RuleSet, label: str, unknowns: set[str]
+    premises: Sequence[Sides],
+    rows: Sequence[Row],
+    rules: RuleSet,
+    label: str,
+    unknowns: set[str],
 ) -> tuple[list[Labelled], list[Sides]]:
     """Rebuild recorded equation steps from `premises`, checking every recorded equation;
     also returns all equations (premises first)."""
     sig = rules.theory.signature
-    if not isinstance(raw_steps, list) or not raw_steps:
+    if not rows:
         raise RewriteError(f"{label}: steps must be a non-empty list")
     equations = list(premises)
     done: list[Labelled] = []
-    for number, raw in enumerate(raw_steps, 1):
+    for number, row in enumerate(rows, 1):
         where = f"{label} step {number}"
-        if not isinstance(raw, dict):
-            raise RewriteError(f"{where} is not an object")
-        sources = tuple(raw.get("sources", ()))
-        if not all(isinstance(i, int) and 0 <= i < len(equations) for i in sources):
-            raise RewriteError(f"{where}: sources must number earlier equations")
-        current = equations[sources[0]] if sources else equations[-1]
-        if "apply" in raw:
-            context = parse_expr(str(raw["apply"]), sig)
-            holes = {HOLE, HOLE2} if len(sources) == 2 else {HOLE}
-            if not holes <= set(variables(context)) <= holes | unknowns:
-                raise RewriteError(f"{where}: apply must be a function of {sorted(holes)}")
-            if len(sources) == 2:
-                link = combine(current, equations[sources[1]], context, (HOLE, HOLE2), sources)
-            else:
-                link = congruence(current, context, HOLE, sources)
-        else:
-            rewrite = field_of(raw, "rewrite", dict)
-            side = {"left": 0, "right": 1}.get(str(rewrite.get("side")))
-            if side is None:
-                raise RewriteError(f"{where}: rewrite side must be left or right")
-            step = replay_step(current[side], rewrite, rules, where)
-            link = rewrite_side(current, side, step, sources)
-        if raw.get("after") != _sides(link.after, sig):
+        if not isinstance(row, EquationStepRow):
+            raise RecordError(where, "a rewrite step where an equation step belongs")
+        link = _link(row, equations, rules, where, unknowns)
+        if list(row.after) != _sides(link.after, sig):
             raise RewriteError(f"{where}: the recorded equation does not match the replay")
-        done.append(Labelled(link, str(raw.get("do", ""))))
+        done.append(Labelled(link, row.do))
         equations.append(link.after)
     return done, equations
 
@@ -227,70 +243,71 @@ def _goal(equations: list[Sides], goal: Sequence[int]) -> list[Sides]:
     return [equations[i] for i in goal] if goal else [equations[-1]]
 
 
-def _compare(theorem: LeanTheorem, raw: Mapping[str, Any], what: str) -> None:
-    recorded = (raw.get("lean_name"), raw.get("lean_statement"), raw.get("lean_proof"))
-    if recorded != (theorem.name, theorem.statement, theorem.proof):
+def _compare(theorem: LeanTheorem, name: str, statement: str | None, proof: str, what: str) -> None:
+    if (name, statement, proof) != (theorem.name, theorem.statement, theorem.proof):
         raise RewriteError(f"the {what} certificate does not match the one rebuilt from its steps")
 
 
-def _goal_of(raw: Mapping[str, Any], equations: list[Sides]) -> tuple[int, ...]:
+def _goal_of(goal: tuple[int, ...] | None, equations: list[Sides]) -> tuple[int, ...]:
     """The equations a recorded proof concludes (`goal`: their numbers; none: the last)."""
-    goal = raw.get("goal", [])
-    if not isinstance(goal, list) or not all(
-        isinstance(i, int) and 0 <= i < len(equations) for i in goal
-    ):
+    if not all(0 <= i < len(equations) for i in goal or ()):
         raise RewriteError("goal must number equations of the proof")
-    return tuple(goal)
+    return goal or ()
 
 
-def replay_equation(record: Mapping[str, Any], rules: RuleSet) -> EquationCandidate:
-    """Rebuild an equation record's theorems from its equations and steps (as `replay` does
-    for rewrite theorems), and check its plain `equations`/`solution` and SymPy's answer."""
-    sig = rules.theory.signature
-    name = field_of(record, "lean_name", str)
-    if not is_lean_ident(name) or "." in name:
-        raise RewriteError(f"lean_name {name!r} is not a plain Lean identifier")
-    solution_map = field_of(record, "solution", dict)
+def _answers(record: TheoremRecord) -> tuple[tuple[str, int], ...]:
+    """The recorded solution as (unknown, value) pairs, which `variables` must list in order."""
+    solution = record.details.get("solution")
+    if not isinstance(solution, dict):
+        raise RecordError("solution", "missing or not an object")
     try:
-        answers = tuple((str(k), int(str(v))) for k, v in solution_map.items())
+        answers = tuple((str(k), int(str(v))) for k, v in solution.items())
     except ValueError:
-        raise RewriteError("solution values must be whole numbers") from None
-    names = {n for n, _ in answers}
-    if list(record.get("variables", [])) != [n for n, _ in answers] or not all(
-        is_lean_ident(n) for n in names
-    ):
-        raise RewriteError("variables must be the unknowns of the solution, in order")
+        raise RecordError("solution", "values must be whole numbers") from None
+    names = [n for n, _ in answers]
+    if list(record.variables) != names or not all(is_lean_ident(n) for n in names):
+        raise RecordError("variables", "must be the unknowns of the solution, in order")
+    return answers
+
+
+def _alternatives(
+    record: TheoremRecord, equations: tuple[Sides, ...], premises: tuple[Sides, ...], rules: RuleSet
+) -> list[tuple[Labelled, ...]]:
+    names = set(record.variables)
+    alternatives = []
+    for k, other in enumerate(record.proofs, 2):
+        steps, reached = _replay_steps(equations, other.steps, rules, f"proof {k}", names)
+        if _goal(reached, _goal_of(other.goal, reached)) != list(premises):
+            raise RewriteError(f"proof {k} does not end at the answers")
+        alternatives.append(tuple(steps))
+    return alternatives
+
+
+def _problem(record: TheoremRecord, rules: RuleSet, converse: ProofRow) -> Problem:
+    """The problem a record's equations and steps make, every recorded equation checked."""
+    sig = rules.theory.signature
+    answers = _answers(record)
+    names = set(record.variables)
     premises = tuple((var(n), num(v)) for n, v in answers)
+    system = record.details.get("system")
+    if not isinstance(system, list):
+        raise RecordError("system", "missing or not a list of equations")
     try:
-        equations = tuple(
-            _pair(e, sig, "each system equation") for e in field_of(record, "system", list)
-        )
-        solution, derived = _replay_steps(equations, record.get("steps"), rules, "solution", names)
-        converse_raw = field_of(record, "converse", dict)
-        construction, built = _replay_steps(
-            premises, converse_raw.get("steps"), rules, "converse", names
-        )
-        others = field_of(record, "proofs", list)
-        alternatives = []
-        for k, other in enumerate(others, 2):
-            if not isinstance(other, dict):
-                raise RewriteError(f"proof {k} is not an object")
-            steps, reached = _replay_steps(
-                equations, other.get("steps"), rules, f"proof {k}", names
-            )
-            if _goal(reached, _goal_of(other, reached)) != list(premises):
-                raise RewriteError(f"proof {k} does not end at the answers")
-            alternatives.append(tuple(steps))
+        equations = tuple(_pair(e, sig, "each system equation") for e in system)
+        solution, derived = _replay_steps(equations, record.steps, rules, "solution", names)
+        construction, built = _replay_steps(premises, converse.steps, rules, "converse", names)
+        alternatives = _alternatives(record, equations, premises, rules)
     except ExprSyntaxError as err:
         raise RewriteError(f"unparsable expression: {err}") from err
-    solution_goal = _goal_of(record, derived)
-    construction_goal = _goal_of(converse_raw, built)
+    solution_goal = _goal_of(record.goal, derived)
+    construction_goal = _goal_of(converse.goal, built)
     if _goal(derived, solution_goal) != list(premises):
         raise RewriteError("the solution does not end at the recorded answers")
     if _goal(built, construction_goal) != list(equations):
         raise RewriteError("the converse does not end at the equations")
-    problem = Problem(
-        str(record.get("kind", "linear")),
+    kind = record.details.get("kind", "linear")
+    return Problem(
+        str(kind),
         answers,
         equations,
         tuple(construction),
@@ -299,17 +316,30 @@ def replay_equation(record: Mapping[str, Any], rules: RuleSet) -> EquationCandid
         construction_goal,
         solution_goal,
     )
-    candidate = equation_candidate(name, int(record.get("index", 0)), problem, rules.theory, {})
-    _compare(candidate.lean, record, "solving")
-    _compare(candidate.proofs[1].lean, converse_raw, "converse")
-    for proof, other in zip(candidate.proofs[2:], others, strict=True):
-        _compare(proof.lean, other, proof.lean.name)
-    plain = [[to_plain(a, sig), to_plain(b, sig)] for a, b in equations]
-    if record.get("equations") != plain:
+
+
+def replay_equation(record: TheoremRecord, rules: RuleSet) -> EquationCandidate:
+    """Rebuild an equation record's theorems from its equations and steps (as `replay` does
+    for rewrite theorems), and check its plain `equations`/`solution` and SymPy's answer."""
+    sig = rules.theory.signature
+    name = plain_name(record)
+    converse = record.converse
+    if converse is None:
+        raise RecordError("converse", "missing")
+    problem = _problem(record, rules, converse)
+    candidate = equation_candidate(name, record.index or 0, problem, rules.theory, {})
+    _compare(candidate.lean, name, record.lean_statement, record.lean_proof, "solving")
+    statement, proof = converse.lean_statement, converse.lean_proof
+    _compare(candidate.proofs[1].lean, converse.lean_name, statement, proof, "converse")
+    for made, other in zip(candidate.proofs[2:], record.proofs, strict=True):
+        recorded = (other.lean_name, other.lean_statement, other.lean_proof)
+        _compare(made.lean, *recorded, made.lean.name)
+    plain = [[to_plain(a, sig), to_plain(b, sig)] for a, b in problem.equations]
+    if record.details.get("equations") != plain:
         raise RewriteError("the recorded plain equations are not the theorem's")
     disagreement = sympy_agrees(problem, sig)
     if disagreement is not None:
         raise RewriteError(disagreement)
-    if any(e[1].kind is not Kind.NUM for e in premises):
+    if any(e[1].kind is not Kind.NUM for e in problem.premises):
         raise RewriteError("answers must be numerals")
     return candidate

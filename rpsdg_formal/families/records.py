@@ -8,19 +8,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rpsdg_formal.errors import ExprSyntaxError, RewriteError
-from rpsdg_formal.families.calculus import crosscheck_plain
+from rpsdg_formal.dataset.record import SCHEMA_VERSION, Row, StepRow, TheoremRecord
+from rpsdg_formal.errors import ExprSyntaxError, RecordError, RewriteError
 from rpsdg_formal.kernel.emit import LeanTheorem, hypotheses, step_proof, theorem
 from rpsdg_formal.rewriting.graph import LowerBound, proof_measures
 from rpsdg_formal.rewriting.steps import Step, apply_step
-from rpsdg_formal.terms.expr import Expr, Kind, variables
+from rpsdg_formal.terms.expr import Expr, variables
 from rpsdg_formal.terms.parse import parse_expr
-from rpsdg_formal.terms.printers import to_human, to_latex, to_lean, to_plain
+from rpsdg_formal.terms.printers import to_human, to_latex, to_lean
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory
-
-SCHEMA_VERSION = 3  # 3: certificates leave each step's `have` type to Lean
 
 
 @dataclass(frozen=True)
@@ -106,8 +104,9 @@ def theorem_record(
     lean_file: str,
     seed: int,
     accepted_alternatives: Sequence[Proof] = (),
-) -> dict[str, Any]:
-    """The JSONL record of a theorem the kernel accepted (with its accepted alternatives)."""
+    schema: int | None = SCHEMA_VERSION,
+) -> TheoremRecord:
+    """The record of a theorem the kernel accepted (with its accepted alternatives)."""
     sig = theory.signature
     start, end = candidate.start, candidate.end
     record: dict[str, Any] = {
@@ -153,22 +152,25 @@ def theorem_record(
         "axioms": list(axioms),
         "lean_file": lean_file,
     }
-    record["schema"] = SCHEMA_VERSION
-    return record
+    if schema is not None:  # None: a record from before the field
+        record["schema"] = schema
+    return TheoremRecord.from_json(record)
 
 
-def field_of(record: Mapping[str, Any], key: str, kind: type) -> Any:
-    value = record.get(key)
-    if not isinstance(value, kind):
-        raise RewriteError(f"field {key!r} is missing or not a {kind.__name__}")
-    return value
+def kept_schema(record: TheoremRecord) -> int | None:
+    """The schema a re-derived record keeps: an older one (2, or none) is replayed as it was
+    written; any other is re-derived as the current one, so an unknown value differs."""
+    return record.schema if record.schema in (None, 2) else SCHEMA_VERSION
 
 
-def _replay_steps(start: Expr, raw_steps: list[Any], rules: RuleSet, label: str) -> list[Step]:
+def _replay_steps(start: Expr, rows: Sequence[Row], rules: RuleSet, label: str) -> list[Step]:
     current = start
     steps: list[Step] = []
-    for number, raw in enumerate(raw_steps, 1):
-        step = replay_step(current, raw, rules, f"{label} step {number}")
+    for number, row in enumerate(rows, 1):
+        where = f"{label} step {number}"
+        if not isinstance(row, StepRow):
+            raise RecordError(where, "an equation step in a chain of rewrites")
+        step = replay_step(current, row, rules, where)
         steps.append(step)
         current = step.after
     if not steps:
@@ -176,48 +178,33 @@ def _replay_steps(start: Expr, raw_steps: list[Any], rules: RuleSet, label: str)
     return steps
 
 
-def replay_step(current: Expr, raw: Any, rules: RuleSet, where: str) -> Step:
+def replay_step(current: Expr, row: StepRow, rules: RuleSet, where: str) -> Step:
     """One recorded rewrite step applied to `current`, its recorded states checked."""
     sig = rules.theory.signature
-    if not isinstance(raw, dict):
-        raise RewriteError(f"{where} is not an object")
     try:
-        rule = rules.by_name(field_of(raw, "rule", str))
+        rule = rules.by_name(row.rule)
     except KeyError:
-        raise RewriteError(f"{where} uses rule {raw['rule']!r}, not in {rules.path}") from None
-    direction = field_of(raw, "direction", str)
-    if direction not in ("forward", "reverse"):
-        raise RewriteError(f"{where}: direction must be forward or reverse")
-    position = field_of(raw, "position", list)
-    if not all(isinstance(p, int) and p >= 0 for p in position):
-        raise RewriteError(f"{where}: position must be a list of child indices")
-    subst = {
-        str(k): parse_expr(str(v), sig) for k, v in field_of(raw, "substitution", dict).items()
-    }
-    step = apply_step(current, rule, direction == "reverse", tuple(position), subst)
-    for key, tree in (("state_before", step.before), ("state_after", step.after)):
-        if raw.get(key) != to_lean(tree, sig):
+        raise RewriteError(f"{where} uses rule {row.rule!r}, not in {rules.path}") from None
+    subst = {k: parse_expr(v, sig) for k, v in row.substitution}
+    step = apply_step(current, rule, row.direction == "reverse", row.position, subst)
+    for key, tree, text in (
+        ("state_before", step.before, row.state_before),
+        ("state_after", step.after, row.state_after),
+    ):
+        if text != to_lean(tree, sig):
             raise RewriteError(f"{where}: recorded {key} does not match the replay")
     return step
 
 
-def _check_problem(record: Mapping[str, Any], start: Expr, end: Expr, rules: RuleSet) -> None:
-    """An integration record's plain `integrand` and `antiderivative` must be the theorem's,
-    and SymPy must agree that one is the derivative of the other."""
-    if "integrand" not in record:
-        return
-    sig = rules.theory.signature
-    if start.kind is not Kind.APP or len(start.args) != 1:
-        raise RewriteError("an integration record must start from D(F)")
-    for key, tree in (("integrand", end), ("antiderivative", start.args[0])):
-        if record.get(key) != to_plain(tree, sig):
-            raise RewriteError(f"the recorded {key} is not the theorem's")
-    wrong = crosscheck_plain(record["antiderivative"], record["integrand"])
-    if wrong is not None:
-        raise RewriteError(wrong)
+def plain_name(record: TheoremRecord) -> str:
+    """The record's Lean name, refused unless it is a plain identifier."""
+    name = record.lean_name
+    if not is_lean_ident(name) or "." in name:
+        raise RecordError("lean_name", f"{name!r} is not a plain Lean identifier")
+    return name
 
 
-def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
+def replay(record: TheoremRecord, rules: RuleSet) -> Candidate:
     """Rebuild a record's theorem from its start and the steps of each of its proofs.
 
     Every recorded state is checked against the replay, and the certificates are re-emitted
@@ -225,35 +212,26 @@ def replay(record: Mapping[str, Any], rules: RuleSet) -> Candidate:
     reaches Lean unparsed. Raises RewriteError naming the first thing that does not match.
     """
     sig = rules.theory.signature
-    name = field_of(record, "lean_name", str)
-    if not is_lean_ident(name) or "." in name:
-        raise RewriteError(f"lean_name {name!r} is not a plain Lean identifier")
-    alternatives = record.get("proofs", [])
-    if not isinstance(alternatives, list) or not all(isinstance(p, dict) for p in alternatives):
-        raise RewriteError("field 'proofs' must be a list of objects")
+    name = plain_name(record)
     try:
-        start = parse_expr(field_of(record, "start", str), sig)
-        proofs = [_replay_steps(start, field_of(record, "steps", list), rules, "proof 1")]
-        for k, alt in enumerate(alternatives, 2):
-            proofs.append(_replay_steps(start, field_of(alt, "steps", list), rules, f"proof {k}"))
+        start = parse_expr(record.start, sig)
+        proofs = [_replay_steps(start, record.steps, rules, "proof 1")]
+        for k, alt in enumerate(record.proofs, 2):
+            proofs.append(_replay_steps(start, alt.steps, rules, f"proof {k}"))
     except ExprSyntaxError as err:
         raise RewriteError(f"unparsable expression: {err}") from err
     end = proofs[0][-1].after
-    if to_human(end, sig) != record.get("end"):
+    if to_human(end, sig) != record.end:
         raise RewriteError("the recorded end does not match the replayed steps")
     if any(p[-1].after is not end for p in proofs[1:]):
         raise RewriteError("an alternative proof does not end at the theorem's end")
-    _check_problem(record, start, end, rules)
-    typed = record.get("schema") == 2  # schema 2 stated each step's type in its `have`
-    index = int(record.get("index", 0))
+    typed = record.schema == 2  # schema 2 stated each step's type in its `have`
+    index = record.index or 0
     candidate = make_candidate(name, index, start, proofs, rules.theory, typed=typed)
-    if candidate.lean.statement != record.get("lean_statement"):
+    if candidate.lean.statement != record.lean_statement:
         raise RewriteError("lean_statement does not match the theorem rebuilt from the steps")
-    recorded = [record.get("lean_proof"), *(alt.get("lean_proof") for alt in alternatives)]
-    names = [name, *(alt.get("lean_name") for alt in alternatives)]
-    for k, (proof, text, alt_name) in enumerate(
-        zip(candidate.proofs, recorded, names, strict=True)
-    ):
+    recorded = [(name, record.lean_proof), *((a.lean_name, a.lean_proof) for a in record.proofs)]
+    for k, (proof, (alt_name, text)) in enumerate(zip(candidate.proofs, recorded, strict=True)):
         if proof.lean.proof != text or proof.lean.name != alt_name:
             raise RewriteError(
                 f"proof {k + 1}: certificate does not match the one rebuilt from its steps"

@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.families.base import Family
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Rejected, prepare_kernel, start_check
 from rpsdg_formal.kernel.emit import batch_file
 from rpsdg_formal.kernel.faults import Settled, require_progress, settle
 from rpsdg_formal.pipeline.admission import Admission
 from rpsdg_formal.pipeline.outputs import Outputs, rejected_row
-from rpsdg_formal.pipeline.prepare import Family, Prepared, Preparer, finish
+from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, open_run, room_left
 from rpsdg_formal.progress import Progress
 from rpsdg_formal.theory.rules import RuleSet

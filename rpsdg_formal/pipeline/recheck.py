@@ -1,8 +1,10 @@
 """`rpsdg-formal check`: judge an existing dataset or Lean file again with the kernel.
 
-For a dataset folder, every record is replayed from its start and steps and its certificate is
-re-emitted from the replayed trees (so a hand-edited statement, step or proof is caught before
-Lean is asked), then the certificates are checked in batches. For a `.lean` file, the file is
+For a dataset folder, every record is replayed from its start and steps, its certificate is
+re-emitted from the replayed trees and every other field re-derived and compared
+(`record_check`: a hand-edited statement, step, answer or proof is caught before Lean is
+asked), then the certificates are checked in batches and the recorded axioms compared with
+the kernel's. For a `.lean` file, the file is
 checked as it is and the axioms of each of its theorems are audited.
 """
 
@@ -15,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rpsdg_formal.dataset.jsonl import iter_jsonl
+from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import KernelCrashError, OutputError, RewriteError
-from rpsdg_formal.families.equation_records import EquationCandidate, replay_equation
-from rpsdg_formal.families.records import Candidate, replay
 from rpsdg_formal.kernel.check import Accepted, Kernel, check_batch
 from rpsdg_formal.kernel.emit import batch_file
 from rpsdg_formal.kernel.messages import json_messages
 from rpsdg_formal.pipeline.lean_file import LeanFileError, file_verdicts, read_lean_file
+from rpsdg_formal.pipeline.record_check import Checked, axioms_mismatch, check_record
 from rpsdg_formal.progress import Progress
 from rpsdg_formal.theory.rules import RuleSet
 
@@ -40,43 +42,42 @@ class CheckReport:
 
 
 def _replayed(
-    path: Path, rules: RuleSet, failures: list[tuple[str, str]]
-) -> Iterator[Candidate | EquationCandidate]:
-    """Each record of `path` replayed; what cannot be replayed goes to `failures`."""
-    for number, record in iter_jsonl(path):
-        if isinstance(record, str):
-            failures.append((f"line {number}", record))
+    path: Path, rules: RuleSet, lean_version: str, failures: list[tuple[str, str]]
+) -> Iterator[Checked]:
+    """Each record of `path` replayed and its fields checked; what fails goes to `failures`."""
+    for number, raw in iter_jsonl(path):
+        if isinstance(raw, str):
+            failures.append((f"line {number}", raw))
             continue
-        label = str(record.get("id", f"line {number}"))
-        if record.get("theory") != rules.theory.name:
-            failures.append(
-                (label, f"theory {record.get('theory')!r} is not {rules.theory.name!r}")
-            )
+        label = str(raw.get("id", f"line {number}"))
+        if raw.get("theory") != rules.theory.name:
+            failures.append((label, f"theory {raw.get('theory')!r} is not {rules.theory.name!r}"))
             continue
         try:
-            if str(record.get("family", "")).startswith("equation"):
-                yield replay_equation(record, rules)
-            else:
-                yield replay(record, rules)
+            yield check_record(TheoremRecord.from_json(raw), rules, lean_version)
         except RewriteError as err:
             failures.append((label, str(err)))
 
 
 def _judge_chunk(
-    chunk: list[Candidate | EquationCandidate], kernel: Kernel, rules: RuleSet, path: Path
+    chunk: list[Checked], kernel: Kernel, rules: RuleSet, path: Path
 ) -> list[tuple[str, str]]:
-    """Check every proof of `chunk`; a theorem fails if any of its proofs is rejected."""
-    batch = batch_file(rules.theory, [p.lean for c in chunk for p in c.proofs])
+    """Check every proof of `chunk`; a theorem fails if any of its proofs is rejected, or its
+    recorded axioms are not the ones the kernel lists."""
+    batch = batch_file(rules.theory, [p.lean for c in chunk for p in c.replayed.proofs])
     verdicts = dict(zip(batch.names, check_batch(kernel, batch, path), strict=True))
     failures = []
-    for candidate in chunk:
+    for checked in chunk:
+        judged = [verdicts[p.lean.name] for p in checked.replayed.proofs]
         bad = [
             f"{p.lean.name}: " + "; ".join((v.reason, *v.messages))
-            for p in candidate.proofs
-            if not isinstance(v := verdicts[p.lean.name], Accepted)
+            for p, v in zip(checked.replayed.proofs, judged, strict=True)
+            if not isinstance(v, Accepted)
         ]
-        if bad:
-            failures.append((candidate.id, " | ".join(bad)))
+        accepted = [v for v in judged if isinstance(v, Accepted)]
+        wrong = None if bad else axioms_mismatch(checked, accepted)
+        if bad or wrong:
+            failures.append((checked.id, " | ".join(bad) or str(wrong)))
     return failures
 
 
@@ -85,8 +86,8 @@ CHECK_BATCH = 500
 
 
 def _counted(
-    items: Iterator[Candidate | EquationCandidate], progress: Progress, checked: Callable[[], int]
-) -> Iterator[Candidate | EquationCandidate]:
+    items: Iterator[Checked], progress: Progress, checked: Callable[[], int]
+) -> Iterator[Checked]:
     """`items`, showing per record how many are replayed while the kernel checks batches."""
     for replayed, item in enumerate(items, 1):
         progress.update(checked(), f", {replayed} replayed")
@@ -109,7 +110,8 @@ def check_dataset(
     progress = Progress(lines, "checked", show_progress, frequent=True)
     checked = 0
     with tempfile.TemporaryDirectory(prefix="rpsdg-check-") as tmp:
-        stream = _counted(_replayed(path, rules, replay_failures), progress, lambda: checked)
+        replayed = _replayed(path, rules, kernel.version, replay_failures)
+        stream = _counted(replayed, progress, lambda: checked)
         for number in itertools.count():
             chunk = list(itertools.islice(stream, batch_size))
             if not chunk:

@@ -19,8 +19,13 @@ from typing import Any
 
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError
+from rpsdg_formal.families.base import Family
 from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.calculus_family import CalculusFamily
 from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.families.equation_family import EquationFamily
+from rpsdg_formal.families.rewrite_family import RewriteFamily
+from rpsdg_formal.families.system_family import SystemFamily
 from rpsdg_formal.kernel.check import Kernel, PendingCheck, Rejected, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import Settled, require_progress, settle
@@ -35,7 +40,7 @@ from rpsdg_formal.pipeline.outputs import (
     resumable,
     write_manifest,
 )
-from rpsdg_formal.pipeline.prepare import Family, Prepared, Preparer, finish
+from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish
 from rpsdg_formal.pipeline.workers import prepared_items
 from rpsdg_formal.progress import Progress
 from rpsdg_formal.rewriting.selection import SelectConfig, quotas
@@ -74,7 +79,13 @@ class GenerateConfig:
 
     @property
     def family(self) -> Family:
-        return Family(self.walk, self.select, self.calculus, self.equation)
+        """The family these settings choose: calculus or equations if set, else rewrites."""
+        if self.calculus is not None:
+            return CalculusFamily(self.calculus)
+        if self.equation is not None:
+            system = self.equation.family == "equation-system"
+            return SystemFamily(self.equation) if system else EquationFamily(self.equation)
+        return RewriteFamily(self.walk, self.select)
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,7 @@ def manifest(
         "count": config.count,
         "steps": config.walk.steps,
         "max_size": config.walk.max_size,
-        "family": config.family.name,
+        "family": config.family.run_name,
         "batch_size": config.batch_size,
         "lean_version": lean_version,
         "theory_source_hash": rules.theory.source_hash(),
@@ -285,44 +296,14 @@ def generate(
     source = prepared_items(preparer, state.position, config.workers)
     progress = Progress(config.count, "verified", show_progress, frequent=True)
     taken = state.key_bytes // KEY_BYTES
-    run = _Run(config, kernel, source, admission, taken, state, progress=progress)
-    run.direct = direct
+    run = _Run(config, kernel, source, admission, taken, state, progress=progress, direct=direct)
     out = config.out
     try:
         with Outputs(out) as outputs:
             for size in state.sizes:  # the batches in flight when the checkpoint was made
                 run.in_flight.append(run.form(size))
-            while True:
-                while len(run.in_flight) < config.lean_jobs and run.wanted() > 0:
-                    run.in_flight.append(run.form(run.wanted()))
-                if not run.in_flight:
-                    break
-                batch = run.in_flight.popleft()
-                pending = batch.pending
-                if isinstance(pending, DirectCheck):
-                    settled = pending.settle()
-                else:
-                    settled = settle(pending, batch.theorems)
-                require_progress(settled, batch.pending.path)
-                ok_rows, bad_rows = _rows(
-                    batch, settled, config.count - run.state.accepted, kernel.version
-                )
-                run.state = outputs.commit(
-                    run.state,
-                    batch.items,
-                    ok_rows,
-                    bad_rows,
-                    batches=batch.number + 1,
-                    position=run.in_flight[0].start if run.in_flight else _after(batch),
-                    sizes=tuple(b.size for b in run.in_flight),
-                    room=room_left(run.admission, run.in_flight),
-                )
-                run.show()
-                if run.state.rejected > max(100, config.count):
-                    raise ConfigError(
-                        f"the kernel rejected {run.state.rejected} theorems; is the rule set "
-                        f"sound? See {out / 'rejected.jsonl'}"
-                    )
+            while _settle_next(run, outputs):
+                pass
     finally:
         for batch in run.in_flight:
             batch.pending.kill()
@@ -332,6 +313,40 @@ def generate(
     return GenerateSummary(
         s.accepted, s.rejected, s.batches, out, s.disagreements, s.refused, state.accepted
     )
+
+
+def _settle_next(run: _Run, outputs: Outputs) -> bool:
+    """Keep `lean_jobs` batches in flight, settle the oldest and commit it (outputs and
+    checkpoint together); False once nothing is left to check."""
+    config = run.config
+    while len(run.in_flight) < config.lean_jobs and run.wanted() > 0:
+        run.in_flight.append(run.form(run.wanted()))
+    if not run.in_flight:
+        return False
+    batch = run.in_flight.popleft()
+    pending = batch.pending
+    settled = (
+        pending.settle() if isinstance(pending, DirectCheck) else settle(pending, batch.theorems)
+    )
+    require_progress(settled, pending.path)
+    ok_rows, bad_rows = _rows(batch, settled, config.count - run.state.accepted, run.kernel.version)
+    run.state = outputs.commit(
+        run.state,
+        batch.items,
+        ok_rows,
+        bad_rows,
+        batches=batch.number + 1,
+        position=run.in_flight[0].start if run.in_flight else _after(batch),
+        sizes=tuple(b.size for b in run.in_flight),
+        room=room_left(run.admission, run.in_flight),
+    )
+    run.show()
+    if run.state.rejected > max(100, config.count):
+        raise ConfigError(
+            f"the kernel rejected {run.state.rejected} theorems; is the rule set "
+            f"sound? See {config.out / 'rejected.jsonl'}"
+        )
+    return True
 
 
 def _after(batch: _Batch) -> int:
@@ -373,6 +388,6 @@ def _admission(config: GenerateConfig, seen: KeySet) -> Admission:
     for key in config.exclude:
         seen.add(short_key(key))
     histogram = config.select.histogram
-    family = config.family.name
+    family = config.family.run_name
     room = quotas(histogram, config.count) if histogram and family == "rewrite" else None
     return Admission(seen, room)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import RewriteError
+from rpsdg_formal.rewriting.matcher import Matcher, compile_pattern
 from rpsdg_formal.terms.expr import (
     Expr,
     Kind,
@@ -84,13 +85,15 @@ class RuleIndex:
 
     @functools.cached_property
     def plans(self) -> dict[str, tuple[_Plan, ...]]:
-        """Per head, every direction with what `successors` needs precomputed ("" for the
-        directions whose pattern is a bare variable)."""
+        """Per head, every direction that may apply to a node with that head (its own, then
+        those whose pattern is a bare variable, the only ones under the key ""), with what
+        `successors` needs precomputed."""
+        anywhere = tuple(_Plan.of(r, rev) for r, rev in self.anywhere)
         plans = {
-            head: tuple(_Plan.of(r, rev) for r, rev in entries)
+            head: tuple(_Plan.of(r, rev) for r, rev in entries) + anywhere
             for head, entries in self.by_head.items()
         }
-        plans[""] = tuple(_Plan.of(r, rev) for r, rev in self.anywhere)
+        plans[""] = anywhere
         return plans
 
 
@@ -107,14 +110,23 @@ class _Plan:
     missing: tuple[str, ...]
     fixed: int
     counts: tuple[tuple[str, int], ...]
+    dropped: tuple[str, ...]  # variables only the consumed side has (a collapse forgets them)
+    least: int  # the produced side's smallest possible size (every variable a leaf)
+    matcher: Matcher = field(compare=False, repr=False)
 
     @classmethod
     def of(cls, rule: Rule, reverse: bool) -> _Plan:
         pattern, produced = rule.side(reverse)
         bound = set(variables(pattern))
         missing = tuple(v for v in rule.variables if v not in bound)
+        kept = set(variables(produced))
+        dropped = tuple(v for v in rule.variables if v in bound and v not in kept)
         fixed, counts = _size_form(produced)
-        return cls(rule, reverse, pattern, produced, missing, fixed, counts)
+        least = fixed + sum(n for _, n in counts)
+        return cls(
+            rule, reverse, pattern, produced, missing, fixed, counts, dropped, least,
+            compile_pattern(pattern),
+        )  # fmt: skip
 
 
 def _head_key(expr: Expr) -> str:
@@ -173,22 +185,36 @@ def _produced_size(produced: Expr, bindings: Mapping[str, Expr]) -> int:
 
 
 def successors(
-    expr: Expr, index: RuleIndex, fresh: tuple[Expr, ...] = (), max_size: int | None = None
+    expr: Expr,
+    index: RuleIndex,
+    fresh: tuple[Expr, ...] = (),
+    max_size: int | None = None,
+    symmetric: bool = False,
 ) -> Iterator[Step]:
     """Every step that rewrites `expr` to a different expression (of at most `max_size` nodes).
 
     `fresh` are the terms a variable that occurs only on the produced side may be instantiated
-    with (each choice is its own step); with no `fresh` such directions are skipped. Steps over
-    `max_size` are pruned before their result is built. (The search's hot path: `matches` and
-    `Match.step` in one loop over precomputed plans.)
+    with (each choice is its own step); with no `fresh` such directions are skipped. With
+    `symmetric`, a variable that occurs only on the consumed side must match one of `fresh`
+    too, so every step's reverse is a step as well (`in_step_set`: the set the certified bound
+    and the proofs share). Steps over `max_size` are pruned before their result is built. (The
+    search's hot path: `matches` and `Match.step` in one loop over precomputed plans and
+    compiled patterns.)
     """
     plans = index.plans
     anywhere = plans[""]
+    # the room a produced side has at a position is `outside + sub.size` nodes
+    outside = 1 << 60 if max_size is None else max_size - expr.size
     for path, sub in positions(expr):
         head = f"#{sub.value}" if sub.kind is Kind.NUM else sub.head
-        for plan in plans.get(head, ()) + anywhere:
-            bindings = match(plan.pattern, sub)
+        space = outside + sub.size
+        for plan in plans.get(head, anywhere):
+            if plan.least > space:
+                continue  # too large whatever the variables are: prune before matching
+            bindings = plan.matcher(sub)
             if bindings is None:
+                continue
+            if symmetric and plan.dropped and any(bindings[v] not in fresh for v in plan.dropped):
                 continue
             rule = plan.rule
             for choice in itertools.product(fresh, repeat=len(plan.missing)):
@@ -203,6 +229,20 @@ def successors(
                 if after is not expr:
                     subst = tuple([(v, full[v]) for v in rule.variables])
                     yield Step(rule, plan.reverse, path, subst, expr, after)
+
+
+def one_sided(rule: Rule) -> tuple[str, ...]:
+    """The rule's variables that occur on one side only (in the rule's order)."""
+    lhs, rhs = set(variables(rule.lhs)), set(variables(rule.rhs))
+    return tuple(v for v in rule.variables if (v in lhs) != (v in rhs))
+
+
+def in_step_set(step: Step, fresh: tuple[Expr, ...]) -> bool:
+    """Whether `step` is in the step set of the certified bound and of proofs: every variable
+    on one side of its rule only is instantiated with one of `fresh` (the theorem's variables),
+    whichever direction the step reads. The set is closed under `reverse_step`."""
+    binding = step.binding()
+    return all(binding[v] in fresh for v in one_sided(step.rule))
 
 
 def reverse_step(step: Step) -> Step:

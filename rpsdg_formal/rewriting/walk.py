@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches
+from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches, successors
 from rpsdg_formal.terms.expr import Expr, var, variables
 from rpsdg_formal.terms.sample import ExprShape, random_expr
 
@@ -24,6 +24,7 @@ class WalkConfig:
     steps: int = 8
     max_size: int = 30  # steps that would produce a larger expression (in nodes) are not taken
     shape: ExprShape = field(default_factory=lambda: DEFAULT_SHAPE)
+    away: bool = False  # never step next to an earlier expression (walks that move away)
 
     def __post_init__(self) -> None:
         if self.steps < 1:
@@ -88,16 +89,44 @@ def _random_step(
     return None
 
 
+def _away_step(around: list[Step], visited: set[Expr], rng: random.Random) -> Step | None:
+    """A random step among `around` to an expression not in `visited`: a rule and direction
+    first, then one of its applications (as `_random_step` chooses)."""
+    groups: dict[tuple[str, bool], list[Step]] = {}
+    for step in around:
+        if step.after not in visited:
+            groups.setdefault((step.rule.name, step.reverse), []).append(step)
+    if not groups:
+        return None
+    chosen = groups[rng.choice(list(groups))]
+    return chosen[rng.randrange(len(chosen))]
+
+
 def random_walk(
-    start: Expr, index: RuleIndex, steps: int, max_size: int, rng: random.Random
+    start: Expr,
+    index: RuleIndex,
+    steps: int,
+    max_size: int,
+    rng: random.Random,
+    away: bool = False,
 ) -> tuple[Step, ...]:
-    """Up to `steps` random steps from `start`, never revisiting an expression."""
+    """Up to `steps` random steps from `start`, never revisiting an expression.
+
+    With `away`, each step also avoids every expression one step from an earlier node of the
+    walk (so no single step shortcuts it) and stays in the step set of proofs
+    (`steps.in_step_set`); the walk then keeps moving away from where it has been.
+    """
     fresh = tuple(var(v) for v in variables(start))
     visited = {start}
     current = start
     taken: list[Step] = []
     for _ in range(steps):
-        step = _random_step(current, index, fresh, max_size, visited, rng)
+        if away:  # the neighbours of the node being left are off limits from now on
+            around = list(successors(current, index, fresh, max_size, symmetric=True))
+            step = _away_step(around, visited, rng)
+            visited.update(s.after for s in around)
+        else:
+            step = _random_step(current, index, fresh, max_size, visited, rng)
         if step is None:
             break
         taken.append(step)
@@ -110,7 +139,7 @@ def draw_walk(config: WalkConfig, index: RuleIndex, rng: random.Random) -> Walk:
     """A walk of exactly `config.steps` steps (restarting from a new start if one gets stuck)."""
     for _ in range(100):
         start = random_expr(config.shape, rng)
-        steps = random_walk(start, index, config.steps, config.max_size, rng)
+        steps = random_walk(start, index, config.steps, config.max_size, rng, config.away)
         if len(steps) == config.steps:
             return Walk(start, steps)
     raise ConfigError(

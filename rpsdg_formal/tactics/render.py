@@ -34,8 +34,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rpsdg_formal.families.equation_records import replay_equation
-from rpsdg_formal.families.records import replay
+from rpsdg_formal.dataset.record import EquationStepRow, TheoremRecord
+from rpsdg_formal.families.base import Replayed
+from rpsdg_formal.families.equation_records import EquationCandidate
+from rpsdg_formal.families.records import Candidate
+from rpsdg_formal.families.registry import family_of
 from rpsdg_formal.kernel.emit import HOLE, HOLE2, Hypothesis, hypotheses
 from rpsdg_formal.rewriting.steps import EquationStep, Step
 from rpsdg_formal.tactics.actions import occurrences
@@ -206,13 +209,22 @@ def traced_steps(
     return traced
 
 
-def record_traces(record: Mapping[str, Any], rules: RuleSet) -> list[list[TacticStep]]:
-    """For a rewrite-family record: the traced steps of the primary proof and of each alternative
-    proof (record["proofs"]), via replay. Raises RewriteError if the record does not replay."""
-    candidate = replay(record, rules)
-    return [
-        traced_steps(candidate.binders, proof.steps, rules.theory) for proof in candidate.proofs
-    ]
+def record_traces(
+    record: Mapping[str, Any] | TheoremRecord, rules: RuleSet
+) -> list[list[TacticStep]]:
+    """The traced steps of the primary proof and of each other proof of a record of any
+    family, via its family's replay. Raises RewriteError if the record does not replay."""
+    typed = record if isinstance(record, TheoremRecord) else TheoremRecord.from_json(record)
+    return traces(family_of(typed).replay(typed, rules), rules)
+
+
+def traces(replayed: Replayed, rules: RuleSet) -> list[list[TacticStep]]:
+    """The traced steps of every proof of a replayed record: a chain of rewrites as `rw`
+    steps, equation proofs as `have` steps from the hypotheses."""
+    if isinstance(replayed, Candidate):
+        theory = rules.theory
+        return [traced_steps(replayed.binders, p.steps, theory) for p in replayed.proofs]
+    return equation_traces(replayed, rules)
 
 
 # --- equations: forward reasoning from hypotheses ----------------------------------------------
@@ -270,9 +282,9 @@ def equation_trace(
     return traced
 
 
-def equation_traces(record: Mapping[str, Any], rules: RuleSet) -> list[list[TacticStep]]:
-    """For an equation or system record: the traced solution and each other solution."""
-    problem = replay_equation(record, rules).problem
+def equation_traces(candidate: EquationCandidate, rules: RuleSet) -> list[list[TacticStep]]:
+    """For a replayed equation or system record: the traced solution and each other one."""
+    problem = candidate.problem
     return [
         equation_trace(
             problem.unknowns,
@@ -286,11 +298,15 @@ def equation_traces(record: Mapping[str, Any], rules: RuleSet) -> list[list[Tact
     ]
 
 
-def traced_rules(record: Mapping[str, Any], number: int) -> list[str]:
+def traced_rules(record: TheoremRecord, number: int) -> list[str]:
     """The rule behind each traced step of proof `number` of a record (`congruence` for a
     function applied to both sides, `exact` for the closing step of an equation proof)."""
-    raw = record["steps"] if number == 0 else record["proofs"][number - 1]["steps"]
-    if not str(record.get("family", "")).startswith("equation"):
-        return [str(s["rule"]) for s in raw]
-    names = [str(s["rewrite"]["rule"]) if "rewrite" in s else "congruence" for s in raw]
-    return [*names, "exact"]
+    rows = record.steps if number == 0 else record.proofs[number - 1].steps
+    names = []
+    for row in rows:
+        if isinstance(row, EquationStepRow):
+            names.append(row.rewrite[1].rule if row.rewrite is not None else "congruence")
+        else:
+            names.append(row.rule)
+    equations = any(isinstance(row, EquationStepRow) for row in rows)
+    return [*names, "exact"] if equations else names

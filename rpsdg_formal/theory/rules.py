@@ -9,6 +9,7 @@ the file, the line, the rule and what is wrong.
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +118,9 @@ def _condition(f: YamlFile, theory: Theory, name: str, text: str, line: int) -> 
         raise f.error(line, f"rule {name!r}: side condition {text!r}: {err}") from err
 
 
+Entries = dict[str, tuple[yaml.Node, int]]
+
+
 def _rule(f: YamlFile, theory: Theory, node: yaml.Node) -> Rule:
     line = line_of(node)
     entries = f.mapping(node, "each rule")
@@ -132,7 +136,42 @@ def _rule(f: YamlFile, theory: Theory, node: yaml.Node) -> Rule:
         lhs, rhs = parse_equation(text, theory.signature)
     except ExprSyntaxError as err:
         raise f.error(entries["rule"][1], f"rule {name!r}: {err}") from err
-    used = sorted(set(variables(lhs)) | set(variables(rhs)))
+    declared = _declared(f, theory, name, entries, line, variables(lhs) + variables(rhs))
+    lean_name = f.ident(entries["lean"][0], "lean") if "lean" in entries else name
+    evaluate = (
+        _evaluation(f, theory, name, *entries["evaluate"], lhs, rhs)
+        if "evaluate" in entries
+        else None
+    )
+    if evaluate is None and theory.qualified(lean_name) is None:
+        where = ", ".join(str(m.path) for m in theory.modules)
+        raise f.error(
+            entries["lean"][1] if "lean" in entries else line,
+            f"rule {name!r} names Lean declaration {lean_name!r}, which is not declared in "
+            f"{where}; prove it there or fix the name",
+        )
+    tags = f.strings(entries["tags"][0], "tags") if "tags" in entries else ()
+    conditions = _conditions(f, theory, name, entries, declared)
+    introduces: tuple[str, ...] = ()
+    if "introduces" in entries:
+        introduces = f.strings(entries["introduces"][0], "introduces")
+        stray = sorted(set(introduces) - set(declared))
+        if stray:
+            raise f.error(
+                entries["introduces"][1], f"rule {name!r}: introduces unknown variable(s) {stray}"
+            )
+    explain = _explain(f, name, entries, declared)
+    return Rule(
+        name, lhs, rhs, declared, lean_name, tags, line, conditions, introduces, evaluate, explain
+    )
+
+
+def _declared(
+    f: YamlFile, theory: Theory, name: str, entries: Entries, line: int, seen: Sequence[str]
+) -> tuple[str, ...]:
+    """A rule's variables: its `vars:` list, which must name exactly the variables it uses,
+    else those it uses, sorted; none may clash with the theory's names or Lean keywords."""
+    used = sorted(set(seen))
     if "vars" in entries:
         declared = f.strings(entries["vars"][0], f"rule {name!r} vars")
         extra = sorted(set(used) - set(declared))
@@ -154,57 +193,43 @@ def _rule(f: YamlFile, theory: Theory, node: yaml.Node) -> Rule:
             raise f.error(
                 line, f"rule {name!r}: {v!r} cannot be a variable name (clash or keyword)"
             )
-    lean_name = f.ident(entries["lean"][0], "lean") if "lean" in entries else name
-    evaluate = (
-        _evaluation(f, theory, name, *entries["evaluate"], lhs, rhs)
-        if "evaluate" in entries
-        else None
+    return tuple(declared)
+
+
+def _conditions(
+    f: YamlFile, theory: Theory, name: str, entries: Entries, declared: Sequence[str]
+) -> tuple[Condition, ...]:
+    """The rule's `when:` side conditions (one or a list), over its own variables only."""
+    if "when" not in entries:
+        return ()
+    node, when_line = entries["when"]
+    texts = (
+        (f.string(node, "when"),) if isinstance(node, yaml.ScalarNode) else f.strings(node, "when")
     )
-    if evaluate is None and theory.qualified(lean_name) is None:
-        where = ", ".join(str(m.path) for m in theory.modules)
-        raise f.error(
-            entries["lean"][1] if "lean" in entries else line,
-            f"rule {name!r} names Lean declaration {lean_name!r}, which is not declared in "
-            f"{where}; prove it there or fix the name",
-        )
-    tags = f.strings(entries["tags"][0], "tags") if "tags" in entries else ()
-    conditions: tuple[Condition, ...] = ()
-    if "when" in entries:
-        node, when_line = entries["when"]
-        texts = (
-            (f.string(node, "when"),)
-            if isinstance(node, yaml.ScalarNode)
-            else f.strings(node, "when")
-        )
-        conditions = tuple(_condition(f, theory, name, t, when_line) for t in texts)
-        for cond in conditions:
-            stray = sorted(set(variables(cond.lhs) + variables(cond.rhs)) - set(declared))
-            if stray:
-                raise f.error(when_line, f"rule {name!r}: side condition uses unknown {stray}")
-    introduces: tuple[str, ...] = ()
-    if "introduces" in entries:
-        introduces = f.strings(entries["introduces"][0], "introduces")
-        stray = sorted(set(introduces) - set(declared))
+    conditions = tuple(_condition(f, theory, name, t, when_line) for t in texts)
+    for cond in conditions:
+        stray = sorted(set(variables(cond.lhs) + variables(cond.rhs)) - set(declared))
         if stray:
-            raise f.error(
-                entries["introduces"][1], f"rule {name!r}: introduces unknown variable(s) {stray}"
-            )
-    explain = ""
-    if "explain" in entries:
-        explain = f.string(entries["explain"][0], f"rule {name!r} explain")
-        try:
-            fields = {fld for _, fld, _, _ in string.Formatter().parse(explain) if fld is not None}
-        except ValueError as err:
-            raise f.error(entries["explain"][1], f"rule {name!r} explain: {err}") from None
-        if not fields <= set(declared):
-            raise f.error(
-                entries["explain"][1],
-                f"rule {name!r} explain uses {sorted(fields - set(declared))}, not variables "
-                "of the rule (write {a} for variable a)",
-            )
-    return Rule(
-        name, lhs, rhs, declared, lean_name, tags, line, conditions, introduces, evaluate, explain
-    )
+            raise f.error(when_line, f"rule {name!r}: side condition uses unknown {stray}")
+    return conditions
+
+
+def _explain(f: YamlFile, name: str, entries: Entries, declared: Sequence[str]) -> str:
+    """The rule's `explain:` words, whose `{a}` fields may name only the rule's variables."""
+    if "explain" not in entries:
+        return ""
+    explain = f.string(entries["explain"][0], f"rule {name!r} explain")
+    try:
+        fields = {fld for _, fld, _, _ in string.Formatter().parse(explain) if fld is not None}
+    except ValueError as err:
+        raise f.error(entries["explain"][1], f"rule {name!r} explain: {err}") from None
+    if not fields <= set(declared):
+        raise f.error(
+            entries["explain"][1],
+            f"rule {name!r} explain uses {sorted(fields - set(declared))}, not variables "
+            "of the rule (write {a} for variable a)",
+        )
+    return explain
 
 
 def _evaluation(

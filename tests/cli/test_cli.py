@@ -118,6 +118,7 @@ def test_check_rejects_a_tampered_record(
 def test_check_accepts_schema_2_records_whose_haves_state_their_types(
     generated: Path, tmp_path: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from rpsdg_formal.dataset.record import TheoremRecord
     from rpsdg_formal.families.records import make_candidate, replay
     from rpsdg_formal.theory.rules import load_rules
 
@@ -126,7 +127,7 @@ def test_check_accepts_schema_2_records_whose_haves_state_their_types(
     shutil.copytree(generated, copy)
     records = _records(copy)
     for record in records:
-        now = replay(record, rules)
+        now = replay(TheoremRecord.from_json(record), rules)
         steps = [p.steps for p in now.proofs]
         old = make_candidate(now.id, now.index, now.start, steps, rules.theory, typed=True)
         assert " : Eq " in old.lean.proof and old.lean.proof != record["lean_proof"]
@@ -239,7 +240,15 @@ def test_curriculum_and_stats_of_a_generated_folder(generated: Path, tmp_path: P
     for level in manifest["levels"]:
         rows = [json.loads(x) for x in (tmp_path / "cur" / level["file"]).read_text().splitlines()]
         assert len(rows) == level["count"]
-        keys.append([(r["min_length_lower_bound"], r["proof_length"]) for r in rows])
+        keys.append(
+            [
+                (
+                    r["min_length_lower_bound"],
+                    r["measures"]["start_size"] + r["measures"]["end_size"],
+                )
+                for r in rows
+            ]
+        )  # the curriculum's order: bound, then size
     assert sum(len(k) for k in keys) == manifest["total"] == 30
     for easier, harder in itertools.pairwise(keys):
         assert max(easier) <= min(harder)
@@ -259,6 +268,18 @@ def test_requested_difficulty_is_certified(tmp_path: Path, audited_cache: Path) 
     (record,) = _records(out)
     assert 6 <= record["min_length_lower_bound"] <= record["proof_length"]  # type: ignore[operator]
     assert record["bound_search"]["forward_radius"] + record["bound_search"]["backward_radius"] >= 5  # type: ignore[index]
+
+
+def test_difficulty_alone_plans_the_run(tmp_path: Path, audited_cache: Path) -> None:
+    """`--difficulty 6-12` with no other knob makes kernel-verified theorems of bound >= 6."""
+    out = tmp_path / "planned"
+    args = ["--count", "3", "--difficulty", "6-12", "--out", str(out)]
+    assert main(["generate", *args, "--cache-dir", str(audited_cache), "--quiet"]) == 0
+    records = _records(out)
+    assert len(records) == 3
+    for record in records:
+        assert 6 <= record["min_length_lower_bound"] <= record["proof_length"]  # type: ignore[operator]
+        assert record["bound_search"]["size_cap"] <= 8  # type: ignore[index]
 
 
 def test_exclude_avoids_an_earlier_runs_statements(

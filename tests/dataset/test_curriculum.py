@@ -83,13 +83,39 @@ def test_any_split_is_non_decreasing(
         assert sum(len(g) for g in planned) == len(records)
 
 
-def test_difficulty_key_orders_by_bound_then_length_then_size() -> None:
+def test_difficulty_key_orders_by_bound_then_size_then_length() -> None:
     easy = make_record(9, 1, 5, 20, 20)
-    short = make_record(8, 2, 2, 20, 20)
     small = make_record(7, 2, 3, 2, 2)
-    big = make_record(6, 2, 3, 9, 9)
-    ordered = sorted([big, short, small, easy], key=difficulty_key)
-    assert ordered == [easy, short, small, big]
+    short_big = make_record(8, 2, 2, 20, 20)
+    big = make_record(6, 2, 3, 20, 20)
+    ordered = sorted([big, short_big, small, easy], key=difficulty_key)
+    assert ordered == [easy, small, short_big, big]
+
+
+def test_levels_that_share_their_bound_separate_by_size(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    records = [
+        make_record(i, 3 if i < 80 else 4, 8, rng.randint(5, 25), rng.randint(5, 25))
+        for i in range(100)
+    ]  # four fifths share bound 3 and proof length 8, as in a default run
+    dataset = write_dataset(tmp_path / "data", records)
+    manifest = yaml.safe_load(write_curriculum(dataset, tmp_path / "cur", 5).read_text())
+    levels = manifest["levels"]
+    assert [e["separated_by"] for e in levels] == [None, "size", "size", "size", "lower_bound"]
+    assert manifest["strictly_increasing"] is True
+    for before, after in itertools.pairwise(levels):
+        assert (after["median_lower_bound"], after["median_size"]) > (
+            before["median_lower_bound"],
+            before["median_size"],
+        )
+
+
+def test_a_tie_in_both_measures_is_reported(tmp_path: Path) -> None:
+    records = [make_record(i, 3, 8, 6, 6) for i in range(10)]
+    dataset = write_dataset(tmp_path / "data", records)
+    manifest = yaml.safe_load(write_curriculum(dataset, tmp_path / "cur", 2).read_text())
+    assert [e["separated_by"] for e in manifest["levels"]] == [None, None]
+    assert manifest["strictly_increasing"] is False
 
 
 def test_fewer_records_than_levels_gives_fewer_levels(tmp_path: Path) -> None:

@@ -14,15 +14,20 @@ from pathlib import Path
 
 import pytest
 
+from rpsdg_formal.families.base import Family
 from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.calculus_family import CalculusFamily
 from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.families.equation_family import EquationFamily
+from rpsdg_formal.families.rewrite_family import RewriteFamily
+from rpsdg_formal.families.system_family import SystemFamily
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_text, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import DirectUnavailable, KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.pipeline.prepare import Family, Preparer
+from rpsdg_formal.pipeline.prepare import Preparer
 from rpsdg_formal.rewriting.steps import Step
 from rpsdg_formal.terms.expr import app
 from rpsdg_formal.theory.catalogue import rules_path
@@ -31,10 +36,10 @@ from rpsdg_formal.theory.rules import RuleSet, load_rules
 pytestmark = pytest.mark.kernel
 ROOT = Path(__file__).resolve().parents[2]
 FAMILIES = {
-    "field": ("field", Family()),
-    "calculus": ("calculus", Family(calculus=CalculusConfig())),
-    "equation": ("equation", Family(equation=EquationConfig())),
-    "equation-system": ("equation", Family(equation=EquationConfig(family="equation-system"))),
+    "field": ("field", RewriteFamily()),
+    "calculus": ("calculus", CalculusFamily(CalculusConfig())),
+    "equation": ("equation", EquationFamily(EquationConfig())),
+    "equation-system": ("equation", SystemFamily(EquationConfig(family="equation-system"))),
 }
 
 
@@ -100,7 +105,7 @@ def test_a_wrong_rule_instance_is_rejected_as_an_application_type_mismatch(
 ) -> None:
     rules, _ = kernels["field"]
     bad = []
-    for thm in _theorems(rules, Family(), 30, seed=9):
+    for thm in _theorems(rules, RewriteFamily(), 30, seed=9):
         spec = thm.origin
         assert spec is not None and hasattr(spec, "steps")
         k = next((i for i, s in enumerate(spec.steps) if s.substitution), None)
@@ -120,7 +125,7 @@ def test_a_wrong_statement_and_a_name_clash_are_rejected(
     field_pool: KernelPool, kernels: dict[str, tuple[RuleSet, Kernel]]
 ) -> None:
     rules, _ = kernels["field"]
-    good = _theorems(rules, Family(), 2, seed=11)[0]
+    good = _theorems(rules, RewriteFamily(), 2, seed=11)[0]
     spec = good.origin
     assert spec is not None and hasattr(spec, "start")
     wrong = dataclasses.replace(spec, start=app("neg", spec.start))  # type: ignore[call-arg]
@@ -183,7 +188,7 @@ def test_a_crashed_worker_is_restarted_and_its_batch_rechecked(
     kernels: dict[str, tuple[RuleSet, Kernel]],
 ) -> None:
     rules, kernel = kernels["field"]
-    theorems = _theorems(rules, Family(), 30, seed=13)
+    theorems = _theorems(rules, RewriteFamily(), 30, seed=13)
     with KernelPool(_setup(kernel), workers=1) as pool:
         expected = pool.check(theorems)
         before = pool.pids()[0]

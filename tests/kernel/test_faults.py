@@ -14,10 +14,11 @@ import pytest
 
 from rpsdg_formal.errors import KernelCrashError
 from rpsdg_formal.exports.leanproject import lean_project
+from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import LIMIT, settle
-from rpsdg_formal.pipeline.prepare import Family, Prepared, Preparer
+from rpsdg_formal.pipeline.prepare import Prepared, Preparer
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.rules import RuleSet
@@ -45,7 +46,7 @@ def _slow(name: str) -> LeanTheorem:
 
 
 def _good(rules: RuleSet, count: int) -> list[LeanTheorem]:
-    preparer = Preparer(rules, Family(walk=WalkConfig(steps=3)), seed=11)
+    preparer = Preparer(rules, RewriteFamily(walk=WalkConfig(steps=3)), seed=11)
     return [preparer(i).theorems[0] for i in range(count)]
 
 

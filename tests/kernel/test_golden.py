@@ -15,12 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from rpsdg_formal.families.base import Family
 from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.calculus_family import CalculusFamily
 from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.families.equation_family import EquationFamily
+from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
-from rpsdg_formal.pipeline.prepare import Family, Preparer
+from rpsdg_formal.pipeline.prepare import Preparer
 from rpsdg_formal.pipeline.recheck import check_lean_file
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.catalogue import rules_path
@@ -41,9 +45,9 @@ class Case:
 
 
 CASES = (
-    Case("field_batch.lean", "field", Family(walk=WalkConfig(steps=4)), 3),
-    Case("equation_implication.lean", "equation", Family(equation=EquationConfig()), 1),
-    Case("calculus_theorem.lean", "calculus", Family(calculus=CalculusConfig()), 1),
+    Case("field_batch.lean", "field", RewriteFamily(walk=WalkConfig(steps=4)), 3),
+    Case("equation_implication.lean", "equation", EquationFamily(EquationConfig()), 1),
+    Case("calculus_theorem.lean", "calculus", CalculusFamily(CalculusConfig()), 1),
 )
 
 

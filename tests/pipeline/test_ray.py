@@ -21,7 +21,8 @@ ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'rpsd
 
 @pytest.fixture(scope="module")
 def local_ray() -> object:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    # A fresh local cluster: never one some other process on this machine started.
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield ray
     ray.shutdown()
 

@@ -135,7 +135,7 @@ def test_generated_statements_are_distinct_up_to_renaming(field_rules: RuleSet) 
     )
     sig = field_rules.theory.signature
     keys = [
-        canonical_pair(parse_expr(c.record["start"], sig), parse_expr(c.record["end"], sig))
+        canonical_pair(parse_expr(c.record.start, sig), parse_expr(c.record.end, sig))
         for c in itertools.islice(admitted(field_rules, config), 150)
         if c.record is not None
     ]

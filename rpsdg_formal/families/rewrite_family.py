@@ -1,0 +1,88 @@
+"""The rewrite family: a random walk of rewrites, read back as the theorem `start = end`.
+
+Its proof is the shortest path the walk's graph holds between the two ends, with a certified
+lower bound on any proof's length (`rewriting.selection`); several shortest proofs may be kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from rpsdg_formal.dataset.record import TheoremRecord
+from rpsdg_formal.families.base import Drawer, Prepared, Replayed, expect_rewrite
+from rpsdg_formal.families.records import kept_schema, make_candidate, replay, theorem_record
+from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
+from rpsdg_formal.rewriting.steps import RuleIndex
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.terms.expr import statement_key
+from rpsdg_formal.theory.rules import RuleSet
+
+
+@dataclass(frozen=True)
+class RewriteFamily:
+    """Rewrite theorems drawn with `walk` and chosen with `select`."""
+
+    walk: WalkConfig = field(default_factory=WalkConfig)
+    select: SelectConfig = field(default_factory=SelectConfig)
+
+    @property
+    def name(self) -> str:
+        return "rewrite"
+
+    @property
+    def run_name(self) -> str:
+        return "rewrite"
+
+    @property
+    def record_names(self) -> tuple[str, ...]:
+        return ("rewrite",)
+
+    @property
+    def chain(self) -> bool:
+        return True
+
+    @property
+    def all_needed(self) -> bool:
+        return False
+
+    def drawer(self, rules: RuleSet) -> Drawer:
+        index, theory = RuleIndex.build(rules.rules), rules.theory
+
+        def draw(id_: str, number: int, seed: int) -> Prepared:
+            walk = draw_walk(self.walk, index, theorem_rng(seed, number))
+            selected = select_theorem(walk, index, self.select)
+            if selected is None:
+                return Prepared(number)
+            key = statement_key(selected.start, selected.proofs[0][-1].after)
+            candidate = make_candidate(
+                id_, number, selected.start, selected.proofs, theory, selected.bound
+            )
+            record = theorem_record(candidate, theory, (), "", "", seed, candidate.proofs[1:])
+            theorems = tuple(p.lean for p in candidate.proofs)
+            return Prepared(number, key, selected.bound.value, theorems, record)
+
+        return draw
+
+    def replay(self, record: TheoremRecord, rules: RuleSet) -> Replayed:
+        return replay(record, rules)
+
+    def derive(self, replayed: Replayed, record: TheoremRecord, rules: RuleSet) -> TheoremRecord:
+        candidate = expect_rewrite(replayed)
+        verified = record.verified
+        made = theorem_record(
+            candidate,
+            rules.theory,
+            verified.axioms,
+            verified.lean_version,
+            verified.lean_file,
+            record.seed or 0,
+            candidate.proofs[1:],
+            schema=kept_schema(record),
+        )
+        return replace(  # the bound search is not redone (it is the costly part of a draw)
+            made,
+            seed=record.seed,
+            index=record.index,
+            min_length_lower_bound=record.min_length_lower_bound,
+            bound_search=record.bound_search,
+        )

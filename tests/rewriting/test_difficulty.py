@@ -1,0 +1,62 @@
+"""`--difficulty` from 5 up plans walk and search settings itself, and they make hard theorems."""
+
+from __future__ import annotations
+
+from rpsdg_formal.cli.families import select_config, walk_config
+from rpsdg_formal.cli.main import build_parser
+from rpsdg_formal.rewriting.difficulty import HARD_FROM, plan_for
+from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
+from rpsdg_formal.rewriting.steps import RuleIndex, in_step_set
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.terms.expr import var, variables
+from rpsdg_formal.theory.rules import RuleSet
+
+
+def _configs(rules: RuleSet, *argv: str) -> tuple[WalkConfig, SelectConfig]:
+    args = build_parser().parse_args(["generate", "--out", "unused", *argv])
+    return walk_config(args, rules), select_config(args)
+
+
+def test_easy_ranges_keep_the_defaults(field_rules: RuleSet) -> None:
+    assert plan_for(HARD_FROM - 1) is None
+    walk, select = _configs(field_rules, "--difficulty", "3-4")
+    plain, plain_select = _configs(field_rules)
+    assert walk == plain and select.bounds == plain_select.bounds
+    assert (walk.steps, walk.max_size, walk.away, select.bounds.node_budget) == (8, 30, False, 200)
+
+
+def test_a_hard_range_is_planned_and_explicit_knobs_win(field_rules: RuleSet) -> None:
+    plan = plan_for(6)
+    assert plan is not None
+    walk, select = _configs(field_rules, "--difficulty", "6-12")
+    assert (walk.steps, walk.max_size, walk.shape.max_ops, walk.away) == (
+        plan.steps,
+        plan.max_size,
+        plan.max_ops,
+        True,
+    )
+    assert select.bounds.node_budget == plan.node_budget and select.difficulty == (6, 12)
+    walk, select = _configs(
+        field_rules, "--difficulty", "6-12", "--steps", "7", "--max-size", "12",
+        "--bound-budget", "50",
+    )  # fmt: skip
+    assert (walk.steps, walk.max_size, select.bounds.node_budget) == (7, 12, 50)
+    harder = plan_for(9)
+    assert harder is not None and harder.node_budget > plan.node_budget
+
+
+def test_the_plan_certifies_bound_six_within_a_few_draws(field_rules: RuleSet) -> None:
+    index = RuleIndex.build(field_rules.rules)
+    walk_conf, select = _configs(field_rules, "--difficulty", "6-12")
+    found = []
+    for i in range(100):
+        walk = draw_walk(walk_conf, index, theorem_rng(40, i))
+        fresh = tuple(var(v) for v in variables(walk.start))
+        assert all(in_step_set(s, fresh) for s in walk.steps)  # away-walks stay in the set
+        selected = select_theorem(walk, index, select)
+        if selected is not None:
+            assert 6 <= selected.bound.value <= len(selected.proofs[0])
+            found.append(selected)
+            if len(found) == 2:
+                break
+    assert len(found) == 2
