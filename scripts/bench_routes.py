@@ -43,7 +43,8 @@ def compare(name: str, runs: dict[str, tuple[float, float, str]]) -> None:
 
 
 def labels(folder: Path) -> list[tuple[str, int]]:
-    rows = (folder / "data" / "negatives.jsonl").read_text(encoding="utf-8").splitlines()
+    (found,) = folder.rglob("negatives.jsonl")
+    rows = found.read_text(encoding="utf-8").splitlines()
     return [(r["tactic"], r["label"]) for r in map(json.loads, rows)]
 
 
@@ -56,9 +57,9 @@ def export(folder: Path, count: int) -> None:
         out = folder / f"export_{route}"
         runs[route] = timed([*CLI, "export", str(data), "--format", "all", "--out", str(out),
                              "--quiet", "--kernel", route])  # fmt: skip
+    compare(f"export --format all of {count} theorems", runs)
     same = labels(folder / "export_lean") == labels(folder / "export_direct")
     print(f"negatives: {len(labels(folder / 'export_direct'))} rows, same labels: {same}")
-    compare(f"export --format all of {count} theorems", runs)
 
 
 def replay(folder: Path, count: int) -> None:
