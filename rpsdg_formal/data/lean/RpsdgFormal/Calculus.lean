@@ -336,6 +336,48 @@ theorem pow3_of_pow2 (a : R) : Eq (pow3 (pow2 a)) (pow6 a) :=
 theorem add_sub_cancel_left (a b : R) : Eq (sub (add a b) a) b :=
   Eq.trans (congrArg (fun t => sub t a) (add_comm a b)) (add_sub_cancel_right b a)
 
+/-- a - (a + b) = -b -/
+theorem sub_self_add (a b : R) : Eq (sub a (add a b)) (neg b) :=
+  have h1 : Eq (add a (neg (add a b))) (add a (add (neg a) (neg b))) :=
+    congrArg (fun t => add a t) (neg_add a b)
+  have h2 : Eq (add a (add (neg a) (neg b))) (add (add a (neg a)) (neg b)) :=
+    Eq.symm (add_assoc a (neg a) (neg b))
+  have h3 : Eq (add (add a (neg a)) (neg b)) (add zero (neg b)) :=
+    congrArg (fun t => add t (neg b)) (add_neg_cancel a)
+  Eq.trans h1 (Eq.trans h2 (Eq.trans h3 (zero_add (neg b))))
+
+/-- a - (a - b) = b -/
+theorem sub_sub_self_left (a b : R) : Eq (sub a (sub a b)) b :=
+  Eq.trans (sub_self_add a (neg b)) (neg_neg b)
+
+/-- a - (b + a) = -b -/
+theorem sub_add_self_right (a b : R) : Eq (sub a (add b a)) (neg b) :=
+  Eq.trans (congrArg (fun t => sub a t) (add_comm b a)) (sub_self_add a b)
+
+/-- -a + (a + b) = b -/
+theorem neg_add_cancel_left (a b : R) : Eq (add (neg a) (add a b)) b :=
+  have h1 : Eq (add (neg a) (add a b)) (add (add (neg a) a) b) := Eq.symm (add_assoc (neg a) a b)
+  have h2 : Eq (add (add (neg a) a) b) (add zero b) :=
+    congrArg (fun t => add t b) (neg_add_cancel a)
+  Eq.trans h1 (Eq.trans h2 (zero_add b))
+
+/-- a + (b - a) = b -/
+theorem add_sub_cancel_mid (a b : R) : Eq (add a (sub b a)) b :=
+  have h1 : Eq (add a (add b (neg a))) (add a (add (neg a) b)) :=
+    congrArg (fun t => add a t) (add_comm b (neg a))
+  have h2 : Eq (add a (add (neg a) b)) (add (add a (neg a)) b) := Eq.symm (add_assoc a (neg a) b)
+  have h3 : Eq (add (add a (neg a)) b) (add zero b) :=
+    congrArg (fun t => add t b) (add_neg_cancel a)
+  Eq.trans h1 (Eq.trans h2 (Eq.trans h3 (zero_add b)))
+
+/-- a - b - a = -b -/
+theorem sub_sub_self (a b : R) : Eq (sub (sub a b) a) (neg b) :=
+  have h1 : Eq (add (add a (neg b)) (neg a)) (add (add a (neg a)) (neg b)) :=
+    add_right_comm a (neg b) (neg a)
+  have h2 : Eq (add (add a (neg a)) (neg b)) (add zero (neg b)) :=
+    congrArg (fun t => add t (neg b)) (add_neg_cancel a)
+  Eq.trans h1 (Eq.trans h2 (zero_add (neg b)))
+
 /-! Combining fractions. -/
 
 /-- a * (b / c) = a * b / c -/
