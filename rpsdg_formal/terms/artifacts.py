@@ -41,7 +41,7 @@ PATTERNS: dict[str, str] = {
     "numeral terms in one sum (x + 3 + 3, 15 + 9 * x - 3); two or more numeral factors in one "
     "product (4 * x * 8, 2 * (3 * x))",
     DEGENERATE: "a power of a numeral, of a negation, of a power or of a reciprocal (1^2, 3^2, "
-    "(-x)^2, (x^2)^3, (1 / x)^2); "
+    "(-x)^2, (x^2)^3, (1 / x)^2); a quotient of a term by itself or its negation (y / -y); "
     "division by zero (t / 0, 0⁻¹); "
     "equal bases in one product (x * x, x^2 * x); a factor shared by the top and bottom of a "
     "quotient (x / (x^2 * x), exp(x) / exp(x)); log(exp(t)), exp(log(t))",
@@ -88,6 +88,18 @@ def _is_num(expr: Expr, value: int | None = None) -> bool:
     return expr.kind is Kind.NUM and (value is None or expr.value == value)
 
 
+def _numeral_like(expr: Expr, sig: Signature) -> bool:
+    """A numeral or a negated numeral (`3`, `-3`)."""
+    return _is_num(expr) or (_model(expr, sig) == "neg" and _is_num(expr.args[0]))
+
+
+def _unsigned(expr: Expr, sig: Signature) -> Expr:
+    """`expr` without its negations (`-y` is y, as a factor)."""
+    while _model(expr, sig) == "neg":
+        expr = expr.args[0]
+    return expr
+
+
 def _power(model: str) -> int:
     """The exponent of a `powN` model name (0 if it is not one)."""
     return int(model[3:]) if model.startswith("pow") and model[3:].isdigit() else 0
@@ -116,8 +128,9 @@ def _factors(expr: Expr, sig: Signature) -> Iterator[Expr]:
 
 
 def _base(expr: Expr, sig: Signature) -> Expr:
-    """The base of a power (`x` for `x^3`), else `expr` itself."""
-    return expr.args[0] if _power(_model(expr, sig)) else expr
+    """The base of a power (`x` for `x^3`, `-x` for y), else `expr` itself, without signs."""
+    expr = _unsigned(expr, sig)
+    return _unsigned(expr.args[0], sig) if _power(_model(expr, sig)) else expr
 
 
 def _monomial(term: Expr, sig: Signature) -> tuple[Expr, ...] | None:
@@ -153,8 +166,10 @@ def _minus_one(expr: Expr, sig: Signature) -> bool:
     return _model(expr, sig) == "neg" and _is_num(expr.args[0], 1)
 
 
-def _numeral_operation(expr: Expr, model: str) -> bool:
+def _numeral_operation(expr: Expr, model: str, sig: Signature) -> bool:
     """An operation whose arguments are all numerals, other than a number's own spelling."""
+    if model == "mul" and all(_numeral_like(a, sig) for a in expr.args):
+        return True  # -2 * 2
     if not expr.args or not all(_is_num(a) for a in expr.args):
         return False
     if model in _EVALUABLE:
@@ -192,8 +207,8 @@ def _product_artifacts(expr: Expr, sig: Signature) -> Iterator[str]:
     """Artifacts of the maximal product at `expr`: several numerals, equal bases, a numeral
     after a non-numeral factor."""
     factors = list(_factors(expr, sig))
-    numerals = [i for i, f in enumerate(factors) if _is_num(f)]
-    others = [i for i, f in enumerate(factors) if not _is_num(f)]
+    numerals = [i for i, f in enumerate(factors) if _numeral_like(f, sig)]
+    others = [i for i, f in enumerate(factors) if not _numeral_like(f, sig)]
     if len(numerals) >= 2:
         yield NUMERAL
     bases = [_base(factors[i], sig) for i in others]
@@ -255,7 +270,7 @@ def _node_kinds(
     kinds: list[str] = []
     if _identity(node, model, sig):
         kinds.append(IDENTITY)
-    if _numeral_operation(node, model):
+    if _numeral_operation(node, model, sig):
         kinds.append(NUMERAL)
     if _degenerate(node, model, sig):
         kinds.append(DEGENERATE)
