@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import RecordError
@@ -89,6 +89,23 @@ class Family(Protocol):
         """The record this family writes for `replayed`, taking from `record` only what no
         replay can re-derive (seed, index, the bound search, the verdict)."""
         ...
+
+
+class FamilyDefaults:
+    """What most families share: a chain of rewrites (`chain`) of which only the primary
+    theorem must be accepted (`all_needed`), run and read under its registered `name`."""
+
+    name: ClassVar[str]
+    chain: ClassVar[bool] = True
+    all_needed: ClassVar[bool] = False
+
+    @property
+    def run_name(self) -> str:
+        return self.name
+
+    @property
+    def record_names(self) -> tuple[str, ...]:
+        return (self.name,)
 
 
 def expect_rewrite(replayed: Replayed) -> Candidate:

@@ -7,10 +7,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import RecordError, RewriteError
-from rpsdg_formal.families.base import Drawer, Prepared, Replayed, error_row, expect_rewrite
+from rpsdg_formal.families.base import (
+    Drawer,
+    FamilyDefaults,
+    Prepared,
+    Replayed,
+    error_row,
+    expect_rewrite,
+)
 from rpsdg_formal.families.calculus import (
     FAMILIES,
     CalculusConfig,
@@ -37,14 +45,11 @@ from rpsdg_formal.theory.rules import RuleSet
 
 
 @dataclass(frozen=True)
-class CalculusFamily:
+class CalculusFamily(FamilyDefaults):
     """Integration problems shaped by `config` (`config.family`: antiderivative or by-parts)."""
 
+    name: ClassVar[str] = "calculus"
     config: CalculusConfig = field(default_factory=CalculusConfig)
-
-    @property
-    def name(self) -> str:
-        return "calculus"
 
     @property
     def run_name(self) -> str:
@@ -53,14 +58,6 @@ class CalculusFamily:
     @property
     def record_names(self) -> tuple[str, ...]:
         return FAMILIES
-
-    @property
-    def chain(self) -> bool:
-        return True
-
-    @property
-    def all_needed(self) -> bool:
-        return False
 
     def drawer(self, rules: RuleSet) -> Drawer:
         engine, config, theory = Engine.from_rules(rules), self.config, rules.theory

@@ -7,9 +7,16 @@ lower bound on any proof's length (`rewriting.selection`); several shortest proo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from rpsdg_formal.dataset.record import TheoremRecord
-from rpsdg_formal.families.base import Drawer, Prepared, Replayed, expect_rewrite
+from rpsdg_formal.families.base import (
+    Drawer,
+    FamilyDefaults,
+    Prepared,
+    Replayed,
+    expect_rewrite,
+)
 from rpsdg_formal.families.records import kept_schema, make_candidate, replay, theorem_record
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
@@ -19,31 +26,12 @@ from rpsdg_formal.theory.rules import RuleSet
 
 
 @dataclass(frozen=True)
-class RewriteFamily:
+class RewriteFamily(FamilyDefaults):
     """Rewrite theorems drawn with `walk` and chosen with `select`."""
 
+    name: ClassVar[str] = "rewrite"
     walk: WalkConfig = field(default_factory=WalkConfig)
     select: SelectConfig = field(default_factory=SelectConfig)
-
-    @property
-    def name(self) -> str:
-        return "rewrite"
-
-    @property
-    def run_name(self) -> str:
-        return "rewrite"
-
-    @property
-    def record_names(self) -> tuple[str, ...]:
-        return ("rewrite",)
-
-    @property
-    def chain(self) -> bool:
-        return True
-
-    @property
-    def all_needed(self) -> bool:
-        return False
 
     def drawer(self, rules: RuleSet) -> Drawer:
         index, theory = RuleIndex.build(rules.rules), rules.theory
