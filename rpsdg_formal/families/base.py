@@ -9,8 +9,8 @@ records through `Family.replay`; `check` refuses any record field that differs f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
 
 from rpsdg_formal.dataset.record import TheoremRecord
@@ -106,6 +106,17 @@ class FamilyDefaults:
     @property
     def record_names(self) -> tuple[str, ...]:
         return (self.name,)
+
+
+def rebuilt(
+    record: TheoremRecord, build: Callable[[Sequence[str], str, str, int], TheoremRecord]
+) -> TheoremRecord:
+    """The record `build(axioms, lean_version, lean_file, seed)` makes with `record`'s verdict
+    and seed, carrying `record`'s seed and index as they are: what `Family.derive` takes from
+    the record it re-derives."""
+    verified = record.verified
+    made = build(verified.axioms, verified.lean_version, verified.lean_file, record.seed or 0)
+    return replace(made, seed=record.seed, index=record.index)
 
 
 def expect_rewrite(replayed: Replayed) -> Candidate:

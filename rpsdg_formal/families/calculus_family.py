@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import ClassVar
 
 from rpsdg_formal.dataset.record import TheoremRecord
@@ -18,6 +19,7 @@ from rpsdg_formal.families.base import (
     Replayed,
     error_row,
     expect_rewrite,
+    rebuilt,
 )
 from rpsdg_formal.families.calculus import (
     FAMILIES,
@@ -96,17 +98,10 @@ class CalculusFamily(FamilyDefaults):
         candidate = expect_rewrite(replayed)
         problem = _problem(candidate, record)
         fields = problem_fields(problem, Engine.from_rules(rules), str(record.family))
-        verified = record.verified
-        made = theorem_record(
-            replace(candidate, extra=fields),
-            rules.theory,
-            verified.axioms,
-            verified.lean_version,
-            verified.lean_file,
-            record.seed or 0,
-            schema=kept_schema(record),
+        made = replace(candidate, extra=fields)
+        return rebuilt(
+            record, partial(theorem_record, made, rules.theory, schema=kept_schema(record))
         )
-        return replace(made, seed=record.seed, index=record.index)
 
 
 def _problem(candidate: Candidate, record: TheoremRecord) -> Problem:

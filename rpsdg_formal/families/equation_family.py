@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import ClassVar
 
 from rpsdg_formal.dataset.record import TheoremRecord
@@ -21,6 +22,7 @@ from rpsdg_formal.families.base import (
     Replayed,
     error_row,
     expect_equations,
+    rebuilt,
 )
 from rpsdg_formal.families.equation import (
     KINDS,
@@ -99,16 +101,8 @@ class EquationFamily(FamilyDefaults):
         problem, sig = candidate.problem, rules.theory.signature
         _check_words(problem, sig)
         fields = problem_fields(problem, sig)
-        verified = record.verified
-        made = equation_record(
-            replace(candidate, extra=fields),
-            rules.theory,
-            verified.axioms,
-            verified.lean_version,
-            verified.lean_file,
-            record.seed or 0,
-        )
-        return replace(made, seed=record.seed, index=record.index)
+        made = replace(candidate, extra=fields)
+        return rebuilt(record, partial(equation_record, made, rules.theory))
 
 
 def _check_proof_words(

@@ -7,6 +7,7 @@ lower bound on any proof's length (`rewriting.selection`); several shortest proo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import ClassVar
 
 from rpsdg_formal.dataset.record import TheoremRecord
@@ -16,6 +17,7 @@ from rpsdg_formal.families.base import (
     Prepared,
     Replayed,
     expect_rewrite,
+    rebuilt,
 )
 from rpsdg_formal.families.records import kept_schema, make_candidate, replay, theorem_record
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
@@ -56,21 +58,15 @@ class RewriteFamily(FamilyDefaults):
 
     def derive(self, replayed: Replayed, record: TheoremRecord, rules: RuleSet) -> TheoremRecord:
         candidate = expect_rewrite(replayed)
-        verified = record.verified
-        made = theorem_record(
+        build = partial(
+            theorem_record,
             candidate,
             rules.theory,
-            verified.axioms,
-            verified.lean_version,
-            verified.lean_file,
-            record.seed or 0,
-            candidate.proofs[1:],
+            accepted_alternatives=candidate.proofs[1:],
             schema=kept_schema(record),
         )
         return replace(  # the bound search is not redone (it is the costly part of a draw)
-            made,
-            seed=record.seed,
-            index=record.index,
+            rebuilt(record, build),
             min_length_lower_bound=record.min_length_lower_bound,
             bound_search=record.bound_search,
         )
