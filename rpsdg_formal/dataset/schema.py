@@ -66,6 +66,13 @@ def integer(raw: Mapping[str, Json], key: str, where: str) -> int:
     return int(get(raw, key, int, where))
 
 
+def natural(raw: Mapping[str, Json], key: str, where: str) -> int:
+    value = integer(raw, key, where)
+    if value < 0:
+        raise RecordError(f"{where}{key}", "must be a natural number")
+    return value
+
+
 def mapping(raw: Mapping[str, Json], key: str, where: str) -> Mapping[str, Json]:
     value: Mapping[str, Json] = get(raw, key, dict, where)
     return value

@@ -10,6 +10,7 @@ import pytest
 
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.env.environment import (
     TOO_DEEP,
     EnvError,
@@ -164,7 +165,7 @@ def test_exported_proofs_close_and_wrong_steps_are_refused(
     assert main(["export", str(data), "--format", "jsonl", "--out", str(export), *cache]) == 0
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
-    wrong = [r for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
+    wrong = [NegativeRow.from_json(r) for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
     checker = KernelChecker(field_kernel, tmp_path, jobs=2)
     report = replay_exported(records, steps, wrong, field_rules, checker)
     assert report.proofs >= 8 and report.closed == report.proofs
