@@ -9,17 +9,9 @@ replay read them. `from_json` and `to_json` walk one schema table (`dataset.sche
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from rpsdg_formal.dataset.schema import (
-    Field,
-    Json,
-    choice,
-    json_object,
-    natural,
-    read_fields,
-    text,
-    write_fields,
-)
+from rpsdg_formal.dataset.schema import Field, Typed, choice, natural, text
 from rpsdg_formal.kernel.proofspec import Offer
 
 KINDS = (
@@ -36,14 +28,15 @@ REJECTED, VALID = -1, 1
 
 
 @dataclass(frozen=True)
-class NegativeRow:
+class NegativeRow(Typed):
     """A wrong step offered at step `step` of proof `proof` (0 is the record's own) of theorem
     `theorem`: its kind, the state it starts from and the state it claims (standard Lean
     syntax), the wrong tactic described and as the proof environment's action (`tactic`), and
     the kernel's verdict (`label`; Lean's first error message when rejected, else "").
 
     `offer` is the proof offered, as data (the direct kernel route checks it); it lives in
-    memory only: `to_json` does not write it and `from_json` leaves it None.
+    memory only: `to_json` does not write it and `from_json` leaves it None. `FIELDS` is the
+    JSON schema, both ways (`dataset.schema.Typed`).
     """
 
     theorem: str
@@ -58,30 +51,20 @@ class NegativeRow:
     kernel_message: str
     offer: Offer | None = field(default=None, compare=False)
 
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        Field("theorem", text),
+        Field("proof", natural),
+        Field("step", natural),
+        Field("kind", choice(*KINDS)),
+        Field("state_before", text),
+        Field("claimed_after", text),
+        Field("description", text),
+        Field("tactic", text),
+        Field("label", choice(REJECTED, VALID)),
+        Field("kernel_message", text),
+    )
+
     @property
     def rejected(self) -> bool:
         """Did the kernel reject the step (a true negative)?"""
         return self.label == REJECTED
-
-    @classmethod
-    def from_json(cls, raw: Json, where: str = "") -> NegativeRow:
-        """The typed row of a JSON object; RecordError naming the first bad field."""
-        return cls(**read_fields(json_object(raw, where or "row."), where, _NEGATIVE))
-
-    def to_json(self) -> dict[str, Json]:
-        """The row as `negatives.jsonl` holds it."""
-        return write_fields(self, _NEGATIVE)
-
-
-_NEGATIVE = (
-    Field("theorem", text),
-    Field("proof", natural),
-    Field("step", natural),
-    Field("kind", choice(*KINDS)),
-    Field("state_before", text),
-    Field("claimed_after", text),
-    Field("description", text),
-    Field("tactic", text),
-    Field("label", choice(REJECTED, VALID)),
-    Field("kernel_message", text),
-)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rpsdg_formal.dataset.schema import (
     Field,
     Json,
+    Typed,
     choice,
     get,
     integer,
@@ -59,7 +61,7 @@ def _substitution(raw: Mapping[str, Json], key: str, where: str) -> tuple[tuple[
 
 
 @dataclass(frozen=True)
-class StepRow:
+class StepRow(Typed):
     """One rewrite step as recorded: the states in Lean syntax, the rule, its direction, the
     position (child indices from the root), the substitution (human syntax) and its proof term."""
 
@@ -71,23 +73,15 @@ class StepRow:
     state_after: str
     lean: str
 
-    @classmethod
-    def from_json(cls, raw: Json, where: str) -> StepRow:
-        return cls(**read_fields(json_object(raw, where), where, _STEP))
-
-    def to_json(self) -> dict[str, Json]:
-        return write_fields(self, _STEP)
-
-
-_STEP = (
-    Field("state_before", text),
-    Field("rule", text),
-    Field("direction", choice("forward", "reverse")),
-    Field("position", naturals, list),
-    Field("substitution", _substitution, dict),
-    Field("state_after", text),
-    Field("lean", text),
-)
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        Field("state_before", text),
+        Field("rule", text),
+        Field("direction", choice("forward", "reverse")),
+        Field("position", naturals, list),
+        Field("substitution", _substitution, dict),
+        Field("state_after", text),
+        Field("lean", text),
+    )
 
 
 def _rewrite(raw: Mapping[str, Json], key: str, where: str) -> tuple[str, StepRow]:
@@ -98,7 +92,7 @@ def _rewrite(raw: Mapping[str, Json], key: str, where: str) -> tuple[str, StepRo
 
 
 @dataclass(frozen=True)
-class EquationStepRow:
+class EquationStepRow(Typed):
     """One equation step: the equation before and after, what it does in words, the equations
     it uses (`sources`), and either the function applied to both sides or a rewrite of one side."""
 
@@ -109,22 +103,14 @@ class EquationStepRow:
     apply: str | None = None
     rewrite: tuple[str, StepRow] | None = None  # (side: left or right, the step)
 
-    @classmethod
-    def from_json(cls, raw: Json, where: str) -> EquationStepRow:
-        return cls(**read_fields(json_object(raw, where), where, _EQUATION_STEP))
-
-    def to_json(self) -> dict[str, Json]:
-        return write_fields(self, _EQUATION_STEP)
-
-
-_EQUATION_STEP = (
-    Field("before", pair, list),
-    Field("do", text),
-    Field("sources", naturals, list, optional=True),
-    Field("apply", text, optional=True),
-    Field("rewrite", _rewrite, lambda r: {"side": r[0], **r[1].to_json()}, optional=True),
-    Field("after", pair, list),
-)
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        Field("before", pair, list),
+        Field("do", text),
+        Field("sources", naturals, list, optional=True),
+        Field("apply", text, optional=True),
+        Field("rewrite", _rewrite, lambda r: {"side": r[0], **r[1].to_json()}, optional=True),
+        Field("after", pair, list),
+    )
 
 
 Row = StepRow | EquationStepRow
@@ -142,7 +128,7 @@ def _rows(raw: Mapping[str, Json], key: str, where: str) -> tuple[Row, ...]:
 
 
 @dataclass(frozen=True)
-class ProofRow:
+class ProofRow(Typed):
     """Another proof of the theorem (or an equation record's converse): its Lean name, its
     certificate and its steps; equation proofs also state their statement and `goal`."""
 
@@ -152,25 +138,17 @@ class ProofRow:
     lean_statement: str | None = None
     goal: tuple[int, ...] | None = None
 
-    @classmethod
-    def from_json(cls, raw: Json, where: str) -> ProofRow:
-        return cls(**read_fields(json_object(raw, where), where, _PROOF))
-
-    def to_json(self) -> dict[str, Json]:
-        return write_fields(self, _PROOF)
-
-
-_PROOF = (
-    Field("goal", naturals, list, optional=True),
-    Field("lean_name", text),
-    Field("lean_statement", text, optional=True),
-    Field("lean_proof", text),
-    Field("steps", _rows, row_list),
-)
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        Field("goal", naturals, list, optional=True),
+        Field("lean_name", text),
+        Field("lean_statement", text, optional=True),
+        Field("lean_proof", text),
+        Field("steps", _rows, row_list),
+    )
 
 
 @dataclass(frozen=True)
-class Verified:
+class Verified(Typed):
     """The kernel's verdict: which kernel, which Lean, the axioms `#print axioms` listed, and
     the Lean file that was checked."""
 
@@ -179,20 +157,12 @@ class Verified:
     axioms: tuple[str, ...]
     lean_file: str
 
-    @classmethod
-    def from_json(cls, raw: Json, where: str = "verified.") -> Verified:
-        return cls(**read_fields(json_object(raw, where), where, _VERIFIED))
-
-    def to_json(self) -> dict[str, Json]:
-        return write_fields(self, _VERIFIED)
-
-
-_VERIFIED = (
-    Field("kernel", text),
-    Field("lean_version", text),
-    Field("axioms", strings, list),
-    Field("lean_file", text),
-)
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        Field("kernel", text),
+        Field("lean_version", text),
+        Field("axioms", strings, list),
+        Field("lean_file", text),
+    )
 
 
 # --- the record ------------------------------------------------------------------------------

@@ -4,14 +4,15 @@ Each typed row of a dataset (`dataset.record`'s records, steps, proofs and verdi
 `dataset.negative`'s judged wrong steps) lists its JSON keys once, as a table of `Field`s: the
 key, how its value is read (a `RecordError` naming the key when it is malformed) and how it is
 written back. `read_fields` and `write_fields` walk that table, so reading and writing cannot
-drift apart, and a written row's keys come in the table's order.
+drift apart, and a written row's keys come in the table's order; a row class that derives from
+`Typed` and names its table `FIELDS` gets both `from_json` and `to_json` from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from rpsdg_formal.errors import RecordError
 
@@ -45,6 +46,26 @@ def write_fields(item: object, fields: Sequence[Field]) -> dict[str, Json]:
     """`item`'s fields as JSON, in table order (None values left out)."""
     values = ((f, getattr(item, f.key)) for f in fields)
     return {f.key: f.write(value) for f, value in values if value is not None}
+
+
+T = TypeVar("T", bound="Typed")
+
+
+class Typed:
+    """A typed row whose JSON keys are its `FIELDS` table: `from_json` reads the table,
+    `to_json` writes it (a frozen dataclass whose fields include every key of the table)."""
+
+    FIELDS: ClassVar[tuple[Field, ...]]
+
+    @classmethod
+    def from_json(cls: type[T], raw: Json, where: str = "") -> T:
+        """The row of a JSON object; RecordError naming the first bad field (after `where`)."""
+        build: Callable[..., T] = cls
+        return build(**read_fields(json_object(raw, where or "row."), where, cls.FIELDS))
+
+    def to_json(self) -> dict[str, Json]:
+        """The row as JSON, keys in table order."""
+        return write_fields(self, self.FIELDS)
 
 
 # --- readers ------------------------------------------------------------------------------------
