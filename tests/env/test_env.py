@@ -31,6 +31,12 @@ from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 
+@pytest.fixture
+def env(field_rules: RuleSet, field_kernel: Kernel) -> ProofEnv:
+    """A fresh proof environment over the field theory, its steps checked by the kernel."""
+    return ProofEnv(field_rules, KernelChecker(field_kernel))
+
+
 def _apply(action: str, text: str, rules: RuleSet) -> str:
     """The goal after `action` on the goal `text`, in the Lean rendering."""
     goal = parse_equation(text, rules.theory.signature)
@@ -89,10 +95,7 @@ def test_actions_lean_would_refuse(field_rules: RuleSet, action: str, words: str
         _apply(action, "x * y + x * y = z", field_rules)
 
 
-def test_an_equation_record_is_refused_with_a_reason(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_an_equation_record_is_refused_with_a_reason(env: ProofEnv) -> None:
     with pytest.raises(EnvError, match="rewrite theorems"):
         env.reset({"id": "e", "family": "equation", "statement": "x = 1"})
 
@@ -177,10 +180,7 @@ def test_exported_proofs_close_and_wrong_steps_are_refused(
 
 
 @pytest.mark.kernel
-def test_a_step_that_drops_a_variable_keeps_it_in_the_context(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_a_step_that_drops_a_variable_keeps_it_in_the_context(env: ProofEnv) -> None:
     env.reset({"statement": "x - x + y = y"})
     moved = env.step("rw [sub_self x]")
     assert moved.valid, moved.message  # no unused `∀ x` for Lean's linter to reject
@@ -189,10 +189,7 @@ def test_a_step_that_drops_a_variable_keeps_it_in_the_context(
 
 
 @pytest.mark.kernel
-def test_variable_names_cannot_shadow_the_obligation(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_variable_names_cannot_shadow_the_obligation(env: ProofEnv) -> None:
     env.reset({"statement": "g + y = y + g + 0"})
     assert env.step("rw [add_comm g y]").valid  # `g` is a variable like any other
     for name in ("rpsdg_goal", "h1", "mul_comm"):
@@ -200,10 +197,7 @@ def test_variable_names_cannot_shadow_the_obligation(
             env.reset({"statement": f"{name} + y = y + {name}"})
 
 
-def test_an_action_nested_too_deeply_is_answered(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_an_action_nested_too_deeply_is_answered(env: ProofEnv) -> None:
     env.reset({"statement": "x * y = y * x"})
     deep = "rw [mul_comm " + "(" * 1900 + "x" + ")" * 1900 + " y]"
     answer = env.step(deep)
