@@ -18,6 +18,8 @@ from typing import Any
 
 from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.families.arithmetic import arithmetic_rule, arithmetic_strategy
+from rpsdg_formal.families.equation_textbook import divisor as textbook_divisor
+from rpsdg_formal.families.equation_textbook import rewrite_note, textbook
 from rpsdg_formal.families.roles import role
 from rpsdg_formal.kernel.emit import HOLE
 from rpsdg_formal.rewriting.steps import (
@@ -31,17 +33,13 @@ from rpsdg_formal.rewriting.steps import (
 )
 from rpsdg_formal.rewriting.steps import reverse_step as undo
 from rpsdg_formal.rewriting.strategies import exhaust
-from rpsdg_formal.rewriting.walk import Keep, random_walk
-from rpsdg_formal.terms.artifacts import TEXTBOOK, is_textbook
-from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, subterm, var
+from rpsdg_formal.rewriting.walk import random_walk
+from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, var
 from rpsdg_formal.terms.printers import to_human, to_plain, to_plain_sympy
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Rule, RuleSet
 
 KINDS = ("linear", "both-sides", "rational")
-DISGUISE_TAGS = ("add", "sub", "mul", "distrib")
-"""The rules the disguise may use, by tag: the rearrangements a textbook makes (reordering,
-regrouping, distributing); inverses, sign games and numeral rewriting are left out."""
 _HOLE = var(HOLE)
 
 
@@ -151,14 +149,6 @@ class Problem:
         return self.equations[0]
 
 
-def disguise_index(rules: RuleSet) -> RuleIndex:
-    """The rules the disguise walk draws from: those tagged with one of `DISGUISE_TAGS` that
-    invent no variable."""
-    return RuleIndex.build(
-        r for r in rules.rules if not r.introduces and set(r.tags) & set(DISGUISE_TAGS)
-    )
-
-
 def undo_rule(rules: RuleSet, kind: str) -> Rule:
     """The cancellation rule that undoes the operation `kind` (tagged `undo-<kind>`)."""
     return role(rules, f"undo-{kind}", "equation solver", UNDO[kind])
@@ -187,7 +177,7 @@ def _operations(kind: str, config: EquationConfig, rng: random.Random, x: Expr) 
     """The operations to apply, as a textbook builds an equation: adding (or subtracting) and
     multiplying alternate, so numerals never pile up in one sum or product (`2 * (x + 3) - 4`,
     not `x + 3 + 3 - 4`); a multiple of x on both sides comes last, and a division (its
-    divisor is chosen when it is applied, `_divisor`) follows an addition or subtraction."""
+    divisor is chosen when it is applied: `equation_textbook.divisor`) follows an addition."""
     count = rng.randint(config.min_ops, config.max_ops)
     additive = rng.random() < 0.5
     ops: list[Operation] = []
@@ -215,15 +205,6 @@ def _operations(kind: str, config: EquationConfig, rng: random.Random, x: Expr) 
         term = app("mul", num(rng.randint(2, config.max_numeral)), x)
         ops.append(Operation(rng.choice(("add", "sub")), term))
     return ops
-
-
-def _divisor(value: Expr, config: EquationConfig, rng: random.Random) -> Expr | None:
-    """A divisor of the numeral `value` between 2 and `config.max_numeral` (None if it has
-    none), so the right side stays a whole number."""
-    if value.kind is not Kind.NUM:
-        return None
-    found = [d for d in range(2, config.max_numeral + 1) if value.value % d == 0]
-    return num(rng.choice(found)) if found else None
 
 
 def _apply(sides: Sides, op: Operation, rules: RuleSet, sig: Signature) -> list[Labelled]:
@@ -290,7 +271,7 @@ def draw_problem(
     sides: Sides = (x, num(answer))
     for i, op in enumerate(ops):
         if op.kind == "div":
-            divisor = _divisor(sides[1], config, rng)
+            divisor = textbook_divisor(sides[1], config.max_numeral, rng)
             if divisor is None:
                 return None  # the right side would not stay a whole number
             op = ops[i] = Operation("div", divisor)
@@ -305,7 +286,7 @@ def draw_problem(
         construction += applied
         sides = applied[-1].step.after
     disguise = random_walk(
-        sides[0], index, config.distractions, config.max_size, rng, keep=_textbook(sig)
+        sides[0], index, config.distractions, config.max_size, rng, keep=textbook(sig)
     )
     for step in disguise:
         construction.append(Labelled(rewrite_side(sides, 0, step), rewrite_note(step, sig)))
@@ -331,25 +312,6 @@ def draw_problem(
     return Problem(
         kind, ((unknown, answer),), (equation,), tuple(construction), tuple(solution), alternatives
     )
-
-
-def rewrite_note(step: Step, sig: Signature) -> str:
-    """What a rewrite of the left side does, as a teacher says it: the rule and the part
-    rewritten (`rewrite the left side (add_comm): 2 + x = x + 2`)."""
-    before, after = subterm(step.before, step.path), subterm(step.after, step.path)
-    return (
-        f"rewrite the left side ({step.rule.name}): "
-        f"{to_human(before, sig)} = {to_human(after, sig)}"
-    )
-
-
-def _textbook(sig: Signature) -> Keep:
-    """The left sides the disguise may reach: forms a textbook prints (`terms.artifacts`)."""
-
-    def keep(expr: Expr) -> bool:
-        return is_textbook(expr, sig, TEXTBOOK)
-
-    return keep
 
 
 def compute_right(

@@ -29,7 +29,6 @@ from rpsdg_formal.families.equation import (
     EquationConfig,
     Labelled,
     Problem,
-    disguise_index,
     draw_problem,
     problem_fields,
     sympy_agrees,
@@ -39,6 +38,7 @@ from rpsdg_formal.families.equation_records import (
     equation_record,
     replay_equation,
 )
+from rpsdg_formal.families.equation_textbook import disguise_index
 from rpsdg_formal.families.step_words import wordings
 from rpsdg_formal.kernel.emit import SideConditionError
 from rpsdg_formal.rewriting.steps import RuleIndex, Sides

@@ -24,12 +24,12 @@ from rpsdg_formal.families.equation import (
     Operation,
     Problem,
     _by_zero,
-    disguise_index,
     draw_problem,
     problem_fields,
     sympy_agrees,
 )
 from rpsdg_formal.families.equation_records import equation_candidate
+from rpsdg_formal.families.equation_textbook import disguise_index
 from rpsdg_formal.kernel.check import (
     Accepted,
     Kernel,
