@@ -610,7 +610,8 @@ def test_generate_refuses_cancellations_a_theory_cannot_discharge(
         seed=0,
         out=tmp_path / "blind",
         batch_size=4,
-        equation=EquationConfig(kinds=("linear",), max_ops=3),
+        # one operation: adding and multiplying alternate, so two or more always multiply
+        equation=EquationConfig(kinds=("linear",), min_ops=1, max_ops=1),
     )
     summary = generate(blind, config, kernel, show_progress=False)
     assert summary.accepted == 4 and summary.rejected == 0 and summary.disagreements == 0
