@@ -125,7 +125,18 @@ def _words(text: str) -> list[str]:
     return [w for w in _split_top(re.sub(r"\s+", " ", text), " ") if w]
 
 
+_NAMES: dict[int, tuple[RuleSet, dict[str, Rule]]] = {}
+
+
 def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
+    """The rules by Lean name (full and short), once per rule set: asked per action."""
+    known = _NAMES.get(id(rules))
+    if known is None or known[0] is not rules:
+        known = _NAMES[id(rules)] = (rules, _lean_names(rules))
+    return known[1]
+
+
+def _lean_names(rules: RuleSet) -> dict[str, Rule]:
     found: dict[str, Rule] = {}
     for rule in (r for r in rules.rules if r.evaluate is None):
         for name in (rule.lean_name, rule.lean_name.rsplit(".", 1)[-1]):
