@@ -6,13 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.rewriting.graph import (
-    LowerBound,
-    ProofGraph,
-    SearchBounds,
-    certify,
-    largest_expression,
-)
+from rpsdg_formal.rewriting.certify import certify
+from rpsdg_formal.rewriting.graph import LowerBound, ProofGraph, SearchBounds, largest_expression
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, in_step_set
 from rpsdg_formal.rewriting.walk import Walk
 from rpsdg_formal.terms.expr import Expr, var, variables
@@ -28,6 +23,7 @@ class SelectConfig:
     explore: bool = False  # also add every neighbour of every walk node (about 3x slower)
     explore_max_size: int = 30
     bounds: SearchBounds = field(default_factory=SearchBounds)
+    compiled: bool = True  # the C certifying search where built (same results as Python's)
 
     def __post_init__(self) -> None:
         if self.proofs < 1:
@@ -83,9 +79,13 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
         return None  # the bound never exceeds the proof length: skip the search
     for _ in range(4):
         cap = largest_expression(primary)
-        bound = certify(start, end, index, fresh, cap, len(primary), config.bounds, graph)
-        # the search adds what it visits to the graph, so a shortcut it found is now a path
-        primary = graph.shortest_proofs(start, end, 1)[0]
+        found = certify(
+            start, end, index, fresh, cap, len(primary), config.bounds, config.compiled
+        )
+        bound = found.bound
+        if found.path is not None and len(found.path) < len(primary):
+            graph.add_walk(found.path)  # the shortcut where the search met is now a proof
+            primary = graph.shortest_proofs(start, end, 1)[0]
         if bound.value <= len(primary):
             break
     else:
