@@ -370,27 +370,54 @@ static int setup(Search *s, Py_buffer *plans, Py_buffer *symplans, Py_buffer *pl
     return 0;
 }
 
-static PyObject *outcome(Search *s, int32_t value, int exact, int32_t *radius) {
+/* Per side, (index, chain from that side's root) of every `via` node the side reached. */
+static PyObject *links(Search *s, const int32_t *code, Py_ssize_t len) {
+    PyObject *both = PyTuple_New(2);
+    for (int side = 0; both && side < 2; side++) {
+        PyObject *list = PyList_New(0);
+        if (!list) { Py_CLEAR(both); break; }
+        PyTuple_SET_ITEM(both, side, list);
+        Py_ssize_t at = 0;
+        for (int32_t k = 0; at < len; k++) {
+            int32_t node = intern_code(&s->c, code, len, &at);
+            if (node < 0 || cover(&s->b, s->c.count)) { Py_CLEAR(both); break; }
+            if (s->b.dist[side][node] <= 0) continue;
+            PyObject *steps = chain(&s->b, side, node);
+            PyObject *item = steps ? Py_BuildValue("(iN)", k, steps) : NULL;
+            if (!item || PyList_Append(list, item)) { Py_XDECREF(item); Py_CLEAR(both); break; }
+            Py_DECREF(item);
+        }
+    }
+    return both;
+}
+
+static PyObject *outcome(Search *s, int32_t value, int exact, int32_t *radius, Py_buffer *via) {
     int32_t nodes = s->b.count[0] + s->b.count[1];
-    if (!exact)
-        return Py_BuildValue("(iOiiiOO)", value, Py_False, radius[0], radius[1], nodes,
-                             Py_None, Py_None);
-    PyObject *ahead = chain(&s->b, 0, s->e.meet), *behind = ahead ? chain(&s->b, 1, s->e.meet) : NULL;
-    PyObject *result = behind ? Py_BuildValue("(iOiiiOO)", value, Py_True, radius[0], radius[1],
-                                              nodes, ahead, behind) : NULL;
+    PyObject *ahead = Py_None, *behind = Py_None;
+    Py_INCREF(ahead); Py_INCREF(behind);
+    if (exact) {
+        Py_DECREF(ahead); Py_DECREF(behind);
+        ahead = chain(&s->b, 0, s->e.meet);
+        behind = ahead ? chain(&s->b, 1, s->e.meet) : NULL;
+    }
+    PyObject *walk = behind ? links(s, via->buf, via->len / 4) : NULL;
+    PyObject *result = walk ? Py_BuildValue("(iOiiiOON)", value, exact ? Py_True : Py_False,
+                                            radius[0], radius[1], nodes, ahead, behind, walk)
+                            : NULL;
     Py_XDECREF(ahead); Py_XDECREF(behind);
     return result;
 }
 
-/* search(plans, symplans, planlist, start, end, fresh, cap, upto, max_depth, budget):
- * (value, exact, forward, backward, nodes, start-to-meet, end-to-meet), or None where this
- * search cannot run (then the caller uses the Python one). Buffers are native int32 arrays. */
+/* search(plans, symplans, planlist, start, end, fresh, via, cap, upto, max_depth, budget):
+ * (value, exact, forward, backward, nodes, start-to-meet, end-to-meet, (start links, end
+ * links)), or None where this search cannot run (then the caller uses the Python one). Buffers
+ * are native int32 arrays; `via` is the walk's nodes, one prefix code after another. */
 static PyObject *py_search(PyObject *self, PyObject *args) {
-    Py_buffer plans, symplans, planlist, start, end, fresh;
+    Py_buffer plans, symplans, planlist, start, end, fresh, via;
     int cap, upto, max_depth, budget;
     (void)self;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*iiii", &plans, &symplans, &planlist, &start, &end,
-                          &fresh, &cap, &upto, &max_depth, &budget))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*iiii", &plans, &symplans, &planlist, &start, &end,
+                          &fresh, &via, &cap, &upto, &max_depth, &budget))
         return NULL;
     Search s; memset(&s, 0, sizeof s);
     PyObject *result = NULL;
@@ -412,17 +439,17 @@ static PyObject *py_search(PyObject *self, PyObject *args) {
             break;
         }
         radius[side]++;
-        if (s.e.best >= 0) { result = outcome(&s, s.e.best, 1, radius); goto done; }
+        if (s.e.best >= 0) { result = outcome(&s, s.e.best, 1, radius, &via); goto done; }
         if (s.frontier[side].n == 0) break;
     }
-    result = outcome(&s, radius[0] + radius[1] + 1, 0, radius);
+    result = outcome(&s, radius[0] + radius[1] + 1, 0, radius, &via);
     goto done;
 unable:
     result = Py_None; Py_INCREF(result);
 done:
     release(&s);
     PyBuffer_Release(&plans); PyBuffer_Release(&symplans); PyBuffer_Release(&planlist);
-    PyBuffer_Release(&start); PyBuffer_Release(&end); PyBuffer_Release(&fresh);
+    PyBuffer_Release(&start); PyBuffer_Release(&end); PyBuffer_Release(&fresh); PyBuffer_Release(&via);
     return result;
 }
 

@@ -23,10 +23,14 @@ from rpsdg_formal.terms.expr import Expr
 
 @dataclass(frozen=True)
 class Certified:
-    """A certified bound, and a path of exactly `bound.value` steps where the search met."""
+    """A certified bound, a path of exactly `bound.value` steps where the search met, and the
+    search's shortest ways from the start to each `via` expression it reached, then from each
+    `via` expression it reached from the end to the end (`via` in its order; the proofs may
+    combine them with the walk)."""
 
     bound: LowerBound
     path: tuple[Step, ...] | None
+    links: tuple[tuple[Step, ...], ...] = ()
 
 
 @dataclass
@@ -72,19 +76,27 @@ def _expand(
     return level
 
 
-def _path(ahead: _Side, behind: _Side, meet: Expr) -> tuple[Step, ...]:
-    """The start side's steps to `meet`, then the end side's steps from `meet`, reversed."""
+def _from_root(ahead: _Side, node: Expr) -> tuple[Step, ...]:
+    """The start side's steps from the start to `node`."""
     head: list[Step] = []
-    node = meet
     while node in ahead.parent:
         head.append(ahead.parent[node])
         node = head[-1].before
+    return tuple(reversed(head))
+
+
+def _to_root(behind: _Side, node: Expr) -> tuple[Step, ...]:
+    """The end side's steps from `node` to the end (each read backwards)."""
     tail: list[Step] = []
-    node = meet
     while node in behind.parent:
         tail.append(reverse_step(behind.parent[node]))
         node = tail[-1].after
-    return (*reversed(head), *tail)
+    return tuple(tail)
+
+
+def _links(sides: tuple[_Side, _Side], via: tuple[Expr, ...]) -> tuple[tuple[Step, ...], ...]:
+    ahead = [_from_root(sides[0], w) for w in via if w in sides[0].parent]
+    return (*ahead, *(_to_root(sides[1], w) for w in via if w in sides[1].parent))
 
 
 def certify_python(
@@ -95,6 +107,7 @@ def certify_python(
     size_cap: int,
     upto: int,
     bounds: SearchBounds,
+    via: tuple[Expr, ...] = (),
 ) -> Certified:
     """The reference search: bidirectional, level by level, the smaller frontier first; stops
     once `upto` is certified, a level is cut short by the budget, or the balls meet."""
@@ -112,12 +125,14 @@ def certify_python(
         nodes = len(sides[0].dist) + len(sides[1].dist)
         if level.best is not None and level.meet is not None:
             bound = LowerBound(level.best, True, radius[0], radius[1], size_cap, nodes)
-            return Certified(bound, _path(sides[0], sides[1], level.meet))
+            path = _from_root(sides[0], level.meet) + _to_root(sides[1], level.meet)
+            return Certified(bound, path, _links(sides, via))
         if not level.found:  # one side's whole component is explored, without the other
             break
     nodes = len(sides[0].dist) + len(sides[1].dist)
     value = radius[0] + radius[1] + 1
-    return Certified(LowerBound(value, False, radius[0], radius[1], size_cap, nodes), None)
+    bound = LowerBound(value, False, radius[0], radius[1], size_cap, nodes)
+    return Certified(bound, None, _links(sides, via))
 
 
 def certify(
@@ -128,6 +143,7 @@ def certify(
     size_cap: int,
     upto: int,
     bounds: SearchBounds,
+    via: tuple[Expr, ...] = (),
     compiled: bool = True,
 ) -> Certified:
     """The certified bound between `start` and `end` (and the meeting path): the compiled
@@ -135,7 +151,7 @@ def certify(
     if compiled:
         from rpsdg_formal.rewriting import fastsearch
 
-        found = fastsearch.certify_compiled(start, end, index, fresh, size_cap, upto, bounds)
+        found = fastsearch.certify_compiled(start, end, index, fresh, size_cap, upto, bounds, via)
         if found is not None:
             return found
-    return certify_python(start, end, index, fresh, size_cap, upto, bounds)
+    return certify_python(start, end, index, fresh, size_cap, upto, bounds, via)

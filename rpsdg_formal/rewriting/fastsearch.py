@@ -13,19 +13,26 @@ uses the reference, which gives the same results.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from array import array
 from types import ModuleType
 
+from rpsdg_formal.rewriting.certify import Certified
 from rpsdg_formal.rewriting.graph import LowerBound, SearchBounds
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, _Plan, reverse_step
 from rpsdg_formal.terms.expr import Expr, Kind, positions, replace, substitute
 
-_native: ModuleType | None
-try:
-    from rpsdg_formal.rewriting import _fastsearch as _native  # type: ignore[attr-defined]
-except ImportError:  # not built: the pure-Python search is used
-    _native = None
+
+def _load() -> ModuleType | None:
+    """The C extension, or None where it was not built (the pure-Python search is used)."""
+    try:
+        return importlib.import_module("rpsdg_formal.rewriting._fastsearch")
+    except ImportError:
+        return None
+
+
+_native = _load()
 
 
 def available() -> bool:
@@ -105,9 +112,7 @@ def _encoding(index: RuleIndex) -> _Encoding:
     return found
 
 
-def _replay(
-    expr: Expr, plan: _Plan, position: int, choice: int, fresh: tuple[Expr, ...]
-) -> Step:
+def _replay(expr: Expr, plan: _Plan, position: int, choice: int, fresh: tuple[Expr, ...]) -> Step:
     """The step `successors` makes from `expr` with `plan` at the `position`-th node in
     pre-order and the `choice`-th tuple of fresh values (itertools.product order)."""
     path, sub = list(positions(expr))[position]
@@ -139,25 +144,33 @@ def certify_compiled(
     size_cap: int,
     upto: int,
     bounds: SearchBounds,
-) -> object | None:
+    via: tuple[Expr, ...] = (),
+) -> Certified | None:
     """`certify.certify_python`'s result from the C search, or None where it cannot run."""
-    from rpsdg_formal.rewriting.certify import Certified
-
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
     enc = _encoding(index)
     codes = [array("i", enc.tree(e)) for e in (start, end)]
     fresh_code = array("i", [enc.symbol(f) for f in fresh])
+    via_code = array("i", [k for w in via for k in enc.tree(w)])
     found = _native.search(
-        enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code,
+        enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, via_code,
         size_cap, upto, bounds.max_depth, bounds.node_budget,
     )  # fmt: skip
     if found is None:
         return None
-    value, exact, forward, backward, nodes, ahead, behind = found
+    value, exact, forward, backward, nodes, ahead, behind, (to, back) = found
     bound = LowerBound(value, bool(exact), forward, backward, size_cap, nodes)
+    links = (
+        *(tuple(_chain(start, t, enc, fresh)) for _, t in to),
+        *(_backwards(_chain(end, t, enc, fresh)) for _, t in back),
+    )
     if not exact:
-        return Certified(bound, None)
-    head = _chain(start, ahead, enc, fresh)
-    tail = [reverse_step(s) for s in reversed(_chain(end, behind, enc, fresh))]
-    return Certified(bound, (*head, *tail))
+        return Certified(bound, None, links)
+    path = (*_chain(start, ahead, enc, fresh), *_backwards(_chain(end, behind, enc, fresh)))
+    return Certified(bound, path, links)
+
+
+def _backwards(steps: list[Step]) -> tuple[Step, ...]:
+    """A path from the end, read from its far node to the end."""
+    return tuple(reverse_step(s) for s in reversed(steps))

@@ -71,6 +71,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
         return None  # the walk collapsed a compound value: its reverse is no step (see graph)
     graph = ProofGraph()
     graph.add_walk(walk.steps)
+    nodes = tuple(_walk_nodes(walk))
     if config.explore:
         for node in _walk_nodes(walk):
             graph.explore(node, index, fresh, config.explore_max_size)
@@ -80,12 +81,13 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     for _ in range(4):
         cap = largest_expression(primary)
         found = certify(
-            start, end, index, fresh, cap, len(primary), config.bounds, config.compiled
+            start, end, index, fresh, cap, len(primary), config.bounds, nodes, config.compiled
         )
         bound = found.bound
-        if found.path is not None and len(found.path) < len(primary):
-            graph.add_walk(found.path)  # the shortcut where the search met is now a proof
-            primary = graph.shortest_proofs(start, end, 1)[0]
+        # where the search met, and its ways to the walk's nodes, may shorten the proof
+        for link in (found.path or (), *found.links):
+            graph.add_walk(link)
+        primary = graph.shortest_proofs(start, end, 1)[0]
         if bound.value <= len(primary):
             break
     else:
