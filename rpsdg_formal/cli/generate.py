@@ -156,6 +156,11 @@ def _add_selection_options(gen: argparse.ArgumentParser) -> None:
         f"(default {SELECT.bounds.node_budget}); larger certifies higher lower bounds, slower",
     )  # fmt: skip
     group.add_argument(
+        "--python-search", action="store_true",
+        help="certify bounds with the pure-Python search even where the compiled one is built "
+        "(the reference: the same theorems, slower; for comparisons)",
+    )  # fmt: skip
+    group.add_argument(
         "--explore", action="store_true",
         help="also add every neighbour of every walk node to the graph (finds more shortcuts "
         "and alternative proofs; about 3x slower)",

@@ -23,7 +23,9 @@ class SelectConfig:
     explore: bool = False  # also add every neighbour of every walk node (about 3x slower)
     explore_max_size: int = 30
     bounds: SearchBounds = field(default_factory=SearchBounds)
-    compiled: bool = True  # the C certifying search where built (same results as Python's)
+    # the C certifying search where built; it gives the Python search's results, so it is no
+    # part of a run's settings (left out of repr: the run's config hash)
+    compiled: bool = field(default=True, repr=False)
 
     def __post_init__(self) -> None:
         if self.proofs < 1:
