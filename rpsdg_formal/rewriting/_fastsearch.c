@@ -453,8 +453,68 @@ done:
     return result;
 }
 
+/* ---- one node's successors, for the walk that moves away (walk_away.py) ---- */
+
+typedef struct { Vec found; int failed; } Listing;
+
+static int list_step(void *state, int32_t after, int32_t plan, int32_t pos, int32_t choice) {
+    Listing *l = state;
+    if (push(&l->found, after) || push(&l->found, plan) || push(&l->found, pos) ||
+        push(&l->found, choice)) { l->failed = 1; return 1; }
+    return 0;
+}
+
+/* The prefix code of node `id` appended to `out` (its identity across calls). */
+static int encode(Ctx *c, int32_t id, Vec *out) {
+    const Node *n = &c->nodes[id];
+    if (push(out, n->sym) || push(out, n->arity)) return -1;
+    for (int i = 0; i < n->arity; i++)
+        if (encode(c, c->nodes[id].args[i], out)) return -1;
+    return 0;
+}
+
+/* neighbours(plans, symplans, planlist, expr, fresh, cap): [(plan, position, choice, code of
+ * the result as bytes)] for every step `steps.successors(symmetric=True)` makes, in its order;
+ * None where this cannot run. */
+static PyObject *py_neighbours(PyObject *self, PyObject *args) {
+    Py_buffer plans, symplans, planlist, expr, fresh;
+    int cap;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*i", &plans, &symplans, &planlist, &expr, &fresh, &cap))
+        return NULL;
+    Search s; memset(&s, 0, sizeof s);
+    Listing l; memset(&l, 0, sizeof l);
+    Vec code; memset(&code, 0, sizeof code);
+    PyObject *result = NULL;
+    Py_ssize_t at = 0;
+    int32_t root = -1;
+    if (!setup(&s, &plans, &symplans, &planlist, &fresh, cap, 0))
+        root = intern_code(&s.c, expr.buf, expr.len / 4, &at);
+    if (root < 0 || successors(&s.c, root, list_step, &l) || s.c.failed || l.failed) {
+        result = Py_None; Py_INCREF(result);
+        goto done;
+    }
+    result = PyList_New(l.found.n / 4);
+    for (int32_t k = 0; result && k < l.found.n / 4; k++) {
+        int32_t *f = l.found.items + 4 * k;
+        code.n = 0;
+        if (encode(&s.c, f[0], &code)) { Py_CLEAR(result); PyErr_NoMemory(); break; }
+        PyObject *item = Py_BuildValue("(iiiy#)", f[1], f[2], f[3], (const char *)code.items,
+                                       (Py_ssize_t)code.n * 4);
+        if (!item) { Py_CLEAR(result); break; }
+        PyList_SET_ITEM(result, k, item);
+    }
+done:
+    release(&s);
+    free(l.found.items); free(code.items);
+    PyBuffer_Release(&plans); PyBuffer_Release(&symplans); PyBuffer_Release(&planlist);
+    PyBuffer_Release(&expr); PyBuffer_Release(&fresh);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"search", py_search, METH_VARARGS, "The certifying bidirectional search over int codes."},
+    {"neighbours", py_neighbours, METH_VARARGS, "One tree's successors over int codes."},
     {NULL, NULL, 0, NULL},
 };
 

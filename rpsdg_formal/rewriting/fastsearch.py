@@ -174,3 +174,47 @@ def certify_compiled(
 def _backwards(steps: list[Step]) -> tuple[Step, ...]:
     """A path from the end, read from its far node to the end."""
     return tuple(reverse_step(s) for s in reversed(steps))
+
+
+Neighbour = tuple[_Plan, int, int, bytes]
+"""A step out of a tree, not yet built: rule direction, position, fresh choice, result's key."""
+
+
+MAX_ARITY, MAX_DEPTH = 4, 256
+"""The C code's limits: operator arguments, and tree depth (a tree of at most 256 nodes)."""
+
+
+def fits(expr: Expr, index: RuleIndex, max_size: int) -> bool:
+    """Whether every tree of a walk from `expr` under `max_size` is within the C limits."""
+    rules = (p.pattern for p in _encoding(index).plans)
+    trees = (expr, *rules)
+    return max_size <= MAX_DEPTH and all(
+        len(node.args) <= MAX_ARITY for tree in trees for _, node in positions(tree)
+    )
+
+
+def key(expr: Expr, index: RuleIndex) -> bytes:
+    """An identity of `expr` that `neighbours` results share (its prefix code as bytes)."""
+    return array("i", _encoding(index).tree(expr)).tobytes()
+
+
+def neighbours(
+    expr: Expr, index: RuleIndex, fresh: tuple[Expr, ...], max_size: int
+) -> list[Neighbour] | None:
+    """Every step `steps.successors(symmetric=True)` makes from `expr`, in its order, as
+    (plan, position, choice, key of the result); None where the extension cannot run."""
+    if _native is None or any(f.kind is not Kind.VAR for f in fresh):
+        return None
+    enc = _encoding(index)
+    code = array("i", enc.tree(expr))
+    fresh_code = array("i", [enc.symbol(f) for f in fresh])
+    found = _native.neighbours(enc.code, enc.symplans, enc.planlist, code, fresh_code, max_size)
+    if found is None:
+        return None
+    return [(enc.plans[plan], position, choice, after) for plan, position, choice, after in found]
+
+
+def build_step(expr: Expr, neighbour: Neighbour, fresh: tuple[Expr, ...]) -> Step:
+    """The `Step` a neighbour stands for."""
+    plan, position, choice, _ = neighbour
+    return _replay(expr, plan, position, choice, fresh)

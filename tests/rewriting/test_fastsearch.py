@@ -1,22 +1,26 @@
 """The compiled certifying search against the pure-Python reference: the same bound, the same
-meeting path and the same links, step for step, on random theorems of every theory."""
+meeting path and the same links, step for step, on random theorems of every theory; and the
+compiled walk that moves away against the Python one."""
 
 from __future__ import annotations
 
 import itertools
 import random
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rpsdg_formal.rewriting import fastsearch
+from rpsdg_formal.rewriting import away, fastsearch
+from rpsdg_formal.rewriting import walk as walk_module
 from rpsdg_formal.rewriting.certify import Certified, certify, certify_python
 from rpsdg_formal.rewriting.graph import SearchBounds, largest_expression
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, apply_step, in_step_set
-from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk
+from rpsdg_formal.rewriting.walk import DEFAULT_SHAPE, WalkConfig, draw_walk
 from rpsdg_formal.terms.expr import var, variables
+from rpsdg_formal.terms.sample import random_expr
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
@@ -109,3 +113,27 @@ def test_the_search_falls_back_to_python_where_the_extension_cannot_run() -> Non
     found = certify(walk.start, walk.start, index, fresh, 30, 3, bounds)
     assert found.bound.value == 0 and found.path == ()
     assert fastsearch.certify_compiled(walk.start, walk.start, index, fresh, 30, 3, bounds) is None
+
+
+@needs_extension
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    theory=st.sampled_from(THEORIES),
+    seed=st.integers(0, 2**32),
+    steps=st.integers(1, 14),
+    cap=st.integers(6, 16),
+)
+def test_the_compiled_away_walk_is_the_python_one(
+    theory: str, seed: int, steps: int, cap: int
+) -> None:
+    index = INDEXES[theory]
+    start = random_expr(DEFAULT_SHAPE, random.Random(seed))
+    fresh = tuple(var(v) for v in variables(start))
+    compiled_rng, python_rng = random.Random(seed + 1), random.Random(seed + 1)
+    compiled = away.away_walk(start, index, fresh, steps, cap, compiled_rng)
+    assert compiled is not None
+    with patch.object(walk_module, "away_walk", lambda *args: None):  # the Python walk
+        python = walk_module.random_walk(start, index, steps, cap, python_rng, away=True)
+    assert compiled == python
+    assert compiled_rng.random() == python_rng.random()  # the same draws were made
+    assert _replays(compiled) and all(in_step_set(s, fresh) for s in compiled)
