@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.certify import certify
+from rpsdg_formal.rewriting.difficulty import collapses
 from rpsdg_formal.rewriting.graph import LowerBound, ProofGraph, SearchBounds, largest_expression
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, in_step_set
 from rpsdg_formal.rewriting.walk import Walk
@@ -26,6 +27,9 @@ class SelectConfig:
     # the C certifying search where built; it gives the Python search's results, so it is no
     # part of a run's settings (left out of repr: the run's config hash)
     compiled: bool = field(default=True, repr=False)
+    # theorems whose sides offer a collapse outside the step set are left out (`difficulty.
+    # collapses`); set by the difficulty plan, which `--difficulty` (in the hash) implies
+    shortcut_free: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.proofs < 1:
@@ -80,6 +84,8 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     primary = graph.shortest_proofs(start, end, 1)[0]
     if len(primary) < _lowest_wanted(config):
         return None  # the bound never exceeds the proof length: skip the search
+    if config.shortcut_free and (collapses(start, index, fresh) or collapses(end, index, fresh)):
+        return None
     for _ in range(4):
         cap = largest_expression(primary)
         found = certify(
