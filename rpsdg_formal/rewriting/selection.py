@@ -3,6 +3,7 @@ lower bound on proof length (see `graph` for exactly what the bound means)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
@@ -30,6 +31,9 @@ class SelectConfig:
     # theorems whose sides offer a collapse outside the step set are left out (`difficulty.
     # collapses`); set by the difficulty plan, which `--difficulty` (in the hash) implies
     shortcut_free: bool = field(default=False, repr=False)
+    # the optional adversarial filter (`generate --adversarial N`): a theorem is kept only if
+    # this says so; None keeps every theorem (the default)
+    keep: Callable[[Selected], bool] | None = None
 
     def __post_init__(self) -> None:
         if self.proofs < 1:
@@ -107,7 +111,10 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if config.histogram is not None and bound.value not in dict(config.histogram):
         return None
     proofs = tuple(graph.shortest_proofs(start, end, config.proofs))
-    return Selected(start, proofs, bound, graph)
+    selected = Selected(start, proofs, bound, graph)
+    if config.keep is not None and not config.keep(selected):
+        return None
+    return selected
 
 
 def quotas(histogram: tuple[tuple[int, float], ...], count: int) -> dict[int, int]:
