@@ -4,7 +4,7 @@ lower bound on proof length (see `graph` for exactly what the bound means)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.certify import certify
@@ -15,7 +15,7 @@ from rpsdg_formal.rewriting.walk import Walk
 from rpsdg_formal.terms.expr import Expr, var, variables
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SelectConfig:
     """How theorems are chosen from walks."""
 
@@ -33,7 +33,16 @@ class SelectConfig:
     shortcut_free: bool = field(default=False, repr=False)
     # the optional adversarial filter (`generate --adversarial N`): a theorem is kept only if
     # this says so; None keeps every theorem (the default)
-    keep: Callable[[Selected], bool] | None = None
+    keep: Callable[[Selected], bool] | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        """The settings that change the output (a run's config hash is made from this): the
+        dataclass repr of the shown fields, and the filter only when there is one (so runs
+        without it hash as they did before it existed)."""
+        shown = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr]
+        if self.keep is not None:
+            shown.append(f"keep={self.keep!r}")
+        return f"{type(self).__qualname__}({', '.join(shown)})"
 
     def __post_init__(self) -> None:
         if self.proofs < 1:

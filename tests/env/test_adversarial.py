@@ -34,3 +34,10 @@ def test_the_filter_keeps_exactly_what_the_search_does_not_prove(field_rules: Ru
         dropped += proved
     assert kept > 0 and dropped > 0
     assert repr(Adversarial(field_rules, 10)) == "Adversarial(budget=10)"  # the run's hash
+
+
+def test_the_filter_enters_the_settings_only_when_it_is_on(field_rules: RuleSet) -> None:
+    plain = SelectConfig()
+    assert "keep" not in repr(plain)  # runs without it hash as before it existed
+    hard = dataclasses.replace(plain, keep=Adversarial(field_rules, 10))
+    assert repr(hard) == repr(plain)[:-1] + ", keep=Adversarial(budget=10))"
