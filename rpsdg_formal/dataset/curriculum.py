@@ -190,6 +190,27 @@ def _effort_entry(
     return {"median_prover_effort": _median([efforts[r["id"]] for r in group])}
 
 
+def _level_entry(
+    number: int,
+    group: Sequence[Mapping[str, Any]],
+    efforts: Mapping[str, int] | None,
+    separated_by: str | None,
+) -> dict[str, Any]:
+    """What the manifest says about one level."""
+    return {
+        "level": number,
+        "file": level_file(number),
+        "count": len(group),
+        "lower_bound": _span([r["min_length_lower_bound"] for r in group]),
+        "proof_length": _span([r["proof_length"] for r in group]),
+        "median_lower_bound": _median([r["min_length_lower_bound"] for r in group]),
+        "median_size": _median([_size(r) for r in group]),
+        **_effort_entry(group, efforts),
+        "separated_by": separated_by,
+        "rule_coverage": _rule_coverage(group),
+    }
+
+
 def level_file(level: int) -> str:
     """The file name of a 1-based level: `level_01.jsonl`."""
     return f"level_{level:02d}.jsonl"
@@ -238,20 +259,7 @@ def write_curriculum(
         write_text_atomic(
             out / name, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group)
         )
-        entries.append(
-            {
-                "level": number,
-                "file": name,
-                "count": len(group),
-                "lower_bound": _span([r["min_length_lower_bound"] for r in group]),
-                "proof_length": _span([r["proof_length"] for r in group]),
-                "median_lower_bound": _median([r["min_length_lower_bound"] for r in group]),
-                "median_size": _median([_size(r) for r in group]),
-                **_effort_entry(group, efforts),
-                "separated_by": separated[number - 1],
-                "rule_coverage": _rule_coverage(group),
-            }
-        )
+        entries.append(_level_entry(number, group, efforts, separated[number - 1]))
     written = {entry["file"] for entry in entries}
     try:
         for stale in out.glob("level_*.jsonl"):
