@@ -5,6 +5,7 @@ compiled walk that moves away against the Python one."""
 from __future__ import annotations
 
 import itertools
+import os
 import random
 from unittest.mock import patch
 
@@ -137,3 +138,10 @@ def test_the_compiled_away_walk_is_the_python_one(
     assert compiled == python
     assert compiled_rng.random() == python_rng.random()  # the same draws were made
     assert _replays(compiled) and all(in_step_set(s, fresh) for s in compiled)
+
+
+def test_ci_builds_the_compiled_search() -> None:
+    """CI installs with gcc present, so a silent fall back to Python there is a broken build."""
+    if os.environ.get("CI") != "true":
+        pytest.skip("outside CI a machine without a C compiler may use the Python search")
+    assert fastsearch.available()
