@@ -55,9 +55,8 @@ def from_mapping(theorem: Mapping[str, Any], rules: RuleSet) -> Forward:
     goal = _equations(theorem.get("goal"), "goal", rules)
     if len(goal) > 2:
         raise ForwardStartError("a goal is one equation or a pair")
-    mentioned = tuple(
-        dict.fromkeys(v for sides in [*hypotheses, *goal] for side in sides for v in variables(side))
-    )
+    sides_ = [side for sides in [*hypotheses, *goal] for side in sides]
+    mentioned = tuple(dict.fromkeys(v for side in sides_ for v in variables(side)))
     names = theorem.get("variables")
     binders = tuple(str(n) for n in names) if isinstance(names, list) else mentioned
     if set(mentioned) - set(binders):

@@ -37,7 +37,9 @@ _AT = re.compile(
     r"^by\s+(?P<tactic>.+?)\s+at\s+(?P<at>\S+)\s*;\s*exact\s+(?P<exact>\S+)$", re.DOTALL
 )
 _FUN = re.compile(r"^\(\s*fun\s+(?P<names>[^=]+?)\s*=>\s*(?P<body>.+)\)$", re.DOTALL)
-_PAIR = re.compile(r"^(?:⟨\s*(?P<a>\S+?)\s*,\s*(?P<b>\S+?)\s*⟩|And\.intro\s+(?P<c>\S+)\s+(?P<d>\S+))$")
+_PAIR = re.compile(
+    r"^(?:⟨\s*(?P<a>\S+?)\s*,\s*(?P<b>\S+?)\s*⟩|And\.intro\s+(?P<c>\S+)\s+(?P<d>\S+))$"
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ class ForwardApplied:
 
 def _top_words(text: str) -> list[str]:
     """`text` split at spaces outside parentheses (`(fun t => t - 5) h2` is two words)."""
-    words, depth, current = [], 0, []
+    words: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:

@@ -71,7 +71,9 @@ def closing_obligation(
     return LeanTheorem(NAME, _statement(used, facts, shown, theory), text)
 
 
-def _side_steps(text: str, sides: Sides, binders: Sequence[str], rules: RuleSet) -> list[list[Step]]:
+def _side_steps(
+    text: str, sides: Sides, binders: Sequence[str], rules: RuleSet
+) -> list[list[Step]]:
     """The rewrites `text` (`rw [...]`, `nth_rw n [...]`) makes on each side of `sides`, read
     exactly as the proof environment reads them on a goal."""
     action = parse_action(text, rules, Context(tuple(binders)))
