@@ -312,6 +312,13 @@ def evaluate(
         _progress_bar(len(records), progress),
         timings,
     )
+    if all(o.status == UNSUPPORTED for o in outcomes):
+        why = next((o.message for o in outcomes if o.message), "no theorems")
+        raise EvaluationError(
+            f"the baseline prover can attempt none of the {len(outcomes)} theorems of "
+            f"{curriculum_dir} (the first: {why}); evaluate rewrite, calculus or "
+            "single-equation theorems"
+        )
     total = time.monotonic() - started
     replay = timings.get("replay", 0.0)
     by_level: dict[int, list[Outcome]] = {level.number: [] for level in levels}
