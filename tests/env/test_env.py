@@ -92,7 +92,7 @@ def test_a_record_of_an_unknown_family_is_refused_with_a_reason(
     field_rules: RuleSet, field_kernel: Kernel
 ) -> None:
     env = ProofEnv(field_rules, KernelChecker(field_kernel))
-    with pytest.raises(EnvError, match="e: .*'limits'"):
+    with pytest.raises(EnvError, match=r"e: .*'limits'"):
         env.reset({"id": "e", "family": "limits", "statement": "x = 1"})
 
 
