@@ -33,7 +33,7 @@ from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel import default_cache_dir
 from rpsdg_formal.kernel.check import prepare_kernel
-from rpsdg_formal.kernel.config import KernelConfig
+from rpsdg_formal.kernel.config import ROUTES, KernelConfig
 from rpsdg_formal.serve.http import make_server
 from rpsdg_formal.serve.service import ServiceConfig
 from rpsdg_formal.tactics.render import record_traces
@@ -166,6 +166,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=10, help="theorems to generate (10)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated dataset")
     parser.add_argument(
+        "--kernel", choices=ROUTES, default="direct", help="the service's kernel route (direct)"
+    )
+    parser.add_argument(
         "--cache-dir", type=Path, default=None, help="Lean cache (default: rpsdg-formal's own)"
     )
     return parser.parse_args(argv)
@@ -190,7 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ).encode("utf-8")
         for i in range(len(pool))
     ]
-    kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=cache, sequential=True))
+    kernel = prepare_kernel(
+        rules.theory, KernelConfig(cache_dir=cache, sequential=True, route=args.kernel)
+    )
     queue = max(levels_wanted)
     config = ServiceConfig(port=0, workers=args.workers, queue_limit=queue)
     server = make_server(config, {"field": rules}, {"field": kernel}, log=lambda line: None)

@@ -20,7 +20,7 @@ from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.env.environment import KernelChecker, replay_exported
 from rpsdg_formal.kernel.check import prepare_kernel
-from rpsdg_formal.kernel.config import KernelConfig
+from rpsdg_formal.kernel.config import ROUTES, KernelConfig
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
@@ -33,28 +33,34 @@ def _run(argv: list[str]) -> float:
 
 
 def replay(
-    folder: Path, count: int, theory: str, seed: int, negatives: int, reuse: bool = False
+    folder: Path,
+    count: int,
+    theory: str,
+    seed: int,
+    negatives: int,
+    reuse: bool = False,
+    route: str = "direct",
 ) -> int:
     data, export = folder / "data", folder / "export"
     if reuse and (export / "data" / "negatives.jsonl").is_file():
         print(f"reusing the dataset and export in {folder}")
-        return _replay(data, export, folder, theory)
+        return _replay(data, export, folder, theory, route)
     took = _run(["generate", "--theory", theory, "--count", str(count), "--seed", str(seed),
                  "--out", str(data), "--quiet", "--proofs", "2"])  # fmt: skip
     print(f"generate: {count} theorems in {took:.1f} s")
     took = _run(["export", str(data), "--format", "jsonl", "--out", str(export),
-                 "--negatives", str(negatives), "--quiet"])  # fmt: skip
+                 "--negatives", str(negatives), "--quiet", "--kernel", route])  # fmt: skip
     print(f"export with wrong steps judged by the kernel: {took:.1f} s")
-    return _replay(data, export, folder, theory)
+    return _replay(data, export, folder, theory, route)
 
 
-def _replay(data: Path, export: Path, folder: Path, theory: str) -> int:
+def _replay(data: Path, export: Path, folder: Path, theory: str, route: str) -> int:
     rules = load_rules(rules_path(theory))
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
     wrong = [r for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
     checker = KernelChecker(
-        prepare_kernel(rules.theory, KernelConfig(sequential=True)), folder, jobs=2
+        prepare_kernel(rules.theory, KernelConfig(sequential=True, route=route)), folder, jobs=2
     )
     started = time.monotonic()
     report = replay_exported(records, steps, wrong, rules, checker)
@@ -83,12 +89,16 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: replay the dataset and export there"
     )
+    parser.add_argument(
+        "--kernel", choices=ROUTES, default="direct", help="the kernel route (direct)"
+    )
     args = parser.parse_args()
+    settings = (args.count, args.theory, args.seed, args.negatives)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        return replay(args.keep, args.count, args.theory, args.seed, args.negatives, args.reuse)
+        return replay(args.keep, *settings, args.reuse, args.kernel)
     with tempfile.TemporaryDirectory() as folder:
-        return replay(Path(folder), args.count, args.theory, args.seed, args.negatives)
+        return replay(Path(folder), *settings, False, args.kernel)
 
 
 if __name__ == "__main__":

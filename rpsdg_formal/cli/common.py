@@ -11,6 +11,7 @@ from typing import Any
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel import KernelConfig, default_cache_dir
+from rpsdg_formal.kernel.config import ROUTES
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 KERNEL = KernelConfig()
@@ -74,6 +75,17 @@ def add_kernel_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def add_route_option(parser: argparse.ArgumentParser) -> None:
+    """--kernel for the commands whose kernel checks theorems they build (export, evaluate,
+    serve); `check` and `audit` check Lean files and always use `lean`."""
+    parser.add_argument(
+        "--kernel", choices=ROUTES, default=KERNEL.route,
+        help=f"direct: the Lean kernel checks proof terms built in Python, in one worker per "
+        f"core; lean: `lean` parses and elaborates Lean files for every check (default "
+        f"{KERNEL.route}). A proof given in kernel syntax always goes through `lean`",
+    )  # fmt: skip
+
+
 def kernel_config(args: argparse.Namespace) -> KernelConfig:
     """The kernel the options describe. `generate` runs --lean-jobs Lean processes, so its Lean
     gets one thread (and elaborates sequentially); other commands use every core."""
@@ -87,6 +99,7 @@ def kernel_config(args: argparse.Namespace) -> KernelConfig:
         timeout=args.lean_timeout,
         heartbeats=args.max_heartbeats,
         sequential=generate and threads == 1,
+        route=getattr(args, "kernel", "lean"),
     )
 
 

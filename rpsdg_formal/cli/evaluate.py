@@ -12,6 +12,7 @@ from rpsdg_formal.cli.common import (
     CORES,
     EXIT_OK,
     add_kernel_options,
+    add_route_option,
     add_theory_options,
     kernel_config,
 )
@@ -52,6 +53,7 @@ def add_parser(sub: Any) -> None:
                     help="search processes (default: every core)")  # fmt: skip
     add_theory_options(ev)
     add_kernel_options(ev)
+    add_route_option(ev)
 
 
 def require_searchable_family(folder: Path) -> None:

@@ -12,6 +12,7 @@ from rpsdg_formal.audit.report import require_audit
 from rpsdg_formal.cli.common import (
     EXIT_OK,
     add_kernel_options,
+    add_route_option,
     add_theory_options,
     field_default,
     kernel_config,
@@ -70,6 +71,7 @@ def add_parser(sub: Any) -> None:
     )  # fmt: skip
     add_theory_options(exp)
     add_kernel_options(exp)
+    add_route_option(exp)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rpsdg_formal.audit.report import require_audit
-from rpsdg_formal.cli.common import CORES, EXIT_OK, split
+from rpsdg_formal.cli.common import CORES, EXIT_OK, add_route_option, split
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.serve.http import prepare_theories, serve_forever
@@ -60,6 +60,7 @@ def add_parser(sub: Any) -> None:
     )  # fmt: skip
     srv.add_argument("--cache-dir", metavar="DIR", type=Path, help="compiled theory cache")
     srv.add_argument("--lean", metavar="PATH", help="a standard `lean` instead of the embedded")
+    add_route_option(srv)
 
 
 def service_config(args: argparse.Namespace) -> ServiceConfig:
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the options and audits, prepare each theory's kernel, and serve until Ctrl-C."""
     config = service_config(args)
     paths = theory_paths(args.theories)
-    kernel = KernelConfig(lean=args.lean, cache_dir=args.cache_dir)
+    kernel = KernelConfig(lean=args.lean, cache_dir=args.cache_dir, route=args.kernel)
     for path in paths:  # the same policy as generate: only audited rule sets
         require_audit(load_rules(path), kernel.cache())
     serve_forever(config, *prepare_theories(paths, kernel))

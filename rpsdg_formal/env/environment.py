@@ -89,7 +89,8 @@ class KernelChecker:
         keys = [(t.statement, t.proof) for t in theorems]
         todo = list(dict.fromkeys(k for k in keys if k not in self.verdicts))
         if todo:
-            named = [LeanTheorem(f"step_{i}", s, p) for i, (s, p) in enumerate(todo)]
+            first = dict(zip(keys, theorems, strict=True))
+            named = [first[k].renamed(f"step_{i}") for i, k in enumerate(todo)]
             for key, verdict in zip(todo, self._run(named), strict=True):
                 self.verdicts[key] = verdict
             self.checked += len(todo)

@@ -30,6 +30,7 @@ from rpsdg_formal.kernel.emit import (
     ne_statement,
 )
 from rpsdg_formal.kernel.messages import first_message
+from rpsdg_formal.kernel.proofspec import OfferedSpec
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.tactics.actions import ActionError, Context, apply, parse_action
 from rpsdg_formal.tactics.render import offered_tactic
@@ -97,7 +98,10 @@ def wrong_theorem(
         for n in [*names, *(f"h{i}" for i in range(1, len(assumed) + 1))]
     ]
     proof = f"fun {' '.join(bound)} =>\n  {wrong.proof}" if bound else wrong.proof
-    return LeanTheorem(name, statement, proof)
+    spec = None
+    if wrong.offer is not None:
+        spec = OfferedSpec(name, tuple(names), assumed, before, wrong.claimed_after, wrong.offer)
+    return LeanTheorem(name, statement, proof, spec)
 
 
 def judge(

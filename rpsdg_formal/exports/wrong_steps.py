@@ -13,6 +13,7 @@ from dataclasses import replace as dc_replace
 
 from rpsdg_formal.kernel.emit import (
     Hypothesis,
+    Missing,
     SideConditionError,
     condition_terms,
     congruence_proof,
@@ -22,6 +23,7 @@ from rpsdg_formal.kernel.emit import (
     step_hypotheses,
     step_proof,
 )
+from rpsdg_formal.kernel.proofspec import Offer
 from rpsdg_formal.rewriting.steps import RuleIndex, Step
 from rpsdg_formal.tactics.mathlib import load_table
 from rpsdg_formal.tactics.render import tactic_text
@@ -51,6 +53,7 @@ class WrongStep:
     description: str  # the wrong tactic, human readable: "rw [mul_comm y x] at [0]"
     offered: Step | None = None  # the rule instance the wrong tactic states (None: the true one)
     name: str = ""  # the lemma name the wrong tactic uses ("": the rule's own)
+    offer: Offer | None = None  # `proof` as data, for the direct kernel route
 
 
 # --- printing ---------------------------------------------------------------------------------
@@ -83,14 +86,32 @@ def _instance_term(
         except SideConditionError:
             if not true_needs:
                 raise
+    hyps = condition_terms(step, theory, assumed, missing=_offered(step, assumed, true_needs))
+    return instance_term(step, theory, hyps, name or "")
+
+
+def _offered(
+    step: Step, assumed: Sequence[Hypothesis], true_needs: Sequence[Hypothesis]
+) -> Missing:
+    """For a side condition nothing proves: the hypothesis the true step used for the same
+    condition (a wrong proof), or SideConditionError when there is none."""
 
     def offer(number: int, _: Hypothesis) -> str | None:
         if number < len(true_needs) and true_needs[number] in assumed:
             return f"h{assumed.index(true_needs[number]) + 1}"
         raise SideConditionError(f"no hypothesis to offer for {step.rule.name!r}")
 
-    hyps = condition_terms(step, theory, assumed, missing=offer)
-    return instance_term(step, theory, hyps, name or "")
+    return offer
+
+
+def hyp_words(
+    step: Step, theory: Theory, assumed: Sequence[Hypothesis], true_needs: Sequence[Hypothesis]
+) -> tuple[str, ...]:
+    """The proof `_instance_term` gives each side condition, as an `Offer` records it: `hK`
+    (an assumed hypothesis, or the one the true step used for the same condition), or "" for a
+    non-zero numeral's."""
+    missing = _offered(step, assumed, true_needs)
+    return tuple(condition_terms(step, theory, assumed, proved=lambda _: "", missing=missing))
 
 
 # --- the five kinds ---------------------------------------------------------------------------
@@ -132,6 +153,7 @@ def _wrong_position(
             f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
             f"at {list(path)} (the instance is at {list(step.path)})",
             offered=dc_replace(step, path=path),
+            offer=Offer(dc_replace(step, path=path)),
         )
         # a position the same rule direction could rewrite is the plausible confusion
         same_head = (step.rule, step.reverse) in index.candidates(sub)
@@ -187,6 +209,7 @@ def _wrong_instantiation(
                 congruence_proof(step.before, step.path, term, theory),
                 f"{_tactic(step.rule.lean_name, subst, step.reverse, theory)} at {list(step.path)}",
                 offered=wrong_step,
+                offer=Offer(wrong_step, hyp_words(wrong_step, theory, assumed, true_needs)),
             )
         )
     return out
@@ -196,9 +219,9 @@ def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) 
     """The true claim, proven by the rule instance read the other way."""
     forward = rule_term(dc_replace(step, reverse=False), theory, assumed)
     if step.reverse:
-        terms = [forward, f"Eq.symm (Eq.symm ({forward}))"]
+        terms = [(forward, 0), (f"Eq.symm (Eq.symm ({forward}))", 2)]
     else:
-        terms = [f"Eq.symm ({forward})"]
+        terms = [(f"Eq.symm ({forward})", 1)]
     description = (
         f"{_tactic(step.rule.lean_name, step.substitution, not step.reverse, theory)} "
         f"at {list(step.path)}"
@@ -211,8 +234,9 @@ def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) 
             congruence_proof(step.before, step.path, term, theory),
             description,
             offered=dc_replace(step, reverse=not step.reverse),
+            offer=Offer(dc_replace(step, reverse=False), symms=symms),
         )
-        for term in terms
+        for term, symms in terms
     ]
 
 
@@ -261,6 +285,7 @@ def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
                 congruence_proof(step.before, step.path, term, theory),
                 f"{_tactic(name, step.substitution, step.reverse, theory)} at {list(step.path)}",
                 name=name,
+                offer=Offer(step, hyp_words(step, theory, assumed, ()), lemma=name),
             )
         )
     return out
@@ -303,6 +328,7 @@ def _mutated_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
                 proof,
                 f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
                 f"at {list(step.path)} read as {rule_text}",
+                offer=Offer(step),
             )
         )
     return out

@@ -203,7 +203,35 @@ def check_theorems(
     """Verdicts for `theorems`, checked in files of at most `per_file` theorems (Lean stops
     reporting errors after 100, and a rejected theorem costs two: its own and its `#print
     axioms`), `parallel` Lean processes at a time. The files are `path` itself when one is
-    enough, else `path_000.lean`, `path_001.lean`, …"""
+    enough, else `path_000.lean`, `path_001.lean`, …
+
+    On the direct route (`KernelConfig.route`), the theorems that carry their spec are checked
+    by the process's shared worker pool instead (`shared`), with the same kinds of verdict;
+    the others (a user's kernel-syntax proof) still go through `lean`."""
+    from rpsdg_formal.kernel import shared  # `shared` imports this module: imported on use
+
+    direct = [i for i, t in enumerate(theorems) if t.origin is not None and t.origin.name == t.name]
+    found = None
+    if direct and shared.routed(kernel):
+        found = shared.check_direct(kernel, [theorems[i] for i in direct])
+    if found is None:
+        return check_text(kernel, theorems, path, parallel, per_file)
+    verdicts: dict[int, Verdict] = dict(zip(direct, found, strict=True))
+    rest = [i for i in range(len(theorems)) if i not in verdicts]
+    if rest:
+        texts = check_text(kernel, [theorems[i] for i in rest], path, parallel, per_file)
+        verdicts.update(zip(rest, texts, strict=True))
+    return [verdicts[i] for i in range(len(theorems))]
+
+
+def check_text(
+    kernel: Kernel,
+    theorems: Sequence[LeanTheorem],
+    path: Path,
+    parallel: int = 2,
+    per_file: int = 30,
+) -> list[Verdict]:
+    """`check_theorems` through `lean` alone, whatever the route."""
     chunks = [theorems[i : i + per_file] for i in range(0, len(theorems), per_file)]
     verdicts: list[Verdict] = []
     pending: list[PendingCheck] = []

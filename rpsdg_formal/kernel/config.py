@@ -10,6 +10,9 @@ from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.build import default_cache_dir
 from rpsdg_formal.kernel.runner import LeanRunner
 
+ROUTES = ("direct", "lean")
+"""The kernel routes: proof terms built in Python (`direct`) or Lean source through `lean`."""
+
 
 @dataclass(frozen=True)
 class KernelConfig:
@@ -29,6 +32,11 @@ class KernelConfig:
     # callers that run one Lean per core. A failed theorem is then reported as an error at its
     # `#print axioms` line too ("Unknown constant"), not by an internal exception.
     sequential: bool = False
+    # Who checks a theorem that carries its proof spec (`LeanTheorem.origin`) in
+    # `check.check_theorems`: "direct", the kernel on terms built in Python (a worker pool per
+    # process, `shared`), or "lean", the text route. A theorem without a spec always goes to
+    # `lean`; `check`, `audit` and the lean-project export check files and always use `lean`.
+    route: str = "direct"
 
     def __post_init__(self) -> None:
         problems = [
@@ -37,6 +45,10 @@ class KernelConfig:
                 (self.threads < 1, f"--threads must be at least 1, got {self.threads}"),
                 (self.memory_mb < 0, f"--memory-mb must be 0 (none) or more, got {self.memory_mb}"),
                 (self.timeout <= 0, f"--lean-timeout must be positive, got {self.timeout:g}"),
+                (
+                    self.route not in ROUTES,
+                    f"--kernel must be one of {', '.join(ROUTES)}, got {self.route!r}",
+                ),
                 (
                     self.heartbeats < 0,
                     f"--max-heartbeats must be 0 (Lean's default) or more, got {self.heartbeats}",

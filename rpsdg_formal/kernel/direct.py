@@ -20,9 +20,11 @@ from rpsdg_formal.kernel.check import Accepted, Rejected, Verdict
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT
 from rpsdg_formal.kernel.kconsts import LOGIC, Constants
+from rpsdg_formal.kernel.kobligation import obligation
+from rpsdg_formal.kernel.koffered import offered
 from rpsdg_formal.kernel.kterms import Scope, TermBuilder
 from rpsdg_formal.kernel.lean_abi import LeanRuntime, Obj, field, runtime, tag
-from rpsdg_formal.kernel.proofspec import ProofSpec
+from rpsdg_formal.kernel.proofspec import ObligationSpec, OfferedSpec, ProofSpec
 from rpsdg_formal.theory.section import Theory
 
 EXCEPTION_KINDS = (
@@ -91,7 +93,12 @@ class DirectKernel:
         return self.check_spec(spec)
 
     def check_spec(self, spec: ProofSpec) -> Verdict:
-        ty, value, used = self.builder.build(spec)
+        if isinstance(spec, ObligationSpec):
+            ty, value, used = obligation(self.builder, spec)
+        elif isinstance(spec, OfferedSpec):
+            ty, value, used = offered(self.builder, spec)
+        else:
+            ty, value, used = self.builder.build(spec)
         return self._add(spec.name, ty, value, used)
 
     def _add(self, name: str, ty: Obj, value: Obj, used: set[str]) -> Verdict:

@@ -7,6 +7,7 @@ The emitter never runs Lean.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,11 @@ class LeanTheorem:
 
     def source(self) -> str:
         return f"theorem {self.name} : {self.statement} :=\n  {self.proof}\n"
+
+    def renamed(self, name: str) -> LeanTheorem:
+        """The same theorem under another name (its spec renamed too)."""
+        origin = None if self.origin is None else dataclasses.replace(self.origin, name=name)
+        return LeanTheorem(name, self.statement, self.proof, origin)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from rpsdg_formal.kernel.emit import HOLE, HOLE2, SideConditionError, hypotheses
 from rpsdg_formal.kernel.kconsts import LOGIC, Constants
 from rpsdg_formal.kernel.knumerals import NumeralProofs
 from rpsdg_formal.kernel.lean_abi import LeanRuntime, Obj, box, inc
-from rpsdg_formal.kernel.proofspec import ChainSpec, ImplicationSpec, ProofSpec
+from rpsdg_formal.kernel.proofspec import ChainSpec, ImplicationSpec
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
 from rpsdg_formal.terms.expr import Expr, Kind, subterm
 from rpsdg_formal.theory.section import Theory
@@ -158,9 +158,16 @@ class TermBuilder:
 
     # --- steps ---------------------------------------------------------------------------
     def rule_instance(
-        self, s: Scope, step: Step, a: Expr, b: Expr, assumed: Sequence[tuple[Expr, Expr]]
+        self,
+        s: Scope,
+        step: Step,
+        a: Expr,
+        b: Expr,
+        assumed: Sequence[tuple[Expr, Expr]],
+        chosen: Sequence[str] | None = None,
     ) -> Term:
-        """A proof of `a = b`, the rewritten sub-terms (the rule instance, or its symmetric)."""
+        """A proof of `a = b`, the rewritten sub-terms (the rule instance, or its symmetric);
+        `chosen` names the proof of each side condition (`hK`, or "" for a numeral's)."""
         rule = step.rule
         if rule.evaluate is not None:
             inst = self.nums.evaluation(s, rule, step.binding())
@@ -169,8 +176,11 @@ class TermBuilder:
             for _, value in step.substitution:
                 inst = int(self.rt.mk_app(inst, s.x(value)))
             if rule.conditions:
-                for needed in step_hypotheses(step):
-                    proof = self.side_condition(s, needed, assumed, rule.name)
+                for k, needed in enumerate(step_hypotheses(step)):
+                    if chosen is not None and chosen[k]:
+                        proof = s.bvar(chosen[k])
+                    else:
+                        proof = self.side_condition(s, needed, assumed, rule.name)
                     inst = int(self.rt.mk_app(inst, proof))
         if step.reverse:
             inst = self.symm(s, s.x(b), s.x(a), inst)
@@ -186,13 +196,19 @@ class TermBuilder:
             raise SideConditionError(f"step with {rule!r} needs a side condition nothing proves")
         return proof
 
-    def step_proof(self, s: Scope, step: Step, assumed: Sequence[tuple[Expr, Expr]] = ()) -> Term:
+    def step_proof(
+        self,
+        s: Scope,
+        step: Step,
+        assumed: Sequence[tuple[Expr, Expr]] = (),
+        chosen: Sequence[str] | None = None,
+    ) -> Term:
         """A proof of `Eq before after` (congruence into the rewritten position). The
         rewritten sub-terms are read off `before` and `after` at the step's path, which
         `emit.check_chain` ties to the rule instance."""
         path = step.path
         a, b = subterm(step.before, path), subterm(step.after, path)
-        inst = self.rule_instance(s, step, a, b, assumed)
+        inst = self.rule_instance(s, step, a, b, assumed, chosen)
         if not path:
             return inst
         fn = self.lam(self.hole_name, self.path_context(s, step.before, path, s.depth + 1))
@@ -344,7 +360,7 @@ class TermBuilder:
         )
         return intro, both
 
-    def build(self, spec: ProofSpec) -> tuple[Term, Term, set[str]]:
+    def build(self, spec: ChainSpec | ImplicationSpec) -> tuple[Term, Term, set[str]]:
         """(type, value, constants used) of the theorem `spec` describes."""
         if isinstance(spec, ChainSpec):
             return self.chain(spec)

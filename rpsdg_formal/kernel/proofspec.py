@@ -36,4 +36,53 @@ class ImplicationSpec:
     conclusion: tuple[int, ...] = ()
 
 
-ProofSpec = ChainSpec | ImplicationSpec
+@dataclass(frozen=True)
+class SideRewrite:
+    """One rewrite of one side of a proof environment's goal, with the proof the action gave
+    for each side condition: `hK` (the goal's hypothesis K) or "" (a non-zero numeral)."""
+
+    step: Step
+    hyps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObligationSpec:
+    """A proof environment step's obligation (`tactics.actions`): `∀ binders, Ne … → new →
+    goal` (`goal` alone when `closed`), proven by rewriting each side of `goal` as `sides`
+    list and, unless closed, the hypothesis `new` in between."""
+
+    name: str
+    binders: tuple[str, ...]
+    assumed: tuple[tuple[Expr, Expr], ...]
+    goal: Sides
+    new: Sides
+    closed: bool
+    sides: tuple[tuple[SideRewrite, ...], tuple[SideRewrite, ...]]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A proof offered for a one-step claim (`exports.negatives`): the instance of `step`'s
+    rule (its substitution and direction; `lemma` names another constant instead), `symms`
+    times under `Eq.symm`, lifted by congruence to `step.path`. `hyps` gives each side
+    condition's proof (`hK`, or "" for a numeral's); None: the hypothesis that states it."""
+
+    step: Step
+    hyps: tuple[str, ...] | None = None
+    symms: int = 0
+    lemma: str = ""
+
+
+@dataclass(frozen=True)
+class OfferedSpec:
+    """`∀ binders, Ne assumed… → Eq before claimed`, proven by `offer` (maybe wrongly)."""
+
+    name: str
+    binders: tuple[str, ...]
+    assumed: tuple[tuple[Expr, Expr], ...]
+    before: Expr
+    claimed: Expr
+    offer: Offer
+
+
+ProofSpec = ChainSpec | ImplicationSpec | ObligationSpec | OfferedSpec

@@ -25,21 +25,18 @@ from typing import TypeVar
 
 from rpsdg_formal.errors import ExprSyntaxError, RewriteError
 from rpsdg_formal.kernel.emit import (
-    GOAL,
     Hypothesis,
     LeanTheorem,
     condition_terms,
     congruence_proof,
-    equation_statement,
     instance_term,
-    kernel_arg,
-    mentions,
-    ne_statement,
     rule_term,
 )
+from rpsdg_formal.kernel.proofspec import SideRewrite
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.tactics.lemma import DISCHARGE, stated_instance
 from rpsdg_formal.tactics.mathlib import mathlib_names, rule_binding
+from rpsdg_formal.tactics.obligation import SideSteps, obligation, trans
 from rpsdg_formal.terms.expr import Expr, Kind, Path, match, positions, substitute, variables
 from rpsdg_formal.terms.parse import parse_lean_equation, parse_lean_expr
 from rpsdg_formal.terms.printers import to_lean
@@ -309,22 +306,11 @@ def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
     return instance_term(step, theory, condition_terms(step, theory, named=named, missing=unproved))
 
 
-def _trans(first: str | None, second: str | None) -> str | None:
-    """`Eq.trans first second`, where None stands for reflexivity."""
-    if first is None or second is None:
-        return first or second
-    return f"Eq.trans ({first}) ({second})"
-
-
-def _symm(proof: str | None) -> str | None:
-    return None if proof is None else f"Eq.symm ({proof})"
-
-
 def _apply_one(
     rewrite: Rewrite, goal: Goal, nth: int, rules: RuleSet
-) -> tuple[Goal, list[str | None]]:
-    """Rewrite the goal by one term: the new goal and a proof of `old side = new side` per side
-    (None where the side did not change)."""
+) -> tuple[Goal, list[str | None], SideSteps]:
+    """Rewrite the goal by one term: the new goal, a proof of `old side = new side` per side
+    (None where the side did not change), and the steps of each side (for the kernel route)."""
     binding = _instantiate(rewrite, goal, rules)
     pattern, _ = rewrite.rule.side(rewrite.reverse)
     instance = substitute(pattern, binding)
@@ -338,6 +324,7 @@ def _apply_one(
         found = [found[nth - 1]]
     sides = list(goal)
     proofs: list[str | None] = [None, None]
+    steps: list[list[SideRewrite]] = [[], []]
     for side, path in found:
         try:
             step = apply_step(sides[side], rewrite.rule, rewrite.reverse, path, binding)
@@ -345,37 +332,18 @@ def _apply_one(
             raise ActionError(str(err)) from None
         term = _instance_term(step, rewrite.hyps, rules)
         proof = congruence_proof(step.before, step.path, term, rules.theory)
-        proofs[side] = _trans(proofs[side], proof)
+        proofs[side] = trans(proofs[side], proof)
         sides[side] = step.after
-    return (sides[0], sides[1]), proofs
+        steps[side].append(SideRewrite(step, _hyp_words(rewrite.hyps, step)))
+    return (sides[0], sides[1]), proofs, (tuple(steps[0]), tuple(steps[1]))
 
 
-def _obligation(
-    goal: Goal, new: Goal, proofs: Sequence[str | None], context: Context, rules: RuleSet
-) -> tuple[LeanTheorem, bool]:
-    """`∀ vars, hyps → new → goal` proven from the side proofs (or `goal` when `new` is closed)."""
-    theory = rules.theory
-    closed = new[0] is new[1]
-    left, right = proofs
-    if closed:
-        proof = _trans(left, _symm(right)) or f"Eq.refl {kernel_arg(goal[0], theory)}"
-        premise = ""
-    else:
-        proof = _trans(left, _trans(GOAL, _symm(right))) or GOAL
-        premise = f"{equation_statement(*new, theory)} → "
-    hyps = "".join(f"{ne_statement(h, theory)} → " for h in context.assumed)
-    statement = hyps + premise + equation_statement(*goal, theory)
-    # only what the statement mentions: Lean's linter rejects an unused `∀` binder
-    sides = [*goal, *new, *(side for h in context.assumed for side in h)]
-    used = {v for side in sides for v in variables(side)}
-    binders = [b for b in context.binders if b in used]
-    if binders:
-        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
-    names = [*binders, *(f"h{i}" for i in range(1, len(context.assumed) + 1))]
-    names += [] if closed else [GOAL]
-    bound = [n if mentions(proof, n) else "_" for n in names]
-    text = f"fun {' '.join(bound)} =>\n  {proof}" if bound else proof
-    return LeanTheorem("env_step", statement, text), closed
+def _hyp_words(hyps: Sequence[str], step: Step) -> tuple[str, ...]:
+    """The action's side-condition proofs as a spec records them: `hK`, or "" for a non-zero
+    numeral (`(by norm_num)`); none for a numeral-only rule, whose instance is computed."""
+    if step.rule.evaluate is not None:
+        return ()
+    return tuple("" if word == DISCHARGE else word for word in hyps)
 
 
 def apply(action: Action, goal: Goal, context: Context, rules: RuleSet) -> Applied:
@@ -383,16 +351,22 @@ def apply(action: Action, goal: Goal, context: Context, rules: RuleSet) -> Appli
     (pattern not found, occurrence out of range, a side condition norm_num cannot prove)."""
     current = goal
     proofs: list[str | None] = [None, None]
+    steps: SideSteps = ((), ())
     for rewrite in action.rewrites:
         if current[0] is current[1]:
             raise ActionError("no goals to be proved")
-        current, more = _apply_one(rewrite, current, action.nth, rules)
-        proofs = [_trans(proofs[0], more[0]), _trans(proofs[1], more[1])]
+        current, more, done = _apply_one(rewrite, current, action.nth, rules)
+        proofs = [trans(proofs[0], more[0]), trans(proofs[1], more[1])]
+        steps = (steps[0] + done[0], steps[1] + done[1])
     if action.claim is not None:
         if current[0] is current[1]:
             raise ActionError("no goals to be proved: the rewrite closed the goal before `show`")
         claim = action.claim
-        theorem, _ = _obligation(goal, claim, proofs, context, rules)
+        theorem, _ = obligation(
+            goal, claim, proofs, context.binders, context.assumed, rules.theory, steps
+        )
         return Applied(claim, claim[0] is claim[1], theorem)
-    theorem, closed = _obligation(goal, current, proofs, context, rules)
+    theorem, closed = obligation(
+        goal, current, proofs, context.binders, context.assumed, rules.theory, steps
+    )
     return Applied(current, closed, theorem)

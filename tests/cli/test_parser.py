@@ -51,6 +51,12 @@ def test_the_command_line_builds_one_kernel_config() -> None:
     generate = kernel_config(parser.parse_args(["generate", "--out", "o"]))
     assert generate == KernelConfig(threads=1, sequential=True)
     check = kernel_config(parser.parse_args(["check", "d", "--lean-timeout", "30"]))
-    assert check == KernelConfig(threads=CORES, timeout=30.0)
+    assert check == KernelConfig(threads=CORES, timeout=30.0, route="lean")  # files: `lean`
     audit = kernel_config(parser.parse_args(["audit", "--threads", "2", "--cache-dir", "c"]))
-    assert audit == KernelConfig(threads=2, cache_dir=Path("c"))
+    assert audit == KernelConfig(threads=2, cache_dir=Path("c"), route="lean")
+    export = ["export", "d", "--format", "jsonl", "--out", "o"]
+    assert kernel_config(parser.parse_args(export)).route == KernelConfig().route == "direct"
+    assert kernel_config(parser.parse_args([*export, "--kernel", "lean"])).route == "lean"
+    evaluate = parser.parse_args(["evaluate", "d", "--kernel", "lean"])
+    assert kernel_config(evaluate).route == "lean"
+    assert parser.parse_args(["serve", "--kernel", "lean"]).kernel == "lean"

@@ -22,7 +22,7 @@ from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.families.system_family import SystemFamily
 from rpsdg_formal.kernel import KernelConfig
-from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_theorems, prepare_kernel
+from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_text, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import DirectUnavailable, KernelPool
@@ -88,7 +88,7 @@ def test_same_verdicts_and_axioms_as_lean_on_every_family(
     theorems = _theorems(rules, shape, 40)
     with KernelPool(_setup(kernel), workers=2) as pool:
         direct = pool.check(theorems)
-    lean = check_theorems(kernel, theorems, tmp_path / "parity.lean")
+    lean = check_text(kernel, theorems, tmp_path / "parity.lean")
     assert len(direct) == len(lean) == len(theorems)
     assert all(isinstance(v, Accepted) for v in lean)
     assert direct == lean  # verdicts, and axioms in `#print axioms` order

@@ -4,6 +4,7 @@ with 4xx JSON, concurrent requests answered correctly, a Lean crash survived (re
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import threading
@@ -292,7 +293,11 @@ def test_a_lean_that_dies_rejects_its_proofs_and_the_service_keeps_serving(
     field_rules: RuleSet, field_kernel: Kernel
 ) -> None:
     config = ServiceConfig(port=0, workers=1, request_timeout=0.05, queue_limit=0)  # 50 ms
-    server = make_server(config, {"field": field_rules}, {"field": field_kernel}, log=_quiet)
+    # through `lean` for every check (the direct route checks a tactic step within 50 ms)
+    lean = dataclasses.replace(
+        field_kernel, config=dataclasses.replace(field_kernel.config, route="lean")
+    )
+    server = make_server(config, {"field": field_rules}, {"field": lean}, log=_quiet)
     for client in _serving(server):
         for _ in range(2):
             status, answer = client.verify(
@@ -376,3 +381,41 @@ def test_equation_system_records_own_proofs_verify(tmp_path: Path, kernel_cache:
     names = theory_names(theories["equation"].theory)
     with pytest.raises(KernelSyntaxError, match="`intro` is a Lean keyword"):
         parse_kernel_term("fun h => intro h", names)
+
+
+@pytest.mark.kernel
+def test_a_request_gets_the_same_answers_on_both_routes(
+    field_rules: RuleSet, field_kernel: Kernel, record: dict[str, Any]
+) -> None:
+    tactics = record["tactics"]
+    proofs = [
+        _tactic_proof(record, tactics, "good"),
+        _tactic_proof(record, tactics[:-1], "short"),
+        {
+            "statement": "(x + y) * z = z * (x + y)",
+            "tactics": ["rw [add_comm x y]; show (y + x) * z = z * (x + x)"],
+        },
+        {"statement": "x * y = y * x", "tactics": ["rw [mul_comm x y]"]},
+        {"lean_statement": record["lean_statement"], "lean_proof": record["lean_proof"]},
+    ]
+    answers = {}
+    for route in ("lean", "direct"):
+        kernel = dataclasses.replace(
+            field_kernel, config=dataclasses.replace(field_kernel.config, route=route)
+        )
+        server = make_server(
+            ServiceConfig(port=0, workers=2), {"field": field_rules}, {"field": kernel}, log=_quiet
+        )
+        for client in _serving(server):
+            status, answer = client.verify(*proofs)
+            assert status == 200
+            answers[route] = answer["results"]
+    for lean, direct in zip(answers["lean"], answers["direct"], strict=True):
+        assert (direct["accepted"], direct["failed_step"]) == (
+            lean["accepted"],
+            lean["failed_step"],
+        )
+    assert [r["accepted"] for r in answers["direct"]] == [True, False, False, True, True]
+    # the false claim was judged by the kernel on terms, not by `lean`
+    assert answers["direct"][2]["message"].startswith("kernel exception")
+    assert not answers["lean"][2]["message"].startswith("kernel exception")
