@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rpsdg_formal.kernel.emit import LeanTheorem, equation_statement, implication_theorem
+from rpsdg_formal.kernel.proofspec import ObligationSpec
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step, rewrite_side
 from rpsdg_formal.tactics.actions import ActionError, Context, apply, parse_action
 from rpsdg_formal.terms.expr import variables
@@ -81,10 +82,9 @@ def _side_steps(
         raise ActionError("`; show` cannot follow a rewrite at a hypothesis")
     applied = apply(action, sides, Context(tuple(binders)), rules)
     spec = applied.obligation.origin
-    found = getattr(spec, "sides", None)
-    if found is None:
-        raise ActionError("rewriting at a hypothesis needs the obligation's side steps")
-    return [[rewrite.step for rewrite in side] for side in found]
+    if not isinstance(spec, ObligationSpec):  # `apply` always records its side steps
+        raise TypeError("a goal rewrite's obligation carries no ObligationSpec")
+    return [[rewrite.step for rewrite in side] for side in spec.sides]
 
 
 def rewrite_links(
