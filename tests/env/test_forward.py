@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from rpsdg_formal.env.environment import EnvError, KernelChecker, ProofEnv
+from rpsdg_formal.cli.main import main
+from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.env.environment import EnvError, KernelChecker, ProofEnv, Rewards, replay_exported
 from rpsdg_formal.env.forward import from_mapping, show
 from rpsdg_formal.env.forward_search import search_forward, searchable
+from rpsdg_formal.exports.equation_negatives import KINDS
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.rewriting.steps import RuleIndex
@@ -128,3 +131,107 @@ def test_the_search_respects_its_budget_and_refuses_systems(rules: RuleSet) -> N
     assert not result.proved and result.expansions == 1 and not result.tactics
     assert searchable(state) == ""
     assert "systems need elimination" in searchable(from_mapping(TWO, rules))
+
+
+# --- with the kernel ---------------------------------------------------------------------------
+
+
+SOLVE_ONE = [
+    "have h1 : 2 * x + 1 - 1 = 9 - 1 := congrArg (fun t => t - 1) h0",
+    "have h2 : 2 * x = 9 - 1 := by rw [add_sub_cancel_right (2 * x) (1 : ℝ)] at h1; exact h1",
+    "have h3 : 2 * x = 8 := by rw [show (9 : ℝ) - 1 = 8 by norm_num] at h2; exact h2",
+    "have h4 : 2 * x / 2 = 8 / 2 := congrArg (fun t => t / 2) h3",
+    "have h5 : x = 8 / 2 := by rw [mul_div_cancel_left₀ (a := (2 : ℝ)) x (by norm_num)] at h4; "
+    "exact h4",
+    "have h6 : x = 4 := by rw [show (8 : ℝ) / 2 = 4 by norm_num] at h5; exact h5",
+    "exact h6",
+]
+
+
+@pytest.mark.kernel
+def test_an_equation_is_solved_step_by_step_and_wrong_steps_are_answered(
+    rules: RuleSet, equation_kernel: Kernel, tmp_path: Path
+) -> None:
+    checker = KernelChecker(equation_kernel, tmp_path)
+    env = ProofEnv(rules, checker, Rewards(invalid=-0.5))
+    start = env.reset(ONE)
+    wrong = [
+        # one side only: the kernel refuses the claim (type mismatch)
+        "have h1 : 2 * x + 1 - 1 = 9 := congrArg (fun t => t - 1) h0",
+        # a wrong cancellation: rewriting gives `2 * x`, not `1`
+        "have h1 : 1 = 9 := by rw [add_sub_cancel_right (2 * x) (1 : ℝ)] at h0; exact h0",
+    ]
+    for action in wrong:
+        answer = env.step(action)
+        assert (answer.valid, answer.reward, answer.state) == (False, -0.5, start), action
+    assert checker.checked == 1  # the second never reached Lean: the pattern is not in h0
+    results = [env.step(action) for action in SOLVE_ONE]
+    assert all(r.valid for r in results), [r.message for r in results]
+    assert results[2].state.endswith("h3 : 2 * x = 8\n⊢ x = 4")
+    assert results[-1].done and results[-1].state == NO_GOALS and results[-1].reward == 1.0
+    assert not any(r.done for r in results[:-1])
+
+
+@pytest.mark.kernel
+def test_a_system_closes_with_a_pair_and_not_with_one_equation(
+    rules: RuleSet, equation_kernel: Kernel, tmp_path: Path
+) -> None:
+    env = ProofEnv(rules, KernelChecker(equation_kernel, tmp_path))
+    env.reset(TWO)
+    steps = [
+        "have h2 : x + y + (x - y) = 5 + 1 := congrArg₂ (fun t s => t + s) h0 h1",
+        "have h3 : x + y + (x - y) = 6 := by rw [show (5 : ℝ) + 1 = 6 by norm_num] at h2; exact h2",
+    ]
+    assert all(env.step(a).valid for a in steps)
+    assert not env.step("exact h3").valid  # one equation for a pair: refused before Lean
+    wrong_pair = env.step("exact ⟨h3, h1⟩")
+    assert not wrong_pair.valid and "mismatch" in wrong_pair.message  # the kernel's words
+    fresh = ProofEnv(rules, KernelChecker(equation_kernel, tmp_path))
+    fresh.reset({"hypotheses": ["x = 3", "y = 2"], "goal": "x = 3 ∧ y = 2"})
+    closed = fresh.step("exact ⟨h0, h1⟩")
+    assert closed.valid and closed.done
+
+
+@pytest.fixture(scope="module")
+def forward_exports(
+    equation_cache: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[Path, Path]]:
+    """8 equations (2 proofs where there are) and 3 systems, generated and exported with their
+    kernel-judged wrong steps."""
+    folder = tmp_path_factory.mktemp("forward")
+    cache = ["--cache-dir", str(equation_cache), "--quiet"]
+    made = {}
+    for family, count in (("equation", "8"), ("equation-system", "3")):
+        data, export = folder / family / "data", folder / family / "export"
+        assert main(["generate", "--theory", "equation", "--family", family, "--count", count,
+                     "--proofs", "2", "--seed", "5", "--out", str(data), *cache]) == 0  # fmt: skip
+        assert main(["export", str(data), "--format", "jsonl,trl-dpo,trl-stepwise",
+                     "--out", str(export), *cache]) == 0  # fmt: skip
+        made[family] = (data, export)
+    return made
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("family", ["equation", "equation-system"])
+def test_exported_forward_proofs_close_and_wrong_steps_are_refused(
+    rules: RuleSet,
+    equation_kernel: Kernel,
+    forward_exports: dict[str, tuple[Path, Path]],
+    family: str,
+    tmp_path: Path,
+) -> None:
+    data, export = forward_exports[family]
+    records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
+    steps = [r for _, r in read_jsonl(export / "jsonl" / "data" / "steps.jsonl")]
+    wrong = [r for _, r in read_jsonl(export / "jsonl" / "data" / "negatives.jsonl")]
+    assert {r["kind"] for r in wrong} == set(KINDS)
+    checker = KernelChecker(equation_kernel, tmp_path, jobs=2)
+    report = replay_exported(records, steps, wrong, rules, checker)
+    assert report.proofs >= len(records) and report.closed == report.proofs
+    assert report.steps == len(steps) and not report.invalid_steps
+    assert report.state_mismatches == 0
+    assert report.negatives > 20 and report.negatives_invalid == report.negatives
+    dpo = [r for _, r in read_jsonl(export / "trl-dpo" / "dpo.jsonl")]
+    assert len(dpo) == report.negatives and {r["kind"] for r in dpo} == set(KINDS)
+    stepwise = [r for _, r in read_jsonl(export / "trl-stepwise" / "stepwise.jsonl")]
+    assert sum(1 for r in stepwise if not r["labels"][-1]) == report.negatives
