@@ -11,8 +11,10 @@ import pytest
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.env.environment import EnvError, KernelChecker, ProofEnv, Rewards, replay_exported
+from rpsdg_formal.env.evaluate import evaluate
 from rpsdg_formal.env.forward import from_mapping, show
 from rpsdg_formal.env.forward_search import search_forward, searchable
+from rpsdg_formal.env.levels import EvaluationError
 from rpsdg_formal.exports.equation_negatives import KINDS
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
@@ -235,3 +237,29 @@ def test_exported_forward_proofs_close_and_wrong_steps_are_refused(
     assert len(dpo) == report.negatives and {r["kind"] for r in dpo} == set(KINDS)
     stepwise = [r for _, r in read_jsonl(export / "trl-stepwise" / "stepwise.jsonl")]
     assert sum(1 for r in stepwise if not r["labels"][-1]) == report.negatives
+
+
+@pytest.mark.kernel
+def test_evaluate_reports_equation_levels_and_refuses_systems(
+    rules: RuleSet,
+    equation_kernel: Kernel,
+    equation_run: Path,
+    forward_exports: dict[str, tuple[Path, Path]],
+    tmp_path: Path,
+) -> None:
+    levels = tmp_path / "levels"
+    assert main(["curriculum", str(equation_run), "--out", str(levels), "--levels", "2"]) == 0
+    checker = KernelChecker(equation_kernel, tmp_path, jobs=2)
+    report = evaluate(levels, rules, checker, 20, tmp_path / "eval", workers=1)
+    assert [level.theorems for level in report.levels] == [20, 20] and report.forward == 40
+    assert report.proved >= 30  # the undo moves solve most generated equations
+    proved = [o for o in report.outcomes if o.proved]
+    assert all(o.expansions <= 20 and o.tactics[-1].startswith("exact h") for o in proved)
+    # every step of every proof went to the kernel (identical obligations are checked once)
+    assert report.kernel_obligations >= len({t for o in proved for t in o.tactics[:-1]})
+    markdown = (tmp_path / "eval" / "evaluation.md").read_text(encoding="utf-8")
+    assert "searched forward" in markdown and "| 1 | 20 |" in markdown
+    systems, _ = forward_exports["equation-system"]
+    with pytest.raises(EvaluationError, match="systems need elimination"):
+        evaluate(systems, rules, checker, 20, tmp_path / "sys", workers=1)
+    assert not (tmp_path / "sys").exists()
