@@ -86,4 +86,3 @@ def run(args: argparse.Namespace) -> int:
     for path in report.files:
         print(path)
     return EXIT_OK
-

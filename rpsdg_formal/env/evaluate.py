@@ -282,6 +282,17 @@ def _progress_bar(total: int, enabled: bool) -> Callable[[int, int], None] | Non
     return update
 
 
+def _require_attempts(outcomes: Sequence[Outcome], source: Path) -> None:
+    """Raise EvaluationError, with the first reason, when no theorem could be attempted (the
+    report would read 0/0)."""
+    if all(o.status == UNSUPPORTED for o in outcomes):
+        why = next((o.message for o in outcomes if o.message), "no theorems")
+        raise EvaluationError(
+            f"the baseline prover can attempt none of the {len(outcomes)} theorems of {source} "
+            f"(the first: {why}); evaluate rewrite, calculus or single-equation theorems"
+        )
+
+
 def evaluate(
     curriculum_dir: Path,
     rules: RuleSet,
@@ -322,13 +333,7 @@ def evaluate(
         _progress_bar(len(records), progress),
         timings,
     )
-    if all(o.status == UNSUPPORTED for o in outcomes):
-        why = next((o.message for o in outcomes if o.message), "no theorems")
-        raise EvaluationError(
-            f"the baseline prover can attempt none of the {len(outcomes)} theorems of "
-            f"{curriculum_dir} (the first: {why}); evaluate rewrite, calculus or "
-            "single-equation theorems"
-        )
+    _require_attempts(outcomes, curriculum_dir)
     total = time.monotonic() - started
     replay = timings.get("replay", 0.0)
     by_level: dict[int, list[Outcome]] = {level.number: [] for level in levels}
