@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.env.environment import KernelChecker, ReplayReport, replay_exported
 from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.kernel.config import ROUTES, KernelConfig
@@ -50,14 +51,14 @@ def _replay(folder: Path, family: str, route: str) -> tuple[ReplayReport, dict[s
     data, export = folder / "data", folder / "export"
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
-    wrong = [r for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
+    wrong = [NegativeRow.from_json(r) for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
     config = KernelConfig(sequential=True, route=route)
     checker = KernelChecker(prepare_kernel(rules.theory, config), folder, jobs=2)
     started = time.monotonic()
     report = replay_exported(records, steps, wrong, rules, checker)
     took = time.monotonic() - started
     print(f"{family}: replay {took:.1f} s, {checker.checked} step obligations sent to the kernel")
-    kinds = collections.Counter(f"{r['kind']} {int(r['label']):+d}" for r in wrong)
+    kinds = collections.Counter(f"{r.kind} {r.label:+d}" for r in wrong)
     return report, dict(sorted(kinds.items()))
 
 

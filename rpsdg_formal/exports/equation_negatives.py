@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 from pathlib import Path
-from typing import Any
 
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.families.equation_records import EquationCandidate
 from rpsdg_formal.kernel.check import Accepted, Kernel, check_theorems
 from rpsdg_formal.kernel.emit import (
@@ -40,9 +40,6 @@ from rpsdg_formal.tactics.render import TacticStep, equation_traces
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, replace, subterm, var, variables
 from rpsdg_formal.terms.printers import to_kernel
 from rpsdg_formal.theory.rules import RuleSet
-
-KINDS = ("one-side", "nonzero", "arithmetic", "cancellation", "wrong-hypothesis")
-"""The kinds of wrong forward step, in the order they are listed."""
 
 BATCH, PARALLEL = 30, 2
 """Offered theorems per Lean file, and Lean processes at once (as for the rewrite negatives)."""
@@ -307,9 +304,9 @@ def equation_negatives(
     rng: random.Random,
     path: Path,
     limit: int = 1,
-) -> list[dict[str, Any]]:
+) -> list[NegativeRow]:
     """Judged wrong steps for every `have` of every proof of a replayed equation or system
-    record, as rows of the negatives table."""
+    record, as rows of the negatives table (KINDS order at each step)."""
     where: list[tuple[int, int, _Site]] = []
     wrong: list[WrongForward] = []
     for number, k, site in _sites(candidate, rules):
@@ -318,17 +315,17 @@ def equation_negatives(
         where += [(number, k, site)] * len(found)
     judged = judge_forward(wrong, kernel, path) if wrong else []
     return [
-        {
-            "theorem": candidate.id,
-            "proof": number,
-            "step": k,
-            "kind": item.kind,
-            "state_before": site.traced.state_before,
-            "claimed_after": site.show(item.claimed),
-            "description": item.description,
-            "tactic": item.action,
-            "label": label,
-            "kernel_message": message,
-        }
+        NegativeRow(
+            theorem=candidate.id,
+            proof=number,
+            step=k,
+            kind=item.kind,
+            state_before=site.traced.state_before,
+            claimed_after=site.show(item.claimed),
+            description=item.description,
+            tactic=item.action,
+            label=label,
+            kernel_message=message,
+        )
         for (number, k, site), item, (label, message) in zip(where, wrong, judged, strict=True)
     ]

@@ -10,12 +10,13 @@ import pytest
 
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.dataset.negative import FORWARD_KINDS as KINDS
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.env.environment import EnvError, KernelChecker, ProofEnv, Rewards, replay_exported
 from rpsdg_formal.env.evaluate import evaluate
 from rpsdg_formal.env.forward import from_mapping, show
 from rpsdg_formal.env.forward_search import search_forward, searchable
 from rpsdg_formal.env.levels import EvaluationError
-from rpsdg_formal.exports.equation_negatives import KINDS
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.rewriting.steps import RuleIndex
@@ -225,8 +226,9 @@ def test_exported_forward_proofs_close_and_wrong_steps_are_refused(
     data, export = forward_exports[family]
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "jsonl" / "data" / "steps.jsonl")]
-    wrong = [r for _, r in read_jsonl(export / "jsonl" / "data" / "negatives.jsonl")]
-    assert {r["kind"] for r in wrong} == set(KINDS)
+    rows = read_jsonl(export / "jsonl" / "data" / "negatives.jsonl")
+    wrong = [NegativeRow.from_json(r) for _, r in rows]
+    assert {r.kind for r in wrong} == set(KINDS)
     checker = KernelChecker(equation_kernel, tmp_path, jobs=2)
     report = replay_exported(records, steps, wrong, rules, checker)
     assert report.proofs >= len(records) and report.closed == report.proofs
