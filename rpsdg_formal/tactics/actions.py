@@ -125,7 +125,18 @@ def _words(text: str) -> list[str]:
     return [w for w in _split_top(re.sub(r"\s+", " ", text), " ") if w]
 
 
+_NAMES: dict[int, tuple[RuleSet, dict[str, Rule]]] = {}
+
+
 def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
+    """The rules by Lean name (full and short), once per rule set: asked per action."""
+    known = _NAMES.get(id(rules))
+    if known is None or known[0] is not rules:
+        known = _NAMES[id(rules)] = (rules, _lean_names(rules))
+    return known[1]
+
+
+def _lean_names(rules: RuleSet) -> dict[str, Rule]:
     found: dict[str, Rule] = {}
     for rule in (r for r in rules.rules if r.evaluate is None):
         for name in (rule.lean_name, rule.lean_name.rsplit(".", 1)[-1]):
@@ -308,10 +319,11 @@ def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
 
 
 def _apply_one(
-    rewrite: Rewrite, goal: Goal, nth: int, rules: RuleSet
+    rewrite: Rewrite, goal: Goal, nth: int, rules: RuleSet, prove: bool = True
 ) -> tuple[Goal, list[str | None], SideSteps]:
     """Rewrite the goal by one term: the new goal, a proof of `old side = new side` per side
-    (None where the side did not change), and the steps of each side (for the kernel route)."""
+    (None where the side did not change; always None unless `prove`), and the steps of each
+    side (for the kernel route)."""
     binding = _instantiate(rewrite, goal, rules)
     pattern, _ = rewrite.rule.side(rewrite.reverse)
     instance = substitute(pattern, binding)
@@ -331,9 +343,10 @@ def _apply_one(
             step = apply_step(sides[side], rewrite.rule, rewrite.reverse, path, binding)
         except RewriteError as err:
             raise ActionError(str(err)) from None
-        term = _instance_term(step, rewrite.hyps, rules)
-        proof = congruence_proof(step.before, step.path, term, rules.theory)
-        proofs[side] = trans(proofs[side], proof)
+        term = _instance_term(step, rewrite.hyps, rules)  # ActionError if norm_num cannot
+        if prove:
+            proof = congruence_proof(step.before, step.path, term, rules.theory)
+            proofs[side] = trans(proofs[side], proof)
         sides[side] = step.after
         steps[side].append(SideRewrite(step, _hyp_words(rewrite.hyps, step)))
     return (sides[0], sides[1]), proofs, (tuple(steps[0]), tuple(steps[1]))
@@ -371,3 +384,18 @@ def apply(action: Action, goal: Goal, context: Context, rules: RuleSet) -> Appli
         goal, current, proofs, context.binders, context.assumed, rules.theory, steps
     )
     return Applied(current, closed, theorem)
+
+
+def rewritten(action: Action, goal: Goal, rules: RuleSet) -> Goal:
+    """The goal `action` leaves (its claim, when it states one), refused as `apply` refuses it,
+    without building the proof: for a caller that needs only where an action leads."""
+    current = goal
+    for rewrite in action.rewrites:
+        if current[0] is current[1]:
+            raise ActionError("no goals to be proved")
+        current, _, _ = _apply_one(rewrite, current, action.nth, rules, prove=False)
+    if action.claim is None:
+        return current
+    if current[0] is current[1]:
+        raise ActionError("no goals to be proved: the rewrite closed the goal before `show`")
+    return action.claim
