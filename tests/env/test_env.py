@@ -95,9 +95,9 @@ def test_actions_lean_would_refuse(field_rules: RuleSet, action: str, words: str
         _apply(action, "x * y + x * y = z", field_rules)
 
 
-def test_an_equation_record_is_refused_with_a_reason(env: ProofEnv) -> None:
-    with pytest.raises(EnvError, match="rewrite theorems"):
-        env.reset({"id": "e", "family": "equation", "statement": "x = 1"})
+def test_a_record_of_an_unknown_family_is_refused_with_a_reason(env: ProofEnv) -> None:
+    with pytest.raises(EnvError, match=r"e: .*'limits'"):
+        env.reset({"id": "e", "family": "limits", "statement": "x = 1"})
 
 
 # --- with the kernel ---------------------------------------------------------------------------
