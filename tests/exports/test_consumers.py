@@ -156,6 +156,7 @@ def test_leandojo_corpus_follows_reprovers_rules(roots: dict[str, Path], theory:
         for e in json.loads((dojo / layout / f"{split}.json").read_text())
     ]
     assert entries
+    seen = []
     for entry in entries:
         path = entry["file_path"]
         assert path in files and path.startswith("Generated/")
@@ -164,6 +165,7 @@ def test_leandojo_corpus_follows_reprovers_rules(roots: dict[str, Path], theory:
         visible = {p["full_name"] for p in own.values() if p["end"] <= entry["start"]}
         for dependency in closure.successors(path):
             visible |= {p["full_name"] for p in files[dependency]["premises"]}
+        seen.append(len(visible))
         for tactic in entry["traced_tactics"]:
             _, provenance = tactic["annotated_tactic"]
             for used in provenance:
@@ -174,6 +176,12 @@ def test_leandojo_corpus_follows_reprovers_rules(roots: dict[str, Path], theory:
                 ]
                 assert at and at[0]["full_name"] == used["full_name"]
                 assert used["full_name"] in visible
+    # ReProver's retriever needs `num_retrieved` premises accessible at every theorem (else
+    # `get_nearest_premises` raises ValueError): the metadata and the card say how many there are
+    fewest = json.loads((dojo / "metadata.json").read_text())["min_accessible_premises"]
+    assert fewest == min(seen) > 0
+    card = (roots[theory] / "README.md").read_text(encoding="utf-8")
+    assert f"`num_retrieved` and the generator's `eval_num_retrieved` to at most {fewest}" in card
 
 
 @pytest.mark.parametrize("theory", THEORIES)
