@@ -10,21 +10,19 @@ measured in this one run.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchlib import CORES, kernel_only, one_lean_per_core
+from benchlib import CORES, kernel_only, one_lean_per_core, script_parser, shipped_rules
 
 from rpsdg_formal.families.calculus import CalculusConfig, crosscheck, draw_problem, unusable
 from rpsdg_formal.families.derive import Engine
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.walk import theorem_rng
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import RuleSet, load_rules
+from rpsdg_formal.theory.rules import RuleSet
 
 
 def _stages(rules: RuleSet, config: CalculusConfig, draws: int) -> tuple[float, float, int]:
@@ -65,13 +63,11 @@ def _family(rules: RuleSet, kernel: Kernel, family: str, count: int, out: Path) 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("--count", type=int, default=1000, help="antiderivative theorems")
     parser.add_argument("--by-parts", type=int, default=200, help="by-parts problems")
     args = parser.parse_args()
-    rules = load_rules(rules_path("calculus"))
+    rules = shipped_rules("calculus")
     with tempfile.TemporaryDirectory(prefix="rpsdg-bench-") as tmp:
         kernel = one_lean_per_core(rules.theory, Path(tmp) / "cache")
         _family(rules, kernel, "antiderivative", args.count, Path(tmp) / "anti")

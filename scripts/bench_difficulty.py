@@ -10,7 +10,6 @@ CPU is user + system time of this process and every process it waited for (worke
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import resource
@@ -20,13 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchlib import script_parser, shipped_rules
+
 from rpsdg_formal.cli.families import select_config, walk_config
 from rpsdg_formal.cli.main import build_parser
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import RuleSet, load_rules
+from rpsdg_formal.theory.rules import RuleSet
 
 HARD = 6
 
@@ -102,9 +102,7 @@ def prover_success(folder: Path, out: Path) -> tuple[int, int, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("--count", type=int, default=200, help="theorems to generate (200)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--stage-seconds", type=float, default=60, help="CPU per stage sample")
@@ -112,7 +110,7 @@ def main() -> int:
         "--before-seconds", type=float, default=60, help="CPU for each 'before' setting"
     )
     args = parser.parse_args()
-    rules = load_rules(rules_path("field"))
+    rules = shipped_rules("field")
     with tempfile.TemporaryDirectory(prefix="bench_difficulty.") as tmp:
         out = Path(tmp) / "hard"
         run_cli("audit", "--theory", "field", quiet=True)

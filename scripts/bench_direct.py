@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import CORES
+from benchlib import CORES, script_parser, shipped_rules
 
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel import KernelConfig
@@ -33,8 +32,7 @@ from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.pipeline.prepare import Preparer
 from rpsdg_formal.rewriting.walk import WalkConfig
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import RuleSet, load_rules
+from rpsdg_formal.theory.rules import RuleSet
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -126,13 +124,11 @@ def end_to_end(count: int, cache: Path, tmp: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("--count", type=int, default=1000, help="kernel-only theorems")
     parser.add_argument("--generate", type=int, default=2000, help="end-to-end count (0: skip)")
     args = parser.parse_args()
-    rules = load_rules(rules_path("field"))
+    rules = shipped_rules("field")
     with tempfile.TemporaryDirectory(prefix="rpsdg-direct-") as tmp:
         cache = Path(tmp) / "cache"
         kernel_only(rules, args.count, cache)

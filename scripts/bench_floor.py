@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from benchlib import shipped_rules
+
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import check_batch, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
@@ -30,8 +32,6 @@ from rpsdg_formal.rewriting.graph import ProofGraph
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import load_rules
 
 TARGET_MS = 3600.0 / 1_000_000 * 1000
 T = TypeVar("T")
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300, help="theorem indices (300)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    rules = load_rules(rules_path("field"))
+    rules = shipped_rules("field")
     index = RuleIndex.build(rules.rules)
     walk_config, select = WalkConfig(), SelectConfig()
     indices = range(args.count)

@@ -9,30 +9,25 @@ times and their ratio, measured in this one run.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchlib import CORES, kernel_only, one_lean_per_core
+from benchlib import CORES, kernel_only, one_lean_per_core, script_parser, shipped_rules
 
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.walk import WalkConfig
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import load_rules
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=250)
     args = parser.parse_args()
 
-    rules = load_rules(rules_path("field"))
+    rules = shipped_rules("field")
     with tempfile.TemporaryDirectory(prefix="rpsdg-bench-") as tmp:
         kernel = one_lean_per_core(rules.theory, Path(tmp) / "cache")
         config = GenerateConfig(

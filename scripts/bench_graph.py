@@ -7,29 +7,25 @@ shortest path of its graph (networkx's own path length, independent of our proof
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
 
 import networkx as nx
+from benchlib import script_parser, shipped_rules
 
 from rpsdg_formal.rewriting.graph import SearchBounds
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import load_rules
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("--count", type=int, default=2000, help="theorems for the shortest check")
     parser.add_argument("--per-setting", type=int, default=60, help="theorems per timing row")
     args = parser.parse_args()
-    rules = load_rules(rules_path("field"))
+    rules = shipped_rules("field")
     index = RuleIndex.build(rules.rules)
 
     print("steps  budget  walk ms  select ms  bound mean  optimal  nodes mean")

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from rpsdg_formal.dataset.negative import NegativeRow
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "rpsdg_formal.cli"]
 
@@ -44,8 +46,9 @@ def compare(name: str, runs: dict[str, tuple[float, float, str]]) -> None:
 
 def labels(folder: Path) -> list[tuple[str, int]]:
     (found,) = folder.rglob("negatives.jsonl")
-    rows = found.read_text(encoding="utf-8").splitlines()
-    return [(r["tactic"], r["label"]) for r in map(json.loads, rows)]
+    lines = found.read_text(encoding="utf-8").splitlines()
+    rows = [NegativeRow.from_json(json.loads(line)) for line in lines]
+    return [(r.tactic, r.label) for r in rows]
 
 
 def export(folder: Path, count: int) -> None:

@@ -11,7 +11,6 @@ files that run wrote, with the same number of Lean processes, for the baseline.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -22,10 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchlib import kernel_only, one_lean_per_core
-
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import load_rules
+from benchlib import kernel_only, one_lean_per_core, script_parser, shipped_rules
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -113,14 +109,12 @@ def _generate(
 
 
 def _kernel_only(out: Path, cache: Path) -> float:
-    rules = load_rules(rules_path("field"))
+    rules = shipped_rules("field")
     return kernel_only(one_lean_per_core(rules.theory, cache), out / "lean")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("--sizes", default="2000,20000", help="run sizes (comma-separated)")
     parser.add_argument("--keep", type=Path, help="keep the runs' folders here")
     parser.add_argument("extra", nargs="*", help="more generate options, after --")

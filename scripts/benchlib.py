@@ -1,8 +1,10 @@
-"""What the benchmark scripts share: the generation settings they measure, and Lean alone on
-the files a run wrote with the same parallelism (the baseline of every ratio)."""
+"""What the benchmark scripts share: their command line and rule sets, the generation settings
+they measure, and Lean alone on the files a run wrote with the same parallelism (the baseline of
+every ratio)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +12,8 @@ from pathlib import Path
 
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
+from rpsdg_formal.theory.catalogue import rules_path
+from rpsdg_formal.theory.rules import RuleSet, load_rules
 from rpsdg_formal.theory.section import Theory
 
 CORES = os.cpu_count() or 1
@@ -34,3 +38,15 @@ def kernel_only(kernel: Kernel, folder: Path, jobs: int = CORES) -> float:
     if any(code != 0 for code in codes):
         raise SystemExit(f"Lean rejected a file in {folder} that the run had accepted")
     return time.perf_counter() - started
+
+
+def script_parser(doc: str | None) -> argparse.ArgumentParser:
+    """A script's command line, described by its module docstring (line breaks kept)."""
+    return argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
+def shipped_rules(theory: str) -> RuleSet:
+    """The rule set of a theory shipped with the package (`field`, `calculus`, …)."""
+    return load_rules(rules_path(theory))

@@ -7,10 +7,11 @@ found through the Lean kernel, write evaluation.json/.md/.svg and print the Mark
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
+
+from benchlib import script_parser
 
 from rpsdg_formal.env.environment import KernelChecker
 from rpsdg_formal.env.evaluate import default_workers, evaluate, markdown_table
@@ -24,9 +25,7 @@ from rpsdg_formal.theory.rules import load_rules
 
 def main() -> int:
     """Parse the options, evaluate once per budget, print each table; 2 on a usage error."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("dir", type=Path, help="a curriculum folder (or a dataset folder)")
     parser.add_argument("--budget", type=int, action="append", help="expansions (repeatable)")
     parser.add_argument("--out", type=Path, help="output folder (default: DIR, or DIR/budget_B)")

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchlib import script_parser
+
 from rpsdg_formal.audit.report import require_audit
 from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.errors import RpsdgError
@@ -151,9 +153,7 @@ def table(levels: Sequence[Level]) -> str:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("--requests", type=int, default=60, help="requests per level (60)")
     parser.add_argument(
         "--max-seconds", type=float, default=120.0, help="time budget of the load phase (120)"

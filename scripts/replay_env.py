@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.env.environment import KernelChecker, replay_exported
 from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.kernel.config import ROUTES, KernelConfig
@@ -58,7 +59,7 @@ def _replay(data: Path, export: Path, folder: Path, theory: str, route: str) -> 
     rules = load_rules(rules_path(theory))
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
-    wrong = [r for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
+    wrong = [NegativeRow.from_json(r) for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
     checker = KernelChecker(
         prepare_kernel(rules.theory, KernelConfig(sequential=True, route=route)), folder, jobs=2
     )

@@ -11,21 +11,19 @@ axiom sets and the expression pool filled once).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench_direct import eight_step_theorems
+from benchlib import script_parser, shipped_rules
 
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import load_rules
 
 
 def rss_mb(pid: int) -> float:
@@ -37,14 +35,12 @@ def rss_mb(pid: int) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__)
     parser.add_argument("--total", type=int, default=200_000)
     parser.add_argument("--every", type=int, default=20_000)
     parser.add_argument("--distinct", type=int, default=2000, help="theorems in the pool")
     args = parser.parse_args()
-    rules = load_rules(rules_path("field"))
+    rules = shipped_rules("field")
     theorems = eight_step_theorems(rules, args.distinct, seed=3)
     with tempfile.TemporaryDirectory(prefix="rpsdg-soak-") as tmp:
         kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=Path(tmp), sequential=True))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import (
     ConfigError,
@@ -279,7 +280,7 @@ class ReplayReport:
 def replay_exported(
     records: Mapping[str, Mapping[str, Any]],
     steps: Sequence[Mapping[str, Any]],
-    negatives: Sequence[Mapping[str, Any]],
+    negatives: Sequence[NegativeRow],
     rules: RuleSet,
     checker: KernelChecker,
 ) -> ReplayReport:
@@ -312,11 +313,9 @@ def replay_exported(
     closed = sum(1 for env, _ in episodes if env.done)
     # a step replaces the environment's fields, never mutates them: a shallow copy is a snapshot
     moves = [
-        (copy.copy(before[(str(row["theorem"]), int(row["proof"]), int(row["step"]))]),
-         str(row["tactic"]))
-        for row in negatives
-    ]  # fmt: skip
-    labels = [int(row["label"]) for row in negatives]
+        (copy.copy(before[(row.theorem, row.proof, row.step)]), row.tactic) for row in negatives
+    ]
+    labels = [row.label for row in negatives]
     valid = [r.valid for r in step_many(moves)]
     return ReplayReport(
         proofs=len(episodes),

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.theory.rules import RuleSet
 
@@ -282,13 +283,13 @@ def dataset_card(
     configs: Sequence[CardConfig],
     theorems: Sequence[Mapping[str, Any]],
     steps: Sequence[Mapping[str, Any]],
-    negatives: Sequence[Mapping[str, Any]],
+    negatives: Sequence[NegativeRow],
     rules: RuleSet,
 ) -> str:
     """The Hugging Face dataset card of an export rooted at `root`: YAML front matter from the
     files themselves, then what each config holds and how it was verified."""
     theory = rules.theory.name
-    rejected = sum(1 for n in negatives if n["label"] == -1)
+    rejected = sum(1 for n in negatives if n.rejected)
     outside = sum(1 for s in steps if not s.get("mathlib", True))
     axioms = sorted({a for row in theorems for a in row["axioms"]})
     version = theorems[0]["lean_version"] if theorems else "?"

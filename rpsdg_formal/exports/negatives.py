@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rpsdg_formal.dataset.negative import KINDS, REJECTED, VALID, NegativeRow
 from rpsdg_formal.dataset.record import TheoremRecord
-from rpsdg_formal.exports.wrong_steps import KINDS, WrongStep, wrong_steps
+from rpsdg_formal.exports.wrong_steps import WrongStep, wrong_steps
 from rpsdg_formal.families.records import Candidate, replay
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_batch, check_theorems
 from rpsdg_formal.kernel.emit import (
@@ -45,6 +46,7 @@ __all__ = [
     "KINDS",
     "PARALLEL",
     "JudgedStep",
+    "NegativeRow",
     "WrongStep",
     "judge",
     "record_negatives",
@@ -138,9 +140,9 @@ def judge(
     for item, key in zip(wrong, keys, strict=True):
         verdict = by_name[theorems[key].name]
         if isinstance(verdict, Accepted):
-            out.append(JudgedStep(item, 1, ""))
+            out.append(JudgedStep(item, VALID, ""))
         else:
-            out.append(JudgedStep(item, -1, first_message(verdict.messages, verdict.reason)))
+            out.append(JudgedStep(item, REJECTED, first_message(verdict.messages, verdict.reason)))
     return out
 
 
@@ -177,8 +179,8 @@ def record_negatives(
     rng: random.Random,
     path: Path,
     limit: int = 3,
-) -> list[dict[str, Any]]:
-    """Judged wrong steps for every step of every proof of a dataset record, as JSON rows.
+) -> list[NegativeRow]:
+    """Judged wrong steps for every step of every proof of a dataset record, as typed rows.
 
     The record is replayed first (`records.replay`; a caller that has replayed it passes the
     `Candidate`), so only re-derived trees reach Lean; all its wrong steps are checked in one
@@ -204,17 +206,18 @@ def record_negatives(
     judged = judge(candidate.binders, wrong, theory, kernel, path)
     sig = theory.signature
     return [
-        {
-            "theorem": candidate.id,
-            "proof": number,
-            "step": position,
-            "kind": j.wrong.kind,
-            "state_before": to_lean(j.wrong.step.before, sig),
-            "claimed_after": to_lean(j.wrong.claimed_after, sig),
-            "description": j.wrong.description,
-            "tactic": action,
-            "label": j.label,
-            "kernel_message": j.message,
-        }
+        NegativeRow(
+            theorem=candidate.id,
+            proof=number,
+            step=position,
+            kind=j.wrong.kind,
+            state_before=to_lean(j.wrong.step.before, sig),
+            claimed_after=to_lean(j.wrong.claimed_after, sig),
+            description=j.wrong.description,
+            tactic=action,
+            label=j.label,
+            kernel_message=j.message,
+            offer=j.wrong.offer,
+        )
         for (number, position), j, action in zip(where, judged, actions, strict=True)
     ]

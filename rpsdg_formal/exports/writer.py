@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rpsdg_formal.dataset.jsonl import iter_jsonl, read_jsonl, write_jsonl
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import ConfigError, OutputError, RewriteError
 from rpsdg_formal.exports.card import card_configs, dataset_card, write_parquet
@@ -79,7 +80,7 @@ class Tables:
 
     theorems: list[dict[str, Any]]
     steps: list[dict[str, Any]]
-    negatives: list[dict[str, Any]]
+    negatives: list[NegativeRow]
     traces: list[tuple[TheoremRecord, int, list[TacticStep]]]  # (record, proof, steps)
 
 
@@ -146,7 +147,7 @@ def build_tables(
     progress = Progress(total, "traced", show_progress)
     theorems: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []
-    negatives: list[dict[str, Any]] = []
+    negatives: list[NegativeRow] = []
     traced_proofs: list[tuple[TheoremRecord, int, list[TacticStep]]] = []
     rng = random.Random(config.seed)
     for done, record in enumerate(_records(folder), 1):
@@ -186,11 +187,6 @@ def build_tables(
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _negative_tactic(row: Mapping[str, Any]) -> str:
-    """The wrong step as the proof environment's action (`env`), which it answers as invalid."""
-    return str(row["tactic"])
-
-
 def trl_prompt(state: str) -> str:
     """A goal state as a TRL prompt: TRL's DPO and PRM trainers append the completion's tokens
     right after the prompt's, so the prompt carries the separator (a newline)."""
@@ -202,16 +198,16 @@ def dpo_rows(tables: Tables) -> list[dict[str, Any]]:
     chosen = {(s["theorem"], s["proof"], s["step"]): s for s in tables.steps}
     rows = []
     for neg in tables.negatives:
-        step = chosen.get((neg["theorem"], neg["proof"], neg["step"]))
-        if step is None or neg["label"] != -1:
+        step = chosen.get((neg.theorem, neg.proof, neg.step))
+        if step is None or not neg.rejected:
             continue
         rows.append(
             {
                 "prompt": trl_prompt(step["state_before"]),
                 "chosen": step["tactic"],
-                "rejected": _negative_tactic(neg),
-                "theorem": neg["theorem"],
-                "kind": neg["kind"],
+                "rejected": neg.tactic,  # the proof environment's action, which it refuses
+                "theorem": neg.theorem,
+                "kind": neg.kind,
             }
         )
     return rows
@@ -221,9 +217,9 @@ def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
     """TRL stepwise supervision: each traced proof (all steps True), and for each rejected step
     the proof prefix ending in it (last label False); raw labels are −1/0/+1."""
     rows = []
-    by_proof: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    by_proof: dict[tuple[str, int], list[NegativeRow]] = {}
     for neg in tables.negatives:
-        by_proof.setdefault((neg["theorem"], neg["proof"]), []).append(neg)
+        by_proof.setdefault((neg.theorem, neg.proof), []).append(neg)
     for record, number, traced in tables.traces:
         if not traced:
             continue
@@ -240,12 +236,11 @@ def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
             }
         )
         for neg in by_proof.get((record.id, number), []):
-            k = int(neg["step"])
-            ok = neg["label"] == 1
+            k, ok = neg.step, not neg.rejected
             rows.append(
                 {
                     "prompt": prompt,
-                    "completions": [*tactics[:k], _negative_tactic(neg)],
+                    "completions": [*tactics[:k], neg.tactic],
                     "labels": [True] * k + [ok],
                     "raw_labels": [1] * k + [1 if ok else -1],
                     "theorem": record.id,
@@ -264,8 +259,9 @@ def _write_format(
 ) -> list[Path]:  # fmt: skip
     files: list[Path] = []
     if kind in ("jsonl", "parquet"):
-        for name in ("theorems", "steps", "negatives"):
-            rows = getattr(tables, name)
+        negatives = [n.to_json() for n in tables.negatives]
+        named = (("theorems", tables.theorems), ("steps", tables.steps), ("negatives", negatives))
+        for name, rows in named:
             path = out / "data" / f"{name}.{kind}"
             write = write_jsonl(path, rows) if kind == "jsonl" else write_parquet(path, rows, name)
             files.append(write)
@@ -330,6 +326,6 @@ def export(
         "traced_proofs": len(tables.traces),
         "steps": len(tables.steps),
         "negatives": len(tables.negatives),
-        "rejected_negatives": sum(1 for n in tables.negatives if n["label"] == -1),
+        "rejected_negatives": sum(1 for n in tables.negatives if n.rejected),
     }
     return ExportSummary(out, tuple(files), counts)

@@ -32,21 +32,12 @@ from rpsdg_formal.terms.printers import argument, to_lean
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory.section import Theory
 
-KINDS = (
-    "wrong-position",
-    "wrong-instantiation",
-    "wrong-direction",
-    "missing-rule",
-    "mutated-rule",
-)
-"""The kinds of wrong step, in the order `wrong_steps` lists them."""
-
 
 @dataclass(frozen=True)
 class WrongStep:
     """A plausible but (probably) wrong step: a claim about `step.before` and a proof of it."""
 
-    kind: str  # one of KINDS
+    kind: str  # one of dataset.negative.KINDS
     step: Step  # the true step it perturbs
     claimed_after: Expr  # what the wrong step claims `step.before` becomes
     proof: str  # the Lean term offered for `Eq before claimed_after`
@@ -337,7 +328,8 @@ def _mutated_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
 def wrong_steps(
     step: Step, index: RuleIndex, theory: Theory, rng: random.Random, limit: int = 3
 ) -> list[WrongStep]:
-    """Plausible wrong steps perturbing `step`: up to `limit` of each kind (KINDS order).
+    """Plausible wrong steps perturbing `step`: up to `limit` of each kind (in `KINDS` order,
+    `dataset.negative`).
 
     `index` ranks the wrong positions: those where the same rule direction could apply come
     first. The kernel has not seen them yet: some may turn out valid (see `judge`).

@@ -9,9 +9,9 @@ records through `Family.replay`; `check` refuses any record field that differs f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Protocol
 
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import RecordError
@@ -89,6 +89,34 @@ class Family(Protocol):
         """The record this family writes for `replayed`, taking from `record` only what no
         replay can re-derive (seed, index, the bound search, the verdict)."""
         ...
+
+
+class FamilyDefaults:
+    """What most families share: a chain of rewrites (`chain`) of which only the primary
+    theorem must be accepted (`all_needed`), run and read under its registered `name`."""
+
+    name: ClassVar[str]
+    chain: ClassVar[bool] = True
+    all_needed: ClassVar[bool] = False
+
+    @property
+    def run_name(self) -> str:
+        return self.name
+
+    @property
+    def record_names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+def rebuilt(
+    record: TheoremRecord, build: Callable[[Sequence[str], str, str, int], TheoremRecord]
+) -> TheoremRecord:
+    """The record `build(axioms, lean_version, lean_file, seed)` makes with `record`'s verdict
+    and seed, carrying `record`'s seed and index as they are: what `Family.derive` takes from
+    the record it re-derives."""
+    verified = record.verified
+    made = build(verified.axioms, verified.lean_version, verified.lean_file, record.seed or 0)
+    return replace(made, seed=record.seed, index=record.index)
 
 
 def expect_rewrite(replayed: Replayed) -> Candidate:

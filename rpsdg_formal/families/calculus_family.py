@@ -7,10 +7,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import ClassVar
 
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import RecordError, RewriteError
-from rpsdg_formal.families.base import Drawer, Prepared, Replayed, error_row, expect_rewrite
+from rpsdg_formal.families.base import (
+    Drawer,
+    FamilyDefaults,
+    Prepared,
+    Replayed,
+    error_row,
+    expect_rewrite,
+    rebuilt,
+)
 from rpsdg_formal.families.calculus import (
     FAMILIES,
     CalculusConfig,
@@ -37,14 +47,11 @@ from rpsdg_formal.theory.rules import RuleSet
 
 
 @dataclass(frozen=True)
-class CalculusFamily:
+class CalculusFamily(FamilyDefaults):
     """Integration problems shaped by `config` (`config.family`: antiderivative or by-parts)."""
 
+    name: ClassVar[str] = "calculus"
     config: CalculusConfig = field(default_factory=CalculusConfig)
-
-    @property
-    def name(self) -> str:
-        return "calculus"
 
     @property
     def run_name(self) -> str:
@@ -53,14 +60,6 @@ class CalculusFamily:
     @property
     def record_names(self) -> tuple[str, ...]:
         return FAMILIES
-
-    @property
-    def chain(self) -> bool:
-        return True
-
-    @property
-    def all_needed(self) -> bool:
-        return False
 
     def drawer(self, rules: RuleSet) -> Drawer:
         engine, config, theory = Engine.from_rules(rules), self.config, rules.theory
@@ -99,17 +98,10 @@ class CalculusFamily:
         candidate = expect_rewrite(replayed)
         problem = _problem(candidate, record)
         fields = problem_fields(problem, Engine.from_rules(rules), str(record.family))
-        verified = record.verified
-        made = theorem_record(
-            replace(candidate, extra=fields),
-            rules.theory,
-            verified.axioms,
-            verified.lean_version,
-            verified.lean_file,
-            record.seed or 0,
-            schema=kept_schema(record),
+        made = replace(candidate, extra=fields)
+        return rebuilt(
+            record, partial(theorem_record, made, rules.theory, schema=kept_schema(record))
         )
-        return replace(made, seed=record.seed, index=record.index)
 
 
 def _problem(candidate: Candidate, record: TheoremRecord) -> Problem:

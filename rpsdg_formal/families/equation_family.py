@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import ClassVar
 
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import RecordError, RewriteError
-from rpsdg_formal.families.base import Drawer, Prepared, Replayed, error_row, expect_equations
+from rpsdg_formal.families.base import (
+    Drawer,
+    FamilyDefaults,
+    Prepared,
+    Replayed,
+    error_row,
+    expect_equations,
+    rebuilt,
+)
 from rpsdg_formal.families.equation import (
     KINDS,
     EquationConfig,
@@ -38,30 +48,14 @@ from rpsdg_formal.theory.rules import RuleSet
 
 
 @dataclass(frozen=True)
-class EquationFamily:
-    """Equations in one unknown, shaped by `config`."""
+class EquationFamily(FamilyDefaults):
+    """Equations in one unknown, shaped by `config`; every theorem of a record (solution,
+    converse, other solutions) must be accepted."""
 
+    name: ClassVar[str] = "equation"
+    chain: ClassVar[bool] = False
+    all_needed: ClassVar[bool] = True
     config: EquationConfig = field(default_factory=EquationConfig)
-
-    @property
-    def name(self) -> str:
-        return "equation"
-
-    @property
-    def run_name(self) -> str:
-        return self.name
-
-    @property
-    def record_names(self) -> tuple[str, ...]:
-        return (self.name,)
-
-    @property
-    def chain(self) -> bool:
-        return False
-
-    @property
-    def all_needed(self) -> bool:
-        return True
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -107,16 +101,8 @@ class EquationFamily:
         problem, sig = candidate.problem, rules.theory.signature
         _check_words(problem, sig)
         fields = problem_fields(problem, sig)
-        verified = record.verified
-        made = equation_record(
-            replace(candidate, extra=fields),
-            rules.theory,
-            verified.axioms,
-            verified.lean_version,
-            verified.lean_file,
-            record.seed or 0,
-        )
-        return replace(made, seed=record.seed, index=record.index)
+        made = replace(candidate, extra=fields)
+        return rebuilt(record, partial(equation_record, made, rules.theory))
 
 
 def _check_proof_words(

@@ -7,9 +7,18 @@ lower bound on any proof's length (`rewriting.selection`); several shortest proo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import ClassVar
 
 from rpsdg_formal.dataset.record import TheoremRecord
-from rpsdg_formal.families.base import Drawer, Prepared, Replayed, expect_rewrite
+from rpsdg_formal.families.base import (
+    Drawer,
+    FamilyDefaults,
+    Prepared,
+    Replayed,
+    expect_rewrite,
+    rebuilt,
+)
 from rpsdg_formal.families.records import kept_schema, make_candidate, replay, theorem_record
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
@@ -19,31 +28,12 @@ from rpsdg_formal.theory.rules import RuleSet
 
 
 @dataclass(frozen=True)
-class RewriteFamily:
+class RewriteFamily(FamilyDefaults):
     """Rewrite theorems drawn with `walk` and chosen with `select`."""
 
+    name: ClassVar[str] = "rewrite"
     walk: WalkConfig = field(default_factory=WalkConfig)
     select: SelectConfig = field(default_factory=SelectConfig)
-
-    @property
-    def name(self) -> str:
-        return "rewrite"
-
-    @property
-    def run_name(self) -> str:
-        return "rewrite"
-
-    @property
-    def record_names(self) -> tuple[str, ...]:
-        return ("rewrite",)
-
-    @property
-    def chain(self) -> bool:
-        return True
-
-    @property
-    def all_needed(self) -> bool:
-        return False
 
     def drawer(self, rules: RuleSet) -> Drawer:
         index, theory = RuleIndex.build(rules.rules), rules.theory
@@ -68,21 +58,15 @@ class RewriteFamily:
 
     def derive(self, replayed: Replayed, record: TheoremRecord, rules: RuleSet) -> TheoremRecord:
         candidate = expect_rewrite(replayed)
-        verified = record.verified
-        made = theorem_record(
+        build = partial(
+            theorem_record,
             candidate,
             rules.theory,
-            verified.axioms,
-            verified.lean_version,
-            verified.lean_file,
-            record.seed or 0,
-            candidate.proofs[1:],
+            accepted_alternatives=candidate.proofs[1:],
             schema=kept_schema(record),
         )
         return replace(  # the bound search is not redone (it is the costly part of a draw)
-            made,
-            seed=record.seed,
-            index=record.index,
+            rebuilt(record, build),
             min_length_lower_bound=record.min_length_lower_bound,
             bound_search=record.bound_search,
         )

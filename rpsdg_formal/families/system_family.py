@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rpsdg_formal.families.equation import EquationConfig, Problem
 from rpsdg_formal.families.equation_family import EquationFamily
@@ -19,11 +20,8 @@ from rpsdg_formal.theory.rules import RuleSet
 class SystemFamily(EquationFamily):
     """Systems of two equations; `config.max_answer` bounds the answers."""
 
+    name: ClassVar[str] = "equation-system"
     config: EquationConfig = field(default_factory=lambda: EquationConfig(family="equation-system"))
-
-    @property
-    def name(self) -> str:
-        return "equation-system"
 
     @property
     def kinds(self) -> tuple[str, ...]:

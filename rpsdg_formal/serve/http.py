@@ -67,26 +67,12 @@ class ServiceHandler(BaseHTTPRequestHandler):
         if isinstance(server, ServiceServer):
             self.connection.settimeout(server.service.config.io_timeout)
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
+    def _handle(self) -> None:
+        """Every method the service answers goes through `_dispatch` (a method it does not know
+        at all is left to the standard handler: 501)."""
+        self._dispatch(self.command)
 
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_HEAD(self) -> None:
-        self._dispatch("HEAD")
-
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
-    def do_PATCH(self) -> None:
-        self._dispatch("PATCH")
-
-    def do_OPTIONS(self) -> None:
-        self._dispatch("OPTIONS")
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
 
     def _dispatch(self, method: str) -> None:
         service = self.service

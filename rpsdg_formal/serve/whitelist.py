@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from rpsdg_formal.serve.errors import RequestError
+from rpsdg_formal.terms.cursor import Cursor
 from rpsdg_formal.terms.signature import LEAN_KEYWORDS, is_lean_ident
 from rpsdg_formal.theory.leansource import scan_source
 from rpsdg_formal.theory.section import Theory
@@ -185,7 +186,7 @@ class HaveSpan:
     last_line: int
 
 
-class _TermParser:
+class _TermParser(Cursor[Token]):
     """Recursive descent over the kernel-term grammar, checking that every name is bound or
     declared and recording the line span of every `have`.
 
@@ -197,19 +198,10 @@ class _TermParser:
     """
 
     def __init__(self, tokens: list[Token], names: TheoryNames) -> None:
-        self.tokens = tokens
+        super().__init__(tokens)
         self.names = names
-        self.index = 0
         self.depth = 0
         self.haves: list[HaveSpan] = []
-
-    def peek(self) -> Token:
-        return self.tokens[self.index]
-
-    def take(self) -> Token:
-        token = self.tokens[self.index]
-        self.index += 1
-        return token
 
     def fail(self, token: Token, what: str) -> KernelSyntaxError:
         return KernelSyntaxError(what, token.line + 1, token.column + 1)

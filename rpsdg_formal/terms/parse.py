@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rpsdg_formal.errors import ExprSyntaxError
+from rpsdg_formal.terms.cursor import Cursor
 from rpsdg_formal.terms.expr import Expr, app, num, var
 from rpsdg_formal.terms.signature import Fixity, Operator, Signature
 
@@ -73,20 +74,11 @@ def _literal(symbols: tuple[str, ...]) -> Symbols:
     return tuple((re.compile(re.escape(s)), s) for s in symbols)
 
 
-class _Parser:
+class _Parser(Cursor[Token]):
     def __init__(self, text: str, signature: Signature) -> None:
+        super().__init__(tokenize(text, signature))
         self.text = text
         self.sig = signature
-        self.tokens = tokenize(text, signature)
-        self.index = 0
-
-    def peek(self) -> Token:
-        return self.tokens[self.index]
-
-    def take(self) -> Token:
-        token = self.tokens[self.index]
-        self.index += 1
-        return token
 
     def fail(self, token: Token, reason: str) -> ExprSyntaxError:
         return ExprSyntaxError(self.text, token.column, reason)
@@ -206,8 +198,7 @@ class _LeanParser(_Parser):
         self.text = text
         self.sig = signature
         self.carrier = carrier
-        self.tokens = self._tokenize()
-        self.index = 0
+        Cursor.__init__(self, self._tokenize())  # not _Parser's: the tokens are Lean's
 
     def _symbols(self) -> list[tuple[re.Pattern[str], str]]:
         named = (Fixity.FUNCTION, Fixity.CONSTANT)

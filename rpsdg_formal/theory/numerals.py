@@ -146,19 +146,9 @@ class _Terms:
         if m == 1 and n == 1:
             return self.use("one_add_one")
         if n == 1:
-            a = m // 2
-            if m % 2 == 0:
-                return self.use("bit0_add_one", a)
-            return self.trans(
-                self.use("bit1_add_one", a), self.under(f"{bit0} rpsdg_hole", self.add(a, 1))
-            )
+            return self._plus_one(m, "bit0_add_one", "bit1_add_one")
         if m == 1:
-            b = n // 2
-            if n % 2 == 0:
-                return self.use("one_add_bit0", b)
-            return self.trans(
-                self.use("one_add_bit1", b), self.under(f"{bit0} rpsdg_hole", self.add(b, 1))
-            )
+            return self._plus_one(n, "one_add_bit0", "one_add_bit1")
         a, b = m // 2, n // 2
         role = f"bit{m % 2}_add_bit{n % 2}"
         if m % 2 == 1 and n % 2 == 1:
@@ -169,6 +159,15 @@ class _Terms:
             return self.trans(self.use(role, a, b), self.under(f"{bit0} rpsdg_hole", inner))
         outer = bit1 if (m + n) % 2 else bit0
         return self.trans(self.use(role, a, b), self.under(f"{outer} rpsdg_hole", self.add(a, b)))
+
+    def _plus_one(self, k: int, even: str, odd: str) -> str:
+        """`k + 1 = (k+1)` (or `1 + k`, as the roles `even` and `odd` state it) for k ≥ 2: a
+        digit 0 becomes 1 by `even`; a digit 1 carries by `odd` and `(k/2) + 1` under bit0."""
+        half = k // 2
+        if k % 2 == 0:
+            return self.use(even, half)
+        bit0 = self.nums.bit0
+        return self.trans(self.use(odd, half), self.under(f"{bit0} rpsdg_hole", self.add(half, 1)))
 
     def mul(self, m: int, n: int) -> str:
         """A proof of `m * n = (m n)` for numerals m, n ≥ 1, by recursion on the bits of m."""

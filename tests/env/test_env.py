@@ -10,6 +10,7 @@ import pytest
 
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.env.environment import (
     TOO_DEEP,
     EnvError,
@@ -28,6 +29,12 @@ from rpsdg_formal.terms.printers import to_lean
 from rpsdg_formal.terms.sample import ExprShape, random_expr
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
+
+
+@pytest.fixture
+def env(field_rules: RuleSet, field_kernel: Kernel) -> ProofEnv:
+    """A fresh proof environment over the field theory, its steps checked by the kernel."""
+    return ProofEnv(field_rules, KernelChecker(field_kernel))
 
 
 def _apply(action: str, text: str, rules: RuleSet) -> str:
@@ -137,10 +144,7 @@ def test_actions_lean_would_refuse(field_rules: RuleSet, action: str, words: str
         _apply(action, "x * y + x * y = z", field_rules)
 
 
-def test_an_equation_record_is_refused_with_a_reason(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_an_equation_record_is_refused_with_a_reason(env: ProofEnv) -> None:
     with pytest.raises(EnvError, match="rewrite theorems"):
         env.reset({"id": "e", "family": "equation", "statement": "x = 1"})
 
@@ -230,7 +234,7 @@ def test_exported_proofs_close_and_wrong_steps_are_refused(
     assert main(["export", str(data), "--format", "jsonl", "--out", str(export), *cache]) == 0
     records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
-    wrong = [r for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
+    wrong = [NegativeRow.from_json(r) for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
     checker = KernelChecker(field_kernel, tmp_path, jobs=2)
     report = replay_exported(records, steps, wrong, field_rules, checker)
     assert report.proofs >= 8 and report.closed == report.proofs
@@ -242,10 +246,7 @@ def test_exported_proofs_close_and_wrong_steps_are_refused(
 
 
 @pytest.mark.kernel
-def test_a_step_that_drops_a_variable_keeps_it_in_the_context(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_a_step_that_drops_a_variable_keeps_it_in_the_context(env: ProofEnv) -> None:
     env.reset({"statement": "x - x + y = y"})
     moved = env.step("rw [sub_self x]")
     assert moved.valid, moved.message  # no unused `∀ x` for Lean's linter to reject
@@ -254,10 +255,7 @@ def test_a_step_that_drops_a_variable_keeps_it_in_the_context(
 
 
 @pytest.mark.kernel
-def test_variable_names_cannot_shadow_the_obligation(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_variable_names_cannot_shadow_the_obligation(env: ProofEnv) -> None:
     env.reset({"statement": "g + y = y + g + 0"})
     assert env.step("rw [add_comm g y]").valid  # `g` is a variable like any other
     for name in ("rpsdg_goal", "h1", "mul_comm"):
@@ -265,10 +263,7 @@ def test_variable_names_cannot_shadow_the_obligation(
             env.reset({"statement": f"{name} + y = y + {name}"})
 
 
-def test_an_action_nested_too_deeply_is_answered(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_an_action_nested_too_deeply_is_answered(env: ProofEnv) -> None:
     env.reset({"statement": "x * y = y * x"})
     deep = "rw [mul_comm " + "(" * 1900 + "x" + ")" * 1900 + " y]"
     answer = env.step(deep)

@@ -10,6 +10,7 @@ import pytest
 
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.env.environment import KernelChecker, ProofEnv, replay_exported
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected
 from rpsdg_formal.theory.rules import RuleSet
@@ -29,7 +30,7 @@ def test_a_replay_gives_the_same_states_and_verdicts_on_both_routes(
     assert main(["export", str(field_run), "--format", "jsonl", "--out", str(export), *cache]) == 0
     records = {str(r["id"]): r for _, r in read_jsonl(field_run / "theorems.jsonl")}
     steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
-    wrong = [r for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
+    wrong = [NegativeRow.from_json(r) for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
     checkers = {
         route: KernelChecker(_route(field_kernel, route), tmp_path, jobs=2)
         for route in ("lean", "direct")

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from rpsdg_formal.cli.main import main
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.exports.writer import FORMATS
 from rpsdg_formal.tactics.delab import pretty
 from rpsdg_formal.terms.parse import parse_expr
@@ -126,6 +127,15 @@ def test_parquet_tables_match_the_jsonl_ones(exports: dict[str, Path]) -> None:
     front = yaml.safe_load((exports["parquet"].parent / "README.md").read_text().split("---")[1])
     paths = [f["path"] for c in front["configs"] for f in c["data_files"]]
     assert not any(p.endswith(".parquet") for p in paths)
+
+
+def test_exported_negatives_read_back_typed_byte_for_byte(exports: dict[str, Path]) -> None:
+    """Every line of negatives.jsonl parses as a `NegativeRow` and is written back unchanged."""
+    lines = (exports["jsonl"] / "data" / "negatives.jsonl").read_text(encoding="utf-8")
+    rows = [NegativeRow.from_json(json.loads(line)) for line in lines.splitlines()]
+    assert len(rows) > 50 and any(r.rejected for r in rows)
+    again = "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in rows)
+    assert again == lines
 
 
 def test_trl_dpo_rows(exports: dict[str, Path]) -> None:

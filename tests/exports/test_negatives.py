@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.exports.negatives import (
     BATCH,
     KINDS,
@@ -178,8 +179,9 @@ def test_record_negatives_on_a_generated_dataset(
     rows = []
     largest = 0
     for k, record in enumerate(records):
-        got = record_negatives(record, field_rules, field_kernel, rng, tmp_path / f"n{k}.lean", 2)
-        json.dumps(got)
+        typed = record_negatives(record, field_rules, field_kernel, rng, tmp_path / f"n{k}.lean", 2)
+        got = [r.to_json() for r in typed]
+        assert [NegativeRow.from_json(json.loads(json.dumps(r))) for r in got] == typed
         steps = {(p, s) for p, s in ((r["proof"], r["step"]) for r in got)}
         assert (0, len(record["steps"]) - 1) in steps
         rows.extend(got)

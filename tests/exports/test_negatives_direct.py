@@ -26,7 +26,8 @@ def _rows(run: Path, theory: str, cache: Path, route: str, folder: Path) -> list
     for number, (_, record) in enumerate(read_jsonl(run / "theorems.jsonl")):
         if number >= 12:
             break
-        out += record_negatives(record, rules, kernel, rng, folder / f"{route}_{number}.lean")
+        rows = record_negatives(record, rules, kernel, rng, folder / f"{route}_{number}.lean")
+        out += [r.to_json() for r in rows]
     return out
 
 

@@ -7,12 +7,13 @@ import ast
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import ConfigError, RecordError
-from rpsdg_formal.families.base import Drawer, Prepared, Replayed
+from rpsdg_formal.families.base import Drawer, FamilyDefaults, Prepared, Replayed
 from rpsdg_formal.families.calculus_family import CalculusFamily
 from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.records import make_candidate, replay, theorem_record
@@ -76,29 +77,11 @@ def test_no_module_dispatches_on_the_family_string() -> None:
 
 
 @dataclass(frozen=True)
-class _Commuted:
+class _Commuted(FamilyDefaults):
     """A fifth family, written as a new module would be: `x + y = y + x`-like theorems of one
     rewrite step from a random walk's start."""
 
-    @property
-    def name(self) -> str:
-        return "one-step"
-
-    @property
-    def run_name(self) -> str:
-        return "one-step"
-
-    @property
-    def record_names(self) -> tuple[str, ...]:
-        return ("one-step",)
-
-    @property
-    def all_needed(self) -> bool:
-        return False
-
-    @property
-    def chain(self) -> bool:
-        return True
+    name: ClassVar[str] = "one-step"
 
     def drawer(self, rules: RuleSet) -> Drawer:
         index, theory = RuleIndex.build(rules.rules), rules.theory

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections import deque
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from plain_bfs import plain_distance
 
 from rpsdg_formal.rewriting.graph import ProofGraph, SearchBounds, certify
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
@@ -20,19 +21,11 @@ from rpsdg_formal.theory.rules import RuleSet
 def _distance(start: Expr, end: Expr, index: RuleIndex, cap: int, limit: int) -> int | None:
     """Plain one-sided BFS (no budget): the distance within `cap`, if at most `limit`."""
     fresh = tuple(var(v) for v in variables(start))
-    seen = {start: 0}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if node is end:
-            return seen[node]
-        if seen[node] >= limit:
-            continue
-        for step in successors(node, index, fresh):
-            if step.after.size <= cap and step.after not in seen:
-                seen[step.after] = seen[node] + 1
-                queue.append(step.after)
-    return None
+
+    def neighbours(node: Expr) -> Iterable[Expr]:
+        return (s.after for s in successors(node, index, fresh) if s.after.size <= cap)
+
+    return plain_distance(start, end, neighbours, limit)
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,10 @@ closed under reversal, and the bound is sound against a plain BFS over a re-impl
 
 from __future__ import annotations
 
-from collections import deque
+from collections.abc import Iterable
 
 import pytest
+from plain_bfs import plain_distance
 
 from rpsdg_formal.cli.families import walk_config
 from rpsdg_formal.cli.main import build_parser
@@ -105,19 +106,11 @@ def _distance(start: Expr, end: Expr, index: RuleIndex, cap: int, limit: int) ->
     """Plain one-sided BFS over the re-implemented step set, no budget."""
     names = set(variables(start))
     fresh = tuple(var(v) for v in names)
-    seen = {start: 0}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if node is end:
-            return seen[node]
-        if seen[node] >= limit:
-            continue
-        for step in successors(node, index, fresh, cap):
-            if _allowed(step, names) and step.after not in seen:
-                seen[step.after] = seen[node] + 1
-                queue.append(step.after)
-    return None
+
+    def neighbours(node: Expr) -> Iterable[Expr]:
+        return (s.after for s in successors(node, index, fresh, cap) if _allowed(s, names))
+
+    return plain_distance(start, end, neighbours, limit)
 
 
 @pytest.mark.parametrize("i", range(12))

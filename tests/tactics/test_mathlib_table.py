@@ -73,17 +73,19 @@ def test_known_mathlib_facts() -> None:
     assert table.entry("D_add").tactic == "none"
 
 
-def test_a_statement_that_is_not_the_rule_is_refused(tmp_path: Path) -> None:
+def _refused(tmp_path: Path, theory: str, rule: str, entry: str, reason: str) -> None:
+    """A table whose one entry for `rule` (of `theory`) is `entry` is refused for `reason`."""
     bad = tmp_path / "table.yaml"
-    bad.write_text(
-        "rules:\n  add_comm: {lemma: add_comm, statement: 'a + b = a + b', args: [a, b], "
-        "file: Mathlib/Algebra/Group/Defs.lean}\n",
-        encoding="utf-8",
-    )
-    field = next(r for r in RULE_SETS if r.theory.name == "field")
-    entry = read_table(bad).entry("add_comm")
-    with pytest.raises(ConfigError, match="not rule 'add_comm'"):
-        correspondence(entry, field.by_name("add_comm"), field.theory.signature)
+    text = f"rules:\n  {rule}: {{{entry}, file: Mathlib/Algebra/Group/Defs.lean}}\n"
+    bad.write_text(text, encoding="utf-8")
+    rules = next(r for r in RULE_SETS if r.theory.name == theory)
+    with pytest.raises(ConfigError, match=reason):
+        correspondence(read_table(bad).entry(rule), rules.by_name(rule), rules.theory.signature)
+
+
+def test_a_statement_that_is_not_the_rule_is_refused(tmp_path: Path) -> None:
+    entry = "lemma: add_comm, statement: 'a + b = a + b', args: [a, b]"
+    _refused(tmp_path, "field", "add_comm", entry, "not rule 'add_comm'")
 
 
 def test_a_malformed_table_names_its_entry(tmp_path: Path) -> None:
@@ -100,16 +102,5 @@ def test_which_side_is_which_is_stated_and_checked(tmp_path: Path) -> None:
     an entry that says otherwise is refused."""
     assert load_table().entry("mul_self").swapped
     assert not load_table().entry("neg_div").swapped
-    bad = tmp_path / "table.yaml"
-    bad.write_text(
-        "rules:\n  mul_self: {lemma: pow_two, statement: 'a^2 = a * a', sides: same, args: [a], "
-        "file: Mathlib/Algebra/Group/Defs.lean}\n",
-        encoding="utf-8",
-    )
-    calculus = next(r for r in RULE_SETS if r.theory.name == "calculus")
-    with pytest.raises(ConfigError, match="sides same"):
-        correspondence(
-            read_table(bad).entry("mul_self"),
-            calculus.by_name("mul_self"),
-            calculus.theory.signature,
-        )
+    entry = "lemma: pow_two, statement: 'a^2 = a * a', sides: same, args: [a]"
+    _refused(tmp_path, "calculus", "mul_self", entry, "sides same")
