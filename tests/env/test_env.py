@@ -178,10 +178,7 @@ def test_rewards_done_and_answers_instead_of_exceptions(
 
 
 @pytest.mark.kernel
-def test_nth_rewrite_leaves_e_eq_e_open_until_rfl(
-    field_rules: RuleSet, field_kernel: Kernel
-) -> None:
-    env = ProofEnv(field_rules, KernelChecker(field_kernel))
+def test_nth_rewrite_leaves_e_eq_e_open_until_rfl(env: ProofEnv) -> None:
     env.reset({"statement": "x * y = y * x"})
     moved = env.step("nth_rewrite 1 [mul_comm x y]")
     assert (moved.valid, moved.done, moved.reward) == (True, False, 0.0)
