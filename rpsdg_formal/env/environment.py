@@ -195,7 +195,7 @@ class ProofEnv:
         # Lean's context does not shrink when the goal stops mentioning a variable
         self.shown = goal_context(binders, goal, assumed, self.rules.theory)
         self.goal = goal
-        self.done = goal[0] is goal[1]
+        self.done = False  # Lean shows `⊢ e = e` too: only a tactic (`rfl`, `rw`) closes a goal
         self.steps = 0
         return self.state
 
