@@ -132,8 +132,15 @@ def main() -> int:
         f"baseline prover, budget 200, every step kernel-replayed: {proved}/{tried} proved "
         f"({100 * proved / max(tried, 1):.0f}%; {prover_cpu:.1f} s CPU)"
     )
-    now = stage_cost(rules, *configs(rules, "--difficulty", "6-12"), args.stage_seconds, 1)
-    print(now.line("stages now (in-process, --difficulty 6-12 plan)"))
+    walk, select = configs(rules, "--difficulty", "6-12")
+    now = stage_cost(rules, walk, select, args.stage_seconds, 1)
+    print(now.line("stages now (in-process, --difficulty 6-12 plan, compiled search)"))
+    python = dataclasses.replace(select, compiled=False)
+    print(
+        stage_cost(rules, walk, python, args.stage_seconds, 1).line(
+            "before: the same plan with the pure-Python search"
+        )
+    )
     per_theorem = cpu / made
     staged = (now.walk + now.select) / max(now.hard, 1)
     print(

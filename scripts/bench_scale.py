@@ -4,9 +4,11 @@ sizes, all measured in this one run.
 For each size, `rpsdg-formal generate` runs as a child process (the real command, default
 workers and Lean jobs) while a sampler sums the resident memory of its whole process tree (the
 parent, the worker processes and every Lean) every 0.2 s. Then Lean alone re-checks exactly the
-files that run wrote, with the same number of Lean processes, for the baseline.
+files that run wrote, with the same number of Lean processes, for the baseline. With
+`--before`, the smallest size also runs with `--python-search` (the certifying search before
+the compiled one) in the same run, and the two outputs are compared byte for byte.
 
-    python scripts/bench_scale.py --sizes 2000,20000
+    python scripts/bench_scale.py --sizes 2000,20000 --before
 """
 
 from __future__ import annotations
@@ -108,6 +110,17 @@ def _generate(
     return wall, _cpu_seconds() - cpu, sampler.peak
 
 
+def _before(
+    size: int, base: Path, cache: Path, extra: list[str], now: Path
+) -> tuple[int, int, float, bool]:
+    """(size, made, CPU s, output identical to `now`) of the run with the Python search."""
+    out = base / f"run_{size}_python_search"
+    _, cpu, _ = _generate(size, out, cache, [*extra, "--python-search", "--force"])
+    text = (out / "theorems.jsonl").read_bytes()
+    made = text.count(b"\n")
+    return size, made, cpu, text == (now / "theorems.jsonl").read_bytes()
+
+
 def _kernel_only(out: Path, cache: Path) -> float:
     rules = shipped_rules("field")
     return kernel_only(one_lean_per_core(rules.theory, cache), out / "lean")
@@ -117,6 +130,9 @@ def main() -> int:
     parser = script_parser(__doc__)
     parser.add_argument("--sizes", default="2000,20000", help="run sizes (comma-separated)")
     parser.add_argument("--keep", type=Path, help="keep the runs' folders here")
+    parser.add_argument(
+        "--before", action="store_true", help="also run the smallest size with --python-search"
+    )
     parser.add_argument("extra", nargs="*", help="more generate options, after --")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
@@ -134,6 +150,8 @@ def main() -> int:
             made = sum(1 for _ in (out / "theorems.jsonl").open(encoding="utf-8"))
             kernel = _kernel_only(out, cache)
             rows.append((size, made, wall, cpu, peak, kernel, manifest["steps"]))
+        if args.before:
+            before = _before(sizes[0], base, cache, args.extra, base / f"run_{sizes[0]}")
     print(f"{cores} cores; field theory, seed 1, default generate options {args.extra or ''}")
     for size, made, wall, cpu, peak, kernel, steps in rows:
         print(f"\nrun of {size} theorems ({steps} steps each): {made} verified")
@@ -147,6 +165,13 @@ def main() -> int:
         print(f"  peak resident memory, whole process tree: {tree:,} MB")
         print(f"    of which the Python processes (parent + workers): {python:,} MB")
         print(f"    the largest single Lean process: {lean:,} MB")
+    if args.before:
+        size, made, cpu, same = before
+        print(
+            f"\nbefore (--python-search, the pure-Python certifying search), {size} theorems: "
+            f"{made / cpu * 3600:,.0f} verified theorems per CPU-hour (CPU time used) against "
+            f"{rows[0][1] / rows[0][3] * 3600:,.0f} now; theorems.jsonl identical: {same}"
+        )
     if len(rows) >= 2:
         small, large = rows[0], rows[-1]
         for label, at in (("whole tree", 0), ("Python processes", 1), ("largest Lean", 2)):

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.cli.common import EXIT_OK
+from rpsdg_formal.cli.common import CORES, EXIT_OK, add_theory_options
+from rpsdg_formal.cli.theories import folder_rules_path
 from rpsdg_formal.dataset.artifact_rates import artifact_rates, rates_markdown
 from rpsdg_formal.dataset.curriculum import read_dataset, write_curriculum
 from rpsdg_formal.dataset.stats import write_stats
+from rpsdg_formal.env.effort import prover_effort
 from rpsdg_formal.env.evaluate import DEFAULT_LEVELS
+from rpsdg_formal.theory.rules import load_rules
+
+EFFORT_BUDGET = 50
+"""The default search budget of the curriculum's prover-effort tie-break."""
 
 
 def add_curriculum_parser(sub: Any) -> None:
@@ -19,7 +26,8 @@ def add_curriculum_parser(sub: Any) -> None:
         "curriculum",
         help="split a generated folder into levels, easy to hard",
         description="Order the theorems of DIR/theorems.jsonl easy to hard (certified lower "
-        "bound, then proof length, expression sizes, distinct rules, rewrite depth) and write "
+        "bound, then the baseline prover's effort (expansions, search only, --effort-budget), "
+        "expression sizes, proof length, distinct rules, rewrite depth) and write "
         "OUT/level_NN.jsonl, one per level, plus OUT/manifest.yaml (counts, difficulty range "
         "and rule coverage per level, the seed), for a training loop to stream in order.",
     )
@@ -34,6 +42,14 @@ def add_curriculum_parser(sub: Any) -> None:
         help="down-sample every level to the size of the smallest",
     )  # fmt: skip
     cur.add_argument("--seed", type=int, default=0, help="seed for --balanced sampling")
+    cur.add_argument(
+        "--effort-budget", type=int, default=EFFORT_BUDGET, metavar="N",
+        help=f"expansions of the baseline prover's search per theorem, the tie-break between "
+        f"theorems of one bound (default {EFFORT_BUDGET}; 0: no prover, size breaks ties)",
+    )  # fmt: skip
+    cur.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="search processes for the effort (default: every core)")  # fmt: skip
+    add_theory_options(cur)
 
 
 def add_stats_parser(sub: Any) -> None:
@@ -51,9 +67,22 @@ def add_stats_parser(sub: Any) -> None:
     sts.add_argument("--out", type=Path, required=True, metavar="OUT")
 
 
+def _effort(
+    args: argparse.Namespace,
+) -> Callable[[list[dict[str, Any]]], tuple[Mapping[str, int], str]] | None:
+    """The prover-effort measure `--effort-budget` asks for, None for 0."""
+    if args.effort_budget == 0:
+        return None
+    rules = load_rules(folder_rules_path(args.dir, args))
+    workers = args.workers or CORES
+    return lambda records: prover_effort(records, rules, args.effort_budget, workers)
+
+
 def run_curriculum(args: argparse.Namespace) -> int:
     """Write the levels and their manifest."""
-    manifest = write_curriculum(args.dir, args.out, args.levels, args.balanced, args.seed)
+    manifest = write_curriculum(
+        args.dir, args.out, args.levels, args.balanced, args.seed, _effort(args)
+    )
     print(f"curriculum written: {manifest}")
     return EXIT_OK
 

@@ -24,7 +24,7 @@ from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.theory.rules import load_rules
 
 BUDGET = 50  # node expansions per theorem
-UNSEARCHABLE = ("equation", "equation-system")  # solved by construction, not by rewriting
+UNSEARCHABLE = ("equation-system",)  # elimination combines two equations: not searched
 
 
 def add_parser(sub: Any) -> None:
@@ -33,13 +33,15 @@ def add_parser(sub: Any) -> None:
         "evaluate",
         help="run the baseline prover on a curriculum, per level",
         description="Run the baseline prover (best-first search over rule applications, "
-        "priority steps + 0.5 x the mismatch of the two sides) on every theorem of the "
-        "curriculum DIR (level_NN.jsonl from `rpsdg-formal curriculum`; a dataset folder is "
-        "split into --levels levels the same way), with --budget node expansions per theorem; "
-        "every found proof is replayed step by step through the Lean kernel. Prints success "
-        "rate and mean expansions per level and writes evaluation.json, evaluation.md (the "
-        "table) and evaluation.svg (the plot) to --out (default DIR). Not for equations; "
-        "without --rules or --theory the theory is the one DIR's records name.",
+        "priority steps + 0.5 x the mismatch of the two sides; for equations, forward steps "
+        "from the hypothesis: inverse operations on both sides, cancellations, arithmetic) on "
+        "every theorem of the curriculum DIR (level_NN.jsonl from `rpsdg-formal curriculum`; "
+        "a dataset folder is split into --levels levels the same way), with --budget node "
+        "expansions per theorem; every found proof is replayed step by step through the Lean "
+        "kernel. Prints success rate and mean expansions per level and writes "
+        "evaluation.json, evaluation.md (the table) and evaluation.svg (the plot) to --out "
+        "(default DIR). Not for systems of equations; without --rules or --theory the theory "
+        "is the one DIR's records name.",
     )
     ev.add_argument("dir", type=Path, metavar="DIR", help="a curriculum (or dataset) folder")
     ev.add_argument("--budget", type=int, default=BUDGET,
@@ -54,21 +56,22 @@ def add_parser(sub: Any) -> None:
     add_route_option(ev)
 
 
-def require_rewrite_family(folder: Path) -> None:
-    """Refuse a folder of equations: the prover searches rule applications between two
-    expressions, and an equation's record has no such pair to search (it would print 0/0)."""
+def require_searchable_family(folder: Path) -> None:
+    """Refuse a folder of systems of equations: the prover searches one equation forward (or
+    rule applications between two expressions), and would attempt none of them (0/0)."""
     family = first_record_field(folder, "family") or "rewrite"
     if family in UNSEARCHABLE:
         raise ConfigError(
             f"{folder} holds {family} theorems, which the baseline prover cannot search (it "
-            "proves rewrite and calculus theorems by rule applications); evaluate a dataset "
-            "made by --theory field or --theory calculus"
+            "proves rewrite and calculus theorems by rule applications and single equations by "
+            "forward steps; a system needs elimination); evaluate a dataset made by --theory "
+            "field, --theory calculus or --theory equation (without --family equation-system)"
         )
 
 
 def run(args: argparse.Namespace) -> int:
     """Search, replay, print the table and the files written."""
-    require_rewrite_family(args.dir)
+    require_searchable_family(args.dir)
     rules = load_rules(folder_rules_path(args.dir, args))
     settings = kernel_config(args)
     require_audit(rules, settings.cache())

@@ -233,4 +233,6 @@ def select_config(args: argparse.Namespace) -> SelectConfig:
         explore=args.explore,
         explore_max_size=args.max_size,  # None (no limit) unless --max-size: as before
         bounds=SearchBounds(node_budget=budget),
+        compiled=not args.python_search,
+        shortcut_free=plan is not None and plan.shortcut_free,
     )

@@ -5,6 +5,7 @@ locally or on Ray."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from rpsdg_formal.cli.families import (
 )
 from rpsdg_formal.cli.kernel_route import direct_route
 from rpsdg_formal.cli.theories import rules_path
+from rpsdg_formal.env.adversarial import Adversarial
 from rpsdg_formal.families.calculus import FAMILIES
 from rpsdg_formal.families.equation import KINDS
 from rpsdg_formal.kernel.check import prepare_kernel
@@ -162,6 +164,16 @@ def _add_selection_options(gen: argparse.ArgumentParser) -> None:
         "x + 3 + 3) and degenerate pieces (1^2, (-x)^2, x / x); see `stats` for the rates",
     )  # fmt: skip
     group.add_argument(
+        "--adversarial", type=int, default=None, metavar="N",
+        help="keep only theorems the baseline prover's search does not prove within N "
+        "expansions (an explicit filter on the prover's outcome; off by default)",
+    )  # fmt: skip
+    group.add_argument(
+        "--python-search", action="store_true",
+        help="certify bounds with the pure-Python search even where the compiled one is built "
+        "(the reference: the same theorems, slower; for comparisons)",
+    )  # fmt: skip
+    group.add_argument(
         "--explore", action="store_true",
         help="also add every neighbour of every walk node to the graph (finds more shortcuts "
         "and alternative proofs; about 3x slower)",
@@ -219,8 +231,11 @@ def generate_config(args: argparse.Namespace) -> tuple[GenerateConfig, RuleSet]:
     positive(args.count, "--count")
     positive(args.steps, "--steps")
     rules = load_rules(rules_path(args.theory, args.rules))
+    select = select_config(args)
+    if args.adversarial is not None:
+        select = dataclasses.replace(select, keep=Adversarial(rules, args.adversarial))
     config = GenerateConfig(
-        select=select_config(args),
+        select=select,
         count=args.count,
         seed=args.seed,
         out=args.out,

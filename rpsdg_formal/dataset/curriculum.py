@@ -12,7 +12,7 @@ import re
 import statistics
 import tempfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import yaml
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError
 
-DifficultyKey = tuple[int, int, int, int, int, str]
+DifficultyKey = tuple[int, int, int, int, int, int, str]
 
 _MEASURES = ("start_size", "end_size", "distinct_rules", "max_rewrite_depth")
 _LEVEL_FILE = re.compile(r"level_\d{2,}\.jsonl")
@@ -60,14 +60,19 @@ def _size(record: Mapping[str, Any]) -> int:
     return int(measures["start_size"]) + int(measures["end_size"])
 
 
-def difficulty_key(record: Mapping[str, Any]) -> DifficultyKey:
-    """The easy→hard sort key: lower bound, total size, proof length, distinct rules, depth, id.
+def difficulty_key(
+    record: Mapping[str, Any], efforts: Mapping[str, int] | None = None
+) -> DifficultyKey:
+    """The easy→hard sort key: lower bound, prover effort (with `efforts`, by record id; 0
+    without), total size, proof length, distinct rules, depth, id.
 
-    Size comes before proof length so that levels which share their bounds still separate by
-    it (a proof length is mostly the walk's length: a run of one `--steps` ties it)."""
+    Effort and size come before proof length so that levels which share their bounds still
+    separate by them (a proof length is mostly the walk's length: a run of one `--steps` ties
+    it)."""
     measures = record["measures"]
     return (
         record["min_length_lower_bound"],
+        0 if efforts is None else efforts[record["id"]],
         _size(record),
         record["proof_length"],
         measures["distinct_rules"],
@@ -80,20 +85,27 @@ def _median(values: Sequence[int]) -> float:
     return float(statistics.median(values))
 
 
-def separation(groups: Sequence[Sequence[Mapping[str, Any]]]) -> list[str | None]:
+def separation(
+    groups: Sequence[Sequence[Mapping[str, Any]]], efforts: Mapping[str, int] | None = None
+) -> list[str | None]:
     """For each level, the measure whose median rises strictly over the level before:
-    "lower_bound", else (medians of bounds equal) "size"; None where neither does (and for the
-    first level, which has nothing before it)."""
+    "lower_bound", else (medians of bounds equal) "prover_effort" (with `efforts`), else
+    "size"; None where none does (and for the first level, which has nothing before it)."""
+    measures: list[tuple[str, Callable[[Mapping[str, Any]], int]]] = [
+        ("lower_bound", lambda r: int(r["min_length_lower_bound"]))
+    ]
+    if efforts is not None:
+        measures.append(("prover_effort", lambda r: efforts[r["id"]]))
+    measures.append(("size", _size))
     found: list[str | None] = [None]
     for before, after in itertools.pairwise(groups):
-        bounds = [_median([r["min_length_lower_bound"] for r in g]) for g in (before, after)]
-        sizes = [_median([_size(r) for r in g]) for g in (before, after)]
-        if bounds[1] > bounds[0]:
-            found.append("lower_bound")
-        elif bounds[1] == bounds[0] and sizes[1] > sizes[0]:
-            found.append("size")
-        else:
-            found.append(None)
+        verdict: str | None = None
+        for name, measure in measures:
+            old, new = (_median([measure(r) for r in g]) for g in (before, after))
+            if new != old:
+                verdict = name if new > old else None
+                break
+        found.append(verdict)
     return found
 
 
@@ -127,7 +139,11 @@ def _split_sizes(total: int, parts: int) -> list[int]:
 
 
 def plan_levels(
-    records: Sequence[dict[str, Any]], levels: int, balanced: bool, seed: int
+    records: Sequence[dict[str, Any]],
+    levels: int,
+    balanced: bool,
+    seed: int,
+    efforts: Mapping[str, int] | None = None,
 ) -> list[list[dict[str, Any]]]:
     """Records sorted by difficulty and cut into at most `levels` contiguous, non-empty groups.
 
@@ -139,7 +155,7 @@ def plan_levels(
         raise ConfigError(f"levels must be at least 1, got {levels}")
     if not records:
         raise ConfigError("no records to split into levels: the dataset is empty")
-    ordered = sorted(records, key=difficulty_key)
+    ordered = sorted(records, key=lambda r: difficulty_key(r, efforts))
     groups: list[list[dict[str, Any]]] = []
     start = 0
     for size in _split_sizes(len(ordered), min(levels, len(ordered))):
@@ -165,6 +181,36 @@ def _span(values: Sequence[int]) -> list[int]:
     return [min(values), max(values)]
 
 
+def _effort_entry(
+    group: Sequence[Mapping[str, Any]], efforts: Mapping[str, int] | None
+) -> dict[str, float]:
+    """The level's median prover effort, when efforts were measured."""
+    if efforts is None:
+        return {}
+    return {"median_prover_effort": _median([efforts[r["id"]] for r in group])}
+
+
+def _level_entry(
+    number: int,
+    group: Sequence[Mapping[str, Any]],
+    efforts: Mapping[str, int] | None,
+    separated_by: str | None,
+) -> dict[str, Any]:
+    """What the manifest says about one level."""
+    return {
+        "level": number,
+        "file": level_file(number),
+        "count": len(group),
+        "lower_bound": _span([r["min_length_lower_bound"] for r in group]),
+        "proof_length": _span([r["proof_length"] for r in group]),
+        "median_lower_bound": _median([r["min_length_lower_bound"] for r in group]),
+        "median_size": _median([_size(r) for r in group]),
+        **_effort_entry(group, efforts),
+        "separated_by": separated_by,
+        "rule_coverage": _rule_coverage(group),
+    }
+
+
 def level_file(level: int) -> str:
     """The file name of a 1-based level: `level_01.jsonl`."""
     return f"level_{level:02d}.jsonl"
@@ -184,40 +230,36 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def write_curriculum(
-    dataset_dir: Path, out: Path, levels: int, balanced: bool = False, seed: int = 0
+    dataset_dir: Path,
+    out: Path,
+    levels: int,
+    balanced: bool = False,
+    seed: int = 0,
+    effort: Callable[[list[dict[str, Any]]], tuple[Mapping[str, int], str]] | None = None,
 ) -> Path:
     """Write `out/level_NN.jsonl` (easy→hard) and `out/manifest.yaml`; return the manifest path.
 
-    Level files left by an earlier run with more levels are removed, so `out` matches the
-    manifest. Records are copied whole, unknown fields included.
+    `effort`, if given, measures the prover's effort on the records (by id, with a sentence
+    saying how for the manifest): the tie-break after the bound. Level files left by an earlier
+    run with more levels are removed, so `out` matches the manifest. Records are copied whole,
+    unknown fields included.
     """
     source = dataset_dir / "theorems.jsonl"
     records = read_dataset(dataset_dir)
-    groups = plan_levels(records, levels, balanced, seed)
+    efforts, how = effort(records) if effort is not None else (None, None)
+    groups = plan_levels(records, levels, balanced, seed, efforts)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"cannot create the output folder {out}: {err.strerror or err}") from err
     entries: list[dict[str, Any]] = []
-    separated = separation(groups)
+    separated = separation(groups, efforts)
     for number, group in enumerate(groups, 1):
         name = level_file(number)
         write_text_atomic(
             out / name, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group)
         )
-        entries.append(
-            {
-                "level": number,
-                "file": name,
-                "count": len(group),
-                "lower_bound": _span([r["min_length_lower_bound"] for r in group]),
-                "proof_length": _span([r["proof_length"] for r in group]),
-                "median_lower_bound": _median([r["min_length_lower_bound"] for r in group]),
-                "median_size": _median([_size(r) for r in group]),
-                "separated_by": separated[number - 1],
-                "rule_coverage": _rule_coverage(group),
-            }
-        )
+        entries.append(_level_entry(number, group, efforts, separated[number - 1]))
     written = {entry["file"] for entry in entries}
     try:
         for stale in out.glob("level_*.jsonl"):
@@ -232,8 +274,11 @@ def write_curriculum(
         "balanced": balanced,
         "total": sum(entry["count"] for entry in entries),
         "order": "median certified lower bound strictly increasing from level to level or, "
-        "where two levels share it, median size (start_size + end_size); each level's "
-        "separated_by names the measure (null: not separated from the level before)",
+        "where two levels share it, "
+        + ("median prover effort, then " if efforts is not None else "")
+        + "median size (start_size + end_size); each level's separated_by names the measure "
+        "(null: not separated from the level before)",
+        "prover_effort": how,
         "strictly_increasing": all(s is not None for s in separated[1:]),
         "levels": entries,
         "rule_coverage": _rule_coverage([r for group in groups for r in group]),

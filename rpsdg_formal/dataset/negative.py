@@ -23,6 +23,9 @@ KINDS = (
 )
 """The kinds of wrong step, in the order `exports.wrong_steps` lists them."""
 
+FORWARD_KINDS = ("one-side", "nonzero", "arithmetic", "cancellation", "wrong-hypothesis")
+"""The kinds of wrong forward step of equation and system proofs (`exports.equation_negatives`)."""
+
 REJECTED, VALID = -1, 1
 """The labels: the kernel rejected the step, or accepted it (a valid step after all)."""
 
@@ -55,7 +58,7 @@ class NegativeRow(Typed):
         Field("theorem", text),
         Field("proof", natural),
         Field("step", natural),
-        Field("kind", choice(*KINDS)),
+        Field("kind", choice(*KINDS, *FORWARD_KINDS)),
         Field("state_before", text),
         Field("claimed_after", text),
         Field("description", text),

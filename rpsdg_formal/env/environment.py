@@ -21,6 +21,7 @@ from typing import Any
 
 from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.dataset.record import TheoremRecord
+from rpsdg_formal.env.forward import ForwardStartError, from_candidate, from_mapping, show
 from rpsdg_formal.errors import (
     ConfigError,
     ExprSyntaxError,
@@ -29,6 +30,7 @@ from rpsdg_formal.errors import (
     RpsdgError,
 )
 from rpsdg_formal.families.base import expect_rewrite
+from rpsdg_formal.families.equation_records import EquationCandidate
 from rpsdg_formal.families.records import binders_of
 from rpsdg_formal.families.registry import REGISTRY
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, Verdict, check_theorems
@@ -36,6 +38,7 @@ from rpsdg_formal.kernel.emit import LeanTheorem, check_variable_names, hypothes
 from rpsdg_formal.kernel.messages import first_message
 from rpsdg_formal.tactics.actions import ActionError, Applied, Context, Goal, apply, parse_action
 from rpsdg_formal.tactics.delab import pretty
+from rpsdg_formal.tactics.forward import Forward, ForwardApplied, apply_forward
 from rpsdg_formal.tactics.render import NO_GOALS, goal_context, goal_state
 from rpsdg_formal.terms.parse import parse_equation
 from rpsdg_formal.theory.rules import RuleSet
@@ -45,7 +48,7 @@ TOO_DEEP = "the tactic is nested too deeply to be parsed"
 
 
 class EnvError(RpsdgError, ValueError):
-    """A theorem the environment cannot start from (not a rewrite theorem, or unreadable)."""
+    """A theorem the environment cannot start from (of an unknown family, or unreadable)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class KernelChecker:
 class Proposal:
     """An action parsed and applied, waiting for the kernel's verdict (or refused already)."""
 
-    applied: Applied | None
+    applied: Applied | ForwardApplied | None
     refusal: str = ""
 
 
@@ -117,8 +120,9 @@ class ProofEnv:
     """One proof attempt at a time over the rules of one theory.
 
     `reset(theorem)` takes a dataset record (`theorems.jsonl` of `generate`, replayed and so
-    re-derived from the rules) or any mapping with a `statement` `lhs = rhs` in human syntax
-    (and optionally its `variables` in binder order), and returns the goal state.
+    re-derived from the rules), any mapping with a `statement` `lhs = rhs` in human syntax
+    (and optionally its `variables` in binder order), or one with `hypotheses` and a `goal`
+    (a forward proof, as for equation and system records), and returns the goal state.
     """
 
     def __init__(
@@ -133,6 +137,7 @@ class ProofEnv:
         self.context = Context(())
         self.shown: list[tuple[str, str]] = []
         self.goal: Goal | None = None
+        self.forward: Forward | None = None  # the state of a forward proof (equations)
         self.done = True
         self.steps = 0
 
@@ -144,21 +149,23 @@ class ProofEnv:
         label = theorem.get("id", "theorem")
         family = str(theorem.get("family", "rewrite"))
         try:
-            chain = REGISTRY.reading(family).chain
+            REGISTRY.reading(family)
         except RewriteError as err:
             raise EnvError(f"{label}: {err}") from err
-        if not chain:
-            raise EnvError(
-                f"{label}: the environment proves rewrite theorems "
-                f"(`lhs = rhs`); {family!r} records are not supported yet"
-            )
+        if "steps" not in theorem and "hypotheses" in theorem:
+            try:
+                return self.start_forward(from_mapping(theorem, self.rules))
+            except ForwardStartError as err:
+                raise EnvError(f"{label}: {err}") from err
         if "steps" in theorem:
             try:
                 record = TheoremRecord.from_json(theorem)
                 replayed = REGISTRY.for_record(record).replay(record, self.rules)
+                if isinstance(replayed, EquationCandidate):
+                    return self.start_forward(from_candidate(replayed))
                 candidate = expect_rewrite(replayed)
             except RewriteError as err:
-                raise EnvError(f"{theorem.get('id', 'theorem')}: {err}") from err
+                raise EnvError(f"{label}: {err}") from err
             goal = (candidate.start, candidate.steps[-1].after)
             assumed = hypotheses(candidate.steps, self.rules.theory)
             return self.start(goal, candidate.binders, assumed)
@@ -183,17 +190,28 @@ class ProofEnv:
         self, goal: Goal, binders: Sequence[str], assumed: Sequence[tuple[Any, Any]] = ()
     ) -> str:
         """Start from an explicit goal over `binders` with hypotheses `assumed` (`a ≠ b`)."""
+        self.forward = None
         self.context = Context(tuple(binders), tuple(assumed))
         # Lean's context does not shrink when the goal stops mentioning a variable
         self.shown = goal_context(binders, goal, assumed, self.rules.theory)
         self.goal = goal
-        self.done = goal[0] is goal[1]
+        self.done = False  # Lean shows `⊢ e = e` too: only a tactic (`rfl`, `rw`) closes a goal
+        self.steps = 0
+        return self.state
+
+    def start_forward(self, state: Forward) -> str:
+        """Start a forward proof: hypotheses to reason from, a goal to reach (`exact`)."""
+        self.forward, self.goal = state, None
+        self.context = Context(state.binders)
+        self.done = False
         self.steps = 0
         return self.state
 
     @property
     def state(self) -> str:
         """The goal state as Lean shows it (`no goals` once the proof is complete)."""
+        if self.forward is not None:
+            return show(self.forward, self.done, self.rules)
         if self.goal is None or self.done:
             return NO_GOALS
         sig = self.rules.theory.signature
@@ -206,11 +224,14 @@ class ProofEnv:
         """Parse and apply `action` without the kernel: a refusal, or the obligation to check."""
         if not isinstance(action, str):
             return Proposal(None, "an action is a string")
-        if self.goal is None:
+        if self.goal is None and self.forward is None:
             return Proposal(None, "no theorem: call reset first")
         if self.done:
             return Proposal(None, "no goals to be proved")
         try:
+            if self.forward is not None:
+                return Proposal(apply_forward(action, self.forward, self.rules))
+            assert self.goal is not None
             parsed = parse_action(action, self.rules, self.context)
             return Proposal(apply(parsed, self.goal, self.context, self.rules))
         except ActionError as err:
@@ -228,7 +249,10 @@ class ProofEnv:
                 assert isinstance(verdict, Rejected)
                 message = first_message(verdict.messages, verdict.reason)
             return StepResult(self.state, self.rewards.invalid, self.done, False, message)
-        self.goal = proposal.applied.goal
+        if isinstance(proposal.applied, ForwardApplied):
+            self.forward = proposal.applied.state
+        else:
+            self.goal = proposal.applied.goal
         self.done = proposal.applied.closed
         reward = self.rewards.solved if self.done else self.rewards.step
         return StepResult(self.state, reward, self.done, True)
@@ -286,7 +310,7 @@ def replay_exported(
 ) -> ReplayReport:
     """Replay every exported proof (`steps` rows of an export, grouped by theorem and proof) from
     its dataset record, all proofs in lockstep; then each wrong step from the state its proof
-    reached before it. Rewrite-family records only."""
+    reached before it. Records of every family (rewrite chains and forward proofs)."""
     proofs: dict[tuple[str, int], list[Mapping[str, Any]]] = {}
     for row in steps:
         proofs.setdefault((str(row["theorem"]), int(row["proof"])), []).append(row)

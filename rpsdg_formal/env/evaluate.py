@@ -23,6 +23,7 @@ from typing import Any
 from rpsdg_formal.dataset.curriculum import write_text_atomic
 from rpsdg_formal.env.chart import levels_chart
 from rpsdg_formal.env.environment import KernelChecker
+from rpsdg_formal.env.forward_search import FORWARD_WEIGHT
 from rpsdg_formal.env.levels import (
     DEFAULT_LEVELS,
     EvaluationError,
@@ -100,6 +101,7 @@ class EvaluationReport:
     replay_seconds: float
     kernel_obligations: int
     files: tuple[Path, ...] = ()
+    forward: int = 0  # theorems searched forward (single equations, `forward_search`)
 
     @property
     def theorems(self) -> int:
@@ -185,6 +187,13 @@ def markdown_report(report: EvaluationReport) -> str:
     """`evaluation.md`: what was run, the table, and how to read it."""
     config = report.config
     skipped = sum(level.skipped for level in report.levels)
+    forward = (
+        f" The {report.forward} single equations were searched forward instead (undo moves, "
+        f"numeral arithmetic, rewrites; priority g + {FORWARD_WEIGHT:g}·h, h: mismatch of the "
+        "last equation and the goal)."
+        if report.forward
+        else ""
+    )
     rejected = sum(level.rejected for level in report.levels)
     notes = [
         f"# Baseline prover on `{report.source}`",
@@ -197,7 +206,7 @@ def markdown_report(report: EvaluationReport) -> str:
         f"{report.proved} of {report.theorems} theorems proved; every proof was replayed "
         f"step by step through the Lean kernel ({report.kernel_obligations} step obligations "
         f"checked). Search {report.search_seconds:.0f} s, kernel replay "
-        f"{report.replay_seconds:.0f} s.",
+        f"{report.replay_seconds:.0f} s.{forward}",
         "",
         markdown_table(report),
         "Mean expansions are over all theorems of the level (a failure spends the whole "
@@ -205,7 +214,8 @@ def markdown_report(report: EvaluationReport) -> str:
         "compared on the proved theorems (found by the search vs recorded by the generator).",
     ]
     if skipped:
-        notes += ["", f"{skipped} records are not rewrite theorems and were not attempted."]
+        notes += ["", f"{skipped} records (systems of equations, or records that do not "
+                  "replay) were not attempted."]  # fmt: skip
     if rejected:
         notes += ["", f"{rejected} proofs found by the search were refused on replay."]
     return "\n".join(notes) + "\n"
@@ -272,6 +282,17 @@ def _progress_bar(total: int, enabled: bool) -> Callable[[int, int], None] | Non
     return update
 
 
+def _require_attempts(outcomes: Sequence[Outcome], source: Path) -> None:
+    """Raise EvaluationError, with the first reason, when no theorem could be attempted (the
+    report would read 0/0)."""
+    if all(o.status == UNSUPPORTED for o in outcomes):
+        why = next((o.message for o in outcomes if o.message), "no theorems")
+        raise EvaluationError(
+            f"the baseline prover can attempt none of the {len(outcomes)} theorems of {source} "
+            f"(the first: {why}); evaluate rewrite, calculus or single-equation theorems"
+        )
+
+
 def evaluate(
     curriculum_dir: Path,
     rules: RuleSet,
@@ -312,6 +333,7 @@ def evaluate(
         _progress_bar(len(records), progress),
         timings,
     )
+    _require_attempts(outcomes, curriculum_dir)
     total = time.monotonic() - started
     replay = timings.get("replay", 0.0)
     by_level: dict[int, list[Outcome]] = {level.number: [] for level in levels}
@@ -327,6 +349,7 @@ def evaluate(
         search_seconds=total - replay,
         replay_seconds=replay,
         kernel_obligations=checker.checked - before,
+        forward=sum(1 for r in records if r.get("family") == "equation"),
     )
     files = write_report(report, out if out is not None else curriculum_dir)
     return replace(report, files=files)

@@ -1,6 +1,7 @@
-"""A baseline prover: best-first search over rule applications (`search`), every found proof
-replayed through the kernel-backed `ProofEnv`, so "proved" always means "the Lean kernel
-accepted each step and the last one closed the goal".
+"""A baseline prover: best-first search over rule applications (`search`; for an equation,
+forward steps from its hypothesis, `forward_search`), every found proof replayed through the
+kernel-backed `ProofEnv`, so "proved" always means "the Lean kernel accepted each step and the
+last one closed the goal".
 
 The search runs in a pool without Lean; `prove_many` then replays the tactic *text* of every
 proof found through its own environment, in lockstep (one kernel batch per step number), so any
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rpsdg_formal.env.environment import EnvError, KernelChecker, ProofEnv, StepResult, step_many
+from rpsdg_formal.env.forward_search import FORWARD_WEIGHT, search_forward, searchable
 from rpsdg_formal.env.search import (
     DEFAULT_SEARCH,
     Progress,
@@ -24,6 +26,7 @@ from rpsdg_formal.env.search import (
 )
 from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.families.registry import REGISTRY
+from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.tactics.actions import Goal
 from rpsdg_formal.theory.rules import RuleSet
 
@@ -49,8 +52,8 @@ PROVED, BUDGET, EXHAUSTED, REJECTED, UNSUPPORTED = (
     "unsupported",
 )
 """An outcome's status: kernel-verified proof; budget spent; every reachable goal (under the
-size cap) expanded; a found proof the kernel (or the environment) refused; not a rewrite
-theorem."""
+size cap) expanded; a found proof the kernel (or the environment) refused; a theorem the
+prover cannot search (a system of equations, or a record that does not replay)."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +124,12 @@ def _replay(envs: Sequence[ProofEnv], proofs: Sequence[tuple[str, ...]]) -> list
 
 
 def supported(record: Mapping[str, Any]) -> bool:
-    """True if the record's family makes chains of rewrites, which the environment starts."""
+    """True if the record's family is one the environment starts (every registered one)."""
     try:
-        return REGISTRY.reading(str(record.get("family", "rewrite"))).chain
+        REGISTRY.reading(str(record.get("family", "rewrite")))
     except RewriteError:
         return False
+    return True
 
 
 def _start(record: Mapping[str, Any], rules: RuleSet, checker: KernelChecker) -> ProofEnv | str:
@@ -171,18 +175,29 @@ def prove_many(
 ) -> list[Outcome]:
     """Search a proof of each record (pure Python, `workers` processes), then replay every
     found proof through its own `ProofEnv` in lockstep with `step_many` (one kernel batch per
-    step number): an outcome per record, in order, proved only if the kernel agreed. Records
-    that are not rewrite theorems (or do not replay) are UNSUPPORTED outcomes; `timings`, if
-    given, receives the wall seconds of "search" and "replay"."""
+    step number): an outcome per record, in order, proved only if the kernel agreed. Equations
+    are searched forward in this process (`forward_search`); systems of equations and records
+    that do not replay are UNSUPPORTED outcomes, with the reason; `timings`, if given, receives
+    the wall seconds of "search" and "replay"."""
     if levels is not None and len(levels) != len(records):
         raise ConfigError(f"{len(levels)} levels given for {len(records)} records")
     marks: Sequence[int | None] = levels if levels is not None else [None] * len(records)
     started = [_start(r, rules, checker) for r in records]
     envs = {i: env for i, env in enumerate(started) if isinstance(env, ProofEnv)}
-    tasks = [(_goal_of(env), env.context) for env in envs.values()]
+    chains = {i: env for i, env in envs.items() if env.forward is None}
+    tasks = [(_goal_of(env), env.context) for env in chains.values()]
     clock = time.monotonic()
     searched = search_all(tasks, rules, budget, config, workers, progress)
-    results: dict[int, SearchResult] = dict(zip(envs, searched, strict=True))
+    results: dict[int, SearchResult] = dict(zip(chains, searched, strict=True))
+    forward = [i for i, env in envs.items() if env.forward is not None]
+    for k, i in enumerate(forward, len(tasks) + 1):
+        attempt = _search_forward(envs[i], rules, budget)
+        if isinstance(attempt, str):
+            started[i] = attempt
+        else:
+            results[i] = attempt
+        if progress is not None:
+            progress(k, len(tasks) + len(forward))
     clock, search_seconds = time.monotonic(), time.monotonic() - clock
     found = [i for i, result in results.items() if result.proved]
     replays = _replay([envs[i] for i in found], [results[i].tactics for i in found])
@@ -194,6 +209,26 @@ def prove_many(
         _outcome(record, i, marks[i], results.get(i, str(started[i])), replayed.get(i))
         for i, record in enumerate(records)
     ]
+
+
+def _search_forward(env: ProofEnv, rules: RuleSet, budget: int) -> SearchResult | str:
+    """The forward search of an equation's environment, or why it cannot be searched."""
+    assert env.forward is not None
+    reason = searchable(env.forward)
+    if reason:
+        return reason
+    return search_forward(env.forward, rules, _forward_index(rules), budget, FORWARD_WEIGHT)
+
+
+_INDICES: dict[int, tuple[RuleSet, RuleIndex]] = {}
+
+
+def _forward_index(rules: RuleSet) -> RuleIndex:
+    """The rule index of `rules`, built once per rule set."""
+    found = _INDICES.get(id(rules))
+    if found is None or found[0] is not rules:
+        found = _INDICES[id(rules)] = (rules, RuleIndex.build(rules.rules))
+    return found[1]
 
 
 def _goal_of(env: ProofEnv) -> Goal:

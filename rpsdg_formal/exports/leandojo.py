@@ -15,10 +15,17 @@ A step's premise is the theory declaration that proves its rule; the tactic name
 Mathlib lemma, which is what is marked `<a>…</a>` (the two differ where Mathlib's name does).
 `random/` and `novel_premises/` hold JSON arrays of theorem entries split train/val/test; the
 novel split holds out the rarest rules as LeanDojo holds out premises.
+
+ReProver's retriever ranks the premises accessible at a theorem (`Corpus.get_accessible_premises`:
+the theorem's file up to it and every file it imports, transitively) and its
+`get_nearest_premises` raises `ValueError` when fewer than `num_retrieved` of them exist (100 in
+ReProver's configs). A corpus this small can have fewer, so `metadata.json` says how many the
+poorest theorem sees (`min_accessible_premises`): a bound for `num_retrieved`.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import random
 import re
@@ -148,6 +155,32 @@ def _imports(lines: Sequence[str], files: Sequence[str]) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Accessible:
+    """How many premises ReProver's `Corpus` finds accessible at a position of a corpus file:
+    those of the file that end before it, and all of the files it imports, transitively."""
+
+    imported: Mapping[str, int]  # path -> premises of its transitive imports
+    ends: Mapping[str, tuple[tuple[int, ...], ...]]  # path -> its premises' ends, sorted
+
+    @classmethod
+    def of(cls, files: Sequence[Mapping[str, Any]]) -> Accessible:
+        """From corpus entries, each listed after the files it imports."""
+        closure: dict[str, set[str]] = {}
+        sizes = {f["path"]: len(f["premises"]) for f in files}
+        for entry in files:
+            closure[entry["path"]] = set(entry["imports"]).union(
+                *(closure[name] for name in entry["imports"])
+            )
+        return cls(
+            {path: sum(sizes[name] for name in names) for path, names in closure.items()},
+            {f["path"]: tuple(sorted(tuple(p["end"]) for p in f["premises"])) for f in files},
+        )
+
+    def count(self, path: str, start: Sequence[int]) -> int:
+        return self.imported[path] + bisect.bisect_right(self.ends[path], tuple(start))
+
+
 def corpus(project: LeanProject) -> list[dict[str, Any]]:
     """One corpus entry per Lean file of the project, each after the files it imports."""
     entries = []
@@ -236,6 +269,7 @@ def write_leandojo(
         for record, number, traced in traces
     ]
     held = _held_out_rules(theorems, seed)
+    accessible = Accessible.of(files_corpus)
     files = [write_jsonl(out / "corpus.jsonl", files_corpus)]
     random_split: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
     novel: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
@@ -253,6 +287,9 @@ def write_leandojo(
         "theory": rules.theory.name,
         "lean_version": (entries and theorems[0]["lean_version"]) or "",
         "from_repo": {"url": source.repo_url, "commit": source.repo_commit},
+        "min_accessible_premises": min(
+            (accessible.count(e["file_path"], e["start"]) for e in entries), default=0
+        ),
         "novel_premises_held_out": sorted(held),
         "counts": {
             "theorems": len(theorems),

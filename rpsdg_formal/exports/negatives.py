@@ -33,7 +33,7 @@ from rpsdg_formal.kernel.emit import (
 from rpsdg_formal.kernel.messages import first_message
 from rpsdg_formal.kernel.proofspec import OfferedSpec
 from rpsdg_formal.rewriting.steps import RuleIndex
-from rpsdg_formal.tactics.actions import ActionError, Context, apply, parse_action
+from rpsdg_formal.tactics.actions import ActionError, Context, parse_action, rewritten
 from rpsdg_formal.tactics.render import offered_tactic
 from rpsdg_formal.terms.expr import Expr, variables
 from rpsdg_formal.terms.printers import to_lean
@@ -163,10 +163,10 @@ def wrong_action(
     bare = offered_tactic(offered, goal, theory, assumed, name=wrong.name).text
     context = Context(tuple(binders), tuple(assumed))
     try:
-        applied = apply(parse_action(bare, rules, context), goal, context, rules)
+        left, right = rewritten(parse_action(bare, rules, context), goal, rules)
     except ActionError:
         return bare
-    if applied.goal[0] is wrong.claimed_after and applied.goal[1] is end:
+    if left is wrong.claimed_after and right is end:
         return bare
     sig = theory.signature
     return f"{bare}; show {to_lean(wrong.claimed_after, sig)} = {to_lean(end, sig)}"

@@ -1,7 +1,8 @@
 """Exports of a generated dataset in the shapes prover-training code already reads.
 
-One pass reads `DIR/theorems.jsonl`, traces every proof of every rewrite theorem into Lean goal
-states and tactics (`tactics`), and has the kernel judge plausible wrong steps (`negatives`).
+One pass reads `DIR/theorems.jsonl`, traces every proof of every theorem into Lean goal states
+and tactics (`tactics`), and has the kernel judge plausible wrong steps (`negatives` for rewrite
+chains, `equation_negatives` for equation and system proofs).
 From those three tables (theorems, steps, negatives) every format is written:
 
 - `jsonl` / `parquet`: the tables (`data/{theorems,steps,negatives}.*`);
@@ -35,9 +36,11 @@ from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import ConfigError, OutputError, RewriteError
 from rpsdg_formal.exports.card import card_configs, dataset_card, write_parquet
+from rpsdg_formal.exports.equation_negatives import equation_negatives
 from rpsdg_formal.exports.leandojo import DojoSource, write_leandojo
 from rpsdg_formal.exports.leanproject import LeanProject, write_project
 from rpsdg_formal.exports.negatives import record_negatives
+from rpsdg_formal.families.equation_records import EquationCandidate
 from rpsdg_formal.families.records import Candidate
 from rpsdg_formal.families.registry import family_of
 from rpsdg_formal.kernel.check import Kernel
@@ -175,9 +178,13 @@ def build_tables(
                         "label": 1,
                     }
                 )
+        path = work / f"negatives_{len(theorems):06d}.lean"
         if config.negatives_per_step and isinstance(replayed, Candidate):  # rewrite chains
-            path = work / f"negatives_{len(theorems):06d}.lean"
             negatives += record_negatives(
+                replayed, rules, kernel, rng, path, limit=config.negatives_per_step
+            )
+        elif config.negatives_per_step and isinstance(replayed, EquationCandidate):
+            negatives += equation_negatives(
                 replayed, rules, kernel, rng, path, limit=config.negatives_per_step
             )
     progress.close()

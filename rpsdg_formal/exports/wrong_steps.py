@@ -7,7 +7,7 @@ kernel judge them. Every Lean term is printed from trees and validated names.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 
@@ -27,7 +27,7 @@ from rpsdg_formal.kernel.proofspec import Offer
 from rpsdg_formal.rewriting.steps import RuleIndex, Step
 from rpsdg_formal.tactics.mathlib import load_table
 from rpsdg_formal.tactics.render import tactic_text
-from rpsdg_formal.terms.expr import Expr, Kind, positions, replace, substitute, variables
+from rpsdg_formal.terms.expr import Expr, Kind, Path, positions, replace, substitute, variables
 from rpsdg_formal.terms.printers import argument, to_lean
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory.section import Theory
@@ -108,13 +108,20 @@ def hyp_words(
 # --- the five kinds ---------------------------------------------------------------------------
 
 
-def _sample(items: Sequence[WrongStep], rng: random.Random, limit: int) -> list[WrongStep]:
+_Key = tuple[Expr, str]
+_Candidate = tuple[_Key, Callable[[], WrongStep]]
+"""A wrong step not built yet: its claim and its proof's distinguishing text (the term before
+the congruence context, which is the same for every candidate of one kind and step), and how
+to build it. Only the few sampled are built: the congruence text costs most."""
+
+
+def _sample(items: Sequence[_Candidate], rng: random.Random, limit: int) -> list[WrongStep]:
     """Up to `limit` of `items` (distinct claims and proofs), chosen by `rng`, in order."""
-    unique = list({(w.claimed_after, w.proof): w for w in items}.values())
-    if len(unique) <= limit:
-        return unique
-    chosen = sorted(rng.sample(range(len(unique)), limit))
-    return [unique[i] for i in chosen]
+    unique = list(dict(items).values())
+    if len(unique) > limit:
+        chosen = sorted(rng.sample(range(len(unique)), limit))
+        unique = [unique[i] for i in chosen]
+    return [build() for build in unique]
 
 
 def _produced(step: Step) -> tuple[Expr, Expr]:
@@ -125,33 +132,39 @@ def _produced(step: Step) -> tuple[Expr, Expr]:
 
 
 def _wrong_position(
-    step: Step, index: RuleIndex, theory: Theory, assumed: Sequence[Hypothesis], rng: random.Random
+    step: Step,
+    index: RuleIndex,
+    theory: Theory,
+    assumed: Sequence[Hypothesis],
+    rng: random.Random,
+    limit: int,
 ) -> list[WrongStep]:
     """The true rule instance, lifted by the congruence context of another position."""
     _, produced = _produced(step)
     term = rule_term(step, theory, assumed)
-    plausible: list[WrongStep] = []
-    others: list[WrongStep] = []
+    plausible: list[Path] = []
+    others: list[Path] = []
     for path, sub in positions(step.before):
         if path == step.path:
             continue
-        claimed = replace(step.before, path, produced)
-        wrong = WrongStep(
+        # a position the same rule direction could rewrite is the plausible confusion
+        same_head = (step.rule, step.reverse) in index.candidates(sub)
+        (plausible if same_head else others).append(path)
+    rng.shuffle(plausible)
+    rng.shuffle(others)
+    return [
+        WrongStep(
             "wrong-position",
             step,
-            claimed,
+            replace(step.before, path, produced),
             congruence_proof(step.before, path, term, theory),
             f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
             f"at {list(path)} (the instance is at {list(step.path)})",
             offered=dc_replace(step, path=path),
             offer=Offer(dc_replace(step, path=path)),
         )
-        # a position the same rule direction could rewrite is the plausible confusion
-        same_head = (step.rule, step.reverse) in index.candidates(sub)
-        (plausible if same_head else others).append(wrong)
-    rng.shuffle(plausible)
-    rng.shuffle(others)
-    return plausible + others
+        for path in (plausible + others)[:limit]
+    ]
 
 
 def _perturbed(step: Step) -> list[dict[str, Expr]]:
@@ -177,12 +190,25 @@ def _perturbed(step: Step) -> list[dict[str, Expr]]:
 
 def _wrong_instantiation(
     step: Step, theory: Theory, assumed: Sequence[Hypothesis]
-) -> list[WrongStep]:
+) -> list[_Candidate]:
     """The rule at the true position, but with a perturbed instance."""
     if step.rule.evaluate is not None:  # numeral-only: an instance is computed, not chosen
         return []
     _, produced_side = step.rule.side(step.reverse)
     true_needs = step_hypotheses(step)
+
+    def build(claimed: Expr, term: str, wrong_step: Step) -> Callable[[], WrongStep]:
+        return lambda: WrongStep(
+            "wrong-instantiation",
+            step,
+            claimed,
+            congruence_proof(step.before, step.path, term, theory),
+            f"{_tactic(step.rule.lean_name, wrong_step.substitution, step.reverse, theory)} "
+            f"at {list(step.path)}",
+            offered=wrong_step,
+            offer=Offer(wrong_step, hyp_words(wrong_step, theory, assumed, true_needs)),
+        )
+
     out = []
     for binding in _perturbed(step):
         subst = tuple((v, binding[v]) for v in step.rule.variables)
@@ -192,43 +218,31 @@ def _wrong_instantiation(
         except SideConditionError:
             continue
         claimed = replace(step.before, step.path, substitute(produced_side, binding))
-        out.append(
-            WrongStep(
-                "wrong-instantiation",
-                step,
-                claimed,
-                congruence_proof(step.before, step.path, term, theory),
-                f"{_tactic(step.rule.lean_name, subst, step.reverse, theory)} at {list(step.path)}",
-                offered=wrong_step,
-                offer=Offer(wrong_step, hyp_words(wrong_step, theory, assumed, true_needs)),
-            )
-        )
+        out.append(((claimed, term), build(claimed, term, wrong_step)))
     return out
 
 
-def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[WrongStep]:
+def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[_Candidate]:
     """The true claim, proven by the rule instance read the other way."""
     forward = rule_term(dc_replace(step, reverse=False), theory, assumed)
     if step.reverse:
         terms = [(forward, 0), (f"Eq.symm (Eq.symm ({forward}))", 2)]
     else:
         terms = [(f"Eq.symm ({forward})", 1)]
-    description = (
-        f"{_tactic(step.rule.lean_name, step.substitution, not step.reverse, theory)} "
-        f"at {list(step.path)}"
-    )
-    return [
-        WrongStep(
+
+    def build(term: str, symms: int) -> Callable[[], WrongStep]:
+        return lambda: WrongStep(
             "wrong-direction",
             step,
             step.after,
             congruence_proof(step.before, step.path, term, theory),
-            description,
+            f"{_tactic(step.rule.lean_name, step.substitution, not step.reverse, theory)} "
+            f"at {list(step.path)}",
             offered=dc_replace(step, reverse=not step.reverse),
             offer=Offer(dc_replace(step, reverse=False), symms=symms),
         )
-        for term, symms in terms
-    ]
+
+    return [((step.after, term), build(term, symms)) for term, symms in terms]
 
 
 def missing_names(step: Step, theory: Theory) -> list[str]:
@@ -263,22 +277,24 @@ def _near_names(short: str) -> list[str]:
     return guesses
 
 
-def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[WrongStep]:
+def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[_Candidate]:
     """The true claim, proven by a rule name that does not exist."""
+
+    def build(name: str, term: str) -> Callable[[], WrongStep]:
+        return lambda: WrongStep(
+            "missing-rule",
+            step,
+            step.after,
+            congruence_proof(step.before, step.path, term, theory),
+            f"{_tactic(name, step.substitution, step.reverse, theory)} at {list(step.path)}",
+            name=name,
+            offer=Offer(step, hyp_words(step, theory, assumed, ()), lemma=name),
+        )
+
     out = []
     for name in missing_names(step, theory):
         term = _instance_term(step, theory, assumed, name=name)
-        out.append(
-            WrongStep(
-                "missing-rule",
-                step,
-                step.after,
-                congruence_proof(step.before, step.path, term, theory),
-                f"{_tactic(name, step.substitution, step.reverse, theory)} at {list(step.path)}",
-                name=name,
-                offer=Offer(step, hyp_words(step, theory, assumed, ()), lemma=name),
-            )
-        )
+        out.append(((step.after, term), build(name, term)))
     return out
 
 
@@ -299,29 +315,30 @@ def mutations(tree: Expr, theory: Theory) -> list[Expr]:
     return list(dict.fromkeys(m for m in out if m is not tree))
 
 
-def _mutated_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[WrongStep]:
+def _mutated_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> list[_Candidate]:
     """A mutated rule's claim, offered the true rule instance as proof."""
     pattern, produced = step.rule.side(step.reverse)
     binding = step.binding()
     proof = step_proof(step, theory, assumed)
     sig = theory.signature
+
+    def build(claimed: Expr, mutant: Expr) -> Callable[[], WrongStep]:
+        return lambda: WrongStep(
+            "mutated-rule",
+            step,
+            claimed,
+            proof,
+            f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
+            f"at {list(step.path)} read as {to_lean(pattern, sig)} = {to_lean(mutant, sig)}",
+            offer=Offer(step),
+        )
+
     out = []
     for mutant in mutations(produced, theory):
         if not set(variables(mutant)) <= set(binding):
             continue
         claimed = replace(step.before, step.path, substitute(mutant, binding))
-        rule_text = f"{to_lean(pattern, sig)} = {to_lean(mutant, sig)}"
-        out.append(
-            WrongStep(
-                "mutated-rule",
-                step,
-                claimed,
-                proof,
-                f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
-                f"at {list(step.path)} read as {rule_text}",
-                offer=Offer(step),
-            )
-        )
+        out.append(((claimed, proof), build(claimed, mutant)))
     return out
 
 
@@ -336,7 +353,7 @@ def wrong_steps(
     """
     assumed = hypotheses([step], theory)
     groups = (
-        _wrong_position(step, index, theory, assumed, rng)[:limit],
+        _wrong_position(step, index, theory, assumed, rng, limit),
         _sample(_wrong_instantiation(step, theory, assumed), rng, limit),
         _sample(_wrong_direction(step, theory, assumed), rng, limit),
         _sample(_missing_rule(step, theory, assumed), rng, limit),

@@ -2,9 +2,9 @@
 
 Nodes are interned expressions; each edge carries the `Step` that rewrites its source into its
 target (every step is added with its reverse, since rules apply both ways). The graph of one
-theorem holds its walk, the neighbours of every walk node, and whatever the bounded
-bidirectional search visits; it is dropped once the theorem is made, so memory does not grow
-with the dataset.
+theorem holds its walk, optionally the neighbours of every walk node, and the paths the
+bounded bidirectional search reports (`certify`); it is dropped once the theorem is made, so
+memory does not grow with the dataset.
 
 What `min_length_lower_bound = k` certifies: no sequence of fewer than k steps of the *step
 set* joins the two sides through expressions of at most `size_cap` nodes. The step set is every
@@ -156,78 +156,6 @@ def _networkx(succ: Adjacency, order: Adjacency) -> nx.MultiDiGraph:
             for key, step in keyed.items():
                 graph.add_edge(u, v, key=key, step=step)
     return graph
-
-
-def _expand_level(
-    frontier: list[Expr],
-    dist: dict[Expr, int],
-    other: dict[Expr, int],
-    index: RuleIndex,
-    fresh: tuple[Expr, ...],
-    cap: int,
-    budget: int,
-    graph: ProofGraph,
-) -> tuple[list[Expr], int | None, bool]:
-    """Expand one whole BFS level. Returns (next frontier, best meeting length, completed)."""
-    best: int | None = None
-    level: list[Expr] = []
-    for node in frontier:
-        for step in successors(node, index, fresh, cap, symmetric=True):
-            graph.add_step(step)
-            after = step.after
-            if after not in dist:
-                dist[after] = dist[node] + 1
-                level.append(after)
-                if len(dist) > budget:
-                    return level, best, False
-            if after in other:
-                length = dist[after] + other[after]
-                best = length if best is None else min(best, length)
-    return level, best, True
-
-
-def certify(
-    start: Expr,
-    end: Expr,
-    index: RuleIndex,
-    fresh: tuple[Expr, ...],
-    size_cap: int,
-    upto: int,
-    bounds: SearchBounds,
-    graph: ProofGraph,
-) -> LowerBound:
-    """Bidirectional bounded BFS between `start` and `end`; stop once `upto` is certified.
-
-    Every step seen is added to `graph`, so a shorter path it finds is a proof there too.
-    """
-    if start is end:
-        return LowerBound(0, True, 0, 0, size_cap, 1)
-    forward: dict[Expr, int] = {start: 0}
-    backward: dict[Expr, int] = {end: 0}
-    frontiers = {True: [start], False: [end]}
-    radius = {True: 0, False: 0}
-    while (
-        radius[True] + radius[False] + 1 < upto and radius[True] + radius[False] < bounds.max_depth
-    ):
-        side = len(frontiers[True]) <= len(frontiers[False])
-        dist, other = (forward, backward) if side else (backward, forward)
-        level, best, completed = _expand_level(
-            frontiers[side], dist, other, index, fresh, size_cap, bounds.node_budget, graph
-        )
-        if not completed:
-            break
-        radius[side] += 1
-        frontiers[side] = level
-        if best is not None:
-            return LowerBound(
-                best, True, radius[True], radius[False], size_cap, len(forward) + len(backward)
-            )
-        if not level:  # one side's whole component is explored and the other side is not in it
-            break
-    value = radius[True] + radius[False] + 1
-    return LowerBound(
-        value, False, radius[True], radius[False], size_cap, len(forward) + len(backward)
-    )
 
 
 def largest_expression(steps: tuple[Step, ...]) -> int:

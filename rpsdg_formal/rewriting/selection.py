@@ -3,22 +3,19 @@ lower bound on proof length (see `graph` for exactly what the bound means)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.rewriting.graph import (
-    LowerBound,
-    ProofGraph,
-    SearchBounds,
-    certify,
-    largest_expression,
-)
+from rpsdg_formal.rewriting.certify import certify
+from rpsdg_formal.rewriting.difficulty import collapses
+from rpsdg_formal.rewriting.graph import LowerBound, ProofGraph, SearchBounds, largest_expression
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, in_step_set
 from rpsdg_formal.rewriting.walk import Walk
 from rpsdg_formal.terms.expr import Expr, var, variables
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SelectConfig:
     """How theorems are chosen from walks."""
 
@@ -28,6 +25,24 @@ class SelectConfig:
     explore: bool = False  # also add every neighbour of every walk node (about 3x slower)
     explore_max_size: int = 30
     bounds: SearchBounds = field(default_factory=SearchBounds)
+    # the C certifying search where built; it gives the Python search's results, so it is no
+    # part of a run's settings (left out of repr: the run's config hash)
+    compiled: bool = field(default=True, repr=False)
+    # theorems whose sides offer a collapse outside the step set are left out (`difficulty.
+    # collapses`); set by the difficulty plan, which `--difficulty` (in the hash) implies
+    shortcut_free: bool = field(default=False, repr=False)
+    # the optional adversarial filter (`generate --adversarial N`): a theorem is kept only if
+    # this says so; None keeps every theorem (the default)
+    keep: Callable[[Selected], bool] | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        """The settings that change the output (a run's config hash is made from this): the
+        dataclass repr of the shown fields, and the filter only when there is one (so runs
+        without it hash as they did before it existed)."""
+        shown = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr]
+        if self.keep is not None:
+            shown.append(f"keep={self.keep!r}")
+        return f"{type(self).__qualname__}({', '.join(shown)})"
 
     def __post_init__(self) -> None:
         if self.proofs < 1:
@@ -75,16 +90,24 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
         return None  # the walk collapsed a compound value: its reverse is no step (see graph)
     graph = ProofGraph()
     graph.add_walk(walk.steps)
+    nodes = tuple(_walk_nodes(walk))
     if config.explore:
         for node in _walk_nodes(walk):
             graph.explore(node, index, fresh, config.explore_max_size)
     primary = graph.shortest_proofs(start, end, 1)[0]
     if len(primary) < _lowest_wanted(config):
         return None  # the bound never exceeds the proof length: skip the search
+    if config.shortcut_free and (collapses(start, index, fresh) or collapses(end, index, fresh)):
+        return None
     for _ in range(4):
         cap = largest_expression(primary)
-        bound = certify(start, end, index, fresh, cap, len(primary), config.bounds, graph)
-        # the search adds what it visits to the graph, so a shortcut it found is now a path
+        found = certify(
+            start, end, index, fresh, cap, len(primary), config.bounds, nodes, config.compiled
+        )
+        bound = found.bound
+        # where the search met, and its ways to the walk's nodes, may shorten the proof
+        for link in (found.path or (), *found.links):
+            graph.add_walk(link)
         primary = graph.shortest_proofs(start, end, 1)[0]
         if bound.value <= len(primary):
             break
@@ -97,7 +120,10 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if config.histogram is not None and bound.value not in dict(config.histogram):
         return None
     proofs = tuple(graph.shortest_proofs(start, end, config.proofs))
-    return Selected(start, proofs, bound, graph)
+    selected = Selected(start, proofs, bound, graph)
+    if config.keep is not None and not config.keep(selected):
+        return None
+    return selected
 
 
 def quotas(histogram: tuple[tuple[int, float], ...], count: int) -> dict[int, int]:

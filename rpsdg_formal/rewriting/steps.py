@@ -156,13 +156,16 @@ class Match:
 
 
 def matches(expr: Expr, index: RuleIndex) -> Iterator[Match]:
-    """Every (position, rule, direction) whose rewritten-from side matches `expr` there."""
+    """Every (position, rule, direction) whose rewritten-from side matches `expr` there (in
+    `index.candidates` order, through the compiled patterns of `index.plans`)."""
+    plans = index.plans
+    anywhere = plans[""]
     for path, sub in positions(expr):
-        for rule, reverse in index.candidates(sub):
-            pattern, _ = rule.side(reverse)
-            bindings = match(pattern, sub)
+        head = f"#{sub.value}" if sub.kind is Kind.NUM else sub.head
+        for plan in plans.get(head, anywhere):
+            bindings = plan.matcher(sub)
             if bindings is not None:
-                yield Match(path, rule, reverse, bindings)
+                yield Match(path, plan.rule, plan.reverse, bindings)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.rewriting.away import away_walk
 from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches, successors
 from rpsdg_formal.terms.expr import Expr, var, variables
 from rpsdg_formal.terms.sample import ExprShape, random_expr
@@ -130,6 +131,10 @@ def random_walk(
     (`steps.in_step_set`); the walk then keeps moving away from where it has been.
     """
     fresh = tuple(var(v) for v in variables(start))
+    if away:  # the same walk over the compiled successor listing, where it is built
+        compiled = away_walk(start, index, fresh, steps, max_size, rng)
+        if compiled is not None:
+            return compiled
     visited = {start}
     current = start
     taken: list[Step] = []

@@ -67,6 +67,36 @@ def openapi_document() -> Json:
                 },
             },
         },
+        "ForwardProof": {
+            "type": "object",
+            "required": ["hypotheses", "goal", "tactics"],
+            "additionalProperties": False,
+            "description": "an equation or system proof reasoning forward from its hypotheses "
+            "(`h0`, `h1`, …), in the rendering of the exports",
+            "properties": {
+                "id": string,
+                "hypotheses": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {**string, "example": "2 * x + 1 = 9"},
+                },
+                "goal": {
+                    **string,
+                    "example": "x = 4",
+                    "description": "one equation, or two joined by ∧",
+                },
+                "variables": {"type": "array", "items": string},
+                "tactics": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        **string,
+                        "example": "have h1 : 2 * x + 1 - 1 = 9 - 1 := "
+                        "congrArg (fun t => t - 1) h0",
+                    },
+                },
+            },
+        },
         "KernelProof": {
             "type": "object",
             "required": ["lean_statement", "lean_proof"],
@@ -86,7 +116,9 @@ def openapi_document() -> Json:
                 "proofs": {
                     "type": "array",
                     "minItems": 1,
-                    "items": {"oneOf": [_ref("TacticProof"), _ref("KernelProof")]},
+                    "items": {
+                        "oneOf": [_ref("TacticProof"), _ref("ForwardProof"), _ref("KernelProof")]
+                    },
                 },
             },
         },

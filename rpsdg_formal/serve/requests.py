@@ -33,13 +33,15 @@ from rpsdg_formal.theory.rules import RuleSet
 
 @dataclass(frozen=True)
 class TacticProof:
-    """A proof as tactics in the rendering of the exports, run through `ProofEnv`."""
+    """A proof as tactics in the rendering of the exports, run through `ProofEnv`: of the
+    goal `statement`, from `hypotheses` when it reasons forward (equations, systems)."""
 
     index: int
     id: str | None
     statement: str
     variables: tuple[str, ...] | None
     tactics: tuple[str, ...]
+    hypotheses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,12 @@ class VerifyRequest:
 
 
 _TACTIC_KEYS = frozenset({"id", "statement", "variables", "tactics"})
+_FORWARD_KEYS = frozenset({"id", "hypotheses", "goal", "variables", "tactics"})
 _KERNEL_KEYS = frozenset({"id", "lean_statement", "lean_proof"})
 _HOW = (
     "each proof is either {statement, tactics, optional variables, optional id} (tactic "
-    "rendering) or {lean_statement, lean_proof, optional id} (kernel syntax)"
+    "rendering), {hypotheses, goal, tactics, optional variables, optional id} (a forward "
+    "proof of an equation or system) or {lean_statement, lean_proof, optional id} (kernel syntax)"
 )
 
 
@@ -132,10 +136,19 @@ def parse_tactic_proof(
 ) -> TacticProof:
     """A tactic proof from its JSON object; raises RequestError (400 for shapes, 422 for
     values such as a non-string tactic or too many tactics)."""
-    _keys(where, entry, _TACTIC_KEYS, ("statement", "tactics"))
-    statement = _field(f"{where}.statement", entry["statement"], str, "a string `lhs = rhs`")
-    if len(statement) > MAX_STATEMENT_CHARS:
-        raise unprocessable(f"{where}.statement is longer than {MAX_STATEMENT_CHARS} characters")
+    forward = "hypotheses" in entry or "goal" in entry
+    if forward:
+        _keys(where, entry, _FORWARD_KEYS, ("hypotheses", "goal", "tactics"))
+    else:
+        _keys(where, entry, _TACTIC_KEYS, ("statement", "tactics"))
+    key = "goal" if forward else "statement"
+    statement = _statement(f"{where}.{key}", entry[key])
+    hypotheses: tuple[str, ...] = ()
+    if forward:
+        given = _field(f"{where}.hypotheses", entry["hypotheses"], list, "an array of equations")
+        if not given or len(given) > MAX_VARIABLES:
+            raise unprocessable(f"{where}.hypotheses must hold 1 to {MAX_VARIABLES} equations")
+        hypotheses = tuple(_statement(f"{where}.hypotheses[{k}]", h) for k, h in enumerate(given))
     variables: tuple[str, ...] | None = None
     if entry.get("variables") is not None:
         names = _field(f"{where}.variables", entry["variables"], list, "an array of names")
@@ -158,7 +171,16 @@ def parse_tactic_proof(
                 f'{where}.tactics[{k}] must be a string such as "rw [mul_comm x y]", '
                 f"got {_json_type(tactic)}"
             )
-    return TacticProof(index, _proof_id(where, entry), statement, variables, tuple(tactics))
+    proof_id = _proof_id(where, entry)
+    return TacticProof(index, proof_id, statement, variables, tuple(tactics), hypotheses)
+
+
+def _statement(where: str, value: object) -> str:
+    """An equation string `lhs = rhs` within the length limit; RequestError otherwise."""
+    text = _field(where, value, str, "a string `lhs = rhs`")
+    if len(text) > MAX_STATEMENT_CHARS:
+        raise unprocessable(f"{where} is longer than {MAX_STATEMENT_CHARS} characters")
+    return str(text)
 
 
 def parse_kernel_proof(
@@ -207,7 +229,7 @@ def parse_verify(
     for index, entry in enumerate(entries):
         where = f"proofs[{index}]"
         item = _field(where, entry, dict, "an object")
-        if "tactics" in item or "statement" in item:
+        if {"tactics", "statement", "hypotheses", "goal"} & set(item):
             proofs.append(parse_tactic_proof(where, index, item, config))
         elif "lean_proof" in item or "lean_statement" in item:
             proofs.append(parse_kernel_proof(where, index, item, names[theory]))
@@ -222,6 +244,8 @@ def start_env(proof: TacticProof, rules: RuleSet, checker: KernelChecker) -> Pro
     where = f"proofs[{proof.index}]"
     env = ProofEnv(rules, checker)
     theorem: Json = {"statement": proof.statement}
+    if proof.hypotheses:
+        theorem = {"hypotheses": list(proof.hypotheses), "goal": proof.statement}
     if proof.variables is not None:
         if len(set(proof.variables)) != len(proof.variables):
             raise unprocessable(f"{where}.variables repeats a name")
@@ -229,12 +253,17 @@ def start_env(proof: TacticProof, rules: RuleSet, checker: KernelChecker) -> Pro
     try:
         env.reset(theorem)  # also refuses names that clash with the theory or the proofs
     except EnvError as err:
-        raise unprocessable(f"{where}.statement: {err}") from None
+        raise unprocessable(f"{where}.{_shown(proof)}: {err}") from None
     except RecursionError:
-        raise unprocessable(f"{where}.statement is nested too deeply") from None
+        raise unprocessable(f"{where}.{_shown(proof)} is nested too deeply") from None
     clashes = [n for n in env.context.binders if n in BANNED_WORDS]
     if clashes:
         raise unprocessable(
             f"{where}: variable {clashes[0]!r} is a Lean keyword; rename it (e.g. x, y, z)"
         )
     return env
+
+
+def _shown(proof: TacticProof) -> str:
+    """The field a tactic proof's problem came from, for messages."""
+    return "hypotheses/goal" if proof.hypotheses else "statement"

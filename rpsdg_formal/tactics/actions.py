@@ -1,19 +1,22 @@
 """Tactic actions on a goal `lhs = rhs`: parse the rendering the exports use, apply it as Lean
 would, and state the kernel obligation that makes the step valid.
 
-    action  := rewrite ( ";" "show" EQUATION )?
-    rewrite := "rw" "[" term ("," term)* "]" | ("nth_rw" | "nth_rewrite") N "[" term "]"
+    action  := rewrite ( ";" "show" EQUATION )? | "rfl"
+    rewrite := ("rw" | "rewrite") "[" terms "]" | ("nth_rw" | "nth_rewrite") N "[" terms "]"
+    terms   := term ("," term)*
     term    := ("←" | "<-")? ( NAME arg* hyp* | "show" EQUATION "by" TACTIC )   (norm_num simp ring)
     arg     := a variable, a numeral, a parenthesised expression, or `(name := expr)`
     hyp     := "h1", "h2", … (the context's hypotheses) | "(by norm_num)"
 
 NAME is a rule's Mathlib lemma (arguments in Mathlib's order, `tactics.mathlib`) or its own
-Lean name (arguments in the rule's order). `rw [e]` rewrites every instance of `e`'s
-instantiated left side, on both sides, then closes the goal when the sides are identical;
-missing arguments come from the first match in `kabstract`'s pre-order, left side first.
-`nth_rw n` rewrites only the n-th instance. `; show G` claims the resulting goal. Nothing here
-runs Lean: `apply` returns a refusal (what Lean's elaborator would refuse) or the theorem the
-kernel must accept: `∀ vars, hyps → new_goal → old_goal` (`old_goal` when the step closes it).
+Lean name (arguments in the rule's order). Each term rewrites where `kabstract` finds it
+(`tactics.kabstract`), one after the other (Lean's `withRWRulesSeq`); only then does the tactic
+try `rfl`: `rw` is `rewrite` then `try (with_reducible rfl)` (Lean `src/Init/Tactics.lean`),
+`nth_rw` is `nth_rewrite` then the same (`Mathlib/Tactic/NthRewrite.lean`). After `rewrite`
+and `nth_rewrite`, `e = e` stays open until `rfl` (here: syntactically equal sides only; ℝ's
+operations do not unfold). `; show G` claims the resulting goal and never closes it. Nothing
+here runs Lean: `apply` returns a refusal (what Lean's elaborator would refuse) or the theorem
+the kernel must accept: `∀ vars, hyps → new_goal → old_goal` (`old_goal` if the step closes it).
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ from rpsdg_formal.kernel.emit import (
 )
 from rpsdg_formal.kernel.proofspec import SideRewrite
 from rpsdg_formal.rewriting.steps import Step, apply_step
+from rpsdg_formal.tactics.kabstract import Goal as Goal  # re-exported: the env's goals
+from rpsdg_formal.tactics.kabstract import instances, is_bare_hole, occurrences, open_pattern
 from rpsdg_formal.tactics.lemma import DISCHARGE, stated_instance
 from rpsdg_formal.tactics.mathlib import mathlib_names, rule_binding
 from rpsdg_formal.tactics.obligation import SideSteps, obligation, trans
-from rpsdg_formal.terms.expr import Expr, Kind, Path, match, positions, substitute, variables
+from rpsdg_formal.terms.expr import Expr, Path, substitute, variables
 from rpsdg_formal.terms.parse import parse_lean_equation, parse_lean_expr
 from rpsdg_formal.terms.printers import to_lean
 from rpsdg_formal.terms.signature import Signature, is_lean_ident
@@ -45,14 +50,14 @@ from rpsdg_formal.theory.rules import Rule, RuleSet
 
 _T = TypeVar("_T")
 
-Goal = tuple[Expr, Expr]
-"""A goal `lhs = rhs` as its two sides."""
-
 MAX_ACTION = 4000
 """The longest action text accepted (characters)."""
 
-_REWRITE = re.compile(r"^(?:rw|rewrite)\s*\[(?P<terms>[^\[\]]*)\]$")
-_NTH = re.compile(r"^(?:nth_rewrite|nth_rw)\s+(?P<n>\d{1,4})\s*\[(?P<terms>[^\[\]]*)\]$")
+_REWRITE = re.compile(r"^(?P<tactic>rw|rewrite)\s*\[(?P<terms>[^\[\]]*)\]$")
+_NTH = re.compile(r"^(?P<tactic>nth_rewrite|nth_rw)\s+(?P<n>\d{1,4})\s*\[(?P<terms>[^\[\]]*)\]$")
+_TRIES_RFL = {"rw": True, "nth_rw": True, "rewrite": False, "nth_rewrite": False}
+"""Whether each rewriting tactic tries `rfl` after its rewrites (Lean's `rw` macro, Mathlib's
+`nth_rw` macro); `rewrite` and `nth_rewrite` do not."""
 _NUMERAL_LEMMA = re.compile(r"^show\s+(?P<eq>.+?)\s+by\s+(?:norm_num|simp|ring)$", re.DOTALL)
 _NAMED = re.compile(r"^\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(?P<value>.+)\)$", re.DOTALL)
 _HYPOTHESIS = re.compile(r"^h(?P<k>\d{1,3})$")
@@ -85,11 +90,13 @@ class Rewrite:
 
 @dataclass(frozen=True)
 class Action:
-    """A parsed action: its rewrites, the occurrence for `nth_rewrite` (else 0) and a claim."""
+    """A parsed action: its rewrites, the occurrence for `nth_rewrite` (else 0), a claim, and
+    whether the tactic tries `rfl` at the end (`rw`, `nth_rw`, `rfl` itself: no rewrites)."""
 
     rewrites: tuple[Rewrite, ...]
     nth: int = 0
     claim: Goal | None = None
+    closes: bool = True
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,18 @@ def _words(text: str) -> list[str]:
     return [w for w in _split_top(re.sub(r"\s+", " ", text), " ") if w]
 
 
+_NAMES: dict[int, tuple[RuleSet, dict[str, Rule]]] = {}
+
+
 def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
+    """The rules by Lean name (full and short), once per rule set: asked per action."""
+    known = _NAMES.get(id(rules))
+    if known is None or known[0] is not rules:
+        known = _NAMES[id(rules)] = (rules, _lean_names(rules))
+    return known[1]
+
+
+def _lean_names(rules: RuleSet) -> dict[str, Rule]:
     found: dict[str, Rule] = {}
     for rule in (r for r in rules.rules if r.evaluate is None):
         for name in (rule.lean_name, rule.lean_name.rsplit(".", 1)[-1]):
@@ -201,7 +219,8 @@ def _rewrite(text: str, rules: RuleSet, context: Context, names: Mapping[str, Ru
     if not words:
         raise ActionError("empty rewrite term")
     name, *rest = words
-    if not is_lean_ident(name):
+    # Mathlib's names carry subscripts (`mul_div_cancel_left₀`); a name is only looked up
+    if not is_lean_ident(re.sub("[₀-₉]", "0", name)):
         raise ActionError(f"{name!r} is not a lemma name")
     lemma = mathlib_names(rules.rules, rules.theory.signature).get(name)
     rule = lemma[0] if lemma is not None else names.get(name)
@@ -240,56 +259,51 @@ def parse_action(text: str, rules: RuleSet, context: Context) -> Action:
             raise ActionError("only `; show GOAL` may follow a rewrite")
         claim = _equation(shown.removeprefix("show "), rules, context)
     head = head.strip()
+    if head == "rfl":
+        if sep:
+            raise ActionError("no goals to be proved: nothing is left for `show` after `rfl`")
+        return Action(())
     names = _by_lean_name(rules)
-    if found := _REWRITE.match(head):
-        terms = _split_top(found.group("terms"), ",")
-        return Action(tuple(_rewrite(t, rules, context, names) for t in terms), 0, claim)
-    if found := _NTH.match(head):
-        nth = int(found.group("n"))
-        if nth < 1:
-            raise ActionError("nth_rewrite counts occurrences from 1")
-        terms = _split_top(found.group("terms"), ",")
-        if len(terms) != 1:
-            raise ActionError("nth_rewrite takes one rewrite term")
-        return Action((_rewrite(terms[0], rules, context, names),), nth, claim)
-    raise ActionError(f"unknown tactic: expected `rw [...]` or `nth_rewrite N [...]`, got {head!r}")
+    found = _REWRITE.match(head) or _NTH.match(head)
+    if found is None:
+        raise ActionError(
+            "unknown tactic: expected `rw [...]`, `rewrite [...]`, `nth_rw N [...]`, "
+            f"`nth_rewrite N [...]` or `rfl`, got {head!r}"
+        )
+    nth = int(found.group("n")) if "n" in found.groupdict() else 0
+    if found.re is _NTH and nth < 1:
+        raise ActionError(f"{found.group('tactic')} counts occurrences from 1")
+    terms = _split_top(found.group("terms"), ",")
+    rewrites = tuple(_rewrite(t, rules, context, names) for t in terms)
+    return Action(rewrites, nth, claim, _TRIES_RFL[found.group("tactic")])
 
 
 # --- applying ------------------------------------------------------------------------------------
 
 
-def occurrences(pattern: Expr, goal: Goal) -> list[tuple[int, Path]]:
-    """Every occurrence of `pattern` in the goal, in pre-order, left side before right side."""
-    return [
-        (side, path)
-        for side, expr in enumerate(goal)
-        for path, node in positions(expr)
-        if node is pattern
-    ]
-
-
-def _instantiate(rewrite: Rewrite, goal: Goal, rules: RuleSet) -> dict[str, Expr]:
-    """The rule's full substitution: the arguments given, the rest from the first instance in
-    the goal (pre-order, left side first), as Lean's `kabstract` instantiates metavariables."""
+def _targets(rewrite: Rewrite, goal: Goal, nth: int, rules: RuleSet) -> tuple[
+    dict[str, Expr], list[tuple[int, Path]]
+]:  # fmt: skip
+    """The rule's full substitution and where it rewrites: every instance of the first match
+    (`rw`), or the n-th match alone (`nth_rewrite n`), as `kabstract` finds them."""
     rule = rewrite.rule
-    binding = dict(zip(rule.variables, rewrite.given, strict=False)) | dict(rewrite.named)
-    pattern, _ = rule.side(rewrite.reverse)
-    if len(binding) < len(rule.variables):
-        partial = substitute(pattern, binding)
-        if partial.kind is Kind.VAR:
-            raise ActionError("motive is not type correct: the pattern is a bare variable")
-        found = next(
-            (b for side in goal for _, node in positions(side) if (b := match(partial, node))),
-            None,
-        )
-        if found is None:
-            shown = to_lean(partial, rules.theory.signature)
-            raise ActionError(f"did not find instance of the pattern {shown} in the goal")
-        binding.update(found)
+    given = dict(zip(rule.variables, rewrite.given, strict=False)) | dict(rewrite.named)
+    pattern = open_pattern(rule, rewrite.reverse, given)
+    if is_bare_hole(pattern):
+        raise ActionError("motive is not type correct: the pattern is a bare variable")
+    found = instances(rule, given, pattern, goal)
+    if not found:
+        shown = to_lean(pattern, rules.theory.signature)
+        raise ActionError(f"did not find instance of the pattern {shown} in the goal")
+    if nth > len(found):
+        raise ActionError(f"nth_rewrite {nth}: the pattern occurs only {len(found)} time(s)")
+    side, path, binding = found[nth - 1 if nth else 0]
     missing = [v for v in rule.variables if v not in binding]
     if missing:  # a variable of the produced side only: Lean cannot infer it either
         raise ActionError(f"{rule.lean_name}: cannot infer the argument(s) {missing}")
-    return binding
+    if nth:
+        return binding, [(side, path)]
+    return binding, occurrences(substitute(rule.side(rewrite.reverse)[0], binding), goal)
 
 
 def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
@@ -307,21 +321,12 @@ def _instance_term(step: Step, hyps: Sequence[str], rules: RuleSet) -> str:
 
 
 def _apply_one(
-    rewrite: Rewrite, goal: Goal, nth: int, rules: RuleSet
+    rewrite: Rewrite, goal: Goal, nth: int, rules: RuleSet, prove: bool = True
 ) -> tuple[Goal, list[str | None], SideSteps]:
     """Rewrite the goal by one term: the new goal, a proof of `old side = new side` per side
-    (None where the side did not change), and the steps of each side (for the kernel route)."""
-    binding = _instantiate(rewrite, goal, rules)
-    pattern, _ = rewrite.rule.side(rewrite.reverse)
-    instance = substitute(pattern, binding)
-    found = occurrences(instance, goal)
-    if not found:
-        shown = to_lean(instance, rules.theory.signature)
-        raise ActionError(f"did not find instance of the pattern {shown} in the goal")
-    if nth:
-        if nth > len(found):
-            raise ActionError(f"nth_rewrite {nth}: the pattern occurs only {len(found)} time(s)")
-        found = [found[nth - 1]]
+    (None where the side did not change; always None unless `prove`), and the steps of each
+    side (for the kernel route)."""
+    binding, found = _targets(rewrite, goal, nth, rules)
     sides = list(goal)
     proofs: list[str | None] = [None, None]
     steps: list[list[SideRewrite]] = [[], []]
@@ -330,9 +335,10 @@ def _apply_one(
             step = apply_step(sides[side], rewrite.rule, rewrite.reverse, path, binding)
         except RewriteError as err:
             raise ActionError(str(err)) from None
-        term = _instance_term(step, rewrite.hyps, rules)
-        proof = congruence_proof(step.before, step.path, term, rules.theory)
-        proofs[side] = trans(proofs[side], proof)
+        term = _instance_term(step, rewrite.hyps, rules)  # ActionError if norm_num cannot
+        if prove:
+            proof = congruence_proof(step.before, step.path, term, rules.theory)
+            proofs[side] = trans(proofs[side], proof)
         sides[side] = step.after
         steps[side].append(SideRewrite(step, _hyp_words(rewrite.hyps, step)))
     return (sides[0], sides[1]), proofs, (tuple(steps[0]), tuple(steps[1]))
@@ -348,25 +354,42 @@ def _hyp_words(hyps: Sequence[str], step: Step) -> tuple[str, ...]:
 
 def apply(action: Action, goal: Goal, context: Context, rules: RuleSet) -> Applied:
     """Apply a parsed action to `goal`. Raises ActionError where Lean's elaborator would refuse
-    (pattern not found, occurrence out of range, a side condition norm_num cannot prove)."""
+    (pattern not found, occurrence out of range, a side condition norm_num cannot prove, `rfl`
+    on different sides, `show` after a rewrite that closed the goal)."""
     current = goal
     proofs: list[str | None] = [None, None]
     steps: SideSteps = ((), ())
-    for rewrite in action.rewrites:
-        if current[0] is current[1]:
-            raise ActionError("no goals to be proved")
+    for rewrite in action.rewrites:  # one after the other, with no `rfl` in between
         current, more, done = _apply_one(rewrite, current, action.nth, rules)
         proofs = [trans(proofs[0], more[0]), trans(proofs[1], more[1])]
         steps = (steps[0] + done[0], steps[1] + done[1])
     if action.claim is not None:
-        if current[0] is current[1]:
+        if action.closes and current[0] is current[1]:
             raise ActionError("no goals to be proved: the rewrite closed the goal before `show`")
         claim = action.claim
         theorem, _ = obligation(
-            goal, claim, proofs, context.binders, context.assumed, rules.theory, steps
+            goal, claim, proofs, context.binders, context.assumed, rules.theory, steps, False
         )
-        return Applied(claim, claim[0] is claim[1], theorem)
+        return Applied(claim, False, theorem)
+    if not action.rewrites and current[0] is not current[1]:
+        raise ActionError("The rfl tactic failed: the two sides of the goal are not equal")
     theorem, closed = obligation(
-        goal, current, proofs, context.binders, context.assumed, rules.theory, steps
-    )
+        goal, current, proofs, context.binders, context.assumed, rules.theory, steps,
+        action.closes,
+    )  # fmt: skip
     return Applied(current, closed, theorem)
+
+
+def rewritten(action: Action, goal: Goal, rules: RuleSet) -> Goal:
+    """The goal `action` leaves (its claim, when it states one), refused as `apply` refuses it,
+    without building the proof: for a caller that needs only where an action leads."""
+    current = goal
+    for rewrite in action.rewrites:  # one after the other, with no `rfl` in between
+        current, _, _ = _apply_one(rewrite, current, action.nth, rules, prove=False)
+    if action.claim is not None:
+        if action.closes and current[0] is current[1]:
+            raise ActionError("no goals to be proved: the rewrite closed the goal before `show`")
+        return action.claim
+    if not action.rewrites and current[0] is not current[1]:
+        raise ActionError("The rfl tactic failed: the two sides of the goal are not equal")
+    return current

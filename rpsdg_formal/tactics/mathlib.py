@@ -153,9 +153,23 @@ def _renaming(sides: tuple[Expr, Expr], rule_sides: tuple[Expr, Expr]) -> dict[s
     return renaming if len(set(renaming.values())) == len(renaming) else None
 
 
+_FITS: dict[tuple[int, int, int], tuple[object, Correspondence]] = {}
+"""`correspondence` by the identities of its arguments (kept alive with the answer): every
+rendered or parsed tactic asks, for a handful of rules; parsing the statement each time cost
+a tenth of an export."""
+
+
 def correspondence(entry: MathlibEntry, rule: Rule, sig: Signature) -> Correspondence:
     """Line up `entry`'s statement with `rule`, its sides as the entry says (`sides:`), up to
     renaming variables; ConfigError if the statement is not the rule's equation so."""
+    key = (id(entry), id(rule), id(sig))
+    known = _FITS.get(key)
+    if known is None or known[0] != (entry, rule, sig):
+        known = _FITS[key] = ((entry, rule, sig), _correspondence(entry, rule, sig))
+    return known[1]
+
+
+def _correspondence(entry: MathlibEntry, rule: Rule, sig: Signature) -> Correspondence:
     sides = parse_equation(entry.statement, sig)
     target = (rule.rhs, rule.lhs) if entry.swapped else (rule.lhs, rule.rhs)
     renaming = _renaming(sides, target)

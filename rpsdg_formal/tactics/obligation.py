@@ -45,10 +45,12 @@ def obligation(
     assumed: tuple[Hypothesis, ...],
     theory: Theory,
     steps: SideSteps = ((), ()),
+    closes: bool = True,
 ) -> tuple[LeanTheorem, bool]:
     """`∀ vars, hyps → new → goal` proven from the side proofs (or `goal` when `new` is closed),
-    and whether it is closed."""
-    closed = new[0] is new[1]
+    and whether it is closed: `new` has equal sides and the tactic `closes` (tries `rfl`, as
+    `rw` does; `nth_rewrite` and `show` leave `e = e` open)."""
+    closed = closes and new[0] is new[1]
     left, right = proofs
     if closed:
         proof = trans(left, symm(right)) or f"Eq.refl {kernel_arg(goal[0], theory)}"

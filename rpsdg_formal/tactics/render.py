@@ -42,8 +42,8 @@ from rpsdg_formal.families.records import Candidate
 from rpsdg_formal.families.registry import family_of
 from rpsdg_formal.kernel.emit import HOLE, HOLE2, Hypothesis, hypotheses
 from rpsdg_formal.rewriting.steps import EquationStep, Step
-from rpsdg_formal.tactics.actions import occurrences
 from rpsdg_formal.tactics.delab import pretty
+from rpsdg_formal.tactics.kabstract import occurrences
 from rpsdg_formal.tactics.lemma import rewrite_term
 from rpsdg_formal.terms.expr import Expr, Kind, positions, substitute, var
 from rpsdg_formal.terms.signature import Fixity, Signature, is_lean_ident

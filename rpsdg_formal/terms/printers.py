@@ -124,13 +124,31 @@ def numeral_to_kernel(value: int, numerals: Numerals) -> str:
     return f"{numerals.bit1 if value % 2 else numerals.bit0} {inner}"
 
 
+_KERNEL_TEXTS: dict[int, tuple[Signature, dict[Expr, str]]] = {}
+_KERNEL_TEXTS_LIMIT = 1 << 15
+"""`to_kernel`'s answers per signature (by identity, the signature kept with them), cleared
+when full: certificates and wrong steps print the same sub-trees again and again (every
+congruence context repeats its expression but for one path)."""
+
+
 def to_kernel(expr: Expr, sig: Signature) -> str:
     """Lean kernel prefix syntax for the `prelude` theory: `add (mul a b) (neg c)`."""
     if expr.kind is Kind.VAR:
         return expr.head
-    if expr.kind is Kind.NUM:
-        return numeral_to_kernel(expr.value, sig.numerals)
-    return " ".join([sig.by_name(expr.head).lean, *(argument(a, sig) for a in expr.args)])
+    known = _KERNEL_TEXTS.get(id(sig))
+    if known is None or known[0] is not sig:
+        known = _KERNEL_TEXTS[id(sig)] = (sig, {})
+    texts = known[1]
+    text = texts.get(expr)
+    if text is None:
+        if expr.kind is Kind.NUM:
+            text = numeral_to_kernel(expr.value, sig.numerals)
+        else:
+            text = " ".join([sig.by_name(expr.head).lean, *(argument(a, sig) for a in expr.args)])
+        if len(texts) >= _KERNEL_TEXTS_LIMIT:
+            texts.clear()
+        texts[expr] = text
+    return text
 
 
 def to_latex(expr: Expr, sig: Signature) -> str:

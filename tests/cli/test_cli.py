@@ -232,10 +232,15 @@ def test_bad_rule_files_fail_with_file_and_line(
 def test_curriculum_and_stats_of_a_generated_folder(generated: Path, tmp_path: Path) -> None:
     import yaml
 
-    assert (
-        main(["curriculum", str(generated), "--levels", "3", "--out", str(tmp_path / "cur")]) == 0
-    )
+    argv = ["curriculum", str(generated), "--levels", "3", "--out", str(tmp_path / "cur")]
+    assert main(argv) == 0  # prover effort breaks ties between bounds by default
     manifest = yaml.safe_load((tmp_path / "cur" / "manifest.yaml").read_text())
+    assert "budget of 50" in manifest["prover_effort"]
+    medians = [(e["median_lower_bound"], e["median_prover_effort"]) for e in manifest["levels"]]
+    assert medians == sorted(medians)
+    assert main([*argv, "--effort-budget", "0"]) == 0  # without the prover: bound, then size
+    manifest = yaml.safe_load((tmp_path / "cur" / "manifest.yaml").read_text())
+    assert manifest["prover_effort"] is None
     keys = []
     for level in manifest["levels"]:
         rows = [json.loads(x) for x in (tmp_path / "cur" / level["file"]).read_text().splitlines()]

@@ -105,14 +105,14 @@ def _records_folder(folder: Path, name: str, *records: dict[str, object]) -> Pat
     return folder
 
 
-def test_evaluate_refuses_equations_naming_the_family(
+def test_evaluate_refuses_systems_naming_the_family(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    record = {"id": "e1", "theory": "equation", "family": "equation"}
+    record = {"id": "e1", "theory": "equation", "family": "equation-system"}
     folder = _records_folder(tmp_path / "eq", "level_01.jsonl", record)
     assert main(["evaluate", str(folder), "--quiet"]) == 2
     line = _error(capsys)
-    assert "holds equation theorems, which the baseline prover cannot search" in line
+    assert "holds equation-system theorems, which the baseline prover cannot search" in line
     assert not (folder / "evaluation.json").exists()
 
 

@@ -243,3 +243,38 @@ def test_bad_options_are_config_errors(tmp_path: Path) -> None:
         write_curriculum(dataset, tmp_path / "cur", 0)
     with pytest.raises(ConfigError):
         write_curriculum(write_dataset(tmp_path / "empty", []), tmp_path / "cur", 2)
+
+
+def test_prover_effort_breaks_ties_before_size(tmp_path: Path) -> None:
+    rng = random.Random(6)
+    records = [
+        make_record(i, 3 if i < 80 else 4, 8, rng.randint(5, 25), rng.randint(5, 25))
+        for i in range(100)
+    ]
+    efforts = {r["id"]: rng.randint(1, 51) for r in records}
+    dataset = write_dataset(tmp_path / "data", records)
+
+    def effort(seen: list[dict[str, Any]]) -> tuple[dict[str, int], str]:
+        assert [r["id"] for r in seen] == [r["id"] for r in records]
+        return efforts, "made up for the test"
+
+    path = write_curriculum(dataset, tmp_path / "cur", 5, effort=effort)
+    manifest = yaml.safe_load(path.read_text())
+    levels = manifest["levels"]
+    assert [e["separated_by"] for e in levels] == [
+        None, "prover_effort", "prover_effort", "prover_effort", "lower_bound",
+    ]  # fmt: skip
+    assert manifest["strictly_increasing"] is True and manifest["prover_effort"]
+    for before, after in itertools.pairwise(levels[:4]):
+        assert after["median_prover_effort"] > before["median_prover_effort"]
+    written = [level_records(tmp_path / "cur" / e["file"]) for e in levels]
+    keys = [[difficulty_key(r, efforts) for r in group] for group in written]
+    assert keys == [sorted(k) for k in keys]
+    assert all(max(a) <= min(b) for a, b in itertools.pairwise(keys))
+
+
+def test_without_efforts_the_manifest_says_none(tmp_path: Path) -> None:
+    dataset = write_dataset(tmp_path / "data", synthetic(10))
+    manifest = yaml.safe_load(write_curriculum(dataset, tmp_path / "cur", 2).read_text())
+    assert manifest["prover_effort"] is None
+    assert all("median_prover_effort" not in e for e in manifest["levels"])

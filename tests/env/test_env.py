@@ -75,6 +75,55 @@ def test_rw_rewrites_every_instance_and_nth_rewrite_one(field_rules: RuleSet) ->
     assert _apply("rw [add_zero z]", "x = z + 0", field_rules) == "x = z"
 
 
+def _closed(action: str, text: str, rules: RuleSet) -> tuple[str, bool]:
+    goal = parse_equation(text, rules.theory.signature)
+    context = Context(binders_of(*goal))
+    applied = apply(parse_action(action, rules, context), goal, context, rules)
+    sig = rules.theory.signature
+    return f"{to_lean(applied.goal[0], sig)} = {to_lean(applied.goal[1], sig)}", applied.closed
+
+
+@pytest.mark.parametrize(
+    ("action", "closed"),
+    [
+        ("rw [mul_comm x y]", True),  # Lean: `rewrite`, then `try (with_reducible rfl)`
+        ("nth_rw 1 [mul_comm x y]", True),  # Mathlib: `nth_rewrite`, then the same
+        ("rewrite [mul_comm x y]", False),
+        ("nth_rewrite 1 [mul_comm x y]", False),  # Mathlib's `nth_rewrite` never tries `rfl`
+        ("nth_rewrite 1 [mul_comm x y]; show y * x = y * x", False),  # nor does `show`
+    ],
+)
+def test_only_rw_and_nth_rw_close_the_goal_by_rfl(
+    field_rules: RuleSet, action: str, closed: bool
+) -> None:
+    assert _closed(action, "x * y = y * x", field_rules) == ("y * x = y * x", closed)
+
+
+def test_rfl_closes_equal_sides_only(field_rules: RuleSet) -> None:
+    assert _closed("rfl", "x * y = x * y", field_rules) == ("x * y = x * y", True)
+    with pytest.raises(ActionError, match="rfl tactic failed"):
+        _closed("rfl", "x * y = y * x", field_rules)
+    with pytest.raises(ActionError, match="no goals"):  # `rw` closed it: nothing to `show`
+        _closed("rw [mul_comm x y]; show y * x = y * x", "x * y = y * x", field_rules)
+
+
+def test_rewrites_run_in_sequence_and_instantiate_as_kabstract(field_rules: RuleSet) -> None:
+    # `rw [a, b]` tries `rfl` once, after `b`: equal sides after `a` are rewritten by `b`
+    assert _closed("rw [mul_comm x y, mul_comm y x]", "x * y = y * x", field_rules) == (
+        "x * y = x * y",
+        True,
+    )
+    # a given argument is the goal's `x`, never a pattern variable: `x * ?b` skips `z * x`
+    assert _apply("rw [mul_comm x]", "z * x + x * y = z", field_rules) == "z * x + y * x = z"
+    # `nth_rewrite n` instantiates the metavariables at the n-th instance (pre-order)
+    assert _apply("nth_rewrite 2 [mul_comm]", "x * y * z = z", field_rules) == "y * x * z = z"
+    # and rewrites the n-th instance of each term, in order (Mathlib/Tactic/NthRewrite.lean)
+    text = "x * y + z = z + x * y"
+    assert _apply("nth_rewrite 2 [mul_comm x y, add_comm]", text, field_rules) == (
+        "x * y + z = y * x + z"
+    )
+
+
 @pytest.mark.parametrize(
     ("action", "words"),
     [
@@ -95,9 +144,9 @@ def test_actions_lean_would_refuse(field_rules: RuleSet, action: str, words: str
         _apply(action, "x * y + x * y = z", field_rules)
 
 
-def test_an_equation_record_is_refused_with_a_reason(env: ProofEnv) -> None:
-    with pytest.raises(EnvError, match="rewrite theorems"):
-        env.reset({"id": "e", "family": "equation", "statement": "x = 1"})
+def test_a_record_of_an_unknown_family_is_refused_with_a_reason(env: ProofEnv) -> None:
+    with pytest.raises(EnvError, match=r"e: .*'limits'"):
+        env.reset({"id": "e", "family": "limits", "statement": "x = 1"})
 
 
 # --- with the kernel ---------------------------------------------------------------------------
@@ -126,6 +175,20 @@ def test_rewards_done_and_answers_instead_of_exceptions(
     after = env.step("rw [mul_comm x y]")
     assert (after.valid, after.done) == (False, True)
     assert "no goals" in after.message
+
+
+@pytest.mark.kernel
+def test_nth_rewrite_leaves_e_eq_e_open_until_rfl(env: ProofEnv) -> None:
+    env.reset({"statement": "x * y = y * x"})
+    moved = env.step("nth_rewrite 1 [mul_comm x y]")
+    assert (moved.valid, moved.done, moved.reward) == (True, False, 0.0)
+    assert moved.state == "x y : ℝ\n⊢ y * x = y * x"  # what Mathlib shows: the goal is open
+    assert not env.step("rfl; show y * x = y * x").valid
+    closed = env.step("rfl")
+    assert (closed.valid, closed.done, closed.state) == (True, True, NO_GOALS)
+    assert env.reset({"statement": "x = x"}) == "x : ℝ\n⊢ x = x"  # open until a tactic
+    assert not env.step("rw [mul_comm x x]").valid  # no instance of `x * x`
+    assert env.step("rfl").done
 
 
 @pytest.mark.kernel

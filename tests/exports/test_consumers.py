@@ -22,10 +22,16 @@ import pytest
 import yaml
 
 from rpsdg_formal.cli.main import main
+from rpsdg_formal.env.environment import KernelChecker, replay_exported
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.exports.leanproject import git_commit
 from rpsdg_formal.exports.writer import ExportConfig
+from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.tactics.mathlib import load_table
+from rpsdg_formal.tactics.render import NO_GOALS
+from rpsdg_formal.theory.catalogue import rules_path
+from rpsdg_formal.theory.rules import load_rules
 
 THEORIES = ("field", "calculus", "equation")
 
@@ -83,8 +89,7 @@ def test_every_config_loads_from_the_root_without_a_warning(
     root = roots[theory]
     front = _front(root)
     names = [c["config_name"] for c in front["configs"]]
-    judged = theory != "equation"  # wrong steps are judged for rewrite proofs only
-    tables = ["theorems", "steps", *(["negatives", "dpo"] if judged else []), "stepwise"]
+    tables = ["theorems", "steps", "negatives", "dpo", "stepwise"]  # every family is judged
     assert names[: len(tables)] == tables  # a config without rows is left out of the card
     assert {"leandojo_random", "leandojo_novel_premises", "leandojo_corpus"} <= set(names)
     infos = {i["config_name"]: i for i in front["dataset_info"]}
@@ -150,6 +155,7 @@ def test_leandojo_corpus_follows_reprovers_rules(roots: dict[str, Path], theory:
         for e in json.loads((dojo / layout / f"{split}.json").read_text())
     ]
     assert entries
+    seen = []
     for entry in entries:
         path = entry["file_path"]
         assert path in files and path.startswith("Generated/")
@@ -158,6 +164,7 @@ def test_leandojo_corpus_follows_reprovers_rules(roots: dict[str, Path], theory:
         visible = {p["full_name"] for p in own.values() if p["end"] <= entry["start"]}
         for dependency in closure.successors(path):
             visible |= {p["full_name"] for p in files[dependency]["premises"]}
+        seen.append(len(visible))
         for tactic in entry["traced_tactics"]:
             _, provenance = tactic["annotated_tactic"]
             for used in provenance:
@@ -168,6 +175,12 @@ def test_leandojo_corpus_follows_reprovers_rules(roots: dict[str, Path], theory:
                 ]
                 assert at and at[0]["full_name"] == used["full_name"]
                 assert used["full_name"] in visible
+    # ReProver's retriever needs `num_retrieved` premises accessible at every theorem (else
+    # `get_nearest_premises` raises ValueError): the metadata and the card say how many there are
+    fewest = json.loads((dojo / "metadata.json").read_text())["min_accessible_premises"]
+    assert fewest == min(seen) > 0
+    card = (roots[theory] / "README.md").read_text(encoding="utf-8")
+    assert f"`num_retrieved` and the generator's `eval_num_retrieved` to at most {fewest}" in card
 
 
 @pytest.mark.parametrize("theory", THEORIES)
@@ -255,6 +268,83 @@ def test_no_proof_ends_with_a_goal_open(roots: dict[str, Path], theory: str) -> 
     for row in last.values():
         assert row["state_after"] == "no goals"
         assert row["tactic"].startswith(("rw [", "nth_rw ", "exact ")), row
+
+
+def _without_rfl(tactic: str) -> str:
+    """The same rewrite spelled as the tactic that does not try `rfl` afterwards."""
+    for closing, open_ in (("rw [", "rewrite ["), ("nth_rw ", "nth_rewrite ")):
+        if tactic.startswith(closing):
+            return open_ + tactic.removeprefix(closing)
+    raise AssertionError(f"a last step that is neither rw nor nth_rw: {tactic}")
+
+
+def _left_open(state: str) -> str:
+    """The state after a last step that does not try `rfl`: its goal `s = e` becomes `e = e`."""
+    *context, goal = state.split("\n")
+    sides = goal.removeprefix("⊢ ").split(" = ")
+    assert goal.startswith("⊢ ") and len(sides) == 2, state
+    return "\n".join([*context, f"⊢ {sides[1]} = {sides[1]}"])
+
+
+def _spelled_open(row: dict[str, Any]) -> dict[str, Any]:
+    """A proof's last step as `nth_rewrite`/`rewrite`, with the state Mathlib then shows."""
+    opened = _without_rfl(row["tactic"])
+    return {**row, "tactic": opened, "state_after": _left_open(row["state_before"])}
+
+
+@pytest.mark.parametrize("theory", ["field", "calculus"])
+def test_every_exported_proof_replays_to_no_goals_in_the_environment(
+    made: dict[str, tuple[Path, Path, Path]], theory: str, tmp_path: Path
+) -> None:
+    """Each exported proof, replayed through the kernel-backed environment (Mathlib's
+    semantics), shows every exported state and ends with `no goals`; its last step spelled
+    `nth_rewrite`/`rewrite` instead leaves `e = e` open, which `rfl` then closes."""
+    run, root, cache = made[theory]
+    rules = load_rules(rules_path(theory))
+    kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=cache, threads=2))
+    records = {str(r["id"]): r for r in _jsonl(run / "theorems.jsonl")}
+    steps = _jsonl(root / "jsonl" / "data" / "steps.jsonl")
+    checker = KernelChecker(kernel, tmp_path, jobs=2)
+    report = replay_exported(records, steps, [], rules, checker)
+    assert report.proofs >= 20 and report.closed == report.proofs
+    assert not report.invalid_steps and report.state_mismatches == 0
+    last: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in steps:
+        key = (row["theorem"], row["proof"])
+        if key not in last or row["step"] > last[key]["step"]:
+            last[key] = row
+    ends = {id(row) for row in last.values()}
+    changed = [_spelled_open(row) if id(row) in ends else row for row in steps]
+    left_open = replay_exported(records, changed, [], rules, checker)
+    assert left_open.closed == 0 and not left_open.invalid_steps
+    assert left_open.state_mismatches == 0  # `⊢ e = e`, never `no goals`
+    closing = [{**row, "step": row["step"] + 1, "tactic": "rfl", "state_after": NO_GOALS}
+               for row in last.values()]  # fmt: skip
+    closed = replay_exported(records, changed + closing, [], rules, checker)
+    assert closed.closed == closed.proofs and closed.state_mismatches == 0
+
+
+def test_equation_proofs_end_as_mathlib_runs_them(roots: dict[str, Path]) -> None:
+    """Equation proofs (not replayable in the environment yet) are read as Mathlib runs them:
+    each `have h : T := by rw [...] at hK; exact hK` keeps `T` open after `rw`'s `rfl` (its
+    sides differ) for `exact`, and the last step is `exact hN` with `hN` the goal itself."""
+    steps = _jsonl(roots["equation"] / "jsonl" / "data" / "steps.jsonl")
+    by_proof: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for row in steps:
+        by_proof.setdefault((row["theorem"], row["proof"]), []).append(row)
+    assert len(by_proof) >= 20
+    for rows in by_proof.values():
+        rows.sort(key=lambda r: r["step"])
+        for row in rows[:-1]:
+            assert row["tactic"].startswith("have h") and row["state_after"] != NO_GOALS
+            stated = row["tactic"].split(" : ", 1)[1].split(" := ", 1)[0]
+            left, right = stated.split(" = ")
+            assert left != right, row  # `rw`'s `rfl` would close it before `exact`
+        final = rows[-1]
+        name = final["tactic"].removeprefix("exact ")
+        *context, goal = final["state_before"].split("\n")
+        assert f"{name} : {goal.removeprefix('⊢ ')}" in context, final
+        assert final["state_after"] == NO_GOALS
 
 
 def test_missing_rule_negatives_never_name_a_known_mathlib_lemma(roots: dict[str, Path]) -> None:

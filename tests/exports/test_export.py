@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from rpsdg_formal.cli.main import main
+from rpsdg_formal.dataset.negative import FORWARD_KINDS as EQUATION_KINDS
 from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.exports.writer import FORMATS
 from rpsdg_formal.tactics.delab import pretty
@@ -300,7 +301,10 @@ def test_equation_runs_are_traced_as_forward_reasoning(
         assert len(steps) == sum(
             len(r["steps"]) + 1 + sum(len(p["steps"]) + 1 for p in r["proofs"]) for r in records
         )  # one `have` per step, then `exact`
-        assert _jsonl(out / "jsonl" / "data" / "negatives.jsonl") == []
+        negatives = _jsonl(out / "jsonl" / "data" / "negatives.jsonl")
+        assert negatives and {n["kind"] for n in negatives} <= set(EQUATION_KINDS)
+        assert all(n["tactic"].startswith("have h") and n["label"] in (1, -1) for n in negatives)
+        assert all(n["kernel_message"] for n in negatives if n["label"] == -1)
         entries = [
             e
             for name in ("train", "val", "test")
@@ -312,5 +316,8 @@ def test_equation_runs_are_traced_as_forward_reasoning(
             assert first["state_before"].splitlines()[1].startswith("h0 : ")
             assert first["tactic"].startswith("have h")
             assert last["tactic"].startswith("exact ") and last["state_after"] == "no goals"
-        assert len(_jsonl(out / "trl-stepwise" / "stepwise.jsonl")) == proofs
+        stepwise = _jsonl(out / "trl-stepwise" / "stepwise.jsonl")
+        assert len(stepwise) == proofs + len(negatives)  # each proof, each prefix ending wrong
+        rejected = sum(1 for n in negatives if n["label"] == -1)
+        assert len(_jsonl(out / "trl-dpo" / "dpo.jsonl")) == rejected
         assert main(["check", str(out / "lean-project"), "--cache-dir", str(cache), "--quiet"]) == 0

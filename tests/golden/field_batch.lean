@@ -13,9 +13,9 @@ theorem field_s21_n0 : ∀ (x : R), Eq (add (add x (mul x x)) x) (add (add (mul 
 
 theorem field_s21_n1 : ∀ (x : R), Eq (neg (mul x x)) (mul x (add (sub (neg (add zero x)) x) x)) :=
   fun x =>
-  have s1 := Eq.symm (mul_neg x x)
-  have s2 := congrArg (fun (rpsdg_hole : R) => mul x rpsdg_hole) (Eq.symm (sub_add_cancel (neg x) x))
-  have s3 := congrArg (fun (rpsdg_hole : R) => mul x (add (sub (neg rpsdg_hole) x) x)) (Eq.symm (zero_add x))
+  have s1 := congrArg (fun (rpsdg_hole : R) => neg (mul x rpsdg_hole)) (Eq.symm (zero_add x))
+  have s2 := Eq.symm (mul_neg x (add zero x))
+  have s3 := congrArg (fun (rpsdg_hole : R) => mul x rpsdg_hole) (Eq.symm (sub_add_cancel (neg (add zero x)) x))
   Eq.trans s1 (Eq.trans s2 s3)
 
 theorem field_s21_n2 : ∀ (y z x : R), Eq (sub y (mul z (sub (mul one x) one))) (sub y (mul z (add (neg (mul one (sub (neg x) zero))) (neg one)))) :=

@@ -119,6 +119,11 @@ def test_a_wrong_rule_instance_is_rejected_as_an_application_type_mismatch(
     assert len(bad) >= 20
     assert all(isinstance(v, Rejected) for v in verdicts)
     assert all("appTypeMismatch" in v.messages[0] for v in verdicts if isinstance(v, Rejected))
+    # Lean's own words, the expressions by its raw printer (`pp.raw`), not the delaborator's
+    # pretty form (which would write `∀` and leave out the universe level of `Eq`)
+    first = verdicts[0]
+    assert isinstance(first, Rejected) and "application type mismatch" in first.messages[0]
+    assert "RpsdgFormal.Eq.{1}" in first.messages[0] and "∀" not in first.messages[0]
 
 
 def test_a_wrong_statement_and_a_name_clash_are_rejected(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rpsdg_formal.cli.families import select_config, walk_config
 from rpsdg_formal.cli.main import build_parser
-from rpsdg_formal.rewriting.difficulty import HARD_FROM, plan_for
+from rpsdg_formal.rewriting.difficulty import HARD_FROM, collapses, plan_for
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex, in_step_set
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
@@ -56,7 +56,27 @@ def test_the_plan_certifies_bound_six_within_a_few_draws(field_rules: RuleSet) -
         selected = select_theorem(walk, index, select)
         if selected is not None:
             assert 6 <= selected.bound.value <= len(selected.proofs[0])
+            assert not collapses(walk.start, index, fresh)
+            assert not collapses(walk.end, index, fresh)
             found.append(selected)
             if len(found) == 2:
                 break
     assert len(found) == 2
+
+
+def test_a_collapse_of_a_compound_value_is_a_shortcut(field_rules: RuleSet) -> None:
+    from rpsdg_formal.terms.parse import parse_expr
+
+    index = RuleIndex.build(field_rules.rules)
+    sig = field_rules.theory.signature
+    y = (var("y"),)
+    assert collapses(parse_expr("(y / y) * 0", sig), index, y)  # mul_zero with a := y / y
+    assert collapses(parse_expr("x + 0 * (y + 1)", sig), index, (var("x"), var("y")))
+    assert not collapses(parse_expr("y * 0", sig), index, y)  # a := y is in the step set
+    assert not collapses(parse_expr("y + y", sig), index, y)
+
+
+def test_only_the_hard_plan_leaves_shortcuts_out(field_rules: RuleSet) -> None:
+    assert _configs(field_rules, "--difficulty", "6-12")[1].shortcut_free
+    assert not _configs(field_rules, "--difficulty", "3-4")[1].shortcut_free
+    assert not _configs(field_rules)[1].shortcut_free

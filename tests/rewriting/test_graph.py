@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from plain_bfs import plain_distance
 
-from rpsdg_formal.rewriting.graph import ProofGraph, SearchBounds, certify
+from rpsdg_formal.rewriting.certify import certify
+from rpsdg_formal.rewriting.graph import ProofGraph, SearchBounds
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex, apply_step, successors
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
@@ -88,8 +89,9 @@ def test_graph_shortest_proofs_agree_with_networkx_path_lengths(index: RuleIndex
 def test_certify_stops_once_the_proof_is_shown_optimal(index: RuleIndex) -> None:
     walk = draw_walk(WalkConfig(steps=1), index, theorem_rng(14, 0))
     fresh = tuple(var(v) for v in variables(walk.start))
-    bound = certify(walk.start, walk.end, index, fresh, 40, 1, SearchBounds(), ProofGraph())
-    assert bound.value == 1 and bound.nodes == 2  # one step: nothing to search
+    for compiled in (False, True):
+        found = certify(walk.start, walk.end, index, fresh, 40, 1, SearchBounds(), (), compiled)
+        assert found.bound.value == 1 and found.bound.nodes == 2  # one step: nothing to search
 
 
 def test_difficulty_range_filters_on_the_certified_bound(index: RuleIndex) -> None:

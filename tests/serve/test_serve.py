@@ -419,3 +419,88 @@ def test_a_request_gets_the_same_answers_on_both_routes(
     # the false claim was judged by the kernel on terms, not by `lean`
     assert answers["direct"][2]["message"].startswith("kernel exception")
     assert not answers["lean"][2]["message"].startswith("kernel exception")
+
+
+@pytest.fixture(scope="module")
+def equation_service(
+    tmp_path_factory: pytest.TempPathFactory, equation_cache: Path
+) -> Iterator[tuple[Client, list[dict[str, Any]]]]:
+    """A service for the equation theory, and two equations and a system it generated, each
+    with the traced tactics of its solution."""
+    folder = tmp_path_factory.mktemp("serve-equations")
+    common = ["--cache-dir", str(equation_cache), "--quiet", "--seed", "4"]
+    records = []
+    for family, count in (("equation", "2"), ("equation-system", "1")):
+        out = folder / family
+        argv = ["generate", "--theory", "equation", "--family", family, "--count", count]
+        assert main([*argv, *common, "--out", str(out)]) == 0
+        records += [json.loads(line) for line in (out / "theorems.jsonl").read_text().splitlines()]
+    theories, kernels = prepare_theories(
+        [rules_path("equation")], KernelConfig(cache_dir=equation_cache)
+    )
+    for record in records:
+        traced = record_traces(record, theories["equation"])[0]
+        record["tactics"] = [step.tactic for step in traced]
+    server = make_server(ServiceConfig(port=0, workers=2), theories, kernels, log=_quiet)
+    for client in _serving(server):
+        yield client, records
+
+
+def _forward(record: dict[str, Any], tactics: list[str], id_: str) -> dict[str, Any]:
+    goal = " ∧ ".join(f"{name} = {value}" for name, value in record["solution"].items())
+    hypotheses = [f"{lhs} = {rhs}" for lhs, rhs in record["system"]]
+    return {"id": id_, "hypotheses": hypotheses, "goal": goal, "tactics": tactics}
+
+
+@pytest.mark.kernel
+def test_equation_and_system_proofs_as_tactics_accepted_and_refused(
+    equation_service: tuple[Client, list[dict[str, Any]]],
+) -> None:
+    client, records = equation_service
+    proofs = []
+    for n, record in enumerate(records):
+        tactics = record["tactics"]
+        k = len(tactics) // 2
+        claim, proof = tactics[k].split(" := ", 1)
+        wrong = f"{claim.rsplit(' = ', 1)[0]} = 0 := {proof}"  # a false claim at step k
+        proofs += [
+            _forward(record, tactics, f"good{n}"),
+            _forward(record, [*tactics[:k], wrong, *tactics[k + 1 :]], f"wrong{n}"),
+            _forward(record, tactics[:-1], f"short{n}"),
+        ]
+    status, answer = client.verify(*proofs, theory="equation")
+    assert status == 200, answer
+    results = {r["id"]: r for r in answer["results"]}
+    for n, record in enumerate(records):
+        k, length = len(record["tactics"]) // 2, len(record["tactics"])
+        assert results[f"good{n}"]["accepted"], results[f"good{n}"]
+        wrong = results[f"wrong{n}"]
+        assert not wrong["accepted"] and wrong["failed_step"] == k and wrong["message"]
+        short = results[f"short{n}"]
+        assert not short["accepted"] and short["message"] == "goal not closed"
+        assert short["failed_step"] == length - 1
+    assert records[-1]["family"] == "equation-system"
+    assert records[-1]["tactics"][-1].startswith("exact ⟨")
+
+
+@pytest.mark.kernel
+def test_equation_and_system_proofs_in_kernel_syntax_accepted_and_refused(
+    equation_service: tuple[Client, list[dict[str, Any]]],
+) -> None:
+    client, records = equation_service
+    proofs = []
+    for record in records:
+        statement, proof = record["lean_statement"], record["lean_proof"]
+        body, _ = proof.rsplit("\n", 1)  # the last line names the conclusion
+        premises = "h0" if len(record["system"]) == 1 else "And.intro h0 h1"
+        proofs += [
+            {"id": record["id"], "lean_statement": statement, "lean_proof": proof},
+            # concluding the hypotheses instead of the answers
+            {"lean_statement": statement, "lean_proof": f"{body}\n  {premises}"},
+        ]
+    status, answer = client.verify(*proofs, theory="equation")
+    assert status == 200, answer
+    results = answer["results"]
+    assert all(r["accepted"] for r in results[0::2]), results
+    for refused in results[1::2]:
+        assert not refused["accepted"] and "mismatch" in refused["message"].lower()

@@ -1,0 +1,220 @@
+"""The compiled certifying search: encode rules and trees as int32 codes, run the C search
+(`_fastsearch.c`), replay the meeting path it reports into `Step`s.
+
+Why C: the search is the largest cost of a default run (it builds hundreds of thousands of
+trees per theorem in pure Python). Encoding happens once per rule index (each rule direction's
+two sides as prefix codes with variable slots) and once per theorem (its two sides); the C code
+then matches, substitutes and interns trees as integer ids and keeps the two balls in flat
+arrays. The pure-Python `certify.certify_python` stays the reference: when the extension is not
+built (no compiler at install time) or a tree is out of its limits (an operator of more than 4
+arguments, a rule of more than 16 variables), `certify_compiled` returns None and the caller
+uses the reference, which gives the same results.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+from array import array
+from types import ModuleType
+
+from rpsdg_formal.rewriting.certify import Certified
+from rpsdg_formal.rewriting.graph import LowerBound, SearchBounds
+from rpsdg_formal.rewriting.steps import RuleIndex, Step, _Plan, reverse_step
+from rpsdg_formal.terms.expr import Expr, Kind, positions, replace, substitute
+
+
+def _load() -> ModuleType | None:
+    """The C extension, or None where it was not built (the pure-Python search is used)."""
+    try:
+        return importlib.import_module("rpsdg_formal.rewriting._fastsearch")
+    except ImportError:
+        return None
+
+
+_native = _load()
+
+
+def available() -> bool:
+    """True when the C extension is built and importable."""
+    return _native is not None
+
+
+class _Encoding:
+    """One rule index as int32 codes for the C search, with the symbol table it grows as new
+    variables and numerals appear (a per-index interning table: mutable by design)."""
+
+    def __init__(self, index: RuleIndex) -> None:
+        self.index = index
+        unique: dict[int, _Plan] = {}
+        for entries in index.plans.values():
+            for plan in entries:
+                unique.setdefault(id(plan), plan)
+        self.plans = tuple(unique.values())
+        self.plan_ids = {id(plan): k for k, plan in enumerate(self.plans)}
+        self.symbols: dict[tuple[Kind, str, int], int] = {}
+        self.symplans = array("i")
+        self.planlist = array("i")
+        self.lists: dict[str, tuple[int, int]] = {}
+        code = array("i", [len(self.plans)])
+        for plan in self.plans:
+            code.extend(self._plan_code(plan))
+        self.code = code
+
+    def symbol(self, node: Expr) -> int:
+        """The symbol id of a node's (kind, head, value), added with its plan list if new."""
+        key = (node.kind, node.head, node.value)
+        found = self.symbols.get(key)
+        if found is not None:
+            return found
+        head = f"#{node.value}" if node.kind is Kind.NUM else node.head
+        if head not in self.lists:
+            plans = self.index.plans
+            entries = plans.get(head, plans[""])
+            self.lists[head] = (len(self.planlist), len(entries))
+            self.planlist.extend(self.plan_ids[id(p)] for p in entries)
+        self.symbols[key] = len(self.symbols)
+        self.symplans.extend(self.lists[head])
+        return self.symbols[key]
+
+    def tree(self, expr: Expr, slots: dict[str, int] | None = None) -> list[int]:
+        """The prefix code of `expr`; with `slots`, its variables as slot codes (-1 - slot)."""
+        out: list[int] = []
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if slots is not None and node.kind is Kind.VAR:
+                out.append(-1 - slots[node.head])
+                continue
+            out.extend((self.symbol(node), len(node.args)))
+            stack.extend(reversed(node.args))
+        return out
+
+    def _plan_code(self, plan: _Plan) -> list[int]:
+        slots = {v: k for k, v in enumerate(plan.rule.variables)}
+        pattern, produced = self.tree(plan.pattern, slots), self.tree(plan.produced, slots)
+        return [
+            len(pattern), len(produced), plan.least, len(slots),
+            len(plan.missing), *(slots[v] for v in plan.missing),
+            len(plan.dropped), *(slots[v] for v in plan.dropped),
+            *pattern, *produced,
+        ]  # fmt: skip
+
+
+_ENCODINGS: dict[int, _Encoding] = {}
+
+
+def _encoding(index: RuleIndex) -> _Encoding:
+    """The encoding of `index`, made once (kept with the index it belongs to)."""
+    found = _ENCODINGS.get(id(index))
+    if found is None or found.index is not index:
+        found = _ENCODINGS[id(index)] = _Encoding(index)
+    return found
+
+
+def _replay(expr: Expr, plan: _Plan, position: int, choice: int, fresh: tuple[Expr, ...]) -> Step:
+    """The step `successors` makes from `expr` with `plan` at the `position`-th node in
+    pre-order and the `choice`-th tuple of fresh values (itertools.product order)."""
+    path, sub = list(positions(expr))[position]
+    bindings = plan.matcher(sub)
+    if bindings is None:
+        raise AssertionError("the compiled search reported a step that does not match")
+    values = list(itertools.product(fresh, repeat=len(plan.missing)))[choice]
+    full = {**bindings, **dict(zip(plan.missing, values, strict=True))}
+    after = replace(expr, path, substitute(plan.produced, full))
+    subst = tuple((v, full[v]) for v in plan.rule.variables)
+    return Step(plan.rule, plan.reverse, path, subst, expr, after)
+
+
+def _chain(
+    root: Expr, triples: list[tuple[int, int, int]], enc: _Encoding, fresh: tuple[Expr, ...]
+) -> list[Step]:
+    steps: list[Step] = []
+    for plan, position, choice in triples:
+        steps.append(_replay(steps[-1].after if steps else root, enc.plans[plan], position,
+                             choice, fresh))  # fmt: skip
+    return steps
+
+
+def certify_compiled(
+    start: Expr,
+    end: Expr,
+    index: RuleIndex,
+    fresh: tuple[Expr, ...],
+    size_cap: int,
+    upto: int,
+    bounds: SearchBounds,
+    via: tuple[Expr, ...] = (),
+) -> Certified | None:
+    """`certify.certify_python`'s result from the C search, or None where it cannot run."""
+    if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
+        return None
+    enc = _encoding(index)
+    codes = [array("i", enc.tree(e)) for e in (start, end)]
+    fresh_code = array("i", [enc.symbol(f) for f in fresh])
+    via_code = array("i", [k for w in via for k in enc.tree(w)])
+    found = _native.search(
+        enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, via_code,
+        size_cap, upto, bounds.max_depth, bounds.node_budget,
+    )  # fmt: skip
+    if found is None:
+        return None
+    value, exact, forward, backward, nodes, ahead, behind, (to, back) = found
+    bound = LowerBound(value, bool(exact), forward, backward, size_cap, nodes)
+    links = (
+        *(tuple(_chain(start, t, enc, fresh)) for _, t in to),
+        *(_backwards(_chain(end, t, enc, fresh)) for _, t in back),
+    )
+    if not exact:
+        return Certified(bound, None, links)
+    path = (*_chain(start, ahead, enc, fresh), *_backwards(_chain(end, behind, enc, fresh)))
+    return Certified(bound, path, links)
+
+
+def _backwards(steps: list[Step]) -> tuple[Step, ...]:
+    """A path from the end, read from its far node to the end."""
+    return tuple(reverse_step(s) for s in reversed(steps))
+
+
+Neighbour = tuple[_Plan, int, int, bytes]
+"""A step out of a tree, not yet built: rule direction, position, fresh choice, result's key."""
+
+
+MAX_ARITY, MAX_DEPTH = 4, 256
+"""The C code's limits: operator arguments, and tree depth (a tree of at most 256 nodes)."""
+
+
+def fits(expr: Expr, index: RuleIndex, max_size: int) -> bool:
+    """Whether every tree of a walk from `expr` under `max_size` is within the C limits."""
+    rules = (p.pattern for p in _encoding(index).plans)
+    trees = (expr, *rules)
+    return max_size <= MAX_DEPTH and all(
+        len(node.args) <= MAX_ARITY for tree in trees for _, node in positions(tree)
+    )
+
+
+def key(expr: Expr, index: RuleIndex) -> bytes:
+    """An identity of `expr` that `neighbours` results share (its prefix code as bytes)."""
+    return array("i", _encoding(index).tree(expr)).tobytes()
+
+
+def neighbours(
+    expr: Expr, index: RuleIndex, fresh: tuple[Expr, ...], max_size: int
+) -> list[Neighbour] | None:
+    """Every step `steps.successors(symmetric=True)` makes from `expr`, in its order, as
+    (plan, position, choice, key of the result); None where the extension cannot run."""
+    if _native is None or any(f.kind is not Kind.VAR for f in fresh):
+        return None
+    enc = _encoding(index)
+    code = array("i", enc.tree(expr))
+    fresh_code = array("i", [enc.symbol(f) for f in fresh])
+    found = _native.neighbours(enc.code, enc.symplans, enc.planlist, code, fresh_code, max_size)
+    if found is None:
+        return None
+    return [(enc.plans[plan], position, choice, after) for plan, position, choice, after in found]
+
+
+def build_step(expr: Expr, neighbour: Neighbour, fresh: tuple[Expr, ...]) -> Step:
+    """The `Step` a neighbour stands for."""
+    plan, position, choice, _ = neighbour
+    return _replay(expr, plan, position, choice, fresh)
