@@ -4,6 +4,7 @@ forward search, and exported equation and system proofs replayed through the env
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -257,8 +258,10 @@ def test_evaluate_reports_equation_levels_and_refuses_systems(
     assert report.proved >= 30  # the undo moves solve most generated equations
     proved = [o for o in report.outcomes if o.proved]
     assert all(o.expansions <= 20 and o.tactics[-1].startswith("exact h") for o in proved)
-    # every step of every proof went to the kernel (identical obligations are checked once)
-    assert report.kernel_obligations >= len({t for o in proved for t in o.tactics[:-1]})
+    # every step of every proof went to the kernel; identical obligations are checked once, and
+    # two steps that differ only in their hypotheses' names can be one obligation
+    steps = {re.sub(r"\bh\d+\b", "h", t) for o in proved for t in o.tactics[:-1]}
+    assert report.kernel_obligations >= len(steps)
     markdown = (tmp_path / "eval" / "evaluation.md").read_text(encoding="utf-8")
     assert "searched forward" in markdown and "| 1 | 20 |" in markdown
     systems, _ = forward_exports["equation-system"]
