@@ -219,8 +219,9 @@ def _rewrite(text: str, rules: RuleSet, context: Context, names: Mapping[str, Ru
     if not words:
         raise ActionError("empty rewrite term")
     name, *rest = words
-    # Mathlib's names carry subscripts (`mul_div_cancel_left₀`); a name is only looked up
-    if not is_lean_ident(re.sub("[₀-₉]", "0", name)):
+    # Mathlib's names carry subscripts and primes (`mul_div_cancel_left₀`, `mul_div_assoc'`);
+    # a name is only looked up, never written into Lean
+    if not is_lean_ident(re.sub("[₀-₉']", "0", name)):
         raise ActionError(f"{name!r} is not a lemma name")
     lemma = mathlib_names(rules.rules, rules.theory.signature).get(name)
     rule = lemma[0] if lemma is not None else names.get(name)
