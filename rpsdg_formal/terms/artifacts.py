@@ -44,7 +44,8 @@ PATTERNS: dict[str, str] = {
     "(-x)^2, (x^2)^3, (1 / x)^2); a quotient of a term by itself or its negation (y / -y); "
     "division by zero (t / 0, 0⁻¹); "
     "equal bases in one product (x * x, x^2 * x); a factor shared by the top and bottom of a "
-    "quotient (x / (x^2 * x), exp(x) / exp(x)); log(exp(t)), exp(log(t))",
+    "quotient, or twice below the line, a chain of * and / read as one fraction "
+    "(x / (x^2 * x), exp(x) / exp(x), t / x / x); log(exp(t)), exp(log(t))",
     LIKE_TERMS: "two terms of one sum with the same non-numeral part (x - 4 * x, x + 1 - x, "
     "sin(x) + 2 * sin(x))",
     ADD_NEG: "adding or subtracting a negation (a + -b, a - -b)",
@@ -182,17 +183,38 @@ def _numeral_operation(expr: Expr, model: str, sig: Signature) -> bool:
     return model in ("add", "sub", "mul") or bool(_power(model))
 
 
+def _fraction(expr: Expr, sig: Signature) -> tuple[list[Expr], list[Expr]]:
+    """The factors above and below the line of `expr`, through `*` and `/` (`a / x / x^3` has
+    a above and x, x^3 below; `a / (b / c)` has a, c above and b below)."""
+    model = _model(expr, sig)
+    if model == "mul":
+        left, right = _fraction(expr.args[0], sig), _fraction(expr.args[1], sig)
+        return left[0] + right[0], left[1] + right[1]
+    if model == "div":
+        top, bottom = _fraction(expr.args[0], sig), _fraction(expr.args[1], sig)
+        return top[0] + bottom[1], top[1] + bottom[0]
+    return [expr], []
+
+
 def _shared_factor(expr: Expr, sig: Signature) -> bool:
-    """Do the top and bottom of the quotient `expr` have a non-numeral factor base in common?"""
-    top = {_base(f, sig) for f in _factors(expr.args[0], sig) if not _is_num(f)}
-    bottom = {_base(f, sig) for f in _factors(expr.args[1], sig) if not _is_num(f)}
-    return bool(top & bottom)
+    """Has the quotient `expr` a non-numeral factor base above and below the line, or twice
+    below it (`x / (x^2 * x)`, `t / x / x`: a textbook writes `1 / x^2`, `t / x^2`)?"""
+    above, below = _fraction(expr, sig)
+    top = {_base(f, sig) for f in above if not _is_num(f)}
+    bottom = [_base(f, sig) for f in below if not _is_num(f)]
+    return bool(top & set(bottom)) or len(set(bottom)) < len(bottom)
+
+
+def _reciprocal(expr: Expr, sig: Signature) -> bool:
+    """Is `expr` a quotient with nothing but 1 above the line (`1 / x`, `1 / x / x`)?"""
+    above, below = _fraction(expr, sig)
+    return bool(below) and all(_is_num(f, 1) for f in above)
 
 
 def _degenerate(expr: Expr, model: str, sig: Signature) -> bool:
     if _power(model):
         inner = _model(expr.args[0], sig)
-        reciprocal = inner == "div" and _is_num(expr.args[0].args[0], 1)
+        reciprocal = inner == "div" and _reciprocal(expr.args[0], sig)
         return _is_num(expr.args[0]) or inner == "neg" or bool(_power(inner)) or reciprocal
     if model == "div":
         return _is_num(expr.args[1], 0) or _shared_factor(expr, sig)

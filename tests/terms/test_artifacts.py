@@ -65,6 +65,14 @@ QUOTED = [  # (theory signature, text from issue 19, kinds it must show)
     (CALCULUS, "(x + 1 - x) / (x + 1)^2", {CANCELLING}),
     (CALCULUS, "x * (1 / x) * sin(log(x))", {CANCELLING}),
     (CALCULUS, "(1 / x)^3", {DEGENERATE}),
+    # read in a 1,000-problem calculus run after the first detector: the same pieces, written
+    # as a chain of divisions
+    (CALCULUS, "(x - 2) / x / x / x", {DEGENERATE}),
+    (CALCULUS, "-x / x / x^3", {DEGENERATE}),
+    (CALCULUS, "(-x / x^3)^2", {DEGENERATE}),
+    (CALCULUS, "x / (1 / x / x)^2", {DEGENERATE}),
+    (CALCULUS, "4 / x / x", {DEGENERATE}),
+    (CALCULUS, "-x * (3 / x / x)", {DEGENERATE}),
     (FIELD, "x * (y * 1) / 1 + (x + 0 * x)", {IDENTITY}),
     (FIELD, "x + -x⁻¹ + (-x + x)", {CANCELLING, ADD_NEG}),
     (FIELD, "y / 0 + 0⁻¹", {DEGENERATE}),
@@ -86,6 +94,8 @@ CLEAN = [  # textbook forms: nothing to report
     (CALCULUS, "-(sin(x) * exp(cos(x)))"),
     (CALCULUS, "2 * log(x) / x"),
     (CALCULUS, "-(9 * x^2 * (1 - x^3)^2)"),
+    (CALCULUS, "sin(x) / cos(x) / x"),
+    (CALCULUS, "4 / x^2"),
     (FIELD, "y * x + x"),
     (FIELD, "x * (y - 2)⁻¹"),
     (FIELD, "(y + z⁻¹)⁻¹"),
