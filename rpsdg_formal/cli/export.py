@@ -38,7 +38,8 @@ def add_parser(sub: Any) -> None:
         "Benchmark 4: random/ and novel_premises/ splits, corpus.jsonl, metadata.json); "
         "lean-project (lakefile, theory and checked files, one git commit; `rpsdg-formal check` "
         "accepts it). OUT/README.md is the Hugging Face dataset card of whatever was written. "
-        "Rewrite families only: equation records are skipped.",
+        "Equation and system records are traced as forward reasoning (have … := congrArg …) "
+        "with their own judged wrong steps.",
     )
     exp.add_argument("dir", type=Path, metavar="DIR", help="a folder written by generate")
     exp.add_argument(

@@ -88,7 +88,7 @@ def test_search_proves_a_two_step_theorem_as_tactic_text(field_rules: RuleSet) -
     goal, context = _goal(field_rules, TWO_STEPS)
     result = search(goal, context, field_rules, budget=10)
     assert result.proved and len(result.tactics) == 2 and result.expansions <= 10
-    assert all(t.startswith(("rw [", "nth_rewrite ")) for t in result.tactics)
+    assert all(t.startswith(("rw [", "nth_rw ")) for t in result.tactics)
     assert _replay_pure(result.tactics, goal, context, field_rules)
 
 
