@@ -30,7 +30,7 @@ from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.pipeline.prepare import Preparer
+from rpsdg_formal.pipeline.prepare import Preparer, first_theorems
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.rules import RuleSet
 
@@ -50,15 +50,7 @@ def children_cpu() -> float:
 
 
 def eight_step_theorems(rules: RuleSet, count: int, seed: int) -> list[LeanTheorem]:
-    preparer = Preparer(rules, RewriteFamily(WalkConfig(steps=8)), seed)
-    out: list[LeanTheorem] = []
-    index = 0
-    while len(out) < count:
-        item = preparer(index)
-        index += 1
-        if item.error is None and item.theorems:
-            out.append(item.theorems[0])
-    return out
+    return first_theorems(Preparer(rules, RewriteFamily(WalkConfig(steps=8)), seed), count)
 
 
 def kernel_only(rules: RuleSet, count: int, cache: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from rpsdg_formal.dataset.record import Verified
 from rpsdg_formal.families.base import Family, Prepared
 from rpsdg_formal.kernel.check import Accepted, Verdict
+from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.theory.rules import RuleSet
 
 __all__ = ["Family", "Prepared", "Preparer", "finish"]
@@ -61,3 +62,16 @@ def finish(
         record = replace(record, proofs=tuple(p for p in record.proofs if p.lean_name in ok))
     file = lean_files[item.theorems[0].name]
     return replace(record, verified=Verified("lean4", lean_version, axioms, file)).to_json()
+
+
+def first_theorems(preparer: Preparer, count: int) -> list[LeanTheorem]:
+    """The first theorem of each prepared item, in index order, until there are `count`: a fixed
+    set of theorems for the kernel benchmarks and the soak, without a run around them."""
+    out: list[LeanTheorem] = []
+    index = 0
+    while len(out) < count:
+        item = preparer(index)
+        index += 1
+        if item.error is None and item.theorems:
+            out.append(item.theorems[0])
+    return out

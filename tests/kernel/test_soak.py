@@ -16,32 +16,18 @@ from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
-from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.pipeline.prepare import Preparer
+from rpsdg_formal.pipeline.prepare import Preparer, first_theorems
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import RuleSet, load_rules
+from rpsdg_formal.theory.rules import load_rules
 
 TOTAL = 100_000
 WARM = 20_000
 BATCH = 1_000
 
 pytestmark = pytest.mark.kernel
-
-
-def _short_theorems(rules: RuleSet, count: int) -> list[LeanTheorem]:
-    """`count` two-step field theorems, the first of each prepared walk."""
-    preparer = Preparer(rules, RewriteFamily(WalkConfig(steps=2)), 5)
-    out: list[LeanTheorem] = []
-    index = 0
-    while len(out) < count:
-        item = preparer(index)
-        index += 1
-        if item.error is None and item.theorems:
-            out.append(item.theorems[0])
-    return out
 
 
 def _resident_mb(pid: int) -> float:
@@ -54,7 +40,7 @@ def _resident_mb(pid: int) -> float:
 
 def test_worker_memory_is_flat_over_100000_declarations(tmp_path: Path) -> None:
     rules = load_rules(rules_path("field"))
-    theorems = _short_theorems(rules, 200)
+    theorems = first_theorems(Preparer(rules, RewriteFamily(WalkConfig(steps=2)), 5), 200)
     round_ = theorems * (BATCH // len(theorems))
     kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=tmp_path, sequential=True))
     setup = DirectSetup(rules.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
