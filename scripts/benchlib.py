@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from rpsdg_formal.cli.main import main as cli
+from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.dataset.negative import NegativeRow
+from rpsdg_formal.env.environment import KernelChecker, ReplayReport, replay_exported
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.theory.catalogue import rules_path
@@ -50,3 +55,34 @@ def script_parser(doc: str | None) -> argparse.ArgumentParser:
 def shipped_rules(theory: str) -> RuleSet:
     """The rule set of a theory shipped with the package (`field`, `calculus`, …)."""
     return load_rules(rules_path(theory))
+
+
+def run_cli(argv: list[str]) -> float:
+    """Run one `rpsdg-formal` command in this process; its wall time, or exit if it failed."""
+    started = time.monotonic()
+    if cli(argv) != 0:
+        sys.exit(f"`rpsdg-formal {' '.join(argv)}` failed")
+    return time.monotonic() - started
+
+
+def export_with_negatives(data: Path, export: Path, negatives: int, route: str) -> float:
+    """`export --format jsonl` of a generated folder, wrong steps judged on `route`."""
+    return run_cli(["export", str(data), "--format", "jsonl", "--out", str(export),
+                    "--negatives", str(negatives), "--quiet", "--kernel", route])  # fmt: skip
+
+
+def replay_folder(
+    folder: Path, theory: str, route: str
+) -> tuple[ReplayReport, list[NegativeRow], float, int]:
+    """Replay folder/export's proofs and wrong steps from folder/data's records through the
+    environment: the report, the wrong steps, the wall time and the obligations checked."""
+    rules = shipped_rules(theory)
+    data, export = folder / "data", folder / "export"
+    records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
+    steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
+    wrong = [NegativeRow.from_json(r) for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
+    config = KernelConfig(sequential=True, route=route)
+    checker = KernelChecker(prepare_kernel(rules.theory, config), folder, jobs=2)
+    started = time.monotonic()
+    report = replay_exported(records, steps, wrong, rules, checker)
+    return report, wrong, time.monotonic() - started, checker.checked

@@ -13,24 +13,11 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from rpsdg_formal.cli.main import main as cli
-from rpsdg_formal.dataset.jsonl import read_jsonl
-from rpsdg_formal.dataset.negative import NegativeRow
-from rpsdg_formal.env.environment import KernelChecker, replay_exported
-from rpsdg_formal.kernel.check import prepare_kernel
-from rpsdg_formal.kernel.config import ROUTES, KernelConfig
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import load_rules
+from benchlib import export_with_negatives, replay_folder, run_cli
 
-
-def _run(argv: list[str]) -> float:
-    started = time.monotonic()
-    if cli(argv) != 0:
-        sys.exit(f"`rpsdg-formal {' '.join(argv)}` failed")
-    return time.monotonic() - started
+from rpsdg_formal.kernel.config import ROUTES
 
 
 def replay(
@@ -45,39 +32,23 @@ def replay(
     data, export = folder / "data", folder / "export"
     if reuse and (export / "data" / "negatives.jsonl").is_file():
         print(f"reusing the dataset and export in {folder}")
-        return _replay(data, export, folder, theory, route)
-    took = _run(["generate", "--theory", theory, "--count", str(count), "--seed", str(seed),
-                 "--out", str(data), "--quiet", "--proofs", "2"])  # fmt: skip
+        return _replay(folder, route, theory)
+    took = run_cli(["generate", "--theory", theory, "--count", str(count), "--seed", str(seed),
+                    "--out", str(data), "--quiet", "--proofs", "2"])  # fmt: skip
     print(f"generate: {count} theorems in {took:.1f} s")
-    took = _run(["export", str(data), "--format", "jsonl", "--out", str(export),
-                 "--negatives", str(negatives), "--quiet", "--kernel", route])  # fmt: skip
+    took = export_with_negatives(data, export, negatives, route)
     print(f"export with wrong steps judged by the kernel: {took:.1f} s")
-    return _replay(data, export, folder, theory, route)
+    return _replay(folder, route, theory)
 
 
-def _replay(data: Path, export: Path, folder: Path, theory: str, route: str) -> int:
-    rules = load_rules(rules_path(theory))
-    records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
-    steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
-    wrong = [NegativeRow.from_json(r) for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
-    checker = KernelChecker(
-        prepare_kernel(rules.theory, KernelConfig(sequential=True, route=route)), folder, jobs=2
-    )
-    started = time.monotonic()
-    report = replay_exported(records, steps, wrong, rules, checker)
-    took = time.monotonic() - started
-    print(f"replay: {took:.1f} s, {checker.checked} step obligations sent to the kernel")
+def _replay(folder: Path, route: str, theory: str) -> int:
+    report, _, took, checked = replay_folder(folder, theory, route)
+    print(f"replay: {took:.1f} s, {checked} step obligations sent to the kernel")
     print(json.dumps({k: v for k, v in vars(report).items() if k != "invalid_steps"}, indent=2))
     for line in report.invalid_steps[:10]:
         print(f"  refused true step: {line}")
-    ok = (
-        report.closed == report.proofs
-        and not report.invalid_steps
-        and not report.state_mismatches
-        and report.negatives_invalid == report.negatives
-    )
-    print("PASS" if ok else "FAIL")
-    return 0 if ok else 1
+    print("PASS" if report.faithful else "FAIL")
+    return 0 if report.faithful else 1
 
 
 def main() -> int:

@@ -15,60 +15,30 @@ import collections
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from rpsdg_formal.cli.main import main as cli
-from rpsdg_formal.dataset.jsonl import read_jsonl
-from rpsdg_formal.dataset.negative import NegativeRow
-from rpsdg_formal.env.environment import KernelChecker, ReplayReport, replay_exported
-from rpsdg_formal.kernel.check import prepare_kernel
-from rpsdg_formal.kernel.config import ROUTES, KernelConfig
-from rpsdg_formal.theory.catalogue import rules_path
-from rpsdg_formal.theory.rules import load_rules
+from benchlib import export_with_negatives, replay_folder, run_cli
 
-
-def _run(argv: list[str]) -> float:
-    started = time.monotonic()
-    if cli(argv) != 0:
-        sys.exit(f"`rpsdg-formal {' '.join(argv)}` failed")
-    return time.monotonic() - started
+from rpsdg_formal.env.environment import ReplayReport
+from rpsdg_formal.kernel.config import ROUTES
 
 
 def _make(folder: Path, family: str, count: int, seed: int, negatives: int, route: str) -> None:
     """Generate `count` theorems of `family` into folder/data and export them to folder/export."""
     data, export = folder / "data", folder / "export"
-    took = _run(["generate", "--theory", "equation", "--family", family, "--count", str(count),
-                 "--seed", str(seed), "--proofs", "2", "--out", str(data), "--quiet"])  # fmt: skip
+    took = run_cli(["generate", "--theory", "equation", "--family", family,
+                    "--count", str(count), "--seed", str(seed), "--proofs", "2",
+                    "--out", str(data), "--quiet"])  # fmt: skip
     print(f"{family}: generate {count} in {took:.1f} s", flush=True)
-    took = _run(["export", str(data), "--format", "jsonl", "--out", str(export),
-                 "--negatives", str(negatives), "--quiet", "--kernel", route])  # fmt: skip
+    took = export_with_negatives(data, export, negatives, route)
     print(f"{family}: export with wrong steps judged by the kernel in {took:.1f} s", flush=True)
 
 
 def _replay(folder: Path, family: str, route: str) -> tuple[ReplayReport, dict[str, int]]:
-    rules = load_rules(rules_path("equation"))
-    data, export = folder / "data", folder / "export"
-    records = {str(r["id"]): r for _, r in read_jsonl(data / "theorems.jsonl")}
-    steps = [r for _, r in read_jsonl(export / "data" / "steps.jsonl")]
-    wrong = [NegativeRow.from_json(r) for _, r in read_jsonl(export / "data" / "negatives.jsonl")]
-    config = KernelConfig(sequential=True, route=route)
-    checker = KernelChecker(prepare_kernel(rules.theory, config), folder, jobs=2)
-    started = time.monotonic()
-    report = replay_exported(records, steps, wrong, rules, checker)
-    took = time.monotonic() - started
-    print(f"{family}: replay {took:.1f} s, {checker.checked} step obligations sent to the kernel")
+    report, wrong, took, checked = replay_folder(folder, "equation", route)
+    print(f"{family}: replay {took:.1f} s, {checked} step obligations sent to the kernel")
     kinds = collections.Counter(f"{r.kind} {r.label:+d}" for r in wrong)
     return report, dict(sorted(kinds.items()))
-
-
-def _passed(report: ReplayReport) -> bool:
-    return (
-        report.closed == report.proofs
-        and not report.invalid_steps
-        and not report.state_mismatches
-        and report.negatives_invalid == report.negatives
-    )
 
 
 def run(folder: Path, args: argparse.Namespace) -> int:
@@ -84,7 +54,7 @@ def run(folder: Path, args: argparse.Namespace) -> int:
         print(json.dumps({"family": family, **shown, "wrong steps by kind": kinds}, indent=2))
         for line in report.invalid_steps[:10]:
             print(f"  refused true step: {line}")
-        ok = ok and _passed(report)
+        ok = ok and report.faithful
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

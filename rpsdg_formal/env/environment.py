@@ -300,6 +300,16 @@ class ReplayReport:
     valid_after_all: int  # exported wrong steps with label +1
     valid_after_all_accepted: int  # of those, the ones the environment accepted
 
+    @property
+    def faithful(self) -> bool:
+        """Every proof closed with every state as exported, and every step labelled -1 refused."""
+        return (
+            self.closed == self.proofs
+            and not self.invalid_steps
+            and not self.state_mismatches
+            and self.negatives_invalid == self.negatives
+        )
+
 
 def replay_exported(
     records: Mapping[str, Mapping[str, Any]],
