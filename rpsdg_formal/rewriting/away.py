@@ -9,25 +9,36 @@ extension cannot run, `away_walk` returns None and the caller walks in Python.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from rpsdg_formal.rewriting import fastsearch
 from rpsdg_formal.rewriting.steps import RuleIndex, Step
 from rpsdg_formal.terms.expr import Expr
 
+T = TypeVar("T")
 
-def _choose(
-    around: list[fastsearch.Neighbour], visited: set[bytes], rng: random.Random
-) -> fastsearch.Neighbour | None:
-    """As `walk._away_step`: a rule and direction first, then one of its applications, among
-    the neighbours not visited."""
-    groups: dict[tuple[str, bool], list[fastsearch.Neighbour]] = {}
-    for item in around:
-        if item[3] not in visited:
-            groups.setdefault((item[0].rule.name, item[0].reverse), []).append(item)
+
+def choose_by_rule(
+    items: Iterable[T], key: Callable[[T], tuple[str, bool]], rng: random.Random
+) -> T | None:
+    """A rule and direction first (`key`), then one of its applications, at random: the choice
+    both walks that move away make, so they draw the same walk from the same generator."""
+    groups: dict[tuple[str, bool], list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
     if not groups:
         return None
     chosen = groups[rng.choice(list(groups))]
     return chosen[rng.randrange(len(chosen))]
+
+
+def _choose(
+    around: list[fastsearch.Neighbour], visited: set[bytes], rng: random.Random
+) -> fastsearch.Neighbour | None:
+    """As `walk._away_step`, among the neighbours not visited."""
+    fresh = (item for item in around if item[3] not in visited)
+    return choose_by_rule(fresh, lambda item: (item[0].rule.name, item[0].reverse), rng)
 
 
 def away_walk(

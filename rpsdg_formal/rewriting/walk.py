@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.rewriting.away import away_walk
+from rpsdg_formal.rewriting.away import away_walk, choose_by_rule
 from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches, successors
 from rpsdg_formal.terms.expr import Expr, var, variables
 from rpsdg_formal.terms.sample import ExprShape, random_expr
@@ -104,14 +104,8 @@ def _away_step(
 ) -> Step | None:
     """A random step among `around` to an expression not in `visited`: a rule and direction
     first, then one of its applications (as `_random_step` chooses)."""
-    groups: dict[tuple[str, bool], list[Step]] = {}
-    for step in around:
-        if step.after not in visited and (keep is None or keep(step.after)):
-            groups.setdefault((step.rule.name, step.reverse), []).append(step)
-    if not groups:
-        return None
-    chosen = groups[rng.choice(list(groups))]
-    return chosen[rng.randrange(len(chosen))]
+    fresh = (s for s in around if s.after not in visited and (keep is None or keep(s.after)))
+    return choose_by_rule(fresh, lambda step: (step.rule.name, step.reverse), rng)
 
 
 def random_walk(
