@@ -65,6 +65,7 @@ class _Encoding:
         self.group_of = array(
             "i", [keys.setdefault((p.rule.name, p.reverse), len(keys)) for p in self.plans]
         )
+        self.narrow = all(_narrow(p.pattern) for p in self.plans)  # for `fits`, once
 
     def symbol(self, node: Expr) -> int:
         """The symbol id of a node's (kind, head, value), added with its plan list if new."""
@@ -213,13 +214,15 @@ MAX_ARITY, MAX_DEPTH = 4, 256
 """The C code's limits: operator arguments, and tree depth (a tree of at most 256 nodes)."""
 
 
+def _narrow(tree: Expr) -> bool:
+    """Whether no operator of `tree` has more arguments than the C code takes."""
+    return all(len(node.args) <= MAX_ARITY for _, node in positions(tree))
+
+
 def fits(expr: Expr, index: RuleIndex, max_size: int) -> bool:
     """Whether every tree of a walk from `expr` under `max_size` is within the C limits."""
-    rules = (p.pattern for p in _encoding(index).plans)
-    trees = (expr, *rules)
-    return max_size <= MAX_DEPTH and all(
-        len(node.args) <= MAX_ARITY for tree in trees for _, node in positions(tree)
-    )
+    enc = _encoding(index)
+    return max_size <= MAX_DEPTH and enc.narrow and _narrow(expr)
 
 
 def key(expr: Expr, index: RuleIndex) -> bytes:
