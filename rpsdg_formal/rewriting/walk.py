@@ -133,7 +133,7 @@ def random_walk(
     """
     fresh = tuple(var(v) for v in variables(start))
     if compiled:  # the same walk over the compiled listing, where it is built
-        if away:  # (`away_walk` takes no `keep`: as before, it is not applied there)
+        if away:  # NB `away_walk` ignores `keep` (the Python away walk applies it): unchanged
             found = away_walk(start, index, fresh, steps, max_size, rng)
         else:
             found = listed_walk(start, index, fresh, steps, max_size, rng, keep)
