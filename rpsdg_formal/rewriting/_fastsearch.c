@@ -7,7 +7,9 @@
  * (pre-order positions, plans in index order, fresh choices in itertools.product order), runs
  * the same level-by-level search with the same budget rule, and returns the bound's fields and,
  * where the two balls met, the two half paths as (plan, position, choice) triples that Python
- * replays into `Step`s. Nothing here knows what a symbol means. Pure C99 + the CPython API.
+ * replays into `Step`s. It also lists one tree's successors for the walk that moves away
+ * (`neighbours`) and the default walk's matches grouped by rule direction (`groups`, `apply`).
+ * Nothing here knows what a symbol means. Pure C99 + the CPython API.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -517,7 +519,7 @@ done:
     return result;
 }
 
-/* ---- the default walk: its candidates grouped, and one candidate applied (walk_compiled.py) ---- */
+/* ---- the default walk: its candidates grouped, one candidate applied (listed_walk.py) ---- */
 
 typedef struct {
     const int32_t *group; int32_t ngroups; /* per plan, its group (rule and direction) */
@@ -570,7 +572,7 @@ out:
 /* groups(plans, symplans, planlist, group_of_plan, expr, nofresh): what `walk._random_step`
  * groups from `steps.matches` on `expr` (left out, when nofresh, the plans that need fresh
  * values), as one bytes object of int32 (plan << 16 | position) entries per group; None where
- * this cannot run. */
+ * this cannot run (a tree of more than MAXDEPTH nodes among them). */
 static PyObject *py_groups(PyObject *self, PyObject *args) {
     Py_buffer plans, symplans, planlist, group, expr;
     int nofresh;
@@ -590,7 +592,7 @@ static PyObject *py_groups(PyObject *self, PyObject *args) {
         root = intern_code(&c, expr.buf, expr.len / 4, &at);
     }
     if (root >= 0 && c.nplans < 32768 && c.nplans * (int64_t)4 <= group.len &&
-        c.nodes[root].size < 65536 &&
+        c.nodes[root].size <= MAXDEPTH && /* positions fit 16 bits; recursion stays shallow */
         !group_matches(&c, &g, root, &pos))
         result = grouped(&g);
     else { result = Py_None; Py_INCREF(result); }
