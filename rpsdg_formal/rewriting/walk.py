@@ -133,8 +133,8 @@ def random_walk(
     """
     fresh = tuple(var(v) for v in variables(start))
     if compiled:  # the same walk over the compiled listing, where it is built
-        if away:  # NB `away_walk` ignores `keep` (the Python away walk applies it): unchanged
-            found = away_walk(start, index, fresh, steps, max_size, rng)
+        if away:
+            found = away_walk(start, index, fresh, steps, max_size, rng, keep)
         else:
             found = listed_walk(start, index, fresh, steps, max_size, rng, keep)
         if found is not None:
