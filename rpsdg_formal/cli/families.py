@@ -243,4 +243,5 @@ def select_config(args: argparse.Namespace) -> SelectConfig:
         deceptive=plan is not None and plan.deceptive,
         # numeral-free sides only where the plan also chose the starts' numerals (none)
         numeral_free=plan is not None and plan.deceptive and args.numerals is None,
+        room=plan.room if plan is not None else 0,
     )

@@ -12,9 +12,13 @@ A bound alone does not make a theorem hard for a prover guided by how alike the 
 (the baseline's mismatch heuristic): numerals let it collapse `x - x`, `0⁻¹`, `1 * t` and see the
 sides draw together, and sides with different outermost operators give it a steady gradient.
 So up to bound 7 the plan also asks for *deceptive* sides (`deceptive`): no numeral on either
-side, the same outermost operator on both, yet at least the bound apart. Measured on 100-120
-theorems each (`evaluate --budget 200`'s search): bound 6 alone 50%, numeral-free 27%, both
-19%.
+side, the same outermost operator on both, yet at least the bound apart. And a bound certified
+only through expressions as large as the proof's own is escaped by a prover that passes
+through one node more (`x + z` to `x - -z` in two steps via `x + - -z`), so up to 7 the bound
+is certified with one node of room (`room`). Measured on 100-120 theorems each (the search of
+`evaluate --budget 200`): bound 6 alone 50% proved, numeral-free sides 27%, deceptive sides
+19% (15 of its 23 proofs shorter than the bound, through larger expressions), deceptive sides
+with room 7%.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class DifficultyPlan:
     shortcut_free: bool = True  # no side offers a collapse outside the step set (`collapses`)
     numerals: tuple[int, ...] | None = None  # numerals a start may hold (None: the default's)
     deceptive: bool = True  # sides numeral-free with the same outermost operator (`deceptive`)
+    room: int = 0  # nodes the certifying search may use beyond the proof's largest expression
 
 
 def plan_for(lowest: int) -> DifficultyPlan | None:
@@ -53,8 +58,9 @@ def plan_for(lowest: int) -> DifficultyPlan | None:
     Bounds 6 and 7 come most cheaply from a cap of 8 nodes and starts of at most 3 operators
     (measured against caps 7 to 12, budgets 700 to 20,000, 1 to 3 variables, walks of 8 to 16
     steps); each further unit of bound needs a longer walk, one more node of room and a larger
-    budget (the balls grow about 5x per level there). Up to 7, starts hold no numeral and
-    the sides must be `deceptive`: that halves the baseline prover's success (module doc).
+    budget (the balls grow about 5x per level there). Up to 7, starts hold no numeral, the
+    sides must be `deceptive`, and the bound is certified with one node of `room` above the
+    proof's largest expression (module doc).
     """
     if lowest < HARD_FROM:
         return None
@@ -68,6 +74,7 @@ def plan_for(lowest: int) -> DifficultyPlan | None:
         away=True,
         numerals=() if deceptive else None,
         deceptive=deceptive,
+        room=1 if deceptive else 0,
     )
 
 

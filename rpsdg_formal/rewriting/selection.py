@@ -35,6 +35,8 @@ class SelectConfig:
     # with `numeral_free`, no numeral); set by the plan alone, like `shortcut_free`
     deceptive: bool = field(default=False, repr=False)
     numeral_free: bool = field(default=False, repr=False)
+    # nodes the certifying search may use above the proof's largest expression (the plan's)
+    room: int = field(default=0, repr=False)
     # the optional adversarial filter (`generate --adversarial N`): a theorem is kept only if
     # this says so; None keeps every theorem (the default)
     keep: Callable[[Selected], bool] | None = field(default=None, repr=False)
@@ -106,7 +108,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if config.shortcut_free and (collapses(start, index, fresh) or collapses(end, index, fresh)):
         return None
     for _ in range(4):
-        cap = largest_expression(primary)
+        cap = largest_expression(primary) + config.room
         found = certify(
             start, end, index, fresh, cap, len(primary), config.bounds, nodes, config.compiled
         )

@@ -12,6 +12,7 @@ from rpsdg_formal.rewriting.difficulty import (
     has_numeral,
     plan_for,
 )
+from rpsdg_formal.rewriting.graph import largest_expression
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex, in_step_set
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
@@ -66,6 +67,7 @@ def test_the_plan_certifies_bound_six_within_some_hundred_draws(field_rules: Rul
         selected = select_theorem(walk, index, select)
         if selected is not None:
             assert 6 <= selected.bound.value <= len(selected.proofs[0])
+            assert selected.bound.size_cap >= largest_expression(selected.proofs[0])
             assert not collapses(walk.start, index, fresh)
             assert not collapses(walk.end, index, fresh)
             assert deceptive(walk.start, walk.end)
@@ -74,6 +76,8 @@ def test_the_plan_certifies_bound_six_within_some_hundred_draws(field_rules: Rul
             if len(found) == 2:
                 break
     assert len(found) == 2
+    # certified with a node of room above the proof (where the proof does not use it)
+    assert any(f.bound.size_cap > largest_expression(f.proofs[0]) for f in found)
 
 
 def test_a_collapse_of_a_compound_value_is_a_shortcut(field_rules: RuleSet) -> None:
@@ -112,12 +116,14 @@ def test_deceptive_sides_look_alike_without_numerals(field_rules: RuleSet) -> No
 def test_deceptive_sides_only_up_to_seven_and_nowhere_else(field_rules: RuleSet) -> None:
     for lowest in range(HARD_FROM, DECEPTIVE_UP_TO + 1):
         plan = plan_for(lowest)
-        assert plan is not None and plan.deceptive and plan.numerals == ()
+        assert plan is not None and plan.deceptive and plan.numerals == () and plan.room == 1
     higher = plan_for(DECEPTIVE_UP_TO + 1)
     assert higher is not None and not higher.deceptive and higher.numerals is None
+    assert higher.room == 0
     walk, select = _configs(field_rules, "--difficulty", "8-12")
-    assert walk.shape.numerals == (0, 1, 2) and not select.deceptive
+    assert walk.shape.numerals == (0, 1, 2) and not select.deceptive and select.room == 0
+    assert _configs(field_rules, "--difficulty", "6-12")[1].room == 1
     for argv in ((), ("--difficulty", "3-4")):
         walk, select = _configs(field_rules, *argv)
         assert walk.shape.numerals == (0, 1, 2)
-        assert not select.deceptive and not select.numeral_free
+        assert not select.deceptive and not select.numeral_free and select.room == 0

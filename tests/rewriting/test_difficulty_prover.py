@@ -1,5 +1,6 @@
-"""The deceptive sides of the `--difficulty` plan defeat the baseline prover's search more
-often than the bound alone does: the same plan with and without them, on the same seeds."""
+"""The deceptive sides of the `--difficulty` plan, certified with a node of room, defeat the
+baseline prover's search more often than the bound alone does: the same plan with and without
+them, on the same seeds."""
 
 from __future__ import annotations
 
@@ -19,13 +20,14 @@ SAMPLE = 16
 
 
 def _planned(rules: RuleSet, deceptive: bool) -> tuple[WalkConfig, SelectConfig]:
-    """`--difficulty 6-12`'s settings, or the same without deceptive sides (the plan before)."""
+    """`--difficulty 6-12`'s settings, or the same without deceptive sides and room (the plan
+    before)."""
     args = build_parser().parse_args(["generate", "--out", "unused", "--difficulty", "6-12"])
     walk, select = walk_config(args, rules), select_config(args)
     if deceptive:
         return walk, select
     shape = dataclasses.replace(walk.shape, numerals=(0, 1, 2))
-    plain = dataclasses.replace(select, deceptive=False, numeral_free=False)
+    plain = dataclasses.replace(select, deceptive=False, numeral_free=False, room=0)
     return dataclasses.replace(walk, shape=shape), plain
 
 
