@@ -5,8 +5,9 @@ For each size, `rpsdg-formal generate` runs as a child process (the real command
 workers and Lean jobs) while a sampler sums the resident memory of its whole process tree (the
 parent, the worker processes and every Lean) every 0.2 s. Then Lean alone re-checks exactly the
 files that run wrote, with the same number of Lean processes, for the baseline. With
-`--before`, the smallest size also runs with `--python-search` (the certifying search before
-the compiled one) in the same run, and the two outputs are compared byte for byte.
+`--before`, the smallest size also runs with `--python-search --python-walk` (the pure-Python
+certifying search and walk, as before they were compiled) in the same run, and the two outputs
+are compared byte for byte.
 
     python scripts/bench_scale.py --sizes 2000,20000 --before
 """
@@ -113,9 +114,11 @@ def _generate(
 def _before(
     size: int, base: Path, cache: Path, extra: list[str], now: Path
 ) -> tuple[int, int, float, bool]:
-    """(size, made, CPU s, output identical to `now`) of the run with the Python search."""
-    out = base / f"run_{size}_python_search"
-    _, cpu, _ = _generate(size, out, cache, [*extra, "--python-search", "--force"])
+    """(size, made, CPU s, output identical to `now`) of the run with the Python search and
+    walk."""
+    out = base / f"run_{size}_python"
+    python = ["--python-search", "--python-walk"]
+    _, cpu, _ = _generate(size, out, cache, [*extra, *python, "--force"])
     text = (out / "theorems.jsonl").read_bytes()
     made = text.count(b"\n")
     return size, made, cpu, text == (now / "theorems.jsonl").read_bytes()
@@ -131,7 +134,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="2000,20000", help="run sizes (comma-separated)")
     parser.add_argument("--keep", type=Path, help="keep the runs' folders here")
     parser.add_argument(
-        "--before", action="store_true", help="also run the smallest size with --python-search"
+        "--before",
+        action="store_true",
+        help="also run the smallest size with --python-search --python-walk",
     )
     parser.add_argument("extra", nargs="*", help="more generate options, after --")
     args = parser.parse_args()
@@ -168,7 +173,8 @@ def main() -> int:
     if args.before:
         size, made, cpu, same = before
         print(
-            f"\nbefore (--python-search, the pure-Python certifying search), {size} theorems: "
+            f"\nbefore (--python-search --python-walk, the pure-Python certifying search and "
+            f"walk), {size} theorems: "
             f"{made / cpu * 3600:,.0f} verified theorems per CPU-hour (CPU time used) against "
             f"{rows[0][1] / rows[0][3] * 3600:,.0f} now; theorems.jsonl identical: {same}"
         )
