@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from rpsdg_formal.terms.expr import Expr, Kind
-from rpsdg_formal.terms.meaning import meaning
 from rpsdg_formal.terms.signature import Fixity, Numerals, Operator, Signature
 
 _ATOM = 1000  # precedence of variables, numerals and calls: never parenthesised
@@ -185,7 +184,9 @@ def to_plain(expr: Expr, sig: Signature) -> str:
 
 def to_plain_sympy(expr: Expr, sig: Signature) -> Any:
     """The plain SymPy function `to_plain` prints, built from registry constructors."""
-    import sympy
+    import sympy  # SymPy (and the registry, built on it) only where a SymPy value is asked
+
+    from rpsdg_formal.terms.meaning import meaning
 
     if expr.kind is Kind.VAR:
         return sympy.Symbol(expr.head)
@@ -203,6 +204,8 @@ def to_sympy(expr: Expr, sig: Signature, symbols: Mapping[str, Any] | None = Non
     or evaluated from text: each node is built by its operator's registry constructor.
     """
     import sympy
+
+    from rpsdg_formal.terms.meaning import meaning
 
     table: dict[str, Any] = dict(symbols or {})
 
