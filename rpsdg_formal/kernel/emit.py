@@ -14,13 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeGuard, cast
 
 from rpsdg_formal.errors import ConfigError, RewriteError
-from rpsdg_formal.kernel.proofspec import (
-    AnySpec,
-    ChainSpec,
-    ImplicationSpec,
-    PackedSpec,
-    unpacked,
-)
+from rpsdg_formal.kernel.proofspec import AnySpec, ChainSpec, ImplicationSpec, unpacked
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, replace, substitute, subterm, var
 from rpsdg_formal.terms.printers import argument, to_human, to_kernel
@@ -60,12 +54,6 @@ class LeanTheorem:
         spec = None if self.origin is None else unpacked(self.origin)
         origin = None if spec is None else dataclasses.replace(spec, name=name)
         return LeanTheorem(name, self.statement, self.proof, origin)
-
-    def packed(self) -> LeanTheorem:
-        """The same theorem with its spec pickled (`PackedSpec`), to cross processes cheaply."""
-        if self.origin is None or isinstance(self.origin, PackedSpec):
-            return self
-        return dataclasses.replace(self, origin=PackedSpec.pack(self.origin))
 
 
 @dataclass(frozen=True)

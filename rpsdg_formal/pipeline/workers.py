@@ -24,6 +24,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from rpsdg_formal.errors import RpsdgError
+from rpsdg_formal.kernel.emit import LeanTheorem
+from rpsdg_formal.kernel.proofspec import PackedSpec
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer
 
 IN_FLIGHT = 4  # chunks queued per worker
@@ -44,7 +46,13 @@ def packed(item: Prepared) -> Prepared:
     """`item` with its theorems' specs packed for the trip through the parent."""
     if not item.theorems:
         return item
-    return replace(item, theorems=tuple(t.packed() for t in item.theorems))
+    return replace(item, theorems=tuple(_packed(t) for t in item.theorems))
+
+
+def _packed(theorem: LeanTheorem) -> LeanTheorem:
+    if theorem.origin is None or isinstance(theorem.origin, PackedSpec):
+        return theorem
+    return replace(theorem, origin=PackedSpec.pack(theorem.origin))
 
 
 def _serve(preparer: Preparer, connection: Connection) -> None:
@@ -91,21 +99,21 @@ def prepared_items(
     try:
         for _ in range(workers):
             here, there = context.Pipe()
-            process = context.Process(target=_serve, args=(preparer, there), daemon=True)
-            process.start()
+            started = context.Process(target=_serve, args=(preparer, there), daemon=True)
+            started.start()
             there.close()
-            pool.append((process, here))
+            pool.append((started, here))
         sent = received = 0
         while True:
             while sent - received < IN_FLIGHT * workers:
                 pool[sent % workers][1].send((start + sent * chunk, chunk))
                 sent += 1
-            process, connection = pool[received % workers]
-            items = _receive(connection, process)
+            worker, connection = pool[received % workers]
+            items = _receive(connection, worker)
             received += 1
             yield from items
     finally:
-        for process, connection in pool:
+        for worker, connection in pool:
             connection.close()
-            process.kill()
-            process.join()
+            worker.kill()
+            worker.join()
