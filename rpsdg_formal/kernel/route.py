@@ -18,7 +18,6 @@ from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import LIMIT, Settled, settle
 from rpsdg_formal.kernel.pool import KernelPool, PendingDirect
 
-
 LEAN_SAMPLE = 100
 """One batch in this many (and the first) is also checked by `lean`: a cross-check of the
 term builder against the published text, not the verification itself (the kernel checks
