@@ -3,7 +3,9 @@ allows (1,000,000 verified theorems per CPU-hour is 3.6 ms of CPU per theorem, f
 
 After a warm-up on other indices, each stage is timed alone with `time.process_time` (CPU,
 not wall time, so other load on the machine matters less), in one process, over the same
-theorem indices: the random walk, the networkx proof graph with its shortest proofs, the
+theorem indices: the random walk (over the compiled listing, and again with the pure-Python
+reference, `WalkConfig(compiled=False)`, which must draw the same walks), the networkx proof
+graph with its shortest proofs, the
 certifying search of the lower bound, the record and Lean certificate, and Lean itself on the
 certificates (elaboration plus kernel, one process with `-j1`, sequential elaboration, as
 `generate` runs it).
@@ -14,6 +16,7 @@ certificates (elaboration plus kernel, one process with `-j1`, sequential elabor
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import resource
 import tempfile
 import time
@@ -64,6 +67,12 @@ def main() -> None:
 
     walks, walk_ms = _cpu(lambda: [draw_walk(walk_config, index, theorem_rng(args.seed, i))
                                    for i in indices])  # fmt: skip
+    python_walk = dataclasses.replace(walk_config, compiled=False)
+    reference, python_walk_ms = _cpu(lambda: [draw_walk(python_walk, index,
+                                                        theorem_rng(args.seed, i))
+                                              for i in indices])  # fmt: skip
+    if reference != walks:
+        raise SystemExit("the compiled walk and the Python walk differ: a bug")
 
     def graphs() -> None:
         for walk in walks:
@@ -85,6 +94,7 @@ def main() -> None:
     n, made = args.count, len(theorems)
     rows = [
         ("walk (draw_walk)", walk_ms / n),
+        ("walk, pure-Python reference (same walks)", python_walk_ms / n),
         ("networkx graph + shortest proof", graph_ms / n),
         ("select (graph + certifying search)", select_ms / n),
         ("whole preparation (select + record + certificate)", prepare_ms / max(made, 1)),
@@ -96,6 +106,7 @@ def main() -> None:
         print(f"{name:52} {ms:15.2f} {ms / TARGET_MS:9.2f}")
     total = prepare_ms / max(made, 1) + lean_ms / max(made, 1)
     print(f"{'preparation + Lean':52} {total:15.2f} {total / TARGET_MS:9.2f}")
+    print(f"walk: the compiled listing is {python_walk_ms / walk_ms:.1f}x the Python reference")
     print(f"ceiling: {3_600_000 / total:,.0f} verified theorems per CPU-hour")
 
 

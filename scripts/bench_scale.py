@@ -13,9 +13,11 @@ Its CPU is `getrusage` of the finished tree (user + system). Then, on the same t
 
 With `--before-root DIR` (e.g. /work/main, a checkout of the code before a change), the same
 command also runs with DIR's package in the same run, and its outputs are compared byte for
-byte. `--stages N` times the preparing workers' stages in this process over N indices.
+byte. With `--before`, it also runs with `--python-search --python-walk` (the pure-Python
+certifying search and walk, as before they were compiled), compared the same way. `--stages
+N` times the preparing workers' stages in this process over N indices.
 
-    python scripts/bench_scale.py --sizes 2000,20000 --before-root /work/main
+    python scripts/bench_scale.py --sizes 2000,20000 --before-root /work/main --before
 """
 
 from __future__ import annotations
@@ -106,11 +108,15 @@ def _measure_size(size: int, base: Path, cache: Path, args: object) -> Run:
     steps = json.loads((out / "run.json").read_text(encoding="utf-8"))["steps"]
     print(f"\nrun of {size} theorems ({steps}-step walks), load average {os.getloadavg()[0]:.1f}")
     _show_run("now", now)
-    if root is not None:
-        before = _generate(size, base / f"before_{size}", cache, extra, root)
-        _show_run(f"before ({root})", before)
-        same = _same_outputs(out, base / f"before_{size}")
-        print(f"  now / before, CPU: {now.cpu / before.cpu:.2f} "
+    befores = [(f"before ({root})", f"before_{size}", extra, root)] if root else []
+    if getattr(args, "before"):  # noqa: B009
+        python = [*extra, "--python-search", "--python-walk"]
+        befores.append(("pure-Python search and walk", f"python_{size}", python, None))
+    for label, folder, options, code in befores:
+        before = _generate(size, base / folder, cache, options, code)
+        _show_run(label, before)
+        same = _same_outputs(out, base / folder)
+        print(f"  now / {label}, CPU: {now.cpu / before.cpu:.2f} "
               f"({before.cpu / before.made * 1000:.2f} -> {now.cpu / now.made * 1000:.2f} ms per "
               f"theorem); outputs byte-identical: {same}")  # fmt: skip
     rules = shipped_rules("field")
@@ -136,6 +142,9 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the runs' folders here")
     parser.add_argument(
         "--before-root", type=Path, help="also run the code of this checkout (PYTHONPATH)"
+    )
+    parser.add_argument(
+        "--before", action="store_true", help="also run with --python-search --python-walk"
     )
     parser.add_argument("--stages", type=int, default=300, help="indices for the stage split")
     parser.add_argument("extra", nargs="*", help="more generate options, after --")

@@ -95,6 +95,7 @@ def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
         shape=shape,
         away=plan is not None,
         natural=bool(getattr(args, "natural", False)),
+        compiled=not getattr(args, "python_walk", False),
     )
 
 

@@ -175,6 +175,11 @@ def _add_selection_options(gen: argparse.ArgumentParser) -> None:
         "(the reference: the same theorems, slower; for comparisons)",
     )  # fmt: skip
     group.add_argument(
+        "--python-walk", action="store_true",
+        help="draw walks with the pure-Python walk even where the compiled listing is built "
+        "(the reference: the same theorems, slower; for comparisons)",
+    )  # fmt: skip
+    group.add_argument(
         "--explore", action="store_true",
         help="also add every neighbour of every walk node to the graph (finds more shortcuts "
         "and alternative proofs; about 3x slower)",

@@ -7,7 +7,9 @@
  * (pre-order positions, plans in index order, fresh choices in itertools.product order), runs
  * the same level-by-level search with the same budget rule, and returns the bound's fields and,
  * where the two balls met, the two half paths as (plan, position, choice) triples that Python
- * replays into `Step`s. Nothing here knows what a symbol means. Pure C99 + the CPython API.
+ * replays into `Step`s. It also lists one tree's successors for the walk that moves away
+ * (`neighbours`) and the default walk's matches grouped by rule direction (`groups`, `apply`).
+ * Nothing here knows what a symbol means. Pure C99 + the CPython API.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -342,22 +344,27 @@ static int expand_level(Search *s, int side) {
     return 0;
 }
 
+/* The node table and the plans, without the balls (all a walk needs). */
+static int setup_ctx(Ctx *c, Py_buffer *plans, Py_buffer *symplans, Py_buffer *planlist) {
+    c->cap = 1024; c->nodes = malloc(sizeof(Node) * (size_t)c->cap);
+    c->mask = 2047; c->table = calloc(c->mask + 1, sizeof(int32_t));
+    if (!c->nodes || !c->table || parse_plans(c, plans->buf, plans->len / 4)) return -1;
+    c->symplans = symplans->buf; c->nsyms = (int32_t)(symplans->len / 8);
+    c->planlist = planlist->buf;
+    return 0;
+}
+
 static int setup(Search *s, Py_buffer *plans, Py_buffer *symplans, Py_buffer *planlist,
                  Py_buffer *fresh, int32_t cap, int32_t budget) {
     Ctx *c = &s->c;
-    c->cap = 1024; c->nodes = malloc(sizeof(Node) * (size_t)c->cap);
-    c->mask = 2047; c->table = calloc(c->mask + 1, sizeof(int32_t));
     s->b.room = 1024;
     for (int i = 0; i < 2; i++) {
         s->b.dist[i] = malloc(sizeof(int32_t) * 1024);
         s->b.par[i] = malloc(sizeof(int32_t) * 4 * 1024);
         if (s->b.dist[i]) for (int j = 0; j < 1024; j++) s->b.dist[i][j] = -1;
     }
-    if (!c->nodes || !c->table || !s->b.dist[0] || !s->b.dist[1] || !s->b.par[0] || !s->b.par[1])
-        return -1;
-    if (parse_plans(c, plans->buf, plans->len / 4)) return -1;
-    c->symplans = symplans->buf; c->nsyms = (int32_t)(symplans->len / 8);
-    c->planlist = planlist->buf;
+    if (!s->b.dist[0] || !s->b.dist[1] || !s->b.par[0] || !s->b.par[1]) return -1;
+    if (setup_ctx(c, plans, symplans, planlist)) return -1;
     c->max_size = cap;
     s->e.c = c; s->e.b = &s->b; s->e.budget = budget;
     const int32_t *f = fresh->buf;
@@ -512,9 +519,157 @@ done:
     return result;
 }
 
+/* ---- the default walk: its candidates grouped, one candidate applied (listed_walk.py) ---- */
+
+typedef struct {
+    const int32_t *group; int32_t ngroups; /* per plan, its group (rule and direction) */
+    int32_t *slot;                         /* per group, its rank of first appearance or -1 */
+    int32_t nslots; int nofresh; Vec found; /* found: (slot, plan << 16 | position) pairs */
+} Grouping;
+
+/* Every match at `id` and below, in `steps.matches` order (pre-order, plans in list order). */
+static int group_matches(Ctx *c, Grouping *g, int32_t id, int32_t *pos) {
+    int32_t sym = c->nodes[id].sym, here = (*pos)++;
+    if (sym < 0 || sym >= c->nsyms) return -1;
+    const int32_t *list = c->planlist + c->symplans[2 * sym];
+    for (int32_t k = 0, count = c->symplans[2 * sym + 1]; k < count; k++) {
+        const Plan *pl = &c->plans[list[k]];
+        int32_t bind[MAXSLOTS], at = 0;
+        if (g->nofresh && pl->nmissing > 0) continue;
+        for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
+        if (!match(c, pl->pattern, &at, id, bind)) continue;
+        int32_t group = g->group[list[k]];
+        if (group < 0 || group >= g->ngroups) return -1;
+        if (g->slot[group] < 0) g->slot[group] = g->nslots++;
+        if (push(&g->found, g->slot[group]) || push(&g->found, list[k] << 16 | here)) return -1;
+    }
+    for (int i = 0; i < c->nodes[id].arity; i++)
+        if (group_matches(c, g, c->nodes[id].args[i], pos)) return -1;
+    return 0;
+}
+
+/* One bytes object of int32 entries per group, groups in order of first appearance. */
+static PyObject *grouped(Grouping *g) {
+    PyObject *result = PyList_New(g->nslots);
+    int32_t *counts = calloc((size_t)g->nslots + 1, sizeof(int32_t));
+    int32_t *flat = malloc(sizeof(int32_t) * ((size_t)g->found.n / 2 + 1));
+    if (!result || !counts || !flat) { Py_CLEAR(result); PyErr_NoMemory(); goto out; }
+    for (int32_t k = 0; k < g->found.n; k += 2) counts[g->found.items[k] + 1]++;
+    for (int32_t s = 0; s < g->nslots; s++) counts[s + 1] += counts[s];
+    for (int32_t k = 0; k < g->found.n; k += 2) /* a stable counting sort by slot */
+        flat[counts[g->found.items[k]]++] = g->found.items[k + 1];
+    for (int32_t s = 0, begin = 0; s < g->nslots; begin = counts[s++]) {
+        PyObject *b = PyBytes_FromStringAndSize((const char *)(flat + begin),
+                                                4 * (Py_ssize_t)(counts[s] - begin));
+        if (!b) { Py_CLEAR(result); goto out; }
+        PyList_SET_ITEM(result, s, b);
+    }
+out:
+    free(counts); free(flat);
+    return result;
+}
+
+/* groups(plans, symplans, planlist, group_of_plan, expr, nofresh): what `walk._random_step`
+ * groups from `steps.matches` on `expr` (left out, when nofresh, the plans that need fresh
+ * values), as one bytes object of int32 (plan << 16 | position) entries per group; None where
+ * this cannot run (a tree of more than MAXDEPTH nodes among them). */
+static PyObject *py_groups(PyObject *self, PyObject *args) {
+    Py_buffer plans, symplans, planlist, group, expr;
+    int nofresh;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*p", &plans, &symplans, &planlist, &group, &expr,
+                          &nofresh))
+        return NULL;
+    Ctx c; memset(&c, 0, sizeof c);
+    Grouping g; memset(&g, 0, sizeof g);
+    PyObject *result = NULL;
+    Py_ssize_t at = 0;
+    int32_t root = -1, pos = 0;
+    g.group = group.buf; g.ngroups = (int32_t)(group.len / 4); g.nofresh = nofresh;
+    g.slot = malloc(sizeof(int32_t) * ((size_t)g.ngroups + 1));
+    if (g.slot && !setup_ctx(&c, &plans, &symplans, &planlist)) {
+        for (int32_t k = 0; k < g.ngroups; k++) g.slot[k] = -1;
+        root = intern_code(&c, expr.buf, expr.len / 4, &at);
+    }
+    if (root >= 0 && c.nplans < 32768 && c.nplans * (int64_t)4 <= group.len &&
+        c.nodes[root].size <= MAXDEPTH && /* positions fit 16 bits; recursion stays shallow */
+        !group_matches(&c, &g, root, &pos))
+        result = grouped(&g);
+    else { result = Py_None; Py_INCREF(result); }
+    free(c.nodes); free(c.table); free(c.plans); free(g.slot); free(g.found.items);
+    PyBuffer_Release(&plans); PyBuffer_Release(&symplans); PyBuffer_Release(&planlist);
+    PyBuffer_Release(&group); PyBuffer_Release(&expr);
+    return result;
+}
+
+/* The node at pre-order `pos` of `root`, with the path to it on `stack`; -1 if none. */
+static int32_t locate(Ctx *c, int32_t root, int32_t pos, Frame *stack, int *depth) {
+    int32_t id = root;
+    *depth = 0;
+    if (pos < 0 || pos >= c->nodes[root].size) return -1;
+    while (pos-- > 0) {
+        const Node *n = &c->nodes[id];
+        int i = 0;
+        while (pos >= c->nodes[n->args[i]].size) pos -= c->nodes[n->args[i++]].size;
+        if (*depth == MAXDEPTH) return -1;
+        stack[*depth].node = id; stack[*depth].child = i; (*depth)++;
+        id = n->args[i];
+    }
+    return id;
+}
+
+/* The result of one entry of `groups` with `values` (symbol ids) for the plan's missing
+ * variables: its id, or -1. */
+static int32_t apply_entry(Ctx *c, int32_t root, int32_t entry, const int32_t *values,
+                           Py_ssize_t nvalues) {
+    Frame stack[MAXDEPTH];
+    int depth;
+    int32_t plan = entry >> 16, bind[MAXSLOTS], at = 0;
+    int32_t sub = locate(c, root, entry & 0xFFFF, stack, &depth);
+    if (sub < 0 || plan < 0 || plan >= c->nplans) return -1;
+    const Plan *pl = &c->plans[plan];
+    if (nvalues != pl->nmissing) return -1;
+    for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
+    if (!match(c, pl->pattern, &at, sub, bind)) return -1;
+    for (int i = 0; i < pl->nmissing; i++)
+        if ((bind[pl->missing[i]] = intern(c, values[i], 0, NULL)) < 0) return -1;
+    at = 0;
+    int32_t made = build(c, pl->produced, &at, bind);
+    return made < 0 ? -1 : replace_up(c, stack, depth, made);
+}
+
+/* apply(plans, symplans, planlist, expr, entry, values): (size, code of the result as bytes)
+ * of the step an entry of `groups` makes with those values; None where it cannot. */
+static PyObject *py_apply(PyObject *self, PyObject *args) {
+    Py_buffer plans, symplans, planlist, expr, values;
+    int entry;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*iy*", &plans, &symplans, &planlist, &expr, &entry,
+                          &values))
+        return NULL;
+    Ctx c; memset(&c, 0, sizeof c);
+    Vec code; memset(&code, 0, sizeof code);
+    PyObject *result = NULL;
+    Py_ssize_t at = 0;
+    int32_t root = -1, after = -1;
+    if (!setup_ctx(&c, &plans, &symplans, &planlist))
+        root = intern_code(&c, expr.buf, expr.len / 4, &at);
+    if (root >= 0) after = apply_entry(&c, root, entry, values.buf, values.len / 4);
+    if (after >= 0 && !encode(&c, after, &code))
+        result = Py_BuildValue("(iy#)", c.nodes[after].size, (const char *)code.items,
+                               (Py_ssize_t)code.n * 4);
+    else { result = Py_None; Py_INCREF(result); }
+    free(c.nodes); free(c.table); free(c.plans); free(code.items);
+    PyBuffer_Release(&plans); PyBuffer_Release(&symplans); PyBuffer_Release(&planlist);
+    PyBuffer_Release(&expr); PyBuffer_Release(&values);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"search", py_search, METH_VARARGS, "The certifying bidirectional search over int codes."},
     {"neighbours", py_neighbours, METH_VARARGS, "One tree's successors over int codes."},
+    {"groups", py_groups, METH_VARARGS, "One tree's matches grouped as the default walk does."},
+    {"apply", py_apply, METH_VARARGS, "One grouped match applied with its fresh values."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -2,8 +2,9 @@
 walk as `walk.random_walk(away=True)` draws with the same generator, step for step.
 
 Each node's successors come from the C extension as (rule direction, position, choice, key of
-the result) without building them; only the step taken is built in Python. Where the
-extension cannot run, `away_walk` returns None and the caller walks in Python.
+the result) without building them; only the step taken is built in Python (with a `keep`
+filter, as for natural walks, every unvisited candidate is built so that the filter can see
+it). Where the extension cannot run, `away_walk` returns None and the caller walks in Python.
 """
 
 from __future__ import annotations
@@ -34,11 +35,22 @@ def choose_by_rule(
 
 
 def _choose(
-    around: list[fastsearch.Neighbour], visited: set[bytes], rng: random.Random
-) -> fastsearch.Neighbour | None:
-    """As `walk._away_step`, among the neighbours not visited."""
-    fresh = (item for item in around if item[3] not in visited)
-    return choose_by_rule(fresh, lambda item: (item[0].rule.name, item[0].reverse), rng)
+    current: Expr,
+    around: list[fastsearch.Neighbour],
+    visited: set[bytes],
+    fresh: tuple[Expr, ...],
+    rng: random.Random,
+    keep: Callable[[Expr], bool] | None,
+) -> Step | None:
+    """As `walk._away_step`, among the neighbours not visited (and, with `keep`, whose result
+    it accepts: only then are the candidates built before the draw)."""
+    unvisited = [item for item in around if item[3] not in visited]
+    if keep is None:
+        chosen = choose_by_rule(unvisited, lambda item: (item[0].rule.name, item[0].reverse), rng)
+        return None if chosen is None else fastsearch.build_step(current, chosen, fresh)
+    built = (fastsearch.build_step(current, item, fresh) for item in unvisited)
+    kept = (step for step in built if keep(step.after))
+    return choose_by_rule(kept, lambda step: (step.rule.name, step.reverse), rng)
 
 
 def away_walk(
@@ -48,9 +60,11 @@ def away_walk(
     steps: int,
     max_size: int,
     rng: random.Random,
+    keep: Callable[[Expr], bool] | None = None,
 ) -> tuple[Step, ...] | None:
-    """Up to `steps` steps from `start` that never land next to an earlier node, or None when
-    the compiled listing is not available (nothing is drawn from `rng` then)."""
+    """Up to `steps` steps from `start` that never land next to an earlier node (and only to
+    expressions `keep` accepts), or None when the compiled listing is not available (nothing is
+    drawn from `rng` then)."""
     if not fastsearch.available() or not fastsearch.fits(start, index, max_size):
         return None
     visited = {fastsearch.key(start, index)}
@@ -60,12 +74,10 @@ def away_walk(
         around = fastsearch.neighbours(current, index, fresh, max_size)
         if around is None:  # out of memory: `fits` rules out everything else
             raise MemoryError("the compiled successor listing could not allocate")
-        chosen = _choose(around, visited, rng)
+        step = _choose(current, around, visited, fresh, rng, keep)
         visited.update(item[3] for item in around)
-        if chosen is None:
+        if step is None:
             break
-        step = fastsearch.build_step(current, chosen, fresh)
         taken.append(step)
-        visited.add(chosen[3])
         current = step.after
     return tuple(taken)

@@ -21,7 +21,7 @@ from types import ModuleType
 from rpsdg_formal.rewriting.certify import Certified
 from rpsdg_formal.rewriting.graph import LowerBound, SearchBounds
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, _Plan, reverse_step
-from rpsdg_formal.terms.expr import Expr, Kind, positions, replace, substitute
+from rpsdg_formal.terms.expr import Expr, Kind, Path, positions, replace, substitute
 
 
 def _load() -> ModuleType | None:
@@ -60,6 +60,12 @@ class _Encoding:
         for plan in self.plans:
             code.extend(self._plan_code(plan))
         self.code = code
+        # per plan, its group in the default walk's choice: one per (rule name, direction)
+        keys: dict[tuple[str, bool], int] = {}
+        self.group_of = array(
+            "i", [keys.setdefault((p.rule.name, p.reverse), len(keys)) for p in self.plans]
+        )
+        self.narrow = all(_narrow(p.pattern) for p in self.plans)  # for `fits`, once
 
     def symbol(self, node: Expr) -> int:
         """The symbol id of a node's (kind, head, value), added with its plan list if new."""
@@ -112,18 +118,42 @@ def _encoding(index: RuleIndex) -> _Encoding:
     return found
 
 
-def _replay(expr: Expr, plan: _Plan, position: int, choice: int, fresh: tuple[Expr, ...]) -> Step:
-    """The step `successors` makes from `expr` with `plan` at the `position`-th node in
-    pre-order and the `choice`-th tuple of fresh values (itertools.product order)."""
-    path, sub = list(positions(expr))[position]
+def _at(expr: Expr, position: int) -> tuple[Path, Expr]:
+    """The path to and the sub-tree at the `position`-th node of `expr` in pre-order (the
+    numbering `positions` gives), found by descending on sub-tree sizes."""
+    path: list[int] = []
+    node = expr
+    while position:
+        position -= 1
+        for child, arg in enumerate(node.args):
+            if position < arg.size:
+                path.append(child)
+                node = arg
+                break
+            position -= arg.size
+        else:
+            raise AssertionError("the compiled listing reported a position outside the tree")
+    return tuple(path), node
+
+
+def _build(expr: Expr, plan: _Plan, position: int, values: tuple[Expr, ...]) -> Step:
+    """The step `plan` makes on `expr` at the `position`-th node in pre-order, with `values`
+    for the plan's missing variables (as `Match.step` builds it)."""
+    path, sub = _at(expr, position)
     bindings = plan.matcher(sub)
     if bindings is None:
         raise AssertionError("the compiled search reported a step that does not match")
-    values = list(itertools.product(fresh, repeat=len(plan.missing)))[choice]
     full = {**bindings, **dict(zip(plan.missing, values, strict=True))}
     after = replace(expr, path, substitute(plan.produced, full))
     subst = tuple((v, full[v]) for v in plan.rule.variables)
     return Step(plan.rule, plan.reverse, path, subst, expr, after)
+
+
+def _replay(expr: Expr, plan: _Plan, position: int, choice: int, fresh: tuple[Expr, ...]) -> Step:
+    """The step `successors` makes from `expr` with `plan` at the `position`-th node in
+    pre-order and the `choice`-th tuple of fresh values (itertools.product order)."""
+    values = list(itertools.product(fresh, repeat=len(plan.missing)))[choice]
+    return _build(expr, plan, position, values)
 
 
 def _chain(
@@ -184,13 +214,15 @@ MAX_ARITY, MAX_DEPTH = 4, 256
 """The C code's limits: operator arguments, and tree depth (a tree of at most 256 nodes)."""
 
 
+def _narrow(tree: Expr) -> bool:
+    """Whether no operator of `tree` has more arguments than the C code takes."""
+    return all(len(node.args) <= MAX_ARITY for _, node in positions(tree))
+
+
 def fits(expr: Expr, index: RuleIndex, max_size: int) -> bool:
     """Whether every tree of a walk from `expr` under `max_size` is within the C limits."""
-    rules = (p.pattern for p in _encoding(index).plans)
-    trees = (expr, *rules)
-    return max_size <= MAX_DEPTH and all(
-        len(node.args) <= MAX_ARITY for tree in trees for _, node in positions(tree)
-    )
+    enc = _encoding(index)
+    return max_size <= MAX_DEPTH and enc.narrow and _narrow(expr)
 
 
 def key(expr: Expr, index: RuleIndex) -> bytes:
@@ -218,3 +250,46 @@ def build_step(expr: Expr, neighbour: Neighbour, fresh: tuple[Expr, ...]) -> Ste
     """The `Step` a neighbour stands for."""
     plan, position, choice, _ = neighbour
     return _replay(expr, plan, position, choice, fresh)
+
+
+Entry = int
+"""A match of the default walk's listing: its plan's number << 16 | its position in pre-order."""
+
+
+def groups(code: bytes, index: RuleIndex, nofresh: bool) -> list[bytes] | None:
+    """The matches `steps.matches` yields on the tree whose `key` is `code`, grouped by rule
+    and direction in order of first appearance (as `walk._random_step` groups them), each group
+    as int32 `Entry`s in match order; with `nofresh`, leaving out plans that need fresh values.
+    None where the extension cannot run."""
+    if _native is None:
+        return None
+    enc = _encoding(index)
+    found: list[bytes] | None = _native.groups(
+        enc.code, enc.symplans, enc.planlist, enc.group_of, code, nofresh
+    )
+    return found
+
+
+def entry_plan(index: RuleIndex, entry: Entry) -> _Plan:
+    """The rule direction of a listed match."""
+    return _encoding(index).plans[entry >> 16]
+
+
+def apply(
+    code: bytes, index: RuleIndex, entry: Entry, values: tuple[Expr, ...]
+) -> tuple[int, bytes] | None:
+    """The size and `key` of the tree a listed match makes with `values` for its plan's
+    missing variables (each one of the walk's variables), without building it in Python."""
+    if _native is None:
+        return None
+    enc = _encoding(index)
+    symbols = array("i", [enc.symbol(v) for v in values])
+    found: tuple[int, bytes] | None = _native.apply(
+        enc.code, enc.symplans, enc.planlist, code, entry, symbols
+    )
+    return found
+
+
+def entry_step(expr: Expr, plan: _Plan, entry: Entry, values: tuple[Expr, ...]) -> Step:
+    """The `Step` a listed match makes on `expr` with `values`."""
+    return _build(expr, plan, entry & 0xFFFF, values)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.away import away_walk, choose_by_rule
+from rpsdg_formal.rewriting.listed_walk import listed_walk
 from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches, successors
 from rpsdg_formal.terms.expr import Expr, var, variables
 from rpsdg_formal.terms.sample import ExprShape, random_expr
@@ -28,6 +29,9 @@ class WalkConfig:
     shape: ExprShape = field(default_factory=lambda: DEFAULT_SHAPE)
     away: bool = False  # never step next to an earlier expression (walks that move away)
     natural: bool = False  # start and steps free of identity elements, numeral arithmetic, …
+    # walk over the C extension's listing where it is built; it draws the Python walk's steps,
+    # so it is no part of a run's settings (left out of repr: the run's config hash)
+    compiled: bool = field(default=True, repr=False)
 
     def __post_init__(self) -> None:
         if self.steps < 1:
@@ -116,6 +120,7 @@ def random_walk(
     rng: random.Random,
     away: bool = False,
     keep: Keep | None = None,
+    compiled: bool = True,
 ) -> tuple[Step, ...]:
     """Up to `steps` random steps from `start`, never revisiting an expression, and only to
     expressions `keep` accepts (every one when it is None).
@@ -123,12 +128,17 @@ def random_walk(
     With `away`, each step also avoids every expression one step from an earlier node of the
     walk (so no single step shortcuts it) and stays in the step set of proofs
     (`steps.in_step_set`); the walk then keeps moving away from where it has been.
+    With `compiled` (and the C extension built), the same walk is drawn over the compiled
+    listing (`listed_walk`, `away.away_walk`): the same steps from the same draws, faster.
     """
     fresh = tuple(var(v) for v in variables(start))
-    if away:  # the same walk over the compiled successor listing, where it is built
-        compiled = away_walk(start, index, fresh, steps, max_size, rng)
-        if compiled is not None:
-            return compiled
+    if compiled:  # the same walk over the compiled listing, where it is built
+        if away:
+            found = away_walk(start, index, fresh, steps, max_size, rng, keep)
+        else:
+            found = listed_walk(start, index, fresh, steps, max_size, rng, keep)
+        if found is not None:
+            return found
     visited = {start}
     current = start
     taken: list[Step] = []
@@ -156,7 +166,9 @@ def draw_walk(
         start = random_expr(config.shape, rng)
         if keep is not None and not keep(start):
             continue
-        steps = random_walk(start, index, config.steps, config.max_size, rng, config.away, keep)
+        steps = random_walk(
+            start, index, config.steps, config.max_size, rng, config.away, keep, config.compiled
+        )
         if len(steps) == config.steps:
             return Walk(start, steps)
     raise ConfigError(

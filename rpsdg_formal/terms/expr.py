@@ -28,13 +28,24 @@ class Kind(Enum):
     __hash__ = object.__hash__  # members are singletons; Enum's own hash is Python code
 
 
+class _PoolRef(weakref.ref["Expr"]):
+    """A weak reference to a pooled node that knows its pool key (`weakref.KeyedRef` without
+    its Python-level constructor, which cost a third of building a node)."""
+
+    __slots__ = ("key",)
+    key: tuple[Any, ...]
+
+
+_NEW, _SET = object.__new__, object.__setattr__
+
+
 class Expr:
     """An immutable expression node. Build with `var`, `num` and `app`, never directly."""
 
     __slots__ = ("__weakref__", "_hash", "args", "depth", "head", "kind", "size", "value")
     # key -> weak reference to the one node with that key; a dead node's reference removes its
     # entry (a leaner WeakValueDictionary: building nodes is the search's hot path)
-    _pool: ClassVar[dict[tuple[Any, ...], weakref.KeyedRef[Any, Expr]]] = {}
+    _pool: ClassVar[dict[tuple[Any, ...], _PoolRef]] = {}
 
     kind: Kind
     head: str
@@ -51,16 +62,34 @@ class Expr:
             found = ref()
             if found is not None:
                 return found
-        node = object.__new__(cls)
-        set_ = object.__setattr__
-        set_(node, "kind", kind)
-        set_(node, "head", head)
-        set_(node, "value", value)
-        set_(node, "args", args)
-        set_(node, "size", 1 + sum([a.size for a in args]))
-        set_(node, "depth", 1 + max([a.depth for a in args], default=0))
-        set_(node, "_hash", hash((kind._value_, head, value, tuple([a._hash for a in args]))))
-        _POOL[key] = weakref.KeyedRef(node, _forget, key)
+        node = _NEW(cls)
+        _SET(node, "kind", kind)
+        _SET(node, "head", head)
+        _SET(node, "value", value)
+        _SET(node, "args", args)
+        # size, depth and the children's hashes without comprehensions (a function call each
+        # before Python 3.12) for the usual arities: building new nodes is the walk's floor
+        hashes: tuple[int, ...]
+        if not args:
+            size, depth, hashes = 1, 1, ()
+        elif len(args) == 2:
+            left, right = args
+            size = 1 + left.size + right.size
+            depth = 1 + (left.depth if left.depth > right.depth else right.depth)
+            hashes = (left._hash, right._hash)
+        elif len(args) == 1:
+            (only,) = args
+            size, depth, hashes = 1 + only.size, 1 + only.depth, (only._hash,)
+        else:
+            size = 1 + sum([a.size for a in args])
+            depth = 1 + max([a.depth for a in args])
+            hashes = tuple([a._hash for a in args])
+        _SET(node, "size", size)
+        _SET(node, "depth", depth)
+        _SET(node, "_hash", hash((kind._value_, head, value, hashes)))
+        ref = _PoolRef(node, _forget)
+        ref.key = key
+        _POOL[key] = ref
         return node
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -97,7 +126,7 @@ class Expr:
 _POOL = Expr._pool
 
 
-def _forget(ref: weakref.KeyedRef[Any, Expr]) -> None:
+def _forget(ref: _PoolRef) -> None:
     if _POOL.get(ref.key) is ref:
         del _POOL[ref.key]
 

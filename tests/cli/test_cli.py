@@ -85,6 +85,18 @@ def test_same_seed_same_output(generated: Path, tmp_path: Path, audited_cache: P
     )  # batch size changes only the file names
 
 
+def test_the_pure_python_walk_and_search_change_nothing_but_speed(
+    generated: Path, tmp_path: Path, audited_cache: Path
+) -> None:
+    """`--python-walk --python-search` run the references of the compiled walk and search:
+    the same theorems, byte for byte."""
+    out = tmp_path / "python"
+    args = ["--count", "30", "--seed", "5", "--steps", "6", "--batch-size", "12", "--proofs", "3"]
+    args += ["--python-walk", "--python-search", "--cache-dir", str(audited_cache), "--quiet"]
+    assert main(["generate", *args, "--out", str(out)]) == 0
+    assert (out / "theorems.jsonl").read_bytes() == (generated / "theorems.jsonl").read_bytes()
+
+
 def test_check_accepts_the_generated_folder_and_files(
     generated: Path, audited_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

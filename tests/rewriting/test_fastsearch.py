@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import os
 import random
-from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,13 +19,16 @@ from rpsdg_formal.rewriting.graph import SearchBounds, largest_expression
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, apply_step, in_step_set
 from rpsdg_formal.rewriting.walk import DEFAULT_SHAPE, WalkConfig, draw_walk
+from rpsdg_formal.terms.artifacts import NATURAL, is_textbook
 from rpsdg_formal.terms.expr import var, variables
 from rpsdg_formal.terms.sample import random_expr
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
 THEORIES = ("field", "calculus", "equation")
-INDEXES = {t: RuleIndex.build(load_rules(rules_path(t)).rules) for t in THEORIES}
+RULES = {t: load_rules(rules_path(t)) for t in THEORIES}
+INDEXES = {t: RuleIndex.build(r.rules) for t, r in RULES.items()}
+SIGNATURES = {t: r.theory.signature for t, r in RULES.items()}
 
 needs_extension = pytest.mark.skipif(
     not fastsearch.available(),
@@ -123,19 +125,24 @@ def test_the_search_falls_back_to_python_where_the_extension_cannot_run() -> Non
     seed=st.integers(0, 2**32),
     steps=st.integers(1, 14),
     cap=st.integers(6, 16),
+    natural=st.booleans(),
 )
 def test_the_compiled_away_walk_is_the_python_one(
-    theory: str, seed: int, steps: int, cap: int
+    theory: str, seed: int, steps: int, cap: int, natural: bool
 ) -> None:
     index = INDEXES[theory]
     start = random_expr(DEFAULT_SHAPE, random.Random(seed))
     fresh = tuple(var(v) for v in variables(start))
+    sig = SIGNATURES[theory]
+    keep = (lambda e: is_textbook(e, sig, NATURAL)) if natural else None
     compiled_rng, python_rng = random.Random(seed + 1), random.Random(seed + 1)
-    compiled = away.away_walk(start, index, fresh, steps, cap, compiled_rng)
+    compiled = away.away_walk(start, index, fresh, steps, cap, compiled_rng, keep)
     assert compiled is not None
-    with patch.object(walk_module, "away_walk", lambda *args: None):  # the Python walk
-        python = walk_module.random_walk(start, index, steps, cap, python_rng, away=True)
+    python = walk_module.random_walk(
+        start, index, steps, cap, python_rng, away=True, keep=keep, compiled=False
+    )
     assert compiled == python
+    assert keep is None or all(keep(s.after) for s in compiled)
     assert compiled_rng.random() == python_rng.random()  # the same draws were made
     assert _replays(compiled) and all(in_step_set(s, fresh) for s in compiled)
 
