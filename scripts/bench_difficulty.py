@@ -1,6 +1,7 @@
 """Hard theorems per CPU-hour: `generate --difficulty 6-12` with no other knob, the baseline
 prover's success on what it made, and CPU per theorem by stage, next to the settings before
-issue 20 measured in the same run.
+issue 20 and the plan before deceptive sides (numerals allowed, any outermost operators, no
+room above the proof for the certifying search), measured in the same run.
 
     python scripts/bench_difficulty.py --count 200 --before-seconds 60
 
@@ -23,9 +24,12 @@ from benchlib import script_parser, shipped_rules
 
 from rpsdg_formal.cli.families import select_config, walk_config
 from rpsdg_formal.cli.main import build_parser
-from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
+from rpsdg_formal.env.search import DEFAULT_SEARCH, search
+from rpsdg_formal.rewriting.selection import SelectConfig, Selected, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.tactics.actions import Context
+from rpsdg_formal.terms.expr import statement_key, variables
 from rpsdg_formal.theory.rules import RuleSet
 
 HARD = 6
@@ -94,6 +98,46 @@ def stage_cost(
     return cost
 
 
+def without_deceptive_sides(
+    walk: WalkConfig, select: SelectConfig
+) -> tuple[WalkConfig, SelectConfig]:
+    """The plan as it was before deceptive sides: starts with numerals, any two sides, the
+    bound certified with no room above the proof's largest expression."""
+    shape = dataclasses.replace(walk.shape, numerals=(0, 1, 2))
+    select = dataclasses.replace(select, deceptive=False, numeral_free=False, room=0)
+    return dataclasses.replace(walk, shape=shape), select
+
+
+def searched(rules: RuleSet, walk: WalkConfig, select: SelectConfig, count: int) -> str:
+    """The baseline prover's search (budget 200, no kernel replay) on `count` distinct hard
+    theorems drawn in process, and the walk + certify CPU they took."""
+    index, seen, found = RuleIndex.build(rules.rules), set[bytes](), list[Selected]()
+    select = dataclasses.replace(select, difficulty=(HARD, 99), histogram=None)
+    draws, started = 0, time.process_time()
+    while len(found) < count:
+        chosen = select_theorem(draw_walk(walk, index, theorem_rng(3, draws)), index, select)
+        draws += 1
+        if chosen is None:
+            continue
+        key = statement_key(chosen.start, chosen.proofs[0][-1].after)
+        if key not in seen:  # distinct statements, as `generate` keeps them
+            seen.add(key)
+            found.append(chosen)
+    cpu = time.process_time() - started
+    proved = sum(prove(rules, chosen) for chosen in found)
+    return (
+        f"{count} theorems in {draws} draws, {3600 * count / cpu:.0f} per CPU-hour (walk + "
+        f"certify); baseline search, budget 200 (not replayed): {proved}/{count} proved"
+    )
+
+
+def prove(rules: RuleSet, chosen: Selected) -> bool:
+    """Whether the baseline prover's search proves `chosen` within 200 expansions."""
+    end = chosen.proofs[0][-1].after
+    context = Context(tuple(dict.fromkeys(variables(chosen.start) + variables(end))))
+    return search((chosen.start, end), context, rules, 200, DEFAULT_SEARCH).proved
+
+
 def prover_success(folder: Path, out: Path) -> tuple[int, int, float]:
     """(proved, attempted, CPU seconds) of `evaluate --budget 200` (kernel-replayed)."""
     cpu = run_cli("evaluate", str(folder), "--budget", "200", "--levels", "1", "--out", str(out))
@@ -141,6 +185,10 @@ def main() -> int:
             "before: the same plan with the pure-Python search"
         )
     )
+    before = without_deceptive_sides(walk, select)
+    print("the same plan, in process, same seeds:")
+    print(f"  now (deceptive sides): {searched(rules, walk, select, args.count)}")
+    print(f"  before (no deceptive sides): {searched(rules, *before, args.count)}")
     per_theorem = cpu / made
     staged = (now.walk + now.select) / max(now.hard, 1)
     print(

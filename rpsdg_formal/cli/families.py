@@ -75,15 +75,15 @@ def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
     )
     if not binary and not unary:
         raise ConfigError("--operators must name at least one operator")
+    plan = _plan(args)
     shape = ExprShape(
         unary=unary,
         binary=binary,
         variables=variables,
-        numerals=_numerals(args.numerals, SHAPE.numerals),
+        numerals=_numerals(args.numerals, _plan_numerals(plan)),
         min_ops=_or(args.min_ops, SHAPE.min_ops),
         max_ops=_or(args.max_ops, SHAPE.max_ops),
     )
-    plan = _plan(args)
     if plan is not None and args.max_ops is None:
         shape = dataclasses.replace(shape, max_ops=plan.max_ops)
     max_size = _or(args.max_size, plan.max_size if plan else WALK.max_size)
@@ -97,6 +97,11 @@ def walk_config(args: argparse.Namespace, rules: RuleSet) -> WalkConfig:
         natural=bool(getattr(args, "natural", False)),
         compiled=not getattr(args, "python_walk", False),
     )
+
+
+def _plan_numerals(plan: DifficultyPlan | None) -> tuple[int, ...]:
+    """The numerals of a start expression when --numerals is left out."""
+    return SHAPE.numerals if plan is None or plan.numerals is None else plan.numerals
 
 
 def _plan(args: argparse.Namespace) -> DifficultyPlan | None:
@@ -236,4 +241,8 @@ def select_config(args: argparse.Namespace) -> SelectConfig:
         bounds=SearchBounds(node_budget=budget),
         compiled=not args.python_search,
         shortcut_free=plan is not None and plan.shortcut_free,
+        deceptive=plan is not None and plan.deceptive,
+        # numeral-free sides only where the plan also chose the starts' numerals (none)
+        numeral_free=plan is not None and plan.deceptive and args.numerals is None,
+        room=plan.room if plan is not None else 0,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.certify import certify
-from rpsdg_formal.rewriting.difficulty import collapses
+from rpsdg_formal.rewriting.difficulty import collapses, deceptive
 from rpsdg_formal.rewriting.graph import LowerBound, ProofGraph, SearchBounds, largest_expression
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, in_step_set
 from rpsdg_formal.rewriting.walk import Walk
@@ -31,6 +31,12 @@ class SelectConfig:
     # theorems whose sides offer a collapse outside the step set are left out (`difficulty.
     # collapses`); set by the difficulty plan, which `--difficulty` (in the hash) implies
     shortcut_free: bool = field(default=False, repr=False)
+    # only theorems whose sides look alike (`difficulty.deceptive`: same outermost operator and,
+    # with `numeral_free`, no numeral); set by the plan alone, like `shortcut_free`
+    deceptive: bool = field(default=False, repr=False)
+    numeral_free: bool = field(default=False, repr=False)
+    # nodes the certifying search may use above the proof's largest expression (the plan's)
+    room: int = field(default=0, repr=False)
     # the optional adversarial filter (`generate --adversarial N`): a theorem is kept only if
     # this says so; None keeps every theorem (the default)
     keep: Callable[[Selected], bool] | None = field(default=None, repr=False)
@@ -97,10 +103,12 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     primary = graph.shortest_proofs(start, end, 1)[0]
     if len(primary) < _lowest_wanted(config):
         return None  # the bound never exceeds the proof length: skip the search
+    if config.deceptive and not deceptive(start, end, config.numeral_free):
+        return None
     if config.shortcut_free and (collapses(start, index, fresh) or collapses(end, index, fresh)):
         return None
     for _ in range(4):
-        cap = largest_expression(primary)
+        cap = largest_expression(primary) + config.room
         found = certify(
             start, end, index, fresh, cap, len(primary), config.bounds, nodes, config.compiled
         )

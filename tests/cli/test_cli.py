@@ -288,7 +288,13 @@ def test_requested_difficulty_is_certified(tmp_path: Path, audited_cache: Path) 
 
 
 def test_difficulty_alone_plans_the_run(tmp_path: Path, audited_cache: Path) -> None:
-    """`--difficulty 6-12` with no other knob makes kernel-verified theorems of bound >= 6."""
+    """`--difficulty 6-12` with no other knob makes kernel-verified theorems of bound >= 6,
+    with deceptive sides, certified with a node of room above the walk's cap of 8."""
+    from rpsdg_formal.rewriting.difficulty import deceptive
+    from rpsdg_formal.terms.parse import parse_expr
+    from rpsdg_formal.theory.rules import load_rules
+
+    sig = load_rules(rules_path("field")).theory.signature
     out = tmp_path / "planned"
     args = ["--count", "3", "--difficulty", "6-12", "--out", str(out)]
     assert main(["generate", *args, "--cache-dir", str(audited_cache), "--quiet"]) == 0
@@ -296,7 +302,9 @@ def test_difficulty_alone_plans_the_run(tmp_path: Path, audited_cache: Path) -> 
     assert len(records) == 3
     for record in records:
         assert 6 <= record["min_length_lower_bound"] <= record["proof_length"]  # type: ignore[operator]
-        assert record["bound_search"]["size_cap"] <= 8  # type: ignore[index]
+        assert record["bound_search"]["size_cap"] <= 9  # type: ignore[index]
+        sides = (parse_expr(str(record["start"]), sig), parse_expr(str(record["end"]), sig))
+        assert deceptive(*sides)
 
 
 def test_exclude_avoids_an_earlier_runs_statements(
