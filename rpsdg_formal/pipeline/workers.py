@@ -74,7 +74,7 @@ def _receive(connection: Connection, process: BaseProcess) -> list[Prepared]:
     try:
         kind, value = pickle.loads(connection.recv_bytes())
     except (EOFError, OSError) as err:
-        process.join(1)
+        process.join(10)  # it closed its pipe: it is exiting (bounded, for a wedged one)
         raise WorkerDiedError(
             f"a worker preparing theorems died (exit code {process.exitcode}); if the machine "
             "ran out of memory, lower --workers"
