@@ -1,132 +1,139 @@
-"""Benchmark for scale: throughput, end-to-end / kernel-only ratio, and peak memory at two run
-sizes, all measured in this one run.
+"""Benchmark for scale: throughput per CPU-hour, CPU per theorem by process and by stage, the
+end-to-end / kernel-only ratio, and peak memory, all measured in this one run.
 
-For each size, `rpsdg-formal generate` runs as a child process (the real command, default
-workers and Lean jobs) while a sampler sums the resident memory of its whole process tree (the
-parent, the worker processes and every Lean) every 0.2 s. Then Lean alone re-checks exactly the
-files that run wrote, with the same number of Lean processes, for the baseline. With
-`--before`, the smallest size also runs with `--python-search --python-walk` (the pure-Python
-certifying search and walk, as before they were compiled) in the same run, and the two outputs
-are compared byte for byte.
+For each size, `rpsdg-formal generate` runs as a child process at default settings (the real
+command: default workers, kernel route and `--lean-sample`) while `cputree` samples its whole
+process tree (the parent, the preparing workers, the direct-kernel workers and every `lean`).
+Its CPU is `getrusage` of the finished tree (user + system). Then, on the same theorems:
 
-    python scripts/bench_scale.py --sizes 2000,20000 --before
+- kernel only, direct route: the run's records are read back, each proof rebuilt from the
+  record's steps (with its spec, as `check` does), and a fresh direct-route pool checks them;
+- kernel only, `lean`: `lean` alone re-checks the files the run wrote, one process per core
+  (the baseline of earlier versions of this table, kept for comparison).
+
+With `--before-root DIR` (e.g. /work/main, a checkout of the code before a change), the same
+command also runs with DIR's package in the same run, and its outputs are compared byte for
+byte. With `--before`, it also runs with `--python-search --python-walk` (the pure-Python
+certifying search and walk, as before they were compiled), compared the same way. `--stages
+N` times the preparing workers' stages in this process over N indices.
+
+    python scripts/bench_scale.py --sizes 2000,20000 --before-root /work/main --before
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchlib import kernel_only, one_lean_per_core, script_parser, shipped_rules
+from cputree import KINDS, CpuTree
+from scalestages import direct_kernel_only, replayed_theorems, stage_split
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _tree_rss(root: int) -> tuple[int, int, int]:
-    """Resident bytes of `root` and all its descendants: (all, the Python processes, the
-    largest single Lean process)."""
-    parent: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    lean: set[int] = set()
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        pid = int(entry.name)
-        try:
-            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
-                rss[pid] = int(f.read().split()[1]) * PAGE
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if b"_shim.py" in f.read():
-                    lean.add(pid)
-        except (OSError, IndexError, ValueError):
-            continue
-        parent[pid] = int(fields[1])
-    total = python = largest_lean = 0
-    for pid, size in rss.items():
-        p = pid
-        while p not in (0, 1) and p != root:
-            p = parent.get(p, 0)
-        if p == root:
-            total += size
-            if pid in lean:
-                largest_lean = max(largest_lean, size)
-            else:
-                python += size
-    return total, python, largest_lean
+CORES = os.cpu_count() or 1
+HERE = Path(__file__).resolve().parents[1]  # the checkout this script belongs to
 
 
-@dataclass
-class Sampler:
-    """Peaks of the resident memory of a process tree: all of it, its Python processes (the
-    parent and the workers), and the largest single Lean."""
+@dataclass(frozen=True)
+class Run:
+    """One `generate` run: wall and CPU seconds, CPU by kind of process, peak memory."""
 
-    pid: int
-    peak: tuple[int, int, int] = (0, 0, 0)
-    stop: bool = False
-
-    def run(self) -> None:
-        while not self.stop:
-            now = _tree_rss(self.pid)
-            self.peak = (
-                max(self.peak[0], now[0]),
-                max(self.peak[1], now[1]),
-                max(self.peak[2], now[2]),
-            )
-            time.sleep(0.2)
+    made: int
+    wall: float
+    cpu: float
+    by_kind: dict[str, tuple[float, int]]
+    peak: tuple[int, int, int]
 
 
-def _cpu_seconds() -> float:
-    usage = os.times()
-    return usage.children_user + usage.children_system
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def _generate(
-    count: int, out: Path, cache: Path, extra: list[str]
-) -> tuple[float, float, tuple[int, int, int]]:
-    """(wall s, CPU s of the whole tree, peak RSS bytes: tree, Python, one Lean) of one run."""
+def _generate(count: int, out: Path, cache: Path, extra: list[str], root: Path | None) -> Run:
     command = [
         sys.executable, "-m", "rpsdg_formal.cli", "generate", "--count", str(count),
-        "--seed", "1", "--out", str(out), "--cache-dir", str(cache), "--quiet", *extra,
+        "--seed", "1", "--out", str(out), "--cache-dir", str(cache), "--quiet", "--force", *extra,
     ]  # fmt: skip
-    cpu = _cpu_seconds()
+    env = dict(os.environ, PYTHONPATH=str(root or HERE))
+    cpu = _children_cpu()
     started = time.perf_counter()
-    child = subprocess.Popen(command)
-    sampler = Sampler(child.pid)
-    thread = threading.Thread(target=sampler.run, daemon=True)
-    thread.start()
+    child = subprocess.Popen(command, env=env, cwd=root or HERE)  # `-m` looks in cwd first
+    tree = CpuTree(child.pid).start()
     if child.wait() != 0:
         raise SystemExit(f"generate failed: {' '.join(command)}")
     wall = time.perf_counter() - started
-    sampler.stop = True
-    thread.join()
-    return wall, _cpu_seconds() - cpu, sampler.peak
+    tree.stop()
+    made = (out / "theorems.jsonl").read_bytes().count(b"\n")
+    return Run(made, wall, _children_cpu() - cpu, tree.by_kind(), tree.peak)
 
 
-def _before(
-    size: int, base: Path, cache: Path, extra: list[str], now: Path
-) -> tuple[int, int, float, bool]:
-    """(size, made, CPU s, output identical to `now`) of the run with the Python search and
-    walk."""
-    out = base / f"run_{size}_python"
-    python = ["--python-search", "--python-walk"]
-    _, cpu, _ = _generate(size, out, cache, [*extra, *python, "--force"])
-    text = (out / "theorems.jsonl").read_bytes()
-    made = text.count(b"\n")
-    return size, made, cpu, text == (now / "theorems.jsonl").read_bytes()
+def _same_outputs(a: Path, b: Path) -> bool:
+    """theorems.jsonl, rejected.jsonl and every Lean file byte for byte the same."""
+    names = ["theorems.jsonl", "rejected.jsonl"]
+    names += sorted(f"lean/{p.name}" for p in (a / "lean").glob("*.lean"))
+    if sorted(p.name for p in (b / "lean").glob("*.lean")) != [n[5:] for n in names[2:]]:
+        return False
+    return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
-def _kernel_only(out: Path, cache: Path) -> float:
+def _show_run(label: str, run: Run) -> None:
+    ms = 1000 / run.made
+    print(f"  {label}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU of the whole tree = "
+          f"{run.cpu * ms:.2f} ms per theorem, {run.made / run.cpu * 3600:,.0f} verified "
+          "theorems per CPU-hour")  # fmt: skip
+    attributed = 0.0
+    for what in KINDS:
+        seconds, count = run.by_kind[what]
+        attributed += seconds
+        if count:
+            print(f"    {what:24} {count} process(es) {seconds:7.2f} s  {seconds * ms:6.2f} ms/thm")
+    print(f"    {'unattributed (sampling)':37} {run.cpu - attributed:7.2f} s")
+    tree, python, lean = (round(p / 2**20) for p in run.peak)
+    print(f"    peak memory: tree {tree:,} MB, Python processes {python:,} MB, "
+          f"largest lean {lean:,} MB")  # fmt: skip
+
+
+def _measure_size(size: int, base: Path, cache: Path, args: object) -> Run:
+    extra: list[str] = getattr(args, "extra")  # noqa: B009
+    root: Path | None = getattr(args, "before_root")  # noqa: B009
+    out = base / f"run_{size}"
+    now = _generate(size, out, cache, extra, None)
+    steps = json.loads((out / "run.json").read_text(encoding="utf-8"))["steps"]
+    print(f"\nrun of {size} theorems ({steps}-step walks), load average {os.getloadavg()[0]:.1f}")
+    _show_run("now", now)
+    befores = [(f"before ({root})", f"before_{size}", extra, root)] if root else []
+    if getattr(args, "before"):  # noqa: B009
+        python = [*extra, "--python-search", "--python-walk"]
+        befores.append(("pure-Python search and walk", f"python_{size}", python, None))
+    for label, folder, options, code in befores:
+        before = _generate(size, base / folder, cache, options, code)
+        _show_run(label, before)
+        same = _same_outputs(out, base / folder)
+        print(f"  now / {label}, CPU: {now.cpu / before.cpu:.2f} "
+              f"({before.cpu / before.made * 1000:.2f} -> {now.cpu / now.made * 1000:.2f} ms per "
+              f"theorem); outputs byte-identical: {same}")  # fmt: skip
     rules = shipped_rules("field")
-    return kernel_only(one_lean_per_core(rules.theory, cache), out / "lean")
+    kernel = one_lean_per_core(rules.theory, cache)
+    theorems = replayed_theorems(out, rules, kernel.version)
+    wall, cpu, accepted = direct_kernel_only(theorems, kernel)
+    print(f"  kernel only, direct route ({len(theorems)} proofs replayed from the records, "
+          f"{accepted} accepted): {wall:.1f} s wall, {cpu:.1f} s CPU = {cpu / now.made * 1000:.2f} "
+          "ms per theorem")  # fmt: skip
+    print(f"    end-to-end / kernel-only: CPU {now.cpu / cpu:.2f}, wall {now.wall / wall:.2f}")
+    children = _children_cpu()
+    lean_wall = kernel_only(kernel, out / "lean")
+    lean_cpu = _children_cpu() - children
+    print(f"  kernel only, `lean` re-checking the written files (the earlier baseline): "
+          f"{lean_wall:.1f} s wall, {lean_cpu:.1f} s CPU; end-to-end / that: wall "
+          f"{now.wall / lean_wall:.2f}, CPU {now.cpu / lean_cpu:.2f}")  # fmt: skip
+    return now
 
 
 def main() -> int:
@@ -134,58 +141,33 @@ def main() -> int:
     parser.add_argument("--sizes", default="2000,20000", help="run sizes (comma-separated)")
     parser.add_argument("--keep", type=Path, help="keep the runs' folders here")
     parser.add_argument(
-        "--before",
-        action="store_true",
-        help="also run the smallest size with --python-search --python-walk",
+        "--before-root", type=Path, help="also run the code of this checkout (PYTHONPATH)"
     )
+    parser.add_argument(
+        "--before", action="store_true", help="also run with --python-search --python-walk"
+    )
+    parser.add_argument("--stages", type=int, default=300, help="indices for the stage split")
     parser.add_argument("extra", nargs="*", help="more generate options, after --")
     args = parser.parse_args()
-    cores = os.cpu_count() or 1
     sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"{CORES} cores; field theory, seed 1, default generate options {args.extra or ''}")
     with tempfile.TemporaryDirectory(prefix="rpsdg-scale-") as tmp:
-        base = args.keep or Path(tmp)
+        base = (args.keep or Path(tmp)).resolve()
         cache = base / "cache"
         audit = [sys.executable, "-m", "rpsdg_formal.cli", "audit", "--theory", "field"]
         subprocess.run([*audit, "--cache-dir", str(cache)], check=True, capture_output=True)
-        rows = []
-        for size in sizes:
-            out = base / f"run_{size}"
-            wall, cpu, peak = _generate(size, out, cache, [*args.extra, "--force"])
-            manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
-            made = sum(1 for _ in (out / "theorems.jsonl").open(encoding="utf-8"))
-            kernel = _kernel_only(out, cache)
-            rows.append((size, made, wall, cpu, peak, kernel, manifest["steps"]))
-        if args.before:
-            before = _before(sizes[0], base, cache, args.extra, base / f"run_{sizes[0]}")
-    print(f"{cores} cores; field theory, seed 1, default generate options {args.extra or ''}")
-    for size, made, wall, cpu, peak, kernel, steps in rows:
-        print(f"\nrun of {size} theorems ({steps} steps each): {made} verified")
-        print(f"  end to end:            {wall:8.1f} s  = {made / wall:7.1f} theorems/s")
-        print(f"  kernel only, same files:{kernel:7.1f} s  = {made / kernel:7.1f} theorems/s")
-        print(f"  ratio end-to-end / kernel-only: {wall / kernel:.2f}")
-        per_core_hour = made / (wall * cores) * 3600
-        print(f"  verified theorems per CPU-hour (wall x {cores} cores): {per_core_hour:,.0f}")
-        print(f"  verified theorems per CPU-hour (CPU time used):   {made / cpu * 3600:,.0f}")
-        tree, python, lean = (round(p / 2**20) for p in peak)
-        print(f"  peak resident memory, whole process tree: {tree:,} MB")
-        print(f"    of which the Python processes (parent + workers): {python:,} MB")
-        print(f"    the largest single Lean process: {lean:,} MB")
-    if args.before:
-        size, made, cpu, same = before
-        print(
-            f"\nbefore (--python-search --python-walk, the pure-Python certifying search and "
-            f"walk), {size} theorems: "
-            f"{made / cpu * 3600:,.0f} verified theorems per CPU-hour (CPU time used) against "
-            f"{rows[0][1] / rows[0][3] * 3600:,.0f} now; theorems.jsonl identical: {same}"
-        )
-    if len(rows) >= 2:
-        small, large = rows[0], rows[-1]
-        for label, at in (("whole tree", 0), ("Python processes", 1), ("largest Lean", 2)):
-            a, b = small[4][at], large[4][at]
-            print(
-                f"peak memory ({label}), {large[0]} vs {small[0]} theorems: {b / a:.2f}x "
-                f"({b / 2**20:,.0f} MB vs {a / 2**20:,.0f} MB)"
-            )
+        runs = [_measure_size(size, base, cache, args) for size in sizes]
+    if len(runs) >= 2:
+        small, large = runs[0], runs[-1]
+        print(f"\npeak memory, {sizes[-1]} vs {sizes[0]} theorems: whole tree "
+              f"{large.peak[0] / small.peak[0]:.2f}x, Python processes "
+              f"{large.peak[1] / small.peak[1]:.2f}x")  # fmt: skip
+    if args.stages:
+        print(f"\npreparing workers' stages in this process ({args.stages} indices, seed 1, "
+              "CPU ms per index):")  # fmt: skip
+        for name, ms in stage_split(shipped_rules("field"), 1, args.stages):
+            print(f"  {name:55} {ms:6.3f}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 
 

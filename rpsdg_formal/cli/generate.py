@@ -39,6 +39,7 @@ from rpsdg_formal.env.adversarial import Adversarial
 from rpsdg_formal.families.calculus import FAMILIES
 from rpsdg_formal.families.equation import KINDS
 from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.kernel.route import LEAN_SAMPLE
 from rpsdg_formal.pipeline.ray_backend import generate_ray, require_listening, require_ray
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, generate, statements_of
 from rpsdg_formal.theory.rules import RuleSet, load_rules
@@ -224,9 +225,10 @@ def _add_run_options(gen: argparse.ArgumentParser) -> None:
         "parses and elaborates every written file (the route `check` and `audit` use)",
     )  # fmt: skip
     group.add_argument(
-        "--lean-sample", type=int, default=20, metavar="N",
+        "--lean-sample", type=int, default=LEAN_SAMPLE, metavar="N",
         help="with --kernel direct, `lean` also checks the first batch and one in N (default "
-        "20; 0: the first only); any disagreement stops the run",
+        f"{LEAN_SAMPLE}; 0: the first only), a cross-check of the direct route against the "
+        "written files; any disagreement stops the run",
     )  # fmt: skip
     gen.add_argument("--force", action="store_true", help="overwrite an earlier run in --out")
 

@@ -4,13 +4,13 @@ and the reverse direction (replaying a record's steps to rebuild its certificate
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rpsdg_formal.dataset.record import SCHEMA_VERSION, Row, StepRow, TheoremRecord
 from rpsdg_formal.errors import ExprSyntaxError, RecordError, RewriteError
-from rpsdg_formal.kernel.emit import LeanTheorem, hypotheses, step_proof, theorem
+from rpsdg_formal.kernel.emit import Hypothesis, LeanTheorem, hypotheses, step_proof, theorem
 from rpsdg_formal.rewriting.graph import LowerBound, proof_measures
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, variables
@@ -85,14 +85,37 @@ def make_candidate(
 def step_record(step: Step, theory: Theory, steps: Sequence[Step] = ()) -> dict[str, Any]:
     """One step as data; `steps` (the whole proof) names the hypotheses it may use."""
     sig = theory.signature
+    return _step_row(step, theory, hypotheses(steps, theory), lambda e: to_lean(e, sig))
+
+
+def step_records(steps: Sequence[Step], theory: Theory) -> list[dict[str, Any]]:
+    """`step_record` of each step of a proof, with the proof's hypotheses found once and each
+    intermediate expression printed once (it is one step's result and the next one's start)."""
+    sig = theory.signature
+    printed: dict[Expr, str] = {}
+
+    def lean(expr: Expr) -> str:
+        text = printed.get(expr)
+        if text is None:
+            text = printed[expr] = to_lean(expr, sig)
+        return text
+
+    assumed = hypotheses(steps, theory)
+    return [_step_row(step, theory, assumed, lean) for step in steps]
+
+
+def _step_row(
+    step: Step, theory: Theory, assumed: Sequence[Hypothesis], lean: Callable[[Expr], str]
+) -> dict[str, Any]:
+    sig = theory.signature
     return {
-        "state_before": to_lean(step.before, sig),
+        "state_before": lean(step.before),
         "rule": step.rule.name,
         "direction": step.direction,
         "position": list(step.path),
         "substitution": {v: to_human(e, sig) for v, e in step.substitution},
-        "state_after": to_lean(step.after, sig),
-        "lean": step_proof(step, theory, hypotheses(steps, theory)),
+        "state_after": lean(step.after),
+        "lean": step_proof(step, theory, assumed),
     }
 
 
@@ -122,7 +145,7 @@ def theorem_record(
         "lean_name": candidate.lean.name,
         "lean_statement": candidate.lean.statement,
         "lean_proof": candidate.lean.proof,
-        "steps": [step_record(s, theory, candidate.steps) for s in candidate.steps],
+        "steps": step_records(candidate.steps, theory),
         "proof_length": len(candidate.steps),
     }
     if candidate.bound is not None:
@@ -142,7 +165,7 @@ def theorem_record(
         {
             "lean_name": p.lean.name,
             "lean_proof": p.lean.proof,
-            "steps": [step_record(s, theory, p.steps) for s in p.steps],
+            "steps": step_records(p.steps, theory),
         }
         for p in accepted_alternatives
     ]

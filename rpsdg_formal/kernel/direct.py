@@ -24,7 +24,7 @@ from rpsdg_formal.kernel.kobligation import obligation
 from rpsdg_formal.kernel.koffered import offered
 from rpsdg_formal.kernel.kterms import Scope, TermBuilder
 from rpsdg_formal.kernel.lean_abi import LeanRuntime, Obj, field, runtime, tag
-from rpsdg_formal.kernel.proofspec import ObligationSpec, OfferedSpec, ProofSpec
+from rpsdg_formal.kernel.proofspec import ObligationSpec, OfferedSpec, ProofSpec, unpacked
 from rpsdg_formal.theory.section import Theory
 
 EXCEPTION_KINDS = (
@@ -90,7 +90,7 @@ class DirectKernel:
         spec = theorem.origin
         if spec is None or spec.name != theorem.name:
             raise NoSpecError(f"theorem {theorem.name} carries no proof spec for the kernel")
-        return self.check_spec(spec)
+        return self.check_spec(unpacked(spec))
 
     def check_spec(self, spec: ProofSpec) -> Verdict:
         if isinstance(spec, ObligationSpec):

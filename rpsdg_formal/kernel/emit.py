@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeGuard, cast
 
 from rpsdg_formal.errors import ConfigError, RewriteError
-from rpsdg_formal.kernel.proofspec import ChainSpec, ImplicationSpec, ProofSpec
+from rpsdg_formal.kernel.proofspec import AnySpec, ChainSpec, ImplicationSpec, unpacked
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, replace, substitute, subterm, var
 from rpsdg_formal.terms.printers import argument, to_human, to_kernel
@@ -44,14 +44,15 @@ class LeanTheorem:
     statement: str
     proof: str
     # what the theorem was built from, for the direct kernel route (not part of its identity)
-    origin: ProofSpec | None = field(default=None, compare=False, repr=False)
+    origin: AnySpec | None = field(default=None, compare=False, repr=False)
 
     def source(self) -> str:
         return f"theorem {self.name} : {self.statement} :=\n  {self.proof}\n"
 
     def renamed(self, name: str) -> LeanTheorem:
         """The same theorem under another name (its spec renamed too)."""
-        origin = None if self.origin is None else dataclasses.replace(self.origin, name=name)
+        spec = None if self.origin is None else unpacked(self.origin)
+        origin = None if spec is None else dataclasses.replace(spec, name=name)
         return LeanTheorem(name, self.statement, self.proof, origin)
 
 

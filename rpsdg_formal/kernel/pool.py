@@ -22,7 +22,7 @@ from rpsdg_formal.kernel.check import Rejected, Verdict
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT
-from rpsdg_formal.kernel.proofspec import ProofSpec
+from rpsdg_formal.kernel.proofspec import AnySpec
 
 
 class DirectUnavailable(KernelCrashError):
@@ -66,7 +66,7 @@ class _Worker:
                 f"a direct kernel worker died (exit code {self.process.returncode})"
             ) from err
 
-    def submit(self, specs: list[ProofSpec]) -> tuple[int, int]:
+    def submit(self, specs: list[AnySpec]) -> tuple[int, int]:
         """Send a batch; (generation, sequence number) to collect it by."""
         seq = self.sent
         self.sent += 1
@@ -116,7 +116,7 @@ class PendingDirect:
     """A batch being checked by the pool: `wait` returns a verdict per theorem, in order."""
 
     pool: KernelPool
-    parts: list[tuple[_Worker, tuple[int, int], list[ProofSpec]]] = field(default_factory=list)
+    parts: list[tuple[_Worker, tuple[int, int], list[AnySpec]]] = field(default_factory=list)
 
     def wait(self) -> list[Verdict]:
         out: list[Verdict] = []
@@ -154,7 +154,7 @@ class KernelPool:
     def check(self, theorems: Sequence[LeanTheorem]) -> list[Verdict]:
         return self.submit(theorems).wait()
 
-    def one_by_one(self, worker: _Worker, specs: list[ProofSpec]) -> list[Verdict]:
+    def one_by_one(self, worker: _Worker, specs: list[AnySpec]) -> list[Verdict]:
         """Re-check `specs` singly on `worker` (restarted): a theorem that kills it alone is
         reported as a kernel limit."""
         out: list[Verdict] = []
@@ -181,7 +181,7 @@ class KernelPool:
         self.close()
 
 
-def spec_of(theorem: LeanTheorem) -> ProofSpec:
+def spec_of(theorem: LeanTheorem) -> AnySpec:
     spec = theorem.origin
     if spec is None or spec.name != theorem.name:
         raise KernelCrashError(f"theorem {theorem.name} carries no proof spec for the kernel")

@@ -8,6 +8,7 @@ A spec is frozen data that pickles to worker processes (the expressions are inte
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
@@ -86,3 +87,30 @@ class OfferedSpec:
 
 
 ProofSpec = ChainSpec | ImplicationSpec | ObligationSpec | OfferedSpec
+
+
+@dataclass(frozen=True)
+class PackedSpec:
+    """A spec pickled by the process that made it, for a process that only forwards it to a
+    kernel worker (`generate`'s parent): it never rebuilds the spec's trees, the worker does.
+    Only this package's own processes make and read these bytes."""
+
+    name: str
+    data: bytes
+
+    @classmethod
+    def pack(cls, spec: ProofSpec) -> PackedSpec:
+        return cls(spec.name, pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def unpack(self) -> ProofSpec:
+        spec: ProofSpec = pickle.loads(self.data)
+        return spec
+
+
+AnySpec = ProofSpec | PackedSpec
+"""A spec as a theorem may carry it: built, or packed for forwarding."""
+
+
+def unpacked(spec: AnySpec) -> ProofSpec:
+    """The spec itself (unpickled if it was packed)."""
+    return spec.unpack() if isinstance(spec, PackedSpec) else spec

@@ -18,13 +18,20 @@ from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import LIMIT, Settled, settle
 from rpsdg_formal.kernel.pool import KernelPool, PendingDirect
 
+LEAN_SAMPLE = 100
+"""One batch in this many (and the first) is also checked by `lean`: a cross-check of the
+term builder against the published text, not the verification itself (the kernel checks
+every theorem on the direct route). At 250 theorems a batch and about 13 ms a theorem in
+`lean`, one in 100 costs about 0.13 ms a theorem on average, 4% of the 3.6 ms that
+1,000,000 theorems per CPU-hour allow (one in 20 cost 0.65 ms, 18%)."""
+
 
 @dataclass(frozen=True)
 class DirectRoute:
     """The pool to check with, and how often `lean` checks a batch too (0: only the first)."""
 
     pool: KernelPool
-    sample_every: int = 20
+    sample_every: int = LEAN_SAMPLE
 
     def sampled(self, number: int) -> bool:
         return number == 0 or (self.sample_every > 0 and number % self.sample_every == 0)

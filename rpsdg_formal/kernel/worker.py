@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from rpsdg_formal.errors import KernelError
 from rpsdg_formal.kernel.check import Rejected, Verdict
 from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup, self_test
-from rpsdg_formal.kernel.proofspec import ProofSpec
+from rpsdg_formal.kernel.proofspec import AnySpec, unpacked
 
 
 def send(stream: BinaryIO, message: Any) -> None:
@@ -26,12 +26,13 @@ def send(stream: BinaryIO, message: Any) -> None:
     stream.flush()
 
 
-def check_all(kernel: DirectKernel, specs: list[ProofSpec]) -> list[Verdict]:
-    """A verdict per spec; a spec the builder cannot turn into a term is rejected with why."""
+def check_all(kernel: DirectKernel, specs: list[AnySpec]) -> list[Verdict]:
+    """A verdict per spec (unpacked if it came packed); a spec the builder cannot turn into a
+    term is rejected with why."""
     out: list[Verdict] = []
     for spec in specs:
         try:
-            out.append(kernel.check_spec(spec))
+            out.append(kernel.check_spec(unpacked(spec)))
         except (ValueError, KeyError, KernelError) as err:  # e.g. a name the theory lacks
             out.append(Rejected("not a kernel term", (f"{type(err).__name__}: {err}",)))
     return out

@@ -59,7 +59,8 @@ def finish(
     else:
         axioms = tuple(primary.axioms)
         ok = {t.name for t, v in zip(item.theorems, judged, strict=True) if isinstance(v, Accepted)}
-        record = replace(record, proofs=tuple(p for p in record.proofs if p.lean_name in ok))
+        if any(p.lean_name not in ok for p in record.proofs):  # else `replace` would copy it
+            record = replace(record, proofs=tuple(p for p in record.proofs if p.lean_name in ok))
     file = lean_files[item.theorems[0].name]
     return replace(record, verified=Verified("lean4", lean_version, axioms, file)).to_json()
 

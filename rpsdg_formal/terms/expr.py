@@ -197,22 +197,28 @@ def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
     return Expr(expr.kind, expr.head, expr.value, args)
 
 
-def canonical_pair(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
-    """`lhs = rhs` with variables renamed by first occurrence, in the orientation that sorts
-    first: equal for two equations that differ only by renaming or by swapping sides."""
+def _renamed_forms(lhs: Expr, rhs: Expr) -> list[tuple[Expr, Expr]]:
+    """Both orientations of `lhs = rhs`, variables renamed by first occurrence."""
     forms = []
     for left, right in ((lhs, rhs), (rhs, lhs)):
         order = tuple(dict.fromkeys(variables(left) + variables(right)))
         renaming = {v: var(f"v{i}") for i, v in enumerate(order)}
         forms.append((substitute(left, renaming), substitute(right, renaming)))
-    return min(forms, key=lambda pair: (repr(pair[0]), repr(pair[1])))
+    return forms
+
+
+def canonical_pair(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
+    """`lhs = rhs` with variables renamed by first occurrence, in the orientation that sorts
+    first: equal for two equations that differ only by renaming or by swapping sides."""
+    return min(_renamed_forms(lhs, rhs), key=lambda pair: (repr(pair[0]), repr(pair[1])))
 
 
 def statement_key(lhs: Expr, rhs: Expr) -> bytes:
     """A 16-byte digest of `canonical_pair(lhs, rhs)`: a deduplication key that does not keep
-    the trees alive (so a run's memory does not hold every statement it has made)."""
-    left, right = canonical_pair(lhs, rhs)
-    return hashlib.blake2b(f"{left!r}={right!r}".encode(), digest_size=16).digest()
+    the trees alive (so a run's memory does not hold every statement it has made). Each
+    form is printed once (the digest is of the printed pair that sorts first)."""
+    left, right = min((repr(a), repr(b)) for a, b in _renamed_forms(lhs, rhs))
+    return hashlib.blake2b(f"{left}={right}".encode(), digest_size=16).digest()
 
 
 def match(

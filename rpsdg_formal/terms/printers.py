@@ -5,10 +5,10 @@ and SymPy. All are pure functions of the tree and the signature.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from rpsdg_formal.terms.expr import Expr, Kind
-from rpsdg_formal.terms.meaning import meaning
 from rpsdg_formal.terms.signature import Fixity, Numerals, Operator, Signature
 
 _ATOM = 1000  # precedence of variables, numerals and calls: never parenthesised
@@ -40,11 +40,18 @@ def _infix_text(
     sig: Signature,
     symbol_of: Callable[[Operator], str],
     call: Callable[[Expr], str] | None = None,
+    inner: Callable[[Expr], str] | None = None,
 ) -> str:
     """Render with the fewest parentheses that parse back to the same tree; `call` renders
-    function applications (default: `f(a, b)`)."""
+    function applications (default: `f(a, b)`), `inner` the sub-trees (default: this
+    function again; a sub-tree's text does not depend on where it sits)."""
     if expr.kind is not Kind.APP:
         return _leaf(expr)
+    if inner is None:
+
+        def inner(node: Expr) -> str:
+            return _infix_text(node, sig, symbol_of, call)
+
     op = sig.by_name(expr.head)
     symbol = symbol_of(op)
     if op.fixity is Fixity.CONSTANT:
@@ -54,7 +61,7 @@ def _infix_text(
         return call(expr)
 
     def child(index: int, needs_parens: bool) -> str:
-        text = _infix_text(expr.args[index], sig, symbol_of, call)
+        text = inner(expr.args[index])
         return f"({text})" if needs_parens else text
 
     precs = [_precedence(a, sig) for a in expr.args]
@@ -75,7 +82,7 @@ def _infix_text(
         # in Lean, `f x⁻¹` is `f (x⁻¹)`: a rendered application needs parentheses here
         applied = call is not None and arg.kind is Kind.APP and precs[0] == _ATOM and arg.args
         return f"{child(0, precs[0] <= op.precedence or bool(applied))}{symbol}"
-    args = ", ".join(_infix_text(a, sig, symbol_of, call) for a in expr.args)
+    args = ", ".join(inner(a) for a in expr.args)
     return f"{symbol}({args})"
 
 
@@ -85,16 +92,40 @@ def to_human(expr: Expr, sig: Signature) -> str:
 
 
 def to_lean(expr: Expr, sig: Signature) -> str:
-    """Standard Lean 4 / Mathlib syntax: `x * 2 + 1`, `-(a * b)`, `a⁻¹`, `Real.exp x`."""
+    """Standard Lean 4 / Mathlib syntax: `x * 2 + 1`, `-(a * b)`, `a⁻¹`, `Real.exp x`.
+    Sub-trees' texts are remembered per signature like `to_kernel`'s (`_LEAN_TEXTS`): the
+    states of a proof differ in one position, so most of each is printed already."""
+    if expr.kind is not Kind.APP:
+        return _leaf(expr)
+    texts = _texts(_LEAN_TEXTS, sig)
+    text = texts.get(expr)
+    if text is None:
+        text = _infix_text(expr, sig, _lean_symbol, partial(_lean_call, sig=sig), _lean_of(sig))
+        if len(texts) >= _TEXTS_LIMIT:
+            texts.clear()
+        texts[expr] = text
+    return text
 
-    def call(node: Expr) -> str:  # application binds tighter than any operator: no parentheses
-        op = sig.by_name(node.head)
-        if "{0}" in op.lean_symbol:  # e.g. `deriv (fun x => {0}) x`
-            return op.lean_symbol.format(*(to_lean(a, sig) for a in node.args))
-        args = " ".join(argument(a, sig, lean=True) for a in node.args)
-        return f"{op.lean_symbol} {args}"
 
-    return _infix_text(expr, sig, lambda op: op.lean_symbol, call)
+def _lean_symbol(op: Operator) -> str:
+    return op.lean_symbol
+
+
+def _lean_of(sig: Signature) -> Callable[[Expr], str]:
+    return partial(_to_lean_in, sig)
+
+
+def _to_lean_in(sig: Signature, expr: Expr) -> str:
+    return to_lean(expr, sig)
+
+
+def _lean_call(node: Expr, sig: Signature) -> str:
+    """An application in Lean syntax: it binds tighter than any operator (no parentheses)."""
+    op = sig.by_name(node.head)
+    if "{0}" in op.lean_symbol:  # e.g. `deriv (fun x => {0}) x`
+        return op.lean_symbol.format(*(to_lean(a, sig) for a in node.args))
+    args = " ".join(argument(a, sig, lean=True) for a in node.args)
+    return f"{op.lean_symbol} {args}"
 
 
 def argument(expr: Expr, sig: Signature, lean: bool = False) -> str:
@@ -124,28 +155,34 @@ def numeral_to_kernel(value: int, numerals: Numerals) -> str:
     return f"{numerals.bit1 if value % 2 else numerals.bit0} {inner}"
 
 
-_KERNEL_TEXTS: dict[int, tuple[Signature, dict[Expr, str]]] = {}
-_KERNEL_TEXTS_LIMIT = 1 << 15
-"""`to_kernel`'s answers per signature (by identity, the signature kept with them), cleared
-when full: certificates and wrong steps print the same sub-trees again and again (every
-congruence context repeats its expression but for one path)."""
+Texts = dict[int, tuple[Signature, dict[Expr, str]]]
+_KERNEL_TEXTS: Texts = {}
+_LEAN_TEXTS: Texts = {}
+_TEXTS_LIMIT = 1 << 15
+"""`to_kernel`'s and `to_lean`'s answers per signature (by identity, the signature kept with
+them), cleared when full: certificates, records and wrong steps print the same sub-trees again
+and again (every congruence context repeats its expression but for one path)."""
+
+
+def _texts(table: Texts, sig: Signature) -> dict[Expr, str]:
+    known = table.get(id(sig))
+    if known is None or known[0] is not sig:
+        known = table[id(sig)] = (sig, {})
+    return known[1]
 
 
 def to_kernel(expr: Expr, sig: Signature) -> str:
     """Lean kernel prefix syntax for the `prelude` theory: `add (mul a b) (neg c)`."""
     if expr.kind is Kind.VAR:
         return expr.head
-    known = _KERNEL_TEXTS.get(id(sig))
-    if known is None or known[0] is not sig:
-        known = _KERNEL_TEXTS[id(sig)] = (sig, {})
-    texts = known[1]
+    texts = _texts(_KERNEL_TEXTS, sig)
     text = texts.get(expr)
     if text is None:
         if expr.kind is Kind.NUM:
             text = numeral_to_kernel(expr.value, sig.numerals)
         else:
             text = " ".join([sig.by_name(expr.head).lean, *(argument(a, sig) for a in expr.args)])
-        if len(texts) >= _KERNEL_TEXTS_LIMIT:
+        if len(texts) >= _TEXTS_LIMIT:
             texts.clear()
         texts[expr] = text
     return text
@@ -185,7 +222,9 @@ def to_plain(expr: Expr, sig: Signature) -> str:
 
 def to_plain_sympy(expr: Expr, sig: Signature) -> Any:
     """The plain SymPy function `to_plain` prints, built from registry constructors."""
-    import sympy
+    import sympy  # SymPy (and the registry, built on it) only where a SymPy value is asked
+
+    from rpsdg_formal.terms.meaning import meaning
 
     if expr.kind is Kind.VAR:
         return sympy.Symbol(expr.head)
@@ -203,6 +242,8 @@ def to_sympy(expr: Expr, sig: Signature, symbols: Mapping[str, Any] | None = Non
     or evaluated from text: each node is built by its operator's registry constructor.
     """
     import sympy
+
+    from rpsdg_formal.terms.meaning import meaning
 
     table: dict[str, Any] = dict(symbols or {})
 

@@ -7,7 +7,7 @@ Python change. Parsers and printers consult it; nothing else knows how an operat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 LEAN_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
@@ -67,12 +67,18 @@ class Signature:
 
     operators: tuple[Operator, ...]
     numerals: Numerals
+    # the operators by name (the first of a name, as a scan would find): printers look an
+    # operator up at every node
+    _by_name: dict[str, Operator] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        table: dict[str, Operator] = {}
+        for op in self.operators:
+            table.setdefault(op.name, op)
+        object.__setattr__(self, "_by_name", table)
 
     def by_name(self, name: str) -> Operator:
-        for op in self.operators:
-            if op.name == name:
-                return op
-        raise KeyError(name)
+        return self._by_name[name]
 
     def names(self) -> frozenset[str]:
         return frozenset(op.name for op in self.operators)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import yaml
 
-from rpsdg_formal.terms.meaning import REGISTRY
 from rpsdg_formal.terms.signature import ARITY, Fixity, Numerals, Operator, Signature, is_lean_ident
 from rpsdg_formal.theory.leansource import scan_source
 from rpsdg_formal.theory.yamlfile import YamlFile
@@ -152,6 +151,10 @@ def _model_entry(
 ) -> str:
     """The registry entry an operator names; a retired `sympy:`/`plain:` template is refused
     with the line to write instead, since a rule file may not define what an operator means."""
+    # imported here: the registry imports SymPy, which a process that only unpickles a theory
+    # (a direct-kernel worker) should not pay for at start-up
+    from rpsdg_formal.terms.meaning import REGISTRY
+
     for key, what in _RETIRED_KEYS.items():
         if key in entries:
             guess = name if name in REGISTRY else "ENTRY"

@@ -26,6 +26,7 @@ from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_text, pr
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import DirectUnavailable, KernelPool
+from rpsdg_formal.kernel.proofspec import ChainSpec, PackedSpec
 from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.pipeline.prepare import Preparer
 from rpsdg_formal.rewriting.steps import Step
@@ -213,3 +214,26 @@ def test_a_worker_that_fails_its_self_test_is_not_used(
     broken = dataclasses.replace(_setup(kernel), lean_path=tmp_path)  # no compiled theory
     with pytest.raises(DirectUnavailable, match="self-test"):
         KernelPool(broken, workers=1)
+
+
+def test_packed_specs_get_the_verdicts_of_the_specs_they_pack(
+    field_pool: KernelPool, kernels: dict[str, tuple[RuleSet, Kernel]]
+) -> None:
+    """`generate` forwards specs packed by the preparing workers (`PackedSpec`)."""
+    rules, _ = kernels["field"]
+    theorems = _theorems(rules, RewriteFamily(), 12, seed=4)
+    spec = theorems[0].origin
+    assert isinstance(spec, ChainSpec)
+    k = next(i for i, s in enumerate(spec.steps) if s.substitution)
+    steps = [*spec.steps[:k], _corrupt(spec.steps[k]), *spec.steps[k + 1 :]]
+    theorems.append(dataclasses.replace(theorems[0], origin=dataclasses.replace(spec, steps=steps)))
+    packed = [
+        dataclasses.replace(t, origin=PackedSpec.pack(t.origin))
+        for t in theorems
+        if isinstance(t.origin, ChainSpec)
+    ]
+    assert len(packed) == len(theorems)
+    verdicts = field_pool.check(packed)
+    assert verdicts == field_pool.check(theorems)
+    assert isinstance(verdicts[-1], Rejected)
+    assert all(isinstance(v, Accepted) for v in verdicts[:-1])

@@ -7,17 +7,18 @@ import argparse
 import dataclasses
 import filecmp
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from rpsdg_formal.cli.kernel_route import direct_route
-from rpsdg_formal.cli.main import main
+from rpsdg_formal.cli.main import build_parser, main
 from rpsdg_formal.errors import KernelDisagreementError
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, prepare_kernel
 from rpsdg_formal.kernel.faults import LIMIT, Settled
-from rpsdg_formal.kernel.pool import PendingDirect
-from rpsdg_formal.kernel.route import agree, compare
+from rpsdg_formal.kernel.pool import KernelPool, PendingDirect
+from rpsdg_formal.kernel.route import LEAN_SAMPLE, DirectRoute, agree, compare
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
@@ -96,3 +97,12 @@ def test_a_broken_direct_route_falls_back_to_lean_with_a_warning(
         assert route is not None and route.sample_every == 20
     with direct_route(argparse.Namespace(kernel="lean", lean=None, lean_sample=20), kernel) as r:
         assert r is None
+
+
+def test_lean_checks_the_first_batch_and_one_in_a_hundred_by_default() -> None:
+    args = build_parser().parse_args(["generate", "--out", "x"])
+    assert args.lean_sample == LEAN_SAMPLE == 100
+    route = DirectRoute(cast(KernelPool, None))  # `sampled` never touches the pool
+    assert [n for n in range(301) if route.sampled(n)] == [0, 100, 200, 300]
+    only_first = DirectRoute(cast(KernelPool, None), 0)
+    assert [n for n in range(301) if only_first.sampled(n)] == [0]

@@ -1,0 +1,120 @@
+"""What `bench_scale` measures besides the run itself: the preparing workers' stages in this
+process, and the direct kernel route alone on the theorems a run wrote.
+
+`stage_split` times, with `time.process_time` after a warm-up, what a preparing worker does
+per index: the walk, the selection (graph, certifying search, shortest proofs), the statement
+key, the certificate text, the record, and packing + pickling the item for the parent.
+
+`direct_kernel_only` reads a run's records back, rebuilds each theorem's proofs (and so their
+specs) from the records' steps exactly as `check` does, then has a fresh direct-route pool (one
+worker per core, as `generate` starts) check every proof: the kernel-only baseline of the
+ratio. Its CPU is the workers' (start-up included, as in `generate`) plus this process's share
+(sending the specs); the replay before it is not counted.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from rpsdg_formal.dataset.jsonl import read_jsonl
+from rpsdg_formal.dataset.record import TheoremRecord
+from rpsdg_formal.families.records import make_candidate, theorem_record
+from rpsdg_formal.families.rewrite_family import RewriteFamily
+from rpsdg_formal.kernel.check import Accepted, Kernel
+from rpsdg_formal.kernel.direct import DirectSetup
+from rpsdg_formal.kernel.emit import LeanTheorem
+from rpsdg_formal.kernel.pool import KernelPool
+from rpsdg_formal.kernel.runner import embedded_library
+from rpsdg_formal.pipeline.prepare import Preparer
+from rpsdg_formal.pipeline.record_check import check_record
+from rpsdg_formal.pipeline.workers import packed
+from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
+from rpsdg_formal.rewriting.steps import RuleIndex
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.terms.expr import statement_key
+from rpsdg_formal.theory.rules import RuleSet
+
+T = TypeVar("T")
+
+
+def _cpu_ms(work: Callable[[], T], per: int) -> tuple[T, float]:
+    started = time.process_time()
+    result = work()
+    return result, (time.process_time() - started) * 1000 / max(per, 1)
+
+
+def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]]:
+    """CPU ms per index of each stage of a default field preparation, over `count` indices."""
+    theory, index = rules.theory, RuleIndex.build(rules.rules)
+    warm = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), seed + 1)
+    for i in range(100):  # the expression pool and caches, outside the timings
+        warm(i)
+    indices = range(count)
+    walks, walk = _cpu_ms(
+        lambda: [draw_walk(WalkConfig(), index, theorem_rng(seed, i)) for i in indices], count
+    )
+    config = SelectConfig()
+    picked, select = _cpu_ms(lambda: [select_theorem(w, index, config) for w in walks], count)
+    chosen = [s for s in picked if s is not None]
+    _, key = _cpu_ms(lambda: [statement_key(s.start, s.proofs[0][-1].after) for s in chosen], count)
+    names = [f"{theory.name}_s{seed}_n{i}" for i in range(len(chosen))]
+    cands, text = _cpu_ms(
+        lambda: [
+            make_candidate(n, i, s.start, s.proofs, theory, s.bound)
+            for i, (n, s) in enumerate(zip(names, chosen, strict=True))
+        ],
+        count,
+    )
+    _, record = _cpu_ms(
+        lambda: [theorem_record(c, theory, (), "", "", seed, c.proofs[1:]) for c in cands], count
+    )
+    preparer = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), seed)
+    items, whole = _cpu_ms(lambda: [preparer(i) for i in indices], count)
+    _, trip = _cpu_ms(lambda: [pickle.dumps(packed(item)) for item in items], count)
+    return [
+        ("walk", walk),
+        ("selection (graph, certifying search, shortest proofs)", select),
+        ("statement key", key),
+        ("certificate text (emit)", text),
+        ("record", record),
+        ("whole preparation (the above together)", whole),
+        ("packing + pickling the item for the parent", trip),
+    ]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def replayed_theorems(out: Path, rules: RuleSet, lean_version: str) -> list[LeanTheorem]:
+    """Every proof of every record in `out/theorems.jsonl`, rebuilt from the record's steps
+    (with its spec), as `check` rebuilds them."""
+    theorems: list[LeanTheorem] = []
+    for _, raw in read_jsonl(out / "theorems.jsonl"):
+        checked = check_record(TheoremRecord.from_json(raw), rules, lean_version)
+        theorems.extend(p.lean for p in checked.replayed.proofs)
+    return theorems
+
+
+def direct_kernel_only(
+    theorems: list[LeanTheorem], kernel: Kernel, batch: int = 250
+) -> tuple[float, float, int]:
+    """(wall s, CPU s, accepted) of a fresh direct-route pool checking `theorems` in batches of
+    `batch`, each batch split over the workers as `generate` does."""
+    setup = DirectSetup(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+    children, own = _children_cpu(), time.process_time()
+    started = time.perf_counter()
+    with KernelPool(setup, os.cpu_count()) as pool:
+        verdicts = []
+        for first in range(0, len(theorems), batch):
+            verdicts.extend(pool.check(theorems[first : first + batch]))
+    wall = time.perf_counter() - started
+    cpu = _children_cpu() - children + time.process_time() - own
+    return wall, cpu, sum(isinstance(v, Accepted) for v in verdicts)
