@@ -21,8 +21,9 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 
 from rpsdg_formal.dataset.negative import NegativeRow
+from rpsdg_formal.exports.judging import judge_theorems
 from rpsdg_formal.families.equation_records import EquationCandidate
-from rpsdg_formal.kernel.check import Accepted, Kernel, check_theorems
+from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.kernel.emit import (
     HOLE,
     LeanTheorem,
@@ -32,7 +33,6 @@ from rpsdg_formal.kernel.emit import (
     mentions,
     rule_term,
 )
-from rpsdg_formal.kernel.messages import first_message
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, apply_step
 from rpsdg_formal.tactics.delab import pretty
 from rpsdg_formal.tactics.forward_obligation import link_obligation
@@ -40,9 +40,6 @@ from rpsdg_formal.tactics.render import TacticStep, equation_traces
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, replace, subterm, var, variables
 from rpsdg_formal.terms.printers import to_kernel
 from rpsdg_formal.theory.rules import RuleSet
-
-BATCH, PARALLEL = 30, 2
-"""Offered theorems per Lean file, and Lean processes at once (as for the rewrite negatives)."""
 
 
 @dataclass(frozen=True)
@@ -276,27 +273,6 @@ def _sites(candidate: EquationCandidate, rules: RuleSet) -> list[tuple[int, int,
     return out
 
 
-def judge_forward(
-    wrong: Sequence[WrongForward], kernel: Kernel, path: Path
-) -> list[tuple[int, str]]:
-    """(label, Lean's first message) per wrong step: −1 rejected, +1 accepted. Identical
-    offered theorems are checked once, `BATCH` per file at `path`."""
-    unique: dict[tuple[str, str], LeanTheorem] = {}
-    for item in wrong:
-        key = (item.offered.statement, item.offered.proof)
-        unique.setdefault(key, LeanTheorem(f"neg_{len(unique)}", *key))
-    verdicts = check_theorems(kernel, list(unique.values()), path, PARALLEL, BATCH)
-    found = dict(zip(unique, verdicts, strict=True))
-    out = []
-    for item in wrong:
-        verdict = found[(item.offered.statement, item.offered.proof)]
-        if isinstance(verdict, Accepted):
-            out.append((1, ""))
-        else:
-            out.append((-1, first_message(verdict.messages, verdict.reason)))
-    return out
-
-
 def equation_negatives(
     candidate: EquationCandidate,
     rules: RuleSet,
@@ -313,7 +289,7 @@ def equation_negatives(
         found = wrong_forward(site, rng, limit)
         wrong += found
         where += [(number, k, site)] * len(found)
-    judged = judge_forward(wrong, kernel, path) if wrong else []
+    judged = judge_theorems([w.offered for w in wrong], kernel, path) if wrong else []
     return [
         NegativeRow(
             theorem=candidate.id,
@@ -324,8 +300,8 @@ def equation_negatives(
             claimed_after=site.show(item.claimed),
             description=item.description,
             tactic=item.action,
-            label=label,
-            kernel_message=message,
+            label=judgement.label,
+            kernel_message=judgement.message,
         )
-        for (number, k, site), item, (label, message) in zip(where, wrong, judged, strict=True)
+        for (number, k, site), item, judgement in zip(where, wrong, judged, strict=True)
     ]

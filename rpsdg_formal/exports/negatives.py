@@ -16,21 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.dataset.negative import KINDS, REJECTED, VALID, NegativeRow
+from rpsdg_formal.dataset.negative import KINDS, NegativeRow
 from rpsdg_formal.dataset.record import TheoremRecord
+from rpsdg_formal.exports.judging import BATCH, PARALLEL, judge_theorems
 from rpsdg_formal.exports.wrong_steps import WrongStep, wrong_steps
 from rpsdg_formal.families.records import Candidate, replay
-from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_batch, check_theorems
+from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.kernel.emit import (
     Hypothesis,
     LeanTheorem,
-    batch_file,
     equation_statement,
     hypotheses,
     mentions,
     ne_statement,
 )
-from rpsdg_formal.kernel.messages import first_message
 from rpsdg_formal.kernel.proofspec import OfferedSpec
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.tactics.actions import ActionError, Context, parse_action, rewritten
@@ -54,11 +53,6 @@ __all__ = [
     "wrong_steps",
     "wrong_theorem",
 ]
-
-BATCH = 30
-"""Wrong steps per Lean file: at most 2 errors each stays under Lean's limit of 100."""
-PARALLEL = 2
-"""Lean processes `judge` runs at once."""
 
 
 @dataclass(frozen=True)
@@ -113,37 +107,12 @@ def judge(
     kernel: Kernel,
     path: Path,
 ) -> list[JudgedStep]:
-    """Have the kernel check every wrong step as its own theorem `neg_<i>`: rejected is label
-    -1 with Lean's first error, accepted is label +1.
-
-    Identical claims with identical proofs are checked once. The theorems go to the batch file
-    `path` (`path_000.lean`, `path_001.lean`, … when there are more than `BATCH`); a rejection
-    that came without a message is checked again alone, so every -1 carries Lean's words.
-    """
-    if not wrong:
-        return []
-    theorems: dict[tuple[str, str], LeanTheorem] = {}
-    keys = []
-    for item in wrong:
-        thm = wrong_theorem(f"neg_{len(theorems)}", binders, item, theory)
-        key = (thm.statement, thm.proof)
-        theorems.setdefault(key, thm)
-        keys.append(key)
-    unique = list(theorems.values())
-    verdicts = check_theorems(kernel, unique, path, PARALLEL, BATCH)
-    for i, (thm, verdict) in enumerate(zip(unique, verdicts, strict=True)):
-        if isinstance(verdict, Rejected) and not verdict.messages:
-            alone = path.with_name(f"{path.stem}_{thm.name}{path.suffix}")
-            verdicts[i] = check_batch(kernel, batch_file(theory, [thm]), alone)[0]
-    by_name = {t.name: v for t, v in zip(unique, verdicts, strict=True)}
-    out = []
-    for item, key in zip(wrong, keys, strict=True):
-        verdict = by_name[theorems[key].name]
-        if isinstance(verdict, Accepted):
-            out.append(JudgedStep(item, VALID, ""))
-        else:
-            out.append(JudgedStep(item, REJECTED, first_message(verdict.messages, verdict.reason)))
-    return out
+    """Have the kernel check every wrong step as its own theorem (`wrong_theorem`), through the
+    one judge of wrong steps (`judging.judge_theorems`): rejected is label -1 with Lean's first
+    error, accepted is label +1. Identical claims with identical proofs are checked once."""
+    offered = [wrong_theorem("neg", binders, item, theory) for item in wrong]
+    judged = judge_theorems(offered, kernel, path)
+    return [JudgedStep(item, j.label, j.message) for item, j in zip(wrong, judged, strict=True)]
 
 
 def wrong_action(

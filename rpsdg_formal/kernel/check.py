@@ -87,13 +87,14 @@ def prepare_kernel(theory: Theory, config: KernelConfig | None = None) -> Kernel
 
 @dataclass
 class PendingCheck:
-    """A batch whose Lean process is running."""
+    """A batch whose Lean process is running; `started` is the clock reading taken before
+    Lean was spawned, so the time limit counts everything Lean ran for."""
 
     kernel: Kernel
     batch: BatchFile
     path: Path
     process: subprocess.Popen[str]
-    started: float = field(default_factory=time.monotonic)
+    started: float
 
     def kill(self) -> None:
         """Stop Lean if it is still running (on interrupt or error)."""
@@ -121,10 +122,13 @@ class PendingCheck:
 
 
 def start_check(kernel: Kernel, batch: BatchFile, path: Path) -> PendingCheck:
-    """Write `batch` to `path` and start Lean on exactly that file."""
+    """Write `batch` to `path` and start Lean on exactly that file. The time limit runs from
+    before the spawn: a parent paused after it (a loaded machine, a garbage collection) must
+    not lend Lean extra time."""
     path.write_text(batch.text, encoding="utf-8")
+    started = time.monotonic()
     process = kernel.runner.start(kernel.args(path.resolve()))
-    return PendingCheck(kernel, batch, path, process)
+    return PendingCheck(kernel, batch, path, process, started)
 
 
 def check_batch(kernel: Kernel, batch: BatchFile, path: Path) -> list[Verdict]:

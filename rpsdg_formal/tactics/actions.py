@@ -41,6 +41,7 @@ from rpsdg_formal.tactics.kabstract import Goal as Goal  # re-exported: the env'
 from rpsdg_formal.tactics.kabstract import instances, is_bare_hole, occurrences, open_pattern
 from rpsdg_formal.tactics.lemma import DISCHARGE, stated_instance
 from rpsdg_formal.tactics.mathlib import mathlib_names, rule_binding
+from rpsdg_formal.tactics.names import by_lean_name, clash_message, clashes
 from rpsdg_formal.tactics.obligation import SideSteps, obligation, trans
 from rpsdg_formal.terms.expr import Expr, Path, substitute, variables
 from rpsdg_formal.terms.parse import parse_lean_equation, parse_lean_expr
@@ -132,25 +133,6 @@ def _words(text: str) -> list[str]:
     return [w for w in _split_top(re.sub(r"\s+", " ", text), " ") if w]
 
 
-_NAMES: dict[int, tuple[RuleSet, dict[str, Rule]]] = {}
-
-
-def _by_lean_name(rules: RuleSet) -> dict[str, Rule]:
-    """The rules by Lean name (full and short), once per rule set: asked per action."""
-    known = _NAMES.get(id(rules))
-    if known is None or known[0] is not rules:
-        known = _NAMES[id(rules)] = (rules, _lean_names(rules))
-    return known[1]
-
-
-def _lean_names(rules: RuleSet) -> dict[str, Rule]:
-    found: dict[str, Rule] = {}
-    for rule in (r for r in rules.rules if r.evaluate is None):
-        for name in (rule.lean_name, rule.lean_name.rsplit(".", 1)[-1]):
-            found.setdefault(name, rule)
-    return found
-
-
 def _read(parse: Callable[[str, Signature, str], _T], text: str, rules: RuleSet, what: str) -> _T:
     """`text` read by a parser of the Lean rendering; ActionError saying what could not be read."""
     try:
@@ -225,6 +207,8 @@ def _rewrite(text: str, rules: RuleSet, context: Context, names: Mapping[str, Ru
         raise ActionError(f"{name!r} is not a lemma name")
     lemma = mathlib_names(rules.rules, rules.theory.signature).get(name)
     rule = lemma[0] if lemma is not None else names.get(name)
+    if rule is None and (own := clashes(rules).get(name)) is not None:
+        raise ActionError(clash_message(name, own, rules))
     if rule is None:
         raise ActionError(f"unknown identifier '{name}'")
     given, named, hyps = _arguments(rest, rules, context)
@@ -264,7 +248,7 @@ def parse_action(text: str, rules: RuleSet, context: Context) -> Action:
         if sep:
             raise ActionError("no goals to be proved: nothing is left for `show` after `rfl`")
         return Action(())
-    names = _by_lean_name(rules)
+    names = by_lean_name(rules)
     found = _REWRITE.match(head) or _NTH.match(head)
     if found is None:
         raise ActionError(

@@ -16,6 +16,7 @@ from rpsdg_formal.kernel.emit import Hypothesis, Missing, condition_terms
 from rpsdg_formal.rewriting.steps import Step
 from rpsdg_formal.tactics.delab import pretty, pretty_argument
 from rpsdg_formal.tactics.mathlib import MathlibEntry, lemma_term, load_table
+from rpsdg_formal.tactics.names import own_name
 from rpsdg_formal.terms.expr import Expr, Kind, match, positions, substitute
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Rule
@@ -158,4 +159,4 @@ def rewrite_term(
                 text = " ".join([name, *text.split(" ")[1:]])
             return Term(text, swapped, not name)
     args = [argument(v, theory) for _, v in step.substitution]
-    return Term(" ".join([name or step.rule.lean_name, *args, *proofs]), False, False)
+    return Term(" ".join([name or own_name(step.rule, theory), *args, *proofs]), False, False)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rpsdg_formal.errors import ExprSyntaxError
 from rpsdg_formal.terms.cursor import Cursor
@@ -189,6 +190,59 @@ def _spaced(symbol: str) -> re.Pattern[str]:
     return re.compile(r"\s*".join(parts))
 
 
+MEMO = 4096
+"""Texts a signature's table remembers the trees of."""
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class _LeanTable:
+    """What reading Lean text needs of a signature: its operators' symbols and the carrier,
+    longest first, as patterns, and each operator by its fixity and Lean symbol."""
+
+    symbols: Symbols
+    operators: Mapping[tuple[Fixity, str], Operator]
+    # texts read already (the environment reads the same goals and terms again and again);
+    # trees are immutable and interned, so a text's tree can be handed out again
+    expressions: dict[str, Expr] = field(default_factory=dict)
+    equations: dict[str, tuple[Expr, Expr]] = field(default_factory=dict)
+
+    def remember(self, memo: dict[str, _T], text: str, read: Callable[[], _T]) -> _T:
+        """`read()`'s answer for `text`, read once (up to `MEMO` texts, then afresh)."""
+        found = memo.get(text)
+        if found is None:
+            if len(memo) >= MEMO:
+                memo.clear()
+            found = memo[text] = read()
+        return found
+
+
+_TABLES: dict[tuple[int, str], tuple[Signature, _LeanTable]] = {}
+"""`_lean_table` by the identity of its signature (kept alive with the answer): the proof
+environment parses every action, and hashing a whole signature per lookup costs more than the
+table saves."""
+
+
+def _lean_table(signature: Signature, carrier: str) -> _LeanTable:
+    key = (id(signature), carrier)
+    known = _TABLES.get(key)
+    if known is None or known[0] is not signature:
+        if len(_TABLES) >= 64:
+            _TABLES.clear()
+        known = _TABLES[key] = (signature, _build_table(signature, carrier))
+    return known[1]
+
+
+def _build_table(signature: Signature, carrier: str) -> _LeanTable:
+    named = (Fixity.FUNCTION, Fixity.CONSTANT)
+    texts = {op.lean_symbol.strip() for op in signature.operators if op.fixity not in named}
+    ordered = sorted(texts | {carrier}, key=lambda s: (-len(s), s))
+    operators: dict[tuple[Fixity, str], Operator] = {}
+    for op in signature.operators:  # the first one, when several share a fixity and symbol
+        operators.setdefault((op.fixity, op.lean_symbol.strip()), op)
+    return _LeanTable(tuple((_spaced(s), s) for s in ordered), operators)
+
+
 class _LeanParser(_Parser):
     """Reads `printers.to_lean` output back: operators by their `lean_symbol`, functions by
     juxtaposition (`Real.exp x`), templates (`deriv (fun x => F) x`), and numeral ascriptions
@@ -198,22 +252,14 @@ class _LeanParser(_Parser):
         self.text = text
         self.sig = signature
         self.carrier = carrier
+        self.table = _lean_table(signature, carrier)
         Cursor.__init__(self, self._tokenize())  # not _Parser's: the tokens are Lean's
 
-    def _symbols(self) -> list[tuple[re.Pattern[str], str]]:
-        named = (Fixity.FUNCTION, Fixity.CONSTANT)
-        texts = {op.lean_symbol.strip() for op in self.sig.operators if op.fixity not in named}
-        ordered = sorted(texts | {self.carrier}, key=lambda s: (-len(s), s))
-        return [(_spaced(s), s) for s in ordered]
-
     def _tokenize(self) -> list[Token]:
-        return _lex(self.text, _LEAN_IDENT, _PUNCTUATION, self._symbols())
+        return _lex(self.text, _LEAN_IDENT, _PUNCTUATION, self.table.symbols)
 
     def _operator(self, symbol: str, fixity: Fixity) -> Operator | None:
-        for op in self.sig.operators:
-            if op.fixity is fixity and op.lean_symbol.strip() == symbol:
-                return op
-        return None
+        return self.table.operators.get((fixity, symbol))
 
     def postfix(self, symbol: str) -> Operator | None:
         return self._operator(symbol, Fixity.POSTFIX)
@@ -317,6 +363,11 @@ class _LeanParser(_Parser):
 
 def parse_lean_expr(text: str, signature: Signature, carrier: str) -> Expr:
     """Parse one expression in the standard Lean rendering (`printers.to_lean`)."""
+    table = _lean_table(signature, carrier)
+    return table.remember(table.expressions, text, lambda: _expression(text, signature, carrier))
+
+
+def _expression(text: str, signature: Signature, carrier: str) -> Expr:
     parser = _LeanParser(text, signature, carrier)
     result = parser.expression()
     end = parser.peek()
@@ -327,6 +378,11 @@ def parse_lean_expr(text: str, signature: Signature, carrier: str) -> Expr:
 
 def parse_lean_equation(text: str, signature: Signature, carrier: str) -> tuple[Expr, Expr]:
     """Parse `lhs = rhs` in the standard Lean rendering."""
+    table = _lean_table(signature, carrier)
+    return table.remember(table.equations, text, lambda: _equation(text, signature, carrier))
+
+
+def _equation(text: str, signature: Signature, carrier: str) -> tuple[Expr, Expr]:
     parser = _LeanParser(text, signature, carrier)
     lhs = parser.expression()
     parser.expect("=")

@@ -24,6 +24,7 @@ import yaml
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.env.environment import KernelChecker, replay_exported
 from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.exports.judging import ERROR_LIMIT
 from rpsdg_formal.exports.leanproject import git_commit
 from rpsdg_formal.exports.writer import ExportConfig
 from rpsdg_formal.kernel.check import prepare_kernel
@@ -355,6 +356,20 @@ def test_missing_rule_negatives_never_name_a_known_mathlib_lemma(roots: dict[str
         assert missing
         for row in missing:
             assert _lemma(row["tactic"].split(";")[0]) not in known, row
+
+
+@pytest.mark.parametrize("theory", THEORIES)
+def test_every_rejected_step_carries_leans_message(roots: dict[str, Path], theory: str) -> None:
+    # rewrite and equation wrong steps go through one judge: a −1 row states what Lean said
+    # about that step, never nothing, a placeholder or Lean's notice that it stopped counting
+    negatives = _jsonl(roots[theory] / "jsonl" / "data" / "negatives.jsonl")
+    rejected = [n for n in negatives if n["label"] == -1]
+    assert rejected
+    for row in rejected:
+        message = row["kernel_message"]
+        assert message.strip() and "no axiom report" not in message, row
+        assert ERROR_LIMIT not in message, row
+    assert all(n["kernel_message"] == "" for n in negatives if n["label"] == 1)
 
 
 def test_trl_prompts_end_with_the_separator(roots: dict[str, Path]) -> None:

@@ -7,15 +7,19 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
+import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from rpsdg_formal.env.environment import KernelChecker
 from rpsdg_formal.errors import KernelCrashError
 from rpsdg_formal.exports.leanproject import lean_project
 from rpsdg_formal.families.rewrite_family import RewriteFamily
-from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, start_check
+from rpsdg_formal.kernel import LeanRunner
+from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_text, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import LIMIT, settle
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer
@@ -126,6 +130,50 @@ def test_a_batch_over_its_time_limit_loses_only_the_slow_theorem(
     assert all(f"theorem {name} " in text for name in _ids(config.out))
     for path in generated:
         assert field_kernel.runner.run(field_kernel.args(path.resolve())).returncode == 0
+
+
+@dataclasses.dataclass(frozen=True)
+class _PausedAfterSpawn(LeanRunner):
+    """The real Lean, started by a parent that then pauses (a loaded machine, a long garbage
+    collection) while Lean runs on."""
+
+    pause: float = 0.0
+
+    def start(self, args: Sequence[str], cwd: Path | None = None) -> subprocess.Popen[str]:
+        process = super().start(args, cwd)
+        time.sleep(self.pause)
+        return process
+
+
+def test_the_time_limit_counts_from_before_lean_is_spawned(
+    field_kernel: Kernel, tmp_path: Path
+) -> None:
+    # Lean checks this in about 0.1 s; the parent pauses 0.8 s right after spawning it. The
+    # clock used to start only when the spawn returned, so Lean had its whole 0.4 s after the
+    # pause too and the proof came back accepted: 1.2 s of wall time under a 0.4 s limit.
+    paused = _PausedAfterSpawn(**vars(field_kernel.runner), pause=0.8)
+    kernel = dataclasses.replace(field_kernel.limited(timeout=0.4), runner=paused)
+    theorem = LeanTheorem("t", "∀ (x : R), Eq x x", "fun x => Eq.refl x")
+    started = time.monotonic()
+    with pytest.raises(KernelCrashError, match=r"did not finish .* within 0.4 s"):
+        check_text(kernel, [theorem], tmp_path / "t.lean", parallel=1)
+    assert time.monotonic() - started < 5
+    # the same theorem under the same limit without the pause is accepted: the limit is not
+    # too tight, only the pause exceeds it
+    (verdict,) = check_text(field_kernel.limited(timeout=30), [theorem], tmp_path / "u.lean")
+    assert isinstance(verdict, Accepted)
+
+
+def test_a_step_lean_cannot_finish_in_time_is_rejected_never_accepted(
+    field_kernel: Kernel, tmp_path: Path
+) -> None:
+    # a true step (Eq x x) whose proof Lean takes far longer than 2 s on: unchecked, so refused
+    checker = KernelChecker(field_kernel.limited(timeout=2.0), tmp_path, jobs=1)
+    (verdict,) = checker.check([_slow("slow")])
+    assert isinstance(verdict, Rejected)
+    assert verdict.reason.startswith("Lean could not check the step: Lean did not finish")
+    (again,) = checker.check([_slow("slow")])  # remembered as refused, not retried into success
+    assert again == verdict and checker.checked == 1
 
 
 def test_a_memory_limit_no_theorem_can_meet_stops_the_run_with_advice(

@@ -7,10 +7,11 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import subprocess
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.kernel import KernelConfig
+from rpsdg_formal.kernel import KernelConfig, LeanRunner
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.serve.http import ServiceServer, make_server, prepare_theories
 from rpsdg_formal.serve.service import ServiceConfig
@@ -288,16 +289,28 @@ def test_concurrent_requests_are_all_answered(client: Client, record: dict[str, 
     assert outcomes == [(True, False)] * 8
 
 
+@dataclasses.dataclass(frozen=True)
+class _DyingLean(LeanRunner):
+    """The real Lean, killed (SIGKILL) as soon as it is started: a Lean that dies, every time."""
+
+    def start(self, args: Sequence[str], cwd: Path | None = None) -> subprocess.Popen[str]:
+        process = super().start(args, cwd)
+        process.kill()
+        return process
+
+
 @pytest.mark.kernel
 def test_a_lean_that_dies_rejects_its_proofs_and_the_service_keeps_serving(
     field_rules: RuleSet, field_kernel: Kernel
 ) -> None:
-    config = ServiceConfig(port=0, workers=1, request_timeout=0.05, queue_limit=0)  # 50 ms
-    # through `lean` for every check (the direct route checks a tactic step within 50 ms)
-    lean = dataclasses.replace(
-        field_kernel, config=dataclasses.replace(field_kernel.config, route="lean")
+    config = ServiceConfig(port=0, workers=1, queue_limit=0)
+    # through `lean` for every check (the direct route's workers are not `lean` processes)
+    dying = dataclasses.replace(
+        field_kernel,
+        runner=_DyingLean(**vars(field_kernel.runner)),
+        config=dataclasses.replace(field_kernel.config, route="lean"),
     )
-    server = make_server(config, {"field": field_rules}, {"field": lean}, log=_quiet)
+    server = make_server(config, {"field": field_rules}, {"field": dying}, log=_quiet)
     for client in _serving(server):
         for _ in range(2):
             status, answer = client.verify(
@@ -305,17 +318,43 @@ def test_a_lean_that_dies_rejects_its_proofs_and_the_service_keeps_serving(
             )
             assert status == 200
             (result,) = answer["results"]
-            assert not result["accepted"] and "Lean could not check" in result["message"]
+            assert not result["accepted"]
+            assert result["message"].startswith("Lean could not check the proof: Lean exited")
             status, answer = client.verify(
                 {"statement": "x * y = y * x", "tactics": ["rw [mul_comm x y]"]}
             )
-            assert status == 200 and not answer["results"][0]["accepted"]
-            assert "Lean could not check" in answer["results"][0]["message"]
+            assert status == 200
+            (result,) = answer["results"]
+            assert not result["accepted"] and result["failed_step"] == 0
+            assert result["message"].startswith("Lean could not check the step: Lean exited")
         assert client.call("/health") == (200, {"status": "ok"})
         with server.service.pool.slot():  # the only worker is taken and nobody may queue
             status, answer = client.verify({"statement": "x = x", "tactics": ["rw [mul_comm]"]})
             assert status == 503 and "busy" in answer["error"]
         assert server.service.stats().busy == 1 and server.service.stats().failures == 0
+
+
+@pytest.mark.kernel
+def test_a_request_out_of_lean_time_is_refused_never_accepted(
+    field_rules: RuleSet, field_kernel: Kernel
+) -> None:
+    # 1 ms of Lean time per request, counted from before Lean is spawned: no Lean can start,
+    # let alone check, in that time, so both true proofs must come back unchecked
+    config = ServiceConfig(port=0, workers=1, request_timeout=0.001)
+    lean = dataclasses.replace(
+        field_kernel, config=dataclasses.replace(field_kernel.config, route="lean")
+    )
+    server = make_server(config, {"field": field_rules}, {"field": lean}, log=_quiet)
+    unchecked = ("Lean could not check", "not checked: the request used up its 0.001 s")
+    for client in _serving(server):
+        for _ in range(3):
+            status, answer = client.verify(
+                {"lean_statement": "∀ (x : R), Eq x x", "lean_proof": "fun x => Eq.refl x"},
+                {"statement": "x * y = y * x", "tactics": ["rw [mul_comm x y]"]},
+            )
+            assert status == 200
+            for result in answer["results"]:
+                assert not result["accepted"] and result["message"].startswith(unchecked)
 
 
 @pytest.mark.kernel

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import sympy
 from hypothesis import given, settings
@@ -9,7 +11,12 @@ from hypothesis import strategies as st
 
 from rpsdg_formal.errors import ExprSyntaxError
 from rpsdg_formal.terms.expr import Expr, app, num, var
-from rpsdg_formal.terms.parse import parse_equation, parse_expr
+from rpsdg_formal.terms.parse import (
+    parse_equation,
+    parse_expr,
+    parse_lean_equation,
+    parse_lean_expr,
+)
 from rpsdg_formal.terms.printers import (
     numeral_to_kernel,
     to_human,
@@ -279,3 +286,27 @@ def test_equation_error_column_counts_from_the_whole_equation() -> None:
         parse_equation("a = b + * c", SIG)
     assert info.value.column == 8
     assert info.value.text == "a = b + * c"
+
+
+def test_a_lean_reading_is_remembered_per_signature_and_carrier() -> None:
+    # the parser's table (symbols, operators, texts read) belongs to one signature and carrier:
+    # a signature that writes `*` as `⬝` reads `x ⬝ y`, and the shipped one still refuses it
+    shipped = SIG
+    dotted = dataclasses.replace(
+        shipped,
+        operators=tuple(
+            dataclasses.replace(op, lean_symbol=" ⬝ ") if op.name == "mul" else op
+            for op in shipped.operators
+        ),
+    )
+    for _ in range(2):  # the second round is answered from what was read in the first
+        assert parse_lean_expr("x ⬝ y", dotted, "ℝ") is app("mul", var("x"), var("y"))
+        assert parse_lean_expr("x * y", shipped, "ℝ") is app("mul", var("x"), var("y"))
+        with pytest.raises(ExprSyntaxError):
+            parse_lean_expr("x ⬝ y", shipped, "ℝ")
+        with pytest.raises(ExprSyntaxError):
+            parse_lean_expr("x * y", dotted, "ℝ")
+        assert parse_lean_equation("(2 : ℝ) = x", shipped, "ℝ") == (num(2), var("x"))
+        with pytest.raises(ExprSyntaxError):  # ℝ is no type of a ℂ theory
+            parse_lean_equation("(2 : ℝ) = x", shipped, "ℂ")
+        assert parse_lean_equation("(2 : ℂ) = x", shipped, "ℂ") == (num(2), var("x"))
