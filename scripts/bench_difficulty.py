@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchlib import script_parser, shipped_rules
+from benchlib import children_cpu, script_parser, shipped_rules
 
 from rpsdg_formal.cli.families import select_config, walk_config
 from rpsdg_formal.cli.main import build_parser
@@ -33,11 +32,6 @@ from rpsdg_formal.terms.expr import statement_key, variables
 from rpsdg_formal.theory.rules import RuleSet
 
 HARD = 6
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def run_cli(*argv: str, quiet: bool = False) -> float:

@@ -17,14 +17,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import resource
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
-from benchlib import shipped_rules
+from benchlib import children_cpu, cpu_ms, shipped_rules, warm_up
 
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import check_batch, prepare_kernel
@@ -37,19 +33,6 @@ from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
 
 TARGET_MS = 3600.0 / 1_000_000 * 1000
-T = TypeVar("T")
-
-
-def _cpu(work: Callable[[], T]) -> tuple[T, float]:
-    started = time.process_time()
-    result = work()
-    return result, (time.process_time() - started) * 1000
-
-
-def _children_cpu() -> float:
-    """CPU seconds used by finished child processes (Lean) so far."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -61,16 +44,14 @@ def main() -> None:
     index = RuleIndex.build(rules.rules)
     walk_config, select = WalkConfig(), SelectConfig()
     indices = range(args.count)
-    warm = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), args.seed + 1)
-    for i in range(100):  # fill the expression pool and the caches once, outside the timings
-        warm(i)
+    warm_up(rules, args.seed)
 
-    walks, walk_ms = _cpu(lambda: [draw_walk(walk_config, index, theorem_rng(args.seed, i))
-                                   for i in indices])  # fmt: skip
+    walks, walk_ms = cpu_ms(lambda: [draw_walk(walk_config, index, theorem_rng(args.seed, i))
+                                     for i in indices])  # fmt: skip
     python_walk = dataclasses.replace(walk_config, compiled=False)
-    reference, python_walk_ms = _cpu(lambda: [draw_walk(python_walk, index,
-                                                        theorem_rng(args.seed, i))
-                                              for i in indices])  # fmt: skip
+    reference, python_walk_ms = cpu_ms(lambda: [draw_walk(python_walk, index,
+                                                          theorem_rng(args.seed, i))
+                                                for i in indices])  # fmt: skip
     if reference != walks:
         raise SystemExit("the compiled walk and the Python walk differ: a bug")
 
@@ -80,16 +61,16 @@ def main() -> None:
             graph.add_walk(walk.steps)
             graph.shortest_proofs(walk.start, walk.end, 1)
 
-    _, graph_ms = _cpu(graphs)
-    _, select_ms = _cpu(lambda: [select_theorem(w, index, select) for w in walks])
+    _, graph_ms = cpu_ms(graphs)
+    _, select_ms = cpu_ms(lambda: [select_theorem(w, index, select) for w in walks])
     preparer = Preparer(rules, RewriteFamily(walk_config, select), args.seed)
-    items, prepare_ms = _cpu(lambda: [preparer(i) for i in indices])
+    items, prepare_ms = cpu_ms(lambda: [preparer(i) for i in indices])
     theorems = [t for item in items for t in item.theorems[:1]]
     kernel = prepare_kernel(rules.theory, KernelConfig(sequential=True))
     with tempfile.TemporaryDirectory() as folder:
-        before = _children_cpu()
+        before = children_cpu()
         check_batch(kernel, batch_file(rules.theory, theorems), Path(folder) / "floor.lean")
-        lean_ms = (_children_cpu() - before) * 1000
+        lean_ms = (children_cpu() - before) * 1000
 
     n, made = args.count, len(theorems)
     rows = [

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchlib import kernel_only, one_lean_per_core, script_parser, shipped_rules
+from benchlib import children_cpu, kernel_only, one_lean_per_core, script_parser, shipped_rules
 from cputree import KINDS, CpuTree
 from scalestages import direct_kernel_only, replayed_theorems, stage_split
 
@@ -51,18 +50,13 @@ class Run:
     peak: tuple[int, int, int]
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _generate(count: int, out: Path, cache: Path, extra: list[str], root: Path | None) -> Run:
     command = [
         sys.executable, "-m", "rpsdg_formal.cli", "generate", "--count", str(count),
         "--seed", "1", "--out", str(out), "--cache-dir", str(cache), "--quiet", "--force", *extra,
     ]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(root or HERE))
-    cpu = _children_cpu()
+    cpu = children_cpu()
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, cwd=root or HERE)  # `-m` looks in cwd first
     tree = CpuTree(child.pid).start()
@@ -71,7 +65,7 @@ def _generate(count: int, out: Path, cache: Path, extra: list[str], root: Path |
     wall = time.perf_counter() - started
     tree.stop()
     made = (out / "theorems.jsonl").read_bytes().count(b"\n")
-    return Run(made, wall, _children_cpu() - cpu, tree.by_kind(), tree.peak)
+    return Run(made, wall, children_cpu() - cpu, tree.by_kind(), tree.peak)
 
 
 def _same_outputs(a: Path, b: Path) -> bool:
@@ -127,9 +121,9 @@ def _measure_size(size: int, base: Path, cache: Path, args: object) -> Run:
           f"{accepted} accepted): {wall:.1f} s wall, {cpu:.1f} s CPU = {cpu / now.made * 1000:.2f} "
           "ms per theorem")  # fmt: skip
     print(f"    end-to-end / kernel-only: CPU {now.cpu / cpu:.2f}, wall {now.wall / wall:.2f}")
-    children = _children_cpu()
+    children = children_cpu()
     lean_wall = kernel_only(kernel, out / "lean")
-    lean_cpu = _children_cpu() - children
+    lean_cpu = children_cpu() - children
     print(f"  kernel only, `lean` re-checking the written files (the earlier baseline): "
           f"{lean_wall:.1f} s wall, {lean_cpu:.1f} s CPU; end-to-end / that: wall "
           f"{now.wall / lean_wall:.2f}, CPU {now.cpu / lean_cpu:.2f}")  # fmt: skip

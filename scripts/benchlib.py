@@ -6,22 +6,51 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.env.environment import KernelChecker, ReplayReport, replay_exported
+from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
+from rpsdg_formal.pipeline.prepare import Preparer
+from rpsdg_formal.rewriting.selection import SelectConfig
+from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 from rpsdg_formal.theory.section import Theory
 
 CORES = os.cpu_count() or 1
+T = TypeVar("T")
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_ms(work: Callable[[], T], per: int = 1) -> tuple[T, float]:
+    """`work()` and the CPU milliseconds (`time.process_time`) it took, divided by `per`."""
+    started = time.process_time()
+    result = work()
+    return result, (time.process_time() - started) * 1000 / max(per, 1)
+
+
+def warm_up(rules: RuleSet, seed: int, count: int = 100) -> None:
+    """Prepare `count` default theorems of another seed, so that the expression pool and the
+    caches are filled before anything is timed."""
+    warm = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), seed + 1)
+    for i in range(count):
+        warm(i)
 
 
 def one_lean_per_core(theory: Theory, cache: Path) -> Kernel:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import os
 import pickle
-import resource
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+
+from benchlib import children_cpu, cpu_ms, warm_up
 
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.dataset.record import TheoremRecord
@@ -40,43 +39,33 @@ from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
 from rpsdg_formal.terms.expr import statement_key
 from rpsdg_formal.theory.rules import RuleSet
 
-T = TypeVar("T")
-
-
-def _cpu_ms(work: Callable[[], T], per: int) -> tuple[T, float]:
-    started = time.process_time()
-    result = work()
-    return result, (time.process_time() - started) * 1000 / max(per, 1)
-
 
 def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]]:
     """CPU ms per index of each stage of a default field preparation, over `count` indices."""
     theory, index = rules.theory, RuleIndex.build(rules.rules)
-    warm = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), seed + 1)
-    for i in range(100):  # the expression pool and caches, outside the timings
-        warm(i)
+    warm_up(rules, seed)
     indices = range(count)
-    walks, walk = _cpu_ms(
+    walks, walk = cpu_ms(
         lambda: [draw_walk(WalkConfig(), index, theorem_rng(seed, i)) for i in indices], count
     )
     config = SelectConfig()
-    picked, select = _cpu_ms(lambda: [select_theorem(w, index, config) for w in walks], count)
+    picked, select = cpu_ms(lambda: [select_theorem(w, index, config) for w in walks], count)
     chosen = [s for s in picked if s is not None]
-    _, key = _cpu_ms(lambda: [statement_key(s.start, s.proofs[0][-1].after) for s in chosen], count)
+    _, key = cpu_ms(lambda: [statement_key(s.start, s.proofs[0][-1].after) for s in chosen], count)
     names = [f"{theory.name}_s{seed}_n{i}" for i in range(len(chosen))]
-    cands, text = _cpu_ms(
+    cands, text = cpu_ms(
         lambda: [
             make_candidate(n, i, s.start, s.proofs, theory, s.bound)
             for i, (n, s) in enumerate(zip(names, chosen, strict=True))
         ],
         count,
     )
-    _, record = _cpu_ms(
+    _, record = cpu_ms(
         lambda: [theorem_record(c, theory, (), "", "", seed, c.proofs[1:]) for c in cands], count
     )
     preparer = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), seed)
-    items, whole = _cpu_ms(lambda: [preparer(i) for i in indices], count)
-    _, trip = _cpu_ms(lambda: [pickle.dumps(packed(item)) for item in items], count)
+    items, whole = cpu_ms(lambda: [preparer(i) for i in indices], count)
+    _, trip = cpu_ms(lambda: [pickle.dumps(packed(item)) for item in items], count)
     return [
         ("walk", walk),
         ("selection (graph, certifying search, shortest proofs)", select),
@@ -86,11 +75,6 @@ def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]
         ("whole preparation (the above together)", whole),
         ("packing + pickling the item for the parent", trip),
     ]
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def replayed_theorems(out: Path, rules: RuleSet, lean_version: str) -> list[LeanTheorem]:
@@ -109,12 +93,12 @@ def direct_kernel_only(
     """(wall s, CPU s, accepted) of a fresh direct-route pool checking `theorems` in batches of
     `batch`, each batch split over the workers as `generate` does."""
     setup = DirectSetup(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
-    children, own = _children_cpu(), time.process_time()
+    children, own = children_cpu(), time.process_time()
     started = time.perf_counter()
     with KernelPool(setup, os.cpu_count()) as pool:
         verdicts = []
         for first in range(0, len(theorems), batch):
             verdicts.extend(pool.check(theorems[first : first + batch]))
     wall = time.perf_counter() - started
-    cpu = _children_cpu() - children + time.process_time() - own
+    cpu = children_cpu() - children + time.process_time() - own
     return wall, cpu, sum(isinstance(v, Accepted) for v in verdicts)
