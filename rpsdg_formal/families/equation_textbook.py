@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import random
 
-from rpsdg_formal.rewriting.steps import RuleIndex, Step
-from rpsdg_formal.rewriting.walk import Keep
+from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step
 from rpsdg_formal.terms.artifacts import TEXTBOOK, is_textbook
 from rpsdg_formal.terms.expr import Expr, Kind, num, subterm
 from rpsdg_formal.terms.printers import to_human

@@ -21,8 +21,8 @@ from rpsdg_formal.families.base import (
 )
 from rpsdg_formal.families.records import kept_schema, make_candidate, replay, theorem_record
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
-from rpsdg_formal.rewriting.steps import RuleIndex
-from rpsdg_formal.rewriting.walk import Keep, WalkConfig, draw_walk, theorem_rng
+from rpsdg_formal.rewriting.steps import Keep, RuleIndex
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
 from rpsdg_formal.terms.artifacts import NATURAL, is_textbook
 from rpsdg_formal.terms.expr import Expr, statement_key
 from rpsdg_formal.terms.signature import Signature

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from rpsdg_formal.rewriting import fastsearch
-from rpsdg_formal.rewriting.steps import RuleIndex, Step
+from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step
 from rpsdg_formal.terms.expr import Expr
 
 T = TypeVar("T")
@@ -40,7 +40,7 @@ def _choose(
     visited: set[bytes],
     fresh: tuple[Expr, ...],
     rng: random.Random,
-    keep: Callable[[Expr], bool] | None,
+    keep: Keep | None,
 ) -> Step | None:
     """As `walk._away_step`, among the neighbours not visited (and, with `keep`, whose result
     it accepts: only then are the candidates built before the draw)."""
@@ -60,7 +60,7 @@ def away_walk(
     steps: int,
     max_size: int,
     rng: random.Random,
-    keep: Callable[[Expr], bool] | None = None,
+    keep: Keep | None = None,
 ) -> tuple[Step, ...] | None:
     """Up to `steps` steps from `start` that never land next to an earlier node (and only to
     expressions `keep` accepts), or None when the compiled listing is not available (nothing is

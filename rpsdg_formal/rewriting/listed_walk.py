@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import random
 from array import array
-from collections.abc import Callable
 
 from rpsdg_formal.rewriting import fastsearch
-from rpsdg_formal.rewriting.steps import RuleIndex, Step
+from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step
 from rpsdg_formal.terms.expr import Expr
-
-Keep = Callable[[Expr], bool]
 
 
 def _listing_fails() -> MemoryError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import RewriteError
@@ -284,6 +284,9 @@ def apply_step(
 
 
 Sides = tuple[Expr, Expr]
+
+Keep = Callable[[Expr], bool]
+"""Which expressions a walk may step to (a natural walk keeps those without artifacts)."""
 """An equation `lhs = rhs` as its two sides."""
 
 

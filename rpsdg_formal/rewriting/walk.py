@@ -7,13 +7,12 @@ The walk knows nothing about Lean. Each theorem is drawn from its own generator,
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.away import away_walk, choose_by_rule
 from rpsdg_formal.rewriting.listed_walk import listed_walk
-from rpsdg_formal.rewriting.steps import Match, RuleIndex, Step, matches, successors
+from rpsdg_formal.rewriting.steps import Keep, Match, RuleIndex, Step, matches, successors
 from rpsdg_formal.terms.expr import Expr, var, variables
 from rpsdg_formal.terms.sample import ExprShape, random_expr
 
@@ -58,10 +57,6 @@ class Walk:
     @property
     def end(self) -> Expr:
         return self.steps[-1].after if self.steps else self.start
-
-
-Keep = Callable[[Expr], bool]
-"""Which expressions a walk may step to (a natural walk keeps those without artifacts)."""
 
 
 def theorem_rng(seed: int, index: int) -> random.Random:

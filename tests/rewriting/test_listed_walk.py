@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from rpsdg_formal.families.equation_textbook import textbook
 from rpsdg_formal.rewriting import fastsearch
 from rpsdg_formal.rewriting.listed_walk import listed_walk
-from rpsdg_formal.rewriting.steps import RuleIndex, Step, apply_step
-from rpsdg_formal.rewriting.walk import Keep, WalkConfig, draw_walk, random_walk, theorem_rng
+from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step, apply_step
+from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, random_walk, theorem_rng
 from rpsdg_formal.terms.artifacts import NATURAL, is_textbook
 from rpsdg_formal.terms.expr import Expr, app, num, var, variables
 from rpsdg_formal.terms.sample import ExprShape, random_expr
