@@ -519,7 +519,7 @@ done:
     return result;
 }
 
-/* ---- the default walk: its candidates grouped, one candidate applied (listed_walk.py) ---- */
+/* ---- the default walk, whole, with its draws made here (listed_walk.py) ---- */
 
 typedef struct {
     const int32_t *group; int32_t ngroups; /* per plan, its group (rule and direction) */
@@ -548,60 +548,6 @@ static int group_matches(Ctx *c, Grouping *g, int32_t id, int32_t *pos) {
     return 0;
 }
 
-/* One bytes object of int32 entries per group, groups in order of first appearance. */
-static PyObject *grouped(Grouping *g) {
-    PyObject *result = PyList_New(g->nslots);
-    int32_t *counts = calloc((size_t)g->nslots + 1, sizeof(int32_t));
-    int32_t *flat = malloc(sizeof(int32_t) * ((size_t)g->found.n / 2 + 1));
-    if (!result || !counts || !flat) { Py_CLEAR(result); PyErr_NoMemory(); goto out; }
-    for (int32_t k = 0; k < g->found.n; k += 2) counts[g->found.items[k] + 1]++;
-    for (int32_t s = 0; s < g->nslots; s++) counts[s + 1] += counts[s];
-    for (int32_t k = 0; k < g->found.n; k += 2) /* a stable counting sort by slot */
-        flat[counts[g->found.items[k]]++] = g->found.items[k + 1];
-    for (int32_t s = 0, begin = 0; s < g->nslots; begin = counts[s++]) {
-        PyObject *b = PyBytes_FromStringAndSize((const char *)(flat + begin),
-                                                4 * (Py_ssize_t)(counts[s] - begin));
-        if (!b) { Py_CLEAR(result); goto out; }
-        PyList_SET_ITEM(result, s, b);
-    }
-out:
-    free(counts); free(flat);
-    return result;
-}
-
-/* groups(plans, symplans, planlist, group_of_plan, expr, nofresh): what `walk._random_step`
- * groups from `steps.matches` on `expr` (left out, when nofresh, the plans that need fresh
- * values), as one bytes object of int32 (plan << 16 | position) entries per group; None where
- * this cannot run (a tree of more than MAXDEPTH nodes among them). */
-static PyObject *py_groups(PyObject *self, PyObject *args) {
-    Py_buffer plans, symplans, planlist, group, expr;
-    int nofresh;
-    (void)self;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*p", &plans, &symplans, &planlist, &group, &expr,
-                          &nofresh))
-        return NULL;
-    Ctx c; memset(&c, 0, sizeof c);
-    Grouping g; memset(&g, 0, sizeof g);
-    PyObject *result = NULL;
-    Py_ssize_t at = 0;
-    int32_t root = -1, pos = 0;
-    g.group = group.buf; g.ngroups = (int32_t)(group.len / 4); g.nofresh = nofresh;
-    g.slot = malloc(sizeof(int32_t) * ((size_t)g.ngroups + 1));
-    if (g.slot && !setup_ctx(&c, &plans, &symplans, &planlist)) {
-        for (int32_t k = 0; k < g.ngroups; k++) g.slot[k] = -1;
-        root = intern_code(&c, expr.buf, expr.len / 4, &at);
-    }
-    if (root >= 0 && c.nplans < 32768 && c.nplans * (int64_t)4 <= group.len &&
-        c.nodes[root].size <= MAXDEPTH && /* positions fit 16 bits; recursion stays shallow */
-        !group_matches(&c, &g, root, &pos))
-        result = grouped(&g);
-    else { result = Py_None; Py_INCREF(result); }
-    free(c.nodes); free(c.table); free(c.plans); free(g.slot); free(g.found.items);
-    PyBuffer_Release(&plans); PyBuffer_Release(&symplans); PyBuffer_Release(&planlist);
-    PyBuffer_Release(&group); PyBuffer_Release(&expr);
-    return result;
-}
-
 /* The node at pre-order `pos` of `root`, with the path to it on `stack`; -1 if none. */
 static int32_t locate(Ctx *c, int32_t root, int32_t pos, Frame *stack, int *depth) {
     int32_t id = root;
@@ -618,58 +564,396 @@ static int32_t locate(Ctx *c, int32_t root, int32_t pos, Frame *stack, int *dept
     return id;
 }
 
-/* The result of one entry of `groups` with `values` (symbol ids) for the plan's missing
- * variables: its id, or -1. */
-static int32_t apply_entry(Ctx *c, int32_t root, int32_t entry, const int32_t *values,
-                           Py_ssize_t nvalues) {
-    Frame stack[MAXDEPTH];
-    int depth;
-    int32_t plan = entry >> 16, bind[MAXSLOTS], at = 0;
-    int32_t sub = locate(c, root, entry & 0xFFFF, stack, &depth);
-    if (sub < 0 || plan < 0 || plan >= c->nplans) return -1;
-    const Plan *pl = &c->plans[plan];
-    if (nvalues != pl->nmissing) return -1;
-    for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
-    if (!match(c, pl->pattern, &at, sub, bind)) return -1;
-    for (int i = 0; i < pl->nmissing; i++)
-        if ((bind[pl->missing[i]] = intern(c, values[i], 0, NULL)) < 0) return -1;
-    at = 0;
-    int32_t made = build(c, pl->produced, &at, bind);
-    return made < 0 ? -1 : replace_up(c, stack, depth, made);
+/* One rule index's default walk, kept alive across walks (listed_walk.py makes one per index):
+ * the plans are parsed once; the node table is emptied after each walk, and while a walk runs
+ * each node carries its Expr (once built or given) and whether the walk has visited it. */
+typedef struct {
+    PyObject_HEAD
+    Ctx c;
+    int32_t *code, *group;        /* the plans' code (c.plans point into it); group per plan */
+    Grouping g;
+    int32_t *counts, *keys;       /* per group: the end of its entries in `flat`; draw order */
+    int32_t *flat, *cands, room;  /* the listing's entries, group after group; one group's */
+    PyObject **objs; uint8_t *seen; int32_t nroom; /* per node id */
+    PyObject *symbols, *make, *args_name; /* per symbol (kind, head, value); Expr; "args" */
+    PyObject *bits;               /* the walk's rng.getrandbits, while it runs */
+    Py_ssize_t checked[2];        /* symplans and planlist lengths last validated */
+    int busy;
+} Walker;
+
+enum { STUCK = -1, FAILED = -2, RAISED = -3, SKIP = -4 }; /* no step, C failure, Python error */
+
+typedef struct { int32_t plan, after, bind[MAXSLOTS]; int depth; Frame stack[MAXDEPTH]; } Taken;
+
+/* Room for every node id in `objs` and `seen`. */
+static int cover_nodes(Walker *w) {
+    int32_t room = w->nroom ? w->nroom : 1024;
+    if (w->c.count <= w->nroom) return 0;
+    while (room < w->c.count) room *= 2;
+    PyObject **objs = realloc(w->objs, sizeof(PyObject *) * (size_t)room);
+    if (objs) w->objs = objs;
+    uint8_t *seen = objs ? realloc(w->seen, (size_t)room) : NULL;
+    if (!seen) return -1;
+    w->seen = seen;
+    memset(objs + w->nroom, 0, sizeof(PyObject *) * (size_t)(room - w->nroom));
+    memset(seen + w->nroom, 0, (size_t)(room - w->nroom));
+    w->nroom = room;
+    return 0;
 }
 
-/* apply(plans, symplans, planlist, expr, entry, values): (size, code of the result as bytes)
- * of the step an entry of `groups` makes with those values; None where it cannot. */
-static PyObject *py_apply(PyObject *self, PyObject *args) {
-    Py_buffer plans, symplans, planlist, expr, values;
-    int entry;
-    (void)self;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*iy*", &plans, &symplans, &planlist, &expr, &entry,
-                          &values))
+/* Empty the node table (and drop the Exprs it held) for the next walk. */
+static void forget(Walker *w) {
+    for (int32_t i = 0; i < w->c.count && i < w->nroom; i++) {
+        Py_CLEAR(w->objs[i]);
+        w->seen[i] = 0;
+    }
+    w->c.count = 0;
+    memset(w->c.table, 0, sizeof(int32_t) * ((size_t)w->c.mask + 1));
+}
+
+/* random.Random._randbelow_with_getrandbits(n), n > 0: the same calls to getrandbits. */
+static int32_t randbelow(Walker *w, int32_t n) {
+    int k = 0;
+    while (k < 31 && (n >> k) != 0) k++; /* n.bit_length() */
+    PyObject *bits = PyLong_FromLong(k);
+    for (PyObject *r; bits && (r = PyObject_CallOneArg(w->bits, bits));) {
+        long v = PyLong_AsLong(r);
+        Py_DECREF(r);
+        if (v == -1 && PyErr_Occurred()) break;
+        if (v < n) { Py_DECREF(bits); return (int32_t)v; }
+    }
+    Py_XDECREF(bits);
+    return RAISED;
+}
+
+/* The Expr of node `id` (a borrowed reference), built bottom-up where not known yet, by
+ * calling Expr(kind, head, value, args): the pool gives back the one node of that tree. */
+static PyObject *make_expr(Walker *w, int32_t id) {
+    if (w->objs[id]) return w->objs[id];
+    const Node *n = &w->c.nodes[id];
+    PyObject *key = PyList_GetItem(w->symbols, n->sym);
+    if (!key) return NULL;
+    if (!PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 3) {
+        PyErr_SetString(PyExc_SystemError, "a symbol of the compiled walk is not a triple");
         return NULL;
-    Ctx c; memset(&c, 0, sizeof c);
-    Vec code; memset(&code, 0, sizeof code);
-    PyObject *result = NULL;
+    }
+    PyObject *args = PyTuple_New(n->arity);
+    for (int i = 0; args && i < n->arity; i++) {
+        PyObject *arg = make_expr(w, n->args[i]);
+        if (!arg) Py_CLEAR(args);
+        else { Py_INCREF(arg); PyTuple_SET_ITEM(args, i, arg); }
+    }
+    if (!args) return NULL;
+    PyObject *call[4] = {PyTuple_GET_ITEM(key, 0), PyTuple_GET_ITEM(key, 1),
+                         PyTuple_GET_ITEM(key, 2), args};
+    PyObject *made = PyObject_Vectorcall(w->make, call, 4, NULL);
+    Py_DECREF(args);
+    w->objs[id] = made;
+    return made;
+}
+
+/* Room for `n` listed entries. */
+static int cover_entries(Walker *w, int32_t n) {
+    if (n <= w->room) return 0;
+    int32_t room = w->room ? w->room : 256;
+    while (room < n) room *= 2;
+    int32_t *flat = realloc(w->flat, sizeof(int32_t) * (size_t)room);
+    if (flat) w->flat = flat;
+    int32_t *cands = flat ? realloc(w->cands, sizeof(int32_t) * (size_t)room) : NULL;
+    if (!cands) return -1;
+    w->cands = cands; w->room = room;
+    return 0;
+}
+
+/* The matches at `root` grouped as `walk._random_step` groups them: `flat` holds the entries
+ * group after group (groups in order of first appearance), `counts[s]` the end of group s.
+ * Returns the number of groups, or FAILED. */
+static int32_t list_groups(Walker *w, int32_t root) {
+    Grouping *g = &w->g;
+    int32_t pos = 0;
+    g->nofresh = w->c.nfresh == 0; g->nslots = 0; g->found.n = 0;
+    for (int32_t k = 0; k < g->ngroups; k++) g->slot[k] = -1;
+    if (group_matches(&w->c, g, root, &pos) || cover_entries(w, g->found.n / 2)) return FAILED;
+    memset(w->counts, 0, sizeof(int32_t) * ((size_t)g->nslots + 1));
+    for (int32_t k = 0; k < g->found.n; k += 2) w->counts[g->found.items[k] + 1]++;
+    for (int32_t s = 0; s < g->nslots; s++) w->counts[s + 1] += w->counts[s];
+    for (int32_t k = 0; k < g->found.n; k += 2) /* a stable counting sort by slot */
+        w->flat[w->counts[g->found.items[k]]++] = g->found.items[k + 1];
+    return g->nslots;
+}
+
+/* The tree `entry` makes from `root` with `values` (node ids) for its plan's missing
+ * variables: its id (the path and the bindings in `t`), or -1. */
+static int32_t apply_entry(Ctx *c, int32_t root, int32_t entry, const int32_t *values,
+                           Taken *t) {
+    int32_t at = 0, sub = locate(c, root, entry & 0xFFFF, t->stack, &t->depth);
+    const Plan *pl = &c->plans[entry >> 16];
+    if (sub < 0) return -1;
+    for (int i = 0; i < pl->nslots; i++) t->bind[i] = -1;
+    if (!match(c, pl->pattern, &at, sub, t->bind)) return -1;
+    for (int i = 0; i < pl->nmissing; i++) t->bind[pl->missing[i]] = values[i];
+    at = 0;
+    int32_t made = build(c, pl->produced, &at, t->bind);
+    return made < 0 ? -1 : replace_up(c, t->stack, t->depth, made);
+}
+
+/* As the inner loop of `walk._random_step` for one drawn entry: draw its fresh values, apply
+ * it, and say whether the walk may go there (size cap, not visited, `keep`). */
+static int32_t try_entry(Walker *w, int32_t root, int32_t entry, PyObject *keep, int32_t cap,
+                         Taken *t) {
+    Ctx *c = &w->c;
+    int32_t values[MAXSLOTS];
+    t->plan = entry >> 16;
+    for (int i = 0; i < c->plans[t->plan].nmissing; i++) {
+        int32_t r = randbelow(w, c->nfresh);
+        if (r < 0) return RAISED;
+        values[i] = c->fresh[r];
+    }
+    int32_t after = apply_entry(c, root, entry, values, t);
+    if (after < 0 || cover_nodes(w)) return FAILED;
+    if (c->nodes[after].size > cap || w->seen[after]) return SKIP;
+    if (keep != Py_None) {
+        PyObject *expr = make_expr(w, after);
+        PyObject *verdict = expr ? PyObject_CallOneArg(keep, expr) : NULL;
+        int ok = verdict ? PyObject_IsTrue(verdict) : -1;
+        Py_XDECREF(verdict);
+        if (ok < 0) return RAISED;
+        if (!ok) return SKIP;
+    }
+    return t->after = after;
+}
+
+/* `walk._random_step` from `root`: a group, then its entries, drawn as it draws them. */
+static int32_t walk_step(Walker *w, int32_t root, PyObject *keep, int32_t cap, Taken *t) {
+    int32_t nkeys = list_groups(w, root);
+    if (nkeys < 0) return FAILED;
+    for (int32_t k = 0; k < nkeys; k++) w->keys[k] = k;
+    while (nkeys > 0) {
+        int32_t i = randbelow(w, nkeys);
+        if (i < 0) return RAISED;
+        int32_t slot = w->keys[i];
+        nkeys--;
+        memmove(w->keys + i, w->keys + i + 1, sizeof(int32_t) * (size_t)(nkeys - i));
+        int32_t begin = slot ? w->counts[slot - 1] : 0, n = w->counts[slot] - begin;
+        memcpy(w->cands, w->flat + begin, sizeof(int32_t) * (size_t)n);
+        while (n > 0) {
+            int32_t j = randbelow(w, n), entry;
+            if (j < 0) return RAISED;
+            entry = w->cands[j];
+            n--;
+            memmove(w->cands + j, w->cands + j + 1, sizeof(int32_t) * (size_t)(n - j));
+            int32_t found = try_entry(w, root, entry, keep, cap, t);
+            if (found != SKIP) return found;
+        }
+    }
+    return STUCK;
+}
+
+/* The step taken as (plan, path, the value of every rule variable, the result's Expr). */
+static PyObject *taken_item(Walker *w, const Taken *t) {
+    const Plan *pl = &w->c.plans[t->plan];
+    PyObject *path = PyTuple_New(t->depth), *values = PyTuple_New(pl->nslots);
+    for (int d = 0; path && d < t->depth; d++) {
+        PyObject *child = PyLong_FromLong(t->stack[d].child);
+        if (!child) Py_CLEAR(path);
+        else PyTuple_SET_ITEM(path, d, child);
+    }
+    for (int k = 0; values && k < pl->nslots; k++) {
+        PyObject *value = t->bind[k] >= 0 ? make_expr(w, t->bind[k]) : NULL;
+        if (!value && !PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "a rule variable of a walk step is unbound");
+        if (!value) { Py_CLEAR(values); break; }
+        Py_INCREF(value);
+        PyTuple_SET_ITEM(values, k, value);
+    }
+    PyObject *after = path && values ? make_expr(w, t->after) : NULL;
+    if (!after) { Py_XDECREF(path); Py_XDECREF(values); return NULL; }
+    return Py_BuildValue("(iNNO)", t->plan, path, values, after);
+}
+
+/* Intern the start's prefix code, giving each node its Expr (read along: `expr.args`). */
+static int32_t intern_start(Walker *w, const int32_t *code, Py_ssize_t len, Py_ssize_t *at,
+                            PyObject *expr) {
+    if (*at + 2 > len) return FAILED;
+    int32_t sym = code[(*at)++], arity = code[(*at)++], ids[MAXARITY];
+    if (arity < 0 || arity > MAXARITY) return FAILED;
+    PyObject *args = PyObject_GetAttr(expr, w->args_name);
+    if (!args) return RAISED;
+    int32_t id = PyTuple_Check(args) && PyTuple_GET_SIZE(args) == arity ? 0 : FAILED;
+    for (int i = 0; id == 0 && i < arity; i++) {
+        ids[i] = intern_start(w, code, len, at, PyTuple_GET_ITEM(args, i));
+        if (ids[i] < 0) id = ids[i];
+    }
+    Py_DECREF(args);
+    if (id < 0) return id;
+    id = intern(&w->c, sym, arity, ids);
+    if (id < 0 || cover_nodes(w)) return FAILED;
+    if (!w->objs[id]) { Py_INCREF(expr); w->objs[id] = expr; }
+    return id;
+}
+
+/* The start's node (its tree interned) and the fresh values' leaves; FAILED where the walk
+ * cannot run here (before any draw), RAISED on a Python error. */
+static int32_t begin(Walker *w, Py_buffer *code, PyObject *start, Py_buffer *fresh,
+                     PyObject *exprs) {
+    Ctx *c = &w->c;
     Py_ssize_t at = 0;
-    int32_t root = -1, after = -1;
-    if (!setup_ctx(&c, &plans, &symplans, &planlist))
-        root = intern_code(&c, expr.buf, expr.len / 4, &at);
-    if (root >= 0) after = apply_entry(&c, root, entry, values.buf, values.len / 4);
-    if (after >= 0 && !encode(&c, after, &code))
-        result = Py_BuildValue("(iy#)", c.nodes[after].size, (const char *)code.items,
-                               (Py_ssize_t)code.n * 4);
-    else { result = Py_None; Py_INCREF(result); }
-    free(c.nodes); free(c.table); free(c.plans); free(code.items);
-    PyBuffer_Release(&plans); PyBuffer_Release(&symplans); PyBuffer_Release(&planlist);
-    PyBuffer_Release(&expr); PyBuffer_Release(&values);
+    int32_t root = intern_start(w, code->buf, code->len / 4, &at, start);
+    if (root < 0) return root;
+    if (at != code->len / 4 || c->nodes[root].size > MAXDEPTH) return FAILED;
+    c->nfresh = (int32_t)(fresh->len / 4);
+    if (c->nfresh > MAXSLOTS || PyTuple_GET_SIZE(exprs) != c->nfresh) return FAILED;
+    for (int32_t i = 0; i < c->nfresh; i++) {
+        int32_t id = intern(c, ((const int32_t *)fresh->buf)[i], 0, NULL);
+        if (id < 0 || cover_nodes(w)) return FAILED;
+        c->fresh[i] = id;
+        if (!w->objs[id]) { w->objs[id] = PyTuple_GET_ITEM(exprs, i); Py_INCREF(w->objs[id]); }
+    }
+    return root;
+}
+
+/* Point the context at this walk's symbol table, validated where it grew. */
+static int use_symbols(Walker *w, Py_buffer *symplans, Py_buffer *planlist) {
+    Ctx *c = &w->c;
+    const int32_t *sp = symplans->buf, *pl = planlist->buf;
+    Py_ssize_t nsp = symplans->len / 4, npl = planlist->len / 4;
+    if (nsp != w->checked[0] || npl != w->checked[1]) {
+        for (Py_ssize_t k = 0; k + 1 < nsp; k += 2)
+            if (sp[k] < 0 || sp[k + 1] < 0 || sp[k] + (Py_ssize_t)sp[k + 1] > npl) return -1;
+        for (Py_ssize_t k = 0; k < npl; k++)
+            if (pl[k] < 0 || pl[k] >= c->nplans) return -1;
+        w->checked[0] = nsp; w->checked[1] = npl;
+    }
+    c->symplans = sp; c->nsyms = (int32_t)(nsp / 2); c->planlist = pl;
+    return 0;
+}
+
+typedef struct {
+    Py_buffer code, fresh, symplans, planlist;
+    PyObject *start, *exprs, *rng, *keep;
+    int steps, cap;
+} WalkArgs;
+
+/* The walk itself: a list of `taken_item`s, None where it cannot run, NULL on an error. */
+static PyObject *walk_from(Walker *w, WalkArgs *a) {
+    if (use_symbols(w, &a->symplans, &a->planlist)) Py_RETURN_NONE;
+    int32_t root = begin(w, &a->code, a->start, &a->fresh, a->exprs);
+    if (root == RAISED) return NULL;
+    if (root < 0 || a->cap > MAXDEPTH) Py_RETURN_NONE;
+    w->bits = PyObject_GetAttrString(a->rng, "getrandbits");
+    PyObject *list = w->bits ? PyList_New(0) : NULL;
+    Taken t;
+    w->seen[root] = 1;
+    for (int s = 0; list && s < a->steps; s++) {
+        int32_t after = walk_step(w, root, a->keep, a->cap, &t);
+        if (after == STUCK) break;
+        PyObject *item = after >= 0 ? taken_item(w, &t) : NULL;
+        if (!item && after == FAILED)
+            PyErr_SetString(PyExc_MemoryError, "the compiled walk could not allocate");
+        if (!item || PyList_Append(list, item)) Py_CLEAR(list);
+        Py_XDECREF(item);
+        if (list) { w->seen[after] = 1; root = after; }
+    }
+    return list;
+}
+
+/* walk(code, start, fresh, fresh_exprs, symplans, planlist, steps, cap, rng, keep): the default
+ * walk from `start` (its prefix code and its Expr), as `walk.random_walk` draws it from `rng`
+ * (a random.Random: its getrandbits is called as its randrange and choice call it): a list of
+ * (plan, path, values of the rule's variables, result) per step; None where it cannot run
+ * (nothing drawn then). */
+static PyObject *walker_walk(Walker *w, PyObject *args) {
+    WalkArgs a;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "y*Oy*O!y*y*iiOO", &a.code, &a.start, &a.fresh, &PyTuple_Type,
+                          &a.exprs, &a.symplans, &a.planlist, &a.steps, &a.cap, &a.rng, &a.keep))
+        return NULL;
+    if (w->busy)
+        PyErr_SetString(PyExc_RuntimeError, "the compiled walk was re-entered from its filter");
+    else {
+        w->busy = 1;
+        result = walk_from(w, &a);
+        forget(w);
+        Py_CLEAR(w->bits);
+        w->busy = 0;
+    }
+    PyBuffer_Release(&a.code); PyBuffer_Release(&a.fresh);
+    PyBuffer_Release(&a.symplans); PyBuffer_Release(&a.planlist);
     return result;
 }
+
+/* The C side of a Walker: its own copy of the plans and groups, a node table, the buffers. */
+static int walker_setup(Walker *w, Py_buffer *plans, Py_buffer *group) {
+    Ctx *c = &w->c;
+    w->code = malloc((size_t)plans->len + 4);
+    c->cap = 1024; c->nodes = malloc(sizeof(Node) * (size_t)c->cap);
+    c->mask = 2047; c->table = calloc(c->mask + 1, sizeof(int32_t));
+    if (!w->code || !c->nodes || !c->table) return -1;
+    memcpy(w->code, plans->buf, (size_t)plans->len);
+    if (parse_plans(c, w->code, plans->len / 4) || c->nplans >= 32768 ||
+        group->len / 4 < c->nplans) /* entries keep the plan in 15 bits */
+        return -1;
+    w->g.ngroups = (int32_t)(group->len / 4);
+    w->group = malloc((size_t)group->len + 4);
+    w->g.slot = malloc(sizeof(int32_t) * ((size_t)w->g.ngroups + 1));
+    w->keys = malloc(sizeof(int32_t) * ((size_t)w->g.ngroups + 1));
+    w->counts = malloc(sizeof(int32_t) * ((size_t)w->g.ngroups + 2));
+    if (!w->group || !w->g.slot || !w->keys || !w->counts) return -1;
+    memcpy(w->group, group->buf, (size_t)group->len);
+    w->g.group = w->group;
+    return 0;
+}
+
+static void walker_dealloc(Walker *w) {
+    forget(w);
+    free(w->c.nodes); free(w->c.table); free(w->c.plans); free(w->code); free(w->group);
+    free(w->g.slot); free(w->g.found.items); free(w->counts); free(w->keys);
+    free(w->flat); free(w->cands); free(w->objs); free(w->seen);
+    Py_XDECREF(w->symbols); Py_XDECREF(w->make); Py_XDECREF(w->args_name);
+    Py_TYPE(w)->tp_free((PyObject *)w);
+}
+
+/* Walker(plans, group_of_plan, symbols, make): `symbols` is the list, kept in step by its
+ * owner, of every symbol's (kind, head, value); `make` builds a node from those and its args. */
+static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    Py_buffer plans, group;
+    PyObject *symbols, *make;
+    (void)kwds;
+    if (!PyArg_ParseTuple(args, "y*y*O!O", &plans, &group, &PyList_Type, &symbols, &make))
+        return NULL;
+    Walker *w = (Walker *)type->tp_alloc(type, 0);
+    if (w) {
+        w->symbols = symbols; Py_INCREF(symbols);
+        w->make = make; Py_INCREF(make);
+        w->args_name = PyUnicode_InternFromString("args");
+        if (!w->args_name || walker_setup(w, &plans, &group)) {
+            Py_CLEAR(w);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "malformed walk plans");
+        }
+    }
+    PyBuffer_Release(&plans); PyBuffer_Release(&group);
+    return (PyObject *)w;
+}
+
+static PyMethodDef walker_methods[] = {
+    {"walk", (PyCFunction)walker_walk, METH_VARARGS, "One default walk, its draws made here."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject WalkerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "rpsdg_formal.rewriting._fastsearch.Walker",
+    .tp_basicsize = sizeof(Walker),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "One rule index's default walk, kept across walks (see listed_walk.py).",
+    .tp_new = walker_new,
+    .tp_dealloc = (destructor)walker_dealloc,
+    .tp_methods = walker_methods,
+};
 
 static PyMethodDef methods[] = {
     {"search", py_search, METH_VARARGS, "The certifying bidirectional search over int codes."},
     {"neighbours", py_neighbours, METH_VARARGS, "One tree's successors over int codes."},
-    {"groups", py_groups, METH_VARARGS, "One tree's matches grouped as the default walk does."},
-    {"apply", py_apply, METH_VARARGS, "One grouped match applied with its fresh values."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -678,4 +962,13 @@ static struct PyModuleDef module = {
     "The certifying search's hot loop (see rewriting/fastsearch.py).", -1, methods,
 };
 
-PyMODINIT_FUNC PyInit__fastsearch(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__fastsearch(void) {
+    if (PyType_Ready(&WalkerType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    Py_INCREF(&WalkerType);
+    if (m && PyModule_AddObject(m, "Walker", (PyObject *)&WalkerType) < 0) {
+        Py_DECREF(&WalkerType);
+        Py_CLEAR(m);
+    }
+    return m;
+}
