@@ -6,6 +6,7 @@ the same draws from the generator, on random starts of every theory, with and wi
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import random
 from unittest.mock import patch
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from rpsdg_formal.families.equation_textbook import textbook
 from rpsdg_formal.rewriting import fastsearch
+from rpsdg_formal.rewriting import listed_walk as listed_walk_module
 from rpsdg_formal.rewriting.listed_walk import listed_walk
 from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step, apply_step
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, random_walk, theorem_rng
@@ -158,3 +160,107 @@ def test_trees_beyond_the_compiled_limits_are_left_to_python() -> None:
     walked = random_walk(deep, index, 2, 1000, random.Random(2))
     assert walked == random_walk(deep, index, 2, 1000, random.Random(2), compiled=False)
     assert len(walked) == 2
+
+
+@needs_extension
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32), order=st.permutations(list(THEORIES) * 2))
+def test_walkers_of_several_indexes_alternate_without_sharing_state(
+    seed: int, order: list[str]
+) -> None:
+    """Each rule index keeps its own C walker across walks: walks on indexes taken in turns
+    (the walker of one emptied and reused after a walk of another) are the Python walks."""
+    for turn, theory in enumerate(order):
+        rules, index = RULES[theory], INDEXES[theory]
+        start = random_expr(_shape(rules, ("x", "y"), 0.15), random.Random(seed + turn))
+        fresh = tuple(var(v) for v in variables(start))
+        listed_rng, python_rng = random.Random(seed - turn), random.Random(seed - turn)
+        listed = listed_walk(start, index, fresh, 8, 30, listed_rng)
+        python = random_walk(start, index, 8, 30, python_rng, compiled=False)
+        assert listed is not None and listed == python
+        assert listed_rng.getstate() == python_rng.getstate()
+
+
+@needs_extension
+def test_a_new_index_of_the_same_rules_gets_its_own_walker() -> None:
+    """A rebuilt index (a new object) is walked by a new walker, and gives the same walks."""
+    rebuilt = RuleIndex.build(RULES["field"].rules)
+    start = app("mul", app("add", var("x"), num(1)), var("y"))
+    fresh = (var("x"), var("y"))
+    first = listed_walk(start, INDEXES["field"], fresh, 8, 30, random.Random(3))
+    second = listed_walk(start, rebuilt, fresh, 8, 30, random.Random(3))
+    assert first is not None and first == second
+    assert listed_walk_module._compiled(rebuilt) is not listed_walk_module._compiled(
+        INDEXES["field"]
+    )
+
+
+@needs_extension
+def test_an_error_in_keep_propagates_and_the_walker_is_reusable() -> None:
+    index = INDEXES["field"]
+    start = app("add", app("mul", var("x"), var("y")), num(1))
+    fresh = (var("x"), var("y"))
+
+    def refuse(expr: Expr) -> bool:
+        raise ValueError(f"no {expr!r}")
+
+    with pytest.raises(ValueError, match="no "):
+        listed_walk(start, index, fresh, 5, 30, random.Random(1), refuse)
+    again = listed_walk(start, index, fresh, 5, 30, random.Random(1))
+    assert again == random_walk(start, index, 5, 30, random.Random(1), compiled=False)
+
+
+@needs_extension
+def test_a_walk_started_from_keep_is_refused_not_corrupted() -> None:
+    """The walker holds one walk's state: a filter that walks the same index is an error
+    (not a silent mix of two walks); the outer walk's error is the one raised."""
+    index = INDEXES["field"]
+    start = app("add", var("x"), num(0))
+    fresh = (var("x"),)
+
+    def nested(expr: Expr) -> bool:
+        listed_walk(expr, index, fresh, 2, 30, random.Random(0))
+        return True
+
+    with pytest.raises(RuntimeError, match="re-entered"):
+        listed_walk(start, index, fresh, 3, 30, random.Random(0), nested)
+    assert listed_walk(start, index, fresh, 3, 30, random.Random(0)) == random_walk(
+        start, index, 3, 30, random.Random(0), compiled=False
+    )
+
+
+@needs_extension
+def test_a_forked_worker_walks_with_its_own_copy() -> None:
+    """The pipeline forks its workers after the parent may have walked: the child's walker
+    (copied by fork) gives the parent's walks, and the parent's is unchanged after."""
+    index = INDEXES["field"]
+    start = app("sub", app("mul", var("x"), var("y")), var("x"))
+    fresh = (var("x"), var("y"))
+    expected = random_walk(start, index, 8, 30, random.Random(11), compiled=False)
+    assert listed_walk(start, index, fresh, 8, 30, random.Random(11)) == expected
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        child = pool.apply(_walk_in_child, (start, fresh))
+    assert child == [(s.rule.name, s.reverse, s.path, repr(s.after)) for s in expected]
+    assert listed_walk(start, index, fresh, 8, 30, random.Random(11)) == expected
+
+
+def _walk_in_child(start: Expr, fresh: tuple[Expr, ...]) -> list[tuple[object, ...]]:
+    walked = listed_walk(start, INDEXES["field"], fresh, 8, 30, random.Random(11))
+    assert walked is not None
+    return [(s.rule.name, s.reverse, s.path, repr(s.after)) for s in walked]
+
+
+@needs_extension
+def test_other_generators_are_left_to_python() -> None:
+    """The C walk makes `random.Random`'s own draws; a subclass may draw differently, so its
+    walks are the Python walk's (nothing drawn by the C side)."""
+
+    class Counted(random.Random):
+        pass
+
+    index = INDEXES["field"]
+    start = app("add", var("x"), num(0))
+    assert listed_walk(start, index, (var("x"),), 3, 30, Counted(4)) is None
+    walked = random_walk(start, index, 3, 30, Counted(4))
+    assert walked == random_walk(start, index, 3, 30, random.Random(4), compiled=False)
