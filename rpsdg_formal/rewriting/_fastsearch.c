@@ -576,6 +576,8 @@ typedef struct {
     int32_t *flat, *cands, room;  /* the listing's entries, group after group; one group's */
     PyObject **objs; uint8_t *seen; int32_t nroom; /* per node id */
     PyObject *symbols, *make, *args_name; /* per symbol (kind, head, value); Expr; "args" */
+    PyObject *info, *step;        /* per plan (rule, reverse, variables); Step */
+    PyObject *var_kind;           /* the kind of a variable (the walk's fresh values) */
     PyObject *bits;               /* the walk's rng.getrandbits, while it runs */
     Py_ssize_t checked[2];        /* symplans and planlist lengths last validated */
     int busy;
@@ -749,26 +751,57 @@ static int32_t walk_step(Walker *w, int32_t root, PyObject *keep, int32_t cap, T
     return STUCK;
 }
 
-/* The step taken as (plan, path, the value of every rule variable, the result's Expr). */
-static PyObject *taken_item(Walker *w, const Taken *t) {
-    const Plan *pl = &w->c.plans[t->plan];
-    PyObject *path = PyTuple_New(t->depth), *values = PyTuple_New(pl->nslots);
+/* The (name, value) pairs of every rule variable of the step in `t`, in the rule's order. */
+static PyObject *substitution(Walker *w, const Taken *t, PyObject *names) {
+    Py_ssize_t n = PyTuple_GET_SIZE(names);
+    PyObject *pairs = n == w->c.plans[t->plan].nslots ? PyTuple_New(n) : NULL;
+    if (!pairs && !PyErr_Occurred())
+        PyErr_SetString(PyExc_SystemError, "a plan's variables are not its slots");
+    for (Py_ssize_t k = 0; pairs && k < n; k++) {
+        PyObject *value = t->bind[k] >= 0 ? make_expr(w, t->bind[k]) : NULL;
+        PyObject *pair = value ? PyTuple_Pack(2, PyTuple_GET_ITEM(names, k), value) : NULL;
+        if (!pair && !PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "a rule variable of a walk step is unbound");
+        if (!pair) Py_CLEAR(pairs);
+        else PyTuple_SET_ITEM(pairs, k, pair);
+    }
+    return pairs;
+}
+
+/* The step taken from `root`, as `Step(rule, reverse, path, substitution, before, after)`. */
+static PyObject *taken_step(Walker *w, int32_t root, const Taken *t) {
+    PyObject *info = PyTuple_GET_ITEM(w->info, t->plan); /* (rule, reverse, variables) */
+    PyObject *path = PyTuple_New(t->depth);
     for (int d = 0; path && d < t->depth; d++) {
         PyObject *child = PyLong_FromLong(t->stack[d].child);
         if (!child) Py_CLEAR(path);
         else PyTuple_SET_ITEM(path, d, child);
     }
-    for (int k = 0; values && k < pl->nslots; k++) {
-        PyObject *value = t->bind[k] >= 0 ? make_expr(w, t->bind[k]) : NULL;
-        if (!value && !PyErr_Occurred())
-            PyErr_SetString(PyExc_SystemError, "a rule variable of a walk step is unbound");
-        if (!value) { Py_CLEAR(values); break; }
-        Py_INCREF(value);
-        PyTuple_SET_ITEM(values, k, value);
+    PyObject *pairs = path ? substitution(w, t, PyTuple_GET_ITEM(info, 2)) : NULL;
+    PyObject *before = pairs ? make_expr(w, root) : NULL;
+    PyObject *after = before ? make_expr(w, t->after) : NULL;
+    PyObject *step = NULL;
+    if (after) {
+        PyObject *call[6] = {PyTuple_GET_ITEM(info, 0), PyTuple_GET_ITEM(info, 1), path, pairs,
+                             before, after};
+        step = PyObject_Vectorcall(w->step, call, 6, NULL);
     }
-    PyObject *after = path && values ? make_expr(w, t->after) : NULL;
-    if (!after) { Py_XDECREF(path); Py_XDECREF(values); return NULL; }
-    return Py_BuildValue("(iNNO)", t->plan, path, values, after);
+    Py_XDECREF(path); Py_XDECREF(pairs);
+    return step;
+}
+
+/* A leaf of the start: if a variable not seen yet, the next fresh value (the walk's fresh
+ * values are the start's variables in order of first occurrence, as `variables` lists them). */
+static int note_variable(Walker *w, int32_t sym, int32_t id) {
+    Ctx *c = &w->c;
+    PyObject *key = PyList_GetItem(w->symbols, sym);
+    if (!key || !PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 3) return -1;
+    if (PyTuple_GET_ITEM(key, 0) != w->var_kind) return 0;
+    for (int32_t i = 0; i < c->nfresh; i++)
+        if (c->fresh[i] == id) return 0;
+    if (c->nfresh == MAXSLOTS) return -1;
+    c->fresh[c->nfresh++] = id;
+    return 0;
 }
 
 /* Intern the start's prefix code, giving each node its Expr (read along: `expr.args`). */
@@ -789,27 +822,18 @@ static int32_t intern_start(Walker *w, const int32_t *code, Py_ssize_t len, Py_s
     id = intern(&w->c, sym, arity, ids);
     if (id < 0 || cover_nodes(w)) return FAILED;
     if (!w->objs[id]) { Py_INCREF(expr); w->objs[id] = expr; }
-    return id;
+    return arity == 0 && note_variable(w, sym, id) ? FAILED : id;
 }
 
-/* The start's node (its tree interned) and the fresh values' leaves; FAILED where the walk
+/* The start's node (its tree interned, its variables the fresh values); FAILED where the walk
  * cannot run here (before any draw), RAISED on a Python error. */
-static int32_t begin(Walker *w, Py_buffer *code, PyObject *start, Py_buffer *fresh,
-                     PyObject *exprs) {
-    Ctx *c = &w->c;
+static int32_t begin(Walker *w, Py_buffer *code, PyObject *start) {
     Py_ssize_t at = 0;
+    w->c.nfresh = 0;
     int32_t root = intern_start(w, code->buf, code->len / 4, &at, start);
+    if (root == FAILED && PyErr_Occurred()) return RAISED;
     if (root < 0) return root;
-    if (at != code->len / 4 || c->nodes[root].size > MAXDEPTH) return FAILED;
-    c->nfresh = (int32_t)(fresh->len / 4);
-    if (c->nfresh > MAXSLOTS || PyTuple_GET_SIZE(exprs) != c->nfresh) return FAILED;
-    for (int32_t i = 0; i < c->nfresh; i++) {
-        int32_t id = intern(c, ((const int32_t *)fresh->buf)[i], 0, NULL);
-        if (id < 0 || cover_nodes(w)) return FAILED;
-        c->fresh[i] = id;
-        if (!w->objs[id]) { w->objs[id] = PyTuple_GET_ITEM(exprs, i); Py_INCREF(w->objs[id]); }
-    }
-    return root;
+    return at != code->len / 4 || w->c.nodes[root].size > MAXDEPTH ? FAILED : root;
 }
 
 /* Point the context at this walk's symbol table, validated where it grew. */
@@ -829,15 +853,15 @@ static int use_symbols(Walker *w, Py_buffer *symplans, Py_buffer *planlist) {
 }
 
 typedef struct {
-    Py_buffer code, fresh, symplans, planlist;
-    PyObject *start, *exprs, *rng, *keep;
+    Py_buffer code, symplans, planlist;
+    PyObject *start, *rng, *keep;
     int steps, cap;
 } WalkArgs;
 
 /* The walk itself: a list of `taken_item`s, None where it cannot run, NULL on an error. */
 static PyObject *walk_from(Walker *w, WalkArgs *a) {
     if (use_symbols(w, &a->symplans, &a->planlist)) Py_RETURN_NONE;
-    int32_t root = begin(w, &a->code, a->start, &a->fresh, a->exprs);
+    int32_t root = begin(w, &a->code, a->start);
     if (root == RAISED) return NULL;
     if (root < 0 || a->cap > MAXDEPTH) Py_RETURN_NONE;
     w->bits = PyObject_GetAttrString(a->rng, "getrandbits");
@@ -847,7 +871,7 @@ static PyObject *walk_from(Walker *w, WalkArgs *a) {
     for (int s = 0; list && s < a->steps; s++) {
         int32_t after = walk_step(w, root, a->keep, a->cap, &t);
         if (after == STUCK) break;
-        PyObject *item = after >= 0 ? taken_item(w, &t) : NULL;
+        PyObject *item = after >= 0 ? taken_step(w, root, &t) : NULL;
         if (!item && after == FAILED)
             PyErr_SetString(PyExc_MemoryError, "the compiled walk could not allocate");
         if (!item || PyList_Append(list, item)) Py_CLEAR(list);
@@ -857,16 +881,16 @@ static PyObject *walk_from(Walker *w, WalkArgs *a) {
     return list;
 }
 
-/* walk(code, start, fresh, fresh_exprs, symplans, planlist, steps, cap, rng, keep): the default
- * walk from `start` (its prefix code and its Expr), as `walk.random_walk` draws it from `rng`
+/* walk(code, start, symplans, planlist, steps, cap, rng, keep): the default walk from `start`
+ * (its prefix code and its Expr), as `walk.random_walk` draws it from `rng`
  * (a random.Random: its getrandbits is called as its randrange and choice call it): a list of
  * (plan, path, values of the rule's variables, result) per step; None where it cannot run
  * (nothing drawn then). */
 static PyObject *walker_walk(Walker *w, PyObject *args) {
     WalkArgs a;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "y*Oy*O!y*y*iiOO", &a.code, &a.start, &a.fresh, &PyTuple_Type,
-                          &a.exprs, &a.symplans, &a.planlist, &a.steps, &a.cap, &a.rng, &a.keep))
+    if (!PyArg_ParseTuple(args, "y*Oy*y*iiOO", &a.code, &a.start, &a.symplans, &a.planlist,
+                          &a.steps, &a.cap, &a.rng, &a.keep))
         return NULL;
     if (w->busy)
         PyErr_SetString(PyExc_RuntimeError, "the compiled walk was re-entered from its filter");
@@ -877,7 +901,7 @@ static PyObject *walker_walk(Walker *w, PyObject *args) {
         Py_CLEAR(w->bits);
         w->busy = 0;
     }
-    PyBuffer_Release(&a.code); PyBuffer_Release(&a.fresh);
+    PyBuffer_Release(&a.code);
     PyBuffer_Release(&a.symplans); PyBuffer_Release(&a.planlist);
     return result;
 }
@@ -910,23 +934,42 @@ static void walker_dealloc(Walker *w) {
     free(w->g.slot); free(w->g.found.items); free(w->counts); free(w->keys);
     free(w->flat); free(w->cands); free(w->objs); free(w->seen);
     Py_XDECREF(w->symbols); Py_XDECREF(w->make); Py_XDECREF(w->args_name);
+    Py_XDECREF(w->info); Py_XDECREF(w->step); Py_XDECREF(w->var_kind);
     Py_TYPE(w)->tp_free((PyObject *)w);
 }
 
-/* Walker(plans, group_of_plan, symbols, make): `symbols` is the list, kept in step by its
- * owner, of every symbol's (kind, head, value); `make` builds a node from those and its args. */
+/* Every plan's (rule, reverse, variables), checked once. */
+static int check_info(Walker *w) {
+    if (PyTuple_GET_SIZE(w->info) != w->c.nplans) return -1;
+    for (int32_t k = 0; k < w->c.nplans; k++) {
+        PyObject *item = PyTuple_GET_ITEM(w->info, k);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3 ||
+            !PyTuple_Check(PyTuple_GET_ITEM(item, 2)))
+            return -1;
+    }
+    return 0;
+}
+
+/* Walker(plans, group_of_plan, symbols, make, info, step, var_kind): `symbols` is the list,
+ * kept in step by its owner, of every symbol's (kind, head, value); `make` builds a node from
+ * those and its args; `info` has every plan's (rule, reverse, variables); `step` builds a Step;
+ * a symbol of kind `var_kind` is a variable. */
 static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     Py_buffer plans, group;
-    PyObject *symbols, *make;
+    PyObject *symbols, *make, *info, *step, *var_kind;
     (void)kwds;
-    if (!PyArg_ParseTuple(args, "y*y*O!O", &plans, &group, &PyList_Type, &symbols, &make))
+    if (!PyArg_ParseTuple(args, "y*y*O!OO!OO", &plans, &group, &PyList_Type, &symbols, &make,
+                          &PyTuple_Type, &info, &step, &var_kind))
         return NULL;
     Walker *w = (Walker *)type->tp_alloc(type, 0);
     if (w) {
         w->symbols = symbols; Py_INCREF(symbols);
         w->make = make; Py_INCREF(make);
+        w->info = info; Py_INCREF(info);
+        w->step = step; Py_INCREF(step);
+        w->var_kind = var_kind; Py_INCREF(var_kind);
         w->args_name = PyUnicode_InternFromString("args");
-        if (!w->args_name || walker_setup(w, &plans, &group)) {
+        if (!w->args_name || walker_setup(w, &plans, &group) || check_info(w)) {
             Py_CLEAR(w);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "malformed walk plans");
         }

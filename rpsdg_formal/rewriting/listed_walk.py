@@ -32,7 +32,10 @@ class _Compiled:
     def __init__(self, encoding: fastsearch._Encoding, native: Any) -> None:
         self.encoding = encoding
         self.symbols: list[tuple[Kind, str, int]] = []
-        self.walker = native.Walker(encoding.code, encoding.group_of, self.symbols, Expr)
+        info = tuple((p.rule, p.reverse, p.rule.variables) for p in encoding.plans)
+        self.walker = native.Walker(
+            encoding.code, encoding.group_of, self.symbols, Expr, info, Step, Kind.VAR
+        )
 
     def sync(self) -> None:
         """Add the symbols the encoding has made since the last walk."""
@@ -61,20 +64,20 @@ def _compiled(index: RuleIndex) -> _Compiled | None:
 def listed_walk(
     start: Expr,
     index: RuleIndex,
-    fresh: tuple[Expr, ...],
     steps: int,
     max_size: int,
     rng: random.Random,
     keep: Keep | None = None,
 ) -> tuple[Step, ...] | None:
     """Up to `steps` steps from `start` that never revisit an expression (and only to ones
-    `keep` accepts), or None when the C walk cannot run (nothing is drawn then): no extension,
-    a generator other than `random.Random` itself, a tree or cap beyond the C limits."""
+    `keep` accepts), its variables the values for a rule's extra variables, as
+    `walk.random_walk` walks; or None when the C walk cannot run (nothing is drawn then): no
+    extension, a generator other than `random.Random` itself, a tree or cap beyond the C limits
+    (more than 16 variables among them)."""
     if (
         type(rng) is not random.Random
         or start.size > fastsearch.MAX_DEPTH
         or max_size > fastsearch.MAX_DEPTH
-        or any(f.kind is not Kind.VAR for f in fresh)
     ):
         return None
     compiled = _compiled(index)
@@ -82,19 +85,8 @@ def listed_walk(
         return None
     encoding = compiled.encoding
     code = array("i", encoding.tree(start))
-    fresh_code = array("i", [encoding.symbol(f) for f in fresh])
     compiled.sync()
     found = compiled.walker.walk(
-        code, start, fresh_code, fresh, encoding.symplans, encoding.planlist, steps, max_size,
-        rng, keep,
-    )  # fmt: skip
-    if found is None:
-        return None
-    taken: list[Step] = []
-    current = start
-    for number, path, values, after in found:
-        plan = encoding.plans[number]
-        substitution = tuple(zip(plan.rule.variables, values, strict=True))
-        taken.append(Step(plan.rule, plan.reverse, path, substitution, current, after))
-        current = after
-    return tuple(taken)
+        code, start, encoding.symplans, encoding.planlist, steps, max_size, rng, keep
+    )
+    return None if found is None else tuple(found)
