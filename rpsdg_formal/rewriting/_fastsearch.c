@@ -8,7 +8,7 @@
  * the same level-by-level search with the same budget rule, and returns the bound's fields and,
  * where the two balls met, the two half paths as (plan, position, choice) triples that Python
  * replays into `Step`s. It also lists one tree's successors for the walk that moves away
- * (`neighbours`) and the default walk's matches grouped by rule direction (`groups`, `apply`).
+ * (`neighbours`) and makes the default walk, whole (the `Walker` type, listed_walk.py).
  * Nothing here knows what a symbol means. Pure C99 + the CPython API.
  */
 #define PY_SSIZE_T_CLEAN
@@ -460,7 +460,7 @@ done:
     return result;
 }
 
-/* ---- one node's successors, for the walk that moves away (walk_away.py) ---- */
+/* ---- one node's successors, for the walk that moves away (away.py) ---- */
 
 typedef struct { Vec found; int failed; } Listing;
 
@@ -858,7 +858,7 @@ typedef struct {
     int steps, cap;
 } WalkArgs;
 
-/* The walk itself: a list of `taken_item`s, None where it cannot run, NULL on an error. */
+/* The walk itself: a list of Steps, None where it cannot run, NULL on an error. */
 static PyObject *walk_from(Walker *w, WalkArgs *a) {
     if (use_symbols(w, &a->symplans, &a->planlist)) Py_RETURN_NONE;
     int32_t root = begin(w, &a->code, a->start);
