@@ -13,6 +13,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,6 +565,15 @@ static int32_t locate(Ctx *c, int32_t root, int32_t pos, Frame *stack, int *dept
     return id;
 }
 
+/* Expr's slots and interning pool (terms/expr.py), to build nodes as `Expr.__new__` builds
+ * them without running it: the pool maps (kind, head, value, args) to a weak reference (a
+ * `_PoolRef` carrying that key, whose callback `_forget` drops the entry). */
+typedef struct {
+    int on;
+    PyObject *dict, *ref_type, *forget, *value_name;
+    PyMemberDef *kind, *head, *value, *args, *size, *depth, *hash, *key;
+} ExprPool;
+
 /* One rule index's default walk, kept alive across walks (listed_walk.py makes one per index):
  * the plans are parsed once; the node table is emptied after each walk, and while a walk runs
  * each node carries its Expr (once built or given) and whether the walk has visited it. */
@@ -578,6 +588,7 @@ typedef struct {
     PyObject *symbols, *make, *args_name; /* per symbol (kind, head, value); Expr; "args" */
     PyObject *info, *step;        /* per plan (rule, reverse, variables); Step */
     PyObject *var_kind;           /* the kind of a variable (the walk's fresh values) */
+    ExprPool pool;                /* where `on`, nodes are built here, else by calling make */
     PyObject *bits;               /* the walk's rng.getrandbits, while it runs */
     Py_ssize_t checked[2];        /* symplans and planlist lengths last validated */
     int busy;
@@ -628,8 +639,67 @@ static int32_t randbelow(Walker *w, int32_t n) {
     return RAISED;
 }
 
-/* The Expr of node `id` (a borrowed reference), built bottom-up where not known yet, by
- * calling Expr(kind, head, value, args): the pool gives back the one node of that tree. */
+/* A node Python has never seen, as `Expr.__new__` fills it in: its fields, its size and depth,
+ * and its hash, hash((kind._value_, head, value, the children's hashes)). A new reference. */
+static PyObject *fresh_node(Walker *w, PyObject *kind, PyObject *head, PyObject *value,
+                            PyObject *args) {
+    ExprPool *p = &w->pool;
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    long size = 1, depth = 0;
+    PyObject *hashes = PyTuple_New(n);
+    for (Py_ssize_t i = 0; hashes && i < n; i++) {
+        char *arg = (char *)PyTuple_GET_ITEM(args, i);
+        PyObject *s = PyMember_GetOne(arg, p->size), *d = PyMember_GetOne(arg, p->depth);
+        PyObject *h = s && d ? PyMember_GetOne(arg, p->hash) : NULL;
+        long ds = d ? PyLong_AsLong(d) : -1;
+        size += s ? PyLong_AsLong(s) : 0;
+        depth = ds > depth ? ds : depth;
+        Py_XDECREF(s); Py_XDECREF(d);
+        if (!h || PyErr_Occurred()) { Py_XDECREF(h); Py_CLEAR(hashes); }
+        else PyTuple_SET_ITEM(hashes, i, h);
+    }
+    PyObject *name = hashes ? PyObject_GetAttr(kind, p->value_name) : NULL;
+    PyObject *form = name ? PyTuple_Pack(4, name, head, value, hashes) : NULL;
+    Py_hash_t hash = form ? PyObject_Hash(form) : -1;
+    Py_XDECREF(name); Py_XDECREF(form); Py_XDECREF(hashes);
+    PyTypeObject *type = (PyTypeObject *)w->make;
+    PyObject *node = hash == -1 && PyErr_Occurred() ? NULL : type->tp_alloc(type, 0);
+    PyObject *fields[3] = {PyLong_FromLong(size), PyLong_FromLong(depth + 1),
+                           PyLong_FromSsize_t(hash)};
+    int failed = !node || !fields[0] || !fields[1] || !fields[2] ||
+                 PyMember_SetOne((char *)node, p->kind, kind) ||
+                 PyMember_SetOne((char *)node, p->head, head) ||
+                 PyMember_SetOne((char *)node, p->value, value) ||
+                 PyMember_SetOne((char *)node, p->args, args) ||
+                 PyMember_SetOne((char *)node, p->size, fields[0]) ||
+                 PyMember_SetOne((char *)node, p->depth, fields[1]) ||
+                 PyMember_SetOne((char *)node, p->hash, fields[2]);
+    for (int i = 0; i < 3; i++) Py_XDECREF(fields[i]);
+    if (failed) Py_CLEAR(node);
+    return node;
+}
+
+/* The node (kind, head, value, args) as `Expr(kind, head, value, args)` gives it: the pooled
+ * one while it lives, else a fresh one entered in the pool. A new reference. */
+static PyObject *pooled(Walker *w, PyObject *kind, PyObject *head, PyObject *value,
+                        PyObject *args) {
+    ExprPool *p = &w->pool;
+    PyObject *key = PyTuple_Pack(4, kind, head, value, args);
+    PyObject *ref = key ? PyDict_GetItemWithError(p->dict, key) : NULL;
+    PyObject *found = ref ? PyWeakref_GetObject(ref) : NULL;
+    if (found && found != Py_None) { Py_INCREF(found); Py_DECREF(key); return found; }
+    if (!key || PyErr_Occurred()) { Py_XDECREF(key); return NULL; }
+    PyObject *node = fresh_node(w, kind, head, value, args);
+    PyObject *made = node ? PyObject_CallFunctionObjArgs(p->ref_type, node, p->forget, NULL)
+                          : NULL;
+    if (!made || PyMember_SetOne((char *)made, p->key, key) || PyDict_SetItem(p->dict, key, made))
+        Py_CLEAR(node);
+    Py_XDECREF(made); Py_DECREF(key);
+    return node;
+}
+
+/* The Expr of node `id` (a borrowed reference), built bottom-up where not known yet: the one
+ * node of that tree, as Expr(kind, head, value, args) gives it. */
 static PyObject *make_expr(Walker *w, int32_t id) {
     if (w->objs[id]) return w->objs[id];
     const Node *n = &w->c.nodes[id];
@@ -646,9 +716,10 @@ static PyObject *make_expr(Walker *w, int32_t id) {
         else { Py_INCREF(arg); PyTuple_SET_ITEM(args, i, arg); }
     }
     if (!args) return NULL;
-    PyObject *call[4] = {PyTuple_GET_ITEM(key, 0), PyTuple_GET_ITEM(key, 1),
-                         PyTuple_GET_ITEM(key, 2), args};
-    PyObject *made = PyObject_Vectorcall(w->make, call, 4, NULL);
+    PyObject *kind = PyTuple_GET_ITEM(key, 0), *head = PyTuple_GET_ITEM(key, 1);
+    PyObject *value = PyTuple_GET_ITEM(key, 2), *call[4] = {kind, head, value, args};
+    PyObject *made = w->pool.on ? pooled(w, kind, head, value, args)
+                                : PyObject_Vectorcall(w->make, call, 4, NULL);
     Py_DECREF(args);
     w->objs[id] = made;
     return made;
@@ -935,7 +1006,37 @@ static void walker_dealloc(Walker *w) {
     free(w->flat); free(w->cands); free(w->objs); free(w->seen);
     Py_XDECREF(w->symbols); Py_XDECREF(w->make); Py_XDECREF(w->args_name);
     Py_XDECREF(w->info); Py_XDECREF(w->step); Py_XDECREF(w->var_kind);
+    Py_XDECREF(w->pool.dict); Py_XDECREF(w->pool.ref_type); Py_XDECREF(w->pool.forget);
+    Py_XDECREF(w->pool.value_name);
     Py_TYPE(w)->tp_free((PyObject *)w);
+}
+
+/* The member (slot) `name` of `type`, or NULL if it is not an object slot. */
+static PyMemberDef *slot_of(PyObject *type, const char *name) {
+    PyObject *d = PyDict_GetItemString(((PyTypeObject *)type)->tp_dict, name);
+    if (!d || !Py_IS_TYPE(d, &PyMemberDescr_Type)) return NULL;
+    PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+    return m->type == T_OBJECT_EX ? m : NULL;
+}
+
+/* Build nodes here when `spec` is Expr's (pool, reference type, callback); None: call make. */
+static int pool_setup(Walker *w, PyObject *spec) {
+    ExprPool *p = &w->pool;
+    if (spec == Py_None) return 0;
+    if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) != 3 || !PyType_Check(w->make) ||
+        !PyDict_Check(PyTuple_GET_ITEM(spec, 0)) || !PyType_Check(PyTuple_GET_ITEM(spec, 1)))
+        return -1;
+    p->dict = PyTuple_GET_ITEM(spec, 0); Py_INCREF(p->dict);
+    p->ref_type = PyTuple_GET_ITEM(spec, 1); Py_INCREF(p->ref_type);
+    p->forget = PyTuple_GET_ITEM(spec, 2); Py_INCREF(p->forget);
+    p->value_name = PyUnicode_InternFromString("_value_");
+    p->kind = slot_of(w->make, "kind"); p->head = slot_of(w->make, "head");
+    p->value = slot_of(w->make, "value"); p->args = slot_of(w->make, "args");
+    p->size = slot_of(w->make, "size"); p->depth = slot_of(w->make, "depth");
+    p->hash = slot_of(w->make, "_hash"); p->key = slot_of(p->ref_type, "key");
+    p->on = p->value_name && p->kind && p->head && p->value && p->args && p->size && p->depth &&
+            p->hash && p->key;
+    return p->on ? 0 : -1;
 }
 
 /* Every plan's (rule, reverse, variables), checked once. */
@@ -950,16 +1051,17 @@ static int check_info(Walker *w) {
     return 0;
 }
 
-/* Walker(plans, group_of_plan, symbols, make, info, step, var_kind): `symbols` is the list,
- * kept in step by its owner, of every symbol's (kind, head, value); `make` builds a node from
- * those and its args; `info` has every plan's (rule, reverse, variables); `step` builds a Step;
- * a symbol of kind `var_kind` is a variable. */
+/* Walker(plans, group_of_plan, symbols, make, info, step, var_kind, pool): `symbols` is the
+ * list, kept in step by its owner, of every symbol's (kind, head, value); `make` builds a node
+ * from those and its args (Expr); `info` has every plan's (rule, reverse, variables); `step`
+ * builds a Step; a symbol of kind `var_kind` is a variable; `pool` is None or Expr's (pool,
+ * reference type, callback), to build nodes here as Expr.__new__ does. */
 static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     Py_buffer plans, group;
-    PyObject *symbols, *make, *info, *step, *var_kind;
+    PyObject *symbols, *make, *info, *step, *var_kind, *pool;
     (void)kwds;
-    if (!PyArg_ParseTuple(args, "y*y*O!OO!OO", &plans, &group, &PyList_Type, &symbols, &make,
-                          &PyTuple_Type, &info, &step, &var_kind))
+    if (!PyArg_ParseTuple(args, "y*y*O!OO!OOO", &plans, &group, &PyList_Type, &symbols, &make,
+                          &PyTuple_Type, &info, &step, &var_kind, &pool))
         return NULL;
     Walker *w = (Walker *)type->tp_alloc(type, 0);
     if (w) {
@@ -969,7 +1071,8 @@ static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
         w->step = step; Py_INCREF(step);
         w->var_kind = var_kind; Py_INCREF(var_kind);
         w->args_name = PyUnicode_InternFromString("args");
-        if (!w->args_name || walker_setup(w, &plans, &group) || check_info(w)) {
+        if (!w->args_name || walker_setup(w, &plans, &group) || check_info(w) ||
+            pool_setup(w, pool)) {
             Py_CLEAR(w);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "malformed walk plans");
         }

@@ -8,7 +8,8 @@ by rule and direction, makes every draw as `walk._random_step` makes it (a group
 then the fresh values: `randrange` and `choice` are `random.Random`'s `getrandbits` calls,
 made on the walk's own generator), applies the drawn match to integer trees, checks the size
 cap and the visited set, and builds `Expr`s only for the results `keep` looks at and the steps
-taken. Each rule index keeps one C `Walker` (plans parsed once, node table emptied after each
+taken (as `Expr.__new__` builds them: the pool's node where it lives, else a new one entered
+in the pool). Each rule index keeps one C `Walker` (plans parsed once, node table emptied after each
 walk), so nothing is shared between indexes, and a forked worker has its own copy. Where the
 extension cannot run, `listed_walk` returns None (nothing drawn) and the caller walks in Python.
 """
@@ -22,7 +23,13 @@ from typing import Any
 
 from rpsdg_formal.rewriting import fastsearch
 from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step
+from rpsdg_formal.terms import expr as _expr
 from rpsdg_formal.terms.expr import Expr, Kind
+
+_POOL = (_expr._POOL, _expr._PoolRef, _expr._forget)
+"""Expr's interning pool, its weak reference type and that type's callback: the C walk builds
+a node Python has not seen as `Expr.__new__` builds it (the same fields, hash and pool entry),
+without running it (`tests/rewriting/test_listed_walk.py` checks every node it makes)."""
 
 
 class _Compiled:
@@ -34,7 +41,7 @@ class _Compiled:
         self.symbols: list[tuple[Kind, str, int]] = []
         info = tuple((p.rule, p.reverse, p.rule.variables) for p in encoding.plans)
         self.walker = native.Walker(
-            encoding.code, encoding.group_of, self.symbols, Expr, info, Step, Kind.VAR
+            encoding.code, encoding.group_of, self.symbols, Expr, info, Step, Kind.VAR, _POOL
         )
 
     def sync(self) -> None:

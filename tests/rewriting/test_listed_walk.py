@@ -6,8 +6,10 @@ the same draws from the generator, on random starts of every theory, with and wi
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import random
+import weakref
 from unittest.mock import patch
 
 import pytest
@@ -20,6 +22,7 @@ from rpsdg_formal.rewriting import listed_walk as listed_walk_module
 from rpsdg_formal.rewriting.listed_walk import listed_walk
 from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step, apply_step
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, random_walk, theorem_rng
+from rpsdg_formal.terms import expr as expr_module
 from rpsdg_formal.terms.artifacts import NATURAL, is_textbook
 from rpsdg_formal.terms.expr import Expr, app, num, var
 from rpsdg_formal.terms.sample import ExprShape, random_expr
@@ -274,3 +277,49 @@ def test_more_variables_than_the_c_walk_takes_are_left_to_python() -> None:
     walked = random_walk(start, index, 3, 60, random.Random(8))
     assert walked == random_walk(start, index, 3, 60, random.Random(8), compiled=False)
     assert len(walked) == 3
+
+
+def _nodes(expr: Expr) -> list[Expr]:
+    found, stack = [], [expr]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.args)
+    return found
+
+
+@needs_extension
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(theory=st.sampled_from(THEORIES), seed=st.integers(0, 2**32))
+def test_the_nodes_the_c_walk_builds_are_the_ones_expr_builds(theory: str, seed: int) -> None:
+    """Nodes the C walk makes (as `Expr.__new__` does, without running it) are pooled, carry
+    the fields, size, depth and hash `Expr.__new__` gives, and leave the pool when dropped."""
+    rules, index = RULES[theory], INDEXES[theory]
+    start = random_expr(_shape(rules, ("x", "y", "z"), 0.15), random.Random(seed))
+    alive_after_python = _alive_nodes(start, index, seed, compiled=False)
+    assert _alive_nodes(start, index, seed, compiled=True) == alive_after_python
+    walked = listed_walk(start, index, 10, 30, random.Random(seed + 7))
+    assert walked is not None
+    made = {id(n): n for s in walked for n in _nodes(s.after)}
+    for node in made.values():
+        key = (node.kind, node.head, node.value, node.args)
+        ref = expr_module._POOL[key]
+        assert ref() is node and ref.key == key
+        assert Expr(*key) is node
+        assert node.size == 1 + sum(a.size for a in node.args)
+        assert node.depth == 1 + max([a.depth for a in node.args], default=0)
+        hashes = tuple(a._hash for a in node.args)
+        assert hash(node) == node._hash == hash((node.kind._value_, node.head, node.value, hashes))
+    del walked, made, node, ref, key, hashes
+    gc.collect()
+    assert all(ref() is not None for ref in expr_module._POOL.values())  # each dead node left
+
+
+def _alive_nodes(start: Expr, index: RuleIndex, seed: int, compiled: bool) -> set[str]:
+    """The nodes of a walk still alive once the walk is dropped (those the rest of the process
+    holds, such as the rules' own numerals): the C walk keeps none of its own."""
+    walked = random_walk(start, index, 10, 30, random.Random(seed + 7), compiled=compiled)
+    refs = [weakref.ref(n) for s in walked for n in _nodes(s.after)]
+    del walked
+    gc.collect()
+    return {repr(r()) for r in refs if r() is not None}
