@@ -537,8 +537,10 @@ static int group_matches(Ctx *c, Grouping *g, int32_t id, int32_t *pos) {
         const Plan *pl = &c->plans[list[k]];
         int32_t bind[MAXSLOTS], at = 0;
         if (g->nofresh && pl->nmissing > 0) continue;
-        for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
-        if (!match(c, pl->pattern, &at, id, bind)) continue;
+        if (pl->npattern > 1) { /* (a bare variable matches every node) */
+            for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
+            if (!match(c, pl->pattern, &at, id, bind)) continue;
+        }
         int32_t group = g->group[list[k]];
         if (group < 0 || group >= g->ngroups) return -1;
         if (g->slot[group] < 0) g->slot[group] = g->nslots++;
