@@ -1,5 +1,5 @@
 """The compiled certifying search: encode rules and trees as int32 codes, run the C search
-(`_fastsearch.c`), replay the meeting path it reports into `Step`s.
+(`_fastsearch_search.c`), replay the meeting path it reports into `Step`s.
 
 Why C: the search is the largest cost of a default run (it builds hundreds of thousands of
 trees per theorem in pure Python). Encoding happens once per rule index (each rule direction's
