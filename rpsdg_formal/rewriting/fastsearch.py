@@ -66,6 +66,8 @@ class _Encoding:
             "i", [keys.setdefault((p.rule.name, p.reverse), len(keys)) for p in self.plans]
         )
         self.narrow = all(_narrow(p.pattern) for p in self.plans)  # for `fits`, once
+        # prefix codes of trees met lately: a theorem's walk nodes share most sub-trees
+        self.encoded: dict[Expr, tuple[int, ...]] = {}
 
     def symbol(self, node: Expr) -> int:
         """The symbol id of a node's (kind, head, value), added with its plan list if new."""
@@ -96,6 +98,20 @@ class _Encoding:
             stack.extend(reversed(node.args))
         return out
 
+    def encode(self, expr: Expr) -> tuple[int, ...]:
+        """The prefix code of `expr` (as `tree` gives it, symbols added in the same order),
+        each sub-tree encoded once while it stays in the memo (emptied past `MEMO` trees)."""
+        found = self.encoded.get(expr)
+        if found is not None:
+            return found
+        if len(self.encoded) >= MEMO:
+            self.encoded.clear()
+        code: tuple[int, ...] = (self.symbol(expr), len(expr.args))
+        for arg in expr.args:
+            code += self.encode(arg)
+        self.encoded[expr] = code
+        return code
+
     def _plan_code(self, plan: _Plan) -> list[int]:
         slots = {v: k for k, v in enumerate(plan.rule.variables)}
         pattern, produced = self.tree(plan.pattern, slots), self.tree(plan.produced, slots)
@@ -106,6 +122,9 @@ class _Encoding:
             *pattern, *produced,
         ]  # fmt: skip
 
+
+MEMO = 4096
+"""How many encoded trees an encoding remembers (a few hundred theorems' walks)."""
 
 _ENCODINGS: dict[int, _Encoding] = {}
 
@@ -180,9 +199,9 @@ def certify_compiled(
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
     enc = _encoding(index)
-    codes = [array("i", enc.tree(e)) for e in (start, end)]
+    codes = [array("i", enc.encode(e)) for e in (start, end)]
     fresh_code = array("i", [enc.symbol(f) for f in fresh])
-    via_code = array("i", [k for w in via for k in enc.tree(w)])
+    via_code = array("i", itertools.chain.from_iterable([enc.encode(w) for w in via]))
     found = _native.search(
         enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, via_code,
         size_cap, upto, bounds.max_depth, bounds.node_budget,
