@@ -185,8 +185,10 @@ def _shortest_proofs(
     succ: Adjacency, start: Expr, end: Expr, limit: int
 ) -> tuple[tuple[Step, ...], ...]:
     """`ProofGraph.shortest_proofs` over the graph's dictionaries (see there for the order)."""
-    if start not in succ:
-        raise nx.NodeNotFound(f"Source {start} not in G")  # as networkx says it
+    if start not in succ:  # as the reference fails: no path, or (start = end) no such node
+        if start is not end:
+            raise nx.NetworkXNoPath(f"{end} is not reachable from {start}")
+        raise nx.NodeNotFound(f"Source {start} not in G")
     ahead = _reach(succ, start, end)
     if end not in ahead:
         raise nx.NetworkXNoPath(f"{end} is not reachable from {start}")
