@@ -112,6 +112,32 @@ class _Encoding:
         self.encoded[expr] = code
         return code
 
+    def encode_path(self, trees: tuple[Expr, ...]) -> list[tuple[int, ...]]:
+        """The prefix codes of `trees`, each after the first made from the one before where
+        the two differ in one sub-tree (a walk's next node differs from it in one rewrite):
+        that sub-tree's code spliced into the previous code (see `_edit`)."""
+        codes: list[tuple[int, ...]] = []
+        for k, expr in enumerate(trees):
+            found = self.encoded.get(expr)
+            if found is None:
+                found = self._edit(trees[k - 1], codes[-1], expr) if k else self.encode(expr)
+                self.encoded[expr] = found
+            codes.append(found)
+        return codes
+
+    def _edit(self, old: Expr, code: tuple[int, ...], new: Expr) -> tuple[int, ...]:
+        """The code of `new` from `code`, the code of `old`: down the one child the two differ
+        in while their nodes agree, then that sub-tree's code in place of the old one's (its
+        ancestors' symbols are the old tree's, so symbols are added in `tree`'s order)."""
+        at = 0  # the pre-order position of `old` in the old tree
+        while True:
+            child = _one_difference(old, new)
+            if child is None:
+                break
+            at += 1 + sum([a.size for a in old.args[:child]])
+            old, new = old.args[child], new.args[child]
+        return code[: 2 * at] + self.encode(new) + code[2 * (at + old.size) :]
+
     def _plan_code(self, plan: _Plan) -> list[int]:
         slots = {v: k for k, v in enumerate(plan.rule.variables)}
         pattern, produced = self.tree(plan.pattern, slots), self.tree(plan.produced, slots)
@@ -121,6 +147,22 @@ class _Encoding:
             len(plan.dropped), *(slots[v] for v in plan.dropped),
             *pattern, *produced,
         ]  # fmt: skip
+
+
+def _one_difference(old: Expr, new: Expr) -> int | None:
+    """The one argument two nodes with the same symbol differ in, else None."""
+    if old.head != new.head or old.kind is not new.kind or old.value != new.value:
+        return None
+    args = new.args
+    if len(args) != len(old.args):
+        return None
+    found = None
+    for k, arg in enumerate(old.args):
+        if arg is not args[k]:
+            if found is not None:
+                return None
+            found = k
+    return found
 
 
 MEMO = 4096
@@ -199,9 +241,9 @@ def certify_compiled(
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
     enc = _encoding(index)
+    via_code = array("i", itertools.chain.from_iterable(enc.encode_path(via)))
     codes = [array("i", enc.encode(e)) for e in (start, end)]
     fresh_code = array("i", [enc.symbol(f) for f in fresh])
-    via_code = array("i", itertools.chain.from_iterable([enc.encode(w) for w in via]))
     found = _native.search(
         enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, via_code,
         size_cap, upto, bounds.max_depth, bounds.node_budget,
