@@ -18,6 +18,7 @@ import itertools
 from array import array
 from types import ModuleType
 
+from rpsdg_formal.rewriting.along import Along, Triple, plan_numbers
 from rpsdg_formal.rewriting.certify import Certified
 from rpsdg_formal.rewriting.graph import LowerBound, SearchBounds
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, _Plan, reverse_step
@@ -66,6 +67,7 @@ class _Encoding:
             "i", [keys.setdefault((p.rule.name, p.reverse), len(keys)) for p in self.plans]
         )
         self.narrow = all(_narrow(p.pattern) for p in self.plans)  # for `fits`, once
+        self.numbers = plan_numbers(self.plans)  # (rule name, direction) -> plan number
         # prefix codes of trees met lately: a theorem's walk nodes share most sub-trees
         self.encoded: dict[Expr, tuple[int, ...]] = {}
 
@@ -112,32 +114,6 @@ class _Encoding:
         self.encoded[expr] = code
         return code
 
-    def encode_path(self, trees: tuple[Expr, ...]) -> list[tuple[int, ...]]:
-        """The prefix codes of `trees`, each after the first made from the one before where
-        the two differ in one sub-tree (a walk's next node differs from it in one rewrite):
-        that sub-tree's code spliced into the previous code (see `_edit`)."""
-        codes: list[tuple[int, ...]] = []
-        for k, expr in enumerate(trees):
-            found = self.encoded.get(expr)
-            if found is None:
-                found = self._edit(trees[k - 1], codes[-1], expr) if k else self.encode(expr)
-                self.encoded[expr] = found
-            codes.append(found)
-        return codes
-
-    def _edit(self, old: Expr, code: tuple[int, ...], new: Expr) -> tuple[int, ...]:
-        """The code of `new` from `code`, the code of `old`: down the one child the two differ
-        in while their nodes agree, then that sub-tree's code in place of the old one's (its
-        ancestors' symbols are the old tree's, so symbols are added in `tree`'s order)."""
-        at = 0  # the pre-order position of `old` in the old tree
-        while True:
-            child = _one_difference(old, new)
-            if child is None:
-                break
-            at += 1 + sum([a.size for a in old.args[:child]])
-            old, new = old.args[child], new.args[child]
-        return code[: 2 * at] + self.encode(new) + code[2 * (at + old.size) :]
-
     def _plan_code(self, plan: _Plan) -> list[int]:
         slots = {v: k for k, v in enumerate(plan.rule.variables)}
         pattern, produced = self.tree(plan.pattern, slots), self.tree(plan.produced, slots)
@@ -147,22 +123,6 @@ class _Encoding:
             len(plan.dropped), *(slots[v] for v in plan.dropped),
             *pattern, *produced,
         ]  # fmt: skip
-
-
-def _one_difference(old: Expr, new: Expr) -> int | None:
-    """The one argument two nodes with the same symbol differ in, else None."""
-    if old.head != new.head or old.kind is not new.kind or old.value != new.value:
-        return None
-    args = new.args
-    if len(args) != len(old.args):
-        return None
-    found = None
-    for k, arg in enumerate(old.args):
-        if arg is not args[k]:
-            if found is not None:
-                return None
-            found = k
-    return found
 
 
 MEMO = 4096
@@ -236,14 +196,17 @@ def certify_compiled(
     upto: int,
     bounds: SearchBounds,
     via: tuple[Expr, ...] = (),
+    along: tuple[Step, ...] = (),
 ) -> Certified | None:
-    """`certify.certify_python`'s result from the C search, or None where it cannot run."""
+    """`certify.certify_python`'s result from the C search, or None where it cannot run. With
+    `along` (the steps from each `via` node to the next), a link that retraces them is given
+    as those steps, without replaying it (`along.Along`)."""
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
     enc = _encoding(index)
-    via_code = array("i", itertools.chain.from_iterable(enc.encode_path(via)))
     codes = [array("i", enc.encode(e)) for e in (start, end)]
     fresh_code = array("i", [enc.symbol(f) for f in fresh])
+    via_code = array("i", itertools.chain.from_iterable([enc.encode(w) for w in via]))
     found = _native.search(
         enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, via_code,
         size_cap, upto, bounds.max_depth, bounds.node_budget,
@@ -252,14 +215,30 @@ def certify_compiled(
         return None
     value, exact, forward, backward, nodes, ahead, behind, (to, back) = found
     bound = LowerBound(value, bool(exact), forward, backward, size_cap, nodes)
+    walk = Along(along, enc.plans, enc.numbers, fresh) if _joins(along, via) else None
     links = (
-        *(tuple(_chain(start, t, enc, fresh)) for _, t in to),
-        *(_backwards(_chain(end, t, enc, fresh)) for _, t in back),
+        *(_ahead(walk, k, t) or tuple(_chain(start, t, enc, fresh)) for k, t in to),
+        *(_behind(walk, k, t) or _backwards(_chain(end, t, enc, fresh)) for k, t in back),
     )
     if not exact:
         return Certified(bound, None, links)
     path = (*_chain(start, ahead, enc, fresh), *_backwards(_chain(end, behind, enc, fresh)))
     return Certified(bound, path, links)
+
+
+def _joins(along: tuple[Step, ...], via: tuple[Expr, ...]) -> bool:
+    """Whether `along` are steps from each `via` node to the next."""
+    return len(along) + 1 == len(via) and all(
+        s.before is via[i] and s.after is via[i + 1] for i, s in enumerate(along)
+    )
+
+
+def _ahead(walk: Along | None, k: int, triples: list[Triple]) -> tuple[Step, ...] | None:
+    return None if walk is None else walk.prefix(k, triples)
+
+
+def _behind(walk: Along | None, k: int, triples: list[Triple]) -> tuple[Step, ...] | None:
+    return None if walk is None else walk.suffix(k, triples)
 
 
 def _backwards(steps: list[Step]) -> tuple[Step, ...]:

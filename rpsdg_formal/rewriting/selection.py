@@ -119,8 +119,9 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     for _ in range(4):
         cap = largest_expression(primary) + config.room
         found = certify(
-            start, end, index, fresh, cap, len(primary), config.bounds, nodes, config.compiled
-        )
+            start, end, index, fresh, cap, len(primary), config.bounds, nodes, config.compiled,
+            walk.steps,
+        )  # fmt: skip
         bound = found.bound
         # where the search met, and its ways to the walk's nodes, may shorten the proof
         grown = graph.version

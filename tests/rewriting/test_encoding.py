@@ -1,6 +1,5 @@
-"""The compiled search's tree codes made the cheap ways (`_Encoding.encode`, remembered per
-sub-tree, and `encode_path`, spliced from the previous node of a walk) against the plain
-pre-order `tree`: the same codes, and symbols numbered in the same order."""
+"""The compiled search's tree codes remembered per sub-tree (`_Encoding.encode`) against the
+plain pre-order `tree`: the same codes, and symbols numbered in the same order."""
 
 from __future__ import annotations
 
@@ -28,19 +27,19 @@ INDEXES = {t: RuleIndex.build(load_rules(rules_path(t)).rules) for t in THEORIES
     away=st.booleans(),
     memo=st.sampled_from((2, 64, fastsearch.MEMO)),
 )
-def test_spliced_and_remembered_codes_are_the_plain_codes(
+def test_remembered_codes_are_the_plain_codes(
     theory: str, seed: int, steps: int, away: bool, memo: int
 ) -> None:
     walk = draw_walk(WalkConfig(steps=steps, away=away), INDEXES[theory], random.Random(seed))
     trees = (walk.start, *(s.after for s in walk.steps))
-    # two fresh encodings of the index: one coded plainly, one the cheap ways
+    # two fresh encodings of the index: one coded plainly, one through the memo
     plain = fastsearch._Encoding(INDEXES[theory])
     cheap = fastsearch._Encoding(INDEXES[theory])
     expected = [tuple(plain.tree(t)) for t in trees]
     previous = fastsearch.MEMO
     fastsearch.MEMO = memo  # a small memo is emptied while trees are coded
     try:
-        assert cheap.encode_path(trees) == expected
+        assert [cheap.encode(t) for t in trees] == expected
         assert [cheap.encode(t) for t in reversed(trees)] == expected[::-1]
     finally:
         fastsearch.MEMO = previous
@@ -48,8 +47,10 @@ def test_spliced_and_remembered_codes_are_the_plain_codes(
     assert cheap.symplans == plain.symplans and cheap.planlist == plain.planlist
 
 
-def test_a_path_of_unrelated_trees_is_coded_whole() -> None:
+def test_shared_sub_trees_are_coded_once_and_alike() -> None:
     enc = fastsearch._Encoding(INDEXES["field"])
     x, y = var("x"), var("y")
-    trees = (app("add", x, y), app("mul", y, x), app("mul", y, app("neg", x)), x)
-    assert enc.encode_path(trees) == [tuple(enc.tree(t)) for t in trees]
+    shared = app("mul", y, app("neg", x))
+    trees = (app("add", x, y), app("add", shared, x), app("sub", x, shared), shared, x)
+    assert [enc.encode(t) for t in trees] == [tuple(enc.tree(t)) for t in trees]
+    assert enc.encoded[shared] == tuple(enc.tree(shared))
