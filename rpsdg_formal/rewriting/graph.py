@@ -64,9 +64,10 @@ Adjacency = dict[Expr, dict[Expr, dict[tuple[object, ...], Step]]]
 class ProofGraph:
     """A multigraph of expressions joined by rewrite steps (both directions).
 
-    Steps go into plain dictionaries (the search adds hundreds of thousands); networkx sees
-    only the few nodes on shortest paths when proofs are read, or the whole graph through
-    `graph`, built on demand with the same insertion order.
+    Steps go into plain dictionaries in networkx's own adjacency shape (node -> neighbour ->
+    key -> step); shortest proofs are read off them directly, in the order networkx would
+    give (`shortest_proofs_networkx` is that reference), and `graph` builds the networkx
+    multigraph on demand with the same insertion order.
     """
 
     def __init__(self) -> None:
