@@ -35,7 +35,7 @@ class WorkerDiedError(RpsdgError, RuntimeError):
     """A preparing worker process ended without answering (killed, or out of memory)."""
 
 
-def _quiet() -> None:
+def quiet() -> None:
     """Worker start: leave Ctrl-C to the parent, and die with it even if it is killed -9."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     pr_set_pdeathsig = 1
@@ -57,7 +57,7 @@ def _packed(theorem: LeanTheorem) -> LeanTheorem:
 
 def _serve(preparer: Preparer, connection: Connection) -> None:
     """A worker's loop: (first, size) in, the prepared chunk out (or the exception raised)."""
-    _quiet()
+    quiet()
     while True:
         try:
             first, size = connection.recv()
