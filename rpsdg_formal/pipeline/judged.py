@@ -10,6 +10,7 @@ gap: the line is kept as the text before and after that JSON string.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ class Judged:
         if self.line is None:
             return None
         head, tail = self.line
-        return head + json.dumps(lean_file, ensure_ascii=False) + tail
+        return head + _quoted(lean_file) + tail
 
     def rejected_rows(self, lean_file: str) -> list[dict[str, Any]]:
         """Its rejected.jsonl rows: the error, or each theorem the kernel did not accept."""
@@ -82,6 +83,12 @@ def died(item: Prepared, lean_version: str) -> Judged:
     rejected as a kernel limit (so not written as verified)."""
     limit = Rejected(LIMIT, (DIED,))
     return judged(item, [limit] * len(item.theorems), lean_version)
+
+
+@functools.lru_cache(maxsize=4)
+def _quoted(lean_file: str) -> str:
+    """The JSON string of a Lean file name (one per batch, for each of its records)."""
+    return json.dumps(lean_file, ensure_ascii=False)
 
 
 def _split(line: str) -> tuple[str, str]:
