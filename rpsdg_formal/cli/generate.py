@@ -201,7 +201,8 @@ def _add_run_options(gen: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     group.add_argument(
         "--workers", type=int, default=CORES, metavar="N",
-        help="processes preparing theorems (default: all cores); the output does not depend on it",
+        help="processes preparing theorems, and on the direct route checking them too (default: "
+        "all cores); the output does not depend on it",
     )  # fmt: skip
     group.add_argument(
         "--backend", choices=("local", "ray"), default="local",
