@@ -99,8 +99,12 @@ class _Worker:
         return None if kind == "ready" and problem is None else str(problem)
 
     def ask(self, request: Request) -> None:
-        self.connection.send(request)
+        """Send `request`; if the worker has died, `receive` finds out and the caller redoes."""
         self.waiting.append(request)
+        try:
+            self.connection.send(request)
+        except OSError:  # a broken pipe: the worker is dead
+            pass
 
     def receive(self) -> tuple[str, object]:
         try:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
+import os
 from pathlib import Path
 from typing import cast
 
 import pytest
 
+from rpsdg_formal.cli.common import EXIT_REJECTED
 from rpsdg_formal.cli.generate import generate_config
 from rpsdg_formal.cli.kernel_route import direct_route, generate_locally
 from rpsdg_formal.cli.main import build_parser, main
@@ -113,3 +116,32 @@ def test_lean_checks_the_first_batch_and_one_in_a_hundred_by_default() -> None:
     assert [n for n in range(301) if route.sampled(n)] == [0, 100, 200, 300]
     only_first = DirectRoute(cast(DirectSetup, None), 0)
     assert [n for n in range(301) if only_first.sampled(n)] == [0]
+
+
+@pytest.mark.kernel
+def test_a_theorem_that_kills_the_kernel_is_reported_and_the_run_goes_on(
+    tmp_path: Path, audited_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel dying on one theorem (a segfault, say) costs that theorem only: it is in
+    rejected.jsonl as a kernel limit, the run still writes --count theorems, and says so."""
+    assert _run(tmp_path / "whole", audited_cache, "--lean-sample", "0") == 0
+    rows = [json.loads(line) for line in (tmp_path / "whole" / "theorems.jsonl").open()]
+    doomed = rows[13]["lean_name"]  # in the second batch
+    check = DirectKernel.check_spec
+
+    def dies_on_it(self: DirectKernel, spec: ProofSpec) -> Verdict:
+        if spec.name == doomed:
+            os._exit(11)
+        return check(self, spec)
+
+    monkeypatch.setattr(DirectKernel, "check_spec", dies_on_it)  # the workers fork after
+    assert _run(tmp_path / "out", audited_cache, "--lean-sample", "0") == EXIT_REJECTED
+    out = tmp_path / "out"
+    written = [json.loads(line)["lean_name"] for line in (out / "theorems.jsonl").open()]
+    assert len(written) == 30 and doomed not in written
+    assert written[:13] == [r["lean_name"] for r in rows[:13]]
+    rejected = [json.loads(line) for line in (out / "rejected.jsonl").open()]
+    assert [(r["id"], r["reason"], r["lean_file"]) for r in rejected] == [
+        (doomed, LIMIT, rows[13]["verified"]["lean_file"])
+    ]
+    assert "died" in rejected[0]["messages"][0]

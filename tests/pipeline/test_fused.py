@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,21 +82,27 @@ def test_fused_workers_judge_the_items_of_one_process_in_order(
     assert verified >= 20
 
 
+@pytest.mark.parametrize("idle", [False, True])
 def test_a_killed_worker_is_replaced_and_its_items_judged_again(
-    fused: FusedWorkers, field_rules: RuleSet, field_kernel: Kernel
+    fused: FusedWorkers, field_rules: RuleSet, field_kernel: Kernel, idle: bool
 ) -> None:
+    """Killed while working, or once idle with its answers still in the pipe (the parent
+    then sends it more work before it reads that it died)."""
     alone = FusedWorkers(_preparer(field_rules), _setup(field_kernel), "4.35.0", 1)
     try:
-        expected = _first(alone, 0, 24)
+        expected = _first(alone, 0, 40)
     finally:
         alone.close()
     source = fused.items(0, chunk=3)
     head = list(itertools.islice(source, 3))
-    victim = fused.pool[1].process.pid
-    assert victim is not None
-    os.kill(victim, signal.SIGKILL)
-    tail = list(itertools.islice(source, 21))
-    assert fused.pool[1].process.pid != victim
+    victim = fused.pool[1].process
+    if idle:
+        time.sleep(3)  # it answers its four chunks (about 0.1 s of work), then waits
+    assert victim.pid is not None
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.join(10)
+    tail = list(itertools.islice(source, 37))
+    assert fused.pool[1].process is not victim
     for mine, theirs in zip(expected, head + tail, strict=True):
         assert (mine.index, mine.key, mine.theorems) == (theirs.index, theirs.key, theirs.theorems)
         assert (mine.verdicts, mine.line) == (theirs.verdicts, theirs.line)
