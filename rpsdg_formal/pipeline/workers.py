@@ -6,9 +6,10 @@ and the parent reads chunk k back from that worker, so results come in index ord
 helper thread in the parent (`multiprocessing.Pool`'s three threads cost about 1.5 ms of CPU
 per theorem in `generate`: a maintenance loop woken by every result, and the result thread
 rebuilding every expression tree). A bounded number of chunks is in flight, so memory stays
-flat however long the run. Each item's proof specs cross the pipe packed (`PackedSpec`): the
-parent only forwards them to the kernel workers, which unpack them. Workers ignore Ctrl-C and
-die with the parent.
+flat however long the run. Each item's proof specs cross the pipe packed (`PackedSpec`), so
+the parent never rebuilds their trees. `generate` uses these workers on the `lean` route; on the
+direct route its workers also check what they prepare (`fused`). Workers ignore Ctrl-C and die
+with the parent.
 """
 
 from __future__ import annotations
