@@ -35,6 +35,7 @@ Request = tuple[int, int, bool]  # (first index, how many, one index answered tw
 
 
 def _judge(preparer: Preparer, kernel: DirectKernel, index: int, version: str) -> Judged:
+    """Index `index` prepared and, if the kernel is to see it, checked in this process."""
     item = preparer(index)
     if item.key is None or item.error is not None:
         return judged(item, (), version)
