@@ -3,13 +3,16 @@ process, and the direct kernel route alone on the theorems a run wrote.
 
 `stage_split` times, with `time.process_time` after a warm-up, what a preparing worker does
 per index: the walk, the selection (graph, certifying search, shortest proofs), the statement
-key, the certificate text, the record, and packing + pickling the item for the parent.
+key, the certificate text, the record, and the hand-off to the parent: on the default route the
+worker finishes the record with its verdicts and pickles the judged item (`pipeline.judged`;
+timed here with an accepted verdict per theorem, the kernel itself not included).
 
 `direct_kernel_only` reads a run's records back, rebuilds each theorem's proofs (and so their
 specs) from the records' steps exactly as `check` does, then has a fresh direct-route pool (one
-worker per core, as `generate` starts) check every proof: the kernel-only baseline of the
-ratio. Its CPU is the workers' (start-up included, as in `generate`) plus this process's share
-(sending the specs); the replay before it is not counted.
+worker per core) check every proof: the kernel-only baseline of the ratio. Its CPU is the
+workers' (start-up included) plus this process's share (sending the specs); the replay before it
+is not counted. `direct_kernel_in_process` checks the same theorems in this one process, with no
+pool and no pipes, as a default-route worker checks its own items: the stricter baseline.
 """
 
 from __future__ import annotations
@@ -25,14 +28,14 @@ from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.families.records import make_candidate, theorem_record
 from rpsdg_formal.families.rewrite_family import RewriteFamily
-from rpsdg_formal.kernel.check import Accepted, Kernel
-from rpsdg_formal.kernel.direct import DirectSetup
+from rpsdg_formal.kernel.check import Accepted, Kernel, Verdict
+from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.pipeline.prepare import Preparer
+from rpsdg_formal.pipeline.judged import judged
+from rpsdg_formal.pipeline.prepare import Prepared, Preparer
 from rpsdg_formal.pipeline.record_check import check_record
-from rpsdg_formal.pipeline.workers import packed
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
@@ -65,7 +68,7 @@ def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]
     )
     preparer = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), seed)
     items, whole = cpu_ms(lambda: [preparer(i) for i in indices], count)
-    _, trip = cpu_ms(lambda: [pickle.dumps(packed(item)) for item in items], count)
+    _, trip = cpu_ms(lambda: [pickle.dumps(judged(i, _accepted(i), "")) for i in items], count)
     return [
         ("walk", walk),
         ("selection (graph, certifying search, shortest proofs)", select),
@@ -73,8 +76,15 @@ def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]
         ("certificate text (emit)", text),
         ("record", record),
         ("whole preparation (the above together)", whole),
-        ("packing + pickling the item for the parent", trip),
+        ("finishing the record + pickling the judged item for the parent", trip),
     ]
+
+
+def _accepted(item: Prepared) -> list[Verdict]:
+    """An accepted verdict for each theorem the kernel would see (none for the others)."""
+    if item.key is None or item.error is not None:
+        return []
+    return [Accepted(("RpsdgFormal.Field.add_comm",))] * len(item.theorems)
 
 
 def replayed_theorems(out: Path, rules: RuleSet, lean_version: str) -> list[LeanTheorem]:
@@ -102,3 +112,13 @@ def direct_kernel_only(
     wall = time.perf_counter() - started
     cpu = children_cpu() - children + time.process_time() - own
     return wall, cpu, sum(isinstance(v, Accepted) for v in verdicts)
+
+
+def direct_kernel_in_process(theorems: list[LeanTheorem], kernel: Kernel) -> tuple[float, int]:
+    """(CPU s, accepted) of this process starting the direct route and checking `theorems`,
+    with no pool and no pipes: what a default-route worker pays for the kernel."""
+    setup = DirectSetup(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+    own = time.process_time()
+    direct = DirectKernel(setup)
+    verdicts = [direct.check(t) for t in theorems]
+    return time.process_time() - own, sum(isinstance(v, Accepted) for v in verdicts)
