@@ -1,5 +1,5 @@
 """The compiled certifying search: encode rules and trees as int32 codes, run the C search
-(`_fastsearch.c`), replay the meeting path it reports into `Step`s.
+(`_fastsearch_search.c`), replay the meeting path it reports into `Step`s.
 
 Why C: the search is the largest cost of a default run (it builds hundreds of thousands of
 trees per theorem in pure Python). Encoding happens once per rule index (each rule direction's
@@ -290,46 +290,3 @@ def build_step(expr: Expr, neighbour: Neighbour, fresh: tuple[Expr, ...]) -> Ste
     """The `Step` a neighbour stands for."""
     plan, position, choice, _ = neighbour
     return _replay(expr, plan, position, choice, fresh)
-
-
-Entry = int
-"""A match of the default walk's listing: its plan's number << 16 | its position in pre-order."""
-
-
-def groups(code: bytes, index: RuleIndex, nofresh: bool) -> list[bytes] | None:
-    """The matches `steps.matches` yields on the tree whose `key` is `code`, grouped by rule
-    and direction in order of first appearance (as `walk._random_step` groups them), each group
-    as int32 `Entry`s in match order; with `nofresh`, leaving out plans that need fresh values.
-    None where the extension cannot run."""
-    if _native is None:
-        return None
-    enc = _encoding(index)
-    found: list[bytes] | None = _native.groups(
-        enc.code, enc.symplans, enc.planlist, enc.group_of, code, nofresh
-    )
-    return found
-
-
-def entry_plan(index: RuleIndex, entry: Entry) -> _Plan:
-    """The rule direction of a listed match."""
-    return _encoding(index).plans[entry >> 16]
-
-
-def apply(
-    code: bytes, index: RuleIndex, entry: Entry, values: tuple[Expr, ...]
-) -> tuple[int, bytes] | None:
-    """The size and `key` of the tree a listed match makes with `values` for its plan's
-    missing variables (each one of the walk's variables), without building it in Python."""
-    if _native is None:
-        return None
-    enc = _encoding(index)
-    symbols = array("i", [enc.symbol(v) for v in values])
-    found: tuple[int, bytes] | None = _native.apply(
-        enc.code, enc.symplans, enc.planlist, code, entry, symbols
-    )
-    return found
-
-
-def entry_step(expr: Expr, plan: _Plan, entry: Entry, values: tuple[Expr, ...]) -> Step:
-    """The `Step` a listed match makes on `expr` with `values`."""
-    return _build(expr, plan, entry & 0xFFFF, values)

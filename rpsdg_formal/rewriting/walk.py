@@ -126,12 +126,13 @@ def random_walk(
     With `compiled` (and the C extension built), the same walk is drawn over the compiled
     listing (`listed_walk`, `away.away_walk`): the same steps from the same draws, faster.
     """
+    if compiled and not away:  # the same walk in C, where it is built
+        found = listed_walk(start, index, steps, max_size, rng, keep)
+        if found is not None:
+            return found
     fresh = tuple(var(v) for v in variables(start))
-    if compiled:  # the same walk over the compiled listing, where it is built
-        if away:
-            found = away_walk(start, index, fresh, steps, max_size, rng, keep)
-        else:
-            found = listed_walk(start, index, fresh, steps, max_size, rng, keep)
+    if compiled and away:  # the same walk over the compiled listing, where it is built
+        found = away_walk(start, index, fresh, steps, max_size, rng, keep)
         if found is not None:
             return found
     visited = {start}

@@ -1,0 +1,119 @@
+/* What the files of the C core share (rewriting/_fastsearch*.c; see _fastsearch.c): the
+ * limits, the integer trees and rule directions ("plans"), the default walk's Walker, and the
+ * functions one file defines for another. Everything declared here stays inside the extension
+ * (hidden visibility: no other loaded library can interpose a name such as `match`).
+ */
+#ifndef RPSDG_FASTSEARCH_H
+#define RPSDG_FASTSEARCH_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(hidden)
+#endif
+
+#define MAXARITY 4
+#define MAXSLOTS 16
+#define MAXDEPTH 256
+
+typedef struct { int32_t sym, arity, size, args[MAXARITY]; } Node;
+
+typedef struct {
+    const int32_t *pattern, *produced;   /* prefix codes: >= 0 sym then arity; < 0 slot -1-k */
+    int32_t npattern, nproduced, least, nslots, nmissing, ndropped;
+    int32_t missing[MAXSLOTS], dropped[MAXSLOTS];
+} Plan;
+
+typedef struct {
+    Node *nodes; int32_t count, cap;
+    int32_t *table; uint32_t mask;       /* open addressing: node id + 1, 0 empty */
+    Plan *plans; int32_t nplans;
+    const int32_t *symplans; int32_t nsyms; /* per sym: offset into plan list, count */
+    const int32_t *planlist;
+    int32_t fresh[MAXSLOTS]; int32_t nfresh;
+    int32_t max_size;
+    int failed;                          /* out of memory or arity too large */
+} Ctx;
+
+/* A successor found: (after, plan, position in pre-order, fresh choice); returns nonzero to stop. */
+typedef int (*Visit)(void *state, int32_t after, int32_t plan, int32_t pos, int32_t choice);
+
+typedef struct { int32_t node, child; } Frame;
+
+typedef struct { int32_t *items, n, room; } Vec;
+
+/* ---- the integer trees (_fastsearch.c) ---- */
+
+int32_t intern(Ctx *c, int32_t sym, int32_t arity, const int32_t *args);
+int32_t intern_code(Ctx *c, const int32_t *code, Py_ssize_t len, Py_ssize_t *at);
+int match(Ctx *c, const int32_t *p, int32_t *at, int32_t id, int32_t *bind);
+int32_t build(Ctx *c, const int32_t *p, int32_t *at, const int32_t *bind);
+int32_t replace_up(Ctx *c, const Frame *stack, int depth, int32_t sub);
+int successors(Ctx *c, int32_t root, Visit visit, void *state);
+int push(Vec *v, int32_t x);
+int parse_plans(Ctx *c, const int32_t *code, Py_ssize_t len);
+
+/* ---- the certifying search and one tree's successors (_fastsearch_search.c) ---- */
+
+PyObject *py_search(PyObject *self, PyObject *args);
+PyObject *py_neighbours(PyObject *self, PyObject *args);
+
+/* ---- the default walk (_fastsearch_draws.c, _fastsearch_exprs.c, _fastsearch_walker.c) ---- */
+
+typedef struct {
+    const int32_t *group; int32_t ngroups; /* per plan, its group (rule and direction) */
+    int32_t *slot;                         /* per group, its rank of first appearance or -1 */
+    int32_t nslots; int nofresh; Vec found; /* found: (slot, plan << 16 | position) pairs */
+} Grouping;
+
+/* Expr's slots and interning pool (terms/expr.py), to build nodes as `Expr.__new__` builds
+ * them without running it: the pool maps (kind, head, value, args) to a weak reference (a
+ * `_PoolRef` carrying that key, whose callback `_forget` drops the entry). */
+typedef struct {
+    int on;
+    PyObject *dict, *ref_type, *forget, *value_name;
+    PyMemberDef *kind, *head, *value, *args, *size, *depth, *hash, *key;
+} ExprPool;
+
+/* One rule index's default walk, kept alive across walks (listed_walk.py makes one per index):
+ * the plans are parsed once; the node table is emptied after each walk, and while a walk runs
+ * each node carries its Expr (once built or given) and whether the walk has visited it. */
+typedef struct {
+    PyObject_HEAD
+    Ctx c;
+    int32_t *code, *group;        /* the plans' code (c.plans point into it); group per plan */
+    Grouping g;
+    int32_t *counts, *keys;       /* per group: the end of its entries in `flat`; draw order */
+    int32_t *flat, *cands, room;  /* the listing's entries, group after group; one group's */
+    PyObject **objs; uint8_t *seen; int32_t nroom; /* per node id */
+    PyObject *symbols, *make, *args_name; /* per symbol (kind, head, value); Expr; "args" */
+    PyObject *info, *step;        /* per plan (rule, reverse, variables); Step */
+    PyObject *var_kind;           /* the kind of a variable (the walk's fresh values) */
+    ExprPool pool;                /* where `on`, nodes are built here, else by calling make */
+    PyObject *bits;               /* the walk's rng.getrandbits, while it runs */
+    Py_ssize_t checked[2];        /* symplans and planlist lengths last validated */
+    int busy;
+} Walker;
+
+enum { STUCK = -1, FAILED = -2, RAISED = -3, SKIP = -4 }; /* no step, C failure, Python error */
+
+typedef struct { int32_t plan, after, bind[MAXSLOTS]; int depth; Frame stack[MAXDEPTH]; } Taken;
+
+int cover_nodes(Walker *w);
+void forget(Walker *w);
+int32_t walk_step(Walker *w, int32_t root, PyObject *keep, int32_t cap, Taken *t);
+PyObject *taken_step(Walker *w, int32_t root, const Taken *t);
+PyObject *make_expr(Walker *w, int32_t id);
+int pool_setup(Walker *w, PyObject *spec);
+extern PyTypeObject WalkerType;
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+
+#endif

@@ -1,0 +1,220 @@
+/* The default walk's listing and draws (listed_walk.py): every match grouped by rule and
+ * direction, each draw made as `walk._random_step` makes it, the drawn step applied, the step
+ * taken built; see _fastsearch.c. */
+#include "_fastsearch.h"
+
+/* Every match at `id` and below, in `steps.matches` order (pre-order, plans in list order). */
+static int group_matches(Ctx *c, Grouping *g, int32_t id, int32_t *pos) {
+    int32_t sym = c->nodes[id].sym, here = (*pos)++;
+    if (sym < 0 || sym >= c->nsyms) return -1;
+    const int32_t *list = c->planlist + c->symplans[2 * sym];
+    for (int32_t k = 0, count = c->symplans[2 * sym + 1]; k < count; k++) {
+        const Plan *pl = &c->plans[list[k]];
+        int32_t bind[MAXSLOTS], at = 0;
+        if (g->nofresh && pl->nmissing > 0) continue;
+        if (pl->npattern > 1) { /* (a bare variable matches every node) */
+            for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
+            if (!match(c, pl->pattern, &at, id, bind)) continue;
+        }
+        int32_t group = g->group[list[k]];
+        if (group < 0 || group >= g->ngroups) return -1;
+        if (g->slot[group] < 0) g->slot[group] = g->nslots++;
+        if (push(&g->found, g->slot[group]) || push(&g->found, list[k] << 16 | here)) return -1;
+    }
+    for (int i = 0; i < c->nodes[id].arity; i++)
+        if (group_matches(c, g, c->nodes[id].args[i], pos)) return -1;
+    return 0;
+}
+
+/* The node at pre-order `pos` of `root`, with the path to it on `stack`; -1 if none. */
+static int32_t locate(Ctx *c, int32_t root, int32_t pos, Frame *stack, int *depth) {
+    int32_t id = root;
+    *depth = 0;
+    if (pos < 0 || pos >= c->nodes[root].size) return -1;
+    while (pos-- > 0) {
+        const Node *n = &c->nodes[id];
+        int i = 0;
+        while (pos >= c->nodes[n->args[i]].size) pos -= c->nodes[n->args[i++]].size;
+        if (*depth == MAXDEPTH) return -1;
+        stack[*depth].node = id; stack[*depth].child = i; (*depth)++;
+        id = n->args[i];
+    }
+    return id;
+}
+
+/* Room for every node id in `objs` and `seen`. */
+int cover_nodes(Walker *w) {
+    int32_t room = w->nroom ? w->nroom : 1024;
+    if (w->c.count <= w->nroom) return 0;
+    while (room < w->c.count) room *= 2;
+    PyObject **objs = realloc(w->objs, sizeof(PyObject *) * (size_t)room);
+    if (objs) w->objs = objs;
+    uint8_t *seen = objs ? realloc(w->seen, (size_t)room) : NULL;
+    if (!seen) return -1;
+    w->seen = seen;
+    memset(objs + w->nroom, 0, sizeof(PyObject *) * (size_t)(room - w->nroom));
+    memset(seen + w->nroom, 0, (size_t)(room - w->nroom));
+    w->nroom = room;
+    return 0;
+}
+
+/* Empty the node table (and drop the Exprs it held) for the next walk. */
+void forget(Walker *w) {
+    for (int32_t i = 0; i < w->c.count && i < w->nroom; i++) {
+        Py_CLEAR(w->objs[i]);
+        w->seen[i] = 0;
+    }
+    w->c.count = 0;
+    memset(w->c.table, 0, sizeof(int32_t) * ((size_t)w->c.mask + 1));
+}
+
+/* random.Random._randbelow_with_getrandbits(n), n > 0: the same calls to getrandbits. */
+static int32_t randbelow(Walker *w, int32_t n) {
+    int k = 0;
+    while (k < 31 && (n >> k) != 0) k++; /* n.bit_length() */
+    PyObject *bits = PyLong_FromLong(k);
+    for (PyObject *r; bits && (r = PyObject_CallOneArg(w->bits, bits));) {
+        long v = PyLong_AsLong(r);
+        Py_DECREF(r);
+        if (v == -1 && PyErr_Occurred()) break;
+        if (v < n) { Py_DECREF(bits); return (int32_t)v; }
+    }
+    Py_XDECREF(bits);
+    return RAISED;
+}
+
+/* Room for `n` listed entries. */
+static int cover_entries(Walker *w, int32_t n) {
+    if (n <= w->room) return 0;
+    int32_t room = w->room ? w->room : 256;
+    while (room < n) room *= 2;
+    int32_t *flat = realloc(w->flat, sizeof(int32_t) * (size_t)room);
+    if (flat) w->flat = flat;
+    int32_t *cands = flat ? realloc(w->cands, sizeof(int32_t) * (size_t)room) : NULL;
+    if (!cands) return -1;
+    w->cands = cands; w->room = room;
+    return 0;
+}
+
+/* The matches at `root` grouped as `walk._random_step` groups them: `flat` holds the entries
+ * group after group (groups in order of first appearance), `counts[s]` the end of group s.
+ * Returns the number of groups, or FAILED. */
+static int32_t list_groups(Walker *w, int32_t root) {
+    Grouping *g = &w->g;
+    int32_t pos = 0;
+    g->nofresh = w->c.nfresh == 0; g->nslots = 0; g->found.n = 0;
+    for (int32_t k = 0; k < g->ngroups; k++) g->slot[k] = -1;
+    if (group_matches(&w->c, g, root, &pos) || cover_entries(w, g->found.n / 2)) return FAILED;
+    memset(w->counts, 0, sizeof(int32_t) * ((size_t)g->nslots + 1));
+    for (int32_t k = 0; k < g->found.n; k += 2) w->counts[g->found.items[k] + 1]++;
+    for (int32_t s = 0; s < g->nslots; s++) w->counts[s + 1] += w->counts[s];
+    for (int32_t k = 0; k < g->found.n; k += 2) /* a stable counting sort by slot */
+        w->flat[w->counts[g->found.items[k]]++] = g->found.items[k + 1];
+    return g->nslots;
+}
+
+/* The tree `entry` makes from `root` with `values` (node ids) for its plan's missing
+ * variables: its id (the path and the bindings in `t`), or -1. */
+static int32_t apply_entry(Ctx *c, int32_t root, int32_t entry, const int32_t *values,
+                           Taken *t) {
+    int32_t at = 0, sub = locate(c, root, entry & 0xFFFF, t->stack, &t->depth);
+    const Plan *pl = &c->plans[entry >> 16];
+    if (sub < 0) return -1;
+    for (int i = 0; i < pl->nslots; i++) t->bind[i] = -1;
+    if (!match(c, pl->pattern, &at, sub, t->bind)) return -1;
+    for (int i = 0; i < pl->nmissing; i++) t->bind[pl->missing[i]] = values[i];
+    at = 0;
+    int32_t made = build(c, pl->produced, &at, t->bind);
+    return made < 0 ? -1 : replace_up(c, t->stack, t->depth, made);
+}
+
+/* As the inner loop of `walk._random_step` for one drawn entry: draw its fresh values, apply
+ * it, and say whether the walk may go there (size cap, not visited, `keep`). */
+static int32_t try_entry(Walker *w, int32_t root, int32_t entry, PyObject *keep, int32_t cap,
+                         Taken *t) {
+    Ctx *c = &w->c;
+    int32_t values[MAXSLOTS];
+    t->plan = entry >> 16;
+    for (int i = 0; i < c->plans[t->plan].nmissing; i++) {
+        int32_t r = randbelow(w, c->nfresh);
+        if (r < 0) return RAISED;
+        values[i] = c->fresh[r];
+    }
+    int32_t after = apply_entry(c, root, entry, values, t);
+    if (after < 0 || cover_nodes(w)) return FAILED;
+    if (c->nodes[after].size > cap || w->seen[after]) return SKIP;
+    if (keep != Py_None) {
+        PyObject *expr = make_expr(w, after);
+        PyObject *verdict = expr ? PyObject_CallOneArg(keep, expr) : NULL;
+        int ok = verdict ? PyObject_IsTrue(verdict) : -1;
+        Py_XDECREF(verdict);
+        if (ok < 0) return RAISED;
+        if (!ok) return SKIP;
+    }
+    return t->after = after;
+}
+
+/* `walk._random_step` from `root`: a group, then its entries, drawn as it draws them. */
+int32_t walk_step(Walker *w, int32_t root, PyObject *keep, int32_t cap, Taken *t) {
+    int32_t nkeys = list_groups(w, root);
+    if (nkeys < 0) return FAILED;
+    for (int32_t k = 0; k < nkeys; k++) w->keys[k] = k;
+    while (nkeys > 0) {
+        int32_t i = randbelow(w, nkeys);
+        if (i < 0) return RAISED;
+        int32_t slot = w->keys[i];
+        nkeys--;
+        memmove(w->keys + i, w->keys + i + 1, sizeof(int32_t) * (size_t)(nkeys - i));
+        int32_t begin = slot ? w->counts[slot - 1] : 0, n = w->counts[slot] - begin;
+        memcpy(w->cands, w->flat + begin, sizeof(int32_t) * (size_t)n);
+        while (n > 0) {
+            int32_t j = randbelow(w, n), entry;
+            if (j < 0) return RAISED;
+            entry = w->cands[j];
+            n--;
+            memmove(w->cands + j, w->cands + j + 1, sizeof(int32_t) * (size_t)(n - j));
+            int32_t found = try_entry(w, root, entry, keep, cap, t);
+            if (found != SKIP) return found;
+        }
+    }
+    return STUCK;
+}
+
+/* The (name, value) pairs of every rule variable of the step in `t`, in the rule's order. */
+static PyObject *substitution(Walker *w, const Taken *t, PyObject *names) {
+    Py_ssize_t n = PyTuple_GET_SIZE(names);
+    PyObject *pairs = n == w->c.plans[t->plan].nslots ? PyTuple_New(n) : NULL;
+    if (!pairs && !PyErr_Occurred())
+        PyErr_SetString(PyExc_SystemError, "a plan's variables are not its slots");
+    for (Py_ssize_t k = 0; pairs && k < n; k++) {
+        PyObject *value = t->bind[k] >= 0 ? make_expr(w, t->bind[k]) : NULL;
+        PyObject *pair = value ? PyTuple_Pack(2, PyTuple_GET_ITEM(names, k), value) : NULL;
+        if (!pair && !PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "a rule variable of a walk step is unbound");
+        if (!pair) Py_CLEAR(pairs);
+        else PyTuple_SET_ITEM(pairs, k, pair);
+    }
+    return pairs;
+}
+
+/* The step taken from `root`, as `Step(rule, reverse, path, substitution, before, after)`. */
+PyObject *taken_step(Walker *w, int32_t root, const Taken *t) {
+    PyObject *info = PyTuple_GET_ITEM(w->info, t->plan); /* (rule, reverse, variables) */
+    PyObject *path = PyTuple_New(t->depth);
+    for (int d = 0; path && d < t->depth; d++) {
+        PyObject *child = PyLong_FromLong(t->stack[d].child);
+        if (!child) Py_CLEAR(path);
+        else PyTuple_SET_ITEM(path, d, child);
+    }
+    PyObject *pairs = path ? substitution(w, t, PyTuple_GET_ITEM(info, 2)) : NULL;
+    PyObject *before = pairs ? make_expr(w, root) : NULL;
+    PyObject *after = before ? make_expr(w, t->after) : NULL;
+    PyObject *step = NULL;
+    if (after) {
+        PyObject *call[6] = {PyTuple_GET_ITEM(info, 0), PyTuple_GET_ITEM(info, 1), path, pairs,
+                             before, after};
+        step = PyObject_Vectorcall(w->step, call, 6, NULL);
+    }
+    Py_XDECREF(path); Py_XDECREF(pairs);
+    return step;
+}
