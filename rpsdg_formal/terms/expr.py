@@ -215,10 +215,39 @@ def canonical_pair(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
 
 def statement_key(lhs: Expr, rhs: Expr) -> bytes:
     """A 16-byte digest of `canonical_pair(lhs, rhs)`: a deduplication key that does not keep
-    the trees alive (so a run's memory does not hold every statement it has made). Each
-    form is printed once (the digest is of the printed pair that sorts first)."""
-    left, right = min((repr(a), repr(b)) for a, b in _renamed_forms(lhs, rhs))
-    return hashlib.blake2b(f"{left}={right}".encode(), digest_size=16).digest()
+    the trees alive (so a run's memory does not hold every statement it has made).
+
+    The digest is of `repr` of the pair that sorts first, printed straight from the trees with
+    the renaming applied as each variable is met (pre-order is first-occurrence order), so no
+    renamed tree is built; the second side of a form is printed only when its first side
+    decides (or ties) the comparison."""
+    left_first: dict[str, str] = {}
+    right_first: dict[str, str] = {}
+    lhs_first, rhs_first = _renamed_repr(lhs, left_first), _renamed_repr(rhs, right_first)
+    if lhs_first < rhs_first:
+        pair = (lhs_first, _renamed_repr(rhs, left_first))
+    elif rhs_first < lhs_first:
+        pair = (rhs_first, _renamed_repr(lhs, right_first))
+    else:
+        pair = min(
+            (lhs_first, _renamed_repr(rhs, left_first)),
+            (rhs_first, _renamed_repr(lhs, right_first)),
+        )
+    return hashlib.blake2b(f"{pair[0]}={pair[1]}".encode(), digest_size=16).digest()
+
+
+def _renamed_repr(expr: Expr, names: dict[str, str]) -> str:
+    """`repr(expr)` with each variable renamed `v0`, `v1`, … by first occurrence, continuing
+    the numbering (and the printed names) already in `names`."""
+    kind = expr.kind
+    if kind is Kind.VAR:
+        text = names.get(expr.head)
+        if text is None:
+            text = names[expr.head] = f"var('v{len(names)}')"
+        return text
+    if kind is Kind.NUM:
+        return f"num({expr.value})"
+    return f"app({expr.head!r}, {', '.join([_renamed_repr(a, names) for a in expr.args])})"
 
 
 def match(

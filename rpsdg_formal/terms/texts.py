@@ -1,0 +1,219 @@
+"""The printers' engine: one `SignatureTexts` per signature, with its operator tables and a
+bounded memo of each syntax's sub-tree texts.
+
+A node's text in every syntax here depends only on the node (its parent decides about
+parentheses), and a theorem's states share all but one path of their trees, so each distinct
+node is printed once per syntax: certificates, records, tactics and wrong steps print the same
+sub-trees again and again. A memo is emptied when it reaches `LIMIT` entries, so a run of
+millions of theorems holds at most `LIMIT` texts (and the trees they name) per syntax.
+`terms.printers` is the public face; `tests/terms/reference_printers.py` keeps the plain
+recursive printers these must agree with byte for byte.
+"""
+
+from __future__ import annotations
+
+from rpsdg_formal.terms.expr import Expr, Kind, Path
+from rpsdg_formal.terms.signature import Fixity, Numerals, Signature
+
+ATOM = 1000  # precedence of variables, numerals and calls: never parenthesised
+LIMIT = 1 << 15
+"""Entries per memo before it is emptied."""
+
+_APP, _VAR, _NUM = Kind.APP, Kind.VAR, Kind.NUM
+_INFIX, _PREFIX, _POSTFIX = Fixity.INFIX, Fixity.PREFIX, Fixity.POSTFIX
+_FUNCTION, _CONSTANT = Fixity.FUNCTION, Fixity.CONSTANT
+
+
+def numeral_to_kernel(value: int, numerals: Numerals) -> str:
+    """A natural number in binary `bit0`/`bit1` form: 6 is `bit0 (bit1 one)`."""
+    if value == 0:
+        return numerals.zero
+    if value == 1:
+        return numerals.one
+    inner = numeral_to_kernel(value // 2, numerals)
+    inner = inner if value // 2 == 1 else f"({inner})"
+    return f"{numerals.bit1 if value % 2 else numerals.bit0} {inner}"
+
+
+def is_atomic(expr: Expr) -> bool:
+    """True if `expr` prints in kernel syntax as one token (no parentheses needed)."""
+    return (
+        expr.kind is _VAR
+        or (expr.kind is _NUM and expr.value < 2)
+        or (expr.kind is _APP and not expr.args)
+    )
+
+
+def _remember(memo: dict[Expr, str], node: Expr, text: str) -> str:
+    if len(memo) >= LIMIT:
+        memo.clear()
+    memo[node] = text
+    return text
+
+
+class SignatureTexts:
+    """Printers of one signature's trees in human, standard Lean, kernel and LaTeX syntax, each
+    remembering the texts it made (see the module docstring)."""
+
+    __slots__ = (
+        "fixity", "human_memo", "kernel_memo", "latex", "latex_memo", "lean", "lean_memo",
+        "lean_name", "numerals", "precedence", "prefix", "symbol", "template",
+    )  # fmt: skip
+
+    def __init__(self, sig: Signature) -> None:
+        ops = {op.name: sig.by_name(op.name) for op in sig.operators}
+        self.fixity = {name: op.fixity for name, op in ops.items()}
+        self.precedence = {  # as a child: calls and constants never need parentheses
+            name: ATOM if op.fixity in (_FUNCTION, _CONSTANT) else op.precedence
+            for name, op in ops.items()
+        }
+        self.prefix = frozenset(name for name, op in ops.items() if op.fixity is _PREFIX)
+        self.symbol = {name: op.symbol for name, op in ops.items()}
+        self.lean = {name: op.lean_symbol for name, op in ops.items()}
+        self.template = {name: "{0}" in op.lean_symbol for name, op in ops.items()}
+        self.lean_name = {name: op.lean for name, op in ops.items()}
+        self.latex = {name: op.latex for name, op in ops.items()}
+        self.numerals = sig.numerals
+        self.human_memo: dict[Expr, str] = {}
+        self.lean_memo: dict[Expr, str] = {}
+        self.kernel_memo: dict[Expr, str] = {}
+        self.latex_memo: dict[Expr, str] = {}
+
+    def _child_precedence(self, node: Expr) -> int:
+        return ATOM if node.kind is not _APP else self.precedence[node.head]
+
+    def infix(self, node: Expr, lean: bool) -> str:
+        """Human syntax (`lean` false) or standard Lean syntax, with the fewest parentheses
+        that parse back to the same tree."""
+        if node.kind is not _APP:
+            return node.head if node.kind is _VAR else str(node.value)
+        memo = self.lean_memo if lean else self.human_memo
+        text = memo.get(node)
+        if text is None:
+            text = _remember(memo, node, self._infix_app(node, lean))
+        return text
+
+    def _infix_app(self, node: Expr, lean: bool) -> str:
+        head, args = node.head, node.args
+        fixity = self.fixity[head]
+        symbol = self.lean[head] if lean else self.symbol[head]
+        if fixity is _CONSTANT:
+            return symbol
+        if fixity is _INFIX:
+            left, right = args[0], args[1]
+            precedence = self.precedence[head]
+            left_text, right_text = self.infix(left, lean), self.infix(right, lean)
+            if self._child_precedence(left) < precedence:
+                left_text = f"({left_text})"
+            if self._child_precedence(right) <= precedence and not (
+                right.kind is _APP and right.head in self.prefix
+            ):
+                right_text = f"({right_text})"
+            return f"{left_text} {symbol} {right_text}"
+        if fixity is _PREFIX:
+            arg = args[0]
+            text = self.infix(arg, lean)
+            nested = arg.kind is _APP and arg.head in self.prefix
+            if nested or self._child_precedence(arg) < self.precedence[head]:
+                text = f"({text})"
+            return f"{symbol}{text}"
+        if fixity is _POSTFIX:  # (x^2)^3 and (a⁻¹)⁻¹: never stack postfix symbols
+            arg = args[0]
+            text, below = self.infix(arg, lean), self._child_precedence(arg)
+            # in Lean, `f x⁻¹` is `f (x⁻¹)`: a rendered application needs parentheses here
+            applied = lean and arg.kind is _APP and below == ATOM and bool(arg.args)
+            if applied or below <= self.precedence[head]:
+                text = f"({text})"
+            return f"{text}{symbol}"
+        if not lean:
+            return f"{symbol}({', '.join([self.infix(a, False) for a in args])})"
+        if self.template[head]:  # e.g. `deriv (fun x => {0}) x`
+            return symbol.format(*[self.infix(a, True) for a in args])
+        return " ".join([symbol, *[self.lean_argument(a) for a in args]])
+
+    def lean_argument(self, node: Expr) -> str:
+        """`node` as an application's argument in standard Lean syntax."""
+        text = self.infix(node, True)
+        return text if node.kind is not _APP or not node.args else f"({text})"
+
+    def kernel(self, node: Expr) -> str:
+        """Lean kernel prefix syntax for the `prelude` theory: `add (mul a b) (neg c)`."""
+        if node.kind is _VAR:
+            return node.head
+        text = self.kernel_memo.get(node)
+        if text is None:
+            if node.kind is _NUM:
+                text = numeral_to_kernel(node.value, self.numerals)
+            else:
+                text = " ".join([self.lean_name[node.head], *map(self.kernel_argument, node.args)])
+            _remember(self.kernel_memo, node, text)
+        return text
+
+    def kernel_argument(self, node: Expr) -> str:
+        """`node` as an argument in kernel syntax: parenthesised unless it is one token."""
+        text = self.kernel(node)
+        return text if is_atomic(node) else f"({text})"
+
+    def kernel_context(self, node: Expr, path: Path, hole: str) -> str:
+        """The kernel text of `node` with the sub-tree at `path` replaced by the variable
+        `hole`, built from the memoised texts of the sub-trees beside the path (the context
+        itself, new at every step, is neither built as a tree nor remembered)."""
+        along = []
+        for index in path:
+            along.append(node)
+            node = node.args[index]
+        text = hole  # a variable: one token
+        for depth in range(len(along) - 1, -1, -1):
+            parent, index = along[depth], path[depth]
+            parts = [self.lean_name[parent.head]]
+            for number, arg in enumerate(parent.args):
+                if number != index:
+                    parts.append(self.kernel_argument(arg))
+                else:
+                    parts.append(text if depth == len(along) - 1 else f"({text})")
+            text = " ".join(parts)
+        return text
+
+    def to_latex(self, node: Expr) -> str:
+        """LaTeX, from each operator's `latex` template (`{0}`, `{1}` are the rendered
+        arguments)."""
+        if node.kind is not _APP:
+            return node.head if node.kind is _VAR else str(node.value)
+        text = self.latex_memo.get(node)
+        if text is None:
+            text = _remember(self.latex_memo, node, self._latex_app(node))
+        return text
+
+    def _latex_app(self, node: Expr) -> str:
+        head = node.head
+        fixity, template, precedence = self.fixity[head], self.latex[head], self.precedence[head]
+        if fixity is _FUNCTION or r"\frac" in template:  # braced: never parenthesised
+            return template.format(*[self.to_latex(a) for a in node.args])
+        rendered = []
+        for arg in node.args:
+            text, below = self.to_latex(arg), self._child_precedence(arg)
+            nested = fixity is _PREFIX and arg.kind is _APP and arg.head in self.prefix
+            stacked = fixity is _POSTFIX and below == precedence
+            if below < precedence or nested or stacked:
+                text = rf"\left({text}\right)"
+            rendered.append(text)
+        if fixity is _INFIX:
+            if self._child_precedence(node.args[1]) == precedence and not rendered[1].startswith(
+                r"\left"
+            ):
+                rendered[1] = rf"\left({rendered[1]}\right)"
+        return template.format(*rendered)
+
+
+_BY_SIGNATURE: dict[int, tuple[Signature, SignatureTexts]] = {}
+_SIGNATURES_LIMIT = 64
+
+
+def texts_of(sig: Signature) -> SignatureTexts:
+    """The printers of `sig` (made once per signature object and kept with it)."""
+    known = _BY_SIGNATURE.get(id(sig))
+    if known is None or known[0] is not sig:
+        if len(_BY_SIGNATURE) >= _SIGNATURES_LIMIT:
+            _BY_SIGNATURE.clear()
+        known = _BY_SIGNATURE[id(sig)] = (sig, SignatureTexts(sig))
+    return known[1]
