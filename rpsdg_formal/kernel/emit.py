@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.kernel.proofspec import AnySpec, ChainSpec, unpacked
 from rpsdg_formal.rewriting.steps import Step
-from rpsdg_formal.terms.expr import Expr, Kind, Path, substitute, subterm
-from rpsdg_formal.terms.printers import argument, kernel_context, to_human
+from rpsdg_formal.terms.expr import Expr, Kind, Path, instantiates, substitute, subterm
+from rpsdg_formal.terms.printers import argument, arguments, kernel_context, to_human
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Rule
@@ -90,10 +90,11 @@ def mentions(term: str, name: str) -> bool:
 
 def step_hypotheses(step: Step) -> tuple[Hypothesis, ...]:
     """The side conditions of `step`'s rule, instantiated with its substitution."""
+    conditions = step.rule.conditions
+    if not conditions:
+        return ()
     binding = step.binding()
-    return tuple(
-        (substitute(c.lhs, binding), substitute(c.rhs, binding)) for c in step.rule.conditions
-    )
+    return tuple([(substitute(c.lhs, binding), substitute(c.rhs, binding)) for c in conditions])
 
 
 def hypotheses(steps: Sequence[Step], theory: Theory | None = None) -> tuple[Hypothesis, ...]:
@@ -197,7 +198,7 @@ def _refuse(step: Step, theory: Theory) -> Missing:
 def instance_term(step: Step, theory: Theory, hyps: Sequence[str], name: str = "") -> str:
     """`name args hyps` for a step's rule instance (the rule's Lean name unless `name`), under
     `Eq.symm` for a reverse step; `hyps` are the proof terms of its side conditions."""
-    args = (kernel_arg(value, theory) for _, value in step.substitution)
+    args = arguments([value for _, value in step.substitution], theory.signature)
     term = " ".join([name or step.rule.lean_name, *args, *hyps])
     return f"Eq.symm ({term})" if step.reverse else term
 
@@ -301,16 +302,18 @@ def check_chain(start: Expr, steps: Sequence[Step]) -> None:
         binding = step.binding()
         if (
             step.before is not current
-            or subterm(step.before, step.path) is not substitute(pattern, binding)
-            or not _replaced(step.before, step.path, substitute(produced, binding), step.after)
+            or not instantiates(pattern, binding, subterm(step.before, step.path))
+            or not _replaced(step.before, step.path, step.after)
+            or not instantiates(produced, binding, subterm(step.after, step.path))
         ):
             raise ValueError(f"step {number} ({step.rule.name}) does not fit its recorded states")
         current = step.after
 
 
-def _replaced(before: Expr, path: Path, new: Expr, after: Expr) -> bool:
-    """True if `replace(before, path, new) is after`, found by walking down `path` in both
-    trees (interned trees are equal when they are the same object) instead of building it."""
+def _replaced(before: Expr, path: Path, after: Expr) -> bool:
+    """True if `after` is `before` but for the sub-tree at `path` (whatever stands there),
+    found by walking down `path` in both trees (interned trees are equal when they are the
+    same object)."""
     for index in path:
         if after.kind is not before.kind or after.head != before.head:
             return False
@@ -320,7 +323,7 @@ def _replaced(before: Expr, path: Path, new: Expr, after: Expr) -> bool:
         if here[:index] != there[:index] or here[index + 1 :] != there[index + 1 :]:
             return False  # (tuples of interned trees compare their items by identity)
         before, after = here[index], there[index]
-    return after is new
+    return True
 
 
 def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:

@@ -181,9 +181,13 @@ def positions(expr: Expr, prefix: Path = ()) -> Iterator[tuple[Path, Expr]]:
 def variables(expr: Expr) -> tuple[str, ...]:
     """The variable names of `expr` in order of first occurrence (left to right)."""
     seen: dict[str, None] = {}
-    for _, sub in positions(expr):
-        if sub.kind is Kind.VAR:
-            seen.setdefault(sub.head, None)
+    stack = [expr]
+    while stack:  # pre-order, first child first
+        node = stack.pop()
+        if node.kind is Kind.VAR:
+            seen[node.head] = None  # (a key already there keeps its place)
+        elif node.args:
+            stack.extend(reversed(node.args))
     return tuple(seen)
 
 
@@ -195,6 +199,19 @@ def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
         return expr
     args = tuple([substitute(a, mapping) for a in expr.args])
     return Expr(expr.kind, expr.head, expr.value, args)
+
+
+def instantiates(pattern: Expr, mapping: Mapping[str, Expr], expr: Expr) -> bool:
+    """True if `substitute(pattern, mapping) is expr`, decided by walking both trees instead
+    of building the substituted one (interned trees are equal when they are one object)."""
+    if pattern.kind is Kind.VAR:
+        return mapping.get(pattern.head, pattern) is expr
+    if not pattern.args:
+        return pattern is expr
+    args = expr.args
+    if expr.head != pattern.head or expr.kind is not pattern.kind or len(args) != len(pattern.args):
+        return False
+    return all([instantiates(p, mapping, e) for p, e in zip(pattern.args, args, strict=True)])
 
 
 def _renamed_forms(lhs: Expr, rhs: Expr) -> list[tuple[Expr, Expr]]:

@@ -5,7 +5,7 @@ the sub-tree texts they made, per signature and bounded (`terms.texts`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rpsdg_formal.terms.expr import Expr, Kind, Path
@@ -14,6 +14,7 @@ from rpsdg_formal.terms.texts import is_atomic, numeral_to_kernel, texts_of
 
 __all__ = [
     "argument",
+    "arguments",
     "is_atomic",
     "kernel_context",
     "numeral_to_kernel",
@@ -45,6 +46,11 @@ def argument(expr: Expr, sig: Signature, lean: bool = False) -> str:
     goal printer `tactics.delab` applies the same rule with Lean's precedences)."""
     texts = texts_of(sig)
     return texts.lean_argument(expr) if lean else texts.kernel_argument(expr)
+
+
+def arguments(exprs: Iterable[Expr], sig: Signature) -> list[str]:
+    """`argument(e, sig)` of each of `exprs` (the arguments of a rule instance)."""
+    return list(map(texts_of(sig).kernel_argument, exprs))
 
 
 def parenthesised(text: str, atomic: bool) -> str:

@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rpsdg_formal.terms import texts
-from rpsdg_formal.terms.expr import Expr, app, num, positions, replace, statement_key, var
+from rpsdg_formal.terms.expr import (
+    Expr,
+    app,
+    instantiates,
+    num,
+    positions,
+    replace,
+    statement_key,
+    substitute,
+    var,
+)
 from rpsdg_formal.terms.printers import (
     argument,
     kernel_context,
@@ -108,3 +118,19 @@ def test_memos_are_bounded_and_stay_right_after_emptying(monkeypatch: pytest.Mon
         for memo in (printers.lean_memo, printers.kernel_memo, printers.latex_memo):
             assert len(memo) <= 8
     assert len(printers.human_memo) <= 8
+
+
+@settings(max_examples=300, deadline=None)
+@given(theory_and_trees(), st.data())
+def test_instantiates_is_substitute_then_compare(
+    drawn: tuple[str, list[Expr]], data: st.DataObject
+) -> None:
+    _, exprs = drawn
+    pattern = exprs[0]
+    names = sorted({sub.head for _, sub in positions(pattern) if sub.is_var})
+    values = data.draw(st.lists(st.sampled_from(exprs), min_size=len(names), max_size=len(names)))
+    mapping = dict(zip(names[: len(values)], values, strict=True))
+    built = substitute(pattern, mapping)
+    candidates = [built, *exprs, *(s for e in exprs for _, s in positions(e))]
+    for expr in candidates:
+        assert instantiates(pattern, mapping, expr) is (built is expr)
