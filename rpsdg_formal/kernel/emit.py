@@ -315,13 +315,14 @@ def _replaced(before: Expr, path: Path, after: Expr) -> bool:
     found by walking down `path` in both trees (interned trees are equal when they are the
     same object)."""
     for index in path:
-        if after.kind is not before.kind or after.head != before.head:
+        if after.head != before.head or after.kind is not before.kind:
             return False
         here, there = before.args, after.args
         if len(here) != len(there) or index >= len(here):
             return False
-        if here[:index] != there[:index] or here[index + 1 :] != there[index + 1 :]:
-            return False  # (tuples of interned trees compare their items by identity)
+        for number, arg in enumerate(here):
+            if number != index and arg is not there[number]:
+                return False
         before, after = here[index], there[index]
     return True
 

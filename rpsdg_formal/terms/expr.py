@@ -206,12 +206,18 @@ def instantiates(pattern: Expr, mapping: Mapping[str, Expr], expr: Expr) -> bool
     of building the substituted one (interned trees are equal when they are one object)."""
     if pattern.kind is Kind.VAR:
         return mapping.get(pattern.head, pattern) is expr
-    if not pattern.args:
+    args = pattern.args
+    if not args:
         return pattern is expr
-    args = expr.args
-    if expr.head != pattern.head or expr.kind is not pattern.kind or len(args) != len(pattern.args):
+    if expr.head != pattern.head or expr.kind is not pattern.kind:
         return False
-    return all([instantiates(p, mapping, e) for p, e in zip(pattern.args, args, strict=True)])
+    found = expr.args
+    if len(found) != len(args):
+        return False
+    for pat, sub in zip(args, found, strict=True):
+        if not instantiates(pat, mapping, sub):
+            return False
+    return True
 
 
 def _renamed_forms(lhs: Expr, rhs: Expr) -> list[tuple[Expr, Expr]]:

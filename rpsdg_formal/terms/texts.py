@@ -56,8 +56,8 @@ class SignatureTexts:
     remembering the texts it made (see the module docstring)."""
 
     __slots__ = (
-        "fixity", "human_memo", "kernel_memo", "latex", "latex_memo", "lean", "lean_memo",
-        "lean_name", "numerals", "precedence", "prefix", "symbol", "template",
+        "argument_memo", "fixity", "human_memo", "kernel_memo", "latex", "latex_memo", "lean",
+        "lean_memo", "lean_name", "numerals", "precedence", "prefix", "symbol", "template",
     )  # fmt: skip
 
     def __init__(self, sig: Signature) -> None:
@@ -74,9 +74,14 @@ class SignatureTexts:
         self.lean_name = {name: op.lean for name, op in ops.items()}
         self.latex = {name: op.latex for name, op in ops.items()}
         self.numerals = sig.numerals
-        self.human_memo: dict[Expr, str] = {}
         self.lean_memo: dict[Expr, str] = {}
+        # where every operator's Lean symbol is its human one and none is called or constant
+        # (a call's Lean syntax differs), the two syntaxes print every tree alike: one memo
+        named = (_FUNCTION, _CONSTANT)
+        alike = all(o.symbol == o.lean_symbol and o.fixity not in named for o in ops.values())
+        self.human_memo: dict[Expr, str] = self.lean_memo if alike else {}
         self.kernel_memo: dict[Expr, str] = {}
+        self.argument_memo: dict[Expr, str] = {}
         self.latex_memo: dict[Expr, str] = {}
 
     def _child_precedence(self, node: Expr) -> int:
@@ -151,8 +156,15 @@ class SignatureTexts:
 
     def kernel_argument(self, node: Expr) -> str:
         """`node` as an argument in kernel syntax: parenthesised unless it is one token."""
-        text = self.kernel(node)
-        return text if is_atomic(node) else f"({text})"
+        if node.kind is _VAR:
+            return node.head
+        text = self.argument_memo.get(node)
+        if text is None:
+            text = self.kernel(node)
+            if not is_atomic(node):
+                text = f"({text})"
+            _remember(self.argument_memo, node, text)
+        return text
 
     def kernel_context(self, node: Expr, path: Path, hole: str) -> str:
         """The kernel text of `node` with the sub-tree at `path` replaced by the variable
