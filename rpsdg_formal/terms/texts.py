@@ -16,8 +16,10 @@ from rpsdg_formal.terms.expr import Expr, Kind, Path
 from rpsdg_formal.terms.signature import Fixity, Numerals, Signature
 
 ATOM = 1000  # precedence of variables, numerals and calls: never parenthesised
-LIMIT = 1 << 15
-"""Entries per memo before it is emptied."""
+LIMIT = 1 << 12
+"""Entries per memo before it is emptied: a theorem's certificate and record need a few
+hundred, and a larger memo finds little more (in one worker preparing 6,000 default theorems,
+4,096 entries per memo took the same CPU as 32,768 and 30 MB less peak memory)."""
 
 _APP, _VAR, _NUM = Kind.APP, Kind.VAR, Kind.NUM
 _INFIX, _PREFIX, _POSTFIX = Fixity.INFIX, Fixity.PREFIX, Fixity.POSTFIX
