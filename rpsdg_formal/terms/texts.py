@@ -92,46 +92,55 @@ class SignatureTexts:
     def infix(self, node: Expr, lean: bool) -> str:
         """Human syntax (`lean` false) or standard Lean syntax, with the fewest parentheses
         that parse back to the same tree."""
-        if node.kind is not _APP:
-            return node.head if node.kind is _VAR else str(node.value)
         memo = self.lean_memo if lean else self.human_memo
         text = memo.get(node)
         if text is None:
-            text = _remember(memo, node, self._infix_app(node, lean))
+            if node.kind is _APP:
+                text = self._infix_app(node, lean, memo)
+            else:
+                text = node.head if node.kind is _VAR else str(node.value)
+            _remember(memo, node, text)
         return text
 
-    def _infix_app(self, node: Expr, lean: bool) -> str:
-        head, args = node.head, node.args
+    def _infix_app(self, node: Expr, lean: bool, memo: dict[Expr, str]) -> str:
+        """`infix` of an application, its children's texts taken from `memo` where they are."""
+        head, args, precedences = node.head, node.args, self.precedence
         fixity = self.fixity[head]
         symbol = self.lean[head] if lean else self.symbol[head]
-        if fixity is _CONSTANT:
-            return symbol
         if fixity is _INFIX:
             left, right = args[0], args[1]
-            precedence = self.precedence[head]
-            left_text, right_text = self.infix(left, lean), self.infix(right, lean)
-            if self._child_precedence(left) < precedence:
+            precedence = precedences[head]
+            left_text = memo.get(left) or self.infix(left, lean)
+            right_text = memo.get(right) or self.infix(right, lean)
+            if (ATOM if left.kind is not _APP else precedences[left.head]) < precedence:
                 left_text = f"({left_text})"
-            if self._child_precedence(right) <= precedence and not (
-                right.kind is _APP and right.head in self.prefix
-            ):
+            if right.kind is not _APP:
+                if ATOM <= precedence:
+                    right_text = f"({right_text})"
+            elif precedences[right.head] <= precedence and right.head not in self.prefix:
                 right_text = f"({right_text})"
             return f"{left_text} {symbol} {right_text}"
         if fixity is _PREFIX:
             arg = args[0]
-            text = self.infix(arg, lean)
-            nested = arg.kind is _APP and arg.head in self.prefix
-            if nested or self._child_precedence(arg) < self.precedence[head]:
+            text = memo.get(arg) or self.infix(arg, lean)
+            if arg.kind is not _APP:
+                if ATOM < precedences[head]:
+                    text = f"({text})"
+            elif arg.head in self.prefix or precedences[arg.head] < precedences[head]:
                 text = f"({text})"
             return f"{symbol}{text}"
         if fixity is _POSTFIX:  # (x^2)^3 and (a⁻¹)⁻¹: never stack postfix symbols
             arg = args[0]
-            text, below = self.infix(arg, lean), self._child_precedence(arg)
+            text = memo.get(arg) or self.infix(arg, lean)
+            below = ATOM if arg.kind is not _APP else precedences[arg.head]
             # in Lean, `f x⁻¹` is `f (x⁻¹)`: a rendered application needs parentheses here
-            applied = lean and arg.kind is _APP and below == ATOM and bool(arg.args)
-            if applied or below <= self.precedence[head]:
+            if below <= precedences[head] or (
+                lean and below == ATOM and arg.kind is _APP and bool(arg.args)
+            ):
                 text = f"({text})"
             return f"{text}{symbol}"
+        if fixity is _CONSTANT:
+            return symbol
         if not lean:
             return f"{symbol}({', '.join([self.infix(a, False) for a in args])})"
         if self.template[head]:  # e.g. `deriv (fun x => {0}) x`

@@ -29,11 +29,23 @@ from rpsdg_formal.terms.printers import (
     to_latex,
     to_lean,
 )
-from rpsdg_formal.terms.signature import Signature
+from rpsdg_formal.terms.signature import Fixity, Numerals, Operator, Signature
 from rpsdg_formal.theory.catalogue import rules_path, shipped_theories
 from rpsdg_formal.theory.rules import load_rules
 
 SIGNATURES = {t: load_rules(rules_path(t)).theory.signature for t in shipped_theories()}
+SIGNATURES["odd"] = Signature(  # precedences above a leaf's, a binary call, low postfix
+    (
+        Operator("at", "@", Fixity.INFIX, 2, 1200, "at", "@", "add", "{0} @ {1}"),
+        Operator("low", "&", Fixity.INFIX, 2, 3, "low", "&", "mul", r"\frac{{{0}}}{{{1}}}"),
+        Operator("neg", "~", Fixity.PREFIX, 1, 1100, "neg", "~", "neg", "~{0}"),
+        Operator("bang", "!", Fixity.POSTFIX, 1, 5, "bang", "!", "inv", "{0}!"),
+        Operator("f", "f", Fixity.FUNCTION, 2, 0, "f", "F", "add", "f({0}, {1})"),
+        Operator("g", "g", Fixity.FUNCTION, 1, 0, "g", "G (fun t => {0}) t", "neg", "g({0})"),
+        Operator("k", "k", Fixity.CONSTANT, 0, 0, "k", "K", "one", "k"),
+    ),
+    Numerals("zero", "one", "bit0", "bit1"),
+)
 
 
 def trees(sig: Signature) -> st.SearchStrategy[Expr]:
