@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.kernel.proofspec import AnySpec, ChainSpec, unpacked
 from rpsdg_formal.rewriting.steps import Step
-from rpsdg_formal.terms.expr import Expr, Kind, Path, instantiates, substitute, subterm
+from rpsdg_formal.terms.expr import Expr, Kind, Path, instantiates, substitute
 from rpsdg_formal.terms.printers import argument, arguments, kernel_context, to_human
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory import numerals
@@ -298,23 +298,18 @@ def check_chain(start: Expr, steps: Sequence[Step]) -> None:
     kernel's check of the chain pins every recorded intermediate expression."""
     current = start
     for number, step in enumerate(steps, 1):
-        pattern, produced = step.rule.side(step.reverse)
-        binding = step.binding()
-        if (
-            step.before is not current
-            or not instantiates(pattern, binding, subterm(step.before, step.path))
-            or not _replaced(step.before, step.path, step.after)
-            or not instantiates(produced, binding, subterm(step.after, step.path))
-        ):
+        if step.before is not current or not _fits(step):
             raise ValueError(f"step {number} ({step.rule.name}) does not fit its recorded states")
         current = step.after
 
 
-def _replaced(before: Expr, path: Path, after: Expr) -> bool:
-    """True if `after` is `before` but for the sub-tree at `path` (whatever stands there),
-    found by walking down `path` in both trees (interned trees are equal when they are the
-    same object)."""
-    for index in path:
+def _fits(step: Step) -> bool:
+    """True if `step.after` is `replace(before, path, instance of the rule's result)` and the
+    rule's pattern, instantiated, stands at `path` in `step.before`; found by walking down the
+    path in both trees and then along the rule's two sides (interned trees are equal when they
+    are the same object) instead of building any tree."""
+    before, after = step.before, step.after
+    for index in step.path:
         if after.head != before.head or after.kind is not before.kind:
             return False
         here, there = before.args, after.args
@@ -324,7 +319,9 @@ def _replaced(before: Expr, path: Path, after: Expr) -> bool:
             if number != index and arg is not there[number]:
                 return False
         before, after = here[index], there[index]
-    return True
+    pattern, produced = step.rule.side(step.reverse)
+    binding = dict(step.substitution)
+    return instantiates(pattern, binding, before) and instantiates(produced, binding, after)
 
 
 def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:

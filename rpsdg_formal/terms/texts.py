@@ -185,16 +185,21 @@ class SignatureTexts:
         for index in path:
             along.append(node)
             node = node.args[index]
-        text = hole  # a variable: one token
+        text, argument, names = hole, self.kernel_argument, self.lean_name  # a hole: one token
         for depth in range(len(along) - 1, -1, -1):
             parent, index = along[depth], path[depth]
-            parts = [self.lean_name[parent.head]]
-            for number, arg in enumerate(parent.args):
-                if number != index:
-                    parts.append(self.kernel_argument(arg))
+            inner = text if depth == len(along) - 1 else f"({text})"
+            args = parent.args
+            if len(args) == 1:
+                text = f"{names[parent.head]} {inner}"
+            elif len(args) == 2:
+                if index == 0:
+                    text = f"{names[parent.head]} {inner} {argument(args[1])}"
                 else:
-                    parts.append(text if depth == len(along) - 1 else f"({text})")
-            text = " ".join(parts)
+                    text = f"{names[parent.head]} {argument(args[0])} {inner}"
+            else:
+                parts = [inner if k == index else argument(a) for k, a in enumerate(args)]
+                text = " ".join([names[parent.head], *parts])
         return text
 
     def to_latex(self, node: Expr) -> str:
