@@ -58,8 +58,8 @@ class SignatureTexts:
     remembering the texts it made (see the module docstring)."""
 
     __slots__ = (
-        "argument_memo", "fixity", "human_memo", "kernel_memo", "latex", "latex_memo", "lean",
-        "lean_memo", "lean_name", "numerals", "precedence", "prefix", "symbol", "template",
+        "argument_memo", "braced", "fixity", "human_memo", "kernel_memo", "latex", "latex_memo",
+        "lean", "lean_memo", "lean_name", "numerals", "precedence", "prefix", "symbol", "template",
     )  # fmt: skip
 
     def __init__(self, sig: Signature) -> None:
@@ -75,6 +75,7 @@ class SignatureTexts:
         self.template = {name: "{0}" in op.lean_symbol for name, op in ops.items()}
         self.lean_name = {name: op.lean for name, op in ops.items()}
         self.latex = {name: op.latex for name, op in ops.items()}
+        self.braced = {n: o.fixity is _FUNCTION or r"\frac" in o.latex for n, o in ops.items()}
         self.numerals = sig.numerals
         self.lean_memo: dict[Expr, str] = {}
         # where every operator's Lean symbol is its human one and none is called or constant
@@ -205,31 +206,40 @@ class SignatureTexts:
     def to_latex(self, node: Expr) -> str:
         """LaTeX, from each operator's `latex` template (`{0}`, `{1}` are the rendered
         arguments)."""
-        if node.kind is not _APP:
-            return node.head if node.kind is _VAR else str(node.value)
-        text = self.latex_memo.get(node)
+        memo = self.latex_memo
+        text = memo.get(node)
         if text is None:
-            text = _remember(self.latex_memo, node, self._latex_app(node))
+            if node.kind is _APP:
+                text = self._latex_app(node, memo)
+            else:
+                text = node.head if node.kind is _VAR else str(node.value)
+            _remember(memo, node, text)
         return text
 
-    def _latex_app(self, node: Expr) -> str:
-        head = node.head
-        fixity, template, precedence = self.fixity[head], self.latex[head], self.precedence[head]
-        if fixity is _FUNCTION or r"\frac" in template:  # braced: never parenthesised
-            return template.format(*[self.to_latex(a) for a in node.args])
-        rendered = []
-        for arg in node.args:
-            text, below = self.to_latex(arg), self._child_precedence(arg)
-            nested = fixity is _PREFIX and arg.kind is _APP and arg.head in self.prefix
-            stacked = fixity is _POSTFIX and below == precedence
-            if below < precedence or nested or stacked:
-                text = rf"\left({text}\right)"
-            rendered.append(text)
-        if fixity is _INFIX:
-            if self._child_precedence(node.args[1]) == precedence and not rendered[1].startswith(
-                r"\left"
+    def _latex_app(self, node: Expr, memo: dict[Expr, str]) -> str:
+        """`to_latex` of an application: a function's or a fraction's arguments are braced,
+        others are wrapped in `\\left( … \\right)` where precedence asks (and the right side of
+        an infix operator of the same precedence, unless its text already starts so)."""
+        head, args = node.head, node.args
+        template = self.latex[head]
+        rendered = [memo.get(a) or self.to_latex(a) for a in args]
+        if self.braced[head]:  # never parenthesised
+            return template.format(*rendered)
+        fixity, precedence = self.fixity[head], self.precedence[head]
+        for number, arg in enumerate(args):
+            below = ATOM if arg.kind is not _APP else self.precedence[arg.head]
+            if (
+                below < precedence
+                or (fixity is _PREFIX and arg.kind is _APP and arg.head in self.prefix)
+                or (fixity is _POSTFIX and below == precedence)
+                or (
+                    fixity is _INFIX
+                    and number == 1
+                    and below == precedence
+                    and not rendered[1].startswith(r"\left")
+                )
             ):
-                rendered[1] = rf"\left({rendered[1]}\right)"
+                rendered[number] = rf"\left({rendered[number]}\right)"
         return template.format(*rendered)
 
 
