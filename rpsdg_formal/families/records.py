@@ -24,6 +24,7 @@ from rpsdg_formal.terms.expr import Expr, variables
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import to_human, to_latex, to_lean
 from rpsdg_formal.terms.signature import Signature, is_lean_ident
+from rpsdg_formal.terms.texts import SignatureTexts, texts_of
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory
 
@@ -100,23 +101,28 @@ def step_record(step: Step, theory: Theory, steps: Sequence[Step] = ()) -> dict[
 def step_rows(proof: Proof, theory: Theory) -> tuple[StepRow, ...]:
     """The record rows of a proof's steps, with the proof terms of its certificate (derived
     here when the proof does not keep them)."""
-    sig, terms = theory.signature, proof.terms
+    texts, terms = texts_of(theory.signature), proof.terms
     if len(terms) != len(proof.steps):
         assumed = hypotheses(proof.steps, theory)
         terms = tuple([step_proof(step, theory, assumed) for step in proof.steps])
-    return tuple([step_row(s, sig, t) for s, t in zip(proof.steps, terms, strict=True)])
+    return tuple([_row(s, t, texts) for s, t in zip(proof.steps, terms, strict=True)])
 
 
 def step_row(step: Step, sig: Signature, term: str) -> StepRow:
     """One step's record row, `term` its proof term: built as `StepRow.from_json` would read
     its JSON (a test holds the two equal), without writing and re-reading that JSON."""
+    return _row(step, term, texts_of(sig))
+
+
+def _row(step: Step, term: str, texts: SignatureTexts) -> StepRow:
+    text = texts.infix  # (Lean syntax for the states, human syntax for the substitution)
     return StepRow(
-        to_lean(step.before, sig),
+        text(step.before, True),
         step.rule.name,
         step.direction,
         step.path,
-        tuple([(name, to_human(value, sig)) for name, value in step.substitution]),
-        to_lean(step.after, sig),
+        tuple([(name, text(value, False)) for name, value in step.substitution]),
+        text(step.after, True),
         term,
     )
 

@@ -46,13 +46,6 @@ def is_atomic(expr: Expr) -> bool:
     )
 
 
-def _remember(memo: dict[Expr, str], node: Expr, text: str) -> str:
-    if len(memo) >= LIMIT:
-        memo.clear()
-    memo[node] = text
-    return text
-
-
 class SignatureTexts:
     """Printers of one signature's trees in human, standard Lean, kernel and LaTeX syntax, each
     remembering the texts it made (see the module docstring)."""
@@ -100,7 +93,9 @@ class SignatureTexts:
                 text = self._infix_app(node, lean, memo)
             else:
                 text = node.head if node.kind is _VAR else str(node.value)
-            _remember(memo, node, text)
+            if len(memo) >= LIMIT:
+                memo.clear()
+            memo[node] = text
         return text
 
     def _infix_app(self, node: Expr, lean: bool, memo: dict[Expr, str]) -> str:
@@ -163,7 +158,10 @@ class SignatureTexts:
                 text = numeral_to_kernel(node.value, self.numerals)
             else:
                 text = " ".join([self.lean_name[node.head], *map(self.kernel_argument, node.args)])
-            _remember(self.kernel_memo, node, text)
+            memo = self.kernel_memo
+            if len(memo) >= LIMIT:
+                memo.clear()
+            memo[node] = text
         return text
 
     def kernel_argument(self, node: Expr) -> str:
@@ -175,7 +173,10 @@ class SignatureTexts:
             text = self.kernel(node)
             if not is_atomic(node):
                 text = f"({text})"
-            _remember(self.argument_memo, node, text)
+            memo = self.argument_memo
+            if len(memo) >= LIMIT:
+                memo.clear()
+            memo[node] = text
         return text
 
     def kernel_context(self, node: Expr, path: Path, hole: str) -> str:
@@ -213,7 +214,9 @@ class SignatureTexts:
                 text = self._latex_app(node, memo)
             else:
                 text = node.head if node.kind is _VAR else str(node.value)
-            _remember(memo, node, text)
+            if len(memo) >= LIMIT:
+                memo.clear()
+            memo[node] = text
         return text
 
     def _latex_app(self, node: Expr, memo: dict[Expr, str]) -> str:
