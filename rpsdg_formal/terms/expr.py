@@ -181,14 +181,18 @@ def positions(expr: Expr, prefix: Path = ()) -> Iterator[tuple[Path, Expr]]:
 def variables(expr: Expr) -> tuple[str, ...]:
     """The variable names of `expr` in order of first occurrence (left to right)."""
     seen: dict[str, None] = {}
-    stack = [expr]
-    while stack:  # pre-order, first child first
-        node = stack.pop()
-        if node.kind is Kind.VAR:
-            seen[node.head] = None  # (a key already there keeps its place)
-        elif node.args:
-            stack.extend(reversed(node.args))
+    _collect_variables(expr, seen)
     return tuple(seen)
+
+
+def _collect_variables(expr: Expr, seen: dict[str, None]) -> None:
+    """Add the variable names of `expr` to `seen` in pre-order (a name already there keeps its
+    place): a recursion, cheaper than an explicit stack for trees of this size."""
+    if expr.kind is Kind.VAR:
+        seen[expr.head] = None
+    else:
+        for arg in expr.args:
+            _collect_variables(arg, seen)
 
 
 def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
