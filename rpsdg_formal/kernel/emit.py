@@ -310,14 +310,17 @@ def _fits(step: Step) -> bool:
     are the same object) instead of building any tree."""
     before, after = step.before, step.after
     for index in step.path:
-        if after.head != before.head or after.kind is not before.kind:
-            return False
         here, there = before.args, after.args
-        if len(here) != len(there) or index >= len(here):
+        arity = len(here)
+        if after.head != before.head or after.kind is not before.kind or len(there) != arity:
             return False
-        for number, arg in enumerate(here):
-            if number != index and arg is not there[number]:
+        if not 0 <= index < arity:
+            return False
+        if arity == 2:
+            if here[1 - index] is not there[1 - index]:
                 return False
+        elif any(here[k] is not there[k] for k in range(arity) if k != index):
+            return False
         before, after = here[index], there[index]
     pattern, produced = step.rule.side(step.reverse)
     binding = dict(step.substitution)
