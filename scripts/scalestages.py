@@ -3,7 +3,9 @@ process, and the direct kernel route alone on the theorems a run wrote.
 
 `stage_split` times, with `time.process_time` after a warm-up, what a preparing worker does
 per index: the walk, the selection (graph, certifying search, shortest proofs), the statement
-key, the certificate text, the record, and packing + pickling the item for the parent.
+key, the certificate text, the record, and the hand-off to the parent: on the default route the
+worker finishes the record with its verdicts and pickles the judged item (`pipeline.judged`;
+timed here with an accepted verdict per theorem, the kernel itself not included).
 
 `direct_kernel_only` reads a run's records back, rebuilds each theorem's proofs (and so their
 specs) from the records' steps exactly as `check` does, then has a fresh direct-route pool (one
@@ -25,14 +27,14 @@ from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.families.records import make_candidate, theorem_record
 from rpsdg_formal.families.rewrite_family import RewriteFamily
-from rpsdg_formal.kernel.check import Accepted, Kernel
+from rpsdg_formal.kernel.check import Accepted, Kernel, Verdict
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.pipeline.prepare import Preparer
+from rpsdg_formal.pipeline.judged import judged
+from rpsdg_formal.pipeline.prepare import Prepared, Preparer
 from rpsdg_formal.pipeline.record_check import check_record
-from rpsdg_formal.pipeline.workers import packed
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
@@ -65,7 +67,7 @@ def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]
     )
     preparer = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), seed)
     items, whole = cpu_ms(lambda: [preparer(i) for i in indices], count)
-    _, trip = cpu_ms(lambda: [pickle.dumps(packed(item)) for item in items], count)
+    _, trip = cpu_ms(lambda: [pickle.dumps(judged(i, _accepted(i), "")) for i in items], count)
     return [
         ("walk", walk),
         ("selection (graph, certifying search, shortest proofs)", select),
@@ -73,8 +75,15 @@ def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]
         ("certificate text (emit)", text),
         ("record", record),
         ("whole preparation (the above together)", whole),
-        ("packing + pickling the item for the parent", trip),
+        ("finishing the record + pickling the judged item for the parent", trip),
     ]
+
+
+def _accepted(item: Prepared) -> list[Verdict]:
+    """An accepted verdict for each theorem the kernel would see (none for the others)."""
+    if item.key is None or item.error is not None:
+        return []
+    return [Accepted(("RpsdgFormal.Field.add_comm",))] * len(item.theorems)
 
 
 def replayed_theorems(out: Path, rules: RuleSet, lean_version: str) -> list[LeanTheorem]:

@@ -33,7 +33,7 @@ from rpsdg_formal.cli.families import (
     select_config,
     walk_config,
 )
-from rpsdg_formal.cli.kernel_route import direct_route
+from rpsdg_formal.cli.kernel_route import generate_locally
 from rpsdg_formal.cli.theories import rules_path
 from rpsdg_formal.env.adversarial import Adversarial
 from rpsdg_formal.families.calculus import FAMILIES
@@ -41,7 +41,7 @@ from rpsdg_formal.families.equation import KINDS
 from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.kernel.route import LEAN_SAMPLE
 from rpsdg_formal.pipeline.ray_backend import generate_ray, require_listening, require_ray
-from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, generate, statements_of
+from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, statements_of
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 COUNT = 1000  # the command line's default --count (GenerateConfig requires one)
@@ -201,7 +201,8 @@ def _add_run_options(gen: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     group.add_argument(
         "--workers", type=int, default=CORES, metavar="N",
-        help="processes preparing theorems (default: all cores); the output does not depend on it",
+        help="processes preparing theorems, and on the direct route checking them too (default: "
+        "all cores); the output does not depend on it",
     )  # fmt: skip
     group.add_argument(
         "--backend", choices=("local", "ray"), default="local",
@@ -272,8 +273,7 @@ def run(args: argparse.Namespace) -> int:
             rules, config, settings, kernel.version, args.ray_address, not args.quiet
         )
     else:
-        with direct_route(args, kernel) as route:
-            summary = generate(rules, config, kernel, not args.quiet, route)
+        summary = generate_locally(args, rules, config, kernel)
     _report(summary, config, kernel.version)
     ok = summary.rejected == 0 and summary.disagreements == 0
     return EXIT_OK if ok else EXIT_REJECTED

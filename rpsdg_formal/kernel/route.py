@@ -1,9 +1,10 @@
-"""`generate`'s direct route: batches checked by the worker pool, a sample through `lean` too.
+"""`generate`'s direct route: every theorem checked by the direct kernel, a sample by `lean` too.
 
 Each batch's Lean file is written exactly as on the `lean` route (it is the published
-certificate the records point to), and its theorems are checked from their specs by the
-pool. The first batch and one in `sample_every` are also checked by `lean` on that file; a
-theorem on which the two routes disagree (verdict, or axioms) stops the run.
+certificate the records point to); its theorems were checked from their specs by the direct
+kernel in the processes that prepared them (`pipeline.fused`, started from `setup`). The first
+batch and one in `sample_every` are also checked by `lean` on that file; a theorem on which the
+two routes disagree (verdict, or axioms) stops the run.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from pathlib import Path
 
 from rpsdg_formal.errors import KernelDisagreementError
 from rpsdg_formal.kernel.check import Accepted, Kernel, PendingCheck, Verdict, start_check
+from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import LIMIT, Settled, settle
-from rpsdg_formal.kernel.pool import KernelPool, PendingDirect
 
 LEAN_SAMPLE = 100
 """One batch in this many (and the first) is also checked by `lean`: a cross-check of the
@@ -28,9 +29,10 @@ every theorem on the direct route). At 250 theorems a batch and about 13 ms a th
 
 @dataclass(frozen=True)
 class DirectRoute:
-    """The pool to check with, and how often `lean` checks a batch too (0: only the first)."""
+    """What the checking processes start the direct kernel from, and how often `lean` checks
+    a batch too (0: only the first)."""
 
-    pool: KernelPool
+    setup: DirectSetup
     sample_every: int = LEAN_SAMPLE
 
     def sampled(self, number: int) -> bool:
@@ -39,11 +41,11 @@ class DirectRoute:
 
 @dataclass
 class DirectCheck:
-    """A batch being checked by the pool (and, when sampled, by `lean`)."""
+    """A batch the direct kernel has judged (and, when sampled, `lean` is checking)."""
 
     path: Path
     theorems: Sequence[LeanTheorem]
-    direct: PendingDirect
+    verdicts: Sequence[Verdict]  # the direct kernel's, one per theorem
     lean: PendingCheck | None
 
     def kill(self) -> None:
@@ -52,9 +54,8 @@ class DirectCheck:
 
     def settle(self) -> Settled:
         """A conclusive verdict per theorem; KernelDisagreementError if the sample differs."""
-        verdicts = self.direct.wait()
         settled = Settled({}, {})
-        for theorem, verdict in zip(self.theorems, verdicts, strict=True):
+        for theorem, verdict in zip(self.theorems, self.verdicts, strict=True):
             settled.verdicts[theorem.name] = verdict
             settled.files[theorem.name] = self.path.name
         if self.lean is not None:
@@ -63,15 +64,20 @@ class DirectCheck:
 
 
 def start_direct(
-    route: DirectRoute, kernel: Kernel, theorems: Sequence[LeanTheorem], path: Path, number: int
+    route: DirectRoute,
+    kernel: Kernel,
+    judged: tuple[Sequence[LeanTheorem], Sequence[Verdict]],
+    path: Path,
+    number: int,
 ) -> DirectCheck:
-    """Write the batch file and start checking batch `number` by the direct route."""
+    """Write the file of batch `number` (its theorems and the direct kernel's verdicts on
+    them, `judged`) and, when sampled, start `lean` on it."""
+    theorems, verdicts = judged
     batch = batch_file(kernel.theory, theorems)
-    pending = route.pool.submit(theorems)
     if route.sampled(number):
-        return DirectCheck(path, theorems, pending, start_check(kernel, batch, path))
+        return DirectCheck(path, theorems, verdicts, start_check(kernel, batch, path))
     path.write_text(batch.text, encoding="utf-8")
-    return DirectCheck(path, theorems, pending, None)
+    return DirectCheck(path, theorems, verdicts, None)
 
 
 def agree(direct: Verdict, lean: Verdict) -> bool:

@@ -12,11 +12,26 @@ from __future__ import annotations
 import bisect
 import heapq
 from array import array
-from collections.abc import Iterable
-
-from rpsdg_formal.pipeline.prepare import Prepared
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 KEY_BYTES = 8
+
+
+class Admissible(Protocol):
+    """What admission reads of an item: a prepared one, or one already judged by the kernel."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def key(self) -> bytes | None: ...
+
+    @property
+    def bucket(self) -> int: ...
+
+    @property
+    def error(self) -> Mapping[str, Any] | None: ...
 
 
 def short_key(key: bytes) -> int:
@@ -65,7 +80,7 @@ class Admission:
         self.seen = seen
         self.room = room
 
-    def admit(self, item: Prepared) -> bool:
+    def admit(self, item: Admissible) -> bool:
         """Take `item` (recording its statement) or refuse it."""
         if item.key is None:
             return False

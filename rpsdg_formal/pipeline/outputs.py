@@ -13,8 +13,7 @@ from typing import Any, BinaryIO, TextIO
 from rpsdg_formal.errors import OutputError
 from rpsdg_formal.kernel.check import Rejected
 from rpsdg_formal.pipeline import checkpoint
-from rpsdg_formal.pipeline.admission import KEY_BYTES, short_key
-from rpsdg_formal.pipeline.prepare import Prepared
+from rpsdg_formal.pipeline.admission import KEY_BYTES, Admissible, short_key
 
 
 def prepare_output(out: Path, force: bool, resume: bool = False) -> None:
@@ -87,11 +86,16 @@ def rejected_row(name: str, verdict: Rejected, lean_file: str) -> dict[str, Any]
     }
 
 
-def _append_rows(stream: TextIO, rows: Sequence[Mapping[str, Any]]) -> None:
+def json_line(row: Mapping[str, Any]) -> str:
+    """`row` as one line of a .jsonl output (with its newline)."""
+    return json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def _append_lines(stream: TextIO, lines: Sequence[str]) -> None:
     """Append whole lines and make them durable (a crash leaves at most a partial last line,
     which the checkpoint's byte length cuts off on resume)."""
-    if rows:
-        stream.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    if lines:
+        stream.write("".join(lines))
         stream.flush()
         os.fsync(stream.fileno())
 
@@ -99,7 +103,7 @@ def _append_rows(stream: TextIO, rows: Sequence[Mapping[str, Any]]) -> None:
 KEYS = "keys.bin"
 
 
-def _append_keys(stream: BinaryIO, items: Sequence[Prepared]) -> None:
+def _append_keys(stream: BinaryIO, items: Sequence[Admissible]) -> None:
     """Append the statement keys of admitted items to keys.bin (8 bytes each)."""
     keys = b"".join(
         short_key(i.key).to_bytes(KEY_BYTES, "little") for i in items if i.key is not None
@@ -129,8 +133,8 @@ class Outputs:
     def commit(
         self,
         state: checkpoint.Checkpoint,
-        taken: Sequence[Prepared],
-        good: Sequence[Mapping[str, Any]],
+        taken: Sequence[Admissible],
+        good: Sequence[str],
         bad: Sequence[Mapping[str, Any]],
         *,
         batches: int,
@@ -138,11 +142,11 @@ class Outputs:
         sizes: tuple[int, ...],
         room: tuple[tuple[int, int], ...] | None,
     ) -> checkpoint.Checkpoint:
-        """Append what one batch (or shard) made: its records (`good`), its rejected rows
-        (`bad`, the preparation errors of `taken` among them) and the keys of the items it
-        `taken`; then save the checkpoint after it and return it."""
-        _append_rows(self.good, good)
-        _append_rows(self.bad, bad)
+        """Append what one batch (or shard) made: its records (`good`, JSON lines), its
+        rejected rows (`bad`, the preparation errors of `taken` among them) and the keys of the
+        items it `taken`; then save the checkpoint after it and return it."""
+        _append_lines(self.good, good)
+        _append_lines(self.bad, [json_line(row) for row in bad])
         _append_keys(self.keys, taken)
         reasons = [i.error["reason"] for i in taken if i.error is not None]
         after = checkpoint.Checkpoint(

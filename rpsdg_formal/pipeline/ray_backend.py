@@ -29,7 +29,7 @@ from rpsdg_formal.kernel.check import Rejected, prepare_kernel, start_check
 from rpsdg_formal.kernel.emit import batch_file
 from rpsdg_formal.kernel.faults import Settled, require_progress, settle
 from rpsdg_formal.pipeline.admission import Admission
-from rpsdg_formal.pipeline.outputs import Outputs, rejected_row
+from rpsdg_formal.pipeline.outputs import Outputs, json_line, rejected_row
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, open_run, room_left
 from rpsdg_formal.progress import Progress
@@ -219,7 +219,7 @@ def generate_ray(
                 state = outputs.commit(
                     state,
                     taken,
-                    good_rows,
+                    [json_line(row) for row in good_rows],
                     bad_rows,
                     batches=state.batches + 1,
                     position=(result.shard + 1) * size,

@@ -2,9 +2,12 @@
 
 Worker processes prepare theorem i for i = 0, 1, 2, … (`workers`); the parent admits them in
 index order (`admission`), packs them into batch files and keeps up to `lean_jobs` Lean
-processes checking while the workers go on. A batch Lean cannot finish is settled by halves
-(`faults`). Batches are written in order, a whole batch at a time, each followed by an atomic
-checkpoint, so a run killed at any moment resumes to exactly the output of an uninterrupted one.
+processes checking while the workers go on. On the direct route the workers also check each
+item with the direct kernel before handing it back (`fused`), so the parent only admits,
+writes the batch files and records, and starts `lean` on the sampled batches. A batch Lean
+cannot finish is settled by halves (`faults`). Batches are written in order, a whole batch at
+a time, each followed by an atomic checkpoint, so a run killed at any moment resumes to exactly
+the output of an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -26,21 +29,22 @@ from rpsdg_formal.families.equation import EquationConfig
 from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.families.system_family import SystemFamily
-from rpsdg_formal.kernel.check import Kernel, PendingCheck, Rejected, start_check
+from rpsdg_formal.kernel.check import Kernel, PendingCheck, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
-from rpsdg_formal.kernel.faults import Settled, require_progress, settle
+from rpsdg_formal.kernel.faults import require_progress, settle
 from rpsdg_formal.kernel.route import DirectCheck, DirectRoute, start_direct
 from rpsdg_formal.pipeline import checkpoint
 from rpsdg_formal.pipeline.admission import KEY_BYTES, Admission, KeySet, short_key
+from rpsdg_formal.pipeline.batch_rows import Item, batch_rows, verdicts_of
+from rpsdg_formal.pipeline.fused import FusedWorkers
 from rpsdg_formal.pipeline.outputs import (
     KEYS,
     Outputs,
     prepare_output,
-    rejected_row,
     resumable,
     write_manifest,
 )
-from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish
+from rpsdg_formal.pipeline.prepare import Prepared, Preparer
 from rpsdg_formal.pipeline.workers import prepared_items
 from rpsdg_formal.progress import Progress
 from rpsdg_formal.rewriting.selection import SelectConfig, quotas
@@ -150,7 +154,7 @@ class _Batch:
     number: int
     size: int  # theorems asked of it (its items with no error)
     start: int  # the index its first draw was
-    items: list[Prepared]
+    items: list[Item]
     theorems: list[LeanTheorem]
     pending: PendingCheck | DirectCheck
 
@@ -161,7 +165,7 @@ class _Run:
 
     config: GenerateConfig
     kernel: Kernel
-    source: Iterator[Prepared]
+    source: Iterator[Item]
     admission: Admission
     taken: int  # statements admitted by this run
     state: checkpoint.Checkpoint
@@ -178,7 +182,7 @@ class _Run:
 
     def form(self, size: int) -> _Batch:
         """Draw and admit items in index order until `size` theorems are packed; start Lean."""
-        items: list[Prepared] = []
+        items: list[Item] = []
         first: int | None = None
         packed = 0
         while packed < size:
@@ -201,7 +205,8 @@ class _Run:
         path = self.config.out / "lean" / f"batch_{number:05d}.lean"
         pending: PendingCheck | DirectCheck
         if self.direct is not None:
-            pending = start_direct(self.direct, self.kernel, theorems, path, number)
+            judged = (theorems, verdicts_of(items))
+            pending = start_direct(self.direct, self.kernel, judged, path, number)
         else:
             pending = start_check(self.kernel, batch_file(self.kernel.theory, theorems), path)
         assert first is not None
@@ -210,28 +215,6 @@ class _Run:
     def wanted(self) -> int:
         asked = sum(b.size for b in self.in_flight)
         return min(self.config.batch_size, self.config.count - self.state.accepted - asked)
-
-
-def _rows(
-    batch: _Batch, settled: Settled, room: int, lean_version: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Records of the batch's verified theorems (at most `room`), and its rejected.jsonl rows
-    (errors found while preparing, and every proof the kernel did not accept)."""
-    files = {name: f"lean/{file}" for name, file in settled.files.items()}
-    good: list[dict[str, Any]] = []
-    bad: list[dict[str, Any]] = []
-    for item in batch.items:
-        if item.error is not None:
-            bad.append(dict(item.error))
-            continue
-        for theorem in item.theorems:
-            verdict = settled.verdicts[theorem.name]
-            if isinstance(verdict, Rejected):
-                bad.append(rejected_row(theorem.name, verdict, files[theorem.name]))
-        record = finish(item, settled.verdicts, lean_version, files)
-        if record is not None and len(good) < room:
-            good.append(record)
-    return good, bad
 
 
 def _restore(config: GenerateConfig, state: checkpoint.Checkpoint) -> Admission:
@@ -291,9 +274,21 @@ def generate(
     spec (`kernel.route`), and `lean` checks a sample of the same files.
     """
     preparer = Preparer(rules, config.family, config.seed)  # validates the family first
-    opened = open_run(rules, config, kernel.version)
+    fused = None
+    if direct is not None:  # DirectUnavailable before anything is written if it fails here
+        fused = FusedWorkers(preparer, direct.setup, kernel.version, config.workers)
+    try:
+        opened = open_run(rules, config, kernel.version)
+    except BaseException:
+        if fused is not None:
+            fused.close()
+        raise
     state, admission = opened.state, opened.admission
-    source = prepared_items(preparer, state.position, config.workers)
+    source: Iterator[Item] = (
+        prepared_items(preparer, state.position, config.workers)
+        if fused is None
+        else fused.items(state.position)
+    )
     progress = Progress(config.count, "verified", show_progress, frequent=True)
     taken = state.key_bytes // KEY_BYTES
     run = _Run(config, kernel, source, admission, taken, state, progress=progress, direct=direct)
@@ -308,6 +303,8 @@ def generate(
         for batch in run.in_flight:
             batch.pending.kill()
         _close(source)
+        if fused is not None:
+            fused.close()
         progress.close()
     s = run.state
     return GenerateSummary(
@@ -329,7 +326,8 @@ def _settle_next(run: _Run, outputs: Outputs) -> bool:
         pending.settle() if isinstance(pending, DirectCheck) else settle(pending, batch.theorems)
     )
     require_progress(settled, pending.path)
-    ok_rows, bad_rows = _rows(batch, settled, config.count - run.state.accepted, run.kernel.version)
+    room = config.count - run.state.accepted
+    ok_rows, bad_rows = batch_rows(batch.items, settled, room, run.kernel.version)
     run.state = outputs.commit(
         run.state,
         batch.items,
@@ -367,7 +365,7 @@ def room_left(
     return tuple(sorted(room.items()))
 
 
-def _close(source: Iterator[Prepared]) -> None:
+def _close(source: Iterator[Item]) -> None:
     close = getattr(source, "close", None)
     if close is not None:
         close()

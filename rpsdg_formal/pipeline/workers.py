@@ -6,9 +6,10 @@ and the parent reads chunk k back from that worker, so results come in index ord
 helper thread in the parent (`multiprocessing.Pool`'s three threads cost about 1.5 ms of CPU
 per theorem in `generate`: a maintenance loop woken by every result, and the result thread
 rebuilding every expression tree). A bounded number of chunks is in flight, so memory stays
-flat however long the run. Each item's proof specs cross the pipe packed (`PackedSpec`): the
-parent only forwards them to the kernel workers, which unpack them. Workers ignore Ctrl-C and
-die with the parent.
+flat however long the run. Each item's proof specs cross the pipe packed (`PackedSpec`), so
+the parent never rebuilds their trees. `generate` uses these workers on the `lean` route; on the
+direct route its workers also check what they prepare (`fused`). Workers ignore Ctrl-C and die
+with the parent.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class WorkerDiedError(RpsdgError, RuntimeError):
     """A preparing worker process ended without answering (killed, or out of memory)."""
 
 
-def _quiet() -> None:
+def quiet() -> None:
     """Worker start: leave Ctrl-C to the parent, and die with it even if it is killed -9."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     pr_set_pdeathsig = 1
@@ -57,7 +58,7 @@ def _packed(theorem: LeanTheorem) -> LeanTheorem:
 
 def _serve(preparer: Preparer, connection: Connection) -> None:
     """A worker's loop: (first, size) in, the prepared chunk out (or the exception raised)."""
-    _quiet()
+    quiet()
     while True:
         try:
             first, size = connection.recv()

@@ -4,21 +4,26 @@ by `lean` that stops the run on a disagreement, and the fall back when the route
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import filecmp
+import json
+import os
 from pathlib import Path
 from typing import cast
 
 import pytest
 
-from rpsdg_formal.cli.kernel_route import direct_route
+from rpsdg_formal.cli.common import EXIT_REJECTED
+from rpsdg_formal.cli.generate import generate_config
+from rpsdg_formal.cli.kernel_route import direct_route, generate_locally
 from rpsdg_formal.cli.main import build_parser, main
 from rpsdg_formal.errors import KernelDisagreementError
 from rpsdg_formal.kernel import KernelConfig
-from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, prepare_kernel
+from rpsdg_formal.kernel.check import Accepted, Rejected, Verdict, prepare_kernel
+from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup
 from rpsdg_formal.kernel.faults import LIMIT, Settled
-from rpsdg_formal.kernel.pool import KernelPool, PendingDirect
+from rpsdg_formal.kernel.proofspec import ProofSpec
 from rpsdg_formal.kernel.route import LEAN_SAMPLE, DirectRoute, agree, compare
+from rpsdg_formal.pipeline import fused
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
@@ -56,16 +61,14 @@ def test_a_disagreement_with_the_lean_sample_stops_the_run(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    wait = PendingDirect.wait
+    check = DirectKernel.check_spec
 
-    def one_axiom_short(self: PendingDirect) -> list[object]:
-        verdicts = list(wait(self))
-        first = verdicts[0]
-        assert isinstance(first, Accepted)
-        verdicts[0] = Accepted(first.axioms[:-1])
-        return verdicts
+    def one_axiom_short(self: DirectKernel, spec: ProofSpec) -> Verdict:
+        verdict = check(self, spec)
+        assert isinstance(verdict, Accepted)
+        return Accepted(verdict.axioms[:-1])
 
-    monkeypatch.setattr(PendingDirect, "wait", one_axiom_short)
+    monkeypatch.setattr(DirectKernel, "check_spec", one_axiom_short)  # the workers fork after
     assert _run(tmp_path / "out", audited_cache) == 2
     err = capsys.readouterr().err
     assert "disagree" in err and "batch_00000.lean" in err and "--kernel lean" in err
@@ -84,25 +87,61 @@ def test_agreement_is_same_verdict_and_same_axioms_in_order() -> None:
 
 @pytest.mark.kernel
 def test_a_broken_direct_route_falls_back_to_lean_with_a_warning(
-    tmp_path: Path, kernel_cache: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    kernel_cache: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rules = load_rules(rules_path("field"))
     kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=kernel_cache))
-    broken: Kernel = dataclasses.replace(kernel, runner=kernel.runner.with_lean_path(tmp_path))
-    args = argparse.Namespace(kernel="direct", lean=None, lean_sample=20)
-    with direct_route(args, broken) as route:
-        assert route is None
-    assert "warning" in capsys.readouterr().err
-    with direct_route(args, kernel) as route:
-        assert route is not None and route.sample_every == 20
-    with direct_route(argparse.Namespace(kernel="lean", lean=None, lean_sample=20), kernel) as r:
-        assert r is None
+    monkeypatch.setattr(fused, "self_test", lambda _: "a known theorem was not accepted")
+    args = build_parser().parse_args(
+        ["generate", "--count", "12", "--steps", "4", "--out", str(tmp_path / "out"), "--quiet"]
+    )
+    config, rules = generate_config(args)
+    summary = generate_locally(args, rules, config, kernel)  # the workers fail the self-test
+    err = capsys.readouterr().err
+    assert "warning" in err and "self-test" in err and "`lean` instead" in err
+    assert summary.accepted == 12  # checked by `lean` instead
+    route = direct_route(argparse.Namespace(kernel="direct", lean=None, lean_sample=20), kernel)
+    assert route is not None and route.sample_every == 20
+    lean = argparse.Namespace(kernel="lean", lean=None, lean_sample=20)
+    assert direct_route(lean, kernel) is None
 
 
 def test_lean_checks_the_first_batch_and_one_in_a_hundred_by_default() -> None:
     args = build_parser().parse_args(["generate", "--out", "x"])
     assert args.lean_sample == LEAN_SAMPLE == 100
-    route = DirectRoute(cast(KernelPool, None))  # `sampled` never touches the pool
+    route = DirectRoute(cast(DirectSetup, None))  # `sampled` never touches the setup
     assert [n for n in range(301) if route.sampled(n)] == [0, 100, 200, 300]
-    only_first = DirectRoute(cast(KernelPool, None), 0)
+    only_first = DirectRoute(cast(DirectSetup, None), 0)
     assert [n for n in range(301) if only_first.sampled(n)] == [0]
+
+
+@pytest.mark.kernel
+def test_a_theorem_that_kills_the_kernel_is_reported_and_the_run_goes_on(
+    tmp_path: Path, audited_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel dying on one theorem (a segfault, say) costs that theorem only: it is in
+    rejected.jsonl as a kernel limit, the run still writes --count theorems, and says so."""
+    assert _run(tmp_path / "whole", audited_cache, "--lean-sample", "0") == 0
+    rows = [json.loads(line) for line in (tmp_path / "whole" / "theorems.jsonl").open()]
+    doomed = rows[13]["lean_name"]  # in the second batch
+    check = DirectKernel.check_spec
+
+    def dies_on_it(self: DirectKernel, spec: ProofSpec) -> Verdict:
+        if spec.name == doomed:
+            os._exit(11)
+        return check(self, spec)
+
+    monkeypatch.setattr(DirectKernel, "check_spec", dies_on_it)  # the workers fork after
+    assert _run(tmp_path / "out", audited_cache, "--lean-sample", "0") == EXIT_REJECTED
+    out = tmp_path / "out"
+    written = [json.loads(line)["lean_name"] for line in (out / "theorems.jsonl").open()]
+    assert len(written) == 30 and doomed not in written
+    assert written[:13] == [r["lean_name"] for r in rows[:13]]
+    rejected = [json.loads(line) for line in (out / "rejected.jsonl").open()]
+    assert [(r["id"], r["reason"], r["lean_file"]) for r in rejected] == [
+        (doomed, LIMIT, rows[13]["verified"]["lean_file"])
+    ]
+    assert "died" in rejected[0]["messages"][0]
