@@ -8,6 +8,8 @@ Its CPU is `getrusage` of the finished tree (user + system). Then, on the same t
 
 - kernel only, direct route: the run's records are read back, each proof rebuilt from the
   record's steps (with its spec, as `check` does), and a fresh direct-route pool checks them;
+  then this process alone checks them again, with no pool and no pipes (as a default-route
+  worker checks its own items), the stricter baseline;
 - kernel only, `lean`: `lean` alone re-checks the files the run wrote, one process per core
   (the baseline of earlier versions of this table, kept for comparison).
 
@@ -33,7 +35,12 @@ from pathlib import Path
 
 from benchlib import children_cpu, kernel_only, one_lean_per_core, script_parser, shipped_rules
 from cputree import KINDS, CpuTree
-from scalestages import direct_kernel_only, replayed_theorems, stage_split
+from scalestages import (
+    direct_kernel_in_process,
+    direct_kernel_only,
+    replayed_theorems,
+    stage_split,
+)
 
 CORES = os.cpu_count() or 1
 HERE = Path(__file__).resolve().parents[1]  # the checkout this script belongs to
@@ -121,6 +128,10 @@ def _measure_size(size: int, base: Path, cache: Path, args: object) -> Run:
           f"{accepted} accepted): {wall:.1f} s wall, {cpu:.1f} s CPU = {cpu / now.made * 1000:.2f} "
           "ms per theorem")  # fmt: skip
     print(f"    end-to-end / kernel-only: CPU {now.cpu / cpu:.2f}, wall {now.wall / wall:.2f}")
+    alone, accepted = direct_kernel_in_process(theorems, kernel)
+    print(f"  kernel only, direct route in one process (no pool, no pipes; {accepted} accepted): "
+          f"{alone:.1f} s CPU = {alone / now.made * 1000:.2f} ms per theorem; end-to-end / that: "
+          f"CPU {now.cpu / alone:.2f}")  # fmt: skip
     children = children_cpu()
     lean_wall = kernel_only(kernel, out / "lean")
     lean_cpu = children_cpu() - children

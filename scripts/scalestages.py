@@ -9,9 +9,10 @@ timed here with an accepted verdict per theorem, the kernel itself not included)
 
 `direct_kernel_only` reads a run's records back, rebuilds each theorem's proofs (and so their
 specs) from the records' steps exactly as `check` does, then has a fresh direct-route pool (one
-worker per core, as `generate` starts) check every proof: the kernel-only baseline of the
-ratio. Its CPU is the workers' (start-up included, as in `generate`) plus this process's share
-(sending the specs); the replay before it is not counted.
+worker per core) check every proof: the kernel-only baseline of the ratio. Its CPU is the
+workers' (start-up included) plus this process's share (sending the specs); the replay before it
+is not counted. `direct_kernel_in_process` checks the same theorems in this one process, with no
+pool and no pipes, as a default-route worker checks its own items: the stricter baseline.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.families.records import make_candidate, theorem_record
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import Accepted, Kernel, Verdict
-from rpsdg_formal.kernel.direct import DirectSetup
+from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import KernelPool
 from rpsdg_formal.kernel.runner import embedded_library
@@ -111,3 +112,13 @@ def direct_kernel_only(
     wall = time.perf_counter() - started
     cpu = children_cpu() - children + time.process_time() - own
     return wall, cpu, sum(isinstance(v, Accepted) for v in verdicts)
+
+
+def direct_kernel_in_process(theorems: list[LeanTheorem], kernel: Kernel) -> tuple[float, int]:
+    """(CPU s, accepted) of this process starting the direct route and checking `theorems`,
+    with no pool and no pipes: what a default-route worker pays for the kernel."""
+    setup = DirectSetup(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+    own = time.process_time()
+    direct = DirectKernel(setup)
+    verdicts = [direct.check(t) for t in theorems]
+    return time.process_time() - own, sum(isinstance(v, Accepted) for v in verdicts)

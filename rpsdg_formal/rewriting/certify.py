@@ -145,13 +145,18 @@ def certify(
     bounds: SearchBounds,
     via: tuple[Expr, ...] = (),
     compiled: bool = True,
+    along: tuple[Step, ...] = (),
 ) -> Certified:
     """The certified bound between `start` and `end` (and the meeting path): the compiled
-    search where it is built and `compiled`, else the reference one (same results)."""
+    search where it is built and `compiled`, else the reference one (same results). `along`,
+    the steps from each `via` node to the next where the caller has them, spares the compiled
+    search replaying links that retrace them."""
     if compiled:
         from rpsdg_formal.rewriting import fastsearch
 
-        found = fastsearch.certify_compiled(start, end, index, fresh, size_cap, upto, bounds, via)
+        found = fastsearch.certify_compiled(
+            start, end, index, fresh, size_cap, upto, bounds, via, along
+        )
         if found is not None:
             return found
     return certify_python(start, end, index, fresh, size_cap, upto, bounds, via)

@@ -18,6 +18,7 @@ import itertools
 from array import array
 from types import ModuleType
 
+from rpsdg_formal.rewriting.along import Along, Triple, plan_numbers
 from rpsdg_formal.rewriting.certify import Certified
 from rpsdg_formal.rewriting.graph import LowerBound, SearchBounds
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, _Plan, reverse_step
@@ -66,6 +67,9 @@ class _Encoding:
             "i", [keys.setdefault((p.rule.name, p.reverse), len(keys)) for p in self.plans]
         )
         self.narrow = all(_narrow(p.pattern) for p in self.plans)  # for `fits`, once
+        self.numbers = plan_numbers(self.plans)  # (rule name, direction) -> plan number
+        # prefix codes of trees met lately: a theorem's walk nodes share most sub-trees
+        self.encoded: dict[Expr, tuple[int, ...]] = {}
 
     def symbol(self, node: Expr) -> int:
         """The symbol id of a node's (kind, head, value), added with its plan list if new."""
@@ -96,6 +100,20 @@ class _Encoding:
             stack.extend(reversed(node.args))
         return out
 
+    def encode(self, expr: Expr) -> tuple[int, ...]:
+        """The prefix code of `expr` (as `tree` gives it, symbols added in the same order),
+        each sub-tree encoded once while it stays in the memo (emptied past `MEMO` trees)."""
+        found = self.encoded.get(expr)
+        if found is not None:
+            return found
+        if len(self.encoded) >= MEMO:
+            self.encoded.clear()
+        code: tuple[int, ...] = (self.symbol(expr), len(expr.args))
+        for arg in expr.args:
+            code += self.encode(arg)
+        self.encoded[expr] = code
+        return code
+
     def _plan_code(self, plan: _Plan) -> list[int]:
         slots = {v: k for k, v in enumerate(plan.rule.variables)}
         pattern, produced = self.tree(plan.pattern, slots), self.tree(plan.produced, slots)
@@ -106,6 +124,9 @@ class _Encoding:
             *pattern, *produced,
         ]  # fmt: skip
 
+
+MEMO = 4096
+"""How many encoded trees an encoding remembers (a few hundred theorems' walks)."""
 
 _ENCODINGS: dict[int, _Encoding] = {}
 
@@ -175,14 +196,17 @@ def certify_compiled(
     upto: int,
     bounds: SearchBounds,
     via: tuple[Expr, ...] = (),
+    along: tuple[Step, ...] = (),
 ) -> Certified | None:
-    """`certify.certify_python`'s result from the C search, or None where it cannot run."""
+    """`certify.certify_python`'s result from the C search, or None where it cannot run. With
+    `along` (the steps from each `via` node to the next), a link that retraces them is given
+    as those steps, without replaying it (`along.Along`)."""
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
     enc = _encoding(index)
-    codes = [array("i", enc.tree(e)) for e in (start, end)]
+    codes = [array("i", enc.encode(e)) for e in (start, end)]
     fresh_code = array("i", [enc.symbol(f) for f in fresh])
-    via_code = array("i", [k for w in via for k in enc.tree(w)])
+    via_code = array("i", itertools.chain.from_iterable([enc.encode(w) for w in via]))
     found = _native.search(
         enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, via_code,
         size_cap, upto, bounds.max_depth, bounds.node_budget,
@@ -191,14 +215,30 @@ def certify_compiled(
         return None
     value, exact, forward, backward, nodes, ahead, behind, (to, back) = found
     bound = LowerBound(value, bool(exact), forward, backward, size_cap, nodes)
+    walk = Along(along, enc.plans, enc.numbers, fresh) if _joins(along, via) else None
     links = (
-        *(tuple(_chain(start, t, enc, fresh)) for _, t in to),
-        *(_backwards(_chain(end, t, enc, fresh)) for _, t in back),
+        *(_ahead(walk, k, t) or tuple(_chain(start, t, enc, fresh)) for k, t in to),
+        *(_behind(walk, k, t) or _backwards(_chain(end, t, enc, fresh)) for k, t in back),
     )
     if not exact:
         return Certified(bound, None, links)
     path = (*_chain(start, ahead, enc, fresh), *_backwards(_chain(end, behind, enc, fresh)))
     return Certified(bound, path, links)
+
+
+def _joins(along: tuple[Step, ...], via: tuple[Expr, ...]) -> bool:
+    """Whether `along` are steps from each `via` node to the next."""
+    return len(along) + 1 == len(via) and all(
+        s.before is via[i] and s.after is via[i + 1] for i, s in enumerate(along)
+    )
+
+
+def _ahead(walk: Along | None, k: int, triples: list[Triple]) -> tuple[Step, ...] | None:
+    return None if walk is None else walk.prefix(k, triples)
+
+
+def _behind(walk: Along | None, k: int, triples: list[Triple]) -> tuple[Step, ...] | None:
+    return None if walk is None else walk.suffix(k, triples)
 
 
 def _backwards(steps: list[Step]) -> tuple[Step, ...]:

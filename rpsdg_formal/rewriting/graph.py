@@ -23,6 +23,7 @@ inside the searched space and k <= proof_length.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import networkx as nx
@@ -63,20 +64,40 @@ Adjacency = dict[Expr, dict[Expr, dict[tuple[object, ...], Step]]]
 class ProofGraph:
     """A multigraph of expressions joined by rewrite steps (both directions).
 
-    Steps go into plain dictionaries (the search adds hundreds of thousands); networkx sees
-    only the few nodes on shortest paths when proofs are read, or the whole graph through
-    `graph`, built on demand with the same insertion order.
+    Steps go into plain dictionaries in networkx's own adjacency shape (node -> neighbour ->
+    key -> step); shortest proofs are read off them directly, in the order networkx would
+    give (`shortest_proofs_networkx` is that reference), and `graph` builds the networkx
+    multigraph on demand with the same insertion order.
     """
 
     def __init__(self) -> None:
         self._succ: Adjacency = {}
+        # shortest proofs already read, by (start, end, limit); emptied when the graph grows
+        self._proofs: dict[tuple[Expr, Expr, int], tuple[tuple[Step, ...], ...]] = {}
+        self.version = 0  # how many new rewrites have been added (callers see if it grew)
 
     def add_step(self, step: Step) -> None:
+        """Add `step` and its reverse (nodes and neighbours in the order they first appear);
+        a rewrite already in the graph changes nothing."""
         succ = self._succ
-        for edge in (step, reverse_step(step)):
-            keyed = succ.setdefault(edge.before, {})
-            keyed.setdefault(edge.after, {})[step_key(edge)] = edge
-            succ.setdefault(edge.after, {})
+        before, after = step.before, step.after
+        ahead = succ.get(before)
+        if ahead is None:
+            ahead = succ[before] = {}
+        keyed = ahead.get(after)
+        if keyed is None:
+            keyed = ahead[after] = {}
+        key = step_key(step)
+        if key in keyed:  # added before, with its reverse
+            return
+        keyed[key] = step
+        back = succ.get(after)
+        if back is None:
+            back = succ[after] = {}
+        backward = reverse_step(step)
+        back.setdefault(before, {})[step_key(backward)] = backward
+        self._proofs.clear()
+        self.version += 1
 
     def add_walk(self, steps: tuple[Step, ...]) -> None:
         for step in steps:
@@ -109,10 +130,24 @@ class ProofGraph:
     def shortest_proofs(self, start: Expr, end: Expr, limit: int) -> list[tuple[Step, ...]]:
         """Up to `limit` distinct shortest step sequences from `start` to `end`, in a fixed order.
 
-        Distinct node paths come first (networkx's `all_shortest_paths` order, on the subgraph
-        of nodes that lie on a shortest path, which orders them as the whole graph would);
-        parallel edges (another rule between the same two expressions) give further sequences.
+        Distinct node paths come first, in the order networkx's `all_shortest_paths` gives on
+        the subgraph of edges that advance along a shortest path; parallel edges (another rule
+        between the same two expressions) give further sequences, ordered by the repr of their
+        step keys. `shortest_proofs_networkx` is the networkx-based reference (the property
+        test in tests/rewriting/test_paths.py holds them equal); this reads the same order off
+        the graph's own dictionaries, and remembers it until the graph grows.
         """
+        memo = (start, end, limit)
+        found = self._proofs.get(memo)
+        if found is None:
+            found = self._proofs[memo] = _shortest_proofs(self._succ, start, end, limit)
+        return list(found)
+
+    def shortest_proofs_networkx(
+        self, start: Expr, end: Expr, limit: int
+    ) -> list[tuple[Step, ...]]:
+        """The reference for `shortest_proofs`: networkx's `all_shortest_paths` on the subgraph
+        of nodes that lie on a shortest path, parallel edges sorted by the repr of their keys."""
         graph = self._shortest_subgraph(start, end)
         proofs: list[tuple[Step, ...]] = []
         for nodes in nx.all_shortest_paths(graph, start, end):
@@ -145,6 +180,105 @@ class ProofGraph:
             if u in on
         }
         return _networkx(keep, self._succ)
+
+
+def _shortest_proofs(
+    succ: Adjacency, start: Expr, end: Expr, limit: int
+) -> tuple[tuple[Step, ...], ...]:
+    """`ProofGraph.shortest_proofs` over the graph's dictionaries (see there for the order)."""
+    if start not in succ:  # as the reference fails: no path, or (start = end) no such node
+        if start is not end:
+            raise nx.NetworkXNoPath(f"{end} is not reachable from {start}")
+        raise nx.NodeNotFound(f"Source {start} not in G")
+    ahead = _reach(succ, start, end)
+    if end not in ahead:
+        raise nx.NetworkXNoPath(f"{end} is not reachable from {start}")
+    total = ahead[end]
+    behind = _reach(succ, end, None, total)
+    on = {v for v, d in ahead.items() if d + behind.get(v, total + 1) == total}
+    pred = _predecessors(succ, start, on, ahead)
+    proofs: list[tuple[Step, ...]] = []
+    for nodes in _node_paths(pred, start, end):
+        options = [_parallel(succ[u][v]) for u, v in itertools.pairwise(nodes)]
+        for choice in itertools.product(*options):
+            proofs.append(choice)
+            if len(proofs) >= limit:
+                return tuple(proofs)
+    return tuple(proofs)
+
+
+def _reach(
+    succ: Adjacency, source: Expr, target: Expr | None, limit: int | None = None
+) -> dict[Expr, int]:
+    """Steps from `source` to the nodes it reaches, breadth first: up to `limit` steps, or
+    until `target` is found (every node nearer than `target` is found by then)."""
+    dist = {source: 0}
+    level = [source]
+    depth = 0
+    while level and source is not target and (limit is None or depth < limit):
+        depth += 1
+        found: list[Expr] = []
+        for node in level:
+            for after in succ[node]:
+                if after not in dist:
+                    dist[after] = depth
+                    if after is target:
+                        return dist
+                    found.append(after)
+        level = found
+    return dist
+
+
+def _predecessors(
+    succ: Adjacency, start: Expr, on: set[Expr], ahead: dict[Expr, int]
+) -> dict[Expr, list[Expr]]:
+    """Per node of `on`, its predecessors on a shortest path, in the order a breadth-first
+    search from `start` over the edges that advance inside `on` meets them (the lists
+    networkx's `predecessor` makes on that subgraph)."""
+    pred: dict[Expr, list[Expr]] = {start: []}
+    level = [start]
+    while level:
+        found: list[Expr] = []
+        for u in level:
+            nearer = ahead[u] + 1
+            for v in succ[u]:
+                if v in on and ahead[v] == nearer:
+                    known = pred.get(v)
+                    if known is None:
+                        pred[v] = [u]
+                        found.append(v)
+                    else:
+                        known.append(u)
+        level = found
+    return pred
+
+
+def _node_paths(pred: dict[Expr, list[Expr]], start: Expr, end: Expr) -> Iterator[list[Expr]]:
+    """Every path from `start` to `end` along `pred`, depth first from `end` taking each
+    node's predecessors in list order (the order networkx's `all_shortest_paths` yields)."""
+    trail = [end]  # the path being extended, read from `end` back
+    tried = [0]  # per node of `trail`, how many of its predecessors were taken
+    while trail:
+        node = trail[-1]
+        options = pred[node]
+        if node is start:
+            yield trail[::-1]
+        elif tried[-1] < len(options):
+            trail.append(options[tried[-1]])
+            tried[-1] += 1
+            tried.append(0)
+            continue
+        trail.pop()
+        tried.pop()
+
+
+def _parallel(keyed: dict[tuple[object, ...], Step]) -> list[Step]:
+    """The steps between two expressions, ordered by the repr of their keys (computed only
+    when there is more than one: it is the costly part)."""
+    steps = list(keyed.values())
+    if len(steps) > 1:
+        steps.sort(key=lambda s: repr(step_key(s)))
+    return steps
 
 
 def _networkx(succ: Adjacency, order: Adjacency) -> nx.MultiDiGraph:

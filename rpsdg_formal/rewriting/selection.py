@@ -87,6 +87,15 @@ def _walk_nodes(walk: Walk) -> list[Expr]:
     return [walk.start, *(s.after for s in walk.steps)]
 
 
+def _first_proof(graph: ProofGraph, walk: Walk, nodes: tuple[Expr, ...]) -> tuple[Step, ...]:
+    """The graph's first shortest proof before any search: a walk that never revisits an
+    expression is the graph's only path (one step between consecutive nodes), so it is the
+    walk itself; otherwise the graph is asked."""
+    if walk.steps and len(set(nodes)) == len(nodes) and graph.version == len(walk.steps):
+        return walk.steps
+    return graph.shortest_proofs(walk.start, walk.end, 1)[0]
+
+
 def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Selected | None:
     """The theorem `walk.start = walk.end` with its shortest proofs in the walk's graph, or None
     if its certified difficulty is outside the requested range."""
@@ -100,7 +109,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if config.explore:
         for node in _walk_nodes(walk):
             graph.explore(node, index, fresh, config.explore_max_size)
-    primary = graph.shortest_proofs(start, end, 1)[0]
+    primary = _first_proof(graph, walk, nodes)
     if len(primary) < _lowest_wanted(config):
         return None  # the bound never exceeds the proof length: skip the search
     if config.deceptive and not deceptive(start, end, config.numeral_free):
@@ -110,13 +119,16 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     for _ in range(4):
         cap = largest_expression(primary) + config.room
         found = certify(
-            start, end, index, fresh, cap, len(primary), config.bounds, nodes, config.compiled
-        )
+            start, end, index, fresh, cap, len(primary), config.bounds, nodes, config.compiled,
+            walk.steps,
+        )  # fmt: skip
         bound = found.bound
         # where the search met, and its ways to the walk's nodes, may shorten the proof
+        grown = graph.version
         for link in (found.path or (), *found.links):
             graph.add_walk(link)
-        primary = graph.shortest_proofs(start, end, 1)[0]
+        if graph.version != grown:  # else the graph, so its first proof, is as it was
+            primary = graph.shortest_proofs(start, end, 1)[0]
         if bound.value <= len(primary):
             break
     else:
@@ -127,7 +139,11 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
             return None
     if config.histogram is not None and bound.value not in dict(config.histogram):
         return None
-    proofs = tuple(graph.shortest_proofs(start, end, config.proofs))
+    proofs = (
+        (primary,)
+        if config.proofs == 1
+        else tuple(graph.shortest_proofs(start, end, config.proofs))
+    )
     selected = Selected(start, proofs, bound, graph)
     if config.keep is not None and not config.keep(selected):
         return None

@@ -234,8 +234,10 @@ def successors(
                     yield Step(rule, plan.reverse, path, subst, expr, after)
 
 
+@functools.lru_cache(maxsize=4096)
 def one_sided(rule: Rule) -> tuple[str, ...]:
-    """The rule's variables that occur on one side only (in the rule's order)."""
+    """The rule's variables that occur on one side only (in the rule's order; remembered per
+    rule: every selected theorem asks it of each of its steps)."""
     lhs, rhs = set(variables(rule.lhs)), set(variables(rule.rhs))
     return tuple(v for v in rule.variables if (v in lhs) != (v in rhs))
 
@@ -244,8 +246,11 @@ def in_step_set(step: Step, fresh: tuple[Expr, ...]) -> bool:
     """Whether `step` is in the step set of the certified bound and of proofs: every variable
     on one side of its rule only is instantiated with one of `fresh` (the theorem's variables),
     whichever direction the step reads. The set is closed under `reverse_step`."""
+    one = one_sided(step.rule)
+    if not one:
+        return True
     binding = step.binding()
-    return all(binding[v] in fresh for v in one_sided(step.rule))
+    return all(binding[v] in fresh for v in one)
 
 
 def reverse_step(step: Step) -> Step:
