@@ -23,7 +23,8 @@ from rpsdg_formal.dataset.record import (
 from rpsdg_formal.errors import ExprSyntaxError, RecordError, RewriteError
 from rpsdg_formal.families.equation import Labelled, Problem, sympy_agrees
 from rpsdg_formal.families.records import Proof, plain_name, proof_name, replay_step, step_record
-from rpsdg_formal.kernel.emit import HOLE, HOLE2, LeanTheorem, implication_theorem
+from rpsdg_formal.kernel.emit import HOLE, HOLE2, LeanTheorem
+from rpsdg_formal.kernel.implication import implication_theorem
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, combine, congruence, rewrite_side
 from rpsdg_formal.terms.expr import Kind, num, var, variables
 from rpsdg_formal.terms.parse import parse_expr

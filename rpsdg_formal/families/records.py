@@ -4,29 +4,39 @@ and the reverse direction (replaying a record's steps to rebuild its certificate
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rpsdg_formal.dataset.record import SCHEMA_VERSION, Row, StepRow, TheoremRecord
+from rpsdg_formal.dataset.record import (
+    SCHEMA_VERSION,
+    ProofRow,
+    Row,
+    StepRow,
+    TheoremRecord,
+    Verified,
+)
 from rpsdg_formal.errors import ExprSyntaxError, RecordError, RewriteError
-from rpsdg_formal.kernel.emit import Hypothesis, LeanTheorem, hypotheses, step_proof, theorem
+from rpsdg_formal.kernel.emit import LeanTheorem, certificate, hypotheses, step_proof
 from rpsdg_formal.rewriting.graph import LowerBound, proof_measures
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, variables
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import to_human, to_latex, to_lean
-from rpsdg_formal.terms.signature import is_lean_ident
+from rpsdg_formal.terms.signature import Signature, is_lean_ident
+from rpsdg_formal.terms.texts import SignatureTexts, texts_of
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory
 
 
 @dataclass(frozen=True)
 class Proof:
-    """One proof of a theorem: its steps and the Lean theorem certifying them."""
+    """One proof of a theorem: its steps and the Lean theorem certifying them, with each step's
+    proof term as the certificate's `have`s state it (empty: not kept, derived when needed)."""
 
     steps: tuple[Step, ...]
     lean: LeanTheorem
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,48 +85,46 @@ def make_candidate(
     typed: bool = False,
 ) -> Candidate:
     binders = binders_of(start, proofs[0][-1].after)
-    made = tuple(
-        Proof(tuple(steps), theorem(proof_name(id_, k), binders, start, steps, theory, typed))
-        for k, steps in enumerate(proofs)
-    )
-    return Candidate(id_, index, binders, start, made, bound, dict(extra or {}))
+    made = []
+    for k, steps in enumerate(proofs):
+        lean, terms = certificate(proof_name(id_, k), binders, start, steps, theory, typed)
+        made.append(Proof(tuple(steps), lean, terms))
+    return Candidate(id_, index, binders, start, tuple(made), bound, dict(extra or {}))
 
 
 def step_record(step: Step, theory: Theory, steps: Sequence[Step] = ()) -> dict[str, Any]:
     """One step as data; `steps` (the whole proof) names the hypotheses it may use."""
-    sig = theory.signature
-    return _step_row(step, theory, hypotheses(steps, theory), lambda e: to_lean(e, sig))
+    term = step_proof(step, theory, hypotheses(steps, theory))
+    return step_row(step, theory.signature, term).to_json()
 
 
-def step_records(steps: Sequence[Step], theory: Theory) -> list[dict[str, Any]]:
-    """`step_record` of each step of a proof, with the proof's hypotheses found once and each
-    intermediate expression printed once (it is one step's result and the next one's start)."""
-    sig = theory.signature
-    printed: dict[Expr, str] = {}
-
-    def lean(expr: Expr) -> str:
-        text = printed.get(expr)
-        if text is None:
-            text = printed[expr] = to_lean(expr, sig)
-        return text
-
-    assumed = hypotheses(steps, theory)
-    return [_step_row(step, theory, assumed, lean) for step in steps]
+def step_rows(proof: Proof, theory: Theory) -> tuple[StepRow, ...]:
+    """The record rows of a proof's steps, with the proof terms of its certificate (derived
+    here when the proof does not keep them)."""
+    texts, terms = texts_of(theory.signature), proof.terms
+    if len(terms) != len(proof.steps):
+        assumed = hypotheses(proof.steps, theory)
+        terms = tuple([step_proof(step, theory, assumed) for step in proof.steps])
+    return tuple([_row(s, t, texts) for s, t in zip(proof.steps, terms, strict=True)])
 
 
-def _step_row(
-    step: Step, theory: Theory, assumed: Sequence[Hypothesis], lean: Callable[[Expr], str]
-) -> dict[str, Any]:
-    sig = theory.signature
-    return {
-        "state_before": lean(step.before),
-        "rule": step.rule.name,
-        "direction": step.direction,
-        "position": list(step.path),
-        "substitution": {v: to_human(e, sig) for v, e in step.substitution},
-        "state_after": lean(step.after),
-        "lean": step_proof(step, theory, assumed),
-    }
+def step_row(step: Step, sig: Signature, term: str) -> StepRow:
+    """One step's record row, `term` its proof term: built as `StepRow.from_json` would read
+    its JSON (a test holds the two equal), without writing and re-reading that JSON."""
+    return _row(step, term, texts_of(sig))
+
+
+def _row(step: Step, term: str, texts: SignatureTexts) -> StepRow:
+    text = texts.infix  # (Lean syntax for the states, human syntax for the substitution)
+    return StepRow(
+        text(step.before, True),
+        step.rule.name,
+        step.direction,
+        step.path,
+        tuple([(name, text(value, False)) for name, value in step.substitution]),
+        text(step.after, True),
+        term,
+    )
 
 
 def theorem_record(
@@ -129,55 +137,65 @@ def theorem_record(
     accepted_alternatives: Sequence[Proof] = (),
     schema: int | None = SCHEMA_VERSION,
 ) -> TheoremRecord:
-    """The record of a theorem the kernel accepted (with its accepted alternatives)."""
+    """The record of a theorem the kernel accepted (with its accepted alternatives).
+
+    Its fields are built typed, in the order `generate` writes them; a family's own fields
+    (`candidate.extra`, which may also set typed ones such as `family`) come between the bound
+    and the measures, and a record with such fields is read back from that JSON."""
     sig = theory.signature
     start, end = candidate.start, candidate.end
-    record: dict[str, Any] = {
+    first: dict[str, Any] = {
         "id": candidate.id,
         "theory": theory.name,
         "seed": seed,
         "index": candidate.index,
         "statement": f"{to_lean(start, sig)} = {to_lean(end, sig)}",
-        "variables": list(candidate.binders),
+        "variables": candidate.binders,
         "start": to_human(start, sig),
         "end": to_human(end, sig),
         "latex": f"{to_latex(start, sig)} = {to_latex(end, sig)}",
         "lean_name": candidate.lean.name,
         "lean_statement": candidate.lean.statement,
         "lean_proof": candidate.lean.proof,
-        "steps": step_records(candidate.steps, theory),
+        "steps": step_rows(candidate.proofs[0], theory),
         "proof_length": len(candidate.steps),
     }
     if candidate.bound is not None:
-        bound = candidate.bound
-        record["min_length_lower_bound"] = bound.value
-        record["bound_search"] = {
+        first.update(_bound_fields(candidate.bound))
+    last: dict[str, Any] = {
+        "measures": proof_measures(candidate.steps),
+        "rules_used": tuple(sorted({s.rule.name for s in candidate.steps})),
+        "proofs": tuple(
+            [
+                ProofRow(p.lean.name, p.lean.proof, step_rows(p, theory))
+                for p in accepted_alternatives
+            ]
+        ),
+        "verified": Verified("lean4", lean_version, tuple(axioms), lean_file),
+    }
+    if schema is not None:  # None: a record from before the field
+        last["schema"] = schema
+    record = TheoremRecord(**first, **last, layout=(*first, *last))
+    if not candidate.extra:
+        return record
+    written = record.to_json()
+    merged = {k: written[k] for k in first}
+    merged.update(candidate.extra)
+    merged.update({k: written[k] for k in last})
+    return TheoremRecord.from_json(merged)
+
+
+def _bound_fields(bound: LowerBound) -> dict[str, Any]:
+    return {
+        "min_length_lower_bound": bound.value,
+        "bound_search": {
             "exact": bound.exact,
             "forward_radius": bound.forward,
             "backward_radius": bound.backward,
             "size_cap": bound.size_cap,
             "nodes": bound.nodes,
-        }
-    record.update(candidate.extra)
-    record["measures"] = proof_measures(candidate.steps)
-    record["rules_used"] = sorted({s.rule.name for s in candidate.steps})
-    record["proofs"] = [
-        {
-            "lean_name": p.lean.name,
-            "lean_proof": p.lean.proof,
-            "steps": step_records(p.steps, theory),
-        }
-        for p in accepted_alternatives
-    ]
-    record["verified"] = {
-        "kernel": "lean4",
-        "lean_version": lean_version,
-        "axioms": list(axioms),
-        "lean_file": lean_file,
+        },
     }
-    if schema is not None:  # None: a record from before the field
-        record["schema"] = schema
-    return TheoremRecord.from_json(record)
 
 
 def kept_schema(record: TheoremRecord) -> int | None:

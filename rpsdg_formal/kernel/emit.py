@@ -11,13 +11,12 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeGuard, cast
 
 from rpsdg_formal.errors import ConfigError, RewriteError
-from rpsdg_formal.kernel.proofspec import AnySpec, ChainSpec, ImplicationSpec, unpacked
-from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step
-from rpsdg_formal.terms.expr import Expr, Kind, Path, replace, substitute, subterm, var
-from rpsdg_formal.terms.printers import argument, to_human, to_kernel
+from rpsdg_formal.kernel.proofspec import AnySpec, ChainSpec, unpacked
+from rpsdg_formal.rewriting.steps import Step
+from rpsdg_formal.terms.expr import Expr, Kind, Path, instantiates, substitute
+from rpsdg_formal.terms.printers import argument, arguments, kernel_context, to_human
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Rule
@@ -91,10 +90,11 @@ def mentions(term: str, name: str) -> bool:
 
 def step_hypotheses(step: Step) -> tuple[Hypothesis, ...]:
     """The side conditions of `step`'s rule, instantiated with its substitution."""
+    conditions = step.rule.conditions
+    if not conditions:
+        return ()
     binding = step.binding()
-    return tuple(
-        (substitute(c.lhs, binding), substitute(c.rhs, binding)) for c in step.rule.conditions
-    )
+    return tuple([(substitute(c.lhs, binding), substitute(c.rhs, binding)) for c in conditions])
 
 
 def hypotheses(steps: Sequence[Step], theory: Theory | None = None) -> tuple[Hypothesis, ...]:
@@ -198,7 +198,7 @@ def _refuse(step: Step, theory: Theory) -> Missing:
 def instance_term(step: Step, theory: Theory, hyps: Sequence[str], name: str = "") -> str:
     """`name args hyps` for a step's rule instance (the rule's Lean name unless `name`), under
     `Eq.symm` for a reverse step; `hyps` are the proof terms of its side conditions."""
-    args = (kernel_arg(value, theory) for _, value in step.substitution)
+    args = arguments([value for _, value in step.substitution], theory.signature)
     term = " ".join([name or step.rule.lean_name, *args, *hyps])
     return f"Eq.symm ({term})" if step.reverse else term
 
@@ -213,7 +213,7 @@ def congruence_proof(before: Expr, path: Path, term: str, theory: Theory) -> str
     expression by congruence."""
     if not path:
         return term
-    context = to_kernel(replace(before, path, var(HOLE)), theory.signature)
+    context = kernel_context(before, path, HOLE, theory.signature)
     return f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) ({term})"
 
 
@@ -253,6 +253,19 @@ def theorem(
     last result must be the statement's right side. `typed` states each step's type, as
     records of schema 2 did.
     """
+    return certificate(name, binders, start, steps, theory, typed)[0]
+
+
+def certificate(
+    name: str,
+    binders: Sequence[str],
+    start: Expr,
+    steps: Sequence[Step],
+    theory: Theory,
+    typed: bool = False,
+) -> tuple[LeanTheorem, tuple[str, ...]]:
+    """`theorem(...)` and the proof term of each of its steps (what its `have`s say), which
+    the dataset's step rows repeat."""
     if not steps:
         raise ValueError("a theorem needs at least one step")
     if not is_lean_ident(name) or "." in name:
@@ -267,15 +280,16 @@ def theorem(
         statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
     names = [*binders, *(f"h{i}" for i in range(1, len(assumed) + 1))]
     lines = [f"fun {' '.join(names)} =>"] if names else []
-    for i, step in enumerate(steps, 1):
+    terms = tuple([step_proof(step, theory, assumed) for step in steps])
+    for i, (step, term) in enumerate(zip(steps, terms, strict=True), 1):
         claim = f" : {equation_statement(step.before, step.after, theory)}" if typed else ""
-        lines.append(f"have s{i}{claim} := {step_proof(step, theory, assumed)}")
+        lines.append(f"have s{i}{claim} := {term}")
     chain = f"s{len(steps)}"
     for i in range(len(steps) - 1, 0, -1):
         chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"
     lines.append(chain)
     origin = ChainSpec(name, tuple(binders), start, tuple(steps))
-    return LeanTheorem(name, statement, "\n  ".join(lines), origin)
+    return LeanTheorem(name, statement, "\n  ".join(lines), origin), terms
 
 
 def check_chain(start: Expr, steps: Sequence[Step]) -> None:
@@ -284,84 +298,33 @@ def check_chain(start: Expr, steps: Sequence[Step]) -> None:
     kernel's check of the chain pins every recorded intermediate expression."""
     current = start
     for number, step in enumerate(steps, 1):
-        pattern, produced = step.rule.side(step.reverse)
-        binding = step.binding()
-        if (
-            step.before is not current
-            or subterm(step.before, step.path) is not substitute(pattern, binding)
-            or replace(step.before, step.path, substitute(produced, binding)) is not step.after
-        ):
+        if step.before is not current or not _fits(step):
             raise ValueError(f"step {number} ({step.rule.name}) does not fit its recorded states")
         current = step.after
 
 
-def _is_sides(value: Sides | Sequence[Sides]) -> TypeGuard[Sides]:
-    return len(value) == 2 and isinstance(value[0], Expr)
-
-
-def _link_proof(link: EquationStep, names: Sequence[str], theory: Theory) -> str:
-    """The proof of one forward step from the equations `names` (its sources): `congrArg` of a
-    function, `congrArg₂` combining two equations, or `Eq.trans` with a rule instance."""
-    if link.context is not None:
-        context = to_kernel(link.context, theory.signature)
-        if link.other is not None:
-            return (
-                f"congrArg₂ (fun ({HOLE} : {theory.carrier}) ({HOLE2} : {theory.carrier}) "
-                f"=> {context}) {names[0]} {names[1]}"
-            )
-        return f"congrArg (fun ({HOLE} : {theory.carrier}) => {context}) {names[0]}"
-    if link.step is not None:
-        rewrite = step_proof(link.step, theory)
-        if link.side == 0:
-            return f"Eq.trans (Eq.symm ({rewrite})) {names[0]}"
-        return f"Eq.trans {names[0]} ({rewrite})"
-    raise ValueError("an equation step needs a context or a rewrite")
-
-
-def implication_theorem(
-    name: str,
-    binders: Sequence[str],
-    premises: Sides | Sequence[Sides],
-    steps: Sequence[EquationStep],
-    theory: Theory,
-    conclusion: Sequence[int] = (),
-) -> LeanTheorem:
-    """The kernel certificate for `premises → conclusion`, reasoning forward from hypotheses
-    `h0`, `h1`, … one `have hK : Eq lhsK rhsK` per step: `congrArg` applies a function to both
-    sides (`congrArg₂` combines two equations), `Eq.trans` with a rule instance rewrites one
-    side. The conclusion is the last equation, or `And` of the equations numbered in
-    `conclusion`. Side conditions must be provable by the theory (a non-zero numeral);
-    anything else raises SideConditionError."""
-    if not steps:
-        raise ValueError("an implication needs at least one step")
-    if not is_lean_ident(name) or "." in name:
-        raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
-    given: list[Sides] = (
-        [premises] if _is_sides(premises) else list(cast(Sequence[Sides], premises))
-    )
-    equations: list[Sides] = [*given]
-    lines = [f"fun {' '.join([*binders, *(f'h{i}' for i in range(len(given)))])} =>"]
-    for link in steps:
-        number = len(equations)
-        proof = _link_proof(link, [f"h{i}" for i in link.sources or (number - 1,)], theory)
-        lines.append(f"have h{number} : {equation_statement(*link.after, theory)} := {proof}")
-        equations.append(link.after)
-    concluded = list(conclusion) or [len(equations) - 1]
-    goal = " ".join(f"({equation_statement(*equations[i], theory)})" for i in concluded)
-    if len(concluded) == 1:
-        goal = equation_statement(*equations[concluded[0]], theory)
-        lines.append(f"h{concluded[0]}")
-    elif len(concluded) == 2:
-        goal = f"And {goal}"
-        lines.append(f"And.intro h{concluded[0]} h{concluded[1]}")
-    else:
-        raise ValueError("a conclusion is one equation or a pair")
-    hypotheses_ = "".join(f"{equation_statement(*p, theory)} → " for p in given)
-    statement = hypotheses_ + goal
-    if binders:
-        statement = f"∀ ({' '.join(binders)} : {theory.carrier}), {statement}"
-    origin = ImplicationSpec(name, tuple(binders), tuple(given), tuple(steps), tuple(concluded))
-    return LeanTheorem(name, statement, "\n  ".join(lines), origin)
+def _fits(step: Step) -> bool:
+    """True if `step.after` is `replace(before, path, instance of the rule's result)` and the
+    rule's pattern, instantiated, stands at `path` in `step.before`; found by walking down the
+    path in both trees and then along the rule's two sides (interned trees are equal when they
+    are the same object) instead of building any tree."""
+    before, after = step.before, step.after
+    for index in step.path:
+        here, there = before.args, after.args
+        arity = len(here)
+        if after.head != before.head or after.kind is not before.kind or len(there) != arity:
+            return False
+        if not 0 <= index < arity:
+            return False
+        if arity == 2:
+            if here[1 - index] is not there[1 - index]:
+                return False
+        elif any(here[k] is not there[k] for k in range(arity) if k != index):
+            return False
+        before, after = here[index], there[index]
+    pattern, produced = step.rule.side(step.reverse)
+    binding = dict(step.substitution)
+    return instantiates(pattern, binding, before) and instantiates(produced, binding, after)
 
 
 def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:

@@ -1,7 +1,7 @@
 """What a theorem is made of, as data: the input of the direct kernel route.
 
 The Lean text emitter (`emit`) and the kernel-term builder (`kterms`) build the same proof from
-the same records; each `LeanTheorem` made by `emit.theorem` or `emit.implication_theorem`
+the same records; each `LeanTheorem` made by `emit.theorem` or `implication.implication_theorem`
 carries its spec (`origin`), so a checker can build kernel terms for it without parsing text.
 A spec is frozen data that pickles to worker processes (the expressions are interned trees).
 """
@@ -27,8 +27,8 @@ class ChainSpec:
 
 @dataclass(frozen=True)
 class ImplicationSpec:
-    """`∀ binders, premises → conclusion` reasoned forward (`emit.implication_theorem`); the
-    conclusion is the last equation, or `And` of the two numbered in `conclusion`."""
+    """`∀ binders, premises → conclusion` reasoned forward (`implication.implication_theorem`);
+    the conclusion is the last equation, or `And` of the two numbered in `conclusion`."""
 
     name: str
     binders: tuple[str, ...]

@@ -3,8 +3,8 @@ action says (`congrArg`, `congrArg₂`, the rewrites of `rw … at hJ`), or `∀
 by the facts themselves for `exact`.
 
 A `have` whose claim is exactly the equation its proof reaches is an equation implication
-(`emit.implication_theorem`), so it carries its `ImplicationSpec` and the direct kernel route
-checks it like a generated solution. A claim that differs keeps the same proof under the
+(`implication.implication_theorem`), so it carries its `ImplicationSpec` and the direct kernel
+route checks it like a generated solution. A claim that differs keeps the same proof under the
 claimed statement, with no spec: `lean` then decides, as Lean's elaborator does for `have h :
 T := e`, whether the two are definitionally equal.
 """
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rpsdg_formal.kernel.emit import LeanTheorem, equation_statement, implication_theorem
+from rpsdg_formal.kernel.emit import LeanTheorem, equation_statement
+from rpsdg_formal.kernel.implication import implication_theorem
 from rpsdg_formal.kernel.proofspec import ObligationSpec
 from rpsdg_formal.rewriting.steps import EquationStep, Sides, Step, rewrite_side
 from rpsdg_formal.tactics.actions import ActionError, Context, apply, parse_action

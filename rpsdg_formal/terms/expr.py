@@ -181,10 +181,18 @@ def positions(expr: Expr, prefix: Path = ()) -> Iterator[tuple[Path, Expr]]:
 def variables(expr: Expr) -> tuple[str, ...]:
     """The variable names of `expr` in order of first occurrence (left to right)."""
     seen: dict[str, None] = {}
-    for _, sub in positions(expr):
-        if sub.kind is Kind.VAR:
-            seen.setdefault(sub.head, None)
+    _collect_variables(expr, seen)
     return tuple(seen)
+
+
+def _collect_variables(expr: Expr, seen: dict[str, None]) -> None:
+    """Add the variable names of `expr` to `seen` in pre-order (a name already there keeps its
+    place): a recursion, cheaper than an explicit stack for trees of this size."""
+    if expr.kind is Kind.VAR:
+        seen[expr.head] = None
+    else:
+        for arg in expr.args:
+            _collect_variables(arg, seen)
 
 
 def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
@@ -195,6 +203,25 @@ def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
         return expr
     args = tuple([substitute(a, mapping) for a in expr.args])
     return Expr(expr.kind, expr.head, expr.value, args)
+
+
+def instantiates(pattern: Expr, mapping: Mapping[str, Expr], expr: Expr) -> bool:
+    """True if `substitute(pattern, mapping) is expr`, decided by walking both trees instead
+    of building the substituted one (interned trees are equal when they are one object)."""
+    if pattern.kind is Kind.VAR:
+        return mapping.get(pattern.head, pattern) is expr
+    args = pattern.args
+    if not args:
+        return pattern is expr
+    if expr.head != pattern.head or expr.kind is not pattern.kind:
+        return False
+    found = expr.args
+    if len(found) != len(args):
+        return False
+    for pat, sub in zip(args, found, strict=True):
+        if not instantiates(pat, mapping, sub):
+            return False
+    return True
 
 
 def _renamed_forms(lhs: Expr, rhs: Expr) -> list[tuple[Expr, Expr]]:
@@ -215,10 +242,39 @@ def canonical_pair(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
 
 def statement_key(lhs: Expr, rhs: Expr) -> bytes:
     """A 16-byte digest of `canonical_pair(lhs, rhs)`: a deduplication key that does not keep
-    the trees alive (so a run's memory does not hold every statement it has made). Each
-    form is printed once (the digest is of the printed pair that sorts first)."""
-    left, right = min((repr(a), repr(b)) for a, b in _renamed_forms(lhs, rhs))
-    return hashlib.blake2b(f"{left}={right}".encode(), digest_size=16).digest()
+    the trees alive (so a run's memory does not hold every statement it has made).
+
+    The digest is of `repr` of the pair that sorts first, printed straight from the trees with
+    the renaming applied as each variable is met (pre-order is first-occurrence order), so no
+    renamed tree is built; the second side of a form is printed only when its first side
+    decides (or ties) the comparison."""
+    left_first: dict[str, str] = {}
+    right_first: dict[str, str] = {}
+    lhs_first, rhs_first = _renamed_repr(lhs, left_first), _renamed_repr(rhs, right_first)
+    if lhs_first < rhs_first:
+        pair = (lhs_first, _renamed_repr(rhs, left_first))
+    elif rhs_first < lhs_first:
+        pair = (rhs_first, _renamed_repr(lhs, right_first))
+    else:
+        pair = min(
+            (lhs_first, _renamed_repr(rhs, left_first)),
+            (rhs_first, _renamed_repr(lhs, right_first)),
+        )
+    return hashlib.blake2b(f"{pair[0]}={pair[1]}".encode(), digest_size=16).digest()
+
+
+def _renamed_repr(expr: Expr, names: dict[str, str]) -> str:
+    """`repr(expr)` with each variable renamed `v0`, `v1`, … by first occurrence, continuing
+    the numbering (and the printed names) already in `names`."""
+    kind = expr.kind
+    if kind is Kind.VAR:
+        text = names.get(expr.head)
+        if text is None:
+            text = names[expr.head] = f"var('v{len(names)}')"
+        return text
+    if kind is Kind.NUM:
+        return f"num({expr.value})"
+    return f"app({expr.head!r}, {', '.join([_renamed_repr(a, names) for a in expr.args])})"
 
 
 def match(

@@ -48,8 +48,8 @@ from rpsdg_formal.kernel.emit import (
     equation_statement,
     evaluation_proof,
     hypotheses,
-    implication_theorem,
 )
+from rpsdg_formal.kernel.implication import implication_theorem
 from rpsdg_formal.pipeline.run import GenerateConfig, generate
 from rpsdg_formal.rewriting.steps import (
     EquationStep,
