@@ -171,7 +171,7 @@ def main() -> int:
         print(f"\npreparing workers' stages in this process ({args.stages} indices, seed 1, "
               "CPU ms per index):")  # fmt: skip
         for name, ms in stage_split(shipped_rules("field"), 1, args.stages):
-            print(f"  {name:55} {ms:6.3f}")
+            print(f"  {name:66} {ms:6.3f}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 

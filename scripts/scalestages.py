@@ -3,9 +3,11 @@ process, and the direct kernel route alone on the theorems a run wrote.
 
 `stage_split` times, with `time.process_time` after a warm-up, what a preparing worker does
 per index: the walk, the selection (graph, certifying search, shortest proofs), the statement
-key, the certificate text, the record, and the hand-off to the parent: on the default route the
-worker finishes the record with its verdicts and pickles the judged item (`pipeline.judged`;
-timed here with an accepted verdict per theorem, the kernel itself not included).
+key, the certificate text, the record (then the whole preparation on new indices, with the
+default cyclic collector and with the workers' `rare_collections`), and the hand-off to the
+parent: on the default route the worker finishes the record with its verdicts and pickles the
+judged item (`pipeline.judged`; timed here with an accepted verdict per theorem, the kernel
+itself not included).
 
 `direct_kernel_only` reads a run's records back, rebuilds each theorem's proofs (and so their
 specs) from the records' steps exactly as `check` does, then has a fresh direct-route pool (one
@@ -17,10 +19,13 @@ pool and no pipes, as a default-route worker checks its own items: the stricter 
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from benchlib import children_cpu, cpu_ms, warm_up
 
@@ -36,11 +41,14 @@ from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.pipeline.judged import judged
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer
 from rpsdg_formal.pipeline.record_check import check_record
+from rpsdg_formal.pipeline.workers import rare_collections
 from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk, theorem_rng
 from rpsdg_formal.terms.expr import statement_key
 from rpsdg_formal.theory.rules import RuleSet
+
+T = TypeVar("T")
 
 
 def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]]:
@@ -69,6 +77,10 @@ def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]
     preparer = Preparer(rules, RewriteFamily(WalkConfig(), SelectConfig()), seed)
     items, whole = cpu_ms(lambda: [preparer(i) for i in indices], count)
     _, trip = cpu_ms(lambda: [pickle.dumps(judged(i, _accepted(i), "")) for i in items], count)
+    later = range(count, 2 * count)  # indices no stage above has seen, for both rows
+    _, default = cpu_ms(lambda: [preparer(i) for i in later], count)
+    again = range(2 * count, 3 * count)
+    rare = _with_rare_collections(lambda: cpu_ms(lambda: [preparer(i) for i in again], count))
     return [
         ("walk", walk),
         ("selection (graph, certifying search, shortest proofs)", select),
@@ -76,8 +88,21 @@ def stage_split(rules: RuleSet, seed: int, count: int) -> list[tuple[str, float]
         ("certificate text (emit)", text),
         ("record", record),
         ("whole preparation (the above together)", whole),
+        ("whole preparation, new indices, the default collector", default),
+        ("whole preparation, new indices, collecting as the workers do", rare[1]),
         ("finishing the record + pickling the judged item for the parent", trip),
     ]
+
+
+def _with_rare_collections(work: Callable[[], T]) -> T:
+    """`work()` under the workers' collector settings, then the settings restored."""
+    threshold = gc.get_threshold()
+    rare_collections()
+    try:
+        return work()
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 def _accepted(item: Prepared) -> list[Verdict]:
