@@ -371,8 +371,15 @@ def test_the_serve_command_answers_and_stops_on_ctrl_c(audited_cache: Path) -> N
     command = [sys.executable, "-m", "rpsdg_formal.cli", "serve", "--port", str(port),
                "--workers", "1", "--cache-dir", str(audited_cache)]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Ctrl-C as a terminal delivers it: a suite started in the background of a non-interactive
+    # shell inherits SIGINT ignored, and Python then never installs its handler
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert process.stdout is not None
