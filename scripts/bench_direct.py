@@ -29,7 +29,6 @@ from rpsdg_formal.kernel.check import Accepted, check_batch, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.pool import KernelPool
-from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.pipeline.prepare import Preparer, first_theorems
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.rules import RuleSet
@@ -57,7 +56,7 @@ def kernel_only(rules: RuleSet, count: int, cache: Path) -> None:
     theorems = eight_step_theorems(rules, count, seed=0)
     steps = [len(t.origin.steps) for t in theorems if t.origin is not None]  # type: ignore[union-attr]
     kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=cache, sequential=True))
-    setup = DirectSetup(rules.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+    setup = DirectSetup.of(kernel)
     with KernelPool(setup, workers=1) as pool:
         pool.check(theorems[:50])  # warm: constants resolved, axioms of each computed once
         worker = pool.pids()[0]

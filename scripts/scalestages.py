@@ -37,7 +37,6 @@ from rpsdg_formal.kernel.check import Accepted, Kernel, Verdict
 from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import KernelPool
-from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.pipeline.judged import judged
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer
 from rpsdg_formal.pipeline.record_check import check_record
@@ -127,7 +126,7 @@ def direct_kernel_only(
 ) -> tuple[float, float, int]:
     """(wall s, CPU s, accepted) of a fresh direct-route pool checking `theorems` in batches of
     `batch`, each batch split over the workers as `generate` does."""
-    setup = DirectSetup(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+    setup = DirectSetup.of(kernel)
     children, own = children_cpu(), time.process_time()
     started = time.perf_counter()
     with KernelPool(setup, os.cpu_count()) as pool:
@@ -142,7 +141,7 @@ def direct_kernel_only(
 def direct_kernel_in_process(theorems: list[LeanTheorem], kernel: Kernel) -> tuple[float, int]:
     """(CPU s, accepted) of this process starting the direct route and checking `theorems`,
     with no pool and no pipes: what a default-route worker pays for the kernel."""
-    setup = DirectSetup(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+    setup = DirectSetup.of(kernel)
     own = time.process_time()
     direct = DirectKernel(setup)
     verdicts = [direct.check(t) for t in theorems]

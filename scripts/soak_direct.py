@@ -23,7 +23,6 @@ from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.pool import KernelPool
-from rpsdg_formal.kernel.runner import embedded_library
 
 
 def rss_mb(pid: int) -> float:
@@ -44,7 +43,7 @@ def main() -> int:
     theorems = eight_step_theorems(rules, args.distinct, seed=3)
     with tempfile.TemporaryDirectory(prefix="rpsdg-soak-") as tmp:
         kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=Path(tmp), sequential=True))
-        setup = DirectSetup(rules.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+        setup = DirectSetup.of(kernel)
         with KernelPool(setup, workers=1) as pool:
             pid = pool.pids()[0]
             print(f"worker {pid}: {rss_mb(pid):.1f} MB after start", flush=True)

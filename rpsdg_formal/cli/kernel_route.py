@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.pool import DirectUnavailable
 from rpsdg_formal.kernel.route import DirectRoute
-from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, generate
 from rpsdg_formal.theory.rules import RuleSet
 
@@ -24,7 +22,7 @@ def direct_route(args: argparse.Namespace, kernel: Kernel) -> DirectRoute | None
         return None
     if args.lean_sample < 0:
         raise ConfigError(f"--lean-sample must be at least 0, got {args.lean_sample}")
-    setup = DirectSetup(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+    setup = DirectSetup.of(kernel)
     return DirectRoute(setup, args.lean_sample)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rpsdg_formal.errors import KernelCrashError
-from rpsdg_formal.kernel.check import Accepted, Rejected, Verdict
+from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, Verdict
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT
 from rpsdg_formal.kernel.kconsts import LOGIC, Constants
@@ -25,6 +25,7 @@ from rpsdg_formal.kernel.koffered import offered
 from rpsdg_formal.kernel.kterms import Scope, TermBuilder
 from rpsdg_formal.kernel.lean_abi import LeanRuntime, Obj, field, runtime, tag
 from rpsdg_formal.kernel.proofspec import ObligationSpec, OfferedSpec, ProofSpec, unpacked
+from rpsdg_formal.kernel.runner import embedded_library
 from rpsdg_formal.theory.section import Theory
 
 EXCEPTION_KINDS = (
@@ -68,6 +69,12 @@ class DirectSetup:
     lean_path: Path
     library: Path
     limits: Limits = Limits()
+
+    @classmethod
+    def of(cls, kernel: Kernel) -> DirectSetup:
+        """The setup for `kernel`'s theory, compiled where its `lean` finds it, run by the
+        embedded library."""
+        return cls(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
 
 
 class NoSpecError(KernelCrashError):

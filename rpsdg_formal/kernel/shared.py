@@ -24,7 +24,6 @@ from rpsdg_formal.kernel.check import Kernel, Verdict
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.pool import KernelPool
-from rpsdg_formal.kernel.runner import embedded_library
 
 _pools: dict[tuple[str, Path], KernelPool | None] = {}  # touched on `_thread` only
 _thread: ThreadPoolExecutor | None = None
@@ -45,7 +44,7 @@ def _pool(kernel: Kernel) -> KernelPool | None:
     """The pool for `kernel`'s theory, started now if it is the first call."""
     key = _key(kernel)
     if key not in _pools:
-        setup = DirectSetup(kernel.theory, key[1], embedded_library())
+        setup = DirectSetup.of(kernel)
         try:
             _pools[key] = KernelPool(setup)
         except KernelError as err:
