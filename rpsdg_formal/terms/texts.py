@@ -37,6 +37,13 @@ def numeral_to_kernel(value: int, numerals: Numerals) -> str:
     return f"{numerals.bit1 if value % 2 else numerals.bit0} {inner}"
 
 
+def _remember(memo: dict[Expr, str], node: Expr, text: str) -> None:
+    """Keep `text` as `node`'s in `memo`, emptying it first when it holds `LIMIT` texts."""
+    if len(memo) >= LIMIT:
+        memo.clear()
+    memo[node] = text
+
+
 def is_atomic(expr: Expr) -> bool:
     """True if `expr` prints in kernel syntax as one token (no parentheses needed)."""
     return (
@@ -93,9 +100,7 @@ class SignatureTexts:
                 text = self._infix_app(node, lean, memo)
             else:
                 text = node.head if node.kind is _VAR else str(node.value)
-            if len(memo) >= LIMIT:
-                memo.clear()
-            memo[node] = text
+            _remember(memo, node, text)
         return text
 
     def _infix_app(self, node: Expr, lean: bool, memo: dict[Expr, str]) -> str:
@@ -159,9 +164,7 @@ class SignatureTexts:
             else:
                 text = " ".join([self.lean_name[node.head], *map(self.kernel_argument, node.args)])
             memo = self.kernel_memo
-            if len(memo) >= LIMIT:
-                memo.clear()
-            memo[node] = text
+            _remember(memo, node, text)
         return text
 
     def kernel_argument(self, node: Expr) -> str:
@@ -174,9 +177,7 @@ class SignatureTexts:
             if not is_atomic(node):
                 text = f"({text})"
             memo = self.argument_memo
-            if len(memo) >= LIMIT:
-                memo.clear()
-            memo[node] = text
+            _remember(memo, node, text)
         return text
 
     def kernel_context(self, node: Expr, path: Path, hole: str) -> str:
@@ -214,9 +215,7 @@ class SignatureTexts:
                 text = self._latex_app(node, memo)
             else:
                 text = node.head if node.kind is _VAR else str(node.value)
-            if len(memo) >= LIMIT:
-                memo.clear()
-            memo[node] = text
+            _remember(memo, node, text)
         return text
 
     def _latex_app(self, node: Expr, memo: dict[Expr, str]) -> str:
