@@ -18,7 +18,6 @@ name reveals.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -40,12 +39,14 @@ CPU, where the whole first batch of 250 cost 3.2 s)."""
 SPREAD = 10
 """In a sampled batch, `lean` also checks the 1st, 11th, 21st, … theorem."""
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.']*")
 
 
 def names_in(theorem: LeanTheorem) -> set[str]:
-    """The identifiers of the theorem's statement and proof (its name aside)."""
-    return set(_NAME.findall(theorem.statement)) | set(_NAME.findall(theorem.proof))
+    """The words of the theorem's statement and proof, parentheses aside (its name aside):
+    its identifiers and a few symbols. Plain string splitting: a regular expression for
+    identifiers alone took twice the time, and the parent looks at every theorem."""
+    text = f"{theorem.statement} {theorem.proof}"
+    return set(text.replace("(", " ").replace(")", " ").split())
 
 
 @dataclass
