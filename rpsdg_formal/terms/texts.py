@@ -8,12 +8,19 @@ sub-trees again and again. A memo is emptied when it reaches `LIMIT` entries, so
 millions of theorems holds at most `LIMIT` texts (and the trees they name) per syntax.
 `terms.printers` is the public face; `tests/terms/reference_printers.py` keeps the plain
 recursive printers these must agree with byte for byte.
+
+Where the optional extension `terms/_texts.c` is built, `texts_of` gives a `CompiledTexts`: the
+same methods run in C over the same tables and memos, with `SignatureTexts`'s Python methods
+as the reference and the fallback (`use_compiled(False)` switches the engine off).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rpsdg_formal.terms.expr import Expr, Kind, Path
 from rpsdg_formal.terms.signature import Fixity, Numerals, Signature
+from rpsdg_formal.terms.texts_compiled import engine_for
 
 ATOM = 1000  # precedence of variables, numerals and calls: never parenthesised
 LIMIT = 1 << 12
@@ -24,6 +31,8 @@ hundred, and a larger memo finds little more (in one worker preparing 6,000 defa
 _APP, _VAR, _NUM = Kind.APP, Kind.VAR, Kind.NUM
 _INFIX, _PREFIX, _POSTFIX = Fixity.INFIX, Fixity.PREFIX, Fixity.POSTFIX
 _FUNCTION, _CONSTANT = Fixity.FUNCTION, Fixity.CONSTANT
+_PRINTING = ("infix", "kernel", "kernel_argument", "kernel_context", "lean_argument", "to_latex")
+"""The printing methods, each also in the compiled engine (`CompiledTexts`)."""
 
 
 def numeral_to_kernel(value: int, numerals: Numerals) -> str:
@@ -245,15 +254,54 @@ class SignatureTexts:
         return template.format(*rendered)
 
 
+class CompiledTexts(SignatureTexts):
+    """The same printers run by the compiled engine (`terms/_texts.c`): each printing method
+    is the engine's, over this object's tables and memos, which are its reference's (a
+    `SignatureTexts` of the same signature); a tree the engine does not print, it hands to the
+    reference's Python method, so every text is the reference's."""
+
+    __slots__ = ("engine", *_PRINTING)  # these slots hide the Python methods of the same names
+
+    def __init__(self, reference: SignatureTexts, engine: Any) -> None:
+        for name in SignatureTexts.__slots__:
+            setattr(self, name, getattr(reference, name))
+        self.engine = engine
+        for name in _PRINTING:
+            setattr(self, name, getattr(engine, name))
+
+
 _BY_SIGNATURE: dict[int, tuple[Signature, SignatureTexts]] = {}
 _SIGNATURES_LIMIT = 64
+_COMPILED = [True]  # the switch `use_compiled` turns
+
+
+def use_compiled(on: bool) -> bool:
+    """Print through the compiled engine where it is built (`on`, the default) or through the
+    Python methods only (for tests and comparisons); returns the previous setting. Printers
+    already made are forgotten, so the next `texts_of` of every signature follows the switch."""
+    before = _COMPILED[0]
+    _COMPILED[0] = on
+    _BY_SIGNATURE.clear()
+    return before
 
 
 def texts_of(sig: Signature) -> SignatureTexts:
-    """The printers of `sig` (made once per signature object and kept with it)."""
+    """The printers of `sig` (made once per signature object and kept with it): compiled
+    where the engine is built and switched on, the Python reference otherwise."""
     known = _BY_SIGNATURE.get(id(sig))
     if known is None or known[0] is not sig:
         if len(_BY_SIGNATURE) >= _SIGNATURES_LIMIT:
             _BY_SIGNATURE.clear()
-        known = _BY_SIGNATURE[id(sig)] = (sig, SignatureTexts(sig))
+        known = _BY_SIGNATURE[id(sig)] = (sig, make_texts(sig, _COMPILED[0]))
     return known[1]
+
+
+def make_texts(sig: Signature, compiled: bool) -> SignatureTexts:
+    """New printers of `sig` with empty memos: compiled if `compiled` and the engine is built
+    (and takes the signature's tables), the Python reference otherwise."""
+    reference = SignatureTexts(sig)
+    if not compiled:
+        return reference
+    numerals = sig.numerals
+    engine = engine_for(reference, lambda n: numeral_to_kernel(n, numerals), globals(), ATOM)
+    return reference if engine is None else CompiledTexts(reference, engine)

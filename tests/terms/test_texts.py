@@ -1,8 +1,12 @@
 """The memoised printers (`terms.texts`) against the plain recursive printers they replaced
 (`reference_printers`), on random trees of every shipped theory: the same text, byte for byte,
-whatever was printed before (the memos are shared across calls) and after a memo is emptied."""
+whatever was printed before (the memos are shared across calls) and after a memo is emptied.
+Every test here runs twice: with the compiled engine (`terms/_texts.c`, where it is built) and
+with the Python printers alone."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 import reference_printers as ref
@@ -30,6 +34,7 @@ from rpsdg_formal.terms.printers import (
     to_lean,
 )
 from rpsdg_formal.terms.signature import Fixity, Numerals, Operator, Signature
+from rpsdg_formal.terms.texts_compiled import compiled_module
 from rpsdg_formal.theory.catalogue import rules_path, shipped_theories
 from rpsdg_formal.theory.rules import load_rules
 
@@ -46,6 +51,20 @@ SIGNATURES["odd"] = Signature(  # precedences above a leaf's, a binary call, low
     ),
     Numerals("zero", "one", "bit0", "bit1"),
 )
+
+
+@pytest.fixture(scope="module", autouse=True, params=["compiled", "python"])
+def printers(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The printers under test: the compiled engine where it is built, then Python alone."""
+    before = texts.use_compiled(request.param == "compiled")
+    yield request.param
+    texts.use_compiled(before)
+
+
+def test_the_printers_under_test_are_the_ones_named(printers: str) -> None:
+    compiled = printers == "compiled" and compiled_module() is not None
+    for sig in SIGNATURES.values():
+        assert isinstance(texts.texts_of(sig), texts.CompiledTexts) is compiled
 
 
 def trees(sig: Signature) -> st.SearchStrategy[Expr]:
