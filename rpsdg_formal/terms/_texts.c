@@ -17,6 +17,16 @@ PyObject *LEFT_WORD, *FORMAT;
 static PyObject *NAMES[6];
 enum { M_INFIX, M_LEAN_ARGUMENT, M_KERNEL, M_KERNEL_ARGUMENT, M_KERNEL_CONTEXT, M_TO_LATEX };
 
+/* Read `texts.LIMIT` for this call (Unsupported where it is not an int). */
+static int begin(Engine *e) {
+    PyObject *limit = PyDict_GetItemWithError(e->globals, LIMIT);
+    e->limit = limit ? PyLong_AsSsize_t(limit) : -1;
+    if (e->limit != -1) return 0;
+    PyErr_Clear();
+    unsupported();
+    return -1;
+}
+
 /* The engine's result, or where it raised Unsupported the reference's method on `args`. */
 static PyObject *finish(Engine *e, PyObject *text, int method, PyObject *const *args,
                         Py_ssize_t n) {
@@ -35,30 +45,33 @@ static int arity(Py_ssize_t n, Py_ssize_t want, const char *name) {
 
 static PyObject *m_infix(Engine *e, PyObject *const *a, Py_ssize_t n) {
     int lean = arity(n, 2, "infix") ? -1 : PyObject_IsTrue(a[1]);
-    return lean < 0 ? NULL : finish(e, infix(e, a[0], lean), M_INFIX, a, n);
+    if (lean < 0) return NULL;
+    return finish(e, begin(e) ? NULL : infix(e, a[0], lean), M_INFIX, a, n);
 }
 
 static PyObject *m_lean_argument(Engine *e, PyObject *const *a, Py_ssize_t n) {
     if (arity(n, 1, "lean_argument")) return NULL;
-    return finish(e, lean_argument(e, a[0]), M_LEAN_ARGUMENT, a, n);
+    return finish(e, begin(e) ? NULL : lean_argument(e, a[0]), M_LEAN_ARGUMENT, a, n);
 }
 
 static PyObject *m_kernel(Engine *e, PyObject *const *a, Py_ssize_t n) {
-    return arity(n, 1, "kernel") ? NULL : finish(e, kernel(e, a[0]), M_KERNEL, a, n);
+    if (arity(n, 1, "kernel")) return NULL;
+    return finish(e, begin(e) ? NULL : kernel(e, a[0]), M_KERNEL, a, n);
 }
 
 static PyObject *m_kernel_argument(Engine *e, PyObject *const *a, Py_ssize_t n) {
     if (arity(n, 1, "kernel_argument")) return NULL;
-    return finish(e, kernel_argument(e, a[0]), M_KERNEL_ARGUMENT, a, n);
+    return finish(e, begin(e) ? NULL : kernel_argument(e, a[0]), M_KERNEL_ARGUMENT, a, n);
 }
 
 static PyObject *m_kernel_context(Engine *e, PyObject *const *a, Py_ssize_t n) {
     if (arity(n, 3, "kernel_context")) return NULL;
-    return finish(e, context(e, a[0], a[1], a[2]), M_KERNEL_CONTEXT, a, n);
+    return finish(e, begin(e) ? NULL : context(e, a[0], a[1], a[2]), M_KERNEL_CONTEXT, a, n);
 }
 
 static PyObject *m_to_latex(Engine *e, PyObject *const *a, Py_ssize_t n) {
-    return arity(n, 1, "to_latex") ? NULL : finish(e, latex(e, a[0]), M_TO_LATEX, a, n);
+    if (arity(n, 1, "to_latex")) return NULL;
+    return finish(e, begin(e) ? NULL : latex(e, a[0]), M_TO_LATEX, a, n);
 }
 
 /* Pieces as `template_pieces` makes them: None, or (str, index >= 0, ..., str), short. */
@@ -119,6 +132,7 @@ static void engine_dealloc(Engine *e) {
                          &e->latex, &e->kinds[0], &e->kinds[1], &e->kinds[2], &e->numeral,
                          &e->globals, &e->reference, (PyObject **)&e->expr_type};
     for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++) Py_CLEAR(*held[i]);
+    for (int i = 0; i < SEEN; i++) Py_CLEAR(e->seen_head[i]);
     Py_TYPE(e)->tp_free((PyObject *)e);
 }
 
@@ -159,6 +173,8 @@ static PyObject *make_engine(PyObject *module, PyObject *args) {
     if (!e) return NULL;
     e->ops = NULL;
     e->index = NULL;
+    e->seen_next = 0;
+    for (int i = 0; i < SEEN; i++) e->seen_head[i] = NULL;
     PyObject **held[] = {&e->table, &e->human, &e->lean, &e->kernel, &e->argument, &e->latex,
                          &e->numeral, &e->globals, &e->reference, (PyObject **)&e->expr_type};
     PyObject *given[] = {table, dicts[0], dicts[1], dicts[2], dicts[3], dicts[4],

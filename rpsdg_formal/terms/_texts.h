@@ -15,6 +15,8 @@
 enum { INFIX, PREFIX, POSTFIX, FUNCTION, CONSTANT }; /* the codes texts_compiled.py gives */
 enum { VAR, NUM, APP };
 #define MAX_PIECES 31 /* the longest template the engine fills itself (texts_compiled.py) */
+#define MAX_ARGS 8    /* the most arguments of a node the engine prints itself */
+#define SEEN 16       /* heads whose operator the engine remembers by address */
 
 /* One operator, as `SignatureTexts`'s tables have it (its strings borrowed from the table). */
 typedef struct {
@@ -32,6 +34,10 @@ typedef struct {
     PyTypeObject *expr_type;
     Py_ssize_t kind_at, head_at, value_at, args_at;     /* Expr's slots */
     long atom;
+    Py_ssize_t limit;                                   /* texts.LIMIT, read at each call */
+    PyObject *seen_head[SEEN];                          /* strong references */
+    Op *seen_op[SEEN];
+    int seen_next;
 } Engine;
 
 /* interned strings; `Unsupported`: what the engine raises for the Python method to print */
@@ -48,7 +54,8 @@ long below(Engine *e, PyObject *node, int kind);
 PyObject *concat(PyObject **parts, int n);
 PyObject *wrap(PyObject *text, int wrapped, PyObject *open, PyObject *close);
 PyObject *remember(Engine *e, PyObject *memo, PyObject *node, PyObject *text);
-PyObject *fill(PyObject *template, PyObject *pieces, PyObject *texts);
+PyObject *fill(PyObject *template, PyObject *pieces, PyObject **texts, Py_ssize_t n);
+void release(PyObject **texts, Py_ssize_t n);
 PyObject *leaf(Engine *e, PyObject *node, int kind);
 
 /* ---- human, standard Lean and LaTeX syntax (_texts_infix.c) ---- */

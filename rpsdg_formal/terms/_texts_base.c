@@ -20,14 +20,23 @@ int kind_of(Engine *e, PyObject *node) {
     return -1;
 }
 
-/* The operator of an application, or NULL (Unsupported) for a head outside the signature. */
+/* The operator of an application, or NULL (Unsupported) for a head outside the signature;
+ * the last `SEEN` heads looked up are matched by address first. */
 Op *op_of(Engine *e, PyObject *node) {
-    PyObject *at = PyDict_GetItemWithError(e->index, SLOT(e, node, head_at));
+    PyObject *head = SLOT(e, node, head_at);
+    for (int i = 0; i < SEEN; i++)
+        if (e->seen_head[i] == head) return e->seen_op[i];
+    PyObject *at = PyDict_GetItemWithError(e->index, head);
     if (!at) {
         if (!PyErr_Occurred()) unsupported();
         return NULL;
     }
-    return &e->ops[PyLong_AsSsize_t(at)];
+    Op *op = &e->ops[PyLong_AsSsize_t(at)];
+    int slot = e->seen_next;
+    e->seen_next = (slot + 1) % SEEN;
+    Py_XSETREF(e->seen_head[slot], Py_NewRef(head));
+    e->seen_op[slot] = op;
+    return op;
 }
 
 /* The precedence of `node` as a child, or -1 with an exception set. */
@@ -68,38 +77,34 @@ PyObject *wrap(PyObject *text, int wrapped, PyObject *open, PyObject *close) {
 
 /* Keep `text` as `node`'s in `memo`, emptying it first at `texts.LIMIT`: steals `text`. */
 PyObject *remember(Engine *e, PyObject *memo, PyObject *node, PyObject *text) {
-    PyObject *limit = text ? PyDict_GetItemWithError(e->globals, LIMIT) : NULL;
-    Py_ssize_t bound = limit ? PyLong_AsSsize_t(limit) : -1;
-    if (text && !limit && !PyErr_Occurred()) PyErr_SetString(PyExc_NameError, "LIMIT");
-    if (bound == -1 && PyErr_Occurred()) {
-        Py_XDECREF(text);
-        return NULL;
-    }
-    if (PyDict_GET_SIZE(memo) >= bound) PyDict_Clear(memo);
+    if (!text) return NULL;
+    if (PyDict_GET_SIZE(memo) >= e->limit) PyDict_Clear(memo);
     if (PyDict_SetItem(memo, node, text) < 0) Py_CLEAR(text);
     return text;
 }
 
-/* `template.format(*texts)`: from its pieces (literal, index, literal, ..., literal) when it
- * has them, through `str.format` itself otherwise. Steals `texts` (a tuple). */
-PyObject *fill(PyObject *template, PyObject *pieces, PyObject *texts) {
-    if (!texts) return NULL;
-    PyObject *parts[MAX_PIECES], *out = NULL;
-    Py_ssize_t n = pieces == Py_None ? 0 : PyTuple_GET_SIZE(pieces);
+/* Let go of the `n` texts of `texts`. */
+void release(PyObject **texts, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) Py_XDECREF(texts[i]);
+}
+
+/* `template.format(*texts)` of the `n` texts: from its pieces (literal, index, literal, ...,
+ * literal) when it has them, through `str.format` itself otherwise. */
+PyObject *fill(PyObject *template, PyObject *pieces, PyObject **texts, Py_ssize_t n) {
+    PyObject *parts[MAX_PIECES];
+    Py_ssize_t count = pieces == Py_None ? 0 : PyTuple_GET_SIZE(pieces);
     int usable = pieces != Py_None;
-    for (Py_ssize_t i = 0; usable && i < n; i++) {
+    for (Py_ssize_t i = 0; usable && i < count; i++) {
         PyObject *piece = PyTuple_GET_ITEM(pieces, i);
         Py_ssize_t at = i % 2 ? PyLong_AsSsize_t(piece) : 0;
-        usable = at < PyTuple_GET_SIZE(texts);
-        parts[i] = i % 2 ? PyTuple_GET_ITEM(texts, at < 0 ? 0 : at) : piece;
+        usable = at < n;
+        parts[i] = i % 2 ? texts[at < n ? at : 0] : piece;
     }
-    if (usable) out = concat(parts, (int)n);
-    else {
-        PyObject *format = PyObject_GetAttr(template, FORMAT);
-        out = format ? PyObject_Call(format, texts, NULL) : NULL;
-        Py_XDECREF(format);
-    }
-    Py_DECREF(texts);
+    if (usable) return concat(parts, (int)count);
+    PyObject *format = PyObject_GetAttr(template, FORMAT), *args = PyTuple_New(n), *out = NULL;
+    for (Py_ssize_t i = 0; args && i < n; i++) PyTuple_SET_ITEM(args, i, Py_NewRef(texts[i]));
+    if (format && args) out = PyObject_Call(format, args, NULL);
+    Py_XDECREF(format); Py_XDECREF(args);
     return out;
 }
 

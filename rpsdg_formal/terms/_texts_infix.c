@@ -11,25 +11,31 @@ PyObject *lean_argument(Engine *e, PyObject *node) {
 
 /* `f(a, b)` in human syntax; `F a b` or a filled template in Lean syntax. */
 static PyObject *call(Engine *e, Op *op, PyObject *args, int lean) {
-    Py_ssize_t n = PyTuple_GET_SIZE(args), shift = lean && !op->lean_template;
-    PyObject *texts = PyTuple_New(n + shift), *out = NULL;
-    if (texts && shift) PyTuple_SET_ITEM(texts, 0, Py_NewRef(op->lean));
-    for (Py_ssize_t i = 0; texts && i < n; i++) {
+    Py_ssize_t n = PyTuple_GET_SIZE(args), i;
+    PyObject *got[MAX_ARGS], *parts[2 * MAX_ARGS + 2], *out;
+    int applied = lean && !op->lean_template; /* `F a b`: each argument as lean_argument */
+    if (n > MAX_ARGS) return unsupported();
+    for (i = 0; i < n; i++) {
         PyObject *arg = PyTuple_GET_ITEM(args, i);
-        PyObject *text = lean && shift ? lean_argument(e, arg) : infix(e, arg, lean);
-        if (!text) Py_CLEAR(texts);
-        else PyTuple_SET_ITEM(texts, i + shift, text);
+        got[i] = applied ? lean_argument(e, arg) : infix(e, arg, lean);
+        if (!got[i]) {
+            release(got, i);
+            return NULL;
+        }
     }
-    if (!texts) return NULL;
-    if (lean && op->lean_template) return fill(op->lean, op->lean_pieces, texts);
-    if (lean) out = PyUnicode_Join(SPACE, texts);
+    if (lean && !applied) out = fill(op->lean, op->lean_pieces, got, n);
     else {
-        PyObject *inner = PyUnicode_Join(COMMA, texts);
-        PyObject *parts[4] = {op->symbol, OPEN, inner, CLOSE};
-        out = inner ? concat(parts, 4) : NULL;
-        Py_XDECREF(inner);
+        int k = 0;
+        parts[k++] = lean ? op->lean : op->symbol;
+        if (!lean) parts[k++] = OPEN;
+        for (i = 0; i < n; i++) {
+            if (lean || i) parts[k++] = lean ? SPACE : COMMA;
+            parts[k++] = got[i];
+        }
+        if (!lean) parts[k++] = CLOSE;
+        out = concat(parts, k);
     }
-    Py_DECREF(texts);
+    release(got, n);
     return out;
 }
 
@@ -127,27 +133,20 @@ static int latex_wrapped(Engine *e, Op *op, PyObject *arg, Py_ssize_t number, Py
 
 static PyObject *latex_app(Engine *e, PyObject *node) {
     Op *op = op_of(e, node);
-    PyObject *args = op ? SLOT(e, node, args_at) : NULL;
-    Py_ssize_t n = args ? PyTuple_GET_SIZE(args) : 0;
-    PyObject *texts = args ? PyTuple_New(n) : NULL;
-    for (Py_ssize_t i = 0; texts && i < n; i++) {
-        PyObject *text = latex(e, PyTuple_GET_ITEM(args, i));
-        if (!text) Py_CLEAR(texts);
-        else PyTuple_SET_ITEM(texts, i, text);
+    PyObject *args = SLOT(e, node, args_at), *texts[MAX_ARGS], *out = NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(args), i, k;
+    if (!op) return NULL;
+    if (n > MAX_ARGS) return unsupported();
+    for (i = 0; i < n; i++)
+        if (!(texts[i] = latex(e, PyTuple_GET_ITEM(args, i)))) break;
+    for (k = 0; i == n && !op->braced && k < n; k++) {
+        int wrapped = latex_wrapped(e, op, PyTuple_GET_ITEM(args, k), k, texts[k]);
+        if (wrapped > 0) texts[k] = wrap(texts[k], 1, LEFT, RIGHT);
+        if (wrapped < 0 || !texts[k]) break;
     }
-    for (Py_ssize_t i = 0; texts && !op->braced && i < n; i++) {
-        PyObject *text = PyTuple_GET_ITEM(texts, i);
-        int wrapped = latex_wrapped(e, op, PyTuple_GET_ITEM(args, i), i, text);
-        if (wrapped > 0) {
-            text = wrap(Py_NewRef(text), 1, LEFT, RIGHT);
-            if (text) {
-                Py_DECREF(PyTuple_GET_ITEM(texts, i));
-                PyTuple_SET_ITEM(texts, i, text);
-            }
-        }
-        if (wrapped < 0 || !text) Py_CLEAR(texts);
-    }
-    return texts ? fill(op->latex, op->latex_pieces, texts) : NULL;
+    if (i == n && (op->braced || k == n)) out = fill(op->latex, op->latex_pieces, texts, n);
+    release(texts, i);
+    return out;
 }
 
 /* `SignatureTexts.to_latex`: from each operator's template. */

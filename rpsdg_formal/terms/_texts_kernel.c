@@ -2,6 +2,26 @@
  * printers' engine (see _texts.c). */
 #include "_texts.h"
 
+/* `name a b`, each argument as `kernel_argument` prints it. */
+static PyObject *kernel_app(Engine *e, PyObject *node) {
+    Op *op = op_of(e, node);
+    PyObject *args = SLOT(e, node, args_at), *got[MAX_ARGS], *parts[2 * MAX_ARGS + 1];
+    Py_ssize_t n = PyTuple_GET_SIZE(args), i;
+    if (!op) return NULL;
+    if (n > MAX_ARGS) return unsupported();
+    if (Py_EnterRecursiveCall(" while printing a tree")) return NULL;
+    parts[0] = op->lean_name;
+    for (i = 0; i < n; i++) {
+        got[i] = parts[2 * i + 2] = kernel_argument(e, PyTuple_GET_ITEM(args, i));
+        parts[2 * i + 1] = SPACE;
+        if (!got[i]) break;
+    }
+    Py_LeaveRecursiveCall();
+    PyObject *text = i == n ? concat(parts, (int)(2 * n + 1)) : NULL;
+    release(got, i < n ? i : n);
+    return text;
+}
+
 /* `SignatureTexts.kernel`: kernel prefix syntax, `add (mul a b) (neg c)`. */
 PyObject *kernel(Engine *e, PyObject *node) {
     int kind = kind_of(e, node);
@@ -9,22 +29,8 @@ PyObject *kernel(Engine *e, PyObject *node) {
     if (kind == VAR) return leaf(e, node, kind);
     PyObject *text = PyDict_GetItemWithError(e->kernel, node);
     if (text || PyErr_Occurred()) return Py_XNewRef(text);
-    if (kind == NUM)
-        return remember(e, e->kernel, node, PyObject_CallOneArg(e->numeral, SLOT(e, node, value_at)));
-    Op *op = op_of(e, node);
-    PyObject *args = SLOT(e, node, args_at);
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    PyObject *parts = op ? PyTuple_New(n + 1) : NULL;
-    if (parts) PyTuple_SET_ITEM(parts, 0, Py_NewRef(op->lean_name));
-    if (parts && Py_EnterRecursiveCall(" while printing a tree")) Py_CLEAR(parts);
-    for (Py_ssize_t i = 0; parts && i < n; i++) {
-        PyObject *arg = kernel_argument(e, PyTuple_GET_ITEM(args, i));
-        if (!arg) Py_CLEAR(parts);
-        else PyTuple_SET_ITEM(parts, i + 1, arg);
-    }
-    if (parts) Py_LeaveRecursiveCall();
-    text = parts ? PyUnicode_Join(SPACE, parts) : NULL;
-    Py_XDECREF(parts);
+    if (kind == NUM) text = PyObject_CallOneArg(e->numeral, SLOT(e, node, value_at));
+    else text = kernel_app(e, node);
     return remember(e, e->kernel, node, text);
 }
 
