@@ -51,6 +51,7 @@ PyObject *concat(PyObject **parts, int n) {
     Py_ssize_t length = 0, at = 0;
     Py_UCS4 widest = 127;
     for (int i = 0; i < n; i++) {
+        if (!parts[i] && !PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "no text");
         if (!parts[i]) return NULL;
         if (!PyUnicode_CheckExact(parts[i])) return unsupported();
         length += PyUnicode_GET_LENGTH(parts[i]);
@@ -98,7 +99,7 @@ PyObject *fill(PyObject *template, PyObject *pieces, PyObject **texts, Py_ssize_
         PyObject *piece = PyTuple_GET_ITEM(pieces, i);
         Py_ssize_t at = i % 2 ? PyLong_AsSsize_t(piece) : 0;
         usable = at < n;
-        parts[i] = i % 2 ? texts[at < n ? at : 0] : piece;
+        if (usable) parts[i] = i % 2 ? texts[at] : piece;
     }
     if (usable) return concat(parts, (int)count);
     PyObject *format = PyObject_GetAttr(template, FORMAT), *args = PyTuple_New(n), *out = NULL;
