@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any, ClassVar
 
@@ -130,6 +130,26 @@ try:  # the compiled hash slot (`_exprhash.c`, optional; `__hash__` above is its
     importlib.import_module("rpsdg_formal.terms._exprhash").install(Expr, "_hash")
 except ImportError:  # a Python without the compiled module hashes through `__hash__`
     pass
+
+Renamer = Callable[[Expr, dict[str, str]], str]
+"""A printer of the statement key's renamed `repr` (`_renamed_repr` or its compiled twin)."""
+
+_COMPILED_REPR: Renamer | None = None  # `_renamed_repr` in C (`_texts_repr.c`), where built
+_UNSUPPORTED: type[Exception] = Exception  # what it raises for a tree it leaves to Python
+try:
+    _texts = importlib.import_module("rpsdg_formal.terms._texts")
+    _texts.install_repr(Expr, (Kind.VAR, Kind.NUM, Kind.APP))
+    _COMPILED_REPR, _UNSUPPORTED = _texts.renamed_repr, _texts.Unsupported
+except ImportError:  # without the compiled printers `_renamed_repr` prints every statement
+    pass
+
+_REPR_SWITCH = [True]  # `texts.use_compiled` turns it with the printers
+
+
+def use_compiled_repr(on: bool) -> None:
+    """Print statement keys through the compiled printer where it is built (`on`), or through
+    `_renamed_repr` only (for tests and comparisons; `texts.use_compiled` calls this)."""
+    _REPR_SWITCH[0] = on
 
 
 def _forget(ref: _PoolRef) -> None:
@@ -253,20 +273,28 @@ def statement_key(lhs: Expr, rhs: Expr) -> bytes:
     The digest is of `repr` of the pair that sorts first, printed straight from the trees with
     the renaming applied as each variable is met (pre-order is first-occurrence order), so no
     renamed tree is built; the second side of a form is printed only when its first side
-    decides (or ties) the comparison."""
+    decides (or ties) the comparison. The compiled printer prints it where it is built; a
+    statement it does not print (see `_texts_repr.c`) is printed again by `_renamed_repr`."""
+    if _COMPILED_REPR is None or not _REPR_SWITCH[0]:
+        pair = _first_pair(lhs, rhs, _renamed_repr)
+    else:
+        try:
+            pair = _first_pair(lhs, rhs, _COMPILED_REPR)
+        except _UNSUPPORTED:
+            pair = _first_pair(lhs, rhs, _renamed_repr)
+    return hashlib.blake2b(f"{pair[0]}={pair[1]}".encode(), digest_size=16).digest()
+
+
+def _first_pair(lhs: Expr, rhs: Expr, renamed: Renamer) -> tuple[str, str]:
+    """The renamed `repr`s of the orientation of `lhs = rhs` that sorts first."""
     left_first: dict[str, str] = {}
     right_first: dict[str, str] = {}
-    lhs_first, rhs_first = _renamed_repr(lhs, left_first), _renamed_repr(rhs, right_first)
+    lhs_first, rhs_first = renamed(lhs, left_first), renamed(rhs, right_first)
     if lhs_first < rhs_first:
-        pair = (lhs_first, _renamed_repr(rhs, left_first))
-    elif rhs_first < lhs_first:
-        pair = (rhs_first, _renamed_repr(lhs, right_first))
-    else:
-        pair = min(
-            (lhs_first, _renamed_repr(rhs, left_first)),
-            (rhs_first, _renamed_repr(lhs, right_first)),
-        )
-    return hashlib.blake2b(f"{pair[0]}={pair[1]}".encode(), digest_size=16).digest()
+        return (lhs_first, renamed(rhs, left_first))
+    if rhs_first < lhs_first:
+        return (rhs_first, renamed(lhs, right_first))
+    return min((lhs_first, renamed(rhs, left_first)), (rhs_first, renamed(lhs, right_first)))
 
 
 def _renamed_repr(expr: Expr, names: dict[str, str]) -> str:
