@@ -231,9 +231,11 @@ def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
     return Expr(expr.kind, expr.head, expr.value, args)
 
 
-def instantiates(pattern: Expr, mapping: Mapping[str, Expr], expr: Expr) -> bool:
+def instantiates_python(pattern: Expr, mapping: Mapping[str, Expr], expr: Expr) -> bool:
     """True if `substitute(pattern, mapping) is expr`, decided by walking both trees instead
-    of building the substituted one (interned trees are equal when they are one object)."""
+    of building the substituted one (interned trees are equal when they are one object).
+    `instantiates` is this function, or where it is built its compiled twin
+    (`terms/_exprmatch.c`), which hands what it does not read back to this one."""
     if pattern.kind is Kind.VAR:
         return mapping.get(pattern.head, pattern) is expr
     args = pattern.args
@@ -245,9 +247,18 @@ def instantiates(pattern: Expr, mapping: Mapping[str, Expr], expr: Expr) -> bool
     if len(found) != len(args):
         return False
     for pat, sub in zip(args, found, strict=True):
-        if not instantiates(pat, mapping, sub):
+        if not instantiates_python(pat, mapping, sub):
             return False
     return True
+
+
+instantiates: Callable[[Expr, Mapping[str, Expr], Expr], bool] = instantiates_python
+try:  # the compiled `instantiates` (`_exprmatch.c`, optional)
+    _exprmatch = importlib.import_module("rpsdg_formal.terms._exprmatch")
+    _exprmatch.install(Expr, Kind.VAR, instantiates_python)
+    instantiates = _exprmatch.instantiates
+except ImportError:  # without it the Python function answers
+    pass
 
 
 def _renamed_forms(lhs: Expr, rhs: Expr) -> list[tuple[Expr, Expr]]:
