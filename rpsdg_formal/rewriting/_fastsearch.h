@@ -95,7 +95,7 @@ typedef struct {
     PyObject *info, *step;        /* per plan (rule, reverse, variables); Step */
     PyObject *var_kind;           /* the kind of a variable (the walk's fresh values) */
     ExprPool pool;                /* where `on`, nodes are built here, else by calling make */
-    PyObject *bits;               /* the walk's rng.getrandbits, while it runs */
+    PyObject *bits, *unit;        /* the walk's rng.getrandbits and rng.random, while it runs */
     Py_ssize_t checked[2];        /* symplans and planlist lengths last validated */
     int busy;
 } Walker;
@@ -111,6 +111,25 @@ PyObject *taken_step(Walker *w, int32_t root, const Taken *t);
 PyObject *make_expr(Walker *w, int32_t id);
 int pool_setup(Walker *w, PyObject *spec);
 extern PyTypeObject WalkerType;
+
+/* ---- the default walk's start (_fastsearch_start.c) ---- */
+
+enum { UNARY, BINARY, VARIABLE, NUMERAL }; /* the kinds of label of a start's shape */
+
+typedef __int128 Count; /* a number of trees (up to 2**126), or a draw below one */
+
+/* `sample.ExprShape` as symbol ids, with its tree counts (`sample.count_trees`). */
+typedef struct {
+    int32_t min_ops, max_ops, n[4];          /* n: how many labels of each kind */
+    const int64_t *labels[4];                /* their symbol ids, in the shape's order */
+    double probability;                      /* of a numeral leaf */
+    Count count[MAXDEPTH / 2 + 1];           /* trees of n operators, n <= max_ops */
+} Shape;
+
+Count draw_below(Walker *w, Count n);
+int add_fresh(Ctx *c, int32_t id);
+int parse_shape(Walker *w, Shape *s, const int64_t *code, Py_ssize_t len);
+int32_t draw_start(Walker *w, const Shape *s);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop
