@@ -93,6 +93,7 @@ typedef struct {
     PyObject **objs; uint8_t *seen; int32_t nroom; /* per node id */
     PyObject *symbols, *make, *args_name; /* per symbol (kind, head, value); Expr; "args" */
     PyObject *info, *step;        /* per plan (rule, reverse, variables); Step */
+    PyObject *fields, *no_args;   /* Step's 6 field names, to store them here; or NULL; () */
     PyObject *var_kind;           /* the kind of a variable (the walk's fresh values) */
     ExprPool pool;                /* where `on`, nodes are built here, else by calling make */
     PyObject *bits, *unit;        /* the walk's rng.getrandbits and rng.random, while it runs */

@@ -182,6 +182,19 @@ static PyObject *substitution(Walker *w, const Taken *t, PyObject *names) {
     return pairs;
 }
 
+/* `Step(*values)` where its dataclass `__init__` only stores the fields (`fields` set): made
+ * as `object.__new__` makes it, each field stored as `object.__setattr__` stores it, in
+ * order (what that `__init__` does, without running its Python frame). */
+static PyObject *new_step(Walker *w, PyObject *const *values) {
+    if (!w->fields) return PyObject_Vectorcall(w->step, values, 6, NULL);
+    PyTypeObject *type = (PyTypeObject *)w->step;
+    PyObject *step = type->tp_new(type, w->no_args, NULL);
+    for (int k = 0; step && k < 6; k++)
+        if (PyObject_GenericSetAttr(step, PyTuple_GET_ITEM(w->fields, k), values[k]))
+            Py_CLEAR(step);
+    return step;
+}
+
 /* The step taken from `root`, as `Step(rule, reverse, path, substitution, before, after)`. */
 PyObject *taken_step(Walker *w, int32_t root, const Taken *t) {
     PyObject *info = PyTuple_GET_ITEM(w->info, t->plan); /* (rule, reverse, variables) */
@@ -198,7 +211,7 @@ PyObject *taken_step(Walker *w, int32_t root, const Taken *t) {
     if (after) {
         PyObject *call[6] = {PyTuple_GET_ITEM(info, 0), PyTuple_GET_ITEM(info, 1), path, pairs,
                              before, after};
-        step = PyObject_Vectorcall(w->step, call, 6, NULL);
+        step = new_step(w, call);
     }
     Py_XDECREF(path); Py_XDECREF(pairs);
     return step;

@@ -193,6 +193,7 @@ static void walker_dealloc(Walker *w) {
     free(w->flat); free(w->cands); free(w->objs); free(w->seen);
     Py_XDECREF(w->symbols); Py_XDECREF(w->make); Py_XDECREF(w->args_name);
     Py_XDECREF(w->info); Py_XDECREF(w->step); Py_XDECREF(w->var_kind);
+    Py_XDECREF(w->fields); Py_XDECREF(w->no_args);
     Py_XDECREF(w->pool.dict); Py_XDECREF(w->pool.ref_type); Py_XDECREF(w->pool.forget);
     Py_XDECREF(w->pool.value_name);
     Py_TYPE(w)->tp_free((PyObject *)w);
@@ -210,17 +211,32 @@ static int check_info(Walker *w) {
     return 0;
 }
 
-/* Walker(plans, group_of_plan, symbols, make, info, step, var_kind, pool): `symbols` is the
- * list, kept in step by its owner, of every symbol's (kind, head, value); `make` builds a node
- * from those and its args (Expr); `info` has every plan's (rule, reverse, variables); `step`
- * builds a Step; a symbol of kind `var_kind` is a variable; `pool` is None or Expr's (pool,
- * reference type, callback), to build nodes here as Expr.__new__ does. */
+/* Store a Step's fields here when `fields` names its 6 fields (None: call Step). */
+static int fields_setup(Walker *w, PyObject *fields) {
+    w->no_args = PyTuple_New(0);
+    if (!w->no_args) return -1;
+    if (fields == Py_None) return 0;
+    if (!PyType_Check(w->step) || !((PyTypeObject *)w->step)->tp_new ||
+        !PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) != 6)
+        return -1;
+    for (int k = 0; k < 6; k++)
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(fields, k))) return -1;
+    w->fields = fields; Py_INCREF(fields);
+    return 0;
+}
+
+/* Walker(plans, group_of_plan, symbols, make, info, step, var_kind, pool[, fields]): `symbols`
+ * is the list, kept in step by its owner, of every symbol's (kind, head, value); `make` builds
+ * a node from those and its args (Expr); `info` has every plan's (rule, reverse, variables);
+ * `step` builds a Step (its fields stored here when `fields` names them); a symbol of kind
+ * `var_kind` is a variable; `pool` is None or Expr's (pool, reference type, callback), to
+ * build nodes here as Expr.__new__ does. */
 static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     Py_buffer plans, group;
-    PyObject *symbols, *make, *info, *step, *var_kind, *pool;
+    PyObject *symbols, *make, *info, *step, *var_kind, *pool, *fields = Py_None;
     (void)kwds;
-    if (!PyArg_ParseTuple(args, "y*y*O!OO!OOO", &plans, &group, &PyList_Type, &symbols, &make,
-                          &PyTuple_Type, &info, &step, &var_kind, &pool))
+    if (!PyArg_ParseTuple(args, "y*y*O!OO!OOO|O", &plans, &group, &PyList_Type, &symbols,
+                          &make, &PyTuple_Type, &info, &step, &var_kind, &pool, &fields))
         return NULL;
     Walker *w = (Walker *)type->tp_alloc(type, 0);
     if (w) {
@@ -231,7 +247,7 @@ static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
         w->var_kind = var_kind; Py_INCREF(var_kind);
         w->args_name = PyUnicode_InternFromString("args");
         if (!w->args_name || walker_setup(w, &plans, &group) || check_info(w) ||
-            pool_setup(w, pool)) {
+            pool_setup(w, pool) || fields_setup(w, fields)) {
             Py_CLEAR(w);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "malformed walk plans");
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing
+import pickle
 import random
 import weakref
 from unittest.mock import patch
@@ -323,3 +324,24 @@ def _alive_nodes(start: Expr, index: RuleIndex, seed: int, compiled: bool) -> se
     del walked
     gc.collect()
     return {repr(r()) for r in refs if r() is not None}
+
+
+@needs_extension
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32))
+def test_steps_the_c_walk_stores_are_the_ones_step_makes(seed: int) -> None:
+    """The C walk stores a Step's fields as its dataclass `__init__` stores them (same fields
+    in the same order, same pickle); with that off (`_STEP_FIELDS` None) it calls Step, and
+    the walks are the same."""
+    assert listed_walk_module._STEP_FIELDS == tuple(f.name for f in dataclasses.fields(Step))
+    start = random_expr(_shape(RULES["field"], ("x", "y"), 0.15), random.Random(seed))
+    stored = listed_walk(start, INDEXES["field"], 8, 30, random.Random(seed))
+    with patch.object(listed_walk_module, "_STEP_FIELDS", None):
+        called = listed_walk(start, RuleIndex.build(RULES["field"].rules), 8, 30,
+                             random.Random(seed))  # fmt: skip
+    assert stored is not None and called is not None
+    for mine, made in zip(stored, called, strict=True):
+        again = Step(*(getattr(made, f.name) for f in dataclasses.fields(Step)))
+        assert list(vars(mine).items()) == list(vars(made).items()) == list(vars(again).items())
+        assert pickle.dumps(mine) == pickle.dumps(made) == pickle.dumps(again)
+        assert mine == made and hash(mine) == hash(made)
