@@ -51,9 +51,10 @@ int add_fresh(Ctx *c, int32_t id) {
     return 0;
 }
 
-/* a * b for a, b >= 0, or LIMIT + 1 where that is past LIMIT. */
+/* a * b for 0 <= a, b <= LIMIT + 1, or LIMIT + 1 where that is past LIMIT. */
 static Count capped(Count a, Count b) {
-    return a > 0 && b > LIMIT / a ? LIMIT + 1 : a * b;
+    Count product;
+    return __builtin_mul_overflow(a, b, &product) || product > LIMIT ? LIMIT + 1 : product;
 }
 
 /* `count_trees(n, unary, binary)` for every n up to the shape's max_ops; -1 past LIMIT (or
