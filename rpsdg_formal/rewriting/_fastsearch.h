@@ -73,7 +73,8 @@ typedef struct {
 
 /* Expr's slots and interning pool (terms/expr.py), to build nodes as `Expr.__new__` builds
  * them without running it: the pool maps (kind, head, value, args) to a weak reference (a
- * `_PoolRef` carrying that key, whose callback `_forget` drops the entry). */
+ * `_PoolRef` carrying that key, whose callback, `_forget` or here its C twin, drops the
+ * entry). */
 typedef struct {
     int on;
     PyObject *dict, *ref_type, *forget, *value_name;

@@ -229,7 +229,7 @@ static int fields_setup(Walker *w, PyObject *fields) {
  * is the list, kept in step by its owner, of every symbol's (kind, head, value); `make` builds
  * a node from those and its args (Expr); `info` has every plan's (rule, reverse, variables);
  * `step` builds a Step (its fields stored here when `fields` names them); a symbol of kind
- * `var_kind` is a variable; `pool` is None or Expr's (pool, reference type, callback), to
+ * `var_kind` is a variable; `pool` is None or Expr's (pool, reference type), to
  * build nodes here as Expr.__new__ does. */
 static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     Py_buffer plans, group;

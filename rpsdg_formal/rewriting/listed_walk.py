@@ -35,10 +35,12 @@ from rpsdg_formal.terms import expr as _expr
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, var
 from rpsdg_formal.terms.sample import ExprShape
 
-_POOL = (_expr._POOL, _expr._PoolRef, _expr._forget)
-"""Expr's interning pool, its weak reference type and that type's callback: the C walk builds
-a node Python has not seen as `Expr.__new__` builds it (the same fields, hash and pool entry),
-without running it (`tests/rewriting/test_listed_walk.py` checks every node it makes)."""
+_POOL = (_expr._POOL, _expr._PoolRef)
+"""Expr's interning pool and its weak reference type: the C walk builds a node Python has not
+seen as `Expr.__new__` builds it (the same fields, hash and pool entry), without running it,
+its reference's callback the C twin of `expr._forget` (the same entry dropped when the node
+dies; `tests/rewriting/test_listed_walk.py` checks every node it makes, and that each dead
+node leaves the pool)."""
 
 
 def _stored_fields() -> tuple[str, ...] | None:

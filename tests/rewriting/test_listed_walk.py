@@ -345,3 +345,31 @@ def test_steps_the_c_walk_stores_are_the_ones_step_makes(seed: int) -> None:
         assert list(vars(mine).items()) == list(vars(made).items()) == list(vars(again).items())
         assert pickle.dumps(mine) == pickle.dumps(made) == pickle.dumps(again)
         assert mine == made and hash(mine) == hash(made)
+
+
+class _Held:
+    """Stands for a pool reference: what the callbacks read of one is its key."""
+
+    def __init__(self, key: tuple[object, ...]) -> None:
+        self.key = key
+
+
+@needs_extension
+def test_the_c_callback_of_a_pool_reference_is_expr_forget() -> None:
+    """A node the C walk makes enters the pool with a C twin of `expr._forget` as its
+    reference's callback: like `_forget`, it drops the entry of the reference it is given, and
+    leaves an entry that another reference has taken since."""
+    walked = listed_walk(app("add", var("x"), num(0)), INDEXES["field"], 3, 30, random.Random(2))
+    assert walked is not None
+    made = walked[-1].after
+    callback = expr_module._POOL[(made.kind, made.head, made.value, made.args)].__callback__
+    assert callback is not None and callback is not expr_module._forget
+    for forget in (callback, expr_module._forget):
+        key = ("not a node", id(forget))
+        held, other = _Held(key), _Held(key)
+        expr_module._POOL[key] = held  # type: ignore[assignment]
+        forget(held)
+        assert key not in expr_module._POOL
+        expr_module._POOL[key] = other  # type: ignore[assignment]
+        forget(held)
+        assert expr_module._POOL.pop(key) is other
