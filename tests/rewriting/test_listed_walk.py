@@ -359,10 +359,15 @@ def test_the_c_callback_of_a_pool_reference_is_expr_forget() -> None:
     """A node the C walk makes enters the pool with a C twin of `expr._forget` as its
     reference's callback: like `_forget`, it drops the entry of the reference it is given, and
     leaves an entry that another reference has taken since."""
-    walked = listed_walk(app("add", var("x"), num(0)), INDEXES["field"], 3, 30, random.Random(2))
+    name = f"only_here_{id(object())}"  # every tree with it is new to the pool
+    start = app("mul", app("add", var(name), var("y")), var(name))
+    walked = listed_walk(start, INDEXES["field"], 8, 30, random.Random(2))
     assert walked is not None
-    made = walked[-1].after
-    callback = expr_module._POOL[(made.kind, made.head, made.value, made.args)].__callback__
+    old = set(_nodes(start))
+    made = [n for s in walked for n in _nodes(s.after) if var(name) in _nodes(n) and n not in old]
+    assert made  # nodes the C walk made: compound, with the new variable, not the start's
+    key = (made[0].kind, made[0].head, made[0].value, made[0].args)
+    callback = expr_module._POOL[key].__callback__
     assert callback is not None and callback is not expr_module._forget
     for forget in (callback, expr_module._forget):
         key = ("not a node", id(forget))
