@@ -112,6 +112,10 @@ PyObject *make_expr(Walker *w, int32_t id);
 int pool_setup(Walker *w, PyObject *spec);
 extern PyTypeObject WalkerType;
 
+/* ---- trees' prefix codes, read from Expr objects (_fastsearch_encode.c) ---- */
+
+extern PyTypeObject EncoderType;
+
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif

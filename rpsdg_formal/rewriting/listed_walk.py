@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import random
-from array import array
 from typing import Any
 
 from rpsdg_formal.rewriting import fastsearch
@@ -91,7 +90,7 @@ def listed_walk(
     if compiled is None:
         return None
     encoding = compiled.encoding
-    code = array("i", encoding.tree(start))
+    code = encoding.codes((start,))
     compiled.sync()
     found = compiled.walker.walk(
         code, start, encoding.symplans, encoding.planlist, steps, max_size, rng, keep
