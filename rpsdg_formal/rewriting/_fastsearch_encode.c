@@ -5,8 +5,14 @@
  * The symbol table stays the encoding's Python dict ((kind, head, value) -> id): a symbol found
  * there is read here; a symbol not found is handed to the encoding's own `symbol` (the `miss`
  * argument), which numbers it and grows the plan lists exactly as the Python encoder does, in
- * the same pre-order, so every id is the one the Python encoder gives. */
+ * the same pre-order, so every id is the one the Python encoder gives. In front of the dict, a
+ * small table keyed by the three fields' identities (holding them, so no address is reused)
+ * spares building and hashing a key tuple for the few symbols a walk's trees keep meeting. */
 #include "_fastsearch.h"
+
+#define KNOWN 1024 /* entries of the identity table (a power of two), emptied when half full */
+
+typedef struct { PyObject *kind, *head, *value; int32_t id; } Known;
 
 /* Encoder(expr_type, symbols): the type's slots, found once, and the symbol dict. */
 typedef struct {
@@ -16,6 +22,8 @@ typedef struct {
     PyObject **stack; Py_ssize_t room;  /* the nodes still to code (new references) */
     Vec out;
     int busy;                           /* a `miss` must not call back into this encoder */
+    Known *known; int32_t nknown;       /* (kind, head, value) by identity -> symbol id */
+    Py_ssize_t seen;                    /* the dict's size when last read (it only grows) */
 } Encoder;
 
 /* The offset of object slot `name` of `type`, or -1 if it is not one. */
@@ -33,21 +41,55 @@ static PyObject *field(PyObject *node, Py_ssize_t offset) {
     return found;
 }
 
-/* The symbol id of `node` (an Expr): read from the dict, else numbered by `miss(node)`. */
-static int32_t symbol_of(Encoder *e, PyObject *node, PyObject *miss) {
-    PyObject *kind = field(node, e->kind), *head = kind ? field(node, e->head) : NULL;
-    PyObject *value = head ? field(node, e->value) : NULL;
-    PyObject *key = value ? PyTuple_Pack(3, kind, head, value) : NULL;
+/* Where (kind, head, value) is, or would go, in the identity table. */
+static Known *known_slot(Encoder *e, PyObject *kind, PyObject *head, PyObject *value) {
+    uintptr_t h = (uintptr_t)kind * 31u ^ (uintptr_t)head * 2654435761u ^ (uintptr_t)value;
+    h ^= h >> 16;
+    for (Known *k = &e->known[h & (KNOWN - 1)];; k = &e->known[(++h) & (KNOWN - 1)])
+        if (!k->kind || (k->kind == kind && k->head == head && k->value == value)) return k;
+}
+
+/* Empty the identity table (when half full, or when the dict is not the one it was read from). */
+static void forget_known(Encoder *e) {
+    for (int32_t i = 0; e->nknown && i < KNOWN; i++) {
+        Known *k = &e->known[i];
+        if (k->kind) { Py_DECREF(k->kind); Py_DECREF(k->head); Py_DECREF(k->value); }
+        k->kind = NULL;
+    }
+    e->nknown = 0;
+}
+
+/* The symbol id of (kind, head, value) from the dict, else numbered by `miss(node)`. */
+static int32_t symbol_lookup(Encoder *e, PyObject *node, PyObject *key, PyObject *miss) {
     PyObject *found = key ? PyDict_GetItemWithError(e->symbols, key) : NULL;
     Py_XINCREF(found);
-    Py_XDECREF(key);
-    if (!found && value && !PyErr_Occurred())
-        found = PyObject_CallOneArg(miss, node);
+    if (!found && key && !PyErr_Occurred()) found = PyObject_CallOneArg(miss, node);
     long id = found ? PyLong_AsLong(found) : -1;
     Py_XDECREF(found);
     if (found && (id < 0 || id > INT32_MAX) && !PyErr_Occurred())
         PyErr_SetString(PyExc_ValueError, "a symbol id outside 0..2**31-1");
     return PyErr_Occurred() ? -1 : (int32_t)id;
+}
+
+/* The symbol id of `node` (an Expr): from the identity table, else the dict (then noted). */
+static int32_t symbol_of(Encoder *e, PyObject *node, PyObject *miss) {
+    PyObject *kind = field(node, e->kind), *head = kind ? field(node, e->head) : NULL;
+    PyObject *value = head ? field(node, e->value) : NULL;
+    if (!value) return -1;
+    Known *k = known_slot(e, kind, head, value);
+    if (k->kind) return k->id;
+    PyObject *key = PyTuple_Pack(3, kind, head, value);
+    int32_t id = symbol_lookup(e, node, key, miss);
+    Py_XDECREF(key);
+    if (id < 0) return -1;
+    if (2 * (e->nknown + 1) > KNOWN) forget_known(e);
+    k = known_slot(e, kind, head, value); /* `miss` ran Python code: look again */
+    if (!k->kind) {
+        Py_INCREF(kind); Py_INCREF(head); Py_INCREF(value);
+        k->kind = kind; k->head = head; k->value = value; k->id = id;
+        e->nknown++;
+    }
+    return id;
 }
 
 /* Room for `need` more nodes on the stack. */
@@ -117,10 +159,13 @@ static PyObject *encoder_codes(Encoder *e, PyObject *args) {
     if (!seq) return NULL;
     e->out.n = 0;
     e->busy = 1;
+    if (PyDict_GET_SIZE(e->symbols) < e->seen) forget_known(e); /* emptied: ids may differ */
+    e->seen = PyDict_GET_SIZE(e->symbols);
     int failed = 0;
     for (Py_ssize_t i = 0; !failed && i < PySequence_Fast_GET_SIZE(seq); i++)
         failed = encode_tree(e, PySequence_Fast_GET_ITEM(seq, i), miss);
     Py_DECREF(seq);
+    e->seen = PyDict_GET_SIZE(e->symbols);
     e->busy = 0;
     if (failed) return NULL;
     return PyBytes_FromStringAndSize(e->out.items ? (const char *)e->out.items : "",
@@ -140,6 +185,8 @@ static PyObject *encoder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     }
     Encoder *e = (Encoder *)type->tp_alloc(type, 0);
     if (!e) return NULL;
+    e->known = calloc(KNOWN, sizeof(Known));
+    if (!e->known) { Py_DECREF(e); return PyErr_NoMemory(); }
     e->type = expr_type; Py_INCREF(expr_type);
     e->symbols = symbols; Py_INCREF(symbols);
     e->kind = kind; e->head = head; e->value = value; e->args = arg;
@@ -147,7 +194,8 @@ static PyObject *encoder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 }
 
 static void encoder_dealloc(Encoder *e) {
-    free(e->stack); free(e->out.items);
+    if (e->known) forget_known(e);
+    free(e->known); free(e->stack); free(e->out.items);
     Py_XDECREF(e->type); Py_XDECREF(e->symbols);
     Py_TYPE(e)->tp_free((PyObject *)e);
 }
