@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rpsdg_formal.rewriting import fastsearch
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk
-from rpsdg_formal.terms.expr import Expr, app, num, var
+from rpsdg_formal.terms.expr import Expr, Kind, app, num, var
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
@@ -165,3 +165,23 @@ def test_the_c_encoder_refuses_what_is_not_a_tree() -> None:
     with pytest.raises(RuntimeError, match="re-entered"):
         enc.native.codes([var("never_seen")], reenter)
     assert enc.codes([var("x")]) == array("i", enc.tree(var("x"))).tobytes()  # still usable
+
+
+@needs_extension
+def test_the_c_encoder_past_its_identity_table() -> None:
+    """More symbols than the C encoder's identity table keeps (it is emptied when half full),
+    and equal fields held by distinct objects (big numerals, rebuilt names): the same codes and
+    table as Python, call after call."""
+    compiled = fastsearch._Encoding(INDEXES["calculus"])
+    python = fastsearch._Encoding(INDEXES["calculus"])
+    big = 2**80
+    for start in range(0, 3000, 500):
+        trees = [app("add", num(n), var(f"x{n % 7}")) for n in range(start, start + 500)]
+        # a new int object once the last call's trees are gone
+        trees += [num(big + n % 3) for n in range(50)]
+        trees += [var("".join(["y", str(n % 5)])) for n in range(50)]
+        head = "".join(["z", str(start)])  # one new head object, two values: two symbols
+        trees += [Expr(Kind.VAR, head, 0), Expr(Kind.VAR, head, 1)]
+        assert compiled.codes(trees) == python.python_codes(trees)
+        assert _table(compiled) == _table(python)
+    assert len(compiled.symbols) > 3000
