@@ -222,6 +222,8 @@ def certify_compiled(
     as those steps, without replaying it (`along.Along`)."""
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
+    if any(t.depth > MAX_DEPTH for t in (start, end, *via)):
+        return None  # the C search could not list such a tree's successors (nor recurse)
     enc = _encoding(index)
     codes = [enc.codes((start,)), enc.codes((end,))]
     fresh_code = array("i", [enc.symbol(f) for f in fresh])

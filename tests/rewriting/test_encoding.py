@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rpsdg_formal.rewriting import fastsearch
+from rpsdg_formal.rewriting.certify import certify, certify_python
+from rpsdg_formal.rewriting.graph import SearchBounds
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, var
@@ -185,3 +187,27 @@ def test_the_c_encoder_past_its_identity_table() -> None:
         assert compiled.codes(trees) == python.python_codes(trees)
         assert _table(compiled) == _table(python)
     assert len(compiled.symbols) > 3000
+
+
+def _chain(depth: int, leaf: Expr) -> Expr:
+    for _ in range(depth):
+        leaf = app("neg", leaf)
+    return leaf
+
+
+@needs_extension
+def test_deep_trees_are_coded_without_recursion_and_searched_in_python() -> None:
+    """The C encoder keeps its own stack (a tree far deeper than Python's recursion limit codes
+    as the iterative `tree` codes it); a theorem deeper than the C search lists (256) is left
+    to the Python search, as the C search itself would leave it, before any encoding."""
+    enc = fastsearch._Encoding(INDEXES["field"])
+    deep = _chain(50_000, var("x"))
+    assert enc.codes([deep]) == array("i", enc.tree(deep)).tobytes()
+    index, fresh, bounds = INDEXES["field"], (var("x"),), SearchBounds(max_depth=2, node_budget=30)
+    deeper = app("add", deep, deep)  # the C search would recurse 50,000 calls deep into it
+    assert fastsearch.certify_compiled(deeper, deep, index, fresh, 10**6, 2, bounds) is None
+    start, end = _chain(300, var("x")), _chain(298, var("x"))
+    assert fastsearch.certify_compiled(start, end, index, fresh, 400, 2, bounds) is None
+    found = certify(start, end, index, fresh, 400, 2, bounds)
+    assert found == certify_python(start, end, index, fresh, 400, 2, bounds)
+    assert found.bound.nodes > 0  # the Python search ran (here cut short by its budget)
