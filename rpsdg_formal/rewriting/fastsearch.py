@@ -74,8 +74,10 @@ class _Encoding:
         self.numbers = plan_numbers(self.plans)  # (rule name, direction) -> plan number
         # prefix codes of trees met lately: a theorem's walk nodes share most sub-trees
         self.encoded: dict[Expr, tuple[int, ...]] = {}
-        # the same codes made in C, reading the trees and this symbol table (None: not built)
-        self.native: Any = None if _native is None else _native.Encoder(Expr, self.symbols)
+        # the same codes made in C, reading the trees and this symbol table (None: not built,
+        # or an extension built before the encoder was added to it)
+        encoder = getattr(_native, "Encoder", None)
+        self.native: Any = None if encoder is None else encoder(Expr, self.symbols)
 
     def codes(self, trees: Sequence[Expr]) -> bytes:
         """The prefix codes of `trees`, one after another, as the native int32 bytes the C code

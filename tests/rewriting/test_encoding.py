@@ -211,3 +211,21 @@ def test_deep_trees_are_coded_without_recursion_and_searched_in_python() -> None
     found = certify(start, end, index, fresh, 400, 2, bounds)
     assert found == certify_python(start, end, index, fresh, 400, 2, bounds)
     assert found.bound.nodes > 0  # the Python search ran (here cut short by its budget)
+
+
+def test_an_extension_without_the_encoder_codes_in_python() -> None:
+    """An extension built before the encoder (a stale build) still serves the search; the codes
+    are then the Python encoder's."""
+
+    class Stale:
+        pass
+
+    previous = fastsearch._native
+    fastsearch._native = Stale()  # type: ignore[assignment]
+    try:
+        enc = fastsearch._Encoding(INDEXES["equation"])
+    finally:
+        fastsearch._native = previous
+    assert enc.native is None
+    tree = app("add", var("x"), num(3))
+    assert enc.codes([tree, tree]) == array("i", 2 * enc.tree(tree)).tobytes()
