@@ -13,7 +13,7 @@
 #include "_texts.h"
 
 PyObject *Unsupported, *LIMIT, *SPACE, *OPEN, *CLOSE, *COMMA, *EMPTY, *LEFT, *RIGHT;
-PyObject *LEFT_WORD, *FORMAT, *APP_OPEN;
+PyObject *LEFT_WORD, *FORMAT;
 static PyObject *NAMES[6];
 enum { M_INFIX, M_LEAN_ARGUMENT, M_KERNEL, M_KERNEL_ARGUMENT, M_KERNEL_CONTEXT, M_TO_LATEX };
 
@@ -117,7 +117,7 @@ static int read_table(Engine *e) {
 }
 
 /* Where the object slot `name` of `type` lives in an instance, or -1 (TypeError). */
-Py_ssize_t slot_at(PyTypeObject *type, const char *name) {
+static Py_ssize_t slot_at(PyTypeObject *type, const char *name) {
     PyObject *d = PyDict_GetItemString(type->tp_dict, name);
     if (d && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
         ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX)
@@ -195,9 +195,6 @@ static PyObject *make_engine(PyObject *module, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"engine", make_engine, METH_VARARGS, "One signature's printers over its tables and memos."},
-    {"install_repr", install_repr, METH_VARARGS, "The Expr type renamed_repr reads."},
-    {"renamed_repr", (PyCFunction)(void (*)(void))renamed_repr, METH_FASTCALL,
-     "terms.expr._renamed_repr(node, names)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -217,7 +214,7 @@ PyMODINIT_FUNC PyInit__texts(void) {
     if (intern(&LIMIT, "LIMIT") || intern(&SPACE, " ") || intern(&OPEN, "(") ||
         intern(&CLOSE, ")") || intern(&COMMA, ", ") || intern(&EMPTY, "") ||
         intern(&LEFT, "\\left(") || intern(&RIGHT, "\\right)") ||
-        intern(&LEFT_WORD, "\\left") || intern(&FORMAT, "format") || intern(&APP_OPEN, "app(") ||
+        intern(&LEFT_WORD, "\\left") || intern(&FORMAT, "format") ||
         PyType_Ready(&EngineType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);

@@ -42,7 +42,7 @@ typedef struct {
 
 /* interned strings; `Unsupported`: what the engine raises for the Python method to print */
 extern PyObject *Unsupported, *LIMIT, *SPACE, *OPEN, *CLOSE, *COMMA, *EMPTY, *LEFT, *RIGHT;
-extern PyObject *LEFT_WORD, *FORMAT, *APP_OPEN;
+extern PyObject *LEFT_WORD, *FORMAT;
 
 #define SLOT(e, node, at) (*(PyObject **)((char *)(node) + (e)->at))
 
@@ -62,13 +62,6 @@ PyObject *leaf(Engine *e, PyObject *node, int kind);
 PyObject *infix(Engine *e, PyObject *node, int lean);
 PyObject *lean_argument(Engine *e, PyObject *node);
 PyObject *latex(Engine *e, PyObject *node);
-
-/* ---- the statement key's renamed `repr` (_texts_repr.c) ---- */
-PyObject *renamed_repr(PyObject *module, PyObject *const *args, Py_ssize_t n);
-PyObject *install_repr(PyObject *module, PyObject *args);
-
-/* ---- the module (_texts.c) ---- */
-Py_ssize_t slot_at(PyTypeObject *type, const char *name);
 
 /* ---- kernel syntax (_texts_kernel.c) ---- */
 PyObject *kernel(Engine *e, PyObject *node);

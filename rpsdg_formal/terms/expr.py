@@ -131,26 +131,6 @@ try:  # the compiled hash slot (`_exprhash.c`, optional; `__hash__` above is its
 except ImportError:  # a Python without the compiled module hashes through `__hash__`
     pass
 
-Renamer = Callable[[Expr, dict[str, str]], str]
-"""A printer of the statement key's renamed `repr` (`_renamed_repr` or its compiled twin)."""
-
-_COMPILED_REPR: Renamer | None = None  # `_renamed_repr` in C (`_texts_repr.c`), where built
-_UNSUPPORTED: type[Exception] = Exception  # what it raises for a tree it leaves to Python
-try:
-    _texts = importlib.import_module("rpsdg_formal.terms._texts")
-    _texts.install_repr(Expr, (Kind.VAR, Kind.NUM, Kind.APP))
-    _COMPILED_REPR, _UNSUPPORTED = _texts.renamed_repr, _texts.Unsupported
-except ImportError:  # without the compiled printers `_renamed_repr` prints every statement
-    pass
-
-_REPR_SWITCH = [True]  # `texts.use_compiled` turns it with the printers
-
-
-def use_compiled_repr(on: bool) -> None:
-    """Print statement keys through the compiled printer where it is built (`on`), or through
-    `_renamed_repr` only (for tests and comparisons; `texts.use_compiled` calls this)."""
-    _REPR_SWITCH[0] = on
-
 
 def _forget(ref: _PoolRef) -> None:
     if _POOL.get(ref.key) is ref:
@@ -284,28 +264,22 @@ def statement_key(lhs: Expr, rhs: Expr) -> bytes:
     The digest is of `repr` of the pair that sorts first, printed straight from the trees with
     the renaming applied as each variable is met (pre-order is first-occurrence order), so no
     renamed tree is built; the second side of a form is printed only when its first side
-    decides (or ties) the comparison. The compiled printer prints it where it is built; a
-    statement it does not print (see `_texts_repr.c`) is printed again by `_renamed_repr`."""
-    if _COMPILED_REPR is None or not _REPR_SWITCH[0]:
-        pair = _first_pair(lhs, rhs, _renamed_repr)
-    else:
-        try:
-            pair = _first_pair(lhs, rhs, _COMPILED_REPR)
-        except _UNSUPPORTED:
-            pair = _first_pair(lhs, rhs, _renamed_repr)
-    return hashlib.blake2b(f"{pair[0]}={pair[1]}".encode(), digest_size=16).digest()
-
-
-def _first_pair(lhs: Expr, rhs: Expr, renamed: Renamer) -> tuple[str, str]:
-    """The renamed `repr`s of the orientation of `lhs = rhs` that sorts first."""
+    decides (or ties) the comparison. The printing is `_exprkey.c`'s where it is built (the
+    same strings), else `_renamed_repr`."""
+    render = _RENDER
     left_first: dict[str, str] = {}
     right_first: dict[str, str] = {}
-    lhs_first, rhs_first = renamed(lhs, left_first), renamed(rhs, right_first)
+    lhs_first, rhs_first = render(lhs, left_first), render(rhs, right_first)
     if lhs_first < rhs_first:
-        return (lhs_first, renamed(rhs, left_first))
-    if rhs_first < lhs_first:
-        return (rhs_first, renamed(lhs, right_first))
-    return min((lhs_first, renamed(rhs, left_first)), (rhs_first, renamed(lhs, right_first)))
+        pair = (lhs_first, render(rhs, left_first))
+    elif rhs_first < lhs_first:
+        pair = (rhs_first, render(lhs, right_first))
+    else:
+        pair = min(
+            (lhs_first, render(rhs, left_first)),
+            (rhs_first, render(lhs, right_first)),
+        )
+    return hashlib.blake2b(f"{pair[0]}={pair[1]}".encode(), digest_size=16).digest()
 
 
 def _renamed_repr(expr: Expr, names: dict[str, str]) -> str:
@@ -320,6 +294,21 @@ def _renamed_repr(expr: Expr, names: dict[str, str]) -> str:
     if kind is Kind.NUM:
         return f"num({expr.value})"
     return f"app({expr.head!r}, {', '.join([_renamed_repr(a, names) for a in expr.args])})"
+
+
+def _compiled_render() -> Callable[[Expr, dict[str, str]], str]:
+    """`_renamed_repr` in C (`_exprkey.c`, optional), or the Python function where not built."""
+    try:
+        module = importlib.import_module("rpsdg_formal.terms._exprkey")
+    except ImportError:
+        return _renamed_repr
+    module.install(Expr, Kind.VAR, Kind.NUM)
+    render: Callable[[Expr, dict[str, str]], str] = module.renamed_repr
+    return render
+
+
+_RENDER = _compiled_render()
+"""How `statement_key` prints a side: the compiled `_renamed_repr` where it is built."""
 
 
 def match(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rpsdg_formal.terms.expr import Expr, Kind, Path, use_compiled_repr
+from rpsdg_formal.terms.expr import Expr, Kind, Path
 from rpsdg_formal.terms.signature import Fixity, Numerals, Signature
 from rpsdg_formal.terms.texts_compiled import engine_for
 
@@ -277,13 +277,12 @@ _COMPILED = [True]  # the switch `use_compiled` turns
 
 def use_compiled(on: bool) -> bool:
     """Print through the compiled engine where it is built (`on`, the default) or through the
-    Python methods only (for tests and comparisons), statement keys too; returns the previous
-    setting. Printers already made are forgotten, so the next `texts_of` of every signature
-    follows the switch."""
+    Python methods only (for tests and comparisons); returns the previous setting. Printers
+    already made are forgotten, so the next `texts_of` of every signature follows the
+    switch."""
     before = _COMPILED[0]
     _COMPILED[0] = on
     _BY_SIGNATURE.clear()
-    use_compiled_repr(on)
     return before
 
 

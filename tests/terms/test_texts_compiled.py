@@ -1,6 +1,5 @@
 """The compiled printers' engine (`terms/_texts.c`) against the Python printers it runs for
-(`terms.texts.SignatureTexts`, and the statement key's `expr._renamed_repr`): the same text,
-byte for byte, from every printing method, on
+(`terms.texts.SignatureTexts`): the same text, byte for byte, from every printing method, on
 random trees of every shipped signature and of signatures made to reach every rule of the
 engine (numerals 0, 1, 2 and beyond a machine word, deep trees, prefix, postfix, call and
 constant operators, templates `str.format` reads differently); the same exception where the
@@ -8,7 +7,6 @@ Python method raises one; the same bounded memos, which both share."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 
@@ -16,9 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rpsdg_formal.terms import expr as expr_module
 from rpsdg_formal.terms import texts
-from rpsdg_formal.terms.expr import Expr, Kind, Path, app, num, positions, statement_key, var
+from rpsdg_formal.terms.expr import Expr, Kind, Path, app, num, positions, var
 from rpsdg_formal.terms.meaning import REGISTRY
 from rpsdg_formal.terms.signature import Fixity, Numerals, Operator, Signature
 from rpsdg_formal.terms.texts import (
@@ -308,33 +305,3 @@ def test_the_engine_prints_shipped_trees_itself(drawn: tuple[str, Expr]) -> None
         assert engine.lean_argument(sub) == reference.lean_argument(sub)
     for path, _ in positions(tree):
         assert engine.kernel_context(tree, path, "h") == reference.kernel_context(tree, path, "h")
-
-
-@settings(max_examples=300, deadline=None)
-@given(signature_and_trees(), st.dictionaries(st.sampled_from(["x", "y", "q"]), st.text()))
-def test_the_statement_printer_is_the_python_one(
-    drawn: tuple[str, list[Expr]], names: dict[str, str]
-) -> None:
-    """`_renamed_repr` in C: the same text and the same names left in the dict, printing one
-    tree after another into it (as `statement_key` prints a side after the other)."""
-    if expr_module._COMPILED_REPR is None:
-        pytest.skip("the compiled printers are not built here")
-    _, exprs = drawn
-    compiled_names, python_names = dict(names), dict(names)
-    for e in exprs:
-        got = expr_module._COMPILED_REPR(e, compiled_names)
-        assert got == expr_module._renamed_repr(e, python_names)
-        assert list(compiled_names.items()) == list(python_names.items())
-
-
-def test_a_statement_the_compiled_printer_leaves_is_printed_in_python() -> None:
-    """A name that is not a string: `statement_key` prints the statement again in Python."""
-    if expr_module._COMPILED_REPR is None:
-        pytest.skip("the compiled printers are not built here")
-    odd = app("add", var("x"), Expr(Kind.VAR, 7))  # type: ignore[arg-type]
-    with pytest.raises(compiled_module().Unsupported):  # type: ignore[union-attr]
-        expr_module._COMPILED_REPR(odd, {})
-    expected = hashlib.blake2b(
-        b"app('add', var('v0'), var('v1'))=var('v0')", digest_size=16
-    ).digest()
-    assert statement_key(odd, var("x")) == expected
