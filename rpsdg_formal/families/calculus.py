@@ -26,7 +26,6 @@ from rpsdg_formal.terms.expr import Expr, Kind, app, positions, substitute
 from rpsdg_formal.terms.printers import to_human, to_latex, to_plain, to_plain_sympy
 from rpsdg_formal.terms.sample import ExprShape, random_expr
 from rpsdg_formal.terms.signature import Signature
-from rpsdg_formal.terms.sympy_text import SympyTextError, read_sympy
 
 FAMILIES = ("antiderivative", "by-parts")
 
@@ -161,6 +160,8 @@ def draw_problem(engine: Engine, config: CalculusConfig, rng: random.Random) -> 
 
 
 # --- SymPy: the second opinion ----------------------------------------------------------------
+# SymPy (and the reader built on it) is imported by the functions that use it, so that a run of
+# another family, which imports this module for `CalculusConfig`, does not pay for it.
 
 _POINTS = (0.37, 1.3, 2.9, -0.61, -2.2, 0.8 + 0.45j, -1.7 + 1.1j, 3.6 - 0.9j, 0.13 - 2.3j, 5.1)
 
@@ -220,6 +221,8 @@ def crosscheck_plain(antiderivative: str, integrand: str) -> str | None:
     """`crosscheck` on the plain SymPy strings of a record (as anyone can re-check it)."""
     import sympy
 
+    from rpsdg_formal.terms.sympy_text import SympyTextError, read_sympy
+
     x = sympy.Symbol("x")
     try:
         F, f = read_sympy(antiderivative), read_sympy(integrand)
@@ -242,6 +245,8 @@ def symbolic_agreement(antiderivative: str, integrand: str, max_ops: int = 400) 
     """Does SymPy show d/dx F - f = 0 symbolically (`expand`, then `cancel`)? Not finding it
     proves nothing (the numeric check stands); large expressions are not tried."""
     import sympy
+
+    from rpsdg_formal.terms.sympy_text import read_sympy
 
     x = sympy.Symbol("x")
     difference = sympy.diff(read_sympy(antiderivative), x) - read_sympy(integrand)
