@@ -35,8 +35,8 @@ from rpsdg_formal.cli.families import (
 )
 from rpsdg_formal.cli.kernel_route import generate_locally
 from rpsdg_formal.cli.theories import rules_path
-from rpsdg_formal.families.calculus import FAMILIES
-from rpsdg_formal.families.equation import KINDS
+from rpsdg_formal.families.calculus_config import FAMILIES
+from rpsdg_formal.families.equation_config import KINDS
 from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.kernel.route import LEAN_SAMPLE
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, statements_of
