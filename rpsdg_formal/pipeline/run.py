@@ -29,7 +29,13 @@ from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import Kernel, PendingCheck, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import require_progress, settle
-from rpsdg_formal.kernel.route import DirectCheck, DirectRoute, start_direct
+from rpsdg_formal.kernel.route import (
+    Coverage,
+    DirectCheck,
+    DirectRoute,
+    lean_sample,
+    start_direct,
+)
 from rpsdg_formal.pipeline import checkpoint
 from rpsdg_formal.pipeline.admission import KEY_BYTES, Admission, KeySet, short_key
 from rpsdg_formal.pipeline.batch_rows import Item, batch_rows, verdicts_of
@@ -177,6 +183,7 @@ class _Run:
     progress: Progress | None = None
     prepared: int = 0  # items prepared by this process (shown while Lean checks)
     direct: DirectRoute | None = None  # the direct kernel route (else `lean` checks every batch)
+    coverage: Coverage = field(default_factory=Coverage)  # the names `lean` has been shown
 
     def show(self) -> None:
         """The progress line: theorems verified, and items prepared and rejected so far."""
@@ -210,7 +217,8 @@ class _Run:
         pending: PendingCheck | DirectCheck
         if self.direct is not None:
             judged = (theorems, verdicts_of(items))
-            pending = start_direct(self.direct, self.kernel, judged, path, number)
+            sample = lean_sample(self.direct, self.coverage, theorems, number)
+            pending = start_direct(self.direct, self.kernel, judged, path, sample)
         else:
             pending = start_check(self.kernel, batch_file(self.kernel.theory, theorems), path)
         assert first is not None

@@ -9,6 +9,7 @@ applied to sub-trees; what the operators mean is the business of a `Signature`.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import weakref
 from collections.abc import Iterator, Mapping
 from enum import Enum
@@ -124,6 +125,11 @@ class Expr:
 
 
 _POOL = Expr._pool
+
+try:  # the compiled hash slot (`_exprhash.c`, optional; `__hash__` above is its reference)
+    importlib.import_module("rpsdg_formal.terms._exprhash").install(Expr, "_hash")
+except ImportError:  # a Python without the compiled module hashes through `__hash__`
+    pass
 
 
 def _forget(ref: _PoolRef) -> None:

@@ -7,6 +7,8 @@ import argparse
 import filecmp
 import json
 import os
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
@@ -20,10 +22,19 @@ from rpsdg_formal.errors import KernelDisagreementError
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Accepted, Rejected, Verdict, prepare_kernel
 from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup
+from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT, Settled
 from rpsdg_formal.kernel.proofspec import ProofSpec
-from rpsdg_formal.kernel.route import LEAN_SAMPLE, DirectRoute, agree, compare
-from rpsdg_formal.pipeline import fused
+from rpsdg_formal.kernel.route import (
+    LEAN_SAMPLE,
+    SPREAD,
+    Coverage,
+    DirectRoute,
+    agree,
+    compare,
+    lean_sample,
+)
+from rpsdg_formal.pipeline import fused, run
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
@@ -74,6 +85,71 @@ def test_a_disagreement_with_the_lean_sample_stops_the_run(
     assert "disagree" in err and "batch_00000.lean" in err and "--kernel lean" in err
 
 
+@pytest.mark.kernel
+def test_lean_is_shown_every_theorem_that_brings_a_new_name_in_any_batch(
+    tmp_path: Path,
+    audited_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A theorem of a later, unsampled batch that uses a name `lean` has not seen is checked
+    by `lean` too: the direct kernel lying about it alone stops the run at its batch. The
+    samples' private folders are gone afterwards and the lean folder holds the batches only."""
+    shown: list[tuple[int, list[str]]] = []
+
+    def spying(
+        route: DirectRoute, cover: Coverage, theorems: Sequence[LeanTheorem], n: int
+    ) -> list[LeanTheorem]:
+        chosen = lean_sample(route, cover, theorems, n)
+        shown.append((n, [t.name for t in chosen]))
+        return chosen
+
+    monkeypatch.setattr(run, "lean_sample", spying)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    assert _run(tmp_path / "whole", audited_cache, "--lean-sample", "0") == 0
+    assert [n for n, _ in shown] == [0, 1, 2] and len(shown[0][1]) >= 10 // SPREAD
+    later = [(n, names[0]) for n, names in shown if n > 0 and names]
+    assert later, "seed 4 has a new name after the first batch"
+    number, liar = later[0]
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert sorted(p.name for p in (tmp_path / "whole" / "lean").iterdir()) == [
+        "batch_00000.lean",
+        "batch_00001.lean",
+        "batch_00002.lean",
+    ]
+    check = DirectKernel.check_spec
+
+    def lies_about_one(self: DirectKernel, spec: ProofSpec) -> Verdict:
+        verdict = check(self, spec)
+        if spec.name != liar:
+            return verdict
+        assert isinstance(verdict, Accepted)
+        return Accepted(verdict.axioms[:-1])
+
+    monkeypatch.setattr(DirectKernel, "check_spec", lies_about_one)  # the workers fork after
+    assert _run(tmp_path / "out", audited_cache, "--lean-sample", "0") == 2
+    err = capsys.readouterr().err
+    assert "disagree" in err and liar in err and f"batch_{number:05d}.lean" in err
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def _theorem(name: str, proof: str) -> LeanTheorem:
+    return LeanTheorem(name, "∀ (x : R), Eq x x", proof)
+
+
+def test_the_sample_is_each_theorem_with_a_new_name_and_a_spread_in_sampled_batches() -> None:
+    route, cover = DirectRoute(cast(DirectSetup, None), 2), Coverage()
+    first = [_theorem(f"t{k}", "fun x => Eq.refl x") for k in range(2 * SPREAD + 1)]
+    first[3] = _theorem("t3", "fun x => Eq.symm (Eq.refl x)")
+    picked = [t.name for t in lean_sample(route, cover, first, 0)]
+    assert picked == ["t0", "t3", f"t{SPREAD}", f"t{2 * SPREAD}"]
+    second = [_theorem("u0", "fun x => Eq.refl x"), _theorem("u1", "fun x => foo x")]
+    assert [t.name for t in lean_sample(route, cover, second, 1)] == ["u1"]
+    assert lean_sample(route, cover, second, 1) == []  # nothing new any more
+    assert [t.name for t in lean_sample(route, cover, second, 2)] == ["u0"]  # the spread
+
+
 def test_agreement_is_same_verdict_and_same_axioms_in_order() -> None:
     a = Accepted(("X.a", "X.b"))
     assert agree(a, Accepted(("X.a", "X.b")))
@@ -109,7 +185,7 @@ def test_a_broken_direct_route_falls_back_to_lean_with_a_warning(
     assert direct_route(lean, kernel) is None
 
 
-def test_lean_checks_the_first_batch_and_one_in_a_hundred_by_default() -> None:
+def test_lean_spreads_over_the_first_batch_and_one_in_a_hundred_by_default() -> None:
     args = build_parser().parse_args(["generate", "--out", "x"])
     assert args.lean_sample == LEAN_SAMPLE == 100
     route = DirectRoute(cast(DirectSetup, None))  # `sampled` never touches the setup
