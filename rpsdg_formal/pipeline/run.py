@@ -24,8 +24,8 @@ from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError
 from rpsdg_formal.families.base import Family
 from rpsdg_formal.families.calculus_config import CalculusConfig
+from rpsdg_formal.families.choice import chosen_family
 from rpsdg_formal.families.equation_config import EquationConfig
-from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import Kernel, PendingCheck, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import require_progress, settle
@@ -86,20 +86,9 @@ class GenerateConfig:
 
     @property
     def family(self) -> Family:
-        """The family these settings choose: calculus or equations if set, else rewrites. Each
-        family's module is imported when it is chosen: the workers fork from this process, so
-        what it imports is start-up cost for all of them."""
-        if self.calculus is not None:
-            from rpsdg_formal.families.calculus_family import CalculusFamily
-
-            return CalculusFamily(self.calculus)
-        if self.equation is not None:
-            from rpsdg_formal.families.equation_family import EquationFamily
-            from rpsdg_formal.families.system_family import SystemFamily
-
-            system = self.equation.family == "equation-system"
-            return SystemFamily(self.equation) if system else EquationFamily(self.equation)
-        return RewriteFamily(self.walk, self.select)
+        """The family these settings choose: calculus or equations if set, else rewrites (its
+        module imported only then, `families.choice`)."""
+        return chosen_family(self.walk, self.select, self.calculus, self.equation)
 
 
 @dataclass(frozen=True)
