@@ -14,7 +14,8 @@
  *   successors for the walk that moves away (`neighbours`, away.py);
  * - _fastsearch_draws.c, _fastsearch_exprs.c, _fastsearch_walker.c: the default walk, whole,
  *   its draws made on the walk's own generator, its steps built as Python objects (the
- *   `Walker` type, listed_walk.py).
+ *   `Walker` type, listed_walk.py); _fastsearch_start.c: the default walk's start, drawn
+ *   as `sample.random_expr` draws it, in the same call as the walk.
  * Nothing here knows what a symbol means. Pure C99 + the CPython API.
  */
 #include "_fastsearch.h"

@@ -73,7 +73,8 @@ typedef struct {
 
 /* Expr's slots and interning pool (terms/expr.py), to build nodes as `Expr.__new__` builds
  * them without running it: the pool maps (kind, head, value, args) to a weak reference (a
- * `_PoolRef` carrying that key, whose callback `_forget` drops the entry). */
+ * `_PoolRef` carrying that key, whose callback, `_forget` or here its C twin, drops the
+ * entry). */
 typedef struct {
     int on;
     PyObject *dict, *ref_type, *forget, *value_name;
@@ -93,9 +94,10 @@ typedef struct {
     PyObject **objs; uint8_t *seen; int32_t nroom; /* per node id */
     PyObject *symbols, *make, *args_name; /* per symbol (kind, head, value); Expr; "args" */
     PyObject *info, *step;        /* per plan (rule, reverse, variables); Step */
+    PyObject *fields, *no_args;   /* Step's 6 field names, to store them here; or NULL; () */
     PyObject *var_kind;           /* the kind of a variable (the walk's fresh values) */
     ExprPool pool;                /* where `on`, nodes are built here, else by calling make */
-    PyObject *bits;               /* the walk's rng.getrandbits, while it runs */
+    PyObject *bits, *unit;        /* the walk's rng.getrandbits and rng.random, while it runs */
     Py_ssize_t checked[2];        /* symplans and planlist lengths last validated */
     int busy;
 } Walker;
@@ -111,6 +113,25 @@ PyObject *taken_step(Walker *w, int32_t root, const Taken *t);
 PyObject *make_expr(Walker *w, int32_t id);
 int pool_setup(Walker *w, PyObject *spec);
 extern PyTypeObject WalkerType;
+
+/* ---- the default walk's start (_fastsearch_start.c) ---- */
+
+enum { UNARY, BINARY, VARIABLE, NUMERAL }; /* the kinds of label of a start's shape */
+
+typedef __int128 Count; /* a number of trees (up to 2**126), or a draw below one */
+
+/* `sample.ExprShape` as symbol ids, with its tree counts (`sample.count_trees`). */
+typedef struct {
+    int32_t min_ops, max_ops, n[4];          /* n: how many labels of each kind */
+    const int64_t *labels[4];                /* their symbol ids, in the shape's order */
+    double probability;                      /* of a numeral leaf */
+    Count count[MAXDEPTH / 2 + 1];           /* trees of n operators, n <= max_ops */
+} Shape;
+
+Count draw_below(Walker *w, Count n);
+int add_fresh(Ctx *c, int32_t id);
+int parse_shape(Walker *w, Shape *s, const int64_t *code, Py_ssize_t len);
+int32_t draw_start(Walker *w, const Shape *s);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -68,21 +68,6 @@ void forget(Walker *w) {
     memset(w->c.table, 0, sizeof(int32_t) * ((size_t)w->c.mask + 1));
 }
 
-/* random.Random._randbelow_with_getrandbits(n), n > 0: the same calls to getrandbits. */
-static int32_t randbelow(Walker *w, int32_t n) {
-    int k = 0;
-    while (k < 31 && (n >> k) != 0) k++; /* n.bit_length() */
-    PyObject *bits = PyLong_FromLong(k);
-    for (PyObject *r; bits && (r = PyObject_CallOneArg(w->bits, bits));) {
-        long v = PyLong_AsLong(r);
-        Py_DECREF(r);
-        if (v == -1 && PyErr_Occurred()) break;
-        if (v < n) { Py_DECREF(bits); return (int32_t)v; }
-    }
-    Py_XDECREF(bits);
-    return RAISED;
-}
-
 /* Room for `n` listed entries. */
 static int cover_entries(Walker *w, int32_t n) {
     if (n <= w->room) return 0;
@@ -136,7 +121,7 @@ static int32_t try_entry(Walker *w, int32_t root, int32_t entry, PyObject *keep,
     int32_t values[MAXSLOTS];
     t->plan = entry >> 16;
     for (int i = 0; i < c->plans[t->plan].nmissing; i++) {
-        int32_t r = randbelow(w, c->nfresh);
+        int32_t r = (int32_t)draw_below(w, c->nfresh);
         if (r < 0) return RAISED;
         values[i] = c->fresh[r];
     }
@@ -160,7 +145,7 @@ int32_t walk_step(Walker *w, int32_t root, PyObject *keep, int32_t cap, Taken *t
     if (nkeys < 0) return FAILED;
     for (int32_t k = 0; k < nkeys; k++) w->keys[k] = k;
     while (nkeys > 0) {
-        int32_t i = randbelow(w, nkeys);
+        int32_t i = (int32_t)draw_below(w, nkeys);
         if (i < 0) return RAISED;
         int32_t slot = w->keys[i];
         nkeys--;
@@ -168,7 +153,7 @@ int32_t walk_step(Walker *w, int32_t root, PyObject *keep, int32_t cap, Taken *t
         int32_t begin = slot ? w->counts[slot - 1] : 0, n = w->counts[slot] - begin;
         memcpy(w->cands, w->flat + begin, sizeof(int32_t) * (size_t)n);
         while (n > 0) {
-            int32_t j = randbelow(w, n), entry;
+            int32_t j = (int32_t)draw_below(w, n), entry;
             if (j < 0) return RAISED;
             entry = w->cands[j];
             n--;
@@ -197,6 +182,19 @@ static PyObject *substitution(Walker *w, const Taken *t, PyObject *names) {
     return pairs;
 }
 
+/* `Step(*values)` where its dataclass `__init__` only stores the fields (`fields` set): made
+ * as `object.__new__` makes it, each field stored as `object.__setattr__` stores it, in
+ * order (what that `__init__` does, without running its Python frame). */
+static PyObject *new_step(Walker *w, PyObject *const *values) {
+    if (!w->fields) return PyObject_Vectorcall(w->step, values, 6, NULL);
+    PyTypeObject *type = (PyTypeObject *)w->step;
+    PyObject *step = type->tp_new(type, w->no_args, NULL);
+    for (int k = 0; step && k < 6; k++)
+        if (PyObject_GenericSetAttr(step, PyTuple_GET_ITEM(w->fields, k), values[k]))
+            Py_CLEAR(step);
+    return step;
+}
+
 /* The step taken from `root`, as `Step(rule, reverse, path, substitution, before, after)`. */
 PyObject *taken_step(Walker *w, int32_t root, const Taken *t) {
     PyObject *info = PyTuple_GET_ITEM(w->info, t->plan); /* (rule, reverse, variables) */
@@ -213,7 +211,7 @@ PyObject *taken_step(Walker *w, int32_t root, const Taken *t) {
     if (after) {
         PyObject *call[6] = {PyTuple_GET_ITEM(info, 0), PyTuple_GET_ITEM(info, 1), path, pairs,
                              before, after};
-        step = PyObject_Vectorcall(w->step, call, 6, NULL);
+        step = new_step(w, call);
     }
     Py_XDECREF(path); Py_XDECREF(pairs);
     return step;

@@ -42,20 +42,32 @@ static PyObject *fresh_node(Walker *w, PyObject *kind, PyObject *head, PyObject 
     return node;
 }
 
+/* The pool's look-up and entry with the key's hash computed once: hashing a key hashes its
+ * args, each through `Expr.__hash__`, a Python function. The known-hash calls are declared in
+ * CPython's own headers (cpython/dictobject.h) up to 3.12; after, the plain calls. */
+#if PY_VERSION_HEX < 0x030D0000
+#define LOOKUP(d, k, h) _PyDict_GetItem_KnownHash(d, k, h)
+#define STORE(d, k, v, h) _PyDict_SetItem_KnownHash(d, k, v, h)
+#else
+#define LOOKUP(d, k, h) PyDict_GetItemWithError(d, k)
+#define STORE(d, k, v, h) PyDict_SetItem(d, k, v)
+#endif
+
 /* The node (kind, head, value, args) as `Expr(kind, head, value, args)` gives it: the pooled
  * one while it lives, else a fresh one entered in the pool. A new reference. */
 static PyObject *pooled(Walker *w, PyObject *kind, PyObject *head, PyObject *value,
                         PyObject *args) {
     ExprPool *p = &w->pool;
     PyObject *key = PyTuple_Pack(4, kind, head, value, args);
-    PyObject *ref = key ? PyDict_GetItemWithError(p->dict, key) : NULL;
+    Py_hash_t hash = key ? PyObject_Hash(key) : -1;
+    PyObject *ref = hash != -1 ? LOOKUP(p->dict, key, hash) : NULL;
     PyObject *found = ref ? PyWeakref_GetObject(ref) : NULL;
     if (found && found != Py_None) { Py_INCREF(found); Py_DECREF(key); return found; }
     if (!key || PyErr_Occurred()) { Py_XDECREF(key); return NULL; }
     PyObject *node = fresh_node(w, kind, head, value, args);
     PyObject *made = node ? PyObject_CallFunctionObjArgs(p->ref_type, node, p->forget, NULL)
                           : NULL;
-    if (!made || PyMember_SetOne((char *)made, p->key, key) || PyDict_SetItem(p->dict, key, made))
+    if (!made || PyMember_SetOne((char *)made, p->key, key) || STORE(p->dict, key, made, hash))
         Py_CLEAR(node);
     Py_XDECREF(made); Py_DECREF(key);
     return node;
@@ -88,6 +100,29 @@ PyObject *make_expr(Walker *w, int32_t id) {
     return made;
 }
 
+#if PY_VERSION_HEX < 0x030D0000
+#define DROP(d, k, h) _PyDict_DelItem_KnownHash(d, k, h)
+#else
+#define DROP(d, k, h) PyDict_DelItem(d, k)
+#endif
+
+static PyObject *KEY_NAME; /* "key", interned once */
+
+/* `expr._forget(ref)` for the nodes made here (the callback of their pool references; `pool`
+ * is Expr's pool): a dead node's entry dropped if it is still that node's, its key hashed
+ * once instead of twice and no Python frame run. */
+static PyObject *forget_ref(PyObject *pool, PyObject *ref) {
+    PyObject *key = PyObject_GetAttr(ref, KEY_NAME);
+    Py_hash_t hash = key ? PyObject_Hash(key) : -1;
+    PyObject *found = hash != -1 ? LOOKUP(pool, key, hash) : NULL;
+    int failed = PyErr_Occurred() || (found == ref && DROP(pool, key, hash));
+    Py_XDECREF(key);
+    if (failed) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef forget_def = {"forget_ref", forget_ref, METH_O, "expr._forget, in C."};
+
 /* The member (slot) `name` of `type`, or NULL if it is not an object slot. */
 static PyMemberDef *slot_of(PyObject *type, const char *name) {
     PyObject *d = PyDict_GetItemString(((PyTypeObject *)type)->tp_dict, name);
@@ -96,22 +131,24 @@ static PyMemberDef *slot_of(PyObject *type, const char *name) {
     return m->type == T_OBJECT_EX ? m : NULL;
 }
 
-/* Build nodes here when `spec` is Expr's (pool, reference type, callback); None: call make. */
+/* Build nodes here when `spec` is Expr's (pool, reference type); None: call make. Their
+ * references' callback is `forget_ref`, `expr._forget` in C. */
 int pool_setup(Walker *w, PyObject *spec) {
     ExprPool *p = &w->pool;
     if (spec == Py_None) return 0;
-    if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) != 3 || !PyType_Check(w->make) ||
+    if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) != 2 || !PyType_Check(w->make) ||
         !PyDict_Check(PyTuple_GET_ITEM(spec, 0)) || !PyType_Check(PyTuple_GET_ITEM(spec, 1)))
         return -1;
+    if (!KEY_NAME && !(KEY_NAME = PyUnicode_InternFromString("key"))) return -1;
     p->dict = PyTuple_GET_ITEM(spec, 0); Py_INCREF(p->dict);
     p->ref_type = PyTuple_GET_ITEM(spec, 1); Py_INCREF(p->ref_type);
-    p->forget = PyTuple_GET_ITEM(spec, 2); Py_INCREF(p->forget);
+    p->forget = PyCFunction_New(&forget_def, p->dict);
     p->value_name = PyUnicode_InternFromString("_value_");
     p->kind = slot_of(w->make, "kind"); p->head = slot_of(w->make, "head");
     p->value = slot_of(w->make, "value"); p->args = slot_of(w->make, "args");
     p->size = slot_of(w->make, "size"); p->depth = slot_of(w->make, "depth");
     p->hash = slot_of(w->make, "_hash"); p->key = slot_of(p->ref_type, "key");
-    p->on = p->value_name && p->kind && p->head && p->value && p->args && p->size && p->depth &&
-            p->hash && p->key;
+    p->on = p->forget && p->value_name && p->kind && p->head && p->value && p->args && p->size &&
+            p->depth && p->hash && p->key;
     return p->on ? 0 : -1;
 }

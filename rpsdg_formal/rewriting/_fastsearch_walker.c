@@ -2,18 +2,11 @@
  * walks: a walk's start, its result, and the walker's life; see _fastsearch.c. */
 #include "_fastsearch.h"
 
-/* A leaf of the start: if a variable not seen yet, the next fresh value (the walk's fresh
- * values are the start's variables in order of first occurrence, as `variables` lists them). */
+/* A leaf of the start: if a variable not seen yet, the next fresh value (`add_fresh`). */
 static int note_variable(Walker *w, int32_t sym, int32_t id) {
-    Ctx *c = &w->c;
     PyObject *key = PyList_GetItem(w->symbols, sym);
     if (!key || !PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 3) return -1;
-    if (PyTuple_GET_ITEM(key, 0) != w->var_kind) return 0;
-    for (int32_t i = 0; i < c->nfresh; i++)
-        if (c->fresh[i] == id) return 0;
-    if (c->nfresh == MAXSLOTS) return -1;
-    c->fresh[c->nfresh++] = id;
-    return 0;
+    return PyTuple_GET_ITEM(key, 0) == w->var_kind ? add_fresh(&w->c, id) : 0;
 }
 
 /* Intern the start's prefix code, giving each node its Expr (read along: `expr.args`). */
@@ -64,24 +57,14 @@ static int use_symbols(Walker *w, Py_buffer *symplans, Py_buffer *planlist) {
     return 0;
 }
 
-typedef struct {
-    Py_buffer code, symplans, planlist;
-    PyObject *start, *rng, *keep;
-    int steps, cap;
-} WalkArgs;
-
-/* The walk itself: a list of Steps, None where it cannot run, NULL on an error. */
-static PyObject *walk_from(Walker *w, WalkArgs *a) {
-    if (use_symbols(w, &a->symplans, &a->planlist)) Py_RETURN_NONE;
-    int32_t root = begin(w, &a->code, a->start);
-    if (root == RAISED) return NULL;
-    if (root < 0 || a->cap > MAXDEPTH) Py_RETURN_NONE;
-    w->bits = PyObject_GetAttrString(a->rng, "getrandbits");
-    PyObject *list = w->bits ? PyList_New(0) : NULL;
+/* Up to `steps` steps from `root` (the walk's fresh values set): a list of Steps, NULL on an
+ * error. */
+static PyObject *walk_on(Walker *w, int32_t root, int steps, int32_t cap, PyObject *keep) {
+    PyObject *list = PyList_New(0);
     Taken t;
     w->seen[root] = 1;
-    for (int s = 0; list && s < a->steps; s++) {
-        int32_t after = walk_step(w, root, a->keep, a->cap, &t);
+    for (int s = 0; list && s < steps; s++) {
+        int32_t after = walk_step(w, root, keep, cap, &t);
         if (after == STUCK) break;
         PyObject *item = after >= 0 ? taken_step(w, root, &t) : NULL;
         if (!item && after == FAILED)
@@ -93,29 +76,92 @@ static PyObject *walk_from(Walker *w, WalkArgs *a) {
     return list;
 }
 
-/* walk(code, start, symplans, planlist, steps, cap, rng, keep): the default walk from `start`
- * (its prefix code and its Expr), as `walk.random_walk` draws it from `rng`
- * (a random.Random: its getrandbits is called as its randrange and choice call it): a list of
- * (plan, path, values of the rule's variables, result) per step; None where it cannot run
- * (nothing drawn then). */
-static PyObject *walker_walk(Walker *w, PyObject *args) {
-    WalkArgs a;
+typedef struct {
+    Py_buffer code, symplans, planlist;   /* code: the start's prefix code, or its shape's */
+    PyObject *start, *rng, *keep;
+    int steps, cap;
+    double probability;
+} WalkArgs;
+
+/* The walk from a given start: a list of Steps, None where it cannot run, NULL on an error. */
+static PyObject *walk_from(Walker *w, WalkArgs *a) {
+    if (use_symbols(w, &a->symplans, &a->planlist)) Py_RETURN_NONE;
+    int32_t root = begin(w, &a->code, a->start);
+    if (root == RAISED) return NULL;
+    if (root < 0 || a->cap > MAXDEPTH) Py_RETURN_NONE;
+    w->bits = PyObject_GetAttrString(a->rng, "getrandbits");
+    return w->bits ? walk_on(w, root, a->steps, a->cap, a->keep) : NULL;
+}
+
+/* Whether `keep(expr)` is true: 1 or 0, -1 on an error. */
+static int keeps(PyObject *keep, PyObject *expr) {
+    PyObject *verdict = PyObject_CallOneArg(keep, expr);
+    int ok = verdict ? PyObject_IsTrue(verdict) : -1;
+    Py_XDECREF(verdict);
+    return ok;
+}
+
+/* A start drawn from its shape and the walk from it: (start, list of Steps), the list empty
+ * where `keep` refuses the start; None where it cannot run (before any draw); NULL on an error. */
+static PyObject *draw_from(Walker *w, WalkArgs *a) {
+    Shape s;
+    if (use_symbols(w, &a->symplans, &a->planlist) || a->cap > MAXDEPTH ||
+        parse_shape(w, &s, a->code.buf, a->code.len / 8))
+        Py_RETURN_NONE;
+    s.probability = a->probability;
+    w->bits = PyObject_GetAttrString(a->rng, "getrandbits");
+    w->unit = w->bits ? PyObject_GetAttrString(a->rng, "random") : NULL;
+    int32_t root = w->unit ? draw_start(w, &s) : RAISED;
+    if (root == FAILED || (root >= 0 && cover_nodes(w)))
+        PyErr_SetString(PyExc_MemoryError, "the compiled walk could not allocate");
+    PyObject *start = root >= 0 && !PyErr_Occurred() ? make_expr(w, root) : NULL;
+    int ok = !start ? -1 : a->keep == Py_None ? 1 : keeps(a->keep, start);
+    PyObject *steps = ok < 0 ? NULL : ok ? walk_on(w, root, a->steps, a->cap, a->keep)
+                                         : PyList_New(0);
+    PyObject *pair = steps ? PyTuple_Pack(2, start, steps) : NULL;
+    Py_XDECREF(steps);
+    return pair;
+}
+
+/* `body` on the walker, refused if it runs already; the walker emptied after. */
+static PyObject *guarded(Walker *w, WalkArgs *a, PyObject *(*body)(Walker *, WalkArgs *)) {
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "y*Oy*y*iiOO", &a.code, &a.start, &a.symplans, &a.planlist,
-                          &a.steps, &a.cap, &a.rng, &a.keep))
-        return NULL;
     if (w->busy)
         PyErr_SetString(PyExc_RuntimeError, "the compiled walk was re-entered from its filter");
     else {
         w->busy = 1;
-        result = walk_from(w, &a);
+        result = body(w, a);
         forget(w);
-        Py_CLEAR(w->bits);
+        Py_CLEAR(w->bits); Py_CLEAR(w->unit);
         w->busy = 0;
     }
-    PyBuffer_Release(&a.code);
-    PyBuffer_Release(&a.symplans); PyBuffer_Release(&a.planlist);
+    PyBuffer_Release(&a->code);
+    PyBuffer_Release(&a->symplans); PyBuffer_Release(&a->planlist);
     return result;
+}
+
+/* walk(code, start, symplans, planlist, steps, cap, rng, keep): the default walk from `start`
+ * (its prefix code and its Expr), as `walk.random_walk` draws it from `rng`
+ * (a random.Random: its getrandbits is called as its randrange and choice call it): a list of
+ * Steps; None where it cannot run (nothing drawn then). */
+static PyObject *walker_walk(Walker *w, PyObject *args) {
+    WalkArgs a;
+    if (!PyArg_ParseTuple(args, "y*Oy*y*iiOO", &a.code, &a.start, &a.symplans, &a.planlist,
+                          &a.steps, &a.cap, &a.rng, &a.keep))
+        return NULL;
+    return guarded(w, &a, walk_from);
+}
+
+/* draw(shape, probability, symplans, planlist, steps, cap, rng, keep): one try of
+ * `walk.draw_walk`: a start drawn as `sample.random_expr` draws it (`shape` an int64 code, see
+ * `parse_shape`; `probability` its numeral probability), kept if `keep` keeps it, and the
+ * default walk from it: (start, Steps); None where it cannot run (nothing drawn then). */
+static PyObject *walker_draw(Walker *w, PyObject *args) {
+    WalkArgs a;
+    if (!PyArg_ParseTuple(args, "y*dy*y*iiOO", &a.code, &a.probability, &a.symplans,
+                          &a.planlist, &a.steps, &a.cap, &a.rng, &a.keep))
+        return NULL;
+    return guarded(w, &a, draw_from);
 }
 
 /* The C side of a Walker: its own copy of the plans and groups, a node table, the buffers. */
@@ -147,6 +193,7 @@ static void walker_dealloc(Walker *w) {
     free(w->flat); free(w->cands); free(w->objs); free(w->seen);
     Py_XDECREF(w->symbols); Py_XDECREF(w->make); Py_XDECREF(w->args_name);
     Py_XDECREF(w->info); Py_XDECREF(w->step); Py_XDECREF(w->var_kind);
+    Py_XDECREF(w->fields); Py_XDECREF(w->no_args);
     Py_XDECREF(w->pool.dict); Py_XDECREF(w->pool.ref_type); Py_XDECREF(w->pool.forget);
     Py_XDECREF(w->pool.value_name);
     Py_TYPE(w)->tp_free((PyObject *)w);
@@ -164,17 +211,32 @@ static int check_info(Walker *w) {
     return 0;
 }
 
-/* Walker(plans, group_of_plan, symbols, make, info, step, var_kind, pool): `symbols` is the
- * list, kept in step by its owner, of every symbol's (kind, head, value); `make` builds a node
- * from those and its args (Expr); `info` has every plan's (rule, reverse, variables); `step`
- * builds a Step; a symbol of kind `var_kind` is a variable; `pool` is None or Expr's (pool,
- * reference type, callback), to build nodes here as Expr.__new__ does. */
+/* Store a Step's fields here when `fields` names its 6 fields (None: call Step). */
+static int fields_setup(Walker *w, PyObject *fields) {
+    w->no_args = PyTuple_New(0);
+    if (!w->no_args) return -1;
+    if (fields == Py_None) return 0;
+    if (!PyType_Check(w->step) || !((PyTypeObject *)w->step)->tp_new ||
+        !PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) != 6)
+        return -1;
+    for (int k = 0; k < 6; k++)
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(fields, k))) return -1;
+    w->fields = fields; Py_INCREF(fields);
+    return 0;
+}
+
+/* Walker(plans, group_of_plan, symbols, make, info, step, var_kind, pool[, fields]): `symbols`
+ * is the list, kept in step by its owner, of every symbol's (kind, head, value); `make` builds
+ * a node from those and its args (Expr); `info` has every plan's (rule, reverse, variables);
+ * `step` builds a Step (its fields stored here when `fields` names them); a symbol of kind
+ * `var_kind` is a variable; `pool` is None or Expr's (pool, reference type), to
+ * build nodes here as Expr.__new__ does. */
 static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     Py_buffer plans, group;
-    PyObject *symbols, *make, *info, *step, *var_kind, *pool;
+    PyObject *symbols, *make, *info, *step, *var_kind, *pool, *fields = Py_None;
     (void)kwds;
-    if (!PyArg_ParseTuple(args, "y*y*O!OO!OOO", &plans, &group, &PyList_Type, &symbols, &make,
-                          &PyTuple_Type, &info, &step, &var_kind, &pool))
+    if (!PyArg_ParseTuple(args, "y*y*O!OO!OOO|O", &plans, &group, &PyList_Type, &symbols,
+                          &make, &PyTuple_Type, &info, &step, &var_kind, &pool, &fields))
         return NULL;
     Walker *w = (Walker *)type->tp_alloc(type, 0);
     if (w) {
@@ -185,7 +247,7 @@ static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
         w->var_kind = var_kind; Py_INCREF(var_kind);
         w->args_name = PyUnicode_InternFromString("args");
         if (!w->args_name || walker_setup(w, &plans, &group) || check_info(w) ||
-            pool_setup(w, pool)) {
+            pool_setup(w, pool) || fields_setup(w, fields)) {
             Py_CLEAR(w);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "malformed walk plans");
         }
@@ -196,6 +258,7 @@ static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
 
 static PyMethodDef walker_methods[] = {
     {"walk", (PyCFunction)walker_walk, METH_VARARGS, "One default walk, its draws made here."},
+    {"draw", (PyCFunction)walker_draw, METH_VARARGS, "A start drawn here and its walk."},
     {NULL, NULL, 0, NULL},
 };
 

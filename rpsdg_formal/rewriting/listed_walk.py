@@ -12,10 +12,18 @@ taken (as `Expr.__new__` builds them: the pool's node where it lives, else a new
 in the pool). Each rule index keeps one C `Walker` (plans parsed once, node table emptied after each
 walk), so nothing is shared between indexes, and a forked worker has its own copy. Where the
 extension cannot run, `listed_walk` returns None (nothing drawn) and the caller walks in Python.
+
+`listed_draw` makes one try of `walk.draw_walk` in the same C call: the start drawn as
+`sample.random_expr` draws it (the same `randint`, `randrange`, `choice` and `random` calls, in
+the same order, on the same generator: `_fastsearch_start.c`), interned as the walk's root and
+built as an `Expr` once, then the walk from it. In Python the start cost about 23 µs a walk
+(`random_expr`, a tree of small calls) and 5 µs more to encode it for the C walker; drawn here,
+about 12 µs, most of it building its new `Expr` nodes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from array import array
@@ -24,12 +32,35 @@ from typing import Any
 from rpsdg_formal.rewriting import fastsearch
 from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step
 from rpsdg_formal.terms import expr as _expr
-from rpsdg_formal.terms.expr import Expr, Kind
+from rpsdg_formal.terms.expr import Expr, Kind, app, num, var
+from rpsdg_formal.terms.sample import ExprShape
 
-_POOL = (_expr._POOL, _expr._PoolRef, _expr._forget)
-"""Expr's interning pool, its weak reference type and that type's callback: the C walk builds
-a node Python has not seen as `Expr.__new__` builds it (the same fields, hash and pool entry),
-without running it (`tests/rewriting/test_listed_walk.py` checks every node it makes)."""
+_POOL = (_expr._POOL, _expr._PoolRef)
+"""Expr's interning pool and its weak reference type: the C walk builds a node Python has not
+seen as `Expr.__new__` builds it (the same fields, hash and pool entry), without running it,
+its reference's callback the C twin of `expr._forget` (the same entry dropped when the node
+dies; `tests/rewriting/test_listed_walk.py` checks every node it makes, and that each dead
+node leaves the pool)."""
+
+
+def _stored_fields() -> tuple[str, ...] | None:
+    """Step's six fields where `Step(*values)` only stores them, in order (its dataclass
+    `__init__`, `object.__new__`, no `__post_init__`; tried once on six new objects): the C
+    walk then makes each Step as that `__init__` does, without running its Python frame
+    (about 1 µs a step); else None, and the C walk calls Step."""
+    names = tuple(f.name for f in dataclasses.fields(Step))
+    if Step.__new__ is not object.__new__ or hasattr(Step, "__post_init__") or len(names) != 6:
+        return None
+    values = tuple(object() for _ in names)
+    made = Step(*values)  # type: ignore[arg-type]  # (any value: the probe only stores them)
+    stored = list(vars(made).items())
+    same = [n for n, v in stored] == list(names) and all(
+        v is value for (n, v), value in zip(stored, values, strict=True)
+    )
+    return names if same else None
+
+
+_STEP_FIELDS = _stored_fields()
 
 
 class _Compiled:
@@ -39,16 +70,39 @@ class _Compiled:
     def __init__(self, encoding: fastsearch._Encoding, native: Any) -> None:
         self.encoding = encoding
         self.symbols: list[tuple[Kind, str, int]] = []
+        self.shapes: dict[int, tuple[ExprShape, array[int]]] = {}  # by id: no dataclass hash
         info = tuple((p.rule, p.reverse, p.rule.variables) for p in encoding.plans)
         self.walker = native.Walker(
-            encoding.code, encoding.group_of, self.symbols, Expr, info, Step, Kind.VAR, _POOL
-        )
+            encoding.code, encoding.group_of, self.symbols, Expr, info, Step, Kind.VAR, _POOL,
+            _STEP_FIELDS,
+        )  # fmt: skip
 
     def sync(self) -> None:
         """Add the symbols the encoding has made since the last walk."""
         known, table = len(self.symbols), self.encoding.symbols
         if known < len(table):
             self.symbols.extend(itertools.islice(table, known, None))
+
+    def shape(self, shape: ExprShape) -> array[int]:
+        """`shape` as the C draw reads it (`_fastsearch_start.c` `parse_shape`), made once:
+        min and max operators, how many labels of each kind, then their symbol ids."""
+        known = self.shapes.get(id(shape))
+        if known is not None and known[0] is shape:
+            return known[1]
+        symbol = self.encoding.symbol  # only a node's kind, head and value make its symbol
+        labels = (
+            [symbol(app(op)) for op in shape.unary],
+            [symbol(app(op)) for op in shape.binary],
+            [symbol(var(name)) for name in shape.variables],
+            [symbol(num(value)) for value in shape.numerals],
+        )
+        found = array("q", [shape.min_ops, shape.max_ops, *map(len, labels)])
+        for kind in labels:
+            found.extend(kind)
+        if len(self.shapes) >= 64:  # a bounded memo: a run draws from one or two shapes
+            self.shapes.clear()
+        self.shapes[id(shape)] = (shape, found)
+        return found
 
 
 _COMPILED: dict[int, _Compiled] = {}
@@ -97,3 +151,32 @@ def listed_walk(
         code, start, encoding.symplans, encoding.planlist, steps, max_size, rng, keep
     )
     return None if found is None else tuple(found)
+
+
+def listed_draw(
+    shape: ExprShape,
+    index: RuleIndex,
+    steps: int,
+    max_size: int,
+    rng: random.Random,
+    keep: Keep | None = None,
+) -> tuple[Expr, tuple[Step, ...]] | None:
+    """One try of `walk.draw_walk`: a start drawn as `sample.random_expr(shape, rng)` draws
+    it, and (where `keep` keeps the start) the walk `listed_walk` walks from it, no steps
+    where `keep` refuses it; or None when the C draw cannot run (nothing is drawn then): as for
+    `listed_walk`, or a shape beyond the C limits (a negative numeral, which `num` refuses;
+    more than 16 variables; more than 127 operators; more than 2**125 trees of an operator
+    count; no operator for trees that need one)."""
+    if type(rng) is not random.Random or min(shape.numerals, default=0) < 0:
+        return None
+    compiled = _compiled(index)
+    if compiled is None:
+        return None
+    encoding = compiled.encoding
+    code = compiled.shape(shape)
+    compiled.sync()
+    found = compiled.walker.draw(
+        code, shape.numeral_probability, encoding.symplans, encoding.planlist, steps, max_size,
+        rng, keep,
+    )  # fmt: skip
+    return None if found is None else (found[0], tuple(found[1]))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.away import away_walk, choose_by_rule
-from rpsdg_formal.rewriting.listed_walk import listed_walk
+from rpsdg_formal.rewriting.listed_walk import listed_draw, listed_walk
 from rpsdg_formal.rewriting.steps import Keep, Match, RuleIndex, Step, matches, successors
 from rpsdg_formal.terms.expr import Expr, var, variables
 from rpsdg_formal.terms.sample import ExprShape, random_expr
@@ -153,20 +153,32 @@ def random_walk(
     return tuple(taken)
 
 
+def _try_walk(config: WalkConfig, index: RuleIndex, rng: random.Random, keep: Keep | None) -> Walk:
+    """One try of `draw_walk`: a random start and a walk from it, no steps where `keep`
+    refuses the start. The default walk draws its start in the same C call as the walk where
+    it can (`listed_walk.listed_draw`: the same draws, so the same start and walk)."""
+    if config.compiled and not config.away:
+        found = listed_draw(config.shape, index, config.steps, config.max_size, rng, keep)
+        if found is not None:
+            return Walk(*found)
+    start = random_expr(config.shape, rng)
+    if keep is not None and not keep(start):
+        return Walk(start, ())
+    steps = random_walk(
+        start, index, config.steps, config.max_size, rng, config.away, keep, config.compiled
+    )
+    return Walk(start, steps)
+
+
 def draw_walk(
     config: WalkConfig, index: RuleIndex, rng: random.Random, keep: Keep | None = None
 ) -> Walk:
     """A walk of exactly `config.steps` steps (restarting from a new start if one gets stuck);
     with `keep`, its start and every expression it reaches are ones `keep` accepts."""
     for _ in range(100):
-        start = random_expr(config.shape, rng)
-        if keep is not None and not keep(start):
-            continue
-        steps = random_walk(
-            start, index, config.steps, config.max_size, rng, config.away, keep, config.compiled
-        )
-        if len(steps) == config.steps:
-            return Walk(start, steps)
+        walk = _try_walk(config, index, rng, keep)
+        if len(walk.steps) == config.steps:
+            return walk
     raise ConfigError(
         f"could not find a walk of {config.steps} steps in 100 tries; "
         "allow larger expressions (--max-size) or fewer steps"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing
+import pickle
 import random
 import weakref
 from unittest.mock import patch
@@ -323,3 +324,57 @@ def _alive_nodes(start: Expr, index: RuleIndex, seed: int, compiled: bool) -> se
     del walked
     gc.collect()
     return {repr(r()) for r in refs if r() is not None}
+
+
+@needs_extension
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32))
+def test_steps_the_c_walk_stores_are_the_ones_step_makes(seed: int) -> None:
+    """The C walk stores a Step's fields as its dataclass `__init__` stores them (same fields
+    in the same order, same pickle); with that off (`_STEP_FIELDS` None) it calls Step, and
+    the walks are the same."""
+    assert listed_walk_module._STEP_FIELDS == tuple(f.name for f in dataclasses.fields(Step))
+    start = random_expr(_shape(RULES["field"], ("x", "y"), 0.15), random.Random(seed))
+    stored = listed_walk(start, INDEXES["field"], 8, 30, random.Random(seed))
+    with patch.object(listed_walk_module, "_STEP_FIELDS", None):
+        called = listed_walk(start, RuleIndex.build(RULES["field"].rules), 8, 30,
+                             random.Random(seed))  # fmt: skip
+    assert stored is not None and called is not None
+    for mine, made in zip(stored, called, strict=True):
+        again = Step(*(getattr(made, f.name) for f in dataclasses.fields(Step)))
+        assert list(vars(mine).items()) == list(vars(made).items()) == list(vars(again).items())
+        assert pickle.dumps(mine) == pickle.dumps(made) == pickle.dumps(again)
+        assert mine == made and hash(mine) == hash(made)
+
+
+class _Held:
+    """Stands for a pool reference: what the callbacks read of one is its key."""
+
+    def __init__(self, key: tuple[object, ...]) -> None:
+        self.key = key
+
+
+@needs_extension
+def test_the_c_callback_of_a_pool_reference_is_expr_forget() -> None:
+    """A node the C walk makes enters the pool with a C twin of `expr._forget` as its
+    reference's callback: like `_forget`, it drops the entry of the reference it is given, and
+    leaves an entry that another reference has taken since."""
+    name = f"only_here_{id(object())}"  # every tree with it is new to the pool
+    start = app("mul", app("add", var(name), var("y")), var(name))
+    walked = listed_walk(start, INDEXES["field"], 8, 30, random.Random(2))
+    assert walked is not None
+    old = set(_nodes(start))
+    made = [n for s in walked for n in _nodes(s.after) if var(name) in _nodes(n) and n not in old]
+    assert made  # nodes the C walk made: compound, with the new variable, not the start's
+    key = (made[0].kind, made[0].head, made[0].value, made[0].args)
+    callback = expr_module._POOL[key].__callback__
+    assert callback is not None and callback is not expr_module._forget
+    for forget in (callback, expr_module._forget):
+        key = ("not a node", id(forget))
+        held, other = _Held(key), _Held(key)
+        expr_module._POOL[key] = held  # type: ignore[assignment]
+        forget(held)
+        assert key not in expr_module._POOL
+        expr_module._POOL[key] = other  # type: ignore[assignment]
+        forget(held)
+        assert expr_module._POOL.pop(key) is other
