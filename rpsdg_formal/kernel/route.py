@@ -40,7 +40,6 @@ SPREAD = 10
 """In a sampled batch, `lean` also checks the 1st, 11th, 21st, … theorem."""
 
 
-
 def names_in(theorem: LeanTheorem) -> set[str]:
     """The words of the theorem's statement and proof, parentheses aside (its name aside):
     its identifiers and a few symbols. Plain string splitting: a regular expression for

@@ -15,7 +15,9 @@
  * - _fastsearch_draws.c, _fastsearch_exprs.c, _fastsearch_walker.c: the default walk, whole,
  *   its draws made on the walk's own generator, its steps built as Python objects (the
  *   `Walker` type, listed_walk.py); _fastsearch_start.c: the default walk's start, drawn
- *   as `sample.random_expr` draws it, in the same call as the walk.
+ *   as `sample.random_expr` draws it, in the same call as the walk;
+ * - _fastsearch_encode.c: `Expr` trees read into the prefix codes the above take (the
+ *   `Encoder` type, fastsearch.py's `_Encoding`).
  * Nothing here knows what a symbol means. Pure C99 + the CPython API.
  */
 #include "_fastsearch.h"
@@ -240,12 +242,10 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__fastsearch(void) {
-    if (PyType_Ready(&WalkerType) < 0) return NULL;
+    if (PyType_Ready(&WalkerType) < 0 || PyType_Ready(&EncoderType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
-    Py_INCREF(&WalkerType);
-    if (m && PyModule_AddObject(m, "Walker", (PyObject *)&WalkerType) < 0) {
-        Py_DECREF(&WalkerType);
+    if (m && (PyModule_AddObjectRef(m, "Walker", (PyObject *)&WalkerType) < 0 ||
+              PyModule_AddObjectRef(m, "Encoder", (PyObject *)&EncoderType) < 0))
         Py_CLEAR(m);
-    }
     return m;
 }

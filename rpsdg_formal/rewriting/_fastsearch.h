@@ -133,6 +133,10 @@ int add_fresh(Ctx *c, int32_t id);
 int parse_shape(Walker *w, Shape *s, const int64_t *code, Py_ssize_t len);
 int32_t draw_start(Walker *w, const Shape *s);
 
+/* ---- trees' prefix codes, read from Expr objects (_fastsearch_encode.c) ---- */
+
+extern PyTypeObject EncoderType;
+
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif

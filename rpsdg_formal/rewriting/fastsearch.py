@@ -3,7 +3,9 @@
 
 Why C: the search is the largest cost of a default run (it builds hundreds of thousands of
 trees per theorem in pure Python). Encoding happens once per rule index (each rule direction's
-two sides as prefix codes with variable slots) and once per theorem (its two sides); the C code
+two sides as prefix codes with variable slots) and once per theorem (its two sides and the walk's
+nodes: in C too, `_fastsearch_encode.c`, reading the `Expr` objects; `_Encoding.encode` is the
+Python reference, property-tested against it in tests/rewriting/test_encoding.py); the C code
 then matches, substitutes and interns trees as integer ids and keeps the two balls in flat
 arrays. The pure-Python `certify.certify_python` stays the reference: when the extension is not
 built (no compiler at install time) or a tree is out of its limits (an operator of more than 4
@@ -16,7 +18,9 @@ from __future__ import annotations
 import importlib
 import itertools
 from array import array
+from collections.abc import Sequence
 from types import ModuleType
+from typing import Any
 
 from rpsdg_formal.rewriting.along import Along, Triple, plan_numbers
 from rpsdg_formal.rewriting.certify import Certified
@@ -70,6 +74,23 @@ class _Encoding:
         self.numbers = plan_numbers(self.plans)  # (rule name, direction) -> plan number
         # prefix codes of trees met lately: a theorem's walk nodes share most sub-trees
         self.encoded: dict[Expr, tuple[int, ...]] = {}
+        # the same codes made in C, reading the trees and this symbol table (None: not built,
+        # or an extension built before the encoder was added to it)
+        encoder = getattr(_native, "Encoder", None)
+        self.native: Any = None if encoder is None else encoder(Expr, self.symbols)
+
+    def codes(self, trees: Sequence[Expr]) -> bytes:
+        """The prefix codes of `trees`, one after another, as the native int32 bytes the C code
+        reads: made in C where the extension is built, else by `python_codes` (the same bytes,
+        the same symbols added in the same order)."""
+        if self.native is None:
+            return self.python_codes(trees)
+        code: bytes = self.native.codes(trees, self.symbol)
+        return code
+
+    def python_codes(self, trees: Sequence[Expr]) -> bytes:
+        """`codes` in Python: each tree's `encode`, one after another."""
+        return array("i", itertools.chain.from_iterable(map(self.encode, trees))).tobytes()
 
     def symbol(self, node: Expr) -> int:
         """The symbol id of a node's (kind, head, value), added with its plan list if new."""
@@ -203,12 +224,13 @@ def certify_compiled(
     as those steps, without replaying it (`along.Along`)."""
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
+    if any(t.depth > MAX_DEPTH for t in (start, end, *via)):
+        return None  # the C search could not list such a tree's successors (nor recurse)
     enc = _encoding(index)
-    codes = [array("i", enc.encode(e)) for e in (start, end)]
+    codes = [enc.codes((start,)), enc.codes((end,))]
     fresh_code = array("i", [enc.symbol(f) for f in fresh])
-    via_code = array("i", itertools.chain.from_iterable([enc.encode(w) for w in via]))
     found = _native.search(
-        enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, via_code,
+        enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, enc.codes(via),
         size_cap, upto, bounds.max_depth, bounds.node_budget,
     )  # fmt: skip
     if found is None:
@@ -267,7 +289,7 @@ def fits(expr: Expr, index: RuleIndex, max_size: int) -> bool:
 
 def key(expr: Expr, index: RuleIndex) -> bytes:
     """An identity of `expr` that `neighbours` results share (its prefix code as bytes)."""
-    return array("i", _encoding(index).tree(expr)).tobytes()
+    return _encoding(index).codes((expr,))
 
 
 def neighbours(
@@ -278,7 +300,7 @@ def neighbours(
     if _native is None or any(f.kind is not Kind.VAR for f in fresh):
         return None
     enc = _encoding(index)
-    code = array("i", enc.tree(expr))
+    code = enc.codes((expr,))
     fresh_code = array("i", [enc.symbol(f) for f in fresh])
     found = _native.neighbours(enc.code, enc.symplans, enc.planlist, code, fresh_code, max_size)
     if found is None:

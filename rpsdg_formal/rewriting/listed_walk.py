@@ -145,7 +145,7 @@ def listed_walk(
     if compiled is None:
         return None
     encoding = compiled.encoding
-    code = array("i", encoding.tree(start))
+    code = encoding.codes((start,))
     compiled.sync()
     found = compiled.walker.walk(
         code, start, encoding.symplans, encoding.planlist, steps, max_size, rng, keep

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any, ClassVar
 
@@ -253,18 +253,20 @@ def statement_key(lhs: Expr, rhs: Expr) -> bytes:
     The digest is of `repr` of the pair that sorts first, printed straight from the trees with
     the renaming applied as each variable is met (pre-order is first-occurrence order), so no
     renamed tree is built; the second side of a form is printed only when its first side
-    decides (or ties) the comparison."""
+    decides (or ties) the comparison. The printing is `_exprkey.c`'s where it is built (the
+    same strings), else `_renamed_repr`."""
+    render = _RENDER
     left_first: dict[str, str] = {}
     right_first: dict[str, str] = {}
-    lhs_first, rhs_first = _renamed_repr(lhs, left_first), _renamed_repr(rhs, right_first)
+    lhs_first, rhs_first = render(lhs, left_first), render(rhs, right_first)
     if lhs_first < rhs_first:
-        pair = (lhs_first, _renamed_repr(rhs, left_first))
+        pair = (lhs_first, render(rhs, left_first))
     elif rhs_first < lhs_first:
-        pair = (rhs_first, _renamed_repr(lhs, right_first))
+        pair = (rhs_first, render(lhs, right_first))
     else:
         pair = min(
-            (lhs_first, _renamed_repr(rhs, left_first)),
-            (rhs_first, _renamed_repr(lhs, right_first)),
+            (lhs_first, render(rhs, left_first)),
+            (rhs_first, render(lhs, right_first)),
         )
     return hashlib.blake2b(f"{pair[0]}={pair[1]}".encode(), digest_size=16).digest()
 
@@ -281,6 +283,21 @@ def _renamed_repr(expr: Expr, names: dict[str, str]) -> str:
     if kind is Kind.NUM:
         return f"num({expr.value})"
     return f"app({expr.head!r}, {', '.join([_renamed_repr(a, names) for a in expr.args])})"
+
+
+def _compiled_render() -> Callable[[Expr, dict[str, str]], str]:
+    """`_renamed_repr` in C (`_exprkey.c`, optional), or the Python function where not built."""
+    try:
+        module = importlib.import_module("rpsdg_formal.terms._exprkey")
+    except ImportError:
+        return _renamed_repr
+    module.install(Expr, Kind.VAR, Kind.NUM)
+    render: Callable[[Expr, dict[str, str]], str] = module.renamed_repr
+    return render
+
+
+_RENDER = _compiled_render()
+"""How `statement_key` prints a side: the compiled `_renamed_repr` where it is built."""
 
 
 def match(
