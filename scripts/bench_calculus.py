@@ -17,7 +17,8 @@ from pathlib import Path
 
 from benchlib import CORES, kernel_only, one_lean_per_core, script_parser, shipped_rules
 
-from rpsdg_formal.families.calculus import CalculusConfig, crosscheck, draw_problem, unusable
+from rpsdg_formal.families.calculus import crosscheck, draw_problem, unusable
+from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.derive import Engine
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.pipeline.run import GenerateConfig, generate

@@ -30,7 +30,7 @@ from typing import Any
 
 from benchlib import script_parser
 
-from rpsdg_formal.audit.report import require_audit
+from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.main import main as cli
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel import default_cache_dir

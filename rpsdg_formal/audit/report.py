@@ -10,14 +10,12 @@
    every operator renders as its registry entry does (`renderings`).
 
 A rule set passes only if every row passes. A passing audit is recorded in the cache under
-the hash of the rule file and of every Lean source of its theory; `generate` refuses a rule
-file without one.
+the hash of the rule file and of every Lean source of its theory (`record`); `generate` refuses
+a rule file without one.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,9 +29,9 @@ from rpsdg_formal.audit.model_rows import (
     rule_model_finding,
     rule_text,
 )
+from rpsdg_formal.audit.record import AuditRequiredError, record_audit, require_audit
 from rpsdg_formal.audit.renderings import rendering_checks
 from rpsdg_formal.audit.rows import AuditReport, AuditRow, Finding
-from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.theory.rules import RuleSet, load_rule_file
 
@@ -47,13 +45,6 @@ __all__ = [
     "require_audit",
     "run_audit",
 ]
-
-AUDIT_VERSION = 3  # 3: meanings from Lean, proofs in the model, the model registry, renderings
-
-
-class AuditRequiredError(RpsdgError, PermissionError):
-    """`generate` was given a rule file that has not passed the audit."""
-
 
 # --- the audit ---------------------------------------------------------------------------------
 
@@ -167,44 +158,3 @@ def _rule_rows(rules: RuleSet, kernel: Kernel, seed: int, tick: _Ticker) -> list
         )
         tick()
     return rows
-
-
-# --- the record of passed audits ---------------------------------------------------------------
-
-
-def audit_key(rules: RuleSet) -> str:
-    """What a passed audit vouches for: the rule file's bytes and every Lean source it uses."""
-    digest = hashlib.sha256()
-    digest.update(f"audit-v{AUDIT_VERSION}\0".encode())
-    digest.update(rules.path.read_bytes())
-    digest.update(rules.theory.source_hash().encode())
-    return digest.hexdigest()
-
-
-def _record_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / "audits" / f"{key}.json"
-
-
-def record_audit(report: AuditReport, rules: RuleSet, cache_dir: Path) -> None:
-    """Remember a passed audit (a failed one is not recorded: generate must keep refusing)."""
-    if not report.ok:
-        return
-    target = _record_path(cache_dir, audit_key(rules))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_suffix(".tmp")
-    temp.write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
-    temp.replace(target)
-
-
-def require_audit(rules: RuleSet, cache_dir: Path) -> None:
-    """Raise AuditRequiredError unless this exact rule file and theory have passed the audit."""
-    record = _record_path(cache_dir, audit_key(rules))
-    try:
-        passed = json.loads(record.read_text(encoding="utf-8")).get("passed") is True
-    except (OSError, ValueError):
-        passed = False
-    if not passed:
-        raise AuditRequiredError(
-            f"{rules.path} has not passed the soundness audit (or it or its Lean theory changed "
-            f"since); run `rpsdg-formal audit {rules.path}` first"
-        )

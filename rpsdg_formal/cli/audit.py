@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.audit.report import record_audit, run_audit
+from rpsdg_formal.audit.record import record_audit
+from rpsdg_formal.audit.report import run_audit
 from rpsdg_formal.cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -24,11 +25,11 @@ from rpsdg_formal.theory.rules import load_rules
 from rpsdg_formal.theory.section import Theory
 
 
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Any, summary: str) -> None:
     """The `audit` subcommand."""
     aud = sub.add_parser(
         "audit",
-        help="check a rule file for soundness (required before generate)",
+        help=summary,
         description="Check every rule of a rule file, and every axiom and operator definition "
         "of its Lean theory, three ways: (1) the kernel accepts `theorem _ : <the rule as "
         "written> := <its Lean name>` using only the theory's axioms; (2) the equation holds in "

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.audit.report import require_audit
+from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -24,11 +24,11 @@ from rpsdg_formal.theory.rules import load_rules
 SHOWN = 50  # rejected theorems listed one per line
 
 
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Any, summary: str) -> None:
     """The `check` subcommand."""
     chk = sub.add_parser(
         "check",
-        help="re-check a generated folder or a Lean file with the kernel",
+        help=summary,
         description="For a folder: replay every record's steps, rebuild its certificate and "
         "have the kernel check it. For a .lean file: check it as it is and audit the axioms of "
         "each theorem. Exits 1 if anything is rejected. The rule file must have passed "

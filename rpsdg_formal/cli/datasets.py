@@ -20,11 +20,11 @@ EFFORT_BUDGET = 50
 """The default search budget of the curriculum's prover-effort tie-break."""
 
 
-def add_curriculum_parser(sub: Any) -> None:
+def add_curriculum_parser(sub: Any, summary: str) -> None:
     """The `curriculum` subcommand."""
     cur = sub.add_parser(
         "curriculum",
-        help="split a generated folder into levels, easy to hard",
+        help=summary,
         description="Order the theorems of DIR/theorems.jsonl easy to hard (certified lower "
         "bound, then the baseline prover's effort (expansions, search only, --effort-budget), "
         "expression sizes, proof length, distinct rules, rewrite depth) and write "
@@ -52,11 +52,11 @@ def add_curriculum_parser(sub: Any) -> None:
     add_theory_options(cur)
 
 
-def add_stats_parser(sub: Any) -> None:
+def add_stats_parser(sub: Any, summary: str) -> None:
     """The `stats` subcommand."""
     sts = sub.add_parser(
         "stats",
-        help="plots and a summary of a generated folder",
+        help=summary,
         description="Write PNG plots (difficulty histogram, proof length vs lower bound, rule "
         "usage, expression sizes) and summary.md for DIR/theorems.jsonl, and print the rates of "
         "artifacts (identity elements, numeral arithmetic, degenerate pieces) per family and "

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.audit.report import require_audit
+from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.common import (
     CORES,
     EXIT_OK,
@@ -27,11 +27,11 @@ BUDGET = 50  # node expansions per theorem
 UNSEARCHABLE = ("equation-system",)  # elimination combines two equations: not searched
 
 
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Any, summary: str) -> None:
     """The `evaluate` subcommand."""
     ev = sub.add_parser(
         "evaluate",
-        help="run the baseline prover on a curriculum, per level",
+        help=summary,
         description="Run the baseline prover (best-first search over rule applications, "
         "priority steps + 0.5 x the mismatch of the two sides; for equations, forward steps "
         "from the hypothesis: inverse operations on both sides, cancellations, arithmetic) on "

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.audit.report import require_audit
+from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.common import (
     EXIT_OK,
     add_kernel_options,
@@ -24,13 +24,13 @@ from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.theory.rules import load_rules
 
 
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Any, summary: str) -> None:
     """The `export` subcommand."""
     negatives = field_default(ExportConfig, "negatives_per_step")
     seed = field_default(ExportConfig, "seed")
     exp = sub.add_parser(
         "export",
-        help="write a generated folder in a training format",
+        help=summary,
         description="Trace every proof of DIR/theorems.jsonl into Lean goal states and tactics, "
         "have the kernel judge plausible wrong steps (only rejected ones are labelled negative), "
         "and write them as: jsonl or parquet tables; trl-dpo "

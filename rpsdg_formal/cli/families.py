@@ -9,8 +9,8 @@ import dataclasses
 
 from rpsdg_formal.cli.common import split
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.families.calculus import CalculusConfig
-from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.families.calculus_config import CalculusConfig
+from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.kernel.emit import check_variable_names
 from rpsdg_formal.rewriting.difficulty import DifficultyPlan, plan_for
 from rpsdg_formal.rewriting.graph import SearchBounds

@@ -9,7 +9,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.audit.report import require_audit
+from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.common import (
     CORES,
     EXIT_OK,
@@ -35,12 +35,10 @@ from rpsdg_formal.cli.families import (
 )
 from rpsdg_formal.cli.kernel_route import generate_locally
 from rpsdg_formal.cli.theories import rules_path
-from rpsdg_formal.env.adversarial import Adversarial
-from rpsdg_formal.families.calculus import FAMILIES
-from rpsdg_formal.families.equation import KINDS
+from rpsdg_formal.families.calculus_config import FAMILIES
+from rpsdg_formal.families.equation_config import KINDS
 from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.kernel.route import LEAN_SAMPLE
-from rpsdg_formal.pipeline.ray_backend import generate_ray, require_listening, require_ray
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, statements_of
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
@@ -52,11 +50,11 @@ def _ints(values: tuple[int, ...]) -> str:
     return ",".join(str(v) for v in values)
 
 
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Any, summary: str) -> None:
     """The `generate` subcommand and its option groups."""
     gen = sub.add_parser(
         "generate",
-        help="generate kernel-verified theorems",
+        help=summary,
         description="Walk random rewrites from random start expressions, emit one Lean theorem "
         "per walk (one `have` per step), check them with the Lean kernel in batches, and write "
         "DIR/theorems.jsonl (verified records) and DIR/lean/*.lean (the files the kernel checked).",
@@ -242,7 +240,9 @@ def generate_config(args: argparse.Namespace) -> tuple[GenerateConfig, RuleSet]:
     positive(args.steps, "--steps")
     rules = load_rules(rules_path(args.theory, args.rules))
     select = select_config(args)
-    if args.adversarial is not None:
+    if args.adversarial is not None:  # the prover's modules only for a run that asks for it
+        from rpsdg_formal.env.adversarial import Adversarial
+
         select = dataclasses.replace(select, keep=Adversarial(rules, args.adversarial))
     config = GenerateConfig(
         select=select,
@@ -264,14 +264,18 @@ def generate_config(args: argparse.Namespace) -> tuple[GenerateConfig, RuleSet]:
 def run(args: argparse.Namespace) -> int:
     """Generate, then say what was written (and what was refused or rejected)."""
     config, rules = generate_config(args)
-    if args.backend == "ray":
-        require_ray(args.ray_address)
-        require_listening(args.ray_address)
+    if args.backend == "ray":  # the Ray backend's module is imported by a Ray run only
+        from rpsdg_formal.pipeline import ray_backend
+
+        ray_backend.require_ray(args.ray_address)
+        ray_backend.require_listening(args.ray_address)
     settings = kernel_config(args)
     require_audit(rules, settings.cache())
     kernel = prepare_kernel(rules.theory, settings)
     if args.backend == "ray":
-        summary = generate_ray(
+        from rpsdg_formal.pipeline import ray_backend
+
+        summary = ray_backend.generate_ray(
             rules, config, settings, kernel.version, args.ray_address, not args.quiet
         )
     else:

@@ -10,11 +10,11 @@ from typing import Any
 from rpsdg_formal.kernel import LeanRunner
 
 
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Any, summary: str) -> None:
     """The `lean` subcommand (for --help; `main` hands its arguments to Lean untouched)."""
     lean = sub.add_parser(
         "lean",
-        help="run the embedded Lean command line (e.g. `lean --version`)",
+        help=summary,
         description="Pass all following arguments to the embedded `lean` "
         "(`rpsdg-formal lean --help` shows Lean's own help).",
     )

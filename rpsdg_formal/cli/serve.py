@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.audit.report import require_audit
+from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.common import CORES, EXIT_OK, add_route_option, split
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel import KernelConfig
@@ -19,12 +19,12 @@ SERVICE = ServiceConfig()
 THEORIES = "field"
 
 
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Any, summary: str) -> None:
     """The `serve` subcommand."""
     s = SERVICE
     srv = sub.add_parser(
         "serve",
-        help="an HTTP JSON service that verifies proofs with the kernel",
+        help=summary,
         description="Serve POST /verify on HOST:PORT: a batch of proofs against a theory, each "
         "as tactics (`rw [mul_comm x y]`, the exports' rendering, replayed in the proof "
         "environment) or in kernel syntax (lean_statement, lean_proof: checked against a "

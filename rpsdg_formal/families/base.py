@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeAlias
 
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import RecordError
-from rpsdg_formal.families.equation_records import EquationCandidate
 from rpsdg_formal.families.records import Candidate
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.theory.rules import RuleSet
 
-Replayed = Candidate | EquationCandidate
+if TYPE_CHECKING:  # the equation families' modules are imported by the runs that use them
+    from rpsdg_formal.families.equation_records import EquationCandidate
+
+Replayed: TypeAlias = "Candidate | EquationCandidate"
 """A record rebuilt from its steps: a chain of rewrites (`Candidate`, whose proofs each prove
-`start = end`) or equation proofs reasoning forward from hypotheses (`EquationCandidate`)."""
+`start = end`) or equation proofs reasoning forward from hypotheses (`EquationCandidate`). An
+annotation only (a string at run time)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +132,8 @@ def expect_rewrite(replayed: Replayed) -> Candidate:
 
 def expect_equations(replayed: Replayed) -> EquationCandidate:
     """`replayed` as equation proofs (RecordError otherwise)."""
+    from rpsdg_formal.families.equation_records import EquationCandidate
+
     if not isinstance(replayed, EquationCandidate):
         raise RecordError("family", "a chain of rewrites replayed as an equation record")
     return replayed

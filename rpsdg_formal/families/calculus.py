@@ -18,53 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.derive import Engine, differentiate
 from rpsdg_formal.kernel.emit import hypotheses
 from rpsdg_formal.rewriting.steps import Step
 from rpsdg_formal.terms.artifacts import constant_summand, find_artifacts
 from rpsdg_formal.terms.expr import Expr, Kind, app, positions, substitute
 from rpsdg_formal.terms.printers import to_human, to_latex, to_plain, to_plain_sympy
-from rpsdg_formal.terms.sample import ExprShape, random_expr
+from rpsdg_formal.terms.sample import random_expr
 from rpsdg_formal.terms.signature import Signature
-from rpsdg_formal.terms.sympy_text import SympyTextError, read_sympy
-
-FAMILIES = ("antiderivative", "by-parts")
-
-DEFAULT_UNARY = ("exp", "sin", "cos", "log", "pow2", "pow3", "neg")
-DEFAULT_BINARY = ("add", "sub", "mul", "div")
-
-
-@dataclass(frozen=True)
-class CalculusConfig:
-    """What random functions look like, and which family of problems to make."""
-
-    family: str = "antiderivative"
-    unary: tuple[str, ...] = DEFAULT_UNARY  # repeat a name to weight it
-    binary: tuple[str, ...] = DEFAULT_BINARY
-    numerals: tuple[int, ...] = (1, 2, 3, 4, 5)
-    numeral_probability: float = 0.3
-    min_ops: int = 1
-    max_ops: int = 4
-    max_size: int = 60  # a derivative larger than this (in nodes) is not kept
-
-    def __post_init__(self) -> None:
-        if self.family not in FAMILIES:
-            raise ConfigError(f"--family must be one of {', '.join(FAMILIES)}, got {self.family!r}")
-        if self.min_ops < 1 or self.max_ops < self.min_ops:
-            raise ConfigError(
-                f"need 1 <= min ops <= max ops, got {self.min_ops} and {self.max_ops}"
-            )
-
-    def shape(self, min_ops: int, max_ops: int) -> ExprShape:
-        return ExprShape(
-            unary=self.unary,
-            binary=self.binary,
-            variables=("x",),
-            numerals=self.numerals,
-            numeral_probability=self.numeral_probability,
-            min_ops=min_ops,
-            max_ops=max_ops,
-        )
 
 
 @dataclass(frozen=True)
@@ -161,6 +123,8 @@ def draw_problem(engine: Engine, config: CalculusConfig, rng: random.Random) -> 
 
 
 # --- SymPy: the second opinion ----------------------------------------------------------------
+# SymPy (and the reader built on it) is imported by the functions that use it, so that a run of
+# another family, which imports this module for `CalculusConfig`, does not pay for it.
 
 _POINTS = (0.37, 1.3, 2.9, -0.61, -2.2, 0.8 + 0.45j, -1.7 + 1.1j, 3.6 - 0.9j, 0.13 - 2.3j, 5.1)
 
@@ -220,6 +184,8 @@ def crosscheck_plain(antiderivative: str, integrand: str) -> str | None:
     """`crosscheck` on the plain SymPy strings of a record (as anyone can re-check it)."""
     import sympy
 
+    from rpsdg_formal.terms.sympy_text import SympyTextError, read_sympy
+
     x = sympy.Symbol("x")
     try:
         F, f = read_sympy(antiderivative), read_sympy(integrand)
@@ -242,6 +208,8 @@ def symbolic_agreement(antiderivative: str, integrand: str, max_ops: int = 400) 
     """Does SymPy show d/dx F - f = 0 symbolically (`expand`, then `cancel`)? Not finding it
     proves nothing (the numeric check stands); large expressions are not tried."""
     import sympy
+
+    from rpsdg_formal.terms.sympy_text import read_sympy
 
     x = sympy.Symbol("x")
     difference = sympy.diff(read_sympy(antiderivative), x) - read_sympy(integrand)

@@ -22,8 +22,6 @@ from rpsdg_formal.families.base import (
     rebuilt,
 )
 from rpsdg_formal.families.calculus import (
-    FAMILIES,
-    CalculusConfig,
     Problem,
     check_signature,
     crosscheck,
@@ -32,6 +30,7 @@ from rpsdg_formal.families.calculus import (
     problem_fields,
     unusable,
 )
+from rpsdg_formal.families.calculus_config import FAMILIES, CalculusConfig
 from rpsdg_formal.families.derive import Engine
 from rpsdg_formal.families.records import (
     Candidate,

@@ -16,8 +16,9 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.errors import RewriteError
 from rpsdg_formal.families.arithmetic import arithmetic_rule, arithmetic_strategy
+from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.families.equation_textbook import divisor as textbook_divisor
 from rpsdg_formal.families.equation_textbook import rewrite_note, textbook
 from rpsdg_formal.families.roles import role
@@ -39,34 +40,7 @@ from rpsdg_formal.terms.printers import to_human, to_plain, to_plain_sympy
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Rule, RuleSet
 
-KINDS = ("linear", "both-sides", "rational")
 _HOLE = var(HOLE)
-
-
-@dataclass(frozen=True)
-class EquationConfig:
-    """What equations look like."""
-
-    kinds: tuple[str, ...] = KINDS
-    min_ops: int = 2
-    max_ops: int = 4
-    distractions: int = 2  # random rewrites of the sides after the construction
-    max_answer: int = 12
-    max_numeral: int = 9
-    max_size: int = 30
-    proofs: int = 1  # 2 or more also keeps the other solution (isolate x, then compute)
-    family: str = "equation"  # or "equation-system": two linear equations in x and y
-
-    def __post_init__(self) -> None:
-        if self.family not in ("equation", "equation-system"):
-            raise ConfigError(f"unknown equation family {self.family!r}")
-        unknown = sorted(set(self.kinds) - set(KINDS))
-        if unknown or not self.kinds:
-            raise ConfigError(f"equation kinds must be among {', '.join(KINDS)}, got {unknown}")
-        if self.min_ops < 1 or self.max_ops < self.min_ops:
-            raise ConfigError(f"need 1 <= min ops <= max ops, got {self.min_ops}, {self.max_ops}")
-        if self.distractions < 0:
-            raise ConfigError(f"distractions must be >= 0, got {self.distractions}")
 
 
 @dataclass(frozen=True)

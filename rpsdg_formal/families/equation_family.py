@@ -25,14 +25,13 @@ from rpsdg_formal.families.base import (
     rebuilt,
 )
 from rpsdg_formal.families.equation import (
-    KINDS,
-    EquationConfig,
     Labelled,
     Problem,
     draw_problem,
     problem_fields,
     sympy_agrees,
 )
+from rpsdg_formal.families.equation_config import KINDS, EquationConfig
 from rpsdg_formal.families.equation_records import (
     equation_candidate,
     equation_record,

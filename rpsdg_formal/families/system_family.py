@@ -9,7 +9,8 @@ import random
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from rpsdg_formal.families.equation import EquationConfig, Problem
+from rpsdg_formal.families.equation import Problem
+from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.system import draw_system
 from rpsdg_formal.rewriting.steps import RuleIndex

@@ -23,12 +23,9 @@ from typing import Any
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError
 from rpsdg_formal.families.base import Family
-from rpsdg_formal.families.calculus import CalculusConfig
-from rpsdg_formal.families.calculus_family import CalculusFamily
-from rpsdg_formal.families.equation import EquationConfig
-from rpsdg_formal.families.equation_family import EquationFamily
-from rpsdg_formal.families.rewrite_family import RewriteFamily
-from rpsdg_formal.families.system_family import SystemFamily
+from rpsdg_formal.families.calculus_config import CalculusConfig
+from rpsdg_formal.families.choice import chosen_family
+from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.kernel.check import Kernel, PendingCheck, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import require_progress, settle
@@ -89,13 +86,9 @@ class GenerateConfig:
 
     @property
     def family(self) -> Family:
-        """The family these settings choose: calculus or equations if set, else rewrites."""
-        if self.calculus is not None:
-            return CalculusFamily(self.calculus)
-        if self.equation is not None:
-            system = self.equation.family == "equation-system"
-            return SystemFamily(self.equation) if system else EquationFamily(self.equation)
-        return RewriteFamily(self.walk, self.select)
+        """The family these settings choose: calculus or equations if set, else rewrites (its
+        module imported only then, `families.choice`)."""
+        return chosen_family(self.walk, self.select, self.calculus, self.equation)
 
 
 @dataclass(frozen=True)

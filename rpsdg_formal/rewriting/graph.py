@@ -25,11 +25,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, reverse_step, successors
 from rpsdg_formal.terms.expr import Expr
+
+if TYPE_CHECKING:
+    # networkx is imported where it is used (the reference, the exported graph, the errors of a
+    # missing path), never on a generating run's path: it is about 0.1 s of start-up
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,8 @@ class ProofGraph:
     ) -> list[tuple[Step, ...]]:
         """The reference for `shortest_proofs`: networkx's `all_shortest_paths` on the subgraph
         of nodes that lie on a shortest path, parallel edges sorted by the repr of their keys."""
+        import networkx as nx
+
         graph = self._shortest_subgraph(start, end)
         proofs: list[tuple[Step, ...]] = []
         for nodes in nx.all_shortest_paths(graph, start, end):
@@ -166,7 +172,7 @@ class ProofGraph:
         reverse here, so distances to `end` are distances from it."""
         ahead = self.distances(start)
         if end not in ahead:
-            raise nx.NetworkXNoPath(f"{end} is not reachable from {start}")
+            raise _no_path(start, end)
         total = ahead[end]
         behind = self.distances(end, total)
         on = {v for v, d in ahead.items() if d + behind.get(v, total + 1) == total}
@@ -188,11 +194,11 @@ def _shortest_proofs(
     """`ProofGraph.shortest_proofs` over the graph's dictionaries (see there for the order)."""
     if start not in succ:  # as the reference fails: no path, or (start = end) no such node
         if start is not end:
-            raise nx.NetworkXNoPath(f"{end} is not reachable from {start}")
-        raise nx.NodeNotFound(f"Source {start} not in G")
+            raise _no_path(start, end)
+        raise _not_found(start)
     ahead = _reach(succ, start, end)
     if end not in ahead:
-        raise nx.NetworkXNoPath(f"{end} is not reachable from {start}")
+        raise _no_path(start, end)
     total = ahead[end]
     behind = _reach(succ, end, None, total)
     on = {v for v, d in ahead.items() if d + behind.get(v, total + 1) == total}
@@ -205,6 +211,22 @@ def _shortest_proofs(
             if len(proofs) >= limit:
                 return tuple(proofs)
     return tuple(proofs)
+
+
+def _no_path(start: Expr, end: Expr) -> Exception:
+    """networkx's error for "no path" (the reference's; networkx is imported only here)."""
+    import networkx as nx
+
+    error: Exception = nx.NetworkXNoPath(f"{end} is not reachable from {start}")
+    return error
+
+
+def _not_found(start: Expr) -> Exception:
+    """networkx's error for a source missing from the graph (the reference's)."""
+    import networkx as nx
+
+    error: Exception = nx.NodeNotFound(f"Source {start} not in G")
+    return error
 
 
 def _reach(
@@ -283,6 +305,8 @@ def _parallel(keyed: dict[tuple[object, ...], Step]) -> list[Step]:
 
 def _networkx(succ: Adjacency, order: Adjacency) -> nx.MultiDiGraph:
     """`succ` as a networkx multigraph, nodes in the order of `order`."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(u for u in order if u in succ)
     for u, neighbours in succ.items():

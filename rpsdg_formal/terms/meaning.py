@@ -8,6 +8,9 @@ record's `plain` fields print: `a/b`, `Derivative(f, x)`), and the standard ways
 human syntax, Lean/Mathlib and LaTeX (the rendering audit reads printed text back with these).
 
 A new operator needs a new entry here, reviewed like any other code.
+
+The entries' data is plain; their builders reach SymPy when they are applied, so reading a
+rule file (which checks each `model:` against the registry) does not import SymPy.
 """
 
 from __future__ import annotations
@@ -16,16 +19,59 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import sympy
-
-X = sympy.Symbol("x")
-"""The variable of a differential field's model: `D` differentiates with respect to it."""
-
 Builder = Callable[..., Any]
 
 
+def _x() -> Any:
+    """The variable of a differential field's model: `D` differentiates with respect to it."""
+    import sympy
+
+    return sympy.Symbol("x")
+
+
+def __getattr__(name: str) -> Any:
+    """`X` (see `_x`), made when first asked for (PEP 562), since it is a SymPy symbol."""
+    if name == "X":
+        return _x()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _inv(a: Any) -> Any:
+    import sympy
+
     return sympy.Piecewise((0, sympy.Eq(a, 0)), (1 / a, True))
+
+
+def _sympy(name: str) -> Builder:
+    """SymPy's function `name` (`exp`, `sin`, …), applied to one argument."""
+
+    def build(a: Any) -> Any:
+        import sympy
+
+        return getattr(sympy, name)(a)
+
+    return build
+
+
+def _derivative(a: Any) -> Any:
+    import sympy
+
+    return sympy.diff(a, _x())
+
+
+def _plain_derivative(a: Any) -> Any:
+    import sympy
+
+    return sympy.Derivative(a, _x())
+
+
+def _integer(n: int) -> Builder:
+    def build() -> Any:
+        import sympy
+
+        return sympy.Integer(n)
+
+    return build
 
 
 def _pow(n: int) -> Builder:
@@ -87,28 +133,28 @@ REGISTRY: dict[str, Meaning] = {
             _entry(f"pow{n}", _pow(n), "postfix", f"^{n}", 85, f"{{0}}^{{{{{n}}}}}", f" ^ {n}")
             for n in range(2, 7)
         ),
-        _entry("x", lambda: X, "constant", "x", 0, "x"),
+        _entry("x", _x, "constant", "x", 0, "x"),
         _entry(
             "D",
-            lambda a: sympy.diff(a, X),
+            _derivative,
             "function",
             "D",
             0,
             "\\frac{{d}}{{dx}}\\left({0}\\right)",
             "deriv (fun x => {0}) x",
-            plain=lambda a: sympy.Derivative(a, X),
+            plain=_plain_derivative,
         ),
-        _entry("exp", sympy.exp, "function", "exp", 0, "e^{{{0}}}", "Real.exp"),
-        _entry("sin", sympy.sin, "function", "sin", 0, "\\sin\\left({0}\\right)", "Real.sin"),
-        _entry("cos", sympy.cos, "function", "cos", 0, "\\cos\\left({0}\\right)", "Real.cos"),
-        _entry("log", sympy.log, "function", "log", 0, "\\log\\left({0}\\right)", "Real.log"),
+        _entry("exp", _sympy("exp"), "function", "exp", 0, "e^{{{0}}}", "Real.exp"),
+        _entry("sin", _sympy("sin"), "function", "sin", 0, "\\sin\\left({0}\\right)", "Real.sin"),
+        _entry("cos", _sympy("cos"), "function", "cos", 0, "\\cos\\left({0}\\right)", "Real.cos"),
+        _entry("log", _sympy("log"), "function", "log", 0, "\\log\\left({0}\\right)", "Real.log"),
     )
 }
 """Every operator meaning the package knows, by the name a rule file's `model:` gives."""
 
 NUMERALS: dict[str, Builder] = {
-    "zero": lambda: sympy.Integer(0),
-    "one": lambda: sympy.Integer(1),
+    "zero": _integer(0),
+    "one": _integer(1),
     "bit0": lambda a: 2 * a,
     "bit1": lambda a: 2 * a + 1,
 }

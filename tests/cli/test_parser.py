@@ -10,8 +10,8 @@ import pytest
 from rpsdg_formal.cli.common import CORES, kernel_config
 from rpsdg_formal.cli.main import build_parser, main
 from rpsdg_formal.exports.writer import ExportConfig
-from rpsdg_formal.families.calculus import CalculusConfig
-from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.families.calculus_config import CalculusConfig
+from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.rewriting.selection import SelectConfig
 from rpsdg_formal.rewriting.walk import WalkConfig

@@ -11,7 +11,7 @@ import pytest
 from rpsdg_formal.dataset.record import EquationStepRow, StepRow, TheoremRecord
 from rpsdg_formal.errors import RecordError
 from rpsdg_formal.families.base import Family
-from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.calculus_family import CalculusFamily
 from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.rewrite_family import RewriteFamily

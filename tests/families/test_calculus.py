@@ -19,7 +19,6 @@ from rpsdg_formal.audit.report import AuditReport, AuditRow, run_audit
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.families.calculus import (
-    CalculusConfig,
     Problem,
     crosscheck,
     draw_problem,
@@ -29,6 +28,7 @@ from rpsdg_formal.families.calculus import (
     textbook_function,
     unusable,
 )
+from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.derive import Engine, differentiate
 from rpsdg_formal.families.records import make_candidate
 from rpsdg_formal.kernel.check import (

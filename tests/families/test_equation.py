@@ -19,8 +19,6 @@ from rpsdg_formal.audit.report import AuditReport, AuditRow, run_audit
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.families.equation import (
-    KINDS,
-    EquationConfig,
     Operation,
     Problem,
     _by_zero,
@@ -28,6 +26,7 @@ from rpsdg_formal.families.equation import (
     problem_fields,
     sympy_agrees,
 )
+from rpsdg_formal.families.equation_config import KINDS, EquationConfig
 from rpsdg_formal.families.equation_records import equation_candidate
 from rpsdg_formal.families.equation_textbook import disguise_index
 from rpsdg_formal.kernel.check import (

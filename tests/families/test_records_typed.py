@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from rpsdg_formal.dataset.record import SCHEMA_VERSION, TheoremRecord
-from rpsdg_formal.families.calculus import CalculusConfig, draw_problem, problem_fields, unusable
+from rpsdg_formal.families.calculus import draw_problem, problem_fields, unusable
+from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.derive import Engine
 from rpsdg_formal.families.records import Candidate, make_candidate, theorem_record
 from rpsdg_formal.families.rewrite_family import RewriteFamily

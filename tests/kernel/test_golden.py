@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from rpsdg_formal.families.base import Family
-from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.calculus_family import CalculusFamily
-from rpsdg_formal.families.equation import EquationConfig
+from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.kernel.check import prepare_kernel

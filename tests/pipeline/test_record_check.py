@@ -15,7 +15,7 @@ import pytest
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import RewriteError
 from rpsdg_formal.families.base import Family
-from rpsdg_formal.families.calculus import CalculusConfig
+from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.calculus_family import CalculusFamily
 from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.rewrite_family import RewriteFamily
