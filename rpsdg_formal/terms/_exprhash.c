@@ -5,9 +5,7 @@
  * points the type's hash slot at `slot_hash` below, which returns the very value
  * `Expr.__hash__` returns (the slot holds `hash(...)` of a tuple: a Py_hash_t, never -1). The
  * Python method stays, as the reference and for a Python without this module. */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <structmember.h>
+#include "_slots.h"
 
 static PyTypeObject *hashed_type = NULL; /* the one type installed, a strong reference */
 static Py_ssize_t hash_offset = -1;       /* where its `_hash` slot lives in an instance */
@@ -28,13 +26,8 @@ static PyObject *install(PyObject *module, PyObject *args) {
     PyObject *type;
     const char *name;
     if (!PyArg_ParseTuple(args, "O!s", &PyType_Type, &type, &name)) return NULL;
-    PyObject *descr = PyDict_GetItemString(((PyTypeObject *)type)->tp_dict, name);
-    if (!descr || !Py_IS_TYPE(descr, &PyMemberDescr_Type) ||
-        ((PyMemberDescrObject *)descr)->d_member->type != T_OBJECT_EX) {
-        PyErr_Format(PyExc_TypeError, "%s is not an object slot of the type", name);
-        return NULL;
-    }
-    Py_ssize_t offset = ((PyMemberDescrObject *)descr)->d_member->offset;
+    Py_ssize_t offset = slot_at((PyTypeObject *)type, name);
+    if (offset < 0) return NULL;
     if (hashed_type && (hashed_type != (PyTypeObject *)type || hash_offset != offset)) {
         PyErr_SetString(PyExc_RuntimeError, "another type is installed already");
         return NULL;

@@ -7,9 +7,7 @@
  * string the Python function gives and leaves `names` as it leaves it (the same keys, the same
  * `var('vN')` strings, in the same order). The Python function stays, as the reference and for
  * a Python without this module. */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <structmember.h>
+#include "_slots.h"
 
 typedef struct {
     PyTypeObject *type;              /* Expr, a strong reference once installed */
@@ -104,23 +102,14 @@ static PyObject *renamed_repr(PyObject *module, PyObject *args) {
     return text;
 }
 
-/* The offset of object slot `name` of `type`, or -1 with an error. */
-static Py_ssize_t slot_offset(PyObject *type, const char *name) {
-    PyObject *d = PyDict_GetItemString(((PyTypeObject *)type)->tp_dict, name);
-    if (d && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
-        ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX)
-        return ((PyMemberDescrObject *)d)->d_member->offset;
-    PyErr_Format(PyExc_TypeError, "%s is not an object slot of the type", name);
-    return -1;
-}
-
 /* install(Expr, Kind.VAR, Kind.NUM): where the fields live, and the two leaf kinds. */
 static PyObject *install(PyObject *module, PyObject *args) {
     PyObject *type, *var, *num;
     (void)module;
     if (!PyArg_ParseTuple(args, "O!OO", &PyType_Type, &type, &var, &num)) return NULL;
-    Py_ssize_t kind = slot_offset(type, "kind"), head = slot_offset(type, "head");
-    Py_ssize_t value = slot_offset(type, "value"), arg = slot_offset(type, "args");
+    PyTypeObject *expr = (PyTypeObject *)type;
+    Py_ssize_t kind = slot_at(expr, "kind"), head = slot_at(expr, "head");
+    Py_ssize_t value = slot_at(expr, "value"), arg = slot_at(expr, "args");
     if (kind < 0 || head < 0 || value < 0 || arg < 0) return NULL;
     if (!layout.app) { /* the constant pieces, made once (kept for the process's life) */
         layout.app = PyUnicode_InternFromString("app(");

@@ -6,9 +6,7 @@
  * which stays the reference: this one answers exactly as it does, and for anything but `Expr`
  * nodes with `str` heads and a `dict` mapping hands the whole question to it (a pure function:
  * asking again changes nothing). */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <structmember.h>
+#include "_slots.h"
 
 static PyTypeObject *expr_type = NULL; /* set by install, a strong reference */
 static PyObject *var_kind = NULL, *reference = NULL, *Unsupported = NULL;
@@ -63,16 +61,6 @@ static PyObject *instantiates(PyObject *module, PyObject *const *args, Py_ssize_
     if (!PyErr_ExceptionMatches(Unsupported)) return NULL;
     PyErr_Clear();
     return PyObject_Vectorcall(reference, args, 3, NULL);
-}
-
-/* Where the object slot `name` of `type` lives in an instance, or -1 (TypeError). */
-static Py_ssize_t slot_at(PyTypeObject *type, const char *name) {
-    PyObject *d = PyDict_GetItemString(type->tp_dict, name);
-    if (d && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
-        ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX)
-        return ((PyMemberDescrObject *)d)->d_member->offset;
-    PyErr_Format(PyExc_TypeError, "%s is not an object slot of %s", name, type->tp_name);
-    return -1;
 }
 
 /* install(Expr, Kind.VAR, reference): the type `instantiates` reads, its variables' kind and

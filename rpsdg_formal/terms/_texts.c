@@ -116,16 +116,6 @@ static int read_table(Engine *e) {
     return 0;
 }
 
-/* Where the object slot `name` of `type` lives in an instance, or -1 (TypeError). */
-static Py_ssize_t slot_at(PyTypeObject *type, const char *name) {
-    PyObject *d = PyDict_GetItemString(type->tp_dict, name);
-    if (d && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
-        ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX)
-        return ((PyMemberDescrObject *)d)->d_member->offset;
-    PyErr_Format(PyExc_TypeError, "%s is not an object slot of %s", name, type->tp_name);
-    return -1;
-}
-
 static void engine_dealloc(Engine *e) {
     PyMem_Free(e->ops);
     PyObject **held[] = {&e->table, &e->index, &e->human, &e->lean, &e->kernel, &e->argument,

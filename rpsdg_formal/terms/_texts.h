@@ -4,9 +4,7 @@
 #ifndef RPSDG_TEXTS_H
 #define RPSDG_TEXTS_H
 
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <structmember.h>
+#include "_slots.h"
 
 #if defined(__GNUC__)
 #pragma GCC visibility push(hidden)

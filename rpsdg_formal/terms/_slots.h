@@ -1,0 +1,22 @@
+/* Where an `Expr` field lives: the one lookup every compiled part of terms/ shares.
+ *
+ * `Expr` (expr.py) keeps its fields in `__slots__`; C code that reads them directly needs the
+ * offset of each slot in an instance, which the slot's member descriptor holds. */
+#ifndef RPSDG_TERMS_SLOTS_H
+#define RPSDG_TERMS_SLOTS_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+/* The offset of object slot `name` in instances of `type`, or -1 with a TypeError set. */
+static inline Py_ssize_t slot_at(PyTypeObject *type, const char *name) {
+    PyObject *d = PyDict_GetItemString(type->tp_dict, name);
+    if (d && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
+        ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX)
+        return ((PyMemberDescrObject *)d)->d_member->offset;
+    PyErr_Format(PyExc_TypeError, "%s is not an object slot of %s", name, type->tp_name);
+    return -1;
+}
+
+#endif
