@@ -11,7 +11,7 @@ step) no theorem `lean` checked earlier in the run used; in the first batch and 
 
 Why names: the sample cross-checks the term builder against the published text, and each thing
 either of them can get wrong on its own (a rule's instance, an operator, a numeral, a binder, a
-congruence step, a chain's length) shows up as a name in the text; about 25 theorems of a default
+congruence step, a chain's length) shows up as a name in the text; about 20 theorems of a default
 batch of 250 use every name the batch uses. The spread is a hedge against a fault that no new
 name reveals.
 """
@@ -33,8 +33,8 @@ from rpsdg_formal.kernel.faults import LIMIT, Settled, settle
 LEAN_SAMPLE = 100
 """One batch in this many (and the first) also has one theorem in `SPREAD` checked by `lean`,
 besides the theorems that bring a name `lean` has not seen this run. `lean` takes about 13 ms
-a theorem and 70 ms to start; a default run of 1,000 theorems has about 60 checked (0.8 s of
-CPU, where the whole first batch of 250 cost 3.2 s)."""
+a theorem and 70 ms to start; a default run of 1,000 field theorems has 44 checked (0.68 s of
+CPU, where the whole first batch of 250 cost 3.3 s)."""
 
 SPREAD = 10
 """In a sampled batch, `lean` also checks the 1st, 11th, 21st, … theorem."""
@@ -120,7 +120,6 @@ def lean_sample(
 
 
 def start_direct(
-    route: DirectRoute,
     kernel: Kernel,
     judged: tuple[Sequence[LeanTheorem], Sequence[Verdict]],
     path: Path,

@@ -207,7 +207,7 @@ class _Run:
         if self.direct is not None:
             judged = (theorems, verdicts_of(items))
             sample = lean_sample(self.direct, self.coverage, theorems, number)
-            pending = start_direct(self.direct, self.kernel, judged, path, sample)
+            pending = start_direct(self.kernel, judged, path, sample)
         else:
             pending = start_check(self.kernel, batch_file(self.kernel.theory, theorems), path)
         assert first is not None
