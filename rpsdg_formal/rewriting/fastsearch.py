@@ -15,7 +15,6 @@ uses the reference, which gives the same results.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 from array import array
 from collections.abc import Sequence
@@ -27,17 +26,10 @@ from rpsdg_formal.rewriting.certify import Certified
 from rpsdg_formal.rewriting.graph import LowerBound, SearchBounds
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, _Plan, reverse_step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, positions, replace, substitute
+from rpsdg_formal.terms.extension import optional_extension
 
-
-def _load() -> ModuleType | None:
-    """The C extension, or None where it was not built (the pure-Python search is used)."""
-    try:
-        return importlib.import_module("rpsdg_formal.rewriting._fastsearch")
-    except ImportError:
-        return None
-
-
-_native = _load()
+_native: ModuleType | None = optional_extension("rewriting._fastsearch")
+"""The C extension, or None where it was not built (the pure-Python search is used)."""
 
 
 def available() -> bool:

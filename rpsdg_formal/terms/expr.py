@@ -9,11 +9,12 @@ applied to sub-trees; what the operators mean is the business of a `Signature`.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any, ClassVar
+
+from rpsdg_formal.terms.extension import optional_extension
 
 Path = tuple[int, ...]
 """A position in a tree: the child indices from the root (the root is `()`)."""
@@ -126,10 +127,9 @@ class Expr:
 
 _POOL = Expr._pool
 
-try:  # the compiled hash slot (`_exprhash.c`, optional; `__hash__` above is its reference)
-    importlib.import_module("rpsdg_formal.terms._exprhash").install(Expr, "_hash")
-except ImportError:  # a Python without the compiled module hashes through `__hash__`
-    pass
+_HASHING = optional_extension("terms._exprhash")
+if _HASHING is not None:  # the hash slot in C; without it, `__hash__` above (its reference)
+    _HASHING.install(Expr, "_hash")
 
 
 def _forget(ref: _PoolRef) -> None:
@@ -233,12 +233,10 @@ def instantiates_python(pattern: Expr, mapping: Mapping[str, Expr], expr: Expr) 
 
 
 instantiates: Callable[[Expr, Mapping[str, Expr], Expr], bool] = instantiates_python
-try:  # the compiled `instantiates` (`_exprmatch.c`, optional)
-    _exprmatch = importlib.import_module("rpsdg_formal.terms._exprmatch")
-    _exprmatch.install(Expr, Kind.VAR, instantiates_python)
-    instantiates = _exprmatch.instantiates
-except ImportError:  # without it the Python function answers
-    pass
+_MATCHING = optional_extension("terms._exprmatch")
+if _MATCHING is not None:  # the compiled `instantiates`; without it the Python function
+    _MATCHING.install(Expr, Kind.VAR, instantiates_python)
+    instantiates = _MATCHING.instantiates
 
 
 def _renamed_forms(lhs: Expr, rhs: Expr) -> list[tuple[Expr, Expr]]:
@@ -298,9 +296,8 @@ def _renamed_repr(expr: Expr, names: dict[str, str]) -> str:
 
 def _compiled_render() -> Callable[[Expr, dict[str, str]], str]:
     """`_renamed_repr` in C (`_exprkey.c`, optional), or the Python function where not built."""
-    try:
-        module = importlib.import_module("rpsdg_formal.terms._exprkey")
-    except ImportError:
+    module = optional_extension("terms._exprkey")
+    if module is None:
         return _renamed_repr
     module.install(Expr, Kind.VAR, Kind.NUM)
     render: Callable[[Expr, dict[str, str]], str] = module.renamed_repr

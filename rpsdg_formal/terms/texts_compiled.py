@@ -10,13 +10,13 @@ is given to `str.format` itself.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from string import Formatter
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from rpsdg_formal.terms.expr import Expr, Kind
+from rpsdg_formal.terms.extension import optional_extension
 from rpsdg_formal.terms.signature import Fixity
 
 if TYPE_CHECKING:
@@ -35,10 +35,7 @@ Pieces = tuple[str | int, ...]
 
 def compiled_module() -> ModuleType | None:
     """The compiled engine's module, or None where it was not built (no C compiler)."""
-    try:
-        return importlib.import_module("rpsdg_formal.terms._texts")
-    except ImportError:
-        return None
+    return optional_extension("terms._texts")
 
 
 def template_pieces(template: str) -> Pieces | None:
