@@ -6,7 +6,6 @@ the dict shared across prints as `statement_key` shares it; and the same keys ei
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -50,13 +49,6 @@ trees = st.recursive(
     _grow,
     max_leaves=20,
 )
-
-
-def test_ci_builds_the_compiled_statement_key() -> None:
-    """CI installs with gcc present, so a silent fall back to Python there is a broken build."""
-    if os.environ.get("CI") != "true":
-        pytest.skip("outside CI a machine without a C compiler may print keys in Python")
-    assert importlib.import_module("rpsdg_formal.terms._exprkey") is not None
 
 
 def test_statement_key_prints_in_c_where_built() -> None:

@@ -7,7 +7,6 @@ by the Python function."""
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterator, Mapping
 from types import ModuleType
 
@@ -119,10 +118,3 @@ def test_what_it_does_not_read_the_python_function_answers() -> None:
 def test_the_package_uses_the_compiled_answer_where_built() -> None:
     compiled = _compiled()
     assert expr_module.instantiates is compiled.instantiates
-
-
-def test_ci_builds_the_compiled_instantiates() -> None:
-    """CI installs with gcc present, so a silent fall back to Python there is a broken build."""
-    if os.environ.get("CI") != "true":
-        pytest.skip("outside CI a machine without a C compiler may use the Python function")
-    assert importlib.import_module("rpsdg_formal.terms._exprmatch") is not None
