@@ -69,21 +69,53 @@ class ProofGraph:
     """A multigraph of expressions joined by rewrite steps (both directions).
 
     Steps go into plain dictionaries in networkx's own adjacency shape (node -> neighbour ->
-    key -> step); shortest proofs are read off them directly, in the order networkx would
-    give (`shortest_proofs_networkx` is that reference), and `graph` builds the networkx
-    multigraph on demand with the same insertion order.
+    key -> step), those of `add_walk` once the graph is first read (selection gives every
+    theorem's walk, and about half the default theorems never read their graph); shortest
+    proofs are read off them directly, in the order networkx would give
+    (`shortest_proofs_networkx` is that reference), and `graph` builds the networkx multigraph
+    on demand with the same insertion order.
     """
 
     def __init__(self) -> None:
-        self._succ: Adjacency = {}
+        self._built: Adjacency = {}
+        # steps given to `add_walk` and not yet added: they are added, in order, when the
+        # graph is first read (a default theorem's graph is often never read)
+        self._pending: list[tuple[Step, ...]] = []
         # shortest proofs already read, by (start, end, limit); emptied when the graph grows
         self._proofs: dict[tuple[Expr, Expr, int], tuple[tuple[Step, ...], ...]] = {}
-        self.version = 0  # how many new rewrites have been added (callers see if it grew)
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """How many new rewrites have been added (callers see if it grew)."""
+        if self._pending:
+            self._flush()
+        return self._version
+
+    @property
+    def _succ(self) -> Adjacency:
+        """The adjacency, every step given so far in it."""
+        if self._pending:
+            self._flush()
+        return self._built
+
+    def _flush(self) -> None:
+        """Add the pending steps, in the order they were given."""
+        pending, self._pending = self._pending, []
+        for steps in pending:
+            for step in steps:
+                self._add(step)
 
     def add_step(self, step: Step) -> None:
         """Add `step` and its reverse (nodes and neighbours in the order they first appear);
         a rewrite already in the graph changes nothing."""
-        succ = self._succ
+        if self._pending:
+            self._flush()
+        self._add(step)
+
+    def _add(self, step: Step) -> None:
+        """`add_step` once the pending steps are in."""
+        succ = self._built
         before, after = step.before, step.after
         ahead = succ.get(before)
         if ahead is None:
@@ -101,11 +133,12 @@ class ProofGraph:
         backward = reverse_step(step)
         back.setdefault(before, {})[step_key(backward)] = backward
         self._proofs.clear()
-        self.version += 1
+        self._version += 1
 
     def add_walk(self, steps: tuple[Step, ...]) -> None:
-        for step in steps:
-            self.add_step(step)
+        """Add each of `steps` as `add_step` does, when the graph is next read."""
+        if steps:
+            self._pending.append(steps)
 
     def explore(self, node: Expr, index: RuleIndex, fresh: tuple[Expr, ...], max_size: int) -> None:
         """Add every step out of `node` (within `max_size`)."""
@@ -119,12 +152,13 @@ class ProofGraph:
 
     def distances(self, source: Expr, limit: int | None = None) -> dict[Expr, int]:
         """Steps from `source` to every node it reaches (up to `limit`), in breadth-first order."""
+        succ = self._succ
         dist = {source: 0}
         level = [source]
         while level and (limit is None or dist[level[0]] < limit):
             found: list[Expr] = []
             for node in level:
-                for after in self._succ.get(node, ()):
+                for after in succ.get(node, ()):
                     if after not in dist:
                         dist[after] = dist[node] + 1
                         found.append(after)
@@ -141,10 +175,11 @@ class ProofGraph:
         test in tests/rewriting/test_paths.py holds them equal); this reads the same order off
         the graph's own dictionaries, and remembers it until the graph grows.
         """
+        succ = self._succ  # (the pending steps first: they may empty the memo)
         memo = (start, end, limit)
         found = self._proofs.get(memo)
         if found is None:
-            found = self._proofs[memo] = _shortest_proofs(self._succ, start, end, limit)
+            found = self._proofs[memo] = _shortest_proofs(succ, start, end, limit)
         return list(found)
 
     def shortest_proofs_networkx(
@@ -176,16 +211,13 @@ class ProofGraph:
         total = ahead[end]
         behind = self.distances(end, total)
         on = {v for v, d in ahead.items() if d + behind.get(v, total + 1) == total}
+        succ = self._succ
         keep: Adjacency = {
-            u: {
-                v: keyed
-                for v, keyed in self._succ[u].items()
-                if v in on and ahead[v] == ahead[u] + 1
-            }
-            for u in self._succ
+            u: {v: keyed for v, keyed in succ[u].items() if v in on and ahead[v] == ahead[u] + 1}
+            for u in succ
             if u in on
         }
-        return _networkx(keep, self._succ)
+        return _networkx(keep, succ)
 
 
 def _shortest_proofs(

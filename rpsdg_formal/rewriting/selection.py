@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.rewriting.certify import certify
+from rpsdg_formal.rewriting.certify import Certified, certify
 from rpsdg_formal.rewriting.difficulty import collapses, deceptive
 from rpsdg_formal.rewriting.graph import LowerBound, ProofGraph, SearchBounds, largest_expression
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, in_step_set
@@ -87,12 +87,42 @@ def _walk_nodes(walk: Walk) -> list[Expr]:
     return [walk.start, *(s.after for s in walk.steps)]
 
 
-def _first_proof(graph: ProofGraph, walk: Walk, nodes: tuple[Expr, ...]) -> tuple[Step, ...]:
+def _first_proof(
+    graph: ProofGraph, walk: Walk, nodes: tuple[Expr, ...], explored: bool
+) -> tuple[Step, ...]:
     """The graph's first shortest proof before any search: a walk that never revisits an
     expression is the graph's only path (one step between consecutive nodes), so it is the
-    walk itself; otherwise the graph is asked."""
-    if walk.steps and len(set(nodes)) == len(nodes) and graph.version == len(walk.steps):
-        return walk.steps
+    walk itself; otherwise the graph is asked. (Unexplored, such a walk's steps are all new
+    rewrites, none between the same two nodes as another: the graph need not be built to
+    know it.)"""
+    if walk.steps and len(set(nodes)) == len(nodes):
+        if not explored or graph.version == len(walk.steps):
+            return walk.steps
+    return graph.shortest_proofs(walk.start, walk.end, 1)[0]
+
+
+def _retraces(link: tuple[Step, ...], steps: tuple[Step, ...]) -> bool:
+    """Whether `link` is a prefix or a suffix of the walk's `steps` (the same steps, as the
+    search gives links that retrace the walk: `along.Along`), so it adds nothing to a graph
+    that holds the walk."""
+    n = len(link)
+    return link == steps[:n] or link == steps[len(steps) - n :]
+
+
+def _grow(
+    graph: ProofGraph, found: Certified, walk: Walk, primary: tuple[Step, ...]
+) -> tuple[Step, ...]:
+    """The first shortest proof once the search's meeting path and links are in the graph:
+    where they met, and their ways to the walk's nodes, may shorten it. Those that retrace
+    the walk are left out (they add nothing), so a graph they would not change is not built."""
+    new = [link for link in (found.path or (), *found.links) if not _retraces(link, walk.steps)]
+    if not new:
+        return primary
+    grown = graph.version
+    for link in new:
+        graph.add_walk(link)
+    if graph.version == grown:  # the graph, so its first proof, is as it was
+        return primary
     return graph.shortest_proofs(walk.start, walk.end, 1)[0]
 
 
@@ -109,7 +139,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if config.explore:
         for node in _walk_nodes(walk):
             graph.explore(node, index, fresh, config.explore_max_size)
-    primary = _first_proof(graph, walk, nodes)
+    primary = _first_proof(graph, walk, nodes, config.explore)
     if len(primary) < _lowest_wanted(config):
         return None  # the bound never exceeds the proof length: skip the search
     if config.deceptive and not deceptive(start, end, config.numeral_free):
@@ -123,12 +153,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
             walk.steps,
         )  # fmt: skip
         bound = found.bound
-        # where the search met, and its ways to the walk's nodes, may shorten the proof
-        grown = graph.version
-        for link in (found.path or (), *found.links):
-            graph.add_walk(link)
-        if graph.version != grown:  # else the graph, so its first proof, is as it was
-            primary = graph.shortest_proofs(start, end, 1)[0]
+        primary = _grow(graph, found, walk, primary)
         if bound.value <= len(primary):
             break
     else:

@@ -115,20 +115,29 @@ def test_missing_and_unreachable_ends_fail_as_networkx_does() -> None:
 
 def _by_reference(walk: Walk, index: RuleIndex, config: SelectConfig) -> object:
     """`select_theorem` with every proof read by the networkx reference (no shortcut for the
-    walk's own graph), as selection worked before the graph read its proofs itself."""
+    walk's own graph) and every link of the search added to the graph (none left out for
+    retracing the walk), as selection worked before the graph read its proofs itself."""
 
-    def first(graph: ProofGraph, walk: Walk, nodes: tuple[Expr, ...]) -> tuple[Step, ...]:
+    def first(
+        graph: ProofGraph, walk: Walk, nodes: tuple[Expr, ...], explored: bool
+    ) -> tuple[Step, ...]:
         return graph.shortest_proofs(walk.start, walk.end, 1)[0]
 
     with (
         mock.patch.object(ProofGraph, "shortest_proofs", ProofGraph.shortest_proofs_networkx),
         mock.patch.object(selection, "_first_proof", first),
+        mock.patch.object(selection, "_retraces", lambda link, steps: False),
     ):
         return _selected(select_theorem(walk, index, config))
 
 
 def _selected(found: selection.Selected | None) -> object:
-    return None if found is None else (found.bound, _steps(list(found.proofs)))
+    """What a selection gives: its bound, its proofs, and the graph it keeps (every edge, in
+    the graph's order)."""
+    if found is None:
+        return None
+    edges = [(u, v, k) for u, v, k in found.graph.graph.edges(keys=True)]
+    return found.bound, _steps(list(found.proofs)), edges
 
 
 @SLOW
