@@ -219,11 +219,10 @@ def certify_compiled(
     if any(t.depth > MAX_DEPTH for t in (start, end, *via)):
         return None  # the C search could not list such a tree's successors (nor recurse)
     enc = _encoding(index)
-    codes = [enc.codes((start,)), enc.codes((end,))]
-    fresh_code = array("i", [enc.symbol(f) for f in fresh])
+    ends = _Ends(start, end, enc.codes((start,)), enc.codes((end,)), fresh, enc)
     found = _native.search(
-        enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, enc.codes(via),
-        size_cap, upto, bounds.max_depth, bounds.node_budget,
+        enc.code, enc.symplans, enc.planlist, ends.codes[0], ends.codes[1], ends.fresh_code,
+        enc.codes(via), size_cap, upto, bounds.max_depth, bounds.node_budget,
     )  # fmt: skip
     if found is None:
         return None
@@ -231,13 +230,40 @@ def certify_compiled(
     bound = LowerBound(value, bool(exact), forward, backward, size_cap, nodes)
     walk = Along(along, enc.plans, enc.numbers, fresh) if _joins(along, via) else None
     links = (
-        *(_ahead(walk, k, t) or tuple(_chain(start, t, enc, fresh)) for k, t in to),
-        *(_behind(walk, k, t) or _backwards(_chain(end, t, enc, fresh)) for k, t in back),
+        *(_ahead(walk, k, t) or ends.replay(0, t) for k, t in to),
+        *(_behind(walk, k, t) or ends.replay(1, t) for k, t in back),
     )
     if not exact:
         return Certified(bound, None, links)
-    path = (*_chain(start, ahead, enc, fresh), *_backwards(_chain(end, behind, enc, fresh)))
-    return Certified(bound, path, links)
+    return Certified(bound, (*ends.replay(0, ahead), *ends.replay(1, behind)), links)
+
+
+class _Ends:
+    """A theorem's two sides as the search was given them, to build the steps it reports from
+    either side: in C (`listed_walk.replay`) where it can, else by `_chain` (its reference)."""
+
+    def __init__(
+        self, start: Expr, end: Expr, start_code: bytes, end_code: bytes,
+        fresh: tuple[Expr, ...], enc: _Encoding, native: bool = True,
+    ) -> None:  # fmt: skip
+        self.roots, self.codes = (start, end), (start_code, end_code)
+        self.fresh, self.enc, self.native = fresh, enc, native
+        self.fresh_code = array("i", [enc.symbol(f) for f in fresh]).tobytes()
+
+    def replay(self, side: int, triples: list[Triple]) -> tuple[Step, ...]:
+        """The steps `triples` make from side `side`'s root: from the start, in order; from the
+        end (side 1), each read backwards and last first (a way to the end)."""
+        if self.native:
+            from rpsdg_formal.rewriting import listed_walk  # (it imports this module)
+
+            found = listed_walk.replay(
+                self.enc.index, self.roots[side], self.codes[side], triples, self.fresh,
+                self.fresh_code, side == 1,
+            )  # fmt: skip
+            if found is not None:
+                return found
+        steps = _chain(self.roots[side], triples, self.enc, self.fresh)
+        return _backwards(steps) if side else tuple(steps)
 
 
 def _joins(along: tuple[Step, ...], via: tuple[Expr, ...]) -> bool:

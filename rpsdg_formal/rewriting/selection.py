@@ -10,7 +10,7 @@ from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.certify import Certified, certify
 from rpsdg_formal.rewriting.difficulty import collapses, deceptive
 from rpsdg_formal.rewriting.graph import LowerBound, ProofGraph, SearchBounds, largest_expression
-from rpsdg_formal.rewriting.steps import RuleIndex, Step, in_step_set
+from rpsdg_formal.rewriting.steps import RuleIndex, Step, all_in_step_set
 from rpsdg_formal.rewriting.walk import Walk
 from rpsdg_formal.terms.expr import Expr, var, variables
 
@@ -131,7 +131,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     if its certified difficulty is outside the requested range."""
     start, end = walk.start, walk.end
     fresh = tuple(var(v) for v in variables(start))
-    if not all(in_step_set(s, fresh) for s in walk.steps):
+    if not all_in_step_set(walk.steps, fresh):
         return None  # the walk collapsed a compound value: its reverse is no step (see graph)
     graph = ProofGraph()
     graph.add_walk(walk.steps)

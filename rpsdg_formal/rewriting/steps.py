@@ -234,12 +234,23 @@ def successors(
                     yield Step(rule, plan.reverse, path, subst, expr, after)
 
 
-@functools.lru_cache(maxsize=4096)
+_ONE_SIDED: dict[int, tuple[Rule, tuple[str, ...]]] = {}
+"""`one_sided`'s answers by the rule's identity, with the rule (a rule's dataclass hash hashes
+all its fields: it cost more than the answer)."""
+
+
 def one_sided(rule: Rule) -> tuple[str, ...]:
     """The rule's variables that occur on one side only (in the rule's order; remembered per
     rule: every selected theorem asks it of each of its steps)."""
+    known = _ONE_SIDED.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known[1]
     lhs, rhs = set(variables(rule.lhs)), set(variables(rule.rhs))
-    return tuple(v for v in rule.variables if (v in lhs) != (v in rhs))
+    found = tuple(v for v in rule.variables if (v in lhs) != (v in rhs))
+    if len(_ONE_SIDED) >= 4096:  # a bounded memo: a run has a few hundred rules
+        _ONE_SIDED.clear()
+    _ONE_SIDED[id(rule)] = (rule, found)
+    return found
 
 
 def in_step_set(step: Step, fresh: tuple[Expr, ...]) -> bool:
@@ -251,6 +262,15 @@ def in_step_set(step: Step, fresh: tuple[Expr, ...]) -> bool:
         return True
     binding = step.binding()
     return all(binding[v] in fresh for v in one)
+
+
+def all_in_step_set(steps: tuple[Step, ...], fresh: tuple[Expr, ...]) -> bool:
+    """Whether every one of `steps` is `in_step_set` (in one loop: selection asks it of every
+    walk step)."""
+    for step in steps:
+        if one_sided(step.rule) and not in_step_set(step, fresh):
+            return False
+    return True
 
 
 def reverse_step(step: Step) -> Step:
