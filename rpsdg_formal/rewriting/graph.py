@@ -23,10 +23,11 @@ inside the searched space and k <= proof_length.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rpsdg_formal.rewriting import paths
+from rpsdg_formal.rewriting.paths import Adjacency, _no_path, step_key
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, reverse_step, successors
 from rpsdg_formal.terms.expr import Expr
 
@@ -54,15 +55,6 @@ class LowerBound:
     backward: int
     size_cap: int
     nodes: int
-
-
-def step_key(step: Step) -> tuple[object, ...]:
-    """Identifies a rewrite: the same rule, direction, position and substitution."""
-    return (step.rule.name, step.reverse, step.path, step.substitution)
-
-
-Adjacency = dict[Expr, dict[Expr, dict[tuple[object, ...], Step]]]
-"""node -> neighbour -> step key -> step, each level in insertion order (as networkx keeps it)."""
 
 
 class ProofGraph:
@@ -179,8 +171,15 @@ class ProofGraph:
         memo = (start, end, limit)
         found = self._proofs.get(memo)
         if found is None:
-            found = self._proofs[memo] = _shortest_proofs(succ, start, end, limit)
+            found = self._proofs[memo] = paths.shortest_proofs(succ, start, end, limit)
         return list(found)
+
+    def first_proof(self, start: Expr, end: Expr) -> tuple[Step, ...]:
+        """`shortest_proofs(start, end, 1)[0]`, found alone (`paths.first_proof`): where only
+        `add_walk`'s steps are in the graph, without building it (`paths.first_proof_of`)."""
+        if not self._built:  # nothing added yet but walks
+            return paths.first_proof_of(self._pending, start, end)
+        return paths.first_proof(self._succ, start, end)
 
     def shortest_proofs_networkx(
         self, start: Expr, end: Expr, limit: int
@@ -218,121 +217,6 @@ class ProofGraph:
             if u in on
         }
         return _networkx(keep, succ)
-
-
-def _shortest_proofs(
-    succ: Adjacency, start: Expr, end: Expr, limit: int
-) -> tuple[tuple[Step, ...], ...]:
-    """`ProofGraph.shortest_proofs` over the graph's dictionaries (see there for the order)."""
-    if start not in succ:  # as the reference fails: no path, or (start = end) no such node
-        if start is not end:
-            raise _no_path(start, end)
-        raise _not_found(start)
-    ahead = _reach(succ, start, end)
-    if end not in ahead:
-        raise _no_path(start, end)
-    total = ahead[end]
-    behind = _reach(succ, end, None, total)
-    on = {v for v, d in ahead.items() if d + behind.get(v, total + 1) == total}
-    pred = _predecessors(succ, start, on, ahead)
-    proofs: list[tuple[Step, ...]] = []
-    for nodes in _node_paths(pred, start, end):
-        options = [_parallel(succ[u][v]) for u, v in itertools.pairwise(nodes)]
-        for choice in itertools.product(*options):
-            proofs.append(choice)
-            if len(proofs) >= limit:
-                return tuple(proofs)
-    return tuple(proofs)
-
-
-def _no_path(start: Expr, end: Expr) -> Exception:
-    """networkx's error for "no path" (the reference's; networkx is imported only here)."""
-    import networkx as nx
-
-    error: Exception = nx.NetworkXNoPath(f"{end} is not reachable from {start}")
-    return error
-
-
-def _not_found(start: Expr) -> Exception:
-    """networkx's error for a source missing from the graph (the reference's)."""
-    import networkx as nx
-
-    error: Exception = nx.NodeNotFound(f"Source {start} not in G")
-    return error
-
-
-def _reach(
-    succ: Adjacency, source: Expr, target: Expr | None, limit: int | None = None
-) -> dict[Expr, int]:
-    """Steps from `source` to the nodes it reaches, breadth first: up to `limit` steps, or
-    until `target` is found (every node nearer than `target` is found by then)."""
-    dist = {source: 0}
-    level = [source]
-    depth = 0
-    while level and source is not target and (limit is None or depth < limit):
-        depth += 1
-        found: list[Expr] = []
-        for node in level:
-            for after in succ[node]:
-                if after not in dist:
-                    dist[after] = depth
-                    if after is target:
-                        return dist
-                    found.append(after)
-        level = found
-    return dist
-
-
-def _predecessors(
-    succ: Adjacency, start: Expr, on: set[Expr], ahead: dict[Expr, int]
-) -> dict[Expr, list[Expr]]:
-    """Per node of `on`, its predecessors on a shortest path, in the order a breadth-first
-    search from `start` over the edges that advance inside `on` meets them (the lists
-    networkx's `predecessor` makes on that subgraph)."""
-    pred: dict[Expr, list[Expr]] = {start: []}
-    level = [start]
-    while level:
-        found: list[Expr] = []
-        for u in level:
-            nearer = ahead[u] + 1
-            for v in succ[u]:
-                if v in on and ahead[v] == nearer:
-                    known = pred.get(v)
-                    if known is None:
-                        pred[v] = [u]
-                        found.append(v)
-                    else:
-                        known.append(u)
-        level = found
-    return pred
-
-
-def _node_paths(pred: dict[Expr, list[Expr]], start: Expr, end: Expr) -> Iterator[list[Expr]]:
-    """Every path from `start` to `end` along `pred`, depth first from `end` taking each
-    node's predecessors in list order (the order networkx's `all_shortest_paths` yields)."""
-    trail = [end]  # the path being extended, read from `end` back
-    tried = [0]  # per node of `trail`, how many of its predecessors were taken
-    while trail:
-        node = trail[-1]
-        options = pred[node]
-        if node is start:
-            yield trail[::-1]
-        elif tried[-1] < len(options):
-            trail.append(options[tried[-1]])
-            tried[-1] += 1
-            tried.append(0)
-            continue
-        trail.pop()
-        tried.pop()
-
-
-def _parallel(keyed: dict[tuple[object, ...], Step]) -> list[Step]:
-    """The steps between two expressions, ordered by the repr of their keys (computed only
-    when there is more than one: it is the costly part)."""
-    steps = list(keyed.values())
-    if len(steps) > 1:
-        steps.sort(key=lambda s: repr(step_key(s)))
-    return steps
 
 
 def _networkx(succ: Adjacency, order: Adjacency) -> nx.MultiDiGraph:

@@ -98,7 +98,7 @@ def _first_proof(
     if walk.steps and len(set(nodes)) == len(nodes):
         if not explored or graph.version == len(walk.steps):
             return walk.steps
-    return graph.shortest_proofs(walk.start, walk.end, 1)[0]
+    return graph.first_proof(walk.start, walk.end)
 
 
 def _retraces(link: tuple[Step, ...], steps: tuple[Step, ...]) -> bool:
@@ -114,16 +114,14 @@ def _grow(
 ) -> tuple[Step, ...]:
     """The first shortest proof once the search's meeting path and links are in the graph:
     where they met, and their ways to the walk's nodes, may shorten it. Those that retrace
-    the walk are left out (they add nothing), so a graph they would not change is not built."""
+    the walk are left out (they add nothing); the graph itself is built only if read later
+    (`ProofGraph.first_proof` reads the proof off the steps given)."""
     new = [link for link in (found.path or (), *found.links) if not _retraces(link, walk.steps)]
     if not new:
-        return primary
-    grown = graph.version
+        return primary  # the graph, so its first proof, is as it was
     for link in new:
         graph.add_walk(link)
-    if graph.version == grown:  # the graph, so its first proof, is as it was
-        return primary
-    return graph.shortest_proofs(walk.start, walk.end, 1)[0]
+    return graph.first_proof(walk.start, walk.end)
 
 
 def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Selected | None:
