@@ -16,6 +16,7 @@ uses the reference, which gives the same results.
 from __future__ import annotations
 
 import itertools
+import operator
 from array import array
 from collections.abc import Sequence
 from types import ModuleType
@@ -66,6 +67,7 @@ class _Encoding:
         self.numbers = plan_numbers(self.plans)  # (rule name, direction) -> plan number
         # prefix codes of trees met lately: a theorem's walk nodes share most sub-trees
         self.encoded: dict[Expr, tuple[int, ...]] = {}
+        self.fresh_codes: dict[tuple[Expr, ...], bytes] = {}  # (theorems share them)
         # the same codes made in C, reading the trees and this symbol table (None: not built,
         # or an extension built before the encoder was added to it)
         encoder = getattr(_native, "Encoder", None)
@@ -79,6 +81,16 @@ class _Encoding:
             return self.python_codes(trees)
         code: bytes = self.native.codes(trees, self.symbol)
         return code
+
+    def fresh_code(self, fresh: tuple[Expr, ...]) -> bytes:
+        """The symbols of `fresh` (a theorem's variables) as int32 bytes, remembered."""
+        found = self.fresh_codes.get(fresh)
+        if found is None:
+            if len(self.fresh_codes) >= MEMO:
+                self.fresh_codes.clear()
+            found = array("i", [self.symbol(f) for f in fresh]).tobytes()
+            self.fresh_codes[fresh] = found
+        return found
 
     def python_codes(self, trees: Sequence[Expr]) -> bytes:
         """`codes` in Python: each tree's `encode`, one after another."""
@@ -216,7 +228,7 @@ def certify_compiled(
     as those steps, without replaying it (`along.Along`)."""
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
-    if any(t.depth > MAX_DEPTH for t in (start, end, *via)):
+    if max(start.depth, end.depth, *[t.depth for t in via]) > MAX_DEPTH:
         return None  # the C search could not list such a tree's successors (nor recurse)
     enc = _encoding(index)
     ends = _Ends(start, end, enc.codes((start,)), enc.codes((end,)), fresh, enc)
@@ -248,7 +260,7 @@ class _Ends:
     ) -> None:  # fmt: skip
         self.roots, self.codes = (start, end), (start_code, end_code)
         self.fresh, self.enc, self.native = fresh, enc, native
-        self.fresh_code = array("i", [enc.symbol(f) for f in fresh]).tobytes()
+        self.fresh_code = enc.fresh_code(fresh)
 
     def replay(self, side: int, triples: list[Triple]) -> tuple[Step, ...]:
         """The steps `triples` make from side `side`'s root: from the start, in order; from the
@@ -268,8 +280,10 @@ class _Ends:
 
 def _joins(along: tuple[Step, ...], via: tuple[Expr, ...]) -> bool:
     """Whether `along` are steps from each `via` node to the next."""
-    return len(along) + 1 == len(via) and all(
-        s.before is via[i] and s.after is via[i + 1] for i, s in enumerate(along)
+    return (
+        len(along) + 1 == len(via)
+        and all(map(operator.is_, [s.before for s in along], via))
+        and all(map(operator.is_, [s.after for s in along], via[1:]))
     )
 
 

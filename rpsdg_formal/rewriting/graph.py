@@ -234,7 +234,7 @@ def _networkx(succ: Adjacency, order: Adjacency) -> nx.MultiDiGraph:
 
 def largest_expression(steps: tuple[Step, ...]) -> int:
     """The size of the largest expression a proof passes through (the certifying search's cap)."""
-    return max(max(s.before.size, s.after.size) for s in steps)
+    return max(max([s.before.size for s in steps]), max([s.after.size for s in steps]))
 
 
 def proof_measures(steps: tuple[Step, ...]) -> dict[str, int]:

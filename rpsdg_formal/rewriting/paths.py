@@ -160,12 +160,18 @@ def first_proof_of(walks: list[tuple[Step, ...]], start: Expr, end: Expr) -> tup
     for steps in walks:
         for step in steps:
             before, after = step.before, step.after
-            order.setdefault(before, {})[after] = None
-            order.setdefault(after, {})[before] = None
+            ahead, back = order.get(before), order.get(after)
+            if ahead is None:
+                ahead = order[before] = {}
+            ahead[after] = None
+            if back is None:
+                back = order[after] = {}
+            back[before] = None
             found = between.get((before, after))
             if found is None:
-                found = between[(before, after)] = between[(after, before)] = []
-            found.append(step)
+                between[(before, after)] = between[(after, before)] = [step]
+            else:
+                found.append(step)
     nodes = _tree_path(order, start, end)
     return tuple(_first_between(between[(u, v)], u, v) for u, v in itertools.pairwise(nodes))
 
