@@ -83,6 +83,21 @@ def _lowest_wanted(config: SelectConfig) -> int:
     return 1
 
 
+_FRESH: dict[tuple[str, ...], tuple[Expr, ...]] = {}
+"""The fresh values of a theorem by its variables' names (theorems share a few name lists)."""
+
+
+def _fresh(start: Expr) -> tuple[Expr, ...]:
+    """The values a step may introduce: the start's variables, in their order."""
+    names = variables(start)
+    found = _FRESH.get(names)
+    if found is None:
+        if len(_FRESH) >= 1024:
+            _FRESH.clear()
+        found = _FRESH[names] = tuple(var(v) for v in names)
+    return found
+
+
 def _walk_nodes(walk: Walk) -> list[Expr]:
     return [walk.start, *(s.after for s in walk.steps)]
 
@@ -128,12 +143,12 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     """The theorem `walk.start = walk.end` with its shortest proofs in the walk's graph, or None
     if its certified difficulty is outside the requested range."""
     start, end = walk.start, walk.end
-    fresh = tuple(var(v) for v in variables(start))
+    fresh = _fresh(start)
     if not all_in_step_set(walk.steps, fresh):
         return None  # the walk collapsed a compound value: its reverse is no step (see graph)
     graph = ProofGraph()
     graph.add_walk(walk.steps)
-    nodes = tuple(_walk_nodes(walk))
+    nodes = (start, *[s.after for s in walk.steps])
     if config.explore:
         for node in _walk_nodes(walk):
             graph.explore(node, index, fresh, config.explore_max_size)
