@@ -154,26 +154,25 @@ def first_proof(succ: Adjacency, start: Expr, end: Expr) -> tuple[Step, ...]:
 def first_proof_of(walks: list[tuple[Step, ...]], start: Expr, end: Expr) -> tuple[Step, ...]:
     """`first_proof` of the graph `walks` would make (each step added with its reverse, in
     order, as `ProofGraph.add_step` adds them), without making it: only each node's
-    neighbours in order, and the steps between the two nodes of each of the proof's links."""
-    order: dict[Expr, dict[Expr, None]] = {}  # node -> neighbours, as the graph orders them
-    between: dict[tuple[Expr, Expr], list[Step]] = {}  # both ways round: the same list
+    neighbours in order, each with the steps given between the two (either way round)."""
+    order: dict[Expr, dict[Expr, list[Step]]] = {}  # node -> neighbour -> steps, in order
     for steps in walks:
         for step in steps:
             before, after = step.before, step.after
-            ahead, back = order.get(before), order.get(after)
+            ahead = order.get(before)
             if ahead is None:
                 ahead = order[before] = {}
-            ahead[after] = None
+            found = ahead.get(after)
+            if found is not None:  # (then `after` has `before` as a neighbour already)
+                found.append(step)
+                continue
+            ahead[after] = found = [step]
+            back = order.get(after)
             if back is None:
                 back = order[after] = {}
-            back[before] = None
-            found = between.get((before, after))
-            if found is None:
-                between[(before, after)] = between[(after, before)] = [step]
-            else:
-                found.append(step)
+            back[before] = found  # the same list both ways round
     nodes = _tree_path(order, start, end)
-    return tuple(_first_between(between[(u, v)], u, v) for u, v in itertools.pairwise(nodes))
+    return tuple(_first_between(order[u][v], u, v) for u, v in itertools.pairwise(nodes))
 
 
 def _tree_path(succ: Mapping[Expr, Iterable[Expr]], start: Expr, end: Expr) -> list[Expr]:
