@@ -10,14 +10,16 @@
  *   itertools.product order) and the module;
  * - _fastsearch_search.c: the same level-by-level search as certify.py with the same budget
  *   rule, returning the bound's fields and, where the two balls met, the two half paths as
- *   (plan, position, choice) triples that Python replays into `Step`s; and one tree's
+ *   (plan, position, choice) triples, its arrays kept for the next search; and one tree's
  *   successors for the walk that moves away (`neighbours`, away.py);
  * - _fastsearch_draws.c, _fastsearch_exprs.c, _fastsearch_walker.c: the default walk, whole,
  *   its draws made on the walk's own generator, its steps built as Python objects (the
  *   `Walker` type, listed_walk.py); _fastsearch_start.c: the default walk's start, drawn
  *   as `sample.random_expr` draws it, in the same call as the walk;
  * - _fastsearch_encode.c: `Expr` trees read into the prefix codes the above take (the
- *   `Encoder` type, fastsearch.py's `_Encoding`).
+ *   `Encoder` type, fastsearch.py's `_Encoding`);
+ * - _fastsearch_replay.c: the search's triples built into `Step`s by the walker
+ *   (`Walker.replay`, fastsearch.py's `_Ends`; `_chain` is its Python reference).
  * Nothing here knows what a symbol means. Pure C99 + the CPython API.
  */
 #include "_fastsearch.h"

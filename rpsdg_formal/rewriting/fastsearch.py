@@ -1,5 +1,6 @@
 """The compiled certifying search: encode rules and trees as int32 codes, run the C search
-(`_fastsearch_search.c`), replay the meeting path it reports into `Step`s.
+(`_fastsearch_search.c`), build the paths it reports into `Step`s (in C where the walker can,
+`listed_walk.replay`; else replayed here, `_chain`, the reference).
 
 Why C: the search is the largest cost of a default run (it builds hundreds of thousands of
 trees per theorem in pure Python). Encoding happens once per rule index (each rule direction's
