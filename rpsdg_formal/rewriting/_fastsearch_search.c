@@ -145,6 +145,26 @@ static int setup(Search *s, Py_buffer *plans, Py_buffer *symplans, Py_buffer *pl
  * search takes them unless one already has them (re-entered from a finaliser). */
 static struct { Search s; int32_t *code; Py_ssize_t len; int32_t used; int busy; } kept;
 
+/* The last search's nodes out of `kept.s`'s balls and node table; a table grown past the
+ * usual size by a large search is made anew at that size (clearing it whole would cost every
+ * later search as much). 0, or -1 where it cannot be allocated. */
+static int empty(Search *s) {
+    int32_t used = kept.used < s->b.room ? kept.used : s->b.room;
+    uint32_t usual = 2 * (uint32_t)SEARCH_ROOM;
+    for (int i = 0; i < 2; i++) memset(s->b.dist[i], 0xff, sizeof(int32_t) * (size_t)used);
+    if (s->c.mask + 1 > usual) {
+        free(s->c.table);
+        s->c.table = calloc(usual, sizeof(int32_t));
+        s->c.mask = usual - 1;
+        if (!s->c.table) { release(s); memset(s, 0, sizeof *s); return -1; }
+    } else {
+        memset(s->c.table, 0, sizeof(int32_t) * ((size_t)s->c.mask + 1));
+    }
+    s->c.count = 0; s->c.failed = 0; s->b.count[0] = s->b.count[1] = 0;
+    s->frontier[0].n = s->frontier[1].n = 0; s->e.level.n = 0;
+    return 0;
+}
+
 /* `kept.s` emptied of the last search's nodes and set for this call, its plans parsed again
  * only if they changed; NULL where it is in use or cannot be allocated. */
 static Search *take(Py_buffer *plans, Py_buffer *symplans, Py_buffer *planlist,
@@ -164,12 +184,8 @@ static Search *take(Py_buffer *plans, Py_buffer *symplans, Py_buffer *planlist,
             memset(s, 0, sizeof *s);
             return NULL;
         }
-    } else { /* the last search's nodes out of the balls and the table */
-        int32_t used = kept.used < s->b.room ? kept.used : s->b.room;
-        for (int i = 0; i < 2; i++) memset(s->b.dist[i], 0xff, sizeof(int32_t) * (size_t)used);
-        memset(s->c.table, 0, sizeof(int32_t) * ((size_t)s->c.mask + 1));
-        s->c.count = 0; s->c.failed = 0; s->b.count[0] = s->b.count[1] = 0;
-        s->frontier[0].n = s->frontier[1].n = 0; s->e.level.n = 0;
+    } else if (empty(s)) {
+        return NULL;
     }
     if (prepare(s, symplans, planlist, fresh, cap, budget)) return NULL;
     kept.busy = 1;
