@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rpsdg_formal.rewriting import paths
-from rpsdg_formal.rewriting.paths import Adjacency, _no_path, step_key
+from rpsdg_formal.rewriting.paths import Adjacency, _no_path
+from rpsdg_formal.rewriting.paths import step_key as step_key  # (where it was defined before)
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, reverse_step, successors
 from rpsdg_formal.terms.expr import Expr
 
