@@ -3,6 +3,7 @@ lower bound on proof length (see `graph` for exactly what the bound means)."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
@@ -117,11 +118,14 @@ def _first_proof(
 
 
 def _retraces(link: tuple[Step, ...], steps: tuple[Step, ...]) -> bool:
-    """Whether `link` is a prefix or a suffix of the walk's `steps` (the same steps, as the
+    """Whether `link` is a prefix or a suffix of the walk's `steps`, the same objects (as the
     search gives links that retrace the walk: `along.Along`), so it adds nothing to a graph
-    that holds the walk."""
+    that holds the walk. (A link of equal but other steps counts as new: adding it changes
+    nothing either, but comparing steps field by field costs more than it saves.)"""
     n = len(link)
-    return link == steps[:n] or link == steps[len(steps) - n :]
+    if n > len(steps):
+        return False
+    return all(map(operator.is_, link, steps)) or all(map(operator.is_, link, steps[-n:]))
 
 
 def _grow(

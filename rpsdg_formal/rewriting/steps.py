@@ -275,7 +275,9 @@ def all_in_step_set(steps: tuple[Step, ...], fresh: tuple[Expr, ...]) -> bool:
     set: selection asks it of every walk step)."""
     values = None
     for step in steps:
-        places = _one_sided(step.rule)[2]
+        rule = step.rule
+        known = _ONE_SIDED.get(id(rule))  # (`_one_sided` inlined where it knows the rule)
+        places = known[2] if known is not None and known[0] is rule else _one_sided(rule)[2]
         if places:
             values = frozenset(fresh) if values is None else values
             pairs = step.substitution  # (every rule variable, in the rule's order)
