@@ -61,7 +61,8 @@ static PyObject *replayed(Walker *w, int32_t root, PyObject *triples, int backwa
  * (plan, position, choice), as the search reports them) make from `root` (its prefix code and
  * its Expr), a missing variable's values drawn from `fresh` (Exprs of variables; their
  * symbols in `fresh_code`): a tuple, last first and each read backwards where `backwards`;
- * None where this cannot replay them (the caller replays them in Python). */
+ * None where this cannot replay them (the caller replays them in Python), as while the walker
+ * walks. */
 PyObject *walker_replay(Walker *w, PyObject *args) {
     Py_buffer code, fresh_code;
     PyObject *root, *fresh, *triples, *result = NULL;
@@ -69,8 +70,8 @@ PyObject *walker_replay(Walker *w, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*Oy*O!O!p", &code, &root, &fresh_code, &PyTuple_Type, &fresh,
                           &PyList_Type, &triples, &backwards))
         return NULL;
-    if (w->busy) {
-        PyErr_SetString(PyExc_RuntimeError, "the compiled walk is running");
+    if (w->busy) { /* (asked from a walk's filter: the Python replay answers) */
+        result = Py_NewRef(Py_None);
     } else {
         w->busy = 1;
         Py_ssize_t at = 0;

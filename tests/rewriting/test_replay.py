@@ -149,3 +149,27 @@ def test_replays_leave_the_walks_as_they_were() -> None:
         )
     after = [draw_walk(WalkConfig(), index, theorem_rng(33, i)) for i in range(5)]
     assert after == before
+
+
+@needs_extension
+def test_a_replay_asked_while_the_walker_walks_is_left_to_python() -> None:
+    """The walker replays nothing while it walks (a walk's filter asking): None, so the Python
+    replay answers; after the walk it replays again."""
+    index = INDEXES["field"]
+    root = draw_walk(WalkConfig(), index, theorem_rng(35, 0)).start
+    fresh = tuple(var(v) for v in variables(root))
+    triples, steps = _random_chain(root, index, fresh, 3, 30, random.Random(2))
+    ends = _ends(root, index, fresh, True)
+    answers: list[object] = []
+
+    def keep(expr: Expr) -> bool:
+        answers.append(
+            listed_walk.replay(index, root, ends.codes[0], triples, fresh, ends.fresh_code, False)
+        )
+        answers.append(ends.replay(0, triples))  # the Python replay, through the fallback
+        return True
+
+    draw_walk(WalkConfig(), index, theorem_rng(35, 1), keep)
+    assert answers[0::2] and all(answer is None for answer in answers[0::2])
+    assert all(answer == tuple(steps) for answer in answers[1::2])
+    assert ends.replay(0, triples) == tuple(steps)
