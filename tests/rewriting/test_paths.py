@@ -36,34 +36,43 @@ def _steps(proofs: list[tuple[Step, ...]]) -> list[tuple[object, ...]]:
     ]
 
 
-def _grown(walk: Walk, index: RuleIndex, explore: int, links: bool) -> ProofGraph:
-    """The walk's graph, with every step out of its first `explore` nodes and, with `links`,
-    the certifying search's meeting path and links (as `select_theorem` adds them)."""
-    graph = ProofGraph()
-    graph.add_walk(walk.steps)
+def _pieces(walk: Walk, index: RuleIndex, explore: int, links: bool) -> list[tuple[Step, ...]]:
+    """A grown graph's steps, as `add_walk` arguments: the walk, every step out of its first
+    `explore` nodes (parallel steps, and steps given twice), the search's path and links."""
     fresh = tuple(var(v) for v in variables(walk.start))
     nodes = (walk.start, *(s.after for s in walk.steps))
-    for node in nodes[:explore]:
-        graph.explore(node, index, fresh, 24)
+    pieces = [walk.steps]
+    pieces += [tuple(successors(n, index, fresh, 24, symmetric=True)) for n in nodes[:explore]]
     if links and walk.steps:
         cap = largest_expression(walk.steps)
         found = certify(
             walk.start, walk.end, index, fresh, cap, len(walk.steps), SearchBounds(), nodes
         )
-        for link in (found.path or (), *found.links):
-            graph.add_walk(link)
+        pieces += [found.path or (), *found.links]
+    return pieces
+
+
+GROWN = {
+    "theory": st.sampled_from(THEORIES),
+    "seed": st.integers(0, 2**32),
+    "steps": st.integers(1, 10),
+    "explore": st.integers(0, 3),
+    "links": st.booleans(),
+}
+"""What a grown graph is drawn from (`_grown`, `_pieces`)."""
+
+
+def _grown(walk: Walk, index: RuleIndex, explore: int, links: bool) -> ProofGraph:
+    """The walk's graph, with every step out of its first `explore` nodes and, with `links`,
+    the certifying search's meeting path and links (as `select_theorem` adds them)."""
+    graph = ProofGraph()
+    for piece in _pieces(walk, index, explore, links):
+        graph.add_walk(piece)
     return graph
 
 
 @SLOW
-@given(
-    theory=st.sampled_from(THEORIES),
-    seed=st.integers(0, 2**32),
-    steps=st.integers(1, 10),
-    explore=st.integers(0, 3),
-    links=st.booleans(),
-    limit=st.sampled_from((1, 2, 5, 50)),
-)
+@given(**GROWN, limit=st.sampled_from((1, 2, 5, 50)))
 def test_shortest_proofs_match_the_networkx_reference(
     theory: str, seed: int, steps: int, explore: int, links: bool, limit: int
 ) -> None:
@@ -98,31 +107,8 @@ def test_the_remembered_proofs_follow_the_graph_as_it_grows() -> None:
     assert len(grown[0]) < len(walk.steps) or len(grown) > 1  # exploration found more
 
 
-def _pieces(walk: Walk, index: RuleIndex, explore: int, links: bool) -> list[tuple[Step, ...]]:
-    """What `_grown` adds, as `add_walk` arguments: the walk, every step out of its first
-    `explore` nodes (parallel steps, and steps given twice), the search's path and links."""
-    fresh = tuple(var(v) for v in variables(walk.start))
-    nodes = (walk.start, *(s.after for s in walk.steps))
-    pieces = [walk.steps]
-    pieces += [tuple(successors(n, index, fresh, 24, symmetric=True)) for n in nodes[:explore]]
-    if links and walk.steps:
-        cap = largest_expression(walk.steps)
-        found = certify(
-            walk.start, walk.end, index, fresh, cap, len(walk.steps), SearchBounds(), nodes
-        )
-        pieces += [found.path or (), *found.links]
-    return pieces
-
-
 @SLOW
-@given(
-    theory=st.sampled_from(THEORIES),
-    seed=st.integers(0, 2**32),
-    steps=st.integers(1, 10),
-    explore=st.integers(0, 3),
-    links=st.booleans(),
-    away=st.booleans(),
-)
+@given(**GROWN, away=st.booleans())
 def test_the_first_proof_is_the_first_shortest_proof(
     theory: str, seed: int, steps: int, explore: int, links: bool, away: bool
 ) -> None:
