@@ -342,19 +342,16 @@ def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:
         f"open {' '.join(theory.opens)}",
         "",
     ]
-    lines = list(header)
+    parts = ["\n".join(header), "\n"]
     spans: list[tuple[int, int]] = []
+    line = len(header)  # lines written so far
     for thm in theorems:
-        first = len(lines) + 1
-        body = thm.source().rstrip("\n").split("\n")
-        lines.extend(body)
-        spans.append((first, len(lines)))
-        lines.append("")
-    lines.append("end")
-    lines.append("")
-    print_lines = []
-    for thm in theorems:
-        lines.append(f"#print axioms {thm.name}")
-        print_lines.append(len(lines))
+        body = thm.source().rstrip("\n")
+        spans.append((line + 1, line + 1 + body.count("\n")))
+        parts += (body, "\n\n")
+        line = spans[-1][1] + 1  # its last line, then a blank one
+    parts.append("end\n\n")
+    print_lines = list(range(line + 3, line + 3 + len(theorems)))
+    parts += [f"#print axioms {thm.name}\n" for thm in theorems]
     names = tuple(t.name for t in theorems)
-    return BatchFile("\n".join(lines) + "\n", names, tuple(spans), tuple(print_lines))
+    return BatchFile("".join(parts), names, tuple(spans), tuple(print_lines))
