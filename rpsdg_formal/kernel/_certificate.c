@@ -27,31 +27,26 @@ static const char *TEXT_VALUES[N_TEXTS] = {" ", "", "(", ")", "Eq ", "Ne ", " �
                                            "congrArg (fun (", ") => ", " := ", "\n  "};
 static PyObject *TEXT[N_TEXTS];
 
-/* Append `item` to `list`, stealing it; -1 if it is NULL or appending fails. */
-static int put(PyObject *list, PyObject *item) {
-    int failed = !item || PyList_Append(list, item) < 0;
-    Py_XDECREF(item);
-    return failed ? -1 : 0;
-}
-
-/* Append the borrowed `item`. */
-static int add(PyObject *list, PyObject *item) { return PyList_Append(list, item); }
-
 /* `node` as `kernel_argument` prints it (a new reference; Unsupported unless a str). */
 static PyObject *argument(Tools *tools, PyObject *node) {
-    PyObject *text = PyObject_CallOneArg(tools->argument, node);
+    PyObject *text = NULL;
+    if (Py_TYPE(node) == expr_type && AT(node, kind_at) == var_kind) /* its name, as printed */
+        text = Py_XNewRef(AT(node, head_at));
+    else if (Py_TYPE(node) == expr_type) /* what the printer would find in its memo first */
+        text = Py_XNewRef(PyDict_GetItemWithError(tools->memo, node));
+    if (!text && !PyErr_Occurred()) text = PyObject_CallOneArg(tools->argument, node);
     if (text && !PyUnicode_CheckExact(text)) Py_SETREF(text, unsupported());
     return text;
 }
 
 /* Append `word lhs rhs` (`Eq a b`, `Ne a b`) to `parts`. */
-static int relation(PyObject *parts, int word, Tools *tools, PyObject *lhs, PyObject *rhs) {
+static int relation(Builder *parts, int word, Tools *tools, PyObject *lhs, PyObject *rhs) {
     return add(parts, TEXT[word]) || put(parts, argument(tools, lhs)) || add(parts, TEXT[SPACE]) ||
            put(parts, argument(tools, rhs));
 }
 
 /* Append ` `.join(words) to `parts` (Unsupported unless each is a str). */
-static int words(PyObject *parts, PyObject *const *items, Py_ssize_t n) {
+static int words(Builder *parts, PyObject *const *items, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i < n; i++)
         if (!PyUnicode_CheckExact(items[i]) || (i && add(parts, TEXT[SPACE])) ||
             add(parts, items[i]))
@@ -62,52 +57,58 @@ static int words(PyObject *parts, PyObject *const *items, Py_ssize_t n) {
 /* The statement: `∀ (binders : R), Ne … → … Eq start end`. */
 static PyObject *statement(PyObject *binders, PyObject *assumed, PyObject *start,
                            PyObject *end, Tools *tools) {
-    PyObject *parts = PyList_New(0);
+    Builder parts;
+    start_text(&parts);
     Py_ssize_t count = PySequence_Fast_GET_SIZE(binders);
-    int failed = !parts || (count && (add(parts, TEXT[FORALL]) ||
-                                      words(parts, PySequence_Fast_ITEMS(binders), count) ||
-                                      add(parts, TEXT[TYPED]) || add(parts, tools->carrier) ||
-                                      add(parts, TEXT[BINDERS_END])));
+    int failed = count && (add(&parts, TEXT[FORALL]) ||
+                           words(&parts, PySequence_Fast_ITEMS(binders), count) ||
+                           add(&parts, TEXT[TYPED]) || add(&parts, tools->carrier) ||
+                           add(&parts, TEXT[BINDERS_END]));
     for (Py_ssize_t i = 0; !failed && i < PyTuple_GET_SIZE(assumed); i++) {
         PyObject *h = PyTuple_GET_ITEM(assumed, i);
-        if (!PyTuple_CheckExact(h) || PyTuple_GET_SIZE(h) != 2) return Py_DECREF(parts),
-                                                                      unsupported();
-        failed = relation(parts, NE, tools, PyTuple_GET_ITEM(h, 0), PyTuple_GET_ITEM(h, 1)) ||
-                 add(parts, TEXT[ARROW]);
+        failed = !PyTuple_CheckExact(h) || PyTuple_GET_SIZE(h) != 2;
+        if (failed) unsupported();
+        failed = failed ||
+                 relation(&parts, NE, tools, PyTuple_GET_ITEM(h, 0), PyTuple_GET_ITEM(h, 1)) ||
+                 add(&parts, TEXT[ARROW]);
     }
-    failed = failed || relation(parts, EQ, tools, start, end);
-    PyObject *text = failed ? NULL : PyUnicode_Join(TEXT[EMPTY], parts);
-    Py_XDECREF(parts);
+    failed = failed || relation(&parts, EQ, tools, start, end);
+    PyObject *text = failed ? NULL : built(&parts);
+    drop(&parts);
     return text;
 }
 
-/* Put `congrArg (fun (hole : R) => context) (` before the rule instance in `parts`, `)` after. */
-static int congruence(PyObject *parts, Link *link, Tools *tools) {
+/* Fill the nine places before the rule instance with `congrArg (fun (hole : R) => context) (`
+ * and put `)` after it. */
+static int congruence(Builder *parts, Link *link, Tools *tools) {
     PyObject *args[3] = {link->before, link->path, tools->hole};
     PyObject *context = PyObject_Vectorcall(tools->context, args, 3, NULL);
     if (context && !PyUnicode_CheckExact(context)) Py_SETREF(context, unsupported());
-    PyObject *before = context ? PyTuple_Pack(9, TEXT[CONGR], tools->hole, TEXT[TYPED],
-                                              tools->carrier, TEXT[CONGR_BODY], context,
-                                              TEXT[CLOSE], TEXT[SPACE], TEXT[OPEN])
-                               : NULL;
-    int failed = !before || PyList_SetSlice(parts, 0, 0, before) || add(parts, TEXT[CLOSE]);
-    Py_XDECREF(context); Py_XDECREF(before);
-    return failed ? -1 : 0;
+    if (!context) return -1;
+    PyObject *before[9] = {TEXT[CONGR], tools->hole, TEXT[TYPED], tools->carrier,
+                           TEXT[CONGR_BODY], context, TEXT[CLOSE], TEXT[SPACE], TEXT[OPEN]};
+    for (int k = 0; k < 9; k++) parts->items[k] = before[k];
+    parts->owned[5] = 1; /* the context */
+    return add(parts, TEXT[CLOSE]);
 }
 
 /* A common step's proof: `name a b` (under `Eq.symm` in reverse), its arguments printed
- * first, then lifted by `congrArg` into its position. */
+ * first, then lifted by `congrArg` into its position (nine places kept for it). */
 static PyObject *step_term(Link *link, Tools *tools) {
-    PyObject *parts = PyList_New(0), *pairs = link->substitution;
-    int failed = !parts || (link->reverse && add(parts, TEXT[SYMM])) ||
-                 words(parts, &link->rule.lean_name, 1);
+    Builder parts;
+    start_text(&parts);
+    PyObject *pairs = link->substitution;
+    int lifted = PyTuple_GET_SIZE(link->path) > 0, failed = 0;
+    for (int k = 0; lifted && k < 9; k++) add(&parts, NULL); /* within INLINE: no failure */
+    failed = (link->reverse && add(&parts, TEXT[SYMM])) ||
+             words(&parts, &link->rule.lean_name, 1);
     for (Py_ssize_t i = 0; !failed && i < PyTuple_GET_SIZE(pairs); i++)
-        failed = add(parts, TEXT[SPACE]) ||
-                 put(parts, argument(tools, PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, i), 1)));
-    failed = failed || (link->reverse && add(parts, TEXT[CLOSE])) ||
-             (PyTuple_GET_SIZE(link->path) && congruence(parts, link, tools));
-    PyObject *term = failed ? NULL : PyUnicode_Join(TEXT[EMPTY], parts);
-    Py_XDECREF(parts);
+        failed = add(&parts, TEXT[SPACE]) ||
+                 put(&parts, argument(tools, PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, i), 1)));
+    failed = failed || (link->reverse && add(&parts, TEXT[CLOSE])) ||
+             (lifted && congruence(&parts, link, tools));
+    PyObject *term = failed ? NULL : built(&parts);
+    drop(&parts);
     return term;
 }
 
@@ -131,7 +132,7 @@ static PyObject *numbered(PyObject **kept, const char *format, Py_ssize_t i) {
 }
 
 /* Append `fun b1 b2 h1 h2 =>` and a new line where there are names. */
-static int names(PyObject *parts, PyObject *binders, Py_ssize_t hyps) {
+static int names(Builder *parts, PyObject *binders, Py_ssize_t hyps) {
     Py_ssize_t count = PySequence_Fast_GET_SIZE(binders);
     if (!count && !hyps) return 0;
     if (add(parts, TEXT[FUN]) || words(parts, PySequence_Fast_ITEMS(binders), count)) return -1;
@@ -143,7 +144,7 @@ static int names(PyObject *parts, PyObject *binders, Py_ssize_t hyps) {
 }
 
 /* Append `Eq.trans s1 (Eq.trans s2 (… sN))`. */
-static int chain(PyObject *parts, Py_ssize_t n) {
+static int chain(Builder *parts, Py_ssize_t n) {
     for (Py_ssize_t i = 1; i < n; i++)
         if (put(parts, numbered(TRANS, "Eq.trans s%zd ", i)) ||
             (i < n - 1 && add(parts, TEXT[OPEN])))
@@ -159,17 +160,18 @@ static int chain(PyObject *parts, Py_ssize_t n) {
 static PyObject *proof(PyObject *binders, Py_ssize_t hyps, Link *links, PyObject *terms,
                        int typed, Tools *tools) {
     Py_ssize_t n = PyTuple_GET_SIZE(terms);
-    PyObject *parts = PyList_New(0);
-    int failed = !parts || names(parts, binders, hyps);
+    Builder parts;
+    start_text(&parts);
+    int failed = names(&parts, binders, hyps);
     for (Py_ssize_t i = 0; !failed && i < n; i++)
-        failed = put(parts, numbered(HAVE, "have s%zd", i + 1)) ||
-                 (typed && (add(parts, TEXT[TYPED]) ||
-                            relation(parts, EQ, tools, links[i].before, links[i].after))) ||
-                 add(parts, TEXT[ASSIGN]) || add(parts, PyTuple_GET_ITEM(terms, i)) ||
-                 add(parts, TEXT[NEWLINE]);
-    failed = failed || chain(parts, n);
-    PyObject *text = failed ? NULL : PyUnicode_Join(TEXT[EMPTY], parts);
-    Py_XDECREF(parts);
+        failed = put(&parts, numbered(HAVE, "have s%zd", i + 1)) ||
+                 (typed && (add(&parts, TEXT[TYPED]) ||
+                            relation(&parts, EQ, tools, links[i].before, links[i].after))) ||
+                 add(&parts, TEXT[ASSIGN]) || add(&parts, PyTuple_GET_ITEM(terms, i)) ||
+                 add(&parts, TEXT[NEWLINE]);
+    failed = failed || chain(&parts, n);
+    PyObject *text = failed ? NULL : built(&parts);
+    drop(&parts);
     return text;
 }
 
@@ -207,15 +209,17 @@ static PyObject *assemble(PyObject *start, PyObject *steps, PyObject *binders, i
 /* certify(start, steps, binders, typed, tools) -> (statement, proof, terms). */
 static PyObject *certify(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     Tools t;
-    if (nargs != 5 || !PyTuple_CheckExact(args[4]) || PyTuple_GET_SIZE(args[4]) != 8) {
+    if (nargs != 5 || !PyTuple_CheckExact(args[4]) || PyTuple_GET_SIZE(args[4]) != 9) {
         PyErr_SetString(PyExc_TypeError, "certify(start, steps, binders, typed, tools)");
         return NULL;
     }
     if (!step_type) return PyErr_SetString(PyExc_RuntimeError, "install first"), NULL;
-    PyObject **slot[] = {&t.argument, &t.context, &t.instantiates, &t.carrier, &t.hole,
+    PyObject **slot[] = {&t.argument, &t.memo, &t.context, &t.instantiates, &t.carrier, &t.hole,
                          &t.theory, &t.hypotheses, &t.rare};
-    for (int k = 0; k < 8; k++) *slot[k] = PyTuple_GET_ITEM(args[4], k);
-    if (!PyUnicode_CheckExact(t.carrier) || !PyUnicode_CheckExact(t.hole)) return unsupported();
+    for (int k = 0; k < 9; k++) *slot[k] = PyTuple_GET_ITEM(args[4], k);
+    if (!PyUnicode_CheckExact(t.carrier) || !PyUnicode_CheckExact(t.hole) ||
+        !PyDict_CheckExact(t.memo))
+        return unsupported();
     int typed = PyObject_IsTrue(args[3]);
     PyObject *steps = typed < 0 ? NULL : PySequence_Fast(args[1], "steps");
     PyObject *binders = steps ? PySequence_Fast(args[2], "binders") : NULL, *out = NULL;

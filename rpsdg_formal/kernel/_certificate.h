@@ -20,10 +20,12 @@ enum { RULE, REVERSE, PATH, SUBSTITUTION, BEFORE, AFTER, CONDITIONS, EVALUATE, L
        RHS, NAME, N_ATTRS };
 extern PyObject *ATTR[N_ATTRS]; /* the attribute names, interned */
 
-/* What `emit.certificate` gives: the printers, `instantiates`, the carrier and the hole's
- * name, the theory, and the Python functions for the rare steps. */
+/* What `emit.certificate` gives: the printers (`kernel_argument` with its memo, where a text
+ * is found without a call), `instantiates`, the carrier and the hole's name, the theory, and
+ * the Python functions for the rare steps. */
 typedef struct {
-    PyObject *argument, *context, *instantiates, *carrier, *hole, *theory, *hypotheses, *rare;
+    PyObject *argument, *memo, *context, *instantiates, *carrier, *hole, *theory, *hypotheses,
+        *rare;
 } Tools;
 
 /* What a certificate reads of a rule, kept by address (rules are frozen; held strongly). */
@@ -38,6 +40,22 @@ typedef struct {
     Known rule; /* a copy: its references borrowed from the rule, which the step holds */
     int reverse;
 } Link;
+
+/* A text being put together from pieces (exact `str`s, each borrowed or owned), joined once
+ * at the end: cheaper than a list and `str.join` for the few dozen pieces of a certificate. */
+#define INLINE 128
+typedef struct {
+    PyObject **items, *inline_items[INLINE];
+    char *owned, inline_owned[INLINE];
+    Py_ssize_t n, cap;
+} Builder;
+
+/* ---- putting texts together (_certificate_builder.c) ---- */
+void start_text(Builder *b);
+int add(Builder *b, PyObject *item);
+int put(Builder *b, PyObject *item);
+PyObject *built(Builder *b);
+void drop(Builder *b);
 
 /* ---- reading and checking steps (_certificate_steps.c) ---- */
 PyObject *unsupported(void);

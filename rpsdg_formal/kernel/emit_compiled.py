@@ -28,6 +28,9 @@ _MODULE: Any = optional_extension("kernel._certificate")
 if _MODULE is not None:
     _MODULE.install(Expr, Step, Rule, Kind.VAR)
 _COMPILED = [True]  # the switch `use_compiled` turns
+_TOOLS: list[tuple[Any, ...] | None] = [None]
+"""What `compiled_parts` was last given (the printers, theory, hole and the two functions),
+with the engine's tools made of them: a run makes every certificate of one theory."""
 
 
 def use_compiled(on: bool) -> bool:
@@ -54,16 +57,28 @@ def compiled_parts(
     if _MODULE is None or not _COMPILED[0]:
         return None
     texts = texts_of(theory.signature)
-    tools = (
-        texts.kernel_argument,
-        texts.kernel_context,
-        instantiates,
-        theory.carrier,
-        hole,
-        theory,
-        hypotheses,
-        step_proof,
-    )
+    kept = _TOOLS[0]
+    if (
+        kept is None
+        or kept[0] is not texts
+        or kept[1] is not theory
+        or kept[2] is not hole
+        or kept[3] is not hypotheses
+        or kept[4] is not step_proof
+    ):
+        tools = (
+            texts.kernel_argument,
+            texts.argument_memo,
+            texts.kernel_context,
+            instantiates,
+            theory.carrier,
+            hole,
+            theory,
+            hypotheses,
+            step_proof,
+        )
+        kept = _TOOLS[0] = (texts, theory, hole, hypotheses, step_proof, tools)
+    tools = kept[5]
     try:
         parts: Parts = _MODULE.certify(start, steps, binders, typed, tools)
     except _MODULE.Unsupported:
