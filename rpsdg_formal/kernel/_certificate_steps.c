@@ -72,17 +72,18 @@ void release(Link *link) {
     for (size_t k = 0; k < sizeof(held) / sizeof(held[0]); k++) Py_XDECREF(held[k]);
 }
 
-/* `step.binding()`: the substitution's pairs as a dict (Unsupported unless they are pairs). */
-static PyObject *binding(Link *link) {
-    PyObject *mapping = PyDict_New(), *pairs = link->substitution;
-    for (Py_ssize_t i = 0; mapping && i < PyTuple_GET_SIZE(pairs); i++) {
+/* `step.binding()` in `mapping` (emptied first; one dict for a whole chain): the
+ * substitution's pairs (Unsupported unless they are pairs). 0 or -1. */
+static int binding(Link *link, PyObject *mapping) {
+    PyObject *pairs = link->substitution;
+    PyDict_Clear(mapping);
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(pairs); i++) {
         PyObject *pair = PyTuple_GET_ITEM(pairs, i);
-        if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) unsupported();
-        if (PyErr_Occurred() || PyDict_SetItem(mapping, PyTuple_GET_ITEM(pair, 0),
-                                               PyTuple_GET_ITEM(pair, 1)) < 0)
-            Py_CLEAR(mapping);
+        if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) return unsupported(), -1;
+        if (PyDict_SetItem(mapping, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1)) < 0)
+            return -1;
     }
-    return mapping;
+    return 0;
 }
 
 /* Walk down the path in both trees (all but the rewritten child the same objects): the
@@ -108,12 +109,12 @@ static int descend(Link *link, PyObject **before, PyObject **after) {
 }
 
 /* `emit._fits`: the path's surroundings unchanged, and the rule's two sides, instantiated,
- * the sub-trees there (`instantiates`). 1, 0 or -1. */
-static int fits(Link *link, Tools *tools) {
+ * the sub-trees there (`instantiates`, asked with the step's binding in `mapping`). 1, 0 or
+ * -1. */
+static int fits(Link *link, Tools *tools, PyObject *mapping) {
     PyObject *before = link->before, *after = link->after;
     int result = descend(link, &before, &after);
-    PyObject *mapping = result == 1 ? binding(link) : NULL;
-    if (result == 1 && !mapping) result = -1;
+    if (result == 1 && binding(link, mapping) < 0) result = -1;
     PyObject *pattern = link->reverse ? link->rule.rhs : link->rule.lhs;
     PyObject *produced = link->reverse ? link->rule.lhs : link->rule.rhs;
     for (int k = 0; result == 1 && k < 2; k++) {
@@ -122,7 +123,6 @@ static int fits(Link *link, Tools *tools) {
         result = answer ? PyObject_IsTrue(answer) : -1;
         Py_XDECREF(answer);
     }
-    Py_XDECREF(mapping);
     return result;
 }
 
@@ -141,14 +141,15 @@ static int misfit(Py_ssize_t number, PyObject *step) {
 /* `emit.check_chain`: ValueError at the first step that does not start where the previous
  * one ended or does not fit. */
 int check_chain(PyObject *start, Link *links, Py_ssize_t n, Tools *tools) {
-    PyObject *current = start;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int fit = links[i].before == current ? fits(&links[i], tools) : 0;
-        if (fit < 0) return -1;
-        if (!fit) return misfit(i + 1, links[i].step);
+    PyObject *current = start, *mapping = PyDict_New();
+    int failed = !mapping;
+    for (Py_ssize_t i = 0; !failed && i < n; i++) {
+        int fit = links[i].before == current ? fits(&links[i], tools, mapping) : 0;
+        failed = fit < 0 || (!fit && misfit(i + 1, links[i].step));
         current = links[i].after;
     }
-    return 0;
+    Py_XDECREF(mapping);
+    return failed ? -1 : 0;
 }
 
 /* Add the variable names of `node` to `seen` in pre-order (`expr.variables`). */
