@@ -152,15 +152,32 @@ int check_chain(PyObject *start, Link *links, Py_ssize_t n, Tools *tools) {
     return failed ? -1 : 0;
 }
 
-/* Add the variable names of `node` to `seen` in pre-order (`expr.variables`). */
-static int collect(PyObject *node, PyObject *seen) {
+#define VISITED 256 /* sub-trees remembered by address; a theorem's have a few dozen nodes */
+typedef struct {
+    PyObject *at[VISITED];
+    int count;
+} Visited;
+
+/* 1 if `node` was met before (it is remembered), else 0 (and remembered while there is room). */
+static int met(Visited *v, PyObject *node) {
+    size_t k = ((uintptr_t)node >> 4) % VISITED;
+    for (; v->at[k]; k = (k + 1) % VISITED)
+        if (v->at[k] == node) return 1;
+    if (4 * (v->count + 1) <= 3 * VISITED) v->at[k] = node, v->count++;
+    return 0;
+}
+
+/* Add the variable names of `node` to `seen` in pre-order (`expr.variables`); a sub-tree met
+ * before (the end shares most of the start's) adds nothing new and is passed by. */
+static int collect(PyObject *node, PyObject *seen, Visited *visited) {
     if (!readable(node)) return -1;
     if (AT(node, kind_at) == var_kind) return PyDict_SetItem(seen, AT(node, head_at), Py_None);
     PyObject *args = AT(node, args_at);
+    if (!PyTuple_GET_SIZE(args) || met(visited, node)) return 0;
     if (Py_EnterRecursiveCall(" while collecting variables")) return -1;
     int failed = 0;
     for (Py_ssize_t i = 0; !failed && i < PyTuple_GET_SIZE(args); i++)
-        failed = collect(PyTuple_GET_ITEM(args, i), seen);
+        failed = collect(PyTuple_GET_ITEM(args, i), seen, visited);
     Py_LeaveRecursiveCall();
     return failed;
 }
@@ -168,8 +185,9 @@ static int collect(PyObject *node, PyObject *seen) {
 /* `records.binders_of`: the variables of `start`, then the new ones of `end`, by first
  * occurrence (a tuple). */
 PyObject *variables_of(PyObject *start, PyObject *end) {
+    Visited visited = {{NULL}, 0};
     PyObject *seen = PyDict_New(), *names = NULL;
-    if (seen && !collect(start, seen) && !collect(end, seen)) {
+    if (seen && !collect(start, seen, &visited) && !collect(end, seen, &visited)) {
         PyObject *keys = PyDict_Keys(seen);
         names = keys ? PyList_AsTuple(keys) : NULL;
         Py_XDECREF(keys);
