@@ -220,12 +220,16 @@ static PyObject *certify(PyObject *module, PyObject *const *args, Py_ssize_t nar
     if (!PyUnicode_CheckExact(t.carrier) || !PyUnicode_CheckExact(t.hole) ||
         !PyDict_CheckExact(t.memo))
         return unsupported();
-    int typed = PyObject_IsTrue(args[3]);
-    PyObject *steps = typed < 0 ? NULL : PySequence_Fast(args[1], "steps");
+    int typed = args[3] == Py_True ? 1 : args[3] == Py_False ? 0 : -1;
+    if (typed < 0 || !(PyList_CheckExact(args[1]) || PyTuple_CheckExact(args[1])) ||
+        !(PyList_CheckExact(args[2]) || PyTuple_CheckExact(args[2])))
+        return unsupported(); /* what the reference may read otherwise, it reads */
+    PyObject *steps = PySequence_Fast(args[1], "steps");
     PyObject *binders = steps ? PySequence_Fast(args[2], "binders") : NULL, *out = NULL;
     Py_ssize_t n = steps ? PySequence_Fast_GET_SIZE(steps) : 0, read = 0;
     Link *links = binders && n ? PyMem_Calloc(n, sizeof(Link)) : NULL;
     if (binders && !n) unsupported();
+    else if (binders && !links) PyErr_NoMemory();
     for (; links && read < n; read++)
         if (read_link(PySequence_Fast_GET_ITEM(steps, read), &links[read]) < 0) break;
     if (links && read == n && check_chain(args[0], links, n, &t) == 0)
