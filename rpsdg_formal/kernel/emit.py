@@ -26,7 +26,7 @@ from rpsdg_formal.theory.section import Theory
 HOLE = "rpsdg_hole"
 HOLE2 = "rpsdg_hole2"
 GOAL = "rpsdg_goal"  # the new-goal hypothesis of a proof environment step (`actions`)
-_STEP_NAME = re.compile(r"^[sh]\d+$")  # step and hypothesis names of emitted proofs
+_STEP_NAME = re.compile(r"^[sh]\d+\Z")  # step and hypothesis names of emitted proofs
 
 Hypothesis = tuple[Expr, Expr]
 """An instantiated side condition `lhs != rhs` that a theorem assumes."""
