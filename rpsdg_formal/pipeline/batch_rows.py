@@ -34,12 +34,12 @@ def verdicts_of(items: Sequence[Item]) -> list[Verdict]:
 
 def batch_rows(
     items: Sequence[Item], settled: Settled, room: int, lean_version: str
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """Records of the batch's verified theorems (at most `room`, as JSON lines), and its
+) -> tuple[list[bytes], list[dict[str, Any]]]:
+    """Records of the batch's verified theorems (at most `room`, as UTF-8 JSON lines), and its
     rejected.jsonl rows (errors found while preparing, and every proof the kernel did not
     accept)."""
     files = {name: f"lean/{file}" for name, file in settled.files.items()}
-    good: list[str] = []
+    good: list[bytes] = []
     bad: list[dict[str, Any]] = []
     for item in items:
         if item.error is not None:
@@ -52,7 +52,7 @@ def batch_rows(
         else:
             bad += _rejected(item, settled, files)
             record = finish(item, settled.verdicts, lean_version, files)
-            line = None if record is None else json_line(record)
+            line = None if record is None else json_line(record).encode()
         if line is not None and len(good) < room:
             good.append(line)
     return good, bad

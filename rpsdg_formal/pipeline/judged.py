@@ -5,7 +5,9 @@ On the default route the process that prepares theorem i also checks it with the
 needs (index, statement key, bound, error), its theorems as Lean text (for the batch file and
 the `lean` sample), one verdict per theorem, and its record already serialised. The one field
 of the record only the parent can know, the Lean file the admitted item lands in, is left as a
-gap: the line is kept as the text before and after that JSON string.
+gap: the line is kept as the text before and after that JSON string, encoded in UTF-8 by the
+worker, so the parent neither decodes the 5 KB line from the pipe nor encodes it again to
+write it (theorems.jsonl is written in binary).
 """
 
 from __future__ import annotations
@@ -35,18 +37,18 @@ class Judged:
     """The work of one index with the kernel's verdicts. `key` is None when the index drew
     nothing usable; `error` is its rejected.jsonl row when it was refused before the kernel;
     otherwise `theorems` (Lean text only, primary first) each have a verdict in `verdicts`, and
-    `line` is its record's JSON line around the Lean file name (None: not verified)."""
+    `line` is its record's JSON line (UTF-8) around the Lean file name (None: not verified)."""
 
     index: int
     key: bytes | None = None
     bucket: int = 0
     theorems: tuple[LeanTheorem, ...] = ()
     verdicts: tuple[Verdict, ...] = ()
-    line: tuple[str, str] | None = None
+    line: tuple[bytes, bytes] | None = None
     error: Mapping[str, Any] | None = None
 
-    def record_line(self, lean_file: str) -> str | None:
-        """Its theorems.jsonl line (with the newline) naming `lean_file`, or None."""
+    def record_line(self, lean_file: str) -> bytes | None:
+        """Its theorems.jsonl line (UTF-8, with the newline) naming `lean_file`, or None."""
         if self.line is None:
             return None
         head, tail = self.line
@@ -75,7 +77,7 @@ def judged(item: Prepared, verdicts: Sequence[Verdict], lean_version: str) -> Ju
     by_name = {t.name: v for t, v in zip(texts, verdicts, strict=True)}
     record = finish(item, by_name, lean_version, dict.fromkeys(by_name, GAP))
     line = None if record is None else _split(json.dumps(record, ensure_ascii=False) + "\n")
-    return Judged(item.index, item.key, item.bucket, texts, tuple(verdicts), line)
+    return Judged(item.index, item.key, item.bucket, texts, tuple(verdicts), _utf8(line))
 
 
 def died(item: Prepared, lean_version: str) -> Judged:
@@ -86,9 +88,14 @@ def died(item: Prepared, lean_version: str) -> Judged:
 
 
 @functools.lru_cache(maxsize=4)
-def _quoted(lean_file: str) -> str:
-    """The JSON string of a Lean file name (one per batch, for each of its records)."""
-    return json.dumps(lean_file, ensure_ascii=False)
+def _quoted(lean_file: str) -> bytes:
+    """The JSON string of a Lean file name in UTF-8 (one per batch, for each of its records)."""
+    return json.dumps(lean_file, ensure_ascii=False).encode()
+
+
+def _utf8(line: tuple[str, str] | None) -> tuple[bytes, bytes] | None:
+    """The line's halves as the parent writes them."""
+    return None if line is None else (line[0].encode(), line[1].encode())
 
 
 def _split(line: str) -> tuple[str, str]:

@@ -8,12 +8,12 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
 from rpsdg_formal.errors import OutputError
 from rpsdg_formal.kernel.check import Rejected
 from rpsdg_formal.pipeline import checkpoint
-from rpsdg_formal.pipeline.admission import KEY_BYTES, Admissible, short_key
+from rpsdg_formal.pipeline.admission import KEY_BYTES, Admissible
 
 
 def prepare_output(out: Path, force: bool, resume: bool = False) -> None:
@@ -91,11 +91,11 @@ def json_line(row: Mapping[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False) + "\n"
 
 
-def _append_lines(stream: TextIO, lines: Sequence[str]) -> None:
-    """Append whole lines and make them durable (a crash leaves at most a partial last line,
-    which the checkpoint's byte length cuts off on resume)."""
-    if lines:
-        stream.write("".join(lines))
+def _append(stream: BinaryIO, data: bytes) -> None:
+    """Append whole lines (or keys) and make them durable (a crash leaves at most a partial
+    last line, which the checkpoint's byte length cuts off on resume)."""
+    if data:
+        stream.write(data)
         stream.flush()
         os.fsync(stream.fileno())
 
@@ -103,24 +103,21 @@ def _append_lines(stream: TextIO, lines: Sequence[str]) -> None:
 KEYS = "keys.bin"
 
 
-def _append_keys(stream: BinaryIO, items: Sequence[Admissible]) -> None:
-    """Append the statement keys of admitted items to keys.bin (8 bytes each)."""
-    keys = b"".join(
-        short_key(i.key).to_bytes(KEY_BYTES, "little") for i in items if i.key is not None
-    )
-    stream.write(keys)
-    stream.flush()
-    os.fsync(stream.fileno())
+def packed_keys(items: Sequence[Admissible]) -> bytes:
+    """The statement keys of admitted items as keys.bin holds them: each `short_key` in 8
+    little-endian bytes, which are the key's first 8 bytes (zero-padded if it is shorter)."""
+    return b"".join(i.key[:KEY_BYTES].ljust(KEY_BYTES, b"\0") for i in items if i.key is not None)
 
 
 class Outputs:
     """A run's appended files (records, rejected rows, statement keys), and how each written
-    batch or shard moves the checkpoint that vouches for them."""
+    batch or shard moves the checkpoint that vouches for them. They are written in binary: the
+    records come as UTF-8 lines (`judged.Judged.record_line`), and the rows are encoded here."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        self.good = open(out / "theorems.jsonl", "a", encoding="utf-8")
-        self.bad = open(out / "rejected.jsonl", "a", encoding="utf-8")
+        self.good = open(out / "theorems.jsonl", "ab")
+        self.bad = open(out / "rejected.jsonl", "ab")
         self.keys = open(out / KEYS, "ab")
 
     def __enter__(self) -> Outputs:
@@ -134,7 +131,7 @@ class Outputs:
         self,
         state: checkpoint.Checkpoint,
         taken: Sequence[Admissible],
-        good: Sequence[str],
+        good: Sequence[bytes],
         bad: Sequence[Mapping[str, Any]],
         *,
         batches: int,
@@ -142,12 +139,12 @@ class Outputs:
         sizes: tuple[int, ...],
         room: tuple[tuple[int, int], ...] | None,
     ) -> checkpoint.Checkpoint:
-        """Append what one batch (or shard) made: its records (`good`, JSON lines), its
-        rejected rows (`bad`, the preparation errors of `taken` among them) and the keys of the
-        items it `taken`; then save the checkpoint after it and return it."""
-        _append_lines(self.good, good)
-        _append_lines(self.bad, [json_line(row) for row in bad])
-        _append_keys(self.keys, taken)
+        """Append what one batch (or shard) made: its records (`good`, JSON lines in UTF-8),
+        its rejected rows (`bad`, the preparation errors of `taken` among them) and the keys of
+        the items it `taken`; then save the checkpoint after it and return it."""
+        _append(self.good, b"".join(good))
+        _append(self.bad, "".join([json_line(row) for row in bad]).encode())
+        _append(self.keys, packed_keys(taken))
         reasons = [i.error["reason"] for i in taken if i.error is not None]
         after = checkpoint.Checkpoint(
             batches=batches,

@@ -219,7 +219,7 @@ def generate_ray(
                 state = outputs.commit(
                     state,
                     taken,
-                    [json_line(row) for row in good_rows],
+                    [json_line(row).encode() for row in good_rows],
                     bad_rows,
                     batches=state.batches + 1,
                     position=(result.shard + 1) * size,

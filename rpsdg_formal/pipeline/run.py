@@ -176,7 +176,7 @@ class _Run:
 
     def show(self) -> None:
         """The progress line: theorems verified, and items prepared and rejected so far."""
-        if self.progress is not None:
+        if self.progress is not None and self.progress.enabled:
             rejected = f", {self.state.rejected} rejected" if self.state.rejected else ""
             self.progress.update(self.state.accepted, f", {self.prepared} prepared{rejected}")
 

@@ -52,13 +52,13 @@ def fused(field_rules: RuleSet, field_kernel: Kernel) -> Iterator[FusedWorkers]:
 
 def _lines_of(
     item: Prepared, got: Judged, version: str = "4.35.0"
-) -> tuple[str | None, str | None]:
+) -> tuple[bytes | None, bytes | None]:
     """The record line the worker serialised (with a file filled in) and the one the parent
-    would have made from the prepared item and the same verdicts."""
+    would have made from the prepared item and the same verdicts, in UTF-8."""
     file = "lean/batch_00042.lean"
     by_name = {t.name: v for t, v in zip(item.theorems, got.verdicts, strict=True)}
     record = finish(item, by_name, version, dict.fromkeys(by_name, file))
-    return got.record_line(file), None if record is None else json_line(record)
+    return got.record_line(file), None if record is None else json_line(record).encode()
 
 
 def test_fused_workers_judge_the_items_of_one_process_in_order(
