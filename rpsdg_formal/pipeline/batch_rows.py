@@ -47,8 +47,9 @@ def batch_rows(
             continue
         if isinstance(item, Judged):
             file = files[item.theorems[0].name]
-            bad += item.rejected_rows(file)
             line = item.record_line(file)
+            if line is None or len(item.theorems) > 1:  # else its one theorem was accepted
+                bad += item.rejected_rows(file)
         else:
             bad += _rejected(item, settled, files)
             record = finish(item, settled.verdicts, lean_version, files)
