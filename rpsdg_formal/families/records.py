@@ -105,26 +105,32 @@ def step_rows(proof: Proof, theory: Theory) -> tuple[StepRow, ...]:
     if len(terms) != len(proof.steps):
         assumed = hypotheses(proof.steps, theory)
         terms = tuple([step_proof(step, theory, assumed) for step in proof.steps])
-    return tuple([_row(s, t, texts) for s, t in zip(proof.steps, terms, strict=True)])
+    return _rows(proof.steps, terms, texts)
 
 
 def step_row(step: Step, sig: Signature, term: str) -> StepRow:
     """One step's record row, `term` its proof term: built as `StepRow.from_json` would read
     its JSON (a test holds the two equal), without writing and re-reading that JSON."""
-    return _row(step, term, texts_of(sig))
+    return _rows((step,), (term,), texts_of(sig))[0]
 
 
-def _row(step: Step, term: str, texts: SignatureTexts) -> StepRow:
+def _rows(steps: Sequence[Step], terms: Sequence[str], texts: SignatureTexts) -> tuple[StepRow, ...]:
+    """The rows of consecutive steps, each state printed once: a step's state before is the
+    state after of the step before it when they are the same tree (as they are in a proof)."""
     text = texts.infix  # (Lean syntax for the states, human syntax for the substitution)
-    return StepRow(
-        text(step.before, True),
-        step.rule.name,
-        step.direction,
-        step.path,
-        tuple([(name, text(value, False)) for name, value in step.substitution]),
-        text(step.after, True),
-        term,
-    )
+    rows: list[StepRow] = []
+    last: Expr | None = None
+    last_text = ""
+    for step, term in zip(steps, terms, strict=True):
+        before = last_text if step.before is last else text(step.before, True)
+        last, last_text = step.after, text(step.after, True)
+        substitution = tuple([(name, text(value, False)) for name, value in step.substitution])
+        rows.append(
+            StepRow(
+                before, step.rule.name, step.direction, step.path, substitution, last_text, term
+            )
+        )
+    return tuple(rows)
 
 
 def theorem_record(
@@ -144,12 +150,14 @@ def theorem_record(
     and the measures, and a record with such fields is read back from that JSON."""
     sig = theory.signature
     start, end = candidate.start, candidate.end
+    rows = step_rows(candidate.proofs[0], theory)  # (their states print start and end)
+    lean_start = rows[0].state_before if candidate.steps[0].before is start else None
     first: dict[str, Any] = {
         "id": candidate.id,
         "theory": theory.name,
         "seed": seed,
         "index": candidate.index,
-        "statement": f"{to_lean(start, sig)} = {to_lean(end, sig)}",
+        "statement": f"{lean_start or to_lean(start, sig)} = {rows[-1].state_after}",
         "variables": candidate.binders,
         "start": to_human(start, sig),
         "end": to_human(end, sig),
@@ -157,7 +165,7 @@ def theorem_record(
         "lean_name": candidate.lean.name,
         "lean_statement": candidate.lean.statement,
         "lean_proof": candidate.lean.proof,
-        "steps": step_rows(candidate.proofs[0], theory),
+        "steps": rows,
         "proof_length": len(candidate.steps),
     }
     if candidate.bound is not None:

@@ -21,7 +21,7 @@ from rpsdg_formal.kernel.check import Rejected, Verdict
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT
 from rpsdg_formal.pipeline.outputs import rejected_row
-from rpsdg_formal.pipeline.prepare import Prepared, finish
+from rpsdg_formal.pipeline.prepare import Prepared, finish_line
 
 GAP = "\0"
 """The record's `lean_file` while the worker serialises it: no file name holds a NUL, so its
@@ -73,8 +73,8 @@ def judged(item: Prepared, verdicts: Sequence[Verdict], lean_version: str) -> Ju
         )
     texts = tuple(LeanTheorem(t.name, t.statement, t.proof) for t in item.theorems)
     by_name = {t.name: v for t, v in zip(texts, verdicts, strict=True)}
-    record = finish(item, by_name, lean_version, dict.fromkeys(by_name, GAP))
-    line = None if record is None else _split(json.dumps(record, ensure_ascii=False) + "\n")
+    record = finish_line(item, by_name, lean_version, dict.fromkeys(by_name, GAP))
+    line = None if record is None else _split(record + "\n")
     return Judged(item.index, item.key, item.bucket, texts, tuple(verdicts), line)
 
 

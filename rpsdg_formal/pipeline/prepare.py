@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from rpsdg_formal.dataset.record import Verified
+from rpsdg_formal.dataset.record import TheoremRecord, Verified
+from rpsdg_formal.dataset.record_line import record_json, record_line
 from rpsdg_formal.families.base import Family, Prepared
 from rpsdg_formal.kernel.check import Accepted, Verdict
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.theory.rules import RuleSet
 
-__all__ = ["Family", "Prepared", "Preparer", "finish"]
+__all__ = ["Family", "Prepared", "Preparer", "finish", "finish_line"]
 
 
 class Preparer:
@@ -46,6 +47,30 @@ def finish(
     """The JSON record of `item` given the kernel's verdicts (by Lean name), or None if it is
     not verified: its primary theorem (or, for `all_needed`, any theorem) was not accepted.
     Alternative proofs the kernel did not accept are left out."""
+    verified = verified_record(item, verdicts, lean_version, lean_files)
+    return None if verified is None else record_json(*verified)
+
+
+def finish_line(
+    item: Prepared,
+    verdicts: Mapping[str, Verdict],
+    lean_version: str,
+    lean_files: Mapping[str, str],
+) -> str | None:
+    """`finish`'s record as its line of theorems.jsonl (`json.dumps(..., ensure_ascii=False)`
+    of it, without the newline), written straight from the typed record (`record_line`)."""
+    verified = verified_record(item, verdicts, lean_version, lean_files)
+    return None if verified is None else record_line(*verified)
+
+
+def verified_record(
+    item: Prepared,
+    verdicts: Mapping[str, Verdict],
+    lean_version: str,
+    lean_files: Mapping[str, str],
+) -> tuple[TheoremRecord, Verified] | None:
+    """`item`'s record with only the alternatives the kernel accepted, and the verdict to put
+    in it; None if it is not verified (see `finish`)."""
     if item.record is None or not item.theorems:
         raise ValueError(f"item {item.index} has no theorem to finish")
     judged = [verdicts[t.name] for t in item.theorems]
@@ -61,10 +86,7 @@ def finish(
         ok = {t.name for t, v in zip(item.theorems, judged, strict=True) if isinstance(v, Accepted)}
         if any(p.lean_name not in ok for p in record.proofs):  # else `replace` would copy it
             record = replace(record, proofs=tuple(p for p in record.proofs if p.lean_name in ok))
-    verified = Verified("lean4", lean_version, axioms, lean_files[item.theorems[0].name])
-    row = record.to_json()  # the verdict put in its place (cheaper than a `replace`d record)
-    row["verified"] = verified.to_json()
-    return row
+    return record, Verified("lean4", lean_version, axioms, lean_files[item.theorems[0].name])
 
 
 def first_theorems(preparer: Preparer, count: int) -> list[LeanTheorem]:
