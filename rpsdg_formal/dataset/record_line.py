@@ -58,10 +58,14 @@ def record_json(record: TheoremRecord, verified: Verified | None = None) -> dict
 def record_line(record: TheoremRecord, verified: Verified | None = None) -> str:
     """`json.dumps(record_json(record, verified), ensure_ascii=False)`, without the JSON."""
     if _NATIVE is not None and _COMPILED[0]:
-        items = record.typed_items()
-        if verified is not None:
-            items["verified"] = verified
-        line: str | None = _NATIVE.dumps(items, _RECORD_MODES, _SPECS)
+        line: str | None = None
+        if not record.details:  # its fields in `layout` order, or None
+            line = _NATIVE.record(record, verified, _RECORD_ORDER, record.layout, _SPECS)
+        if line is None:
+            items = record.typed_items()
+            if verified is not None:
+                items["verified"] = verified
+            line = _NATIVE.dumps(items, _RECORD_MODES, _SPECS)
         if line is not None:
             return line
     return json.dumps(record_json(record, verified), ensure_ascii=False)
@@ -72,8 +76,14 @@ def _mode(write: Callable[[Any], Json]) -> int | Callable[[Any], Json]:
     writers it knows, else `write` itself, which it calls)."""
     if _NATIVE is None:
         return write
-    known = {_IDENTITY: _NATIVE.PLAIN, row_json: _NATIVE.ROW, row_list: _NATIVE.ROWS}
-    return _NATIVE.LIST if write is list else known.get(write, write)
+    codes: dict[object, int] = {
+        _IDENTITY: _NATIVE.PLAIN,
+        row_json: _NATIVE.ROW,
+        row_list: _NATIVE.ROWS,
+        list: _NATIVE.LIST,
+        dict: _NATIVE.PAIRS,
+    }
+    return codes.get(write, write)
 
 
 def _modes(fields: tuple[Field, ...]) -> tuple[tuple[str, int | Callable[[Any], Json]], ...]:
@@ -86,4 +96,5 @@ def _specs(*rows: type[Typed]) -> Mapping[type, Any]:
 
 
 _SPECS = _specs(StepRow, EquationStepRow, ProofRow, Verified)
-_RECORD_MODES = dict(_modes(RECORD_FIELDS))
+_RECORD_ORDER = _modes(RECORD_FIELDS)
+_RECORD_MODES = dict(_RECORD_ORDER)

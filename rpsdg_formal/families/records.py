@@ -114,7 +114,9 @@ def step_row(step: Step, sig: Signature, term: str) -> StepRow:
     return _rows((step,), (term,), texts_of(sig))[0]
 
 
-def _rows(steps: Sequence[Step], terms: Sequence[str], texts: SignatureTexts) -> tuple[StepRow, ...]:
+def _rows(
+    steps: Sequence[Step], terms: Sequence[str], texts: SignatureTexts
+) -> tuple[StepRow, ...]:
     """The rows of consecutive steps, each state printed once: a step's state before is the
     state after of the step before it when they are the same tree (as they are in a proof)."""
     text = texts.infix  # (Lean syntax for the states, human syntax for the substitution)

@@ -71,10 +71,9 @@ def judged(item: Prepared, verdicts: Sequence[Verdict], lean_version: str) -> Ju
         raise KernelCrashError(
             f"item {item.index}: {len(verdicts)} verdicts for {len(item.theorems)} theorems"
         )
-    texts = tuple(LeanTheorem(t.name, t.statement, t.proof) for t in item.theorems)
-    by_name = {t.name: v for t, v in zip(texts, verdicts, strict=True)}
-    record = finish_line(item, by_name, lean_version, dict.fromkeys(by_name, GAP))
-    line = None if record is None else _split(record + "\n")
+    texts = tuple([LeanTheorem(t.name, t.statement, t.proof) for t in item.theorems])
+    record = finish_line(item, verdicts, lean_version, GAP)
+    line = None if record is None else _split(record)
     return Judged(item.index, item.key, item.bucket, texts, tuple(verdicts), line)
 
 
@@ -92,7 +91,8 @@ def _quoted(lean_file: str) -> str:
 
 
 def _split(line: str) -> tuple[str, str]:
+    """The line around its Lean file's gap (the newline added after it)."""
     head, gap, tail = line.partition(_GAP_JSON)
     if not gap or _GAP_JSON in tail:
         raise KernelCrashError(f"a record line does not hold its Lean file exactly once: {line}")
-    return head, tail
+    return head, tail + "\n"

@@ -9,9 +9,9 @@ verdict, which `finish` adds. What a theorem is, is its family's business (`fami
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from rpsdg_formal.dataset.record import TheoremRecord, Verified
 from rpsdg_formal.dataset.record_line import record_json, record_line
@@ -47,46 +47,55 @@ def finish(
     """The JSON record of `item` given the kernel's verdicts (by Lean name), or None if it is
     not verified: its primary theorem (or, for `all_needed`, any theorem) was not accepted.
     Alternative proofs the kernel did not accept are left out."""
-    verified = verified_record(item, verdicts, lean_version, lean_files)
-    return None if verified is None else record_json(*verified)
+    accepted = accepted_record(item, [verdicts[t.name] for t in _theorems(item)])
+    if accepted is None:
+        return None
+    record, axioms = accepted
+    verified = Verified("lean4", lean_version, axioms, lean_files[item.theorems[0].name])
+    return record_json(record, verified)
 
 
 def finish_line(
-    item: Prepared,
-    verdicts: Mapping[str, Verdict],
-    lean_version: str,
-    lean_files: Mapping[str, str],
+    item: Prepared, verdicts: Sequence[Verdict], lean_version: str, lean_file: str
 ) -> str | None:
     """`finish`'s record as its line of theorems.jsonl (`json.dumps(..., ensure_ascii=False)`
-    of it, without the newline), written straight from the typed record (`record_line`)."""
-    verified = verified_record(item, verdicts, lean_version, lean_files)
-    return None if verified is None else record_line(*verified)
-
-
-def verified_record(
-    item: Prepared,
-    verdicts: Mapping[str, Verdict],
-    lean_version: str,
-    lean_files: Mapping[str, str],
-) -> tuple[TheoremRecord, Verified] | None:
-    """`item`'s record with only the alternatives the kernel accepted, and the verdict to put
-    in it; None if it is not verified (see `finish`)."""
-    if item.record is None or not item.theorems:
-        raise ValueError(f"item {item.index} has no theorem to finish")
-    judged = [verdicts[t.name] for t in item.theorems]
-    needed = judged if item.all_needed else judged[:1]
-    primary = judged[0]
-    if not all(isinstance(v, Accepted) for v in needed) or not isinstance(primary, Accepted):
+    of it, without the newline), given one verdict per theorem (in order) and the Lean file of
+    the first: written straight from the typed record (`record_line`)."""
+    accepted = accepted_record(item, verdicts, _theorems(item))
+    if accepted is None:
         return None
-    record = item.record
+    record, axioms = accepted
+    return record_line(record, Verified("lean4", lean_version, axioms, lean_file))
+
+
+def accepted_record(
+    item: Prepared, judged: Sequence[Verdict], theorems: Sequence[LeanTheorem] = ()
+) -> tuple[TheoremRecord, tuple[str, ...]] | None:
+    """`item`'s record with only the alternatives the kernel accepted, and the axioms of its
+    verdict, given one verdict per theorem; None if it is not verified (see `finish`)."""
+    theorems = theorems or item.theorems
+    primary = judged[0]
+    needed = judged if item.all_needed else judged[:1]
+    if not isinstance(primary, Accepted) or not all(isinstance(v, Accepted) for v in needed):
+        return None
+    record = cast(TheoremRecord, item.record)  # (`_theorems` checked it)
     if item.all_needed:
         axioms = tuple(sorted({a for v in judged if isinstance(v, Accepted) for a in v.axioms}))
-    else:
+    elif record.proofs:
         axioms = tuple(primary.axioms)
-        ok = {t.name for t, v in zip(item.theorems, judged, strict=True) if isinstance(v, Accepted)}
+        ok = {t.name for t, v in zip(theorems, judged, strict=True) if isinstance(v, Accepted)}
         if any(p.lean_name not in ok for p in record.proofs):  # else `replace` would copy it
             record = replace(record, proofs=tuple(p for p in record.proofs if p.lean_name in ok))
-    return record, Verified("lean4", lean_version, axioms, lean_files[item.theorems[0].name])
+    else:
+        axioms = tuple(primary.axioms)
+    return record, axioms
+
+
+def _theorems(item: Prepared) -> tuple[LeanTheorem, ...]:
+    """The theorems of an item that has a record to finish (ValueError otherwise)."""
+    if item.record is None or not item.theorems:
+        raise ValueError(f"item {item.index} has no theorem to finish")
+    return item.theorems
 
 
 def first_theorems(preparer: Preparer, count: int) -> list[LeanTheorem]:
