@@ -5,8 +5,8 @@ and the reverse direction (replaying a record's steps to rebuild its certificate
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, cast
 
 from rpsdg_formal.dataset.record import (
     SCHEMA_VERSION,
@@ -21,6 +21,7 @@ from rpsdg_formal.kernel.emit import LeanTheorem, certificate, hypotheses, step_
 from rpsdg_formal.rewriting.graph import LowerBound, proof_measures
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, variables
+from rpsdg_formal.terms.extension import optional_extension
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import to_human, to_latex, to_lean
 from rpsdg_formal.terms.signature import Signature, is_lean_ident
@@ -117,6 +118,18 @@ def step_row(step: Step, sig: Signature, term: str) -> StepRow:
 def _rows(
     steps: Sequence[Step], terms: Sequence[str], texts: SignatureTexts
 ) -> tuple[StepRow, ...]:
+    """The rows of consecutive steps: made by the compiled rows (`families/_rows.c`) where it
+    is built and switched on, else (or for a step it does not make) by `python_rows`."""
+    if _ROWS is not None and _COMPILED_ROWS[0]:
+        made = _ROWS.rows(tuple(steps), tuple(terms), texts.infix, StepRow, _ROW_FIELDS)
+        if made is not None:
+            return cast(tuple[StepRow, ...], made)
+    return python_rows(steps, terms, texts)
+
+
+def python_rows(
+    steps: Sequence[Step], terms: Sequence[str], texts: SignatureTexts
+) -> tuple[StepRow, ...]:
     """The rows of consecutive steps, each state printed once: a step's state before is the
     state after of the step before it when they are the same tree (as they are in a proof)."""
     text = texts.infix  # (Lean syntax for the states, human syntax for the substitution)
@@ -133,6 +146,19 @@ def _rows(
             )
         )
     return tuple(rows)
+
+
+def use_compiled_rows(on: bool) -> bool:
+    """Make step rows with the compiled rows where built (`on`, the default) or in Python;
+    returns the previous setting (for tests that compare the two)."""
+    before = _COMPILED_ROWS[0]
+    _COMPILED_ROWS[0] = on
+    return before
+
+
+_ROWS = optional_extension("families._rows")
+_ROW_FIELDS = tuple(f.name for f in fields(StepRow))
+_COMPILED_ROWS = [not hasattr(StepRow, "__post_init__")]  # (which `object.__new__` would skip)
 
 
 def theorem_record(
