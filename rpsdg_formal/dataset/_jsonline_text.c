@@ -85,7 +85,9 @@ static int escape(char *at, Py_UCS4 c) {
 
 /* A string in quotes (at most six characters written for each of its own). */
 int string(Out *out, PyObject *s) {
+#if PY_VERSION_HEX < 0x030C0000 /* (a str made by the old wide-char API may not be ready) */
     if (PyUnicode_READY(s)) return FAILED;
+#endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     int kind = PyUnicode_KIND(s);
     if (kind > out->width && widen(out, kind)) return FAILED;
@@ -131,6 +133,9 @@ int integer(Out *out, PyObject *v) {
  * needs no escape (every key of the tables) is put with its punctuation in one piece. */
 int key(Out *out, PyObject *k, int first) {
     if (!PyUnicode_CheckExact(k)) return DECLINED;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(k)) return FAILED;
+#endif
     const char *text = PyUnicode_IS_ASCII(k) ? (const char *)PyUnicode_DATA(k) : NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(k);
     char piece[64] = ", \"";

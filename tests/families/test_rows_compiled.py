@@ -113,31 +113,31 @@ def test_every_family_makes_the_same_records(theory: str, family: Family) -> Non
             assert a.to_json() == b.to_json()
 
 
-@needs_native
-def test_a_step_the_rows_do_not_make_is_made_in_python() -> None:
-    rules = RULES["field"]
-    walk = draw_walk(WalkConfig(steps=6), INDEX["field"], theorem_rng(5, 1), None)
+def _field_proof(index: int, steps: int) -> Proof:
+    """The primary proof of a walk of the field theory (one that selects a theorem)."""
+    walk = draw_walk(WalkConfig(steps=steps), INDEX["field"], theorem_rng(5, index), None)
     selected = select_theorem(walk, INDEX["field"], SelectConfig())
     assert selected is not None
-    candidate = make_candidate("t", 1, selected.start, selected.proofs, rules.theory)
-    proof = candidate.proofs[0]
+    theory = RULES["field"].theory
+    return make_candidate("t", index, selected.start, selected.proofs, theory).proofs[0]
+
+
+@needs_native
+def test_a_step_the_rows_do_not_make_is_made_in_python() -> None:
+    proof = _field_proof(1, 6)
     listed = replace(proof.steps[0], substitution=list(proof.steps[0].substitution))  # type: ignore[arg-type]
     odd = Proof((listed, *proof.steps[1:]), proof.lean, proof.terms)
     assert records._ROWS is not None
-    texts = texts_of(rules.theory.signature)
+    texts = texts_of(RULES["field"].theory.signature)
     assert (
         records._ROWS.rows(odd.steps, odd.terms, texts.infix, StepRow, records._ROW_FIELDS) is None
     )
-    _same(*_both(odd, rules))
+    _same(*_both(odd, RULES["field"]))
 
 
 @needs_native
 def test_what_the_printer_raises_is_raised() -> None:
-    rules = RULES["field"]
-    walk = draw_walk(WalkConfig(steps=4), INDEX["field"], theorem_rng(5, 2), None)
-    selected = select_theorem(walk, INDEX["field"], SelectConfig())
-    assert selected is not None
-    proof = make_candidate("t", 2, selected.start, selected.proofs, rules.theory).proofs[0]
+    proof = _field_proof(2, 4)
 
     def refuses(tree: object, lean: bool) -> str:
         raise LookupError(f"no text for {tree!r}")
