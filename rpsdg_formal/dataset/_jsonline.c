@@ -174,19 +174,20 @@ static PyObject *dumps(PyObject *module, PyObject *const *args, Py_ssize_t n) {
         PyErr_SetString(PyExc_TypeError, "dumps(items: dict, modes: dict, specs: dict)");
         return NULL;
     }
-    if (begin(&out, args[2])) return NULL;
+    if (begin(&out, args[2], 0)) return NULL;
     return end(&out, object(&out, args[0], args[1]));
 }
 
 static PyObject *record(PyObject *module, PyObject *const *args, Py_ssize_t n) {
     (void)module;
     Out out;
-    if (n != 5 || !PyTuple_Check(args[2]) || !PyTuple_Check(args[3]) || !PyDict_Check(args[4])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "record(record, verified, fields: tuple, layout: tuple, specs: dict)");
+    if (n != 6 || !PyTuple_Check(args[2]) || !PyTuple_Check(args[3]) || !PyDict_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "record(record, verified, fields: tuple, layout: "
+                                         "tuple, specs: dict, split: bool)");
         return NULL;
     }
-    if (begin(&out, args[4])) return NULL;
+    int split = PyObject_IsTrue(args[5]);
+    if (split < 0 || begin(&out, args[4], split)) return NULL;
     return end(&out, row(&out, args[0], args[2], args[3], args[1]));
 }
 
@@ -195,9 +196,9 @@ static PyMethodDef METHODS[] = {
      "dumps(items, modes, specs): the JSON text of a record's typed fields, as json.dumps with "
      "ensure_ascii=False writes their JSON, or None where it would not write it the same way."},
     {"record", (PyCFunction)(void (*)(void))record, METH_FASTCALL,
-     "record(record, verified, fields, layout, specs): the same for a record without details "
-     "whose fields come in `layout` order (None otherwise), `verified` (if not None) standing "
-     "for its own verdict."},
+     "record(record, verified, fields, layout, specs, split): the same for a record without "
+     "details whose fields come in `layout` order (None otherwise), `verified` (if not None) "
+     "standing for its own verdict; `split`: the texts before and after its one NUL string."},
     {NULL, NULL, 0, NULL},
 };
 static struct PyModuleDef MODULE = {

@@ -23,6 +23,8 @@ typedef struct {
     Py_UCS4 level;
     PyObject *specs; /* row class -> ((key, mode), ...) */
     int depth, own;  /* own: a buffer of this call's (not the one kept between calls) */
+    int split, gaps; /* split: cut the line at its NUL string (see `text_of`); gaps: their count */
+    Py_ssize_t gap_at; /* where the NUL string was left out (-1: none) */
 } Out;
 
 /* ---- the text (_jsonline_text.c) ---- */
@@ -30,7 +32,7 @@ int ascii(Out *out, const char *text, Py_ssize_t n);
 int string(Out *out, PyObject *s);
 int integer(Out *out, PyObject *v);
 int key(Out *out, PyObject *k, int first);
-int begin(Out *out, PyObject *specs);
+int begin(Out *out, PyObject *specs, int split);
 PyObject *end(Out *out, int done);
 
 #if defined(__GNUC__)

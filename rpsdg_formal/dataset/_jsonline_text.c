@@ -3,6 +3,8 @@
  * them, keys with their punctuation, and the buffer kept between calls. */
 #include "_jsonline.h"
 
+#include <stdint.h>
+
 #define FIRST_BYTES 32768
 
 /* Room for `n` more characters of `width` bytes. */
@@ -65,13 +67,32 @@ static int escape(char *at, Py_UCS4 c) {
     return 6;
 }
 
+/* Whether one of the 8 one-byte characters of `w` needs an escape (a quote, a backslash, a
+ * control character): the exact tests for a zero byte and a byte below 0x20 of a word. */
+static int special8(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = ones * 0x80;
+    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+    uint64_t found = ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                     ((slash - ones) & ~slash);
+    return (found & highs) != 0;
+}
+
+/* The characters of a string escaped (one-byte text 8 characters at a time where none of
+ * them needs an escape), between quotes. */
 #define COPY(FROM, TO)                                                                      \
     do {                                                                                    \
         const FROM *from = data;                                                            \
         TO *at = (TO *)out->data + out->size;                                               \
         *at++ = '"';                                                                        \
-        for (Py_ssize_t i = 0; i < n; i++) {                                                \
-            Py_UCS4 c = from[i];                                                            \
+        for (Py_ssize_t i = 0; i < n;) {                                                    \
+            uint64_t word;                                                                  \
+            if (sizeof(FROM) == 1 && i + 8 <= n && (memcpy(&word, from + i, 8), 1) &&       \
+                !special8(word)) {                                                          \
+                for (int j = 0; j < 8; j++) at[j] = (TO)from[i + j];                        \
+                at += 8, i += 8;                                                            \
+                continue;                                                                   \
+            }                                                                               \
+            Py_UCS4 c = from[i++];                                                          \
             if (c >= 0x20 && c != '"' && c != '\\') {                                       \
                 *at++ = (TO)c;                                                              \
             } else {                                                                        \
@@ -83,6 +104,20 @@ static int escape(char *at, Py_UCS4 c) {
         out->size = at - (TO *)out->data;                                                   \
     } while (0)
 
+/* Whether a string is the cut of a split line (the one NUL character, `"\u0000"` in JSON);
+ * counts it, and every string whose JSON holds that text too (one ending in a quote and a
+ * NUL), so that a line is cut only where the text search of `judged._split` would cut it. */
+static int gap(Out *out, int kind, const void *data, Py_ssize_t n) {
+    int nul = n >= 1 && PyUnicode_READ(kind, data, n - 1) == 0;
+    if (nul && n == 1) {
+        out->gaps++;
+        out->gap_at = out->size;
+        return 1;
+    }
+    out->gaps += nul && n >= 2 && PyUnicode_READ(kind, data, n - 2) == '"';
+    return 0;
+}
+
 /* A string in quotes (at most six characters written for each of its own). */
 int string(Out *out, PyObject *s) {
 #if PY_VERSION_HEX < 0x030C0000 /* (a str made by the old wide-char API may not be ready) */
@@ -90,10 +125,11 @@ int string(Out *out, PyObject *s) {
 #endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (out->split && gap(out, kind, data, n)) return WRITTEN; /* left out: the cut */
     if (kind > out->width && widen(out, kind)) return FAILED;
     if (PyUnicode_MAX_CHAR_VALUE(s) > out->level) out->level = PyUnicode_MAX_CHAR_VALUE(s);
     if (reserve(out, 6 * n + 2, out->width)) return FAILED;
-    const void *data = PyUnicode_DATA(s);
     switch (out->width * 4 + kind) {
     case 4 + 1: COPY(Py_UCS1, Py_UCS1); break;
     case 8 + 1: COPY(Py_UCS1, Py_UCS2); break;
@@ -157,10 +193,10 @@ static char *kept;
 static Py_ssize_t kept_bytes;
 static int kept_in_use;
 
-int begin(Out *out, PyObject *specs) {
+int begin(Out *out, PyObject *specs, int split) {
     int own = kept_in_use || !kept;
     *out = (Out){own ? PyMem_Malloc(FIRST_BYTES) : kept, 0, own ? FIRST_BYTES : kept_bytes,
-                 1, 127, specs, 0, own};
+                 1, 127, specs, 0, own, split, 0, -1};
     if (!out->data) {
         PyErr_NoMemory();
         return FAILED;
@@ -169,10 +205,30 @@ int begin(Out *out, PyObject *specs) {
     return WRITTEN;
 }
 
-/* The text written as a str (None where DECLINED), the buffer kept or freed. */
+/* The text written as a str; split, the texts before and after its one NUL string (None
+ * where there is not exactly one such string), each of the narrowest kind that holds it. */
+static PyObject *text_of(Out *out) {
+    if (!out->split) {
+        PyObject *text = PyUnicode_New(out->size, out->level);
+        if (text) memcpy(PyUnicode_DATA(text), out->data, (size_t)(out->size * out->width));
+        return text;
+    }
+    if (out->gaps != 1 || out->gap_at < 0) Py_RETURN_NONE; /* (the one is not a NUL string) */
+    int kind = out->width == 1 ? PyUnicode_1BYTE_KIND
+             : out->width == 2 ? PyUnicode_2BYTE_KIND : PyUnicode_4BYTE_KIND;
+    PyObject *head = PyUnicode_FromKindAndData(kind, out->data, out->gap_at);
+    PyObject *tail = head ? PyUnicode_FromKindAndData(kind, out->data + out->gap_at * out->width,
+                                                      out->size - out->gap_at)
+                          : NULL;
+    PyObject *both = tail ? PyTuple_Pack(2, head, tail) : NULL;
+    Py_XDECREF(head);
+    Py_XDECREF(tail);
+    return both;
+}
+
+/* The text written (see `text_of`; None where DECLINED), the buffer kept or freed. */
 PyObject *end(Out *out, int done) {
-    PyObject *text = done == WRITTEN ? PyUnicode_New(out->size, out->level) : NULL;
-    if (text) memcpy(PyUnicode_DATA(text), out->data, (size_t)(out->size * out->width));
+    PyObject *text = done == WRITTEN ? text_of(out) : NULL;
     if (!out->own) { /* the kept buffer, maybe moved as it grew */
         kept = out->data, kept_bytes = out->bytes, kept_in_use--;
     } else if (kept) {
@@ -183,4 +239,3 @@ PyObject *end(Out *out, int done) {
     if (done == DECLINED) Py_RETURN_NONE;
     return text;
 }
-

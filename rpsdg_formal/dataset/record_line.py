@@ -27,7 +27,7 @@ from rpsdg_formal.dataset.record import (
 from rpsdg_formal.dataset.schema import Field, Typed, row_json, row_list, text
 from rpsdg_formal.terms.extension import optional_extension
 
-__all__ = ["available", "record_json", "record_line", "use_compiled"]
+__all__ = ["available", "line_around_nul", "record_json", "record_line", "use_compiled"]
 
 _NATIVE = optional_extension("dataset._jsonline")
 _COMPILED = [True]  # the switch `use_compiled` turns
@@ -60,7 +60,7 @@ def record_line(record: TheoremRecord, verified: Verified | None = None) -> str:
     if _NATIVE is not None and _COMPILED[0]:
         line: str | None = None
         if not record.details:  # its fields in `layout` order, or None
-            line = _NATIVE.record(record, verified, _RECORD_ORDER, record.layout, _SPECS)
+            line = _NATIVE.record(record, verified, _RECORD_ORDER, record.layout, _SPECS, False)
         if line is None:
             items = record.typed_items()
             if verified is not None:
@@ -69,6 +69,20 @@ def record_line(record: TheoremRecord, verified: Verified | None = None) -> str:
         if line is not None:
             return line
     return json.dumps(record_json(record, verified), ensure_ascii=False)
+
+
+def line_around_nul(record: TheoremRecord, verified: Verified | None) -> tuple[str, str] | None:
+    """`record_line(record, verified)` cut around `"\\u0000"`, the JSON of its one string that
+    is a NUL character (the Lean file `pipeline.judged` leaves as a gap), as the texts before
+    and after it; written by the compiled writer, which cuts a line only where a search for
+    that text in it would find it once. None where it does not (the module is not built, the
+    record has family fields or another layout, no such string or more than one): the caller
+    searches the line `record_line` writes."""
+    if _NATIVE is None or not _COMPILED[0] or record.details:
+        return None
+    order, layout = _RECORD_ORDER, record.layout
+    cut: tuple[str, str] | None = _NATIVE.record(record, verified, order, layout, _SPECS, True)
+    return cut
 
 
 def _mode(write: Callable[[Any], Json]) -> int | Callable[[Any], Json]:

@@ -23,7 +23,7 @@ from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, variables
 from rpsdg_formal.terms.extension import optional_extension
 from rpsdg_formal.terms.parse import parse_expr
-from rpsdg_formal.terms.printers import to_human, to_latex, to_lean
+from rpsdg_formal.terms.printers import to_human, to_lean
 from rpsdg_formal.terms.signature import Signature, is_lean_ident
 from rpsdg_formal.terms.texts import SignatureTexts, texts_of
 from rpsdg_formal.theory.rules import RuleSet
@@ -176,31 +176,31 @@ def theorem_record(
     Its fields are built typed, in the order `generate` writes them; a family's own fields
     (`candidate.extra`, which may also set typed ones such as `family`) come between the bound
     and the measures, and a record with such fields is read back from that JSON."""
-    sig = theory.signature
+    texts, steps, lean = texts_of(theory.signature), candidate.steps, candidate.lean
     start, end = candidate.start, candidate.end
     rows = step_rows(candidate.proofs[0], theory)  # (their states print start and end)
-    lean_start = rows[0].state_before if candidate.steps[0].before is start else None
-    first: dict[str, Any] = {
+    lean_start = rows[0].state_before if steps[0].before is start else texts.infix(start, True)
+    first: dict[str, Any] = {  # (`texts` prints as `to_lean`, `to_human` and `to_latex` do)
         "id": candidate.id,
         "theory": theory.name,
         "seed": seed,
         "index": candidate.index,
-        "statement": f"{lean_start or to_lean(start, sig)} = {rows[-1].state_after}",
+        "statement": f"{lean_start} = {rows[-1].state_after}",
         "variables": candidate.binders,
-        "start": to_human(start, sig),
-        "end": to_human(end, sig),
-        "latex": f"{to_latex(start, sig)} = {to_latex(end, sig)}",
-        "lean_name": candidate.lean.name,
-        "lean_statement": candidate.lean.statement,
-        "lean_proof": candidate.lean.proof,
+        "start": texts.infix(start, False),
+        "end": texts.infix(end, False),
+        "latex": f"{texts.to_latex(start)} = {texts.to_latex(end)}",
+        "lean_name": lean.name,
+        "lean_statement": lean.statement,
+        "lean_proof": lean.proof,
         "steps": rows,
-        "proof_length": len(candidate.steps),
+        "proof_length": len(steps),
     }
     if candidate.bound is not None:
         first.update(_bound_fields(candidate.bound))
     last: dict[str, Any] = {
-        "measures": proof_measures(candidate.steps),
-        "rules_used": tuple(sorted({s.rule.name for s in candidate.steps})),
+        "measures": proof_measures(steps),
+        "rules_used": tuple(sorted({s.rule.name for s in steps})),
         "proofs": tuple(
             [
                 ProofRow(p.lean.name, p.lean.proof, step_rows(p, theory))

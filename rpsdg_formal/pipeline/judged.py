@@ -16,12 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rpsdg_formal.dataset.record import TheoremRecord, Verified
+from rpsdg_formal.dataset.record_line import line_around_nul, record_line
 from rpsdg_formal.errors import KernelCrashError
 from rpsdg_formal.kernel.check import Rejected, Verdict
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT
 from rpsdg_formal.pipeline.outputs import rejected_row
-from rpsdg_formal.pipeline.prepare import Prepared, finish_line
+from rpsdg_formal.pipeline.prepare import Prepared, finished
 
 GAP = "\0"
 """The record's `lean_file` while the worker serialises it: no file name holds a NUL, so its
@@ -72,8 +74,8 @@ def judged(item: Prepared, verdicts: Sequence[Verdict], lean_version: str) -> Ju
             f"item {item.index}: {len(verdicts)} verdicts for {len(item.theorems)} theorems"
         )
     texts = tuple([LeanTheorem(t.name, t.statement, t.proof) for t in item.theorems])
-    record = finish_line(item, verdicts, lean_version, GAP)
-    line = None if record is None else _split(record)
+    done = finished(item, verdicts, lean_version, GAP)
+    line = None if done is None else _line(*done)
     return Judged(item.index, item.key, item.bucket, texts, tuple(verdicts), line)
 
 
@@ -88,6 +90,15 @@ def died(item: Prepared, lean_version: str) -> Judged:
 def _quoted(lean_file: str) -> str:
     """The JSON string of a Lean file name (one per batch, for each of its records)."""
     return json.dumps(lean_file, ensure_ascii=False)
+
+
+def _line(record: TheoremRecord, verified: Verified) -> tuple[str, str]:
+    """The record's line (with its newline) around its Lean file's gap: cut there by the
+    compiled writer where it can, else found in the written line."""
+    cut = line_around_nul(record, verified)
+    if cut is not None:
+        return cut[0], cut[1] + "\n"
+    return _split(record_line(record, verified))
 
 
 def _split(line: str) -> tuple[str, str]:

@@ -14,13 +14,13 @@ from dataclasses import replace
 from typing import Any, cast
 
 from rpsdg_formal.dataset.record import TheoremRecord, Verified
-from rpsdg_formal.dataset.record_line import record_json, record_line
+from rpsdg_formal.dataset.record_line import record_json
 from rpsdg_formal.families.base import Family, Prepared
 from rpsdg_formal.kernel.check import Accepted, Verdict
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.theory.rules import RuleSet
 
-__all__ = ["Family", "Prepared", "Preparer", "finish", "finish_line"]
+__all__ = ["Family", "Prepared", "Preparer", "finish", "finished"]
 
 
 class Preparer:
@@ -55,17 +55,17 @@ def finish(
     return record_json(record, verified)
 
 
-def finish_line(
+def finished(
     item: Prepared, verdicts: Sequence[Verdict], lean_version: str, lean_file: str
-) -> str | None:
-    """`finish`'s record as its line of theorems.jsonl (`json.dumps(..., ensure_ascii=False)`
-    of it, without the newline), given one verdict per theorem (in order) and the Lean file of
-    the first: written straight from the typed record (`record_line`)."""
+) -> tuple[TheoremRecord, Verified] | None:
+    """What `finish` writes, as the typed record and the verdict to put in it, given one
+    verdict per theorem (in order) and the Lean file of the first: for writing its line
+    straight from the record (`dataset.record_line`); None if it is not verified."""
     accepted = accepted_record(item, verdicts, _theorems(item))
     if accepted is None:
         return None
     record, axioms = accepted
-    return record_line(record, Verified("lean4", lean_version, axioms, lean_file))
+    return record, Verified("lean4", lean_version, axioms, lean_file)
 
 
 def accepted_record(

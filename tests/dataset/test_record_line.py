@@ -26,7 +26,7 @@ from rpsdg_formal.dataset.record import (
     TheoremRecord,
     Verified,
 )
-from rpsdg_formal.dataset.record_line import record_json
+from rpsdg_formal.dataset.record_line import line_around_nul, record_json
 from rpsdg_formal.families.base import Family
 from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.calculus_family import CalculusFamily
@@ -34,13 +34,14 @@ from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.families.system_family import SystemFamily
 from rpsdg_formal.kernel.check import Accepted, Rejected, Verdict
-from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish, finish_line
+from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish, finished
 from rpsdg_formal.rewriting.selection import SelectConfig
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
 NATIVE = record_line._NATIVE
+GAP = json.dumps("\0")  # `"\u0000"`, the Lean file `judged` leaves as a gap
 needs_native = pytest.mark.skipif(NATIVE is None, reason="the compiled writer is not built")
 
 CASES: list[tuple[str, Family]] = [
@@ -76,6 +77,20 @@ def _compiled(record: TheoremRecord, verified: Verified | None = None) -> str:
         record_line.use_compiled(before)
 
 
+def _check_cut(record: TheoremRecord, verified: Verified) -> tuple[str, str] | None:
+    """`line_around_nul` cuts the reference line where a search for the NUL string's JSON
+    finds it, when it finds it once, or leaves the line to that search."""
+    head, gap, tail = _reference(record, verified).partition(GAP)
+    before = record_line.use_compiled(True)
+    try:
+        cut = line_around_nul(record, verified)
+    finally:
+        record_line.use_compiled(before)
+    if cut is not None:
+        assert gap and GAP not in tail and cut == (head, tail)
+    return cut
+
+
 def _verdicts(item: Prepared, rejected: int | None) -> list[Verdict]:
     """Accepted with two axioms, except theorem `rejected` (an alternative, say)."""
     refused = Rejected("kernel", ("no",))
@@ -98,8 +113,11 @@ def test_every_family_writes_the_reference_line(theory: str, family: Family) -> 
             verdicts = _verdicts(item, rejected)
             by_name = {t.name: v for t, v in zip(item.theorems, verdicts, strict=True)}
             row = finish(item, by_name, "4.35.0", files)
-            line = finish_line(item, verdicts, "4.35.0", "batch_0001.lean")
-            assert line == (None if row is None else json.dumps(row, ensure_ascii=False))
+            done = finished(item, verdicts, "4.35.0", "batch_0001.lean")
+            assert (done is None) == (row is None)
+            if done is not None:
+                assert _compiled(*done) == json.dumps(row, ensure_ascii=False)
+                _check_cut(done[0], replace(done[1], lean_file="\0"))
     if family == CASES[1][1]:  # `--proofs 3`: some theorems have alternatives
         assert several
 
@@ -113,8 +131,12 @@ def test_the_compiled_writer_writes_shipped_records_itself(theory: str, family: 
         record = item.record
         assert record is not None
         if not record.details:
-            line = NATIVE.record(record, None, record_line._RECORD_ORDER, record.layout,
-                                 record_line._SPECS)  # fmt: skip
+            line = NATIVE.record(
+                record, None, record_line._RECORD_ORDER, record.layout, record_line._SPECS, False
+            )
+            gap = replace(record.verified, lean_file="\0")
+            assert _check_cut(record, gap) is not None
+
         else:
             line = NATIVE.dumps(record.typed_items(), record_line._RECORD_MODES,
                                 record_line._SPECS)  # fmt: skip
@@ -193,6 +215,19 @@ def test_hostile_records_write_the_reference_line(
     record: TheoremRecord, verified: Verified | None
 ) -> None:
     assert _compiled(record, verified) == _reference(record, verified)
+    _check_cut(record, replace(verified or record.verified, lean_file="\0"))
+
+
+def test_a_line_with_the_gap_text_twice_is_not_cut() -> None:
+    """A string ending in a quote and a NUL holds `"\\u0000"` in its JSON too: the search
+    would find it twice, so the line is not cut (and `judged` refuses it)."""
+    record = next(_items("field", RewriteFamily(), 1)).record
+    assert record is not None
+    for version in ('v"\0', "\0"):
+        verified = replace(record.verified, lean_version=version, lean_file="\0")
+        assert _check_cut(record, verified) is None
+    plain = replace(record.verified, lean_version='v"\0"', lean_file="\0")  # no NUL at the end
+    assert _check_cut(record, plain) is not None or NATIVE is None
 
 
 @pytest.mark.parametrize(
@@ -241,3 +276,15 @@ def test_deep_nesting_is_left_to_the_reference() -> None:
         deep = {"d": [deep]}
     odd = replace(record, details={"deep": deep})
     assert _compiled(odd) == _reference(odd)
+
+
+def test_one_byte_text_is_escaped_wherever_the_character_falls() -> None:
+    """Text read eight characters at a time: a character needing an escape (or one just past
+    the ASCII range, or a DEL, which need none) at every place of a word and of its tail."""
+    record = next(_items("field", RewriteFamily(), 1)).record
+    assert record is not None
+    for char in ['"', "\\", "\0", "\x1f", " ", "\x7f", "\x80", "é", "\xff", "!", "#", "[", "]"]:
+        for at in range(19):
+            text = "a" * at + char + "b" * (18 - at)
+            odd = replace(record, lean_proof=text, latex=text[:at] + char)
+            assert _compiled(odd) == _reference(odd), (char, at)
