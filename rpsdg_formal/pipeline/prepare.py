@@ -73,22 +73,21 @@ def accepted_record(
 ) -> tuple[TheoremRecord, tuple[str, ...]] | None:
     """`item`'s record with only the alternatives the kernel accepted, and the axioms of its
     verdict, given one verdict per theorem; None if it is not verified (see `finish`)."""
-    theorems = theorems or item.theorems
     primary = judged[0]
-    needed = judged if item.all_needed else judged[:1]
-    if not isinstance(primary, Accepted) or not all(isinstance(v, Accepted) for v in needed):
+    if not isinstance(primary, Accepted):
         return None
     record = cast(TheoremRecord, item.record)  # (`_theorems` checked it)
     if item.all_needed:
+        if not all(isinstance(v, Accepted) for v in judged):
+            return None
         axioms = tuple(sorted({a for v in judged if isinstance(v, Accepted) for a in v.axioms}))
-    elif record.proofs:
-        axioms = tuple(primary.axioms)
+        return record, axioms
+    if record.proofs:
+        theorems = theorems or item.theorems
         ok = {t.name for t, v in zip(theorems, judged, strict=True) if isinstance(v, Accepted)}
         if any(p.lean_name not in ok for p in record.proofs):  # else `replace` would copy it
             record = replace(record, proofs=tuple(p for p in record.proofs if p.lean_name in ok))
-    else:
-        axioms = tuple(primary.axioms)
-    return record, axioms
+    return record, tuple(primary.axioms)
 
 
 def _theorems(item: Prepared) -> tuple[LeanTheorem, ...]:
