@@ -20,7 +20,7 @@ from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.kernel.messages import json_messages, line_of
 from rpsdg_formal.theory.section import Theory
 
-_NAME = re.compile(r"^[A-Za-z_][\w'₀-₉!?]*(\.[A-Za-z_][\w'₀-₉!?]*)*$")
+_NAME = re.compile(r"^[A-Za-z_][\w'₀-₉!?]*(\.[A-Za-z_][\w'₀-₉!?]*)*\Z")
 _HEADER = re.compile(
     r"^(?P<kind>axiom|def|theorem|inductive) (?P<name>[^\s]+?)(?:\.\{[^}]*\})? : (?P<rest>.*)$",
     re.DOTALL,

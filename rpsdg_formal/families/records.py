@@ -18,6 +18,7 @@ from rpsdg_formal.dataset.record import (
 )
 from rpsdg_formal.errors import ExprSyntaxError, RecordError, RewriteError
 from rpsdg_formal.kernel.emit import LeanTheorem, certificate, hypotheses, step_proof
+from rpsdg_formal.kernel.emit_compiled import compiled_binders
 from rpsdg_formal.rewriting.graph import LowerBound, proof_measures
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, variables
@@ -85,7 +86,9 @@ def make_candidate(
     extra: Mapping[str, Any] | None = None,
     typed: bool = False,
 ) -> Candidate:
-    binders = binders_of(start, proofs[0][-1].after)
+    end = proofs[0][-1].after
+    binders = compiled_binders(start, end)
+    binders = binders_of(start, end) if binders is None else binders
     made = []
     for k, steps in enumerate(proofs):
         lean, terms = certificate(proof_name(id_, k), binders, start, steps, theory, typed)

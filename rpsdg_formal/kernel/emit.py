@@ -13,11 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rpsdg_formal.errors import ConfigError, RewriteError
+from rpsdg_formal.kernel.emit_compiled import compiled_parts
 from rpsdg_formal.kernel.proofspec import AnySpec, ChainSpec, unpacked
 from rpsdg_formal.rewriting.steps import Step
 from rpsdg_formal.terms.expr import Expr, Kind, Path, instantiates, substitute
 from rpsdg_formal.terms.printers import argument, arguments, kernel_context, to_human
-from rpsdg_formal.terms.signature import is_lean_ident
+from rpsdg_formal.terms.signature import LEAN_IDENT, LEAN_KEYWORDS, is_lean_ident
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.rules import Rule
 from rpsdg_formal.theory.section import Theory
@@ -25,7 +26,7 @@ from rpsdg_formal.theory.section import Theory
 HOLE = "rpsdg_hole"
 HOLE2 = "rpsdg_hole2"
 GOAL = "rpsdg_goal"  # the new-goal hypothesis of a proof environment step (`actions`)
-_STEP_NAME = re.compile(r"^[sh]\d+$")  # step and hypothesis names of emitted proofs
+_STEP_NAME = re.compile(r"^[sh]\d+\Z")  # step and hypothesis names of emitted proofs
 
 Hypothesis = tuple[Expr, Expr]
 """An instantiated side condition `lhs != rhs` that a theorem assumes."""
@@ -265,11 +266,33 @@ def certificate(
     typed: bool = False,
 ) -> tuple[LeanTheorem, tuple[str, ...]]:
     """`theorem(...)` and the proof term of each of its steps (what its `have`s say), which
-    the dataset's step rows repeat."""
+    the dataset's step rows repeat; made in C where `kernel/_certificate.c` is built
+    (`emit_compiled`), by `certificate_parts` otherwise, to the same text."""
     if not steps:
         raise ValueError("a theorem needs at least one step")
-    if not is_lean_ident(name) or "." in name:
+    if not _plain_ident(name):
         raise ValueError(f"theorem name {name!r} is not a plain Lean identifier")
+    parts = compiled_parts(binders, start, steps, theory, typed, HOLE, hypotheses, step_proof)
+    statement, proof, terms = parts or certificate_parts(binders, start, steps, theory, typed)
+    origin = ChainSpec(name, tuple(binders), start, tuple(steps))
+    return LeanTheorem(name, statement, proof, origin), terms
+
+
+def _plain_ident(name: str) -> bool:
+    """`is_lean_ident(name) and "." not in name`, without splitting a name that has no dots
+    (a certificate asks it for every theorem)."""
+    return LEAN_IDENT.match(name) is not None and "." not in name and name not in LEAN_KEYWORDS
+
+
+def certificate_parts(
+    binders: Sequence[str],
+    start: Expr,
+    steps: Sequence[Step],
+    theory: Theory,
+    typed: bool = False,
+) -> tuple[str, str, tuple[str, ...]]:
+    """The statement, proof text and step terms of `certificate`: the reference the compiled
+    certificate must equal."""
     check_chain(start, steps)
     end = steps[-1].after
     assumed = hypotheses(steps, theory)
@@ -288,8 +311,7 @@ def certificate(
     for i in range(len(steps) - 1, 0, -1):
         chain = f"Eq.trans s{i} {chain if ' ' not in chain else f'({chain})'}"
     lines.append(chain)
-    origin = ChainSpec(name, tuple(binders), start, tuple(steps))
-    return LeanTheorem(name, statement, "\n  ".join(lines), origin), terms
+    return statement, "\n  ".join(lines), terms
 
 
 def check_chain(start: Expr, steps: Sequence[Step]) -> None:
@@ -342,19 +364,16 @@ def batch_file(theory: Theory, theorems: Sequence[LeanTheorem]) -> BatchFile:
         f"open {' '.join(theory.opens)}",
         "",
     ]
-    lines = list(header)
+    parts = ["\n".join(header), "\n"]
     spans: list[tuple[int, int]] = []
+    line = len(header)  # lines written so far
     for thm in theorems:
-        first = len(lines) + 1
-        body = thm.source().rstrip("\n").split("\n")
-        lines.extend(body)
-        spans.append((first, len(lines)))
-        lines.append("")
-    lines.append("end")
-    lines.append("")
-    print_lines = []
-    for thm in theorems:
-        lines.append(f"#print axioms {thm.name}")
-        print_lines.append(len(lines))
+        body = thm.source().rstrip("\n")
+        spans.append((line + 1, line + 1 + body.count("\n")))
+        parts += (body, "\n\n")
+        line = spans[-1][1] + 1  # its last line, then a blank one
+    parts.append("end\n\n")
+    print_lines = list(range(line + 3, line + 3 + len(theorems)))
+    parts += [f"#print axioms {thm.name}\n" for thm in theorems]
     names = tuple(t.name for t in theorems)
-    return BatchFile("\n".join(lines) + "\n", names, tuple(spans), tuple(print_lines))
+    return BatchFile("".join(parts), names, tuple(spans), tuple(print_lines))

@@ -10,7 +10,6 @@ resumed run restores it without redoing any work.
 from __future__ import annotations
 
 import bisect
-import heapq
 from array import array
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
@@ -58,11 +57,19 @@ class KeySet:
         return at < len(self._sorted) and self._sorted[at] == key
 
     def add(self, key: int) -> None:
-        if key in self:
-            return
+        if key not in self:
+            self.add_new(key)
+
+    def add_new(self, key: int) -> None:
+        """Add `key`, which the caller knows is not in the set. The recent keys are merged by
+        sorting the array with them appended: the sort finds the array already in order and
+        only sorts and merges the few recent keys into it."""
         self._recent.add(key)
         if len(self._recent) > max(1024, len(self._sorted) // 16):
-            self._sorted = array("Q", heapq.merge(self._sorted, sorted(self._recent)))
+            merged = self._sorted.tolist()
+            merged += self._recent
+            merged.sort()
+            self._sorted = array("Q", merged)
             self._recent.clear()
 
     @classmethod
@@ -91,5 +98,5 @@ class Admission:
             if self.room.get(item.bucket, 0) <= 0:
                 return False
             self.room[item.bucket] -= 1
-        self.seen.add(key)
+        self.seen.add_new(key)
         return True

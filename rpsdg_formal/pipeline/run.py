@@ -288,7 +288,7 @@ def generate(
     source: Iterator[Item] = (
         prepared_items(preparer, state.position, config.workers)
         if fused is None
-        else fused.items(state.position)
+        else fused.items(state.position, config.count - state.accepted)
     )
     progress = Progress(config.count, "verified", show_progress, frequent=True)
     taken = state.key_bytes // KEY_BYTES

@@ -61,7 +61,7 @@ _TRIES_RFL = {"rw": True, "nth_rw": True, "rewrite": False, "nth_rewrite": False
 `nth_rw` macro); `rewrite` and `nth_rewrite` do not."""
 _NUMERAL_LEMMA = re.compile(r"^show\s+(?P<eq>.+?)\s+by\s+(?:norm_num|simp|ring)$", re.DOTALL)
 _NAMED = re.compile(r"^\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(?P<value>.+)\)$", re.DOTALL)
-_HYPOTHESIS = re.compile(r"^h(?P<k>\d{1,3})$")
+_HYPOTHESIS = re.compile(r"^h(?P<k>\d{1,3})\Z")
 _Arguments = tuple[list[Expr], dict[str, Expr], list[str]]
 
 

@@ -22,7 +22,7 @@ from rpsdg_formal.kernel.faults import LIMIT
 from rpsdg_formal.kernel.pool import DirectUnavailable
 from rpsdg_formal.kernel.proofspec import ProofSpec
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.pipeline.fused import FusedWorkers
+from rpsdg_formal.pipeline.fused import QUEUED, TAIL, FusedWorkers
 from rpsdg_formal.pipeline.judged import DIED, Judged, judged
 from rpsdg_formal.pipeline.outputs import json_line
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish
@@ -40,7 +40,7 @@ def _setup(kernel: Kernel) -> DirectSetup:
 
 
 def _first(fused: FusedWorkers, start: int, count: int) -> list[Judged]:
-    return list(itertools.islice(fused.items(start, chunk=3), count))
+    return list(itertools.islice(fused.items(start, count, chunk=3), count))
 
 
 @pytest.fixture()
@@ -82,6 +82,18 @@ def test_fused_workers_judge_the_items_of_one_process_in_order(
     assert verified >= 20
 
 
+def test_past_what_the_run_needs_only_small_requests_are_out(fused: FusedWorkers) -> None:
+    """Requests cover the `needed` indices in chunks; past them, each asks for TAIL indices,
+    so the work a finished run throws away is a few indices a worker, not a few chunks."""
+    source = fused.items(5, 12, chunk=4)
+    got = list(itertools.islice(source, 12))
+    assert [g.index for g in got] == list(range(5, 17))
+    asked = [request for worker in fused.pool for request in worker.waiting]
+    assert asked and all(size == TAIL for first, size, _ in asked if first >= 17)
+    assert max(first + size for first, size, _ in asked) <= 17 + QUEUED * len(fused.pool) * TAIL
+    assert [g.index for g in itertools.islice(source, 6)] == list(range(17, 23))
+
+
 @pytest.mark.parametrize("idle", [False, True])
 def test_a_killed_worker_is_replaced_and_its_items_judged_again(
     fused: FusedWorkers, field_rules: RuleSet, field_kernel: Kernel, idle: bool
@@ -93,11 +105,11 @@ def test_a_killed_worker_is_replaced_and_its_items_judged_again(
         expected = _first(alone, 0, 40)
     finally:
         alone.close()
-    source = fused.items(0, chunk=3)
+    source = fused.items(0, 40, chunk=3)
     head = list(itertools.islice(source, 3))
     victim = fused.pool[1].process
     if idle:
-        time.sleep(3)  # it answers its four chunks (about 0.1 s of work), then waits
+        time.sleep(3)  # it answers its queued requests (about 0.1 s of work), then waits
     assert victim.pid is not None
     os.kill(victim.pid, signal.SIGKILL)
     victim.join(10)

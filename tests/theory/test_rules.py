@@ -10,6 +10,7 @@ import pytest
 
 from rpsdg_formal.errors import RuleSpecError
 from rpsdg_formal.terms.expr import app, var, variables
+from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory.catalogue import lean_dir, rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
@@ -162,6 +163,11 @@ def test_malformed_yaml(tmp_path: Path) -> None:
         ('{name: add_comm, rule: "a + b"}', ["exactly one '='"]),
         ('{name: add_comm, rule: "R + b = b + R"}', ["'R' cannot be a variable name"]),
         ('{name: add_comm, rule: "one + b = b + one"}', ["'one' cannot be a variable name"]),
+        # `$` in a pattern also matches before a final newline: the name must end where it ends
+        (
+            '{name: add_comm, rule: "a + b = b + a", lean: "add_comm\\n"}',
+            ["'add_comm\\n' is not a valid Lean identifier"],
+        ),
     ],
     ids=[
         "variable-not-in-vars",
@@ -172,6 +178,7 @@ def test_malformed_yaml(tmp_path: Path) -> None:
         "no-equals",
         "carrier-as-variable",
         "lean-constant-as-variable",
+        "lean-name-with-a-final-newline",
     ],
 )
 def test_a_bad_rule_is_refused_naming_it_and_its_line(
@@ -277,3 +284,11 @@ def test_a_mathlib_carrier_that_is_no_lean_type_is_refused_with_its_line(tmp_pat
     err = _load_error(path)
     assert "mathlib_carrier" in str(err) and "nor a Lean identifier" in str(err)
     assert err.line == _line_of(path, "mathlib_carrier")
+
+
+@pytest.mark.parametrize("name", ["add_comm\n", "Field.add_comm\n", "add_comm\n\n", "\nadd_comm"])
+def test_a_lean_name_ends_where_its_text_ends(name: str) -> None:
+    """A name with a line break around it is no identifier (a rule file's text reaches Lean
+    files and the audit's probe file, one name a line)."""
+    assert not is_lean_ident(name)
+    assert is_lean_ident(name.strip())
