@@ -10,24 +10,28 @@
  *   itertools.product order) and the module;
  * - _fastsearch_search.c: the same level-by-level search as certify.py with the same budget
  *   rule, returning the bound's fields and, where the two balls met, the two half paths as
- *   (plan, position, choice) triples that Python replays into `Step`s; and one tree's
+ *   (plan, position, choice) triples, its arrays kept for the next search; and one tree's
  *   successors for the walk that moves away (`neighbours`, away.py);
  * - _fastsearch_draws.c, _fastsearch_exprs.c, _fastsearch_walker.c: the default walk, whole,
  *   its draws made on the walk's own generator, its steps built as Python objects (the
  *   `Walker` type, listed_walk.py); _fastsearch_start.c: the default walk's start, drawn
  *   as `sample.random_expr` draws it, in the same call as the walk;
  * - _fastsearch_encode.c: `Expr` trees read into the prefix codes the above take (the
- *   `Encoder` type, fastsearch.py's `_Encoding`).
+ *   `Encoder` type, fastsearch.py's `_Encoding`);
+ * - _fastsearch_replay.c: the search's triples built into `Step`s by the walker
+ *   (`Walker.replay`, fastsearch.py's `_Ends`; `_chain` is its Python reference).
  * Nothing here knows what a symbol means. Pure C99 + the CPython API.
  */
 #include "_fastsearch.h"
 
-static uint32_t node_hash(const Node *n) {
-    uint32_t h = 2166136261u ^ (uint32_t)n->sym * 16777619u;
-    h = (h ^ (uint32_t)n->arity) * 16777619u;
-    for (int i = 0; i < n->arity; i++) h = (h ^ (uint32_t)n->args[i]) * 2654435761u;
+static uint32_t hash_of(int32_t sym, int32_t arity, const int32_t *args) {
+    uint32_t h = 2166136261u ^ (uint32_t)sym * 16777619u;
+    h = (h ^ (uint32_t)arity) * 16777619u;
+    for (int i = 0; i < arity; i++) h = (h ^ (uint32_t)args[i]) * 2654435761u;
     return h ^ (h >> 15);
 }
+
+static uint32_t node_hash(const Node *n) { return hash_of(n->sym, n->arity, n->args); }
 
 static int grow_table(Ctx *c) {
     uint32_t size = (c->mask + 1) * 2;
@@ -44,15 +48,17 @@ static int grow_table(Ctx *c) {
 
 /* The id of the node (sym, args), made if new. -1 on failure. */
 int32_t intern(Ctx *c, int32_t sym, int32_t arity, const int32_t *args) {
+    uint32_t h = hash_of(sym, arity, args) & c->mask;
+    for (int32_t e; (e = c->table[h]); h = (h + 1) & c->mask) { /* found: nothing to build */
+        const Node *o = &c->nodes[e - 1];
+        int i = 0;
+        if (o->sym != sym || o->arity != arity) continue;
+        while (i < arity && o->args[i] == args[i]) i++;
+        if (i == arity) return e - 1;
+    }
     Node n; memset(&n, 0, sizeof n);
     n.sym = sym; n.arity = arity; n.size = 1;
     for (int i = 0; i < arity; i++) { n.args[i] = args[i]; n.size += c->nodes[args[i]].size; }
-    uint32_t h = node_hash(&n) & c->mask;
-    for (int32_t e; (e = c->table[h]); h = (h + 1) & c->mask) {
-        Node *o = &c->nodes[e - 1];
-        if (o->sym == sym && o->arity == arity && !memcmp(o->args, n.args, sizeof n.args))
-            return e - 1;
-    }
     if (c->count == c->cap) {
         Node *grown = realloc(c->nodes, sizeof(Node) * (size_t)c->cap * 2);
         if (!grown) { c->failed = 1; return -1; }

@@ -108,11 +108,18 @@ typedef struct { int32_t plan, after, bind[MAXSLOTS]; int depth; Frame stack[MAX
 
 int cover_nodes(Walker *w);
 void forget(Walker *w);
+int32_t intern_start(Walker *w, const int32_t *code, Py_ssize_t len, Py_ssize_t *at,
+                     PyObject *expr);
 int32_t walk_step(Walker *w, int32_t root, PyObject *keep, int32_t cap, Taken *t);
-PyObject *taken_step(Walker *w, int32_t root, const Taken *t);
+int32_t apply_entry(Ctx *c, int32_t root, int32_t entry, const int32_t *values, Taken *t);
+PyObject *taken_step(Walker *w, int32_t root, const Taken *t, int flip);
 PyObject *make_expr(Walker *w, int32_t id);
 int pool_setup(Walker *w, PyObject *spec);
 extern PyTypeObject WalkerType;
+
+/* ---- the search's reported steps built as Steps (_fastsearch_replay.c) ---- */
+
+PyObject *walker_replay(Walker *w, PyObject *args);
 
 /* ---- the default walk's start (_fastsearch_start.c) ---- */
 

@@ -100,7 +100,7 @@ static int32_t list_groups(Walker *w, int32_t root) {
 
 /* The tree `entry` makes from `root` with `values` (node ids) for its plan's missing
  * variables: its id (the path and the bindings in `t`), or -1. */
-static int32_t apply_entry(Ctx *c, int32_t root, int32_t entry, const int32_t *values,
+int32_t apply_entry(Ctx *c, int32_t root, int32_t entry, const int32_t *values,
                            Taken *t) {
     int32_t at = 0, sub = locate(c, root, entry & 0xFFFF, t->stack, &t->depth);
     const Plan *pl = &c->plans[entry >> 16];
@@ -195,9 +195,16 @@ static PyObject *new_step(Walker *w, PyObject *const *values) {
     return step;
 }
 
-/* The step taken from `root`, as `Step(rule, reverse, path, substitution, before, after)`. */
-PyObject *taken_step(Walker *w, int32_t root, const Taken *t) {
+/* The step taken from `root`, as `Step(rule, reverse, path, substitution, before, after)`;
+ * with `flip`, that step read backwards (`steps.reverse_step` of it). */
+PyObject *taken_step(Walker *w, int32_t root, const Taken *t, int flip) {
     PyObject *info = PyTuple_GET_ITEM(w->info, t->plan); /* (rule, reverse, variables) */
+    PyObject *reverse = PyTuple_GET_ITEM(info, 1);
+    if (flip) reverse = reverse == Py_True ? Py_False : reverse == Py_False ? Py_True : NULL;
+    if (!reverse) {
+        PyErr_SetString(PyExc_SystemError, "a plan's direction is not a bool");
+        return NULL;
+    }
     PyObject *path = PyTuple_New(t->depth);
     for (int d = 0; path && d < t->depth; d++) {
         PyObject *child = PyLong_FromLong(t->stack[d].child);
@@ -209,8 +216,8 @@ PyObject *taken_step(Walker *w, int32_t root, const Taken *t) {
     PyObject *after = before ? make_expr(w, t->after) : NULL;
     PyObject *step = NULL;
     if (after) {
-        PyObject *call[6] = {PyTuple_GET_ITEM(info, 0), PyTuple_GET_ITEM(info, 1), path, pairs,
-                             before, after};
+        PyObject *call[6] = {PyTuple_GET_ITEM(info, 0), reverse, path, pairs,
+                             flip ? after : before, flip ? before : after};
         step = new_step(w, call);
     }
     Py_XDECREF(path); Py_XDECREF(pairs);

@@ -97,20 +97,15 @@ static int expand_level(Search *s, int side) {
     return 0;
 }
 
-/* The node table and the plans, without the balls (all a walk needs). */
-static int setup_ctx(Ctx *c, Py_buffer *plans, Py_buffer *symplans, Py_buffer *planlist,
-                     int32_t room) {
+/* The node table and the plans (parsed from `code`), without the balls. */
+static int setup_ctx(Ctx *c, const int32_t *code, Py_ssize_t len, int32_t room) {
     c->cap = room; c->nodes = malloc(sizeof(Node) * (size_t)c->cap);
     c->mask = 2 * (uint32_t)room - 1; c->table = calloc(c->mask + 1, sizeof(int32_t));
-    if (!c->nodes || !c->table || parse_plans(c, plans->buf, plans->len / 4)) return -1;
-    c->symplans = symplans->buf; c->nsyms = (int32_t)(symplans->len / 8);
-    c->planlist = planlist->buf;
-    return 0;
+    return !c->nodes || !c->table || parse_plans(c, code, len) ? -1 : 0;
 }
 
-static int setup(Search *s, Py_buffer *plans, Py_buffer *symplans, Py_buffer *planlist,
-                 Py_buffer *fresh, int32_t cap, int32_t budget, int32_t room) {
-    Ctx *c = &s->c;
+/* The balls and the node table allocated, empty, and the plans parsed from `code`. */
+static int allocate(Search *s, const int32_t *code, Py_ssize_t len, int32_t room) {
     s->b.room = room;
     for (int i = 0; i < 2; i++) {
         s->b.dist[i] = malloc(sizeof(int32_t) * (size_t)room);
@@ -118,7 +113,15 @@ static int setup(Search *s, Py_buffer *plans, Py_buffer *symplans, Py_buffer *pl
         if (s->b.dist[i]) for (int j = 0; j < room; j++) s->b.dist[i][j] = -1;
     }
     if (!s->b.dist[0] || !s->b.dist[1] || !s->b.par[0] || !s->b.par[1]) return -1;
-    if (setup_ctx(c, plans, symplans, planlist, room)) return -1;
+    return setup_ctx(&s->c, code, len, room);
+}
+
+/* An allocated search set for this call: its symbol table, cap, budget and fresh values. */
+static int prepare(Search *s, Py_buffer *symplans, Py_buffer *planlist, Py_buffer *fresh,
+                   int32_t cap, int32_t budget) {
+    Ctx *c = &s->c;
+    c->symplans = symplans->buf; c->nsyms = (int32_t)(symplans->len / 8);
+    c->planlist = planlist->buf;
     c->max_size = cap;
     s->e.c = c; s->e.b = &s->b; s->e.budget = budget;
     const int32_t *f = fresh->buf;
@@ -129,6 +132,64 @@ static int setup(Search *s, Py_buffer *plans, Py_buffer *symplans, Py_buffer *pl
         if (c->fresh[i] < 0) return -1;
     }
     return 0;
+}
+
+static int setup(Search *s, Py_buffer *plans, Py_buffer *symplans, Py_buffer *planlist,
+                 Py_buffer *fresh, int32_t cap, int32_t budget, int32_t room) {
+    if (allocate(s, plans->buf, plans->len / 4, room)) return -1;
+    return prepare(s, symplans, planlist, fresh, cap, budget);
+}
+
+/* One search's arrays, kept for the next with the plans' code they were parsed from
+ * (allocating, clearing and parsing them anew was about 3 us of a default search's 75): a
+ * search takes them unless one already has them (re-entered from a finaliser). */
+static struct { Search s; int32_t *code; Py_ssize_t len; int32_t used; int busy; } kept;
+
+/* The last search's nodes out of `kept.s`'s balls and node table; a table grown past the
+ * usual size by a large search is made anew at that size (clearing it whole would cost every
+ * later search as much). 0, or -1 where it cannot be allocated. */
+static int empty(Search *s) {
+    int32_t used = kept.used < s->b.room ? kept.used : s->b.room;
+    uint32_t usual = 2 * (uint32_t)SEARCH_ROOM;
+    for (int i = 0; i < 2; i++) memset(s->b.dist[i], 0xff, sizeof(int32_t) * (size_t)used);
+    if (s->c.mask + 1 > usual) {
+        free(s->c.table);
+        s->c.table = calloc(usual, sizeof(int32_t));
+        s->c.mask = usual - 1;
+        if (!s->c.table) { release(s); memset(s, 0, sizeof *s); return -1; }
+    } else {
+        memset(s->c.table, 0, sizeof(int32_t) * ((size_t)s->c.mask + 1));
+    }
+    s->c.count = 0; s->c.failed = 0; s->b.count[0] = s->b.count[1] = 0;
+    s->frontier[0].n = s->frontier[1].n = 0; s->e.level.n = 0;
+    return 0;
+}
+
+/* `kept.s` emptied of the last search's nodes and set for this call, its plans parsed again
+ * only if they changed; NULL where it is in use or cannot be allocated. */
+static Search *take(Py_buffer *plans, Py_buffer *symplans, Py_buffer *planlist,
+                    Py_buffer *fresh, int32_t cap, int32_t budget) {
+    Search *s = &kept.s;
+    Py_ssize_t len = plans->len / 4;
+    if (kept.busy) return NULL;
+    if (!s->c.nodes || kept.len != len || memcmp(kept.code, plans->buf, (size_t)len * 4)) {
+        release(s); free(kept.code);
+        memset(&kept, 0, sizeof kept);
+        kept.code = malloc((size_t)len * 4 + 4);
+        if (!kept.code) return NULL;
+        memcpy(kept.code, plans->buf, (size_t)len * 4);
+        kept.len = len;
+        if (allocate(s, kept.code, len, SEARCH_ROOM)) {
+            release(s);
+            memset(s, 0, sizeof *s);
+            return NULL;
+        }
+    } else if (empty(s)) {
+        return NULL;
+    }
+    if (prepare(s, symplans, planlist, fresh, cap, budget)) return NULL;
+    kept.busy = 1;
+    return s;
 }
 
 /* Per side, (index, chain from that side's root) of every `via` node the side reached. */
@@ -169,6 +230,32 @@ static PyObject *outcome(Search *s, int32_t value, int exact, int32_t *radius, P
     return result;
 }
 
+/* The search on a prepared `s` from the roots `start` and `end`: its outcome, or NULL where it
+ * cannot run here (or on a Python error). */
+static PyObject *run(Search *s, Py_buffer *start, Py_buffer *end, Py_buffer *via, int upto,
+                     int max_depth) {
+    int32_t radius[2] = {0, 0};
+    for (int side = 0; side < 2; side++) {
+        Py_buffer *code = side ? end : start;
+        Py_ssize_t at = 0;
+        int32_t root = intern_code(&s->c, code->buf, code->len / 4, &at);
+        if (root < 0 || cover(&s->b, s->c.count) || push(&s->frontier[side], root)) return NULL;
+        s->b.dist[side][root] = 0;
+        s->b.count[side] = 1;
+    }
+    while (radius[0] + radius[1] + 1 < upto && radius[0] + radius[1] < max_depth) {
+        int side = s->frontier[0].n <= s->frontier[1].n ? 0 : 1;
+        if (expand_level(s, side)) {
+            if (s->c.failed) return NULL;
+            break;
+        }
+        radius[side]++;
+        if (s->e.best >= 0) return outcome(s, s->e.best, 1, radius, via);
+        if (s->frontier[side].n == 0) break;
+    }
+    return outcome(s, radius[0] + radius[1] + 1, 0, radius, via);
+}
+
 /* search(plans, symplans, planlist, start, end, fresh, via, cap, upto, max_depth, budget):
  * (value, exact, forward, backward, nodes, start-to-meet, end-to-meet, (start links, end
  * links)), or None where this search cannot run (then the caller uses the Python one). Buffers
@@ -180,35 +267,16 @@ PyObject *py_search(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*iiii", &plans, &symplans, &planlist, &start, &end,
                           &fresh, &via, &cap, &upto, &max_depth, &budget))
         return NULL;
-    Search s; memset(&s, 0, sizeof s);
+    Search own, *s = take(&plans, &symplans, &planlist, &fresh, cap, budget);
     PyObject *result = NULL;
-    int32_t radius[2] = {0, 0}, roots[2];
-    if (setup(&s, &plans, &symplans, &planlist, &fresh, cap, budget, SEARCH_ROOM)) goto unable;
-    for (int side = 0; side < 2; side++) {
-        Py_buffer *code = side ? &end : &start;
-        Py_ssize_t at = 0;
-        roots[side] = intern_code(&s.c, code->buf, code->len / 4, &at);
-        if (roots[side] < 0 || cover(&s.b, s.c.count) || push(&s.frontier[side], roots[side]))
-            goto unable;
-        s.b.dist[side][roots[side]] = 0;
-        s.b.count[side] = 1;
-    }
-    while (radius[0] + radius[1] + 1 < upto && radius[0] + radius[1] < max_depth) {
-        int side = s.frontier[0].n <= s.frontier[1].n ? 0 : 1;
-        if (expand_level(&s, side)) {
-            if (s.c.failed) goto unable;
-            break;
-        }
-        radius[side]++;
-        if (s.e.best >= 0) { result = outcome(&s, s.e.best, 1, radius, &via); goto done; }
-        if (s.frontier[side].n == 0) break;
-    }
-    result = outcome(&s, radius[0] + radius[1] + 1, 0, radius, &via);
-    goto done;
-unable:
-    result = Py_None; Py_INCREF(result);
-done:
-    release(&s);
+    memset(&own, 0, sizeof own);
+    if (!s && kept.busy &&
+        !setup(&own, &plans, &symplans, &planlist, &fresh, cap, budget, SEARCH_ROOM))
+        s = &own; /* (the kept arrays are in use: this search's own) */
+    if (s) result = run(s, &start, &end, &via, upto, max_depth);
+    if (!result && !PyErr_Occurred()) { result = Py_None; Py_INCREF(result); }
+    if (s == &kept.s) { kept.used = s->c.count; kept.busy = 0; }
+    else release(&own);
     PyBuffer_Release(&plans); PyBuffer_Release(&symplans); PyBuffer_Release(&planlist);
     PyBuffer_Release(&start); PyBuffer_Release(&end); PyBuffer_Release(&fresh); PyBuffer_Release(&via);
     return result;

@@ -10,8 +10,8 @@ static int note_variable(Walker *w, int32_t sym, int32_t id) {
 }
 
 /* Intern the start's prefix code, giving each node its Expr (read along: `expr.args`). */
-static int32_t intern_start(Walker *w, const int32_t *code, Py_ssize_t len, Py_ssize_t *at,
-                            PyObject *expr) {
+int32_t intern_start(Walker *w, const int32_t *code, Py_ssize_t len, Py_ssize_t *at,
+                     PyObject *expr) {
     if (*at + 2 > len) return FAILED;
     int32_t sym = code[(*at)++], arity = code[(*at)++], ids[MAXARITY];
     if (arity < 0 || arity > MAXARITY) return FAILED;
@@ -66,7 +66,7 @@ static PyObject *walk_on(Walker *w, int32_t root, int steps, int32_t cap, PyObje
     for (int s = 0; list && s < steps; s++) {
         int32_t after = walk_step(w, root, keep, cap, &t);
         if (after == STUCK) break;
-        PyObject *item = after >= 0 ? taken_step(w, root, &t) : NULL;
+        PyObject *item = after >= 0 ? taken_step(w, root, &t, 0) : NULL;
         if (!item && after == FAILED)
             PyErr_SetString(PyExc_MemoryError, "the compiled walk could not allocate");
         if (!item || PyList_Append(list, item)) Py_CLEAR(list);
@@ -259,6 +259,7 @@ static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
 static PyMethodDef walker_methods[] = {
     {"walk", (PyCFunction)walker_walk, METH_VARARGS, "One default walk, its draws made here."},
     {"draw", (PyCFunction)walker_draw, METH_VARARGS, "A start drawn here and its walk."},
+    {"replay", (PyCFunction)walker_replay, METH_VARARGS, "Steps the search reported, built."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -23,8 +23,11 @@ def position(tree: Expr, path: Path) -> int:
     at = 0
     node = tree
     for child in path:
-        at += 1 + sum([arg.size for arg in node.args[:child]])
-        node = node.args[child]
+        args = node.args
+        at += 1
+        if child:  # the sizes of the siblings before it (a binary node's: one)
+            at += args[0].size if child == 1 else sum([arg.size for arg in args[:child]])
+        node = args[child]
     return at
 
 
@@ -56,27 +59,33 @@ class Along:
 
     def prefix(self, k: int, triples: list[Triple]) -> tuple[Step, ...] | None:
         """The walk's first `k` steps if the link from the start to its `k`-th node is them."""
-        if len(triples) != k or not all(t == self._triple(i, False) for i, t in enumerate(triples)):
+        if len(triples) != k:
             return None
+        for i, triple in enumerate(triples):
+            if triple != self._triple(i, False):
+                return None
         return self.steps[:k]
 
     def suffix(self, k: int, triples: list[Triple]) -> tuple[Step, ...] | None:
         """The walk's steps from its `k`-th node if the link from the end to that node (read
         from the end) is them, reversed."""
         last = len(self.steps) - 1
-        if len(triples) != last + 1 - k or not all(
-            t == self._triple(last - j, True) for j, t in enumerate(triples)
-        ):
+        if len(triples) != last + 1 - k:
             return None
+        for j, triple in enumerate(triples):
+            if triple != self._triple(last - j, True):
+                return None
         return self.steps[k:]
 
     def _triple(self, i: int, backward: bool) -> Triple | None:
         """Step `i`'s triple, or (`backward`) its reverse's; None where the search could not
         have reported it (a direction or value the index does not have)."""
         memo = (i, backward)
-        if memo not in self._triples:
-            self._triples[memo] = self._compute(self.steps[i], backward)
-        return self._triples[memo]
+        try:
+            return self._triples[memo]
+        except KeyError:
+            found = self._triples[memo] = self._compute(self.steps[i], backward)
+            return found
 
     def _compute(self, step: Step, backward: bool) -> Triple | None:
         number = self.numbers.get((step.rule.name, step.reverse != backward))

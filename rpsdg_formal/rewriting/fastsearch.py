@@ -1,5 +1,6 @@
 """The compiled certifying search: encode rules and trees as int32 codes, run the C search
-(`_fastsearch_search.c`), replay the meeting path it reports into `Step`s.
+(`_fastsearch_search.c`), build the paths it reports into `Step`s (in C where the walker can,
+`listed_walk.replay`; else replayed here, `_chain`, the reference).
 
 Why C: the search is the largest cost of a default run (it builds hundreds of thousands of
 trees per theorem in pure Python). Encoding happens once per rule index (each rule direction's
@@ -16,6 +17,7 @@ uses the reference, which gives the same results.
 from __future__ import annotations
 
 import itertools
+import operator
 from array import array
 from collections.abc import Sequence
 from types import ModuleType
@@ -66,6 +68,7 @@ class _Encoding:
         self.numbers = plan_numbers(self.plans)  # (rule name, direction) -> plan number
         # prefix codes of trees met lately: a theorem's walk nodes share most sub-trees
         self.encoded: dict[Expr, tuple[int, ...]] = {}
+        self.fresh_codes: dict[tuple[Expr, ...], bytes] = {}  # (theorems share them)
         # the same codes made in C, reading the trees and this symbol table (None: not built,
         # or an extension built before the encoder was added to it)
         encoder = getattr(_native, "Encoder", None)
@@ -79,6 +82,16 @@ class _Encoding:
             return self.python_codes(trees)
         code: bytes = self.native.codes(trees, self.symbol)
         return code
+
+    def fresh_code(self, fresh: tuple[Expr, ...]) -> bytes:
+        """The symbols of `fresh` (a theorem's variables) as int32 bytes, remembered."""
+        found = self.fresh_codes.get(fresh)
+        if found is None:
+            if len(self.fresh_codes) >= MEMO:
+                self.fresh_codes.clear()
+            found = array("i", [self.symbol(f) for f in fresh]).tobytes()
+            self.fresh_codes[fresh] = found
+        return found
 
     def python_codes(self, trees: Sequence[Expr]) -> bytes:
         """`codes` in Python: each tree's `encode`, one after another."""
@@ -216,14 +229,13 @@ def certify_compiled(
     as those steps, without replaying it (`along.Along`)."""
     if _native is None or start is end or any(f.kind is not Kind.VAR for f in fresh):
         return None
-    if any(t.depth > MAX_DEPTH for t in (start, end, *via)):
+    if max(start.depth, end.depth, *[t.depth for t in via]) > MAX_DEPTH:
         return None  # the C search could not list such a tree's successors (nor recurse)
     enc = _encoding(index)
-    codes = [enc.codes((start,)), enc.codes((end,))]
-    fresh_code = array("i", [enc.symbol(f) for f in fresh])
+    ends = _Ends(start, end, enc.codes((start,)), enc.codes((end,)), fresh, enc)
     found = _native.search(
-        enc.code, enc.symplans, enc.planlist, codes[0], codes[1], fresh_code, enc.codes(via),
-        size_cap, upto, bounds.max_depth, bounds.node_budget,
+        enc.code, enc.symplans, enc.planlist, ends.codes[0], ends.codes[1], ends.fresh_code,
+        enc.codes(via), size_cap, upto, bounds.max_depth, bounds.node_budget,
     )  # fmt: skip
     if found is None:
         return None
@@ -231,19 +243,48 @@ def certify_compiled(
     bound = LowerBound(value, bool(exact), forward, backward, size_cap, nodes)
     walk = Along(along, enc.plans, enc.numbers, fresh) if _joins(along, via) else None
     links = (
-        *(_ahead(walk, k, t) or tuple(_chain(start, t, enc, fresh)) for k, t in to),
-        *(_behind(walk, k, t) or _backwards(_chain(end, t, enc, fresh)) for k, t in back),
+        *(_ahead(walk, k, t) or ends.replay(0, t) for k, t in to),
+        *(_behind(walk, k, t) or ends.replay(1, t) for k, t in back),
     )
     if not exact:
         return Certified(bound, None, links)
-    path = (*_chain(start, ahead, enc, fresh), *_backwards(_chain(end, behind, enc, fresh)))
-    return Certified(bound, path, links)
+    return Certified(bound, (*ends.replay(0, ahead), *ends.replay(1, behind)), links)
+
+
+class _Ends:
+    """A theorem's two sides as the search was given them, to build the steps it reports from
+    either side: in C (`listed_walk.replay`) where it can, else by `_chain` (its reference)."""
+
+    def __init__(
+        self, start: Expr, end: Expr, start_code: bytes, end_code: bytes,
+        fresh: tuple[Expr, ...], enc: _Encoding, native: bool = True,
+    ) -> None:  # fmt: skip
+        self.roots, self.codes = (start, end), (start_code, end_code)
+        self.fresh, self.enc, self.native = fresh, enc, native
+        self.fresh_code = enc.fresh_code(fresh)
+
+    def replay(self, side: int, triples: list[Triple]) -> tuple[Step, ...]:
+        """The steps `triples` make from side `side`'s root: from the start, in order; from the
+        end (side 1), each read backwards and last first (a way to the end)."""
+        if self.native:
+            from rpsdg_formal.rewriting import listed_walk  # (it imports this module)
+
+            found = listed_walk.replay(
+                self.enc.index, self.roots[side], self.codes[side], triples, self.fresh,
+                self.fresh_code, side == 1,
+            )  # fmt: skip
+            if found is not None:
+                return found
+        steps = _chain(self.roots[side], triples, self.enc, self.fresh)
+        return _backwards(steps) if side else tuple(steps)
 
 
 def _joins(along: tuple[Step, ...], via: tuple[Expr, ...]) -> bool:
     """Whether `along` are steps from each `via` node to the next."""
-    return len(along) + 1 == len(via) and all(
-        s.before is via[i] and s.after is via[i + 1] for i, s in enumerate(along)
+    return (
+        len(along) + 1 == len(via)
+        and all(map(operator.is_, [s.before for s in along], via))
+        and all(map(operator.is_, [s.after for s in along], via[1:]))
     )
 
 

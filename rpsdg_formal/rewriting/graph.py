@@ -23,10 +23,12 @@ inside the searched space and k <= proof_length.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rpsdg_formal.rewriting import paths
+from rpsdg_formal.rewriting.paths import Adjacency, _no_path
+from rpsdg_formal.rewriting.paths import step_key as step_key  # (where it was defined before)
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, reverse_step, successors
 from rpsdg_formal.terms.expr import Expr
 
@@ -56,34 +58,57 @@ class LowerBound:
     nodes: int
 
 
-def step_key(step: Step) -> tuple[object, ...]:
-    """Identifies a rewrite: the same rule, direction, position and substitution."""
-    return (step.rule.name, step.reverse, step.path, step.substitution)
-
-
-Adjacency = dict[Expr, dict[Expr, dict[tuple[object, ...], Step]]]
-"""node -> neighbour -> step key -> step, each level in insertion order (as networkx keeps it)."""
-
-
 class ProofGraph:
     """A multigraph of expressions joined by rewrite steps (both directions).
 
     Steps go into plain dictionaries in networkx's own adjacency shape (node -> neighbour ->
-    key -> step); shortest proofs are read off them directly, in the order networkx would
-    give (`shortest_proofs_networkx` is that reference), and `graph` builds the networkx
-    multigraph on demand with the same insertion order.
+    key -> step), those of `add_walk` once the graph is first read (selection gives every
+    theorem's walk, and about half the default theorems never read their graph); shortest
+    proofs are read off them directly, in the order networkx would give
+    (`shortest_proofs_networkx` is that reference), and `graph` builds the networkx multigraph
+    on demand with the same insertion order.
     """
 
     def __init__(self) -> None:
-        self._succ: Adjacency = {}
+        self._built: Adjacency = {}
+        # steps given to `add_walk` and not yet added: they are added, in order, when the
+        # graph is first read (a default theorem's graph is often never read)
+        self._pending: list[tuple[Step, ...]] = []
         # shortest proofs already read, by (start, end, limit); emptied when the graph grows
         self._proofs: dict[tuple[Expr, Expr, int], tuple[tuple[Step, ...], ...]] = {}
-        self.version = 0  # how many new rewrites have been added (callers see if it grew)
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """How many new rewrites have been added (callers see if it grew)."""
+        if self._pending:
+            self._flush()
+        return self._version
+
+    @property
+    def _succ(self) -> Adjacency:
+        """The adjacency, every step given so far in it."""
+        if self._pending:
+            self._flush()
+        return self._built
+
+    def _flush(self) -> None:
+        """Add the pending steps, in the order they were given."""
+        pending, self._pending = self._pending, []
+        for steps in pending:
+            for step in steps:
+                self._add(step)
 
     def add_step(self, step: Step) -> None:
         """Add `step` and its reverse (nodes and neighbours in the order they first appear);
         a rewrite already in the graph changes nothing."""
-        succ = self._succ
+        if self._pending:
+            self._flush()
+        self._add(step)
+
+    def _add(self, step: Step) -> None:
+        """`add_step` once the pending steps are in."""
+        succ = self._built
         before, after = step.before, step.after
         ahead = succ.get(before)
         if ahead is None:
@@ -101,11 +126,12 @@ class ProofGraph:
         backward = reverse_step(step)
         back.setdefault(before, {})[step_key(backward)] = backward
         self._proofs.clear()
-        self.version += 1
+        self._version += 1
 
     def add_walk(self, steps: tuple[Step, ...]) -> None:
-        for step in steps:
-            self.add_step(step)
+        """Add each of `steps` as `add_step` does, when the graph is next read."""
+        if steps:
+            self._pending.append(steps)
 
     def explore(self, node: Expr, index: RuleIndex, fresh: tuple[Expr, ...], max_size: int) -> None:
         """Add every step out of `node` (within `max_size`)."""
@@ -119,12 +145,13 @@ class ProofGraph:
 
     def distances(self, source: Expr, limit: int | None = None) -> dict[Expr, int]:
         """Steps from `source` to every node it reaches (up to `limit`), in breadth-first order."""
+        succ = self._succ
         dist = {source: 0}
         level = [source]
         while level and (limit is None or dist[level[0]] < limit):
             found: list[Expr] = []
             for node in level:
-                for after in self._succ.get(node, ()):
+                for after in succ.get(node, ()):
                     if after not in dist:
                         dist[after] = dist[node] + 1
                         found.append(after)
@@ -141,11 +168,19 @@ class ProofGraph:
         test in tests/rewriting/test_paths.py holds them equal); this reads the same order off
         the graph's own dictionaries, and remembers it until the graph grows.
         """
+        succ = self._succ  # (the pending steps first: they may empty the memo)
         memo = (start, end, limit)
         found = self._proofs.get(memo)
         if found is None:
-            found = self._proofs[memo] = _shortest_proofs(self._succ, start, end, limit)
+            found = self._proofs[memo] = paths.shortest_proofs(succ, start, end, limit)
         return list(found)
+
+    def first_proof(self, start: Expr, end: Expr) -> tuple[Step, ...]:
+        """`shortest_proofs(start, end, 1)[0]`, found alone (`paths.first_proof`): where only
+        `add_walk`'s steps are in the graph, without building it (`paths.first_proof_of`)."""
+        if not self._built:  # nothing added yet but walks
+            return paths.first_proof_of(self._pending, start, end)
+        return paths.first_proof(self._succ, start, end)
 
     def shortest_proofs_networkx(
         self, start: Expr, end: Expr, limit: int
@@ -176,131 +211,13 @@ class ProofGraph:
         total = ahead[end]
         behind = self.distances(end, total)
         on = {v for v, d in ahead.items() if d + behind.get(v, total + 1) == total}
+        succ = self._succ
         keep: Adjacency = {
-            u: {
-                v: keyed
-                for v, keyed in self._succ[u].items()
-                if v in on and ahead[v] == ahead[u] + 1
-            }
-            for u in self._succ
+            u: {v: keyed for v, keyed in succ[u].items() if v in on and ahead[v] == ahead[u] + 1}
+            for u in succ
             if u in on
         }
-        return _networkx(keep, self._succ)
-
-
-def _shortest_proofs(
-    succ: Adjacency, start: Expr, end: Expr, limit: int
-) -> tuple[tuple[Step, ...], ...]:
-    """`ProofGraph.shortest_proofs` over the graph's dictionaries (see there for the order)."""
-    if start not in succ:  # as the reference fails: no path, or (start = end) no such node
-        if start is not end:
-            raise _no_path(start, end)
-        raise _not_found(start)
-    ahead = _reach(succ, start, end)
-    if end not in ahead:
-        raise _no_path(start, end)
-    total = ahead[end]
-    behind = _reach(succ, end, None, total)
-    on = {v for v, d in ahead.items() if d + behind.get(v, total + 1) == total}
-    pred = _predecessors(succ, start, on, ahead)
-    proofs: list[tuple[Step, ...]] = []
-    for nodes in _node_paths(pred, start, end):
-        options = [_parallel(succ[u][v]) for u, v in itertools.pairwise(nodes)]
-        for choice in itertools.product(*options):
-            proofs.append(choice)
-            if len(proofs) >= limit:
-                return tuple(proofs)
-    return tuple(proofs)
-
-
-def _no_path(start: Expr, end: Expr) -> Exception:
-    """networkx's error for "no path" (the reference's; networkx is imported only here)."""
-    import networkx as nx
-
-    error: Exception = nx.NetworkXNoPath(f"{end} is not reachable from {start}")
-    return error
-
-
-def _not_found(start: Expr) -> Exception:
-    """networkx's error for a source missing from the graph (the reference's)."""
-    import networkx as nx
-
-    error: Exception = nx.NodeNotFound(f"Source {start} not in G")
-    return error
-
-
-def _reach(
-    succ: Adjacency, source: Expr, target: Expr | None, limit: int | None = None
-) -> dict[Expr, int]:
-    """Steps from `source` to the nodes it reaches, breadth first: up to `limit` steps, or
-    until `target` is found (every node nearer than `target` is found by then)."""
-    dist = {source: 0}
-    level = [source]
-    depth = 0
-    while level and source is not target and (limit is None or depth < limit):
-        depth += 1
-        found: list[Expr] = []
-        for node in level:
-            for after in succ[node]:
-                if after not in dist:
-                    dist[after] = depth
-                    if after is target:
-                        return dist
-                    found.append(after)
-        level = found
-    return dist
-
-
-def _predecessors(
-    succ: Adjacency, start: Expr, on: set[Expr], ahead: dict[Expr, int]
-) -> dict[Expr, list[Expr]]:
-    """Per node of `on`, its predecessors on a shortest path, in the order a breadth-first
-    search from `start` over the edges that advance inside `on` meets them (the lists
-    networkx's `predecessor` makes on that subgraph)."""
-    pred: dict[Expr, list[Expr]] = {start: []}
-    level = [start]
-    while level:
-        found: list[Expr] = []
-        for u in level:
-            nearer = ahead[u] + 1
-            for v in succ[u]:
-                if v in on and ahead[v] == nearer:
-                    known = pred.get(v)
-                    if known is None:
-                        pred[v] = [u]
-                        found.append(v)
-                    else:
-                        known.append(u)
-        level = found
-    return pred
-
-
-def _node_paths(pred: dict[Expr, list[Expr]], start: Expr, end: Expr) -> Iterator[list[Expr]]:
-    """Every path from `start` to `end` along `pred`, depth first from `end` taking each
-    node's predecessors in list order (the order networkx's `all_shortest_paths` yields)."""
-    trail = [end]  # the path being extended, read from `end` back
-    tried = [0]  # per node of `trail`, how many of its predecessors were taken
-    while trail:
-        node = trail[-1]
-        options = pred[node]
-        if node is start:
-            yield trail[::-1]
-        elif tried[-1] < len(options):
-            trail.append(options[tried[-1]])
-            tried[-1] += 1
-            tried.append(0)
-            continue
-        trail.pop()
-        tried.pop()
-
-
-def _parallel(keyed: dict[tuple[object, ...], Step]) -> list[Step]:
-    """The steps between two expressions, ordered by the repr of their keys (computed only
-    when there is more than one: it is the costly part)."""
-    steps = list(keyed.values())
-    if len(steps) > 1:
-        steps.sort(key=lambda s: repr(step_key(s)))
-    return steps
+        return _networkx(keep, succ)
 
 
 def _networkx(succ: Adjacency, order: Adjacency) -> nx.MultiDiGraph:
@@ -318,7 +235,7 @@ def _networkx(succ: Adjacency, order: Adjacency) -> nx.MultiDiGraph:
 
 def largest_expression(steps: tuple[Step, ...]) -> int:
     """The size of the largest expression a proof passes through (the certifying search's cap)."""
-    return max(max(s.before.size, s.after.size) for s in steps)
+    return max(max([s.before.size for s in steps]), max([s.after.size for s in steps]))
 
 
 def proof_measures(steps: tuple[Step, ...]) -> dict[str, int]:

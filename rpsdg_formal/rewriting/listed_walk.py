@@ -180,3 +180,26 @@ def listed_draw(
         rng, keep,
     )  # fmt: skip
     return None if found is None else (found[0], tuple(found[1]))
+
+
+def replay(
+    index: RuleIndex,
+    root: Expr,
+    code: bytes,
+    triples: list[tuple[int, int, int]],
+    fresh: tuple[Expr, ...],
+    fresh_code: bytes,
+    backwards: bool,
+) -> tuple[Step, ...] | None:
+    """The steps the compiled search reports as `triples` from `root` (its prefix code `code`;
+    a missing variable's values drawn from `fresh`, their symbols `fresh_code`), built by the
+    index's C walker as it builds the steps it takes: in order, or (`backwards`) each read
+    backwards and last first. None where it cannot (no extension, or one built before it
+    could, a triple that does not apply): `fastsearch._chain` replays them then."""
+    compiled = _compiled(index)
+    native = None if compiled is None else getattr(compiled.walker, "replay", None)
+    if compiled is None or native is None:
+        return None
+    compiled.sync()  # (the search may have met new symbols)
+    found: tuple[Step, ...] | None = native(code, root, fresh_code, fresh, triples, backwards)
+    return found

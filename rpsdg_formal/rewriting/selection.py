@@ -3,14 +3,15 @@ lower bound on proof length (see `graph` for exactly what the bound means)."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from rpsdg_formal.errors import ConfigError
-from rpsdg_formal.rewriting.certify import certify
+from rpsdg_formal.rewriting.certify import Certified, certify
 from rpsdg_formal.rewriting.difficulty import collapses, deceptive
 from rpsdg_formal.rewriting.graph import LowerBound, ProofGraph, SearchBounds, largest_expression
-from rpsdg_formal.rewriting.steps import RuleIndex, Step, in_step_set
+from rpsdg_formal.rewriting.steps import RuleIndex, Step, all_in_step_set
 from rpsdg_formal.rewriting.walk import Walk
 from rpsdg_formal.terms.expr import Expr, var, variables
 
@@ -83,33 +84,79 @@ def _lowest_wanted(config: SelectConfig) -> int:
     return 1
 
 
+_FRESH: dict[tuple[str, ...], tuple[Expr, ...]] = {}
+"""The fresh values of a theorem by its variables' names (theorems share a few name lists)."""
+
+
+def _fresh(start: Expr) -> tuple[Expr, ...]:
+    """The values a step may introduce: the start's variables, in their order."""
+    names = variables(start)
+    found = _FRESH.get(names)
+    if found is None:
+        if len(_FRESH) >= 1024:
+            _FRESH.clear()
+        found = _FRESH[names] = tuple(var(v) for v in names)
+    return found
+
+
 def _walk_nodes(walk: Walk) -> list[Expr]:
     return [walk.start, *(s.after for s in walk.steps)]
 
 
-def _first_proof(graph: ProofGraph, walk: Walk, nodes: tuple[Expr, ...]) -> tuple[Step, ...]:
+def _first_proof(
+    graph: ProofGraph, walk: Walk, nodes: tuple[Expr, ...], explored: bool
+) -> tuple[Step, ...]:
     """The graph's first shortest proof before any search: a walk that never revisits an
     expression is the graph's only path (one step between consecutive nodes), so it is the
-    walk itself; otherwise the graph is asked."""
-    if walk.steps and len(set(nodes)) == len(nodes) and graph.version == len(walk.steps):
-        return walk.steps
-    return graph.shortest_proofs(walk.start, walk.end, 1)[0]
+    walk itself; otherwise the graph is asked. (Unexplored, such a walk's steps are all new
+    rewrites, none between the same two nodes as another: the graph need not be built to
+    know it.)"""
+    if walk.steps and len(set(nodes)) == len(nodes):
+        if not explored or graph.version == len(walk.steps):
+            return walk.steps
+    return graph.first_proof(walk.start, walk.end)
+
+
+def _retraces(link: tuple[Step, ...], steps: tuple[Step, ...]) -> bool:
+    """Whether `link` is a prefix or a suffix of the walk's `steps`, the same objects (as the
+    search gives links that retrace the walk: `along.Along`), so it adds nothing to a graph
+    that holds the walk. (A link of equal but other steps counts as new: adding it changes
+    nothing either, but comparing steps field by field costs more than it saves.)"""
+    n = len(link)
+    if n > len(steps):
+        return False
+    return all(map(operator.is_, link, steps)) or all(map(operator.is_, link, steps[-n:]))
+
+
+def _grow(
+    graph: ProofGraph, found: Certified, walk: Walk, primary: tuple[Step, ...]
+) -> tuple[Step, ...]:
+    """The first shortest proof once the search's meeting path and links are in the graph:
+    where they met, and their ways to the walk's nodes, may shorten it. Those that retrace
+    the walk are left out (they add nothing); the graph itself is built only if read later
+    (`ProofGraph.first_proof` reads the proof off the steps given)."""
+    new = [link for link in (found.path or (), *found.links) if not _retraces(link, walk.steps)]
+    if not new:
+        return primary  # the graph, so its first proof, is as it was
+    for link in new:
+        graph.add_walk(link)
+    return graph.first_proof(walk.start, walk.end)
 
 
 def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Selected | None:
     """The theorem `walk.start = walk.end` with its shortest proofs in the walk's graph, or None
     if its certified difficulty is outside the requested range."""
     start, end = walk.start, walk.end
-    fresh = tuple(var(v) for v in variables(start))
-    if not all(in_step_set(s, fresh) for s in walk.steps):
+    fresh = _fresh(start)
+    if not all_in_step_set(walk.steps, fresh):
         return None  # the walk collapsed a compound value: its reverse is no step (see graph)
     graph = ProofGraph()
     graph.add_walk(walk.steps)
-    nodes = tuple(_walk_nodes(walk))
+    nodes = (start, *[s.after for s in walk.steps])
     if config.explore:
         for node in _walk_nodes(walk):
             graph.explore(node, index, fresh, config.explore_max_size)
-    primary = _first_proof(graph, walk, nodes)
+    primary = _first_proof(graph, walk, nodes, config.explore)
     if len(primary) < _lowest_wanted(config):
         return None  # the bound never exceeds the proof length: skip the search
     if config.deceptive and not deceptive(start, end, config.numeral_free):
@@ -123,12 +170,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
             walk.steps,
         )  # fmt: skip
         bound = found.bound
-        # where the search met, and its ways to the walk's nodes, may shorten the proof
-        grown = graph.version
-        for link in (found.path or (), *found.links):
-            graph.add_walk(link)
-        if graph.version != grown:  # else the graph, so its first proof, is as it was
-            primary = graph.shortest_proofs(start, end, 1)[0]
+        primary = _grow(graph, found, walk, primary)
         if bound.value <= len(primary):
             break
     else:

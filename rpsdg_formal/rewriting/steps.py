@@ -234,12 +234,29 @@ def successors(
                     yield Step(rule, plan.reverse, path, subst, expr, after)
 
 
-@functools.lru_cache(maxsize=4096)
+_ONE_SIDED: dict[int, tuple[Rule, tuple[str, ...], tuple[int, ...]]] = {}
+"""`one_sided`'s answers by the rule's identity, with the rule, and where those variables are in
+the rule's order (a rule's dataclass hash hashes all its fields: it cost more than the answer)."""
+
+
 def one_sided(rule: Rule) -> tuple[str, ...]:
     """The rule's variables that occur on one side only (in the rule's order; remembered per
     rule: every selected theorem asks it of each of its steps)."""
+    return _one_sided(rule)[1]
+
+
+def _one_sided(rule: Rule) -> tuple[Rule, tuple[str, ...], tuple[int, ...]]:
+    """The rule, `one_sided(rule)`, and their places in `rule.variables` (a step's
+    substitution lists its values in that order)."""
+    known = _ONE_SIDED.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known
     lhs, rhs = set(variables(rule.lhs)), set(variables(rule.rhs))
-    return tuple(v for v in rule.variables if (v in lhs) != (v in rhs))
+    places = tuple(k for k, v in enumerate(rule.variables) if (v in lhs) != (v in rhs))
+    if len(_ONE_SIDED) >= 4096:  # a bounded memo: a run has a few hundred rules
+        _ONE_SIDED.clear()
+    found = _ONE_SIDED[id(rule)] = (rule, tuple(rule.variables[k] for k in places), places)
+    return found
 
 
 def in_step_set(step: Step, fresh: tuple[Expr, ...]) -> bool:
@@ -251,6 +268,23 @@ def in_step_set(step: Step, fresh: tuple[Expr, ...]) -> bool:
         return True
     binding = step.binding()
     return all(binding[v] in fresh for v in one)
+
+
+def all_in_step_set(steps: tuple[Step, ...], fresh: tuple[Expr, ...]) -> bool:
+    """Whether every one of `steps` is `in_step_set` (in one loop, each value looked up in a
+    set: selection asks it of every walk step)."""
+    values = None
+    for step in steps:
+        rule = step.rule
+        known = _ONE_SIDED.get(id(rule))  # (`_one_sided` inlined where it knows the rule)
+        places = known[2] if known is not None and known[0] is rule else _one_sided(rule)[2]
+        if places:
+            values = frozenset(fresh) if values is None else values
+            pairs = step.substitution  # (every rule variable, in the rule's order)
+            for k in places:
+                if pairs[k][1] not in values:
+                    return False
+    return True
 
 
 def reverse_step(step: Step) -> Step:

@@ -119,6 +119,39 @@ def test_the_search_falls_back_to_python_where_the_extension_cannot_run() -> Non
 
 
 @needs_extension
+def test_searches_that_share_the_kept_arrays_answer_as_each_alone() -> None:
+    """The C search keeps its arrays from one search to the next (`kept`): searches of other
+    indexes (other plans), larger ones, and one that cannot run in between change nothing."""
+
+    def search(theory: str, seed: int, budget: int = 200) -> object:
+        index = INDEXES[theory]
+        walk = draw_walk(WalkConfig(steps=6), index, random.Random(seed))
+        fresh = tuple(var(v) for v in variables(walk.start))
+        via = (walk.start, *(s.after for s in walk.steps))
+        bounds = SearchBounds(node_budget=budget)
+        cap = largest_expression(walk.steps)
+        found = fastsearch.certify_compiled(
+            walk.start, walk.end, index, fresh, cap, 6, bounds, via, walk.steps
+        )
+        assert found is not None
+        return _keys(found)
+
+    cases = [(t, seed) for seed in range(4) for t in THEORIES]
+    alone = [search(t, seed) for t, seed in cases]
+    too_many = tuple(var(f"v{k}") for k in range(17))  # more fresh values than the C search takes
+    walk = draw_walk(WalkConfig(steps=2), INDEXES["field"], random.Random(0))
+    for k, (theory, seed) in enumerate(reversed(cases)):
+        search("field", 99, budget=5000)  # a larger search: more nodes to clear after it
+        assert (
+            fastsearch.certify_compiled(
+                walk.start, walk.end, INDEXES["field"], too_many, 30, 2, SearchBounds()
+            )
+            is None
+        )
+        assert search(theory, seed) == alone[len(cases) - 1 - k]
+
+
+@needs_extension
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     theory=st.sampled_from(THEORIES),

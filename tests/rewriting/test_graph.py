@@ -154,3 +154,31 @@ def test_histogram_target_is_met(field_rules: RuleSet) -> None:
     config = GenerateConfig(count=12, seed=4, out=Path("unused"), select=select)
     made = list(itertools.islice(admitted(field_rules, config), 12))
     assert Counter(c.bucket for c in made) == {2: 6, 3: 6}
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_walks_added_later_give_the_graph_steps_added_at_once(index: RuleIndex, i: int) -> None:
+    """`add_walk` defers its steps until the graph is read: the graph, its version and its
+    proofs are those of the same steps added one by one, exploration in between included."""
+    walk = draw_walk(WalkConfig(steps=6), index, theorem_rng(16, i))
+    other = draw_walk(WalkConfig(steps=3), index, theorem_rng(17, i))
+    fresh = tuple(var(v) for v in variables(walk.start))
+    lazy, eager = ProofGraph(), ProofGraph()
+    lazy.add_walk(walk.steps)
+    lazy.add_walk(walk.steps[2:])  # adds nothing new
+    lazy.explore(walk.steps[1].after, index, fresh, 20)
+    lazy.add_walk(other.steps)
+    for step in (*walk.steps, *walk.steps[2:]):
+        eager.add_step(step)
+    eager.explore(walk.steps[1].after, index, fresh, 20)
+    for step in other.steps:
+        eager.add_step(step)
+    assert lazy.version == eager.version
+    assert list(lazy.graph.edges(keys=True)) == list(eager.graph.edges(keys=True))
+    assert list(lazy.graph.nodes) == list(eager.graph.nodes)
+    assert lazy.shortest_proofs(walk.start, walk.end, 3) == eager.shortest_proofs(
+        walk.start, walk.end, 3
+    )
+    before = lazy.version
+    lazy.add_walk(walk.steps)  # pending until read, and then no growth
+    assert lazy.version == before

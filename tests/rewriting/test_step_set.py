@@ -15,6 +15,7 @@ from rpsdg_formal.rewriting.selection import SelectConfig, select_theorem
 from rpsdg_formal.rewriting.steps import (
     RuleIndex,
     Step,
+    all_in_step_set,
     in_step_set,
     reverse_step,
     successors,
@@ -86,6 +87,30 @@ def test_the_step_set_is_closed_under_reversal(theory: str) -> None:
         for step in steps[i::6]:
             back = {step_key(s) for s in successors(step.after, index, fresh, 40, True)}
             assert step_key(reverse_step(step)) in back
+
+
+@pytest.mark.parametrize("theory", THEORIES)
+def test_walks_are_in_the_step_set_as_each_step_is(theory: str) -> None:
+    """`all_in_step_set` (selection's one loop) says what `in_step_set` and the README's
+    definition say of every step, on every step out of walk nodes (those that introduce a
+    compound value included) and on whole walks."""
+    _, index, walk_conf = _setup(theory, steps=4)
+    seen = {True: 0, False: 0}
+    for i in range(6):
+        walk = draw_walk(walk_conf, index, theorem_rng(34, i))
+        names = set(variables(walk.start))
+        fresh = tuple(var(v) for v in sorted(names))
+        values = (*fresh, walk.start)  # a compound value too: steps that introduce it
+        loose = [s for n in (walk.start, walk.end) for s in successors(n, index, values, 60)]
+        for step in (*loose, *walk.steps):
+            expected = _allowed(step, names)
+            assert in_step_set(step, fresh) is expected
+            assert all_in_step_set((step,), fresh) is expected
+            assert all_in_step_set((*walk.steps, step), fresh) is (
+                expected and all(_allowed(s, names) for s in walk.steps)
+            )
+            seen[expected] += 1
+    assert seen[True] and seen[False]
 
 
 def test_a_collapse_of_a_compound_value_is_not_a_step(field_rules: RuleSet) -> None:
