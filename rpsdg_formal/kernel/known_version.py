@@ -12,6 +12,7 @@ states (`DirectSetup.version`), and refuses to start if they differ.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -61,7 +62,8 @@ def remember_version(library: Path, cache_dir: Path, version: str) -> None:
         temp.write_text(version + "\n", encoding="utf-8")
         temp.replace(target)
     except OSError:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 def forget_version(library: Path, cache_dir: Path) -> None:
