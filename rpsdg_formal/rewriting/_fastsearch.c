@@ -56,16 +56,18 @@ int32_t intern(Ctx *c, int32_t sym, int32_t arity, const int32_t *args) {
         while (i < arity && o->args[i] == args[i]) i++;
         if (i == arity) return e - 1;
     }
-    Node n; memset(&n, 0, sizeof n);
-    n.sym = sym; n.arity = arity; n.size = 1;
-    for (int i = 0; i < arity; i++) { n.args[i] = args[i]; n.size += c->nodes[args[i]].size; }
     if (c->count == c->cap) {
         Node *grown = realloc(c->nodes, sizeof(Node) * (size_t)c->cap * 2);
         if (!grown) { c->failed = 1; return -1; }
         c->nodes = grown; c->cap *= 2;
     }
-    int32_t id = c->count++;
-    c->nodes[id] = n;
+    int32_t id = c->count++, size = 1;
+    Node *n = &c->nodes[id]; /* (filled in place: a Node built aside and copied in stalled) */
+    for (int i = 0; i < MAXARITY; i++) {
+        n->args[i] = i < arity ? args[i] : 0;
+        size += i < arity ? c->nodes[args[i]].size : 0;
+    }
+    n->sym = sym; n->arity = arity; n->size = size;
     c->table[h] = id + 1;
     if ((uint32_t)c->count * 2 > c->mask && grow_table(c)) { c->failed = 1; return -1; }
     return id;
@@ -201,14 +203,12 @@ int successors(Ctx *c, int32_t root, Visit visit, void *state) {
     }
 }
 
-int push(Vec *v, int32_t x) {
-    if (v->n == v->room) {
-        int32_t room = v->room ? v->room * 2 : 64;
-        int32_t *grown = realloc(v->items, sizeof(int32_t) * (size_t)room);
-        if (!grown) return -1;
-        v->items = grown; v->room = room;
-    }
-    v->items[v->n++] = x;
+/* `v` grown to twice its room (64 at first): 0, or -1 where it cannot be allocated. */
+int grow(Vec *v) {
+    int32_t room = v->room ? v->room * 2 : 64;
+    int32_t *grown = realloc(v->items, sizeof(int32_t) * (size_t)room);
+    if (!grown) return -1;
+    v->items = grown; v->room = room;
     return 0;
 }
 

@@ -55,7 +55,14 @@ int match(Ctx *c, const int32_t *p, int32_t *at, int32_t id, int32_t *bind);
 int32_t build(Ctx *c, const int32_t *p, int32_t *at, const int32_t *bind);
 int32_t replace_up(Ctx *c, const Frame *stack, int depth, int32_t sub);
 int successors(Ctx *c, int32_t root, Visit visit, void *state);
-int push(Vec *v, int32_t x);
+int grow(Vec *v);
+
+/* `x` appended to `v` (inline: the walk's listing and the search push in their hot loops). */
+static inline int push(Vec *v, int32_t x) {
+    if (v->n == v->room && grow(v)) return -1;
+    v->items[v->n++] = x;
+    return 0;
+}
 int parse_plans(Ctx *c, const int32_t *code, Py_ssize_t len);
 
 /* ---- the certifying search and one tree's successors (_fastsearch_search.c) ---- */
@@ -92,6 +99,9 @@ typedef struct {
     int32_t *counts, *keys;       /* per group: the end of its entries in `flat`; draw order */
     int32_t *flat, *cands, room;  /* the listing's entries, group after group; one group's */
     PyObject **objs; uint8_t *seen; int32_t nroom; /* per node id */
+    int32_t *mfirst, *mown, *msub; /* per node id: its matching plans in `memo` (first, count),
+                                    * the matches in its whole tree (-1 not known yet) */
+    Vec memo;                     /* the plans whose pattern matched, node after node */
     PyObject *symbols, *make, *args_name; /* per symbol (kind, head, value); Expr; "args" */
     PyObject *info, *step;        /* per plan (rule, reverse, variables); Step */
     PyObject *fields, *no_args;   /* Step's 6 field names, to store them here; or NULL; () */
