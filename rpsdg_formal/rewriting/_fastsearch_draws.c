@@ -3,9 +3,10 @@
  * taken built; see _fastsearch.c. */
 #include "_fastsearch.h"
 
-/* The plans whose pattern matches node `id`, in list order, and the matches in its whole
- * tree, noted once per node while a walk runs (a step changes one path of the tree: the
- * other nodes' matches are the last step's); 0, or -1 on a failure. */
+/* The (group, plan) of each plan whose pattern matches node `id` (in list order, none that
+ * needs a fresh value where there is none), and the matches in its whole tree, noted once
+ * per node while a walk runs (a step changes one path of the tree: the other nodes'
+ * matches are the last step's); 0, or -1 on a failure. */
 static int note_matches(Walker *w, int32_t id) {
     Ctx *c = &w->c;
     const Node *n = &c->nodes[id];
@@ -16,13 +17,16 @@ static int note_matches(Walker *w, int32_t id) {
     for (int32_t k = 0, count = c->symplans[2 * n->sym + 1]; k < count; k++) {
         const Plan *pl = &c->plans[list[k]];
         int32_t bind[MAXSLOTS], at = 0;
+        if (w->g.nofresh && pl->nmissing > 0) continue; /* (the same all the walk) */
         if (pl->npattern > 1) { /* (a bare variable matches every node) */
             for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
             if (!match(c, pl->pattern, &at, id, bind)) continue;
         }
-        if (push(&w->memo, list[k])) return -1;
+        int32_t group = w->g.group[list[k]];
+        if (group < 0 || group >= w->g.ngroups) return -1;
+        if (push(&w->memo, group) || push(&w->memo, list[k])) return -1;
     }
-    w->mfirst[id] = first; w->mown[id] = total = w->memo.n - first;
+    w->mfirst[id] = first; w->mown[id] = total = (w->memo.n - first) / 2;
     for (int i = 0; i < n->arity; i++) {
         if (note_matches(w, n->args[i])) return -1;
         total += w->msub[n->args[i]];
@@ -39,13 +43,17 @@ static int group_matches(Walker *w, int32_t id, int32_t *pos) {
     int32_t here = *pos;
     if (w->msub[id] == 0) { *pos += c->nodes[id].size; return 0; }
     (*pos)++;
-    for (int32_t k = w->mfirst[id], end = k + w->mown[id]; k < end; k++) {
-        int32_t plan = w->memo.items[k], group = g->group[plan];
-        if (g->nofresh && c->plans[plan].nmissing > 0) continue;
-        if (group < 0 || group >= g->ngroups) return -1;
+    while (g->found.room < g->found.n + 2 * w->mown[id])
+        if (grow(&g->found)) return -1;
+    int32_t *out = g->found.items + g->found.n;
+    const int32_t *memo = w->memo.items + w->mfirst[id];
+    for (int32_t k = 0; k < w->mown[id]; k++) {
+        int32_t group = memo[2 * k];
         if (g->slot[group] < 0) g->slot[group] = g->nslots++;
-        if (push(&g->found, g->slot[group]) || push(&g->found, plan << 16 | here)) return -1;
+        *out++ = g->slot[group];
+        *out++ = memo[2 * k + 1] << 16 | here;
     }
+    g->found.n = (int32_t)(out - g->found.items);
     for (int i = 0; i < c->nodes[id].arity; i++)
         if (group_matches(w, c->nodes[id].args[i], pos)) return -1;
     return 0;
