@@ -21,7 +21,7 @@
 #define MAXSLOTS 16
 #define MAXDEPTH 256
 
-typedef struct { int32_t sym, arity, size, args[MAXARITY]; } Node;
+typedef struct { int32_t sym, arity, size, args[MAXARITY], pad; } Node; /* (32 bytes: aligned) */
 
 typedef struct {
     const int32_t *pattern, *produced;   /* prefix codes: >= 0 sym then arity; < 0 slot -1-k */
