@@ -145,7 +145,7 @@ static int try_plans(Ctx *c, int32_t root, const Frame *stack, int depth, int32_
     int32_t space = c->max_size - c->nodes[root].size + c->nodes[sub].size;
     for (int32_t k = 0; k < count; k++) {
         const Plan *pl = &c->plans[list[k]];
-        if (pl->least > space) continue;
+        if (pl->least > space || !may_match(c, pl, sub)) continue;
         int32_t bind[MAXSLOTS], at = 0;
         for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
         if (!match(c, pl->pattern, &at, sub, bind)) continue;
@@ -212,6 +212,35 @@ int grow(Vec *v) {
     return 0;
 }
 
+/* The end of the prefix code's tree at `at` (at most `end`), or -1 past `end`. */
+static int32_t skip_tree(const int32_t *p, int32_t at, int32_t end) {
+    if (at >= end) return -1;
+    if (p[at] < 0) return at + 1;
+    if (at + 1 >= end) return -1;
+    int32_t arity = p[at + 1];
+    at += 2;
+    for (int32_t i = 0; i < arity && at >= 0; i++) at = skip_tree(p, at, end);
+    return at;
+}
+
+/* A plan's `arity` and `need` (`may_match`) read from its pattern; -1 where malformed. */
+static int plan_needs(Plan *pl) {
+    const int32_t *p = pl->pattern;
+    pl->arity = -1;
+    if (pl->npattern < 1) return -1;
+    if (p[0] < 0) return 0;
+    if (pl->npattern < 2) return -1;
+    pl->arity = p[1] < 0 || p[1] > MAXARITY ? MAXARITY + 1 : p[1]; /* (no node has such) */
+    if (pl->arity > MAXARITY) return 0;
+    for (int32_t i = 0, at = 2; i < pl->arity; i++) {
+        if (at >= pl->npattern) return -1;
+        pl->need[i] = p[at] < 0 ? -1 : p[at];
+        at = skip_tree(p, at, pl->npattern);
+        if (at < 0) return -1;
+    }
+    return 0;
+}
+
 int parse_plans(Ctx *c, const int32_t *code, Py_ssize_t len) {
     Py_ssize_t at = 0;
     if (len < 1) return -1;
@@ -231,7 +260,7 @@ int parse_plans(Ctx *c, const int32_t *code, Py_ssize_t len) {
         for (int i = 0; i < pl->ndropped; i++) pl->dropped[i] = code[at++];
         pl->pattern = code + at; at += pl->npattern;
         pl->produced = code + at; at += pl->nproduced;
-        if (at > len) return -1;
+        if (at > len || plan_needs(pl)) return -1;
     }
     return 0;
 }

@@ -27,6 +27,8 @@ typedef struct {
     const int32_t *pattern, *produced;   /* prefix codes: >= 0 sym then arity; < 0 slot -1-k */
     int32_t npattern, nproduced, least, nslots, nmissing, ndropped;
     int32_t missing[MAXSLOTS], dropped[MAXSLOTS];
+    int32_t arity, need[MAXARITY]; /* the pattern's root arity (-1 a bare variable) and each
+                                    * argument's symbol (-1 a variable): `may_match` */
 } Plan;
 
 typedef struct {
@@ -52,6 +54,17 @@ typedef struct { int32_t *items, n, room; } Vec;
 int32_t intern(Ctx *c, int32_t sym, int32_t arity, const int32_t *args);
 int32_t intern_code(Ctx *c, const int32_t *code, Py_ssize_t len, Py_ssize_t *at);
 int match(Ctx *c, const int32_t *p, int32_t *at, int32_t id, int32_t *bind);
+
+/* Whether `pl`'s pattern may match node `id`: its root's arity and arguments' symbols agree
+ * (a check before `match`, which most plans listed for a symbol fail). */
+static inline int may_match(const Ctx *c, const Plan *pl, int32_t id) {
+    const Node *n = &c->nodes[id];
+    if (pl->arity < 0) return 1;
+    if (n->arity != pl->arity) return 0;
+    for (int i = 0; i < n->arity; i++)
+        if (pl->need[i] >= 0 && c->nodes[n->args[i]].sym != pl->need[i]) return 0;
+    return 1;
+}
 int32_t build(Ctx *c, const int32_t *p, int32_t *at, const int32_t *bind);
 int32_t replace_up(Ctx *c, const Frame *stack, int depth, int32_t sub);
 int successors(Ctx *c, int32_t root, Visit visit, void *state);

@@ -19,6 +19,7 @@ static int note_matches(Walker *w, int32_t id) {
         int32_t bind[MAXSLOTS], at = 0;
         if (w->g.nofresh && pl->nmissing > 0) continue; /* (the same all the walk) */
         if (pl->npattern > 1) { /* (a bare variable matches every node) */
+            if (!may_match(c, pl, id)) continue;
             for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
             if (!match(c, pl->pattern, &at, id, bind)) continue;
         }
