@@ -8,10 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rpsdg_formal.audit.rows import AuditReport
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.theory.rules import RuleSet
+
+if TYPE_CHECKING:  # the report's rows are the audit's; `generate` only reads the record
+    from rpsdg_formal.audit.rows import AuditReport
 
 AUDIT_VERSION = 3  # 3: meanings from Lean, proofs in the model, the model registry, renderings
 

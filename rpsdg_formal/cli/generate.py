@@ -33,11 +33,10 @@ from rpsdg_formal.cli.families import (
     select_config,
     walk_config,
 )
-from rpsdg_formal.cli.kernel_route import generate_locally
+from rpsdg_formal.cli.kernel_route import generate_locally, prepare_generate_kernel
 from rpsdg_formal.cli.theories import rules_path
 from rpsdg_formal.families.calculus_config import FAMILIES
 from rpsdg_formal.families.equation_config import KINDS
-from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.kernel.route import LEAN_SAMPLE
 from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, statements_of
 from rpsdg_formal.theory.rules import RuleSet, load_rules
@@ -271,7 +270,7 @@ def run(args: argparse.Namespace) -> int:
         ray_backend.require_listening(args.ray_address)
     settings = kernel_config(args)
     require_audit(rules, settings.cache())
-    kernel = prepare_kernel(rules.theory, settings)
+    kernel = prepare_generate_kernel(args, rules.theory, settings)
     if args.backend == "ray":
         from rpsdg_formal.pipeline import ray_backend
 

@@ -39,6 +39,7 @@ SCHEMA_VERSION = 3  # 3: certificates leave each step's `have` type to Lean
 
 __all__ = [
     "LAYOUT",
+    "RECORD_FIELDS",
     "SCHEMA_VERSION",
     "EquationStepRow",
     "Json",
@@ -219,9 +220,19 @@ class TheoremRecord:
 
     def to_json(self) -> dict[str, Json]:
         """The record as `generate` writes it (keys in `layout` order)."""
-        present = write_fields(self, _RECORD)
+        return self._ordered(write_fields(self, _RECORD))
+
+    def typed_items(self) -> dict[str, Json]:
+        """The keys and values `to_json` writes, in its order, with the values its fields'
+        writers would turn into JSON left typed (rows, tuples): what `dataset.record_line`
+        writes as JSON text itself."""
+        return self._ordered(write_fields(self, _AS_IS))
+
+    def _ordered(self, present: dict[str, Json]) -> dict[str, Json]:
         if "proofs" not in self.layout and not self.proofs:
             del present["proofs"]  # an old record without the field
+        if not self.details and tuple(present) == self.layout:
+            return present  # already in order (every record `generate` writes)
         return ordered({**present, **self.details}, self.layout)
 
     @property
@@ -276,5 +287,9 @@ _RECORD = (
     Field("schema", integer, optional=True),
 )
 """A record's typed fields, in the order `generate` writes them (before `layout` reorders)."""
+
+RECORD_FIELDS = _RECORD
+_AS_IS = tuple(Field(f.key, f.read, optional=f.optional) for f in _RECORD)
+"""The same fields with their values written as they are (`typed_items`)."""
 
 _TYPED = frozenset(f.key for f in _RECORD)

@@ -5,8 +5,8 @@ and the reverse direction (replaying a record's steps to rebuild its certificate
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, cast
 
 from rpsdg_formal.dataset.record import (
     SCHEMA_VERSION,
@@ -22,8 +22,9 @@ from rpsdg_formal.kernel.emit_compiled import compiled_binders
 from rpsdg_formal.rewriting.graph import LowerBound, proof_measures
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, variables
+from rpsdg_formal.terms.extension import optional_extension
 from rpsdg_formal.terms.parse import parse_expr
-from rpsdg_formal.terms.printers import to_human, to_latex, to_lean
+from rpsdg_formal.terms.printers import to_human, to_lean
 from rpsdg_formal.terms.signature import Signature, is_lean_ident
 from rpsdg_formal.terms.texts import SignatureTexts, texts_of
 from rpsdg_formal.theory.rules import RuleSet
@@ -108,26 +109,59 @@ def step_rows(proof: Proof, theory: Theory) -> tuple[StepRow, ...]:
     if len(terms) != len(proof.steps):
         assumed = hypotheses(proof.steps, theory)
         terms = tuple([step_proof(step, theory, assumed) for step in proof.steps])
-    return tuple([_row(s, t, texts) for s, t in zip(proof.steps, terms, strict=True)])
+    return _rows(proof.steps, terms, texts)
 
 
 def step_row(step: Step, sig: Signature, term: str) -> StepRow:
     """One step's record row, `term` its proof term: built as `StepRow.from_json` would read
     its JSON (a test holds the two equal), without writing and re-reading that JSON."""
-    return _row(step, term, texts_of(sig))
+    return _rows((step,), (term,), texts_of(sig))[0]
 
 
-def _row(step: Step, term: str, texts: SignatureTexts) -> StepRow:
+def _rows(
+    steps: Sequence[Step], terms: Sequence[str], texts: SignatureTexts
+) -> tuple[StepRow, ...]:
+    """The rows of consecutive steps: made by the compiled rows (`families/_rows.c`) where it
+    is built and switched on, else (or for a step it does not make) by `python_rows`."""
+    if _ROWS is not None and _COMPILED_ROWS[0]:
+        made = _ROWS.rows(tuple(steps), tuple(terms), texts.infix, StepRow, _ROW_FIELDS)
+        if made is not None:
+            return cast(tuple[StepRow, ...], made)
+    return python_rows(steps, terms, texts)
+
+
+def python_rows(
+    steps: Sequence[Step], terms: Sequence[str], texts: SignatureTexts
+) -> tuple[StepRow, ...]:
+    """The rows of consecutive steps, each state printed once: a step's state before is the
+    state after of the step before it when they are the same tree (as they are in a proof)."""
     text = texts.infix  # (Lean syntax for the states, human syntax for the substitution)
-    return StepRow(
-        text(step.before, True),
-        step.rule.name,
-        step.direction,
-        step.path,
-        tuple([(name, text(value, False)) for name, value in step.substitution]),
-        text(step.after, True),
-        term,
-    )
+    rows: list[StepRow] = []
+    last: Expr | None = None
+    last_text = ""
+    for step, term in zip(steps, terms, strict=True):
+        before = last_text if step.before is last else text(step.before, True)
+        last, last_text = step.after, text(step.after, True)
+        substitution = tuple([(name, text(value, False)) for name, value in step.substitution])
+        rows.append(
+            StepRow(
+                before, step.rule.name, step.direction, step.path, substitution, last_text, term
+            )
+        )
+    return tuple(rows)
+
+
+def use_compiled_rows(on: bool) -> bool:
+    """Make step rows with the compiled rows where built (`on`, the default) or in Python;
+    returns the previous setting (for tests that compare the two)."""
+    before = _COMPILED_ROWS[0]
+    _COMPILED_ROWS[0] = on
+    return before
+
+
+_ROWS = optional_extension("families._rows")
+_ROW_FIELDS = tuple(f.name for f in fields(StepRow))
+_COMPILED_ROWS = [not hasattr(StepRow, "__post_init__")]  # (which `object.__new__` would skip)
 
 
 def theorem_record(
@@ -145,29 +179,31 @@ def theorem_record(
     Its fields are built typed, in the order `generate` writes them; a family's own fields
     (`candidate.extra`, which may also set typed ones such as `family`) come between the bound
     and the measures, and a record with such fields is read back from that JSON."""
-    sig = theory.signature
+    texts, steps, lean = texts_of(theory.signature), candidate.steps, candidate.lean
     start, end = candidate.start, candidate.end
-    first: dict[str, Any] = {
+    rows = step_rows(candidate.proofs[0], theory)  # (their states print start and end)
+    lean_start = rows[0].state_before if steps[0].before is start else texts.infix(start, True)
+    first: dict[str, Any] = {  # (`texts` prints as `to_lean`, `to_human` and `to_latex` do)
         "id": candidate.id,
         "theory": theory.name,
         "seed": seed,
         "index": candidate.index,
-        "statement": f"{to_lean(start, sig)} = {to_lean(end, sig)}",
+        "statement": f"{lean_start} = {rows[-1].state_after}",
         "variables": candidate.binders,
-        "start": to_human(start, sig),
-        "end": to_human(end, sig),
-        "latex": f"{to_latex(start, sig)} = {to_latex(end, sig)}",
-        "lean_name": candidate.lean.name,
-        "lean_statement": candidate.lean.statement,
-        "lean_proof": candidate.lean.proof,
-        "steps": step_rows(candidate.proofs[0], theory),
-        "proof_length": len(candidate.steps),
+        "start": texts.infix(start, False),
+        "end": texts.infix(end, False),
+        "latex": f"{texts.to_latex(start)} = {texts.to_latex(end)}",
+        "lean_name": lean.name,
+        "lean_statement": lean.statement,
+        "lean_proof": lean.proof,
+        "steps": rows,
+        "proof_length": len(steps),
     }
     if candidate.bound is not None:
         first.update(_bound_fields(candidate.bound))
     last: dict[str, Any] = {
-        "measures": proof_measures(candidate.steps),
-        "rules_used": tuple(sorted({s.rule.name for s in candidate.steps})),
+        "measures": proof_measures(steps),
+        "rules_used": tuple(sorted({s.rule.name for s in steps})),
         "proofs": tuple(
             [
                 ProofRow(p.lean.name, p.lean.proof, step_rows(p, theory))

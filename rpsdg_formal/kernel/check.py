@@ -76,11 +76,15 @@ class Kernel:
         return dataclasses.replace(self, config=config)
 
 
-def prepare_kernel(theory: Theory, config: KernelConfig | None = None) -> Kernel:
-    """Check that Lean runs, compile the theory (cached), and return a ready `Kernel`."""
+def prepare_kernel(
+    theory: Theory, config: KernelConfig | None = None, version: str | None = None
+) -> Kernel:
+    """Check that Lean runs, compile the theory (cached), and return a ready `Kernel`.
+    `version`: Lean's version when the caller knows it already and has it verified where the
+    library is loaded (`known_version`); None runs `lean --version`."""
     config = config if config is not None else KernelConfig()
     base = config.runner()
-    version = base.version()
+    version = version if version is not None else base.version()
     lean_path = build_theory(theory, base, config.cache(), version)
     return Kernel(theory, base.with_lean_path(lean_path), version, config)
 

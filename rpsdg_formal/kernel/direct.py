@@ -63,18 +63,27 @@ class Limits:
 
 @dataclass(frozen=True)
 class DirectSetup:
-    """What a process needs to start the direct route (picklable: sent to workers)."""
+    """What a process needs to start the direct route (picklable: sent to workers).
+    `version`: the Lean version the run believes in (its records and compiled theory are named
+    by it); the library loaded must state the same, or the process does not start ('': not
+    compared)."""
 
     theory: Theory
     lean_path: Path
     library: Path
     limits: Limits = Limits()
+    version: str = ""
 
     @classmethod
     def of(cls, kernel: Kernel) -> DirectSetup:
         """The setup for `kernel`'s theory, compiled where its `lean` finds it, run by the
-        embedded library."""
-        return cls(kernel.theory, Path(kernel.runner.env["LEAN_PATH"]), embedded_library())
+        embedded library, which must be of `kernel`'s version."""
+        lean_path = Path(kernel.runner.env["LEAN_PATH"])
+        return cls(kernel.theory, lean_path, embedded_library(), version=kernel.version)
+
+
+class VersionMismatchError(KernelCrashError):
+    """The Lean library a process loaded is not of the version its run was prepared for."""
 
 
 class NoSpecError(KernelCrashError):
@@ -88,6 +97,13 @@ class DirectKernel:
         self.setup = setup
         self.theory = setup.theory
         self.rt: LeanRuntime = runtime(setup.library)
+        stated = self.rt.version()
+        if setup.version and stated != setup.version:
+            raise VersionMismatchError(
+                f"{setup.library} is Lean {stated}, but this run was prepared for Lean "
+                f"{setup.version} (a remembered version out of date?); run the command again, "
+                "which reads the version with `lean --version`"
+            )
         self.env = self.rt.import_theory(setup.theory.lean_module, setup.lean_path)
         self.consts = Constants(self.rt, self.env, setup.theory)
         self.builder = TermBuilder(self.rt, self.consts, setup.theory)

@@ -121,6 +121,14 @@ class LeanRuntime:
         raw = int(self._set_bool(int(self._options()), self.name("pp.raw"), 1))
         self._raw_options = self.persist(raw)
 
+    def version(self) -> str:
+        """Lean's version as the loaded library states it (`Lean.versionStringCore`, e.g.
+        4.35.0, set by `lean_initialize`): the number `lean --version` prints."""
+        address = c_void_p.in_dll(self.lib, "l_Lean_versionStringCore").value
+        if not address:
+            raise KernelCrashError("the Lean library states no version (Lean.versionStringCore)")
+        return read_string(int(address))
+
     # --- reference counts -----------------------------------------------------------------
     inc = staticmethod(inc)
 

@@ -16,12 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rpsdg_formal.dataset.record import TheoremRecord, Verified
+from rpsdg_formal.dataset.record_line import line_around_nul, record_line
 from rpsdg_formal.errors import KernelCrashError
 from rpsdg_formal.kernel.check import Rejected, Verdict
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT
 from rpsdg_formal.pipeline.outputs import rejected_row
-from rpsdg_formal.pipeline.prepare import Prepared, finish
+from rpsdg_formal.pipeline.prepare import Prepared, finished
 
 GAP = "\0"
 """The record's `lean_file` while the worker serialises it: no file name holds a NUL, so its
@@ -71,10 +73,9 @@ def judged(item: Prepared, verdicts: Sequence[Verdict], lean_version: str) -> Ju
         raise KernelCrashError(
             f"item {item.index}: {len(verdicts)} verdicts for {len(item.theorems)} theorems"
         )
-    texts = tuple(LeanTheorem(t.name, t.statement, t.proof) for t in item.theorems)
-    by_name = {t.name: v for t, v in zip(texts, verdicts, strict=True)}
-    record = finish(item, by_name, lean_version, dict.fromkeys(by_name, GAP))
-    line = None if record is None else _split(json.dumps(record, ensure_ascii=False) + "\n")
+    texts = tuple([LeanTheorem(t.name, t.statement, t.proof) for t in item.theorems])
+    done = finished(item, verdicts, lean_version, GAP)
+    line = None if done is None else _line(*done)
     return Judged(item.index, item.key, item.bucket, texts, tuple(verdicts), line)
 
 
@@ -91,8 +92,18 @@ def _quoted(lean_file: str) -> str:
     return json.dumps(lean_file, ensure_ascii=False)
 
 
+def _line(record: TheoremRecord, verified: Verified) -> tuple[str, str]:
+    """The record's line (with its newline) around its Lean file's gap: cut there by the
+    compiled writer where it can, else found in the written line."""
+    cut = line_around_nul(record, verified)
+    if cut is not None:
+        return cut[0], cut[1] + "\n"
+    return _split(record_line(record, verified))
+
+
 def _split(line: str) -> tuple[str, str]:
+    """The line around its Lean file's gap (the newline added after it)."""
     head, gap, tail = line.partition(_GAP_JSON)
     if not gap or _GAP_JSON in tail:
         raise KernelCrashError(f"a record line does not hold its Lean file exactly once: {line}")
-    return head, tail
+    return head, tail + "\n"

@@ -9,17 +9,18 @@ verdict, which `finish` adds. What a theorem is, is its family's business (`fami
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
-from rpsdg_formal.dataset.record import Verified
+from rpsdg_formal.dataset.record import TheoremRecord, Verified
+from rpsdg_formal.dataset.record_line import record_json
 from rpsdg_formal.families.base import Family, Prepared
 from rpsdg_formal.kernel.check import Accepted, Verdict
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.theory.rules import RuleSet
 
-__all__ = ["Family", "Prepared", "Preparer", "finish"]
+__all__ = ["Family", "Prepared", "Preparer", "finish", "finished"]
 
 
 class Preparer:
@@ -46,25 +47,54 @@ def finish(
     """The JSON record of `item` given the kernel's verdicts (by Lean name), or None if it is
     not verified: its primary theorem (or, for `all_needed`, any theorem) was not accepted.
     Alternative proofs the kernel did not accept are left out."""
-    if item.record is None or not item.theorems:
-        raise ValueError(f"item {item.index} has no theorem to finish")
-    judged = [verdicts[t.name] for t in item.theorems]
-    needed = judged if item.all_needed else judged[:1]
-    primary = judged[0]
-    if not all(isinstance(v, Accepted) for v in needed) or not isinstance(primary, Accepted):
+    accepted = accepted_record(item, [verdicts[t.name] for t in _theorems(item)])
+    if accepted is None:
         return None
-    record = item.record
+    record, axioms = accepted
+    verified = Verified("lean4", lean_version, axioms, lean_files[item.theorems[0].name])
+    return record_json(record, verified)
+
+
+def finished(
+    item: Prepared, verdicts: Sequence[Verdict], lean_version: str, lean_file: str
+) -> tuple[TheoremRecord, Verified] | None:
+    """What `finish` writes, as the typed record and the verdict to put in it, given one
+    verdict per theorem (in order) and the Lean file of the first: for writing its line
+    straight from the record (`dataset.record_line`); None if it is not verified."""
+    accepted = accepted_record(item, verdicts, _theorems(item))
+    if accepted is None:
+        return None
+    record, axioms = accepted
+    return record, Verified("lean4", lean_version, axioms, lean_file)
+
+
+def accepted_record(
+    item: Prepared, judged: Sequence[Verdict], theorems: Sequence[LeanTheorem] = ()
+) -> tuple[TheoremRecord, tuple[str, ...]] | None:
+    """`item`'s record with only the alternatives the kernel accepted, and the axioms of its
+    verdict, given one verdict per theorem; None if it is not verified (see `finish`)."""
+    primary = judged[0]
+    if not isinstance(primary, Accepted):
+        return None
+    record = cast(TheoremRecord, item.record)  # (`_theorems` checked it)
     if item.all_needed:
+        if not all(isinstance(v, Accepted) for v in judged):
+            return None
         axioms = tuple(sorted({a for v in judged if isinstance(v, Accepted) for a in v.axioms}))
-    else:
-        axioms = tuple(primary.axioms)
-        ok = {t.name for t, v in zip(item.theorems, judged, strict=True) if isinstance(v, Accepted)}
+        return record, axioms
+    if record.proofs:
+        theorems = theorems or item.theorems
+        ok = {t.name for t, v in zip(theorems, judged, strict=True) if isinstance(v, Accepted)}
         if any(p.lean_name not in ok for p in record.proofs):  # else `replace` would copy it
             record = replace(record, proofs=tuple(p for p in record.proofs if p.lean_name in ok))
-    verified = Verified("lean4", lean_version, axioms, lean_files[item.theorems[0].name])
-    row = record.to_json()  # the verdict put in its place (cheaper than a `replace`d record)
-    row["verified"] = verified.to_json()
-    return row
+    return record, tuple(primary.axioms)
+
+
+def _theorems(item: Prepared) -> tuple[LeanTheorem, ...]:
+    """The theorems of an item that has a record to finish (ValueError otherwise)."""
+    if item.record is None or not item.theorems:
+        raise ValueError(f"item {item.index} has no theorem to finish")
+    return item.theorems
 
 
 def first_theorems(preparer: Preparer, count: int) -> list[LeanTheorem]:

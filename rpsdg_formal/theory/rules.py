@@ -22,7 +22,7 @@ from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory import numerals
 from rpsdg_formal.theory.numerals import Evaluation
 from rpsdg_formal.theory.section import Theory, theory_section
-from rpsdg_formal.theory.yamlfile import YamlFile, line_of
+from rpsdg_formal.theory.yamlfile import YamlFile, compose, line_of
 
 RESERVED_VARIABLES = frozenset({"rpsdg_hole", "rpsdg_hole2", "rpsdg_goal"})
 """Names the emitter uses itself; no rule or theorem variable may take them."""
@@ -290,7 +290,7 @@ def load_rule_file(path: str | Path) -> tuple[RuleSet, tuple[RuleProblem, ...]]:
     except OSError as err:
         raise f.error(None, f"cannot read the rule file: {err.strerror or err}") from err
     try:
-        root = yaml.compose(text)
+        root = compose(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
