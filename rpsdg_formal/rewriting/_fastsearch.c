@@ -56,16 +56,18 @@ int32_t intern(Ctx *c, int32_t sym, int32_t arity, const int32_t *args) {
         while (i < arity && o->args[i] == args[i]) i++;
         if (i == arity) return e - 1;
     }
-    Node n; memset(&n, 0, sizeof n);
-    n.sym = sym; n.arity = arity; n.size = 1;
-    for (int i = 0; i < arity; i++) { n.args[i] = args[i]; n.size += c->nodes[args[i]].size; }
     if (c->count == c->cap) {
         Node *grown = realloc(c->nodes, sizeof(Node) * (size_t)c->cap * 2);
         if (!grown) { c->failed = 1; return -1; }
         c->nodes = grown; c->cap *= 2;
     }
-    int32_t id = c->count++;
-    c->nodes[id] = n;
+    int32_t id = c->count++, size = 1;
+    Node *n = &c->nodes[id]; /* (filled in place: a Node built aside and copied in stalled) */
+    for (int i = 0; i < MAXARITY; i++) {
+        n->args[i] = i < arity ? args[i] : 0;
+        size += i < arity ? c->nodes[args[i]].size : 0;
+    }
+    n->sym = sym; n->arity = arity; n->size = size;
     c->table[h] = id + 1;
     if ((uint32_t)c->count * 2 > c->mask && grow_table(c)) { c->failed = 1; return -1; }
     return id;
@@ -143,7 +145,7 @@ static int try_plans(Ctx *c, int32_t root, const Frame *stack, int depth, int32_
     int32_t space = c->max_size - c->nodes[root].size + c->nodes[sub].size;
     for (int32_t k = 0; k < count; k++) {
         const Plan *pl = &c->plans[list[k]];
-        if (pl->least > space) continue;
+        if (pl->least > space || !may_match(c, pl, sub)) continue;
         int32_t bind[MAXSLOTS], at = 0;
         for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
         if (!match(c, pl->pattern, &at, sub, bind)) continue;
@@ -201,14 +203,41 @@ int successors(Ctx *c, int32_t root, Visit visit, void *state) {
     }
 }
 
-int push(Vec *v, int32_t x) {
-    if (v->n == v->room) {
-        int32_t room = v->room ? v->room * 2 : 64;
-        int32_t *grown = realloc(v->items, sizeof(int32_t) * (size_t)room);
-        if (!grown) return -1;
-        v->items = grown; v->room = room;
+/* `v` grown to twice its room (64 at first): 0, or -1 where it cannot be allocated. */
+int grow(Vec *v) {
+    int32_t room = v->room ? v->room * 2 : 64;
+    int32_t *grown = realloc(v->items, sizeof(int32_t) * (size_t)room);
+    if (!grown) return -1;
+    v->items = grown; v->room = room;
+    return 0;
+}
+
+/* The end of the prefix code's tree at `at` (at most `end`), or -1 past `end`. */
+static int32_t skip_tree(const int32_t *p, int32_t at, int32_t end) {
+    if (at >= end) return -1;
+    if (p[at] < 0) return at + 1;
+    if (at + 1 >= end) return -1;
+    int32_t arity = p[at + 1];
+    at += 2;
+    for (int32_t i = 0; i < arity && at >= 0; i++) at = skip_tree(p, at, end);
+    return at;
+}
+
+/* A plan's `arity` and `need` (`may_match`) read from its pattern; -1 where malformed. */
+static int plan_needs(Plan *pl) {
+    const int32_t *p = pl->pattern;
+    pl->arity = -1;
+    if (pl->npattern < 1) return -1;
+    if (p[0] < 0) return 0;
+    if (pl->npattern < 2) return -1;
+    pl->arity = p[1] < 0 || p[1] > MAXARITY ? MAXARITY + 1 : p[1]; /* (no node has such) */
+    if (pl->arity > MAXARITY) return 0;
+    for (int32_t i = 0, at = 2; i < pl->arity; i++) {
+        if (at >= pl->npattern) return -1;
+        pl->need[i] = p[at] < 0 ? -1 : p[at];
+        at = skip_tree(p, at, pl->npattern);
+        if (at < 0) return -1;
     }
-    v->items[v->n++] = x;
     return 0;
 }
 
@@ -231,7 +260,7 @@ int parse_plans(Ctx *c, const int32_t *code, Py_ssize_t len) {
         for (int i = 0; i < pl->ndropped; i++) pl->dropped[i] = code[at++];
         pl->pattern = code + at; at += pl->npattern;
         pl->produced = code + at; at += pl->nproduced;
-        if (at > len) return -1;
+        if (at > len || plan_needs(pl)) return -1;
     }
     return 0;
 }

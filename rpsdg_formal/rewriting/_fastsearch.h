@@ -21,12 +21,14 @@
 #define MAXSLOTS 16
 #define MAXDEPTH 256
 
-typedef struct { int32_t sym, arity, size, args[MAXARITY]; } Node;
+typedef struct { int32_t sym, arity, size, args[MAXARITY], pad; } Node; /* (32 bytes: aligned) */
 
 typedef struct {
     const int32_t *pattern, *produced;   /* prefix codes: >= 0 sym then arity; < 0 slot -1-k */
     int32_t npattern, nproduced, least, nslots, nmissing, ndropped;
     int32_t missing[MAXSLOTS], dropped[MAXSLOTS];
+    int32_t arity, need[MAXARITY]; /* the pattern's root arity (-1 a bare variable) and each
+                                    * argument's symbol (-1 a variable): `may_match` */
 } Plan;
 
 typedef struct {
@@ -52,10 +54,28 @@ typedef struct { int32_t *items, n, room; } Vec;
 int32_t intern(Ctx *c, int32_t sym, int32_t arity, const int32_t *args);
 int32_t intern_code(Ctx *c, const int32_t *code, Py_ssize_t len, Py_ssize_t *at);
 int match(Ctx *c, const int32_t *p, int32_t *at, int32_t id, int32_t *bind);
+
+/* Whether `pl`'s pattern may match node `id`: its root's arity and arguments' symbols agree
+ * (a check before `match`, which most plans listed for a symbol fail). */
+static inline int may_match(const Ctx *c, const Plan *pl, int32_t id) {
+    const Node *n = &c->nodes[id];
+    if (pl->arity < 0) return 1;
+    if (n->arity != pl->arity) return 0;
+    for (int i = 0; i < n->arity; i++)
+        if (pl->need[i] >= 0 && c->nodes[n->args[i]].sym != pl->need[i]) return 0;
+    return 1;
+}
 int32_t build(Ctx *c, const int32_t *p, int32_t *at, const int32_t *bind);
 int32_t replace_up(Ctx *c, const Frame *stack, int depth, int32_t sub);
 int successors(Ctx *c, int32_t root, Visit visit, void *state);
-int push(Vec *v, int32_t x);
+int grow(Vec *v);
+
+/* `x` appended to `v` (inline: the walk's listing and the search push in their hot loops). */
+static inline int push(Vec *v, int32_t x) {
+    if (v->n == v->room && grow(v)) return -1;
+    v->items[v->n++] = x;
+    return 0;
+}
 int parse_plans(Ctx *c, const int32_t *code, Py_ssize_t len);
 
 /* ---- the certifying search and one tree's successors (_fastsearch_search.c) ---- */
@@ -92,6 +112,9 @@ typedef struct {
     int32_t *counts, *keys;       /* per group: the end of its entries in `flat`; draw order */
     int32_t *flat, *cands, room;  /* the listing's entries, group after group; one group's */
     PyObject **objs; uint8_t *seen; int32_t nroom; /* per node id */
+    int32_t *mfirst, *mown, *msub; /* per node id: its matching plans in `memo` (first, count),
+                                    * the matches in its whole tree (-1 not known yet) */
+    Vec memo;                     /* the plans whose pattern matched, node after node */
     PyObject *symbols, *make, *args_name; /* per symbol (kind, head, value); Expr; "args" */
     PyObject *info, *step;        /* per plan (rule, reverse, variables); Step */
     PyObject *fields, *no_args;   /* Step's 6 field names, to store them here; or NULL; () */

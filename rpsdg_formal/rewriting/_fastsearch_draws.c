@@ -3,26 +3,60 @@
  * taken built; see _fastsearch.c. */
 #include "_fastsearch.h"
 
-/* Every match at `id` and below, in `steps.matches` order (pre-order, plans in list order). */
-static int group_matches(Ctx *c, Grouping *g, int32_t id, int32_t *pos) {
-    int32_t sym = c->nodes[id].sym, here = (*pos)++;
-    if (sym < 0 || sym >= c->nsyms) return -1;
-    const int32_t *list = c->planlist + c->symplans[2 * sym];
-    for (int32_t k = 0, count = c->symplans[2 * sym + 1]; k < count; k++) {
+/* The (group, plan) of each plan whose pattern matches node `id` (in list order, none that
+ * needs a fresh value where there is none), and the matches in its whole tree, noted once
+ * per node while a walk runs (a step changes one path of the tree: the other nodes'
+ * matches are the last step's); 0, or -1 on a failure. */
+static int note_matches(Walker *w, int32_t id) {
+    Ctx *c = &w->c;
+    const Node *n = &c->nodes[id];
+    if (w->msub[id] >= 0) return 0;
+    if (n->sym < 0 || n->sym >= c->nsyms) return -1;
+    const int32_t *list = c->planlist + c->symplans[2 * n->sym];
+    int32_t first = w->memo.n, total = 0;
+    for (int32_t k = 0, count = c->symplans[2 * n->sym + 1]; k < count; k++) {
         const Plan *pl = &c->plans[list[k]];
         int32_t bind[MAXSLOTS], at = 0;
-        if (g->nofresh && pl->nmissing > 0) continue;
+        if (w->g.nofresh && pl->nmissing > 0) continue; /* (the same all the walk) */
         if (pl->npattern > 1) { /* (a bare variable matches every node) */
+            if (!may_match(c, pl, id)) continue;
             for (int i = 0; i < pl->nslots; i++) bind[i] = -1;
             if (!match(c, pl->pattern, &at, id, bind)) continue;
         }
-        int32_t group = g->group[list[k]];
-        if (group < 0 || group >= g->ngroups) return -1;
-        if (g->slot[group] < 0) g->slot[group] = g->nslots++;
-        if (push(&g->found, g->slot[group]) || push(&g->found, list[k] << 16 | here)) return -1;
+        int32_t group = w->g.group[list[k]];
+        if (group < 0 || group >= w->g.ngroups) return -1;
+        if (push(&w->memo, group) || push(&w->memo, list[k])) return -1;
     }
+    w->mfirst[id] = first; w->mown[id] = total = (w->memo.n - first) / 2;
+    for (int i = 0; i < n->arity; i++) {
+        if (note_matches(w, n->args[i])) return -1;
+        total += w->msub[n->args[i]];
+    }
+    w->msub[id] = total;
+    return 0;
+}
+
+/* Every match at `id` and below, in `steps.matches` order (pre-order, plans in list order);
+ * the matches noted (`note_matches`) before. */
+static int group_matches(Walker *w, int32_t id, int32_t *pos) {
+    Ctx *c = &w->c;
+    Grouping *g = &w->g;
+    int32_t here = *pos;
+    if (w->msub[id] == 0) { *pos += c->nodes[id].size; return 0; }
+    (*pos)++;
+    while (g->found.room < g->found.n + 2 * w->mown[id])
+        if (grow(&g->found)) return -1;
+    int32_t *out = g->found.items + g->found.n;
+    const int32_t *memo = w->memo.items + w->mfirst[id];
+    for (int32_t k = 0; k < w->mown[id]; k++) {
+        int32_t group = memo[2 * k];
+        if (g->slot[group] < 0) g->slot[group] = g->nslots++;
+        *out++ = g->slot[group];
+        *out++ = memo[2 * k + 1] << 16 | here;
+    }
+    g->found.n = (int32_t)(out - g->found.items);
     for (int i = 0; i < c->nodes[id].arity; i++)
-        if (group_matches(c, g, c->nodes[id].args[i], pos)) return -1;
+        if (group_matches(w, c->nodes[id].args[i], pos)) return -1;
     return 0;
 }
 
@@ -52,8 +86,15 @@ int cover_nodes(Walker *w) {
     uint8_t *seen = objs ? realloc(w->seen, (size_t)room) : NULL;
     if (!seen) return -1;
     w->seen = seen;
+    int32_t **memo[3] = {&w->mfirst, &w->mown, &w->msub};
+    for (int k = 0; k < 3; k++) {
+        int32_t *grown = realloc(*memo[k], sizeof(int32_t) * (size_t)room);
+        if (!grown) return -1;
+        *memo[k] = grown;
+    }
     memset(objs + w->nroom, 0, sizeof(PyObject *) * (size_t)(room - w->nroom));
     memset(seen + w->nroom, 0, (size_t)(room - w->nroom));
+    memset(w->msub + w->nroom, 0xff, sizeof(int32_t) * (size_t)(room - w->nroom));
     w->nroom = room;
     return 0;
 }
@@ -63,8 +104,9 @@ void forget(Walker *w) {
     for (int32_t i = 0; i < w->c.count && i < w->nroom; i++) {
         Py_CLEAR(w->objs[i]);
         w->seen[i] = 0;
+        w->msub[i] = -1;
     }
-    w->c.count = 0;
+    w->c.count = 0; w->memo.n = 0;
     memset(w->c.table, 0, sizeof(int32_t) * ((size_t)w->c.mask + 1));
 }
 
@@ -89,7 +131,9 @@ static int32_t list_groups(Walker *w, int32_t root) {
     int32_t pos = 0;
     g->nofresh = w->c.nfresh == 0; g->nslots = 0; g->found.n = 0;
     for (int32_t k = 0; k < g->ngroups; k++) g->slot[k] = -1;
-    if (group_matches(&w->c, g, root, &pos) || cover_entries(w, g->found.n / 2)) return FAILED;
+    if (note_matches(w, root) || group_matches(w, root, &pos) ||
+        cover_entries(w, g->found.n / 2))
+        return FAILED;
     memset(w->counts, 0, sizeof(int32_t) * ((size_t)g->nslots + 1));
     for (int32_t k = 0; k < g->found.n; k += 2) w->counts[g->found.items[k] + 1]++;
     for (int32_t s = 0; s < g->nslots; s++) w->counts[s + 1] += w->counts[s];

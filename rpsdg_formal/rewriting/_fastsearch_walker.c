@@ -191,6 +191,7 @@ static void walker_dealloc(Walker *w) {
     free(w->c.nodes); free(w->c.table); free(w->c.plans); free(w->code); free(w->group);
     free(w->g.slot); free(w->g.found.items); free(w->counts); free(w->keys);
     free(w->flat); free(w->cands); free(w->objs); free(w->seen);
+    free(w->mfirst); free(w->mown); free(w->msub); free(w->memo.items);
     Py_XDECREF(w->symbols); Py_XDECREF(w->make); Py_XDECREF(w->args_name);
     Py_XDECREF(w->info); Py_XDECREF(w->step); Py_XDECREF(w->var_kind);
     Py_XDECREF(w->fields); Py_XDECREF(w->no_args);
