@@ -47,12 +47,10 @@ def finish(
     """The JSON record of `item` given the kernel's verdicts (by Lean name), or None if it is
     not verified: its primary theorem (or, for `all_needed`, any theorem) was not accepted.
     Alternative proofs the kernel did not accept are left out."""
-    accepted = accepted_record(item, [verdicts[t.name] for t in _theorems(item)])
-    if accepted is None:
-        return None
-    record, axioms = accepted
-    verified = Verified("lean4", lean_version, axioms, lean_files[item.theorems[0].name])
-    return record_json(record, verified)
+    theorems = _theorems(item)
+    judged = [verdicts[t.name] for t in theorems]
+    done = finished(item, judged, lean_version, lean_files[theorems[0].name])
+    return None if done is None else record_json(*done)
 
 
 def finished(
