@@ -99,10 +99,6 @@ def _fresh(start: Expr) -> tuple[Expr, ...]:
     return found
 
 
-def _walk_nodes(walk: Walk) -> list[Expr]:
-    return [walk.start, *(s.after for s in walk.steps)]
-
-
 def _first_proof(
     graph: ProofGraph, walk: Walk, nodes: tuple[Expr, ...], explored: bool
 ) -> tuple[Step, ...]:
@@ -154,7 +150,7 @@ def select_theorem(walk: Walk, index: RuleIndex, config: SelectConfig) -> Select
     graph.add_walk(walk.steps)
     nodes = (start, *[s.after for s in walk.steps])
     if config.explore:
-        for node in _walk_nodes(walk):
+        for node in nodes:
             graph.explore(node, index, fresh, config.explore_max_size)
     primary = _first_proof(graph, walk, nodes, config.explore)
     if len(primary) < _lowest_wanted(config):
