@@ -10,11 +10,10 @@ fills both symbol tables), checks both give the same bytes, and the search's CPU
 
 from __future__ import annotations
 
-import time
 from array import array
 from collections.abc import Callable
 
-from benchlib import script_parser, shipped_rules, warm_up
+from benchlib import cpu_ms, script_parser, shipped_rules, warm_up
 
 from rpsdg_formal.rewriting import fastsearch
 from rpsdg_formal.rewriting.steps import RuleIndex
@@ -24,12 +23,7 @@ from rpsdg_formal.terms.expr import Expr, var, variables
 
 def _best(work: Callable[[], object], repeats: int) -> float:
     """The least CPU seconds of `repeats` runs of `work`."""
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        work()
-        times.append(time.process_time() - start)
-    return min(times)
+    return min(cpu_ms(work)[1] for _ in range(repeats)) / 1000
 
 
 def main() -> None:
