@@ -25,26 +25,24 @@ from rpsdg_formal.dataset.record import (
     Verified,
 )
 from rpsdg_formal.dataset.schema import Field, Typed, row_json, row_list, text
-from rpsdg_formal.terms.extension import optional_extension
+from rpsdg_formal.terms.extension import Switch, optional_extension
 
 __all__ = ["available", "line_around_nul", "record_json", "record_line", "use_compiled"]
 
 _NATIVE = optional_extension("dataset._jsonline")
-_COMPILED = [True]  # the switch `use_compiled` turns
+_COMPILED = Switch()  # the switch `use_compiled` turns
 _IDENTITY = Field("", text).write  # the default writer: the value as it is
 
 
 def available() -> bool:
     """Is the compiled writer built (and switched on)?"""
-    return _NATIVE is not None and _COMPILED[0]
+    return _NATIVE is not None and _COMPILED.on
 
 
 def use_compiled(on: bool) -> bool:
     """Write lines through the compiled writer where it is built (`on`, the default) or through
     the reference; returns the previous setting (for tests that compare the two)."""
-    before = _COMPILED[0]
-    _COMPILED[0] = on
-    return before
+    return _COMPILED.set(on)
 
 
 def record_json(record: TheoremRecord, verified: Verified | None = None) -> dict[str, Json]:
@@ -57,7 +55,7 @@ def record_json(record: TheoremRecord, verified: Verified | None = None) -> dict
 
 def record_line(record: TheoremRecord, verified: Verified | None = None) -> str:
     """`json.dumps(record_json(record, verified), ensure_ascii=False)`, without the JSON."""
-    if _NATIVE is not None and _COMPILED[0]:
+    if _NATIVE is not None and _COMPILED.on:
         line: str | None = None
         if not record.details:  # its fields in `layout` order, or None
             line = _NATIVE.record(record, verified, _RECORD_ORDER, record.layout, _SPECS, False)
@@ -78,7 +76,7 @@ def line_around_nul(record: TheoremRecord, verified: Verified | None) -> tuple[s
     that text in it would find it once. None where it does not (the module is not built, the
     record has family fields or another layout, no such string or more than one): the caller
     searches the line `record_line` writes."""
-    if _NATIVE is None or not _COMPILED[0] or record.details:
+    if _NATIVE is None or not _COMPILED.on or record.details:
         return None
     order, layout = _RECORD_ORDER, record.layout
     cut: tuple[str, str] | None = _NATIVE.record(record, verified, order, layout, _SPECS, True)

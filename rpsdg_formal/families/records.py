@@ -22,7 +22,7 @@ from rpsdg_formal.kernel.emit_compiled import compiled_binders
 from rpsdg_formal.rewriting.graph import LowerBound, proof_measures
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, variables
-from rpsdg_formal.terms.extension import optional_extension
+from rpsdg_formal.terms.extension import Switch, optional_extension
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import to_human, to_lean
 from rpsdg_formal.terms.signature import Signature, is_lean_ident
@@ -123,7 +123,7 @@ def _rows(
 ) -> tuple[StepRow, ...]:
     """The rows of consecutive steps: made by the compiled rows (`families/_rows.c`) where it
     is built and switched on, else (or for a step it does not make) by `python_rows`."""
-    if _ROWS is not None and _COMPILED_ROWS[0]:
+    if _ROWS is not None and _COMPILED_ROWS.on:
         made = _ROWS.rows(tuple(steps), tuple(terms), texts.infix, StepRow, _ROW_FIELDS)
         if made is not None:
             return cast(tuple[StepRow, ...], made)
@@ -154,14 +154,12 @@ def python_rows(
 def use_compiled_rows(on: bool) -> bool:
     """Make step rows with the compiled rows where built (`on`, the default) or in Python;
     returns the previous setting (for tests that compare the two)."""
-    before = _COMPILED_ROWS[0]
-    _COMPILED_ROWS[0] = on
-    return before
+    return _COMPILED_ROWS.set(on)
 
 
 _ROWS = optional_extension("families._rows")
 _ROW_FIELDS = tuple(f.name for f in fields(StepRow))
-_COMPILED_ROWS = [not hasattr(StepRow, "__post_init__")]  # (which `object.__new__` would skip)
+_COMPILED_ROWS = Switch(not hasattr(StepRow, "__post_init__"))  # (`object.__new__` skips it)
 
 
 def theorem_record(

@@ -16,7 +16,7 @@ from typing import Any
 
 from rpsdg_formal.rewriting.steps import Step
 from rpsdg_formal.terms.expr import Expr, Kind, instantiates
-from rpsdg_formal.terms.extension import optional_extension
+from rpsdg_formal.terms.extension import Switch, optional_extension
 from rpsdg_formal.terms.texts import texts_of
 from rpsdg_formal.theory.rules import Rule
 from rpsdg_formal.theory.section import Theory
@@ -27,7 +27,7 @@ Parts = tuple[str, str, tuple[str, ...]]
 _MODULE: Any = optional_extension("kernel._certificate")
 if _MODULE is not None:
     _MODULE.install(Expr, Step, Rule, Kind.VAR)
-_COMPILED = [True]  # the switch `use_compiled` turns
+_COMPILED = Switch()  # the switch `use_compiled` turns
 _TOOLS: list[tuple[Any, ...] | None] = [None]
 """What `compiled_parts` was last given (the printers, theory, hole and the two functions),
 with the engine's tools made of them: a run makes every certificate of one theory."""
@@ -36,9 +36,7 @@ with the engine's tools made of them: a run makes every certificate of one theor
 def use_compiled(on: bool) -> bool:
     """Make certificates in C where the extension is built (`on`, the default) or in Python
     only; returns the previous setting."""
-    before = _COMPILED[0]
-    _COMPILED[0] = on
-    return before
+    return _COMPILED.set(on)
 
 
 def compiled_parts(
@@ -54,7 +52,7 @@ def compiled_parts(
     """The certificate's parts as the reference makes them (same text, same ValueError for a
     step that does not fit), or None where the engine is not built, switched off or does not
     read these steps. `hypotheses` and `step_proof` are `emit`'s, for the rare steps."""
-    if _MODULE is None or not _COMPILED[0]:
+    if _MODULE is None or not _COMPILED.on:
         return None
     texts = texts_of(theory.signature)
     kept = _TOOLS[0]
@@ -90,7 +88,7 @@ def compiled_binders(start: Expr, end: Expr) -> tuple[str, ...] | None:
     """`families.records.binders_of(start, end)` (the theorem's variables: those of `start`,
     then the new ones of `end`, by first occurrence), or None where the engine is not built,
     switched off or does not read these trees."""
-    if _MODULE is None or not _COMPILED[0]:
+    if _MODULE is None or not _COMPILED.on:
         return None
     try:
         names: tuple[str, ...] = _MODULE.binders(start, end)

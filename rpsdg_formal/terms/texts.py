@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from rpsdg_formal.terms.expr import Expr, Kind, Path
+from rpsdg_formal.terms.extension import Switch
 from rpsdg_formal.terms.signature import Fixity, Numerals, Signature
 from rpsdg_formal.terms.texts_compiled import engine_for
 
@@ -272,7 +273,7 @@ class CompiledTexts(SignatureTexts):
 
 _BY_SIGNATURE: dict[int, tuple[Signature, SignatureTexts]] = {}
 _SIGNATURES_LIMIT = 64
-_COMPILED = [True]  # the switch `use_compiled` turns
+_COMPILED = Switch()  # the switch `use_compiled` turns
 
 
 def use_compiled(on: bool) -> bool:
@@ -280,10 +281,8 @@ def use_compiled(on: bool) -> bool:
     Python methods only (for tests and comparisons); returns the previous setting. Printers
     already made are forgotten, so the next `texts_of` of every signature follows the
     switch."""
-    before = _COMPILED[0]
-    _COMPILED[0] = on
     _BY_SIGNATURE.clear()
-    return before
+    return _COMPILED.set(on)
 
 
 def texts_of(sig: Signature) -> SignatureTexts:
@@ -293,7 +292,7 @@ def texts_of(sig: Signature) -> SignatureTexts:
     if known is None or known[0] is not sig:
         if len(_BY_SIGNATURE) >= _SIGNATURES_LIMIT:
             _BY_SIGNATURE.clear()
-        known = _BY_SIGNATURE[id(sig)] = (sig, make_texts(sig, _COMPILED[0]))
+        known = _BY_SIGNATURE[id(sig)] = (sig, make_texts(sig, _COMPILED.on))
     return known[1]
 
 
