@@ -254,15 +254,13 @@ static PyObject *install(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!O!O", &PyType_Type, &types[0], &PyType_Type, &types[1],
                           &PyType_Type, &types[2], &var))
         return NULL;
-    Py_ssize_t kind = slot_at((PyTypeObject *)types[0], "kind");
-    Py_ssize_t head = kind < 0 ? -1 : slot_at((PyTypeObject *)types[0], "head");
-    Py_ssize_t found = head < 0 ? -1 : slot_at((PyTypeObject *)types[0], "args");
-    if (found < 0) return NULL;
+    Py_ssize_t at[EXPR_SLOTS];
+    if (expr_slots((PyTypeObject *)types[0], at) < 0) return NULL;
     Py_XSETREF(expr_type, (PyTypeObject *)Py_NewRef(types[0]));
     Py_XSETREF(step_type, (PyTypeObject *)Py_NewRef(types[1]));
     Py_XSETREF(rule_type, (PyTypeObject *)Py_NewRef(types[2]));
     Py_XSETREF(var_kind, Py_NewRef(var));
-    kind_at = kind, head_at = head, args_at = found;
+    kind_at = at[KIND_AT], head_at = at[HEAD_AT], args_at = at[ARGS_AT];
     Py_RETURN_NONE;
 }
 

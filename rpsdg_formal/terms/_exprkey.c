@@ -108,9 +108,8 @@ static PyObject *install(PyObject *module, PyObject *args) {
     (void)module;
     if (!PyArg_ParseTuple(args, "O!OO", &PyType_Type, &type, &var, &num)) return NULL;
     PyTypeObject *expr = (PyTypeObject *)type;
-    Py_ssize_t kind = slot_at(expr, "kind"), head = slot_at(expr, "head");
-    Py_ssize_t value = slot_at(expr, "value"), arg = slot_at(expr, "args");
-    if (kind < 0 || head < 0 || value < 0 || arg < 0) return NULL;
+    Py_ssize_t at[EXPR_SLOTS];
+    if (expr_slots(expr, at) < 0) return NULL;
     if (!layout.app) { /* the constant pieces, made once (kept for the process's life) */
         layout.app = PyUnicode_InternFromString("app(");
         layout.comma = PyUnicode_InternFromString(", ");
@@ -123,7 +122,8 @@ static PyObject *install(PyObject *module, PyObject *args) {
     Py_INCREF(type); Py_INCREF(var); Py_INCREF(num);
     Py_XDECREF(layout.type); Py_XDECREF(layout.var); Py_XDECREF(layout.num); /* re-installed */
     layout.type = (PyTypeObject *)type; layout.var = var; layout.num = num;
-    layout.kind = kind; layout.head = head; layout.value = value; layout.args = arg;
+    layout.kind = at[KIND_AT], layout.head = at[HEAD_AT];
+    layout.value = at[VALUE_AT], layout.args = at[ARGS_AT];
     Py_RETURN_NONE;
 }
 

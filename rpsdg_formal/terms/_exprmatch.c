@@ -68,14 +68,12 @@ static PyObject *instantiates(PyObject *module, PyObject *const *args, Py_ssize_
 static PyObject *install(PyObject *module, PyObject *args) {
     PyObject *type, *var, *python;
     if (!PyArg_ParseTuple(args, "O!OO", &PyType_Type, &type, &var, &python)) return NULL;
-    Py_ssize_t kind = slot_at((PyTypeObject *)type, "kind");
-    Py_ssize_t head = kind < 0 ? -1 : slot_at((PyTypeObject *)type, "head");
-    Py_ssize_t found = head < 0 ? -1 : slot_at((PyTypeObject *)type, "args");
-    if (found < 0) return NULL;
+    Py_ssize_t at[EXPR_SLOTS];
+    if (expr_slots((PyTypeObject *)type, at) < 0) return NULL;
     Py_XSETREF(expr_type, (PyTypeObject *)Py_NewRef(type));
     Py_XSETREF(var_kind, Py_NewRef(var));
     Py_XSETREF(reference, Py_NewRef(python));
-    kind_at = kind, head_at = head, args_at = found;
+    kind_at = at[KIND_AT], head_at = at[HEAD_AT], args_at = at[ARGS_AT];
     Py_RETURN_NONE;
 }
 

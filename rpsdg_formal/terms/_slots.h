@@ -19,4 +19,15 @@ static inline Py_ssize_t slot_at(PyTypeObject *type, const char *name) {
     return -1;
 }
 
+enum { KIND_AT, HEAD_AT, VALUE_AT, ARGS_AT, EXPR_SLOTS };
+
+/* The offsets of `Expr`'s fields in `at`, indexed KIND_AT … ARGS_AT: 0, or -1 with a TypeError
+ * set (at the first that is not an object slot of `type`). */
+static inline int expr_slots(PyTypeObject *type, Py_ssize_t at[EXPR_SLOTS]) {
+    static const char *const names[EXPR_SLOTS] = {"kind", "head", "value", "args"};
+    for (int k = 0; k < EXPR_SLOTS; k++)
+        if ((at[k] = slot_at(type, names[k])) < 0) return -1;
+    return 0;
+}
+
 #endif

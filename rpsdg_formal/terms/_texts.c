@@ -175,11 +175,11 @@ static PyObject *make_engine(PyObject *module, PyObject *args) {
     for (int k = 0; k < 3; k++) e->kinds[k] = read ? Py_NewRef(kind[k]) : NULL;
     if (!read) return Py_DECREF(e), NULL;
     e->atom = atom;
-    e->kind_at = slot_at(e->expr_type, "kind");
-    e->head_at = e->kind_at < 0 ? -1 : slot_at(e->expr_type, "head");
-    e->value_at = e->head_at < 0 ? -1 : slot_at(e->expr_type, "value");
-    e->args_at = e->value_at < 0 ? -1 : slot_at(e->expr_type, "args");
-    if (e->args_at < 0 || read_table(e) < 0) return Py_DECREF(e), NULL;
+    Py_ssize_t at[EXPR_SLOTS];
+    if (expr_slots(e->expr_type, at) < 0) return Py_DECREF(e), NULL;
+    e->kind_at = at[KIND_AT], e->head_at = at[HEAD_AT];
+    e->value_at = at[VALUE_AT], e->args_at = at[ARGS_AT];
+    if (read_table(e) < 0) return Py_DECREF(e), NULL;
     return (PyObject *)e;
 }
 
