@@ -11,11 +11,12 @@ from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
+    FOLDER_THEORY,
     add_kernel_options,
     add_theory_options,
     kernel_config,
 )
-from rpsdg_formal.cli.theories import folder_rules_path, rules_path
+from rpsdg_formal.cli.theories import folder_rules, rules_path
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.pipeline.recheck import CHECK_BATCH, CheckReport, check_dataset, check_lean_file
@@ -36,7 +37,7 @@ def add_parser(sub: Any, summary: str) -> None:
         "--theory the folder's run.json (or its records' theory) says which rules it used.",
     )
     chk.add_argument("target", type=Path, metavar="DIR_OR_FILE")
-    add_theory_options(chk)
+    add_theory_options(chk, f"{FOLDER_THEORY}; field for a Lean file")
     chk.add_argument(
         "--batch-size", type=int, default=CHECK_BATCH,
         help=f"theorems per Lean file (default {CHECK_BATCH})",
@@ -59,10 +60,10 @@ def run(args: argparse.Namespace) -> int:
     target: Path = args.target
     if not target.exists():
         raise ConfigError(f"{target} does not exist")
-    path = (
-        folder_rules_path(target, args) if target.is_dir() else rules_path(args.theory, args.rules)
-    )
-    rules = load_rules(path)
+    if target.is_dir():
+        rules = folder_rules(target, args)
+    else:
+        rules = load_rules(rules_path(args.theory, args.rules))
     settings = kernel_config(args)
     require_audit(rules, settings.cache())
     kernel = prepare_kernel(rules.theory, settings)

@@ -32,11 +32,15 @@ def split(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(",") if p.strip())
 
 
-def add_theory_options(parser: argparse.ArgumentParser) -> None:
-    """--quiet, --theory and --rules."""
+FOLDER_THEORY = "the one the folder's run.json or records name"
+"""The --theory default of a command that reads a generated folder."""
+
+
+def add_theory_options(parser: argparse.ArgumentParser, default: str = "field") -> None:
+    """--quiet, --theory (its default described as `default`) and --rules."""
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.add_argument(
-        "--theory", metavar="NAME", help="a theory shipped in rules/ (default: field)"
+        "--theory", metavar="NAME", help=f"a theory shipped in rules/ (default: {default})"
     )
     parser.add_argument("--rules", metavar="FILE", help="a rule file (overrides --theory)")
 

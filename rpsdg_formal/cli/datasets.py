@@ -7,14 +7,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rpsdg_formal.cli.common import CORES, EXIT_OK, add_theory_options
-from rpsdg_formal.cli.theories import folder_rules_path
+from rpsdg_formal.cli.common import CORES, EXIT_OK, FOLDER_THEORY, add_theory_options
+from rpsdg_formal.cli.theories import folder_rules
 from rpsdg_formal.dataset.artifact_rates import artifact_rates, rates_markdown
 from rpsdg_formal.dataset.curriculum import read_dataset, write_curriculum
 from rpsdg_formal.dataset.stats import write_stats
 from rpsdg_formal.env.effort import prover_effort
 from rpsdg_formal.env.evaluate import DEFAULT_LEVELS
-from rpsdg_formal.theory.rules import load_rules
 
 EFFORT_BUDGET = 50
 """The default search budget of the curriculum's prover-effort tie-break."""
@@ -49,7 +48,7 @@ def add_curriculum_parser(sub: Any, summary: str) -> None:
     )  # fmt: skip
     cur.add_argument("--workers", type=int, default=None, metavar="N",
                      help="search processes for the effort (default: every core)")  # fmt: skip
-    add_theory_options(cur)
+    add_theory_options(cur, FOLDER_THEORY)
 
 
 def add_stats_parser(sub: Any, summary: str) -> None:
@@ -73,7 +72,7 @@ def _effort(
     """The prover-effort measure `--effort-budget` asks for, None for 0."""
     if args.effort_budget == 0:
         return None
-    rules = load_rules(folder_rules_path(args.dir, args))
+    rules = folder_rules(args.dir, args)
     workers = args.workers or CORES
     return lambda records: prover_effort(records, rules, args.effort_budget, workers)
 

@@ -11,17 +11,17 @@ from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.common import (
     CORES,
     EXIT_OK,
+    FOLDER_THEORY,
     add_kernel_options,
     add_route_option,
     add_theory_options,
     kernel_config,
 )
-from rpsdg_formal.cli.theories import first_record_field, folder_rules_path
+from rpsdg_formal.cli.theories import first_record_field, folder_rules
 from rpsdg_formal.env.environment import KernelChecker
 from rpsdg_formal.env.evaluate import DEFAULT_LEVELS, evaluate, markdown_table
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import prepare_kernel
-from rpsdg_formal.theory.rules import load_rules
 
 BUDGET = 50  # node expansions per theorem
 UNSEARCHABLE = ("equation-system",)  # elimination combines two equations: not searched
@@ -51,7 +51,7 @@ def add_parser(sub: Any, summary: str) -> None:
                     help=f"levels for a dataset folder ({DEFAULT_LEVELS})")  # fmt: skip
     ev.add_argument("--workers", type=int, default=None, metavar="N",
                     help="search processes (default: every core)")  # fmt: skip
-    add_theory_options(ev)
+    add_theory_options(ev, FOLDER_THEORY)
     add_kernel_options(ev)
     add_route_option(ev)
 
@@ -72,7 +72,7 @@ def require_searchable_family(folder: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     """Search, replay, print the table and the files written."""
     require_searchable_family(args.dir)
-    rules = load_rules(folder_rules_path(args.dir, args))
+    rules = folder_rules(args.dir, args)
     settings = kernel_config(args)
     require_audit(rules, settings.cache())
     checker = KernelChecker(prepare_kernel(rules.theory, settings), jobs=CORES)

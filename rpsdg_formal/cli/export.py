@@ -11,17 +11,17 @@ from typing import Any
 from rpsdg_formal.audit.record import require_audit
 from rpsdg_formal.cli.common import (
     EXIT_OK,
+    FOLDER_THEORY,
     add_kernel_options,
     add_route_option,
     add_theory_options,
     field_default,
     kernel_config,
 )
-from rpsdg_formal.cli.theories import folder_rules_path
+from rpsdg_formal.cli.theories import folder_rules
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.exports.writer import FORMATS, ExportConfig, export, validate_export
 from rpsdg_formal.kernel.check import prepare_kernel
-from rpsdg_formal.theory.rules import load_rules
 
 
 def add_parser(sub: Any, summary: str) -> None:
@@ -53,9 +53,10 @@ def add_parser(sub: Any, summary: str) -> None:
     )  # fmt: skip
     exp.add_argument(
         "--negatives", type=int, default=negatives, metavar="K",
-        help="wrong steps of each kind (wrong position, instantiation, direction, a missing "
-        f"rule, a mutated rule) judged by the kernel per proof step (default {negatives}; 0 "
-        "for none)",
+        help="wrong steps of each kind judged by the kernel per proof step (rewrites: wrong "
+        "position, instantiation, direction, a missing rule, a mutated rule; equations: one "
+        "side only, a divisor that may be zero, arithmetic off by one, the wrong cancellation, "
+        f"another hypothesis) (default {negatives}; 0 for none)",
     )  # fmt: skip
     exp.add_argument(
         "--seed", type=int, default=seed, help=f"seed for wrong steps and splits (default {seed})"
@@ -70,7 +71,7 @@ def add_parser(sub: Any, summary: str) -> None:
         "--commit", default=field_default(ExportConfig, "commit"), metavar="HASH",
         help="LeanDojo `commit` of --repo-url",
     )  # fmt: skip
-    add_theory_options(exp)
+    add_theory_options(exp, FOLDER_THEORY)
     add_kernel_options(exp)
     add_route_option(exp)
 
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         formats, args.out, args.negatives, args.seed, args.force, args.repo_url, args.commit
     )
     validate_export(args.dir, config)
-    rules = load_rules(folder_rules_path(args.dir, args))
+    rules = folder_rules(args.dir, args)
     settings = kernel_config(args)
     require_audit(rules, settings.cache())
     kernel = prepare_kernel(rules.theory, settings)

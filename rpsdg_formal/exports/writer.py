@@ -35,8 +35,9 @@ from rpsdg_formal.dataset.jsonl import iter_jsonl, read_jsonl, write_jsonl
 from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.errors import ConfigError, OutputError, RewriteError
-from rpsdg_formal.exports.card import card_configs, dataset_card, write_parquet
+from rpsdg_formal.exports.card import card_configs, dataset_card
 from rpsdg_formal.exports.equation_negatives import equation_negatives
+from rpsdg_formal.exports.features import write_parquet
 from rpsdg_formal.exports.leandojo import DojoSource, write_leandojo
 from rpsdg_formal.exports.leanproject import LeanProject, write_project
 from rpsdg_formal.exports.negatives import record_negatives
@@ -45,7 +46,7 @@ from rpsdg_formal.families.records import Candidate
 from rpsdg_formal.families.registry import family_of
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.progress import Progress
-from rpsdg_formal.tactics.render import TacticStep, traced_rules, traces
+from rpsdg_formal.tactics.render import NO_GOALS, TacticStep, traced_rules, traces
 from rpsdg_formal.theory.rules import RuleSet
 
 FORMATS = ("jsonl", "parquet", "trl-dpo", "trl-stepwise", "leandojo", "lean-project")
@@ -118,13 +119,24 @@ def _records(folder: Path) -> Iterator[TheoremRecord]:
             raise OutputError(f"{path}:{number}: {err}; run check") from err
 
 
+def _texts(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 def _theorem_row(record: TheoremRecord) -> dict[str, Any]:
+    """One row of the `theorems` table. `problem`, `answer` and `hypotheses` are the record's
+    own (calculus and equation families; empty for a rewrite theorem, whose statement is the
+    problem): a calculus `statement` holds only under its `hypotheses` (`x != 0` for a log)."""
     bound = record.min_length_lower_bound
+    details = record.details
     return {
         "id": record.id,
         "theory": record.theory,
         "family": record.family_name,
         "statement": record.statement,
+        "hypotheses": _texts(details.get("hypotheses")),
+        "problem": str(details.get("problem", "")),
+        "answer": str(details.get("answer", "")),
         "lean_statement": record.lean_statement,
         "lean_proof": record.lean_proof,
         "proof_length": record.proof_length,
@@ -200,8 +212,25 @@ def trl_prompt(state: str) -> str:
     return f"{state}\n"
 
 
+CLAIM = "; show "
+"""What a wrong rewrite step's action appends when its tactic alone would succeed
+(`negatives.wrong_action`): the claimed goal, which is what is wrong."""
+
+
+def chosen_tactic(step: Mapping[str, Any], rejected: str) -> str:
+    """The step's tactic in the rejected one's form: where the rejected tactic claims its goal
+    (`; show G`), the chosen one claims the true goal after the step, so a pair never differs
+    by the claim's presence alone (a preference a model would learn from the text's shape).
+    A step that closes the goal claims nothing (`show` would be refused: no goals)."""
+    after = str(step["state_after"])
+    if CLAIM not in rejected or after == NO_GOALS:
+        return str(step["tactic"])
+    return f"{step['tactic']}{CLAIM}{after.rpartition('⊢ ')[2]}"
+
+
 def dpo_rows(tables: Tables) -> list[dict[str, Any]]:
-    """TRL DPO: the goal state, the kernel-checked tactic, and a tactic the kernel rejected."""
+    """TRL DPO: the goal state, the kernel-checked tactic (`chosen_tactic`), and a tactic the
+    kernel rejected."""
     chosen = {(s["theorem"], s["proof"], s["step"]): s for s in tables.steps}
     rows = []
     for neg in tables.negatives:
@@ -211,7 +240,7 @@ def dpo_rows(tables: Tables) -> list[dict[str, Any]]:
         rows.append(
             {
                 "prompt": trl_prompt(step["state_before"]),
-                "chosen": step["tactic"],
+                "chosen": chosen_tactic(step, neg.tactic),
                 "rejected": neg.tactic,  # the proof environment's action, which it refuses
                 "theorem": neg.theorem,
                 "kind": neg.kind,

@@ -197,3 +197,42 @@ def test_ray_address_where_nothing_listens_fails_at_once(
     line = _error(capsys)
     assert f"nothing answers at 127.0.0.1:{port} (Connection refused)" in line
     assert f"ray start --head --port {port}" in line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--out", "OUT", "--format", "jsonl"],
+        ["check"],
+        ["curriculum", "--out", "OUT"],
+        ["evaluate"],
+    ],
+)
+def test_a_theory_other_than_the_folders_is_refused_naming_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """Before: `export` failed at the first record with "unknown function 'D'"; `curriculum`
+    wrote levels measured with the wrong rules; `check` rejected every record one by one."""
+    record = {"id": "c1", "theory": "calculus", "family": "antiderivative"}
+    folder = _records_folder(tmp_path / "calc", "theorems.jsonl", record)
+    argv = [command[0], str(folder), *[str(tmp_path / a) if a == "OUT" else a for a in command[1:]]]
+    cache = [] if command[0] == "curriculum" else ["--cache-dir", str(tmp_path / "cache")]
+    assert main([*argv, "--theory", "field", *cache]) == 2
+    line = _error(capsys)
+    assert (
+        f"{folder} holds theorems of theory 'calculus', but --theory field is theory 'field'"
+        in line
+    )
+    assert "pass --theory calculus" in line
+    assert not (tmp_path / "OUT").exists()
+
+
+@pytest.mark.parametrize("command", ["export", "check", "curriculum", "evaluate"])
+def test_folder_commands_say_their_theory_comes_from_the_folder(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: the one the folder's run.json or records name" in text
+    assert "(default: field)" not in text

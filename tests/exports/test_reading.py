@@ -1,0 +1,137 @@
+"""The exports read as a trainer reads them: the `theorems` config (loaded with `datasets`)
+states each problem fully, the card says how each family's theorems were made and checked,
+and a DPO pair differs in what the step does, never by the presence of a claimed goal alone.
+Field, calculus and equation runs, exported and judged by the real kernel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rpsdg_formal.cli.main import main
+from rpsdg_formal.env.environment import KernelChecker, replay_exported
+from rpsdg_formal.exports.writer import CLAIM
+from rpsdg_formal.kernel.check import prepare_kernel
+from rpsdg_formal.kernel.config import KernelConfig
+from rpsdg_formal.tactics.render import NO_GOALS
+from rpsdg_formal.theory.catalogue import rules_path
+from rpsdg_formal.theory.rules import load_rules
+
+pytestmark = pytest.mark.kernel
+
+
+@pytest.fixture(scope="module")
+def exported(
+    tmp_path_factory: pytest.TempPathFactory,
+    field_run: Path,
+    calculus_run: Path,
+    equation_run: Path,
+    kernel_cache: Path,
+    audited_cache: Path,
+    calculus_cache: Path,
+    equation_cache: Path,
+) -> dict[str, tuple[Path, Path]]:
+    """Theory -> (run, root of its `export --format jsonl,trl-dpo`)."""
+    runs = {"field": field_run, "calculus": calculus_run, "equation": equation_run}
+    found = {}
+    for theory, run in runs.items():
+        out = tmp_path_factory.mktemp(f"{theory}-read")
+        argv = ["export", str(run), "--format", "jsonl,trl-dpo", "--out", str(out), "--force"]
+        assert main([*argv, "--cache-dir", str(kernel_cache), "--quiet"]) == 0
+        found[theory] = (run, out)
+    return found
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _card(root: Path) -> str:
+    return (root / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("theory", ["field", "calculus", "equation"])
+def test_the_theorems_config_states_the_problem_its_answer_and_hypotheses(
+    exported: dict[str, tuple[Path, Path]], theory: str, tmp_path: Path
+) -> None:
+    """A calculus statement holds only under its side conditions (`deriv (fun x => Real.log x
+    * x) x = 1 + Real.log x` is false at 0 in Mathlib): the row carries them, with the problem
+    and answer a reasoning model is trained on, as `datasets` loads the default config."""
+    datasets = pytest.importorskip("datasets", reason="needs the `test` extra (datasets)")
+    datasets.disable_progress_bars()
+    run, root = exported[theory]
+    rows = datasets.load_dataset(str(root), cache_dir=str(tmp_path))["train"]
+    records = {r["id"]: r for r in _jsonl(run / "theorems.jsonl")}
+    firsts = {
+        s["theorem"]: s["state_before"]
+        for s in _jsonl(root / "jsonl" / "data" / "steps.jsonl")
+        if s["proof"] == 0 and s["step"] == 0
+    }
+    assert len(rows) == len(records)
+    for row in rows:
+        record = records[row["id"]]
+        assert row["problem"] == record.get("problem", "")
+        assert row["answer"] == record.get("answer", "")
+        assert row["hypotheses"] == record.get("hypotheses", [])
+        shown = [line for line in firsts[row["id"]].splitlines() if line.startswith("h")]
+        if theory == "calculus":  # the first goal state assumes exactly these
+            assert len(shown) == len(row["hypotheses"]), row["id"]
+    if theory == "field":
+        assert all(row["problem"] == "" and row["answer"] == "" for row in rows)
+    else:
+        assert all(row["problem"] and row["answer"] for row in rows)
+    if theory == "calculus":
+        assert any(row["hypotheses"] for row in rows)
+    assert "`hypotheses` the statement assumes" in _card(root)
+
+
+def test_the_card_says_how_each_family_was_made(exported: dict[str, tuple[Path, Path]]) -> None:
+    """Schema 3 certificates leave each `have`'s type to Lean, only rewrite theorems come from
+    random rewrites, and the `D_*` caveat belongs to cards that have such steps."""
+    field, calculus, equation = (_card(exported[t][1]) for t in ("field", "calculus", "equation"))
+    for card in (field, calculus, equation):
+        assert "typed `have`" not in card and "one `have` per step" in card
+    assert "random rewrites of a random expression" in field
+    assert "differentiated step by step" in calculus and "random rewrites" not in calculus
+    assert "same operation done to both sides" in equation and "random rewrites" not in equation
+    assert "Equations are solved forward" in equation and "solved forward" not in field
+    assert "D_*" not in field and "D_*" not in equation and "D_*" in calculus
+    steps = len(_jsonl(exported["field"][1] / "jsonl" / "data" / "steps.jsonl"))
+    assert f"All {steps} steps name a Mathlib lemma" in field
+
+
+@pytest.mark.parametrize("theory", ["field", "calculus"])
+def test_dpo_pairs_differ_in_the_step_not_in_the_claim(
+    exported: dict[str, tuple[Path, Path]], kernel_cache: Path, theory: str, tmp_path: Path
+) -> None:
+    """Where the rejected tactic claims its goal (`; show G`: the tactic alone would succeed),
+    the chosen one claims the true goal, and that claimed step is valid in the kernel-backed
+    environment with the exported states; only a step that closes the goal claims nothing."""
+    run, root = exported[theory]
+    steps = _jsonl(root / "jsonl" / "data" / "steps.jsonl")
+    at: dict[tuple[str, str], list[dict[str, Any]]] = {}  # two proofs may share a state
+    for s in steps:
+        at.setdefault((s["theorem"], s["state_before"]), []).append(s)
+    claimed: dict[tuple[str, int, int], str] = {}
+    for row in _jsonl(root / "trl-dpo" / "dpo.jsonl"):
+        found = at[(row["theorem"], row["prompt"][:-1])]
+        step = next(s for s in found if row["chosen"].split(CLAIM)[0] == s["tactic"])
+        closes = step["state_after"] == NO_GOALS
+        assert (CLAIM in row["chosen"]) == (CLAIM in row["rejected"] and not closes), row
+        if CLAIM in row["chosen"]:
+            assert row["chosen"] != row["rejected"]
+            claimed[(step["theorem"], step["proof"], step["step"])] = row["chosen"]
+    assert len(claimed) >= 10
+    changed = [
+        {**s, "tactic": claimed.get((s["theorem"], s["proof"], s["step"]), s["tactic"])}
+        for s in steps
+    ]
+    rules = load_rules(rules_path(theory))
+    kernel = prepare_kernel(rules.theory, KernelConfig(cache_dir=kernel_cache, threads=2))
+    records = {str(r["id"]): r for r in _jsonl(run / "theorems.jsonl")}
+    report = replay_exported(records, changed, [], rules, KernelChecker(kernel, tmp_path, jobs=2))
+    assert not report.invalid_steps and report.state_mismatches == 0
+    assert report.closed == report.proofs
