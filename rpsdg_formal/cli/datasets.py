@@ -30,17 +30,20 @@ def add_curriculum_parser(sub: Any, summary: str) -> None:
         "OUT/level_NN.jsonl, one per level, plus OUT/manifest.yaml (counts, difficulty range "
         "and rule coverage per level, the seed), for a training loop to stream in order.",
     )
-    cur.add_argument("dir", type=Path, metavar="DIR")
+    cur.add_argument("dir", type=Path, metavar="DIR", help="a folder written by generate")
     cur.add_argument(
         "--levels", type=int, default=DEFAULT_LEVELS,
         help=f"number of levels (default {DEFAULT_LEVELS})",
     )  # fmt: skip
-    cur.add_argument("--out", type=Path, required=True, metavar="OUT")
+    cur.add_argument(
+        "--out", type=Path, required=True, metavar="OUT",
+        help="folder for level_NN.jsonl and manifest.yaml",
+    )  # fmt: skip
     cur.add_argument(
         "--balanced", action="store_true",
         help="down-sample every level to the size of the smallest",
     )  # fmt: skip
-    cur.add_argument("--seed", type=int, default=0, help="seed for --balanced sampling")
+    cur.add_argument("--seed", type=int, default=0, help="seed for --balanced sampling (default 0)")
     cur.add_argument(
         "--effort-budget", type=int, default=EFFORT_BUDGET, metavar="N",
         help=f"expansions of the baseline prover's search per theorem, the tie-break between "
@@ -62,8 +65,10 @@ def add_stats_parser(sub: Any, summary: str) -> None:
         "field. Needs matplotlib "
         "(pip install 'rpsdg-formal[plots]').",
     )
-    sts.add_argument("dir", type=Path, metavar="DIR")
-    sts.add_argument("--out", type=Path, required=True, metavar="OUT")
+    sts.add_argument("dir", type=Path, metavar="DIR", help="a folder written by generate")
+    sts.add_argument(
+        "--out", type=Path, required=True, metavar="OUT", help="folder for the plots and summary.md"
+    )
 
 
 def _effort(

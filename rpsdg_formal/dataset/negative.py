@@ -33,9 +33,10 @@ REJECTED, VALID = -1, 1
 @dataclass(frozen=True)
 class NegativeRow(Typed):
     """A wrong step offered at step `step` of proof `proof` (0 is the record's own) of theorem
-    `theorem`: its kind, the state it starts from and the state it claims (standard Lean
-    syntax), the wrong tactic described and as the proof environment's action (`tactic`), and
-    the kernel's verdict (`label`; Lean's first error message when rejected, else "").
+    `theorem`: its kind, the goal state it starts from (as the `steps` table shows it) and the
+    goal or equation it claims (Lean's display), the wrong tactic described and as the proof
+    environment's action (`tactic`), and the kernel's verdict (`label`; Lean's first error
+    message when rejected, else "").
 
     `offer` is the proof offered, as data (the direct kernel route checks it); it lives in
     memory only: `to_json` does not write it and `from_json` leaves it None. `FIELDS` is the

@@ -33,9 +33,9 @@ from rpsdg_formal.kernel.emit import (
 from rpsdg_formal.kernel.proofspec import OfferedSpec
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.tactics.actions import ActionError, Context, parse_action, rewritten
-from rpsdg_formal.tactics.render import offered_tactic
+from rpsdg_formal.tactics.delab import pretty
+from rpsdg_formal.tactics.render import offered_tactic, traced_steps
 from rpsdg_formal.terms.expr import Expr, variables
-from rpsdg_formal.terms.printers import to_lean
 from rpsdg_formal.terms.signature import is_lean_ident
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory
@@ -137,8 +137,14 @@ def wrong_action(
         return bare
     if left is wrong.claimed_after and right is end:
         return bare
+    return f"{bare}; show {claimed_goal(wrong, end, theory)}"
+
+
+def claimed_goal(wrong: WrongStep, end: Expr, theory: Theory) -> str:
+    """The goal the wrong step claims, `claimed = end`, printed as the goal states are
+    (`tactics.delab`), so a claim never differs from a true goal by its printer alone."""
     sig = theory.signature
-    return f"{bare}; show {to_lean(wrong.claimed_after, sig)} = {to_lean(end, sig)}"
+    return f"{pretty(wrong.claimed_after, sig)} = {pretty(end, sig)}"
 
 
 def record_negatives(
@@ -164,29 +170,35 @@ def record_negatives(
     where: list[tuple[int, int]] = []
     wrong: list[WrongStep] = []
     actions: list[str] = []
+    states: list[str] = []  # the goal state each wrong step starts from, as `steps` shows it
+    claims: list[str] = []
     for number, proof in enumerate(candidate.proofs):
         assumed = hypotheses(proof.steps, theory)
         end = proof.steps[-1].after
+        traced = traced_steps(candidate.binders, proof.steps, theory)
         for position, step in enumerate(proof.steps):
             found = wrong_steps(step, index, theory, rng, limit)
             wrong.extend(found)
             where.extend((number, position) for _ in found)
             actions.extend(wrong_action(w, end, candidate.binders, assumed, rules) for w in found)
+            states.extend(traced[position].state_before for _ in found)
+            claims.extend(claimed_goal(w, end, theory) for w in found)
     judged = judge(candidate.binders, wrong, theory, kernel, path)
-    sig = theory.signature
     return [
         NegativeRow(
             theorem=candidate.id,
             proof=number,
             step=position,
             kind=j.wrong.kind,
-            state_before=to_lean(j.wrong.step.before, sig),
-            claimed_after=to_lean(j.wrong.claimed_after, sig),
+            state_before=state,
+            claimed_after=claim,
             description=j.wrong.description,
             tactic=action,
             label=j.label,
             kernel_message=j.message,
             offer=j.wrong.offer,
         )
-        for (number, position), j, action in zip(where, judged, actions, strict=True)
+        for (number, position), j, action, state, claim in zip(
+            where, judged, actions, states, claims, strict=True
+        )
     ]

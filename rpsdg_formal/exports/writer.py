@@ -249,40 +249,41 @@ def dpo_rows(tables: Tables) -> list[dict[str, Any]]:
     return rows
 
 
+def _stepwise(prompt: str, completions: list[str], last: bool, theorem: str, proof: int) -> Any:
+    """One stepwise row: every completion but the last is a true step; the last is `last`."""
+    labels = [True] * (len(completions) - 1) + [last]
+    raw = [1 if ok else -1 for ok in labels]
+    return {"prompt": prompt, "completions": completions, "labels": labels, "raw_labels": raw,
+            "theorem": theorem, "proof": proof}  # fmt: skip
+
+
 def stepwise_rows(tables: Tables) -> list[dict[str, Any]]:
-    """TRL stepwise supervision: each traced proof (all steps True), and for each rejected step
-    the proof prefix ending in it (last label False); raw labels are −1/0/+1."""
+    """TRL stepwise supervision: each traced proof (all steps True); for each rejected step the
+    proof prefix ending in it (last label False); and where a rejected step claims its goal
+    (`; show G`), the prefix ending in the true step claiming the true goal (`chosen_tactic`,
+    all True), once per step, so a claim alone never marks a step wrong. Raw labels are −1/+1.
+    A wrong step the kernel accepted is left out: the kernel judged its proof term, and its
+    tactic may still fail in Lean (`rw [← div_eq_mul_inv z y]` where `z * y⁻¹` does not occur)."""
     rows = []
     by_proof: dict[tuple[str, int], list[NegativeRow]] = {}
     for neg in tables.negatives:
-        by_proof.setdefault((neg.theorem, neg.proof), []).append(neg)
+        if neg.rejected:
+            by_proof.setdefault((neg.theorem, neg.proof), []).append(neg)
+    steps = {(s["theorem"], s["proof"], s["step"]): s for s in tables.steps}
     for record, number, traced in tables.traces:
         if not traced:
             continue
         prompt = trl_prompt(traced[0].state_before)
         tactics = [s.tactic for s in traced]
-        rows.append(
-            {
-                "prompt": prompt,
-                "completions": tactics,
-                "labels": [True] * len(tactics),
-                "raw_labels": [1] * len(tactics),
-                "theorem": record.id,
-                "proof": number,
-            }
-        )
+        rows.append(_stepwise(prompt, tactics, True, record.id, number))
+        claimed: set[int] = set()
         for neg in by_proof.get((record.id, number), []):
-            k, ok = neg.step, not neg.rejected
-            rows.append(
-                {
-                    "prompt": prompt,
-                    "completions": [*tactics[:k], neg.tactic],
-                    "labels": [True] * k + [ok],
-                    "raw_labels": [1] * k + [1 if ok else -1],
-                    "theorem": record.id,
-                    "proof": number,
-                }
-            )
+            k = neg.step
+            rows.append(_stepwise(prompt, [*tactics[:k], neg.tactic], False, record.id, number))
+            true = chosen_tactic(steps[(record.id, number, k)], neg.tactic)
+            if true != tactics[k] and k not in claimed:
+                claimed.add(k)
+                rows.append(_stepwise(prompt, [*tactics[:k], true], True, record.id, number))
     return rows
 
 

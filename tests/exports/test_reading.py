@@ -34,12 +34,20 @@ def exported(
     calculus_cache: Path,
     equation_cache: Path,
 ) -> dict[str, tuple[Path, Path]]:
-    """Theory -> (run, root of its `export --format jsonl,trl-dpo`)."""
+    """Theory -> (run, root of its `export --format jsonl,trl-dpo,trl-stepwise`)."""
     runs = {"field": field_run, "calculus": calculus_run, "equation": equation_run}
     found = {}
     for theory, run in runs.items():
         out = tmp_path_factory.mktemp(f"{theory}-read")
-        argv = ["export", str(run), "--format", "jsonl,trl-dpo", "--out", str(out), "--force"]
+        argv = [
+            "export",
+            str(run),
+            "--format",
+            "jsonl,trl-dpo,trl-stepwise",
+            "--out",
+            str(out),
+            "--force",
+        ]
         assert main([*argv, "--cache-dir", str(kernel_cache), "--quiet"]) == 0
         found[theory] = (run, out)
     return found
@@ -135,3 +143,61 @@ def test_dpo_pairs_differ_in_the_step_not_in_the_claim(
     report = replay_exported(records, changed, [], rules, KernelChecker(kernel, tmp_path, jobs=2))
     assert not report.invalid_steps and report.state_mismatches == 0
     assert report.closed == report.proofs
+
+
+@pytest.mark.parametrize("theory", ["field", "calculus", "equation"])
+def test_a_wrong_step_starts_from_the_goal_state_the_steps_table_shows(
+    exported: dict[str, tuple[Path, Path]], theory: str
+) -> None:
+    """Before, a rewrite negative's `state_before` was the rewritten side alone, printed unlike
+    the goal states (`x * (-z * x)`), and its claim another printer's (`(Real.log x) ^ 2`);
+    equation negatives already started from the goal state."""
+    root = exported[theory][1]
+    steps = {
+        (s["theorem"], s["proof"], s["step"]): s
+        for s in _jsonl(root / "jsonl" / "data" / "steps.jsonl")
+    }
+    negatives = _jsonl(root / "jsonl" / "data" / "negatives.jsonl")
+    claims = 0
+    for row in negatives:
+        state = steps[(row["theorem"], row["proof"], row["step"])]["state_before"]
+        assert row["state_before"] == state, row
+        if CLAIM in row["tactic"]:
+            claims += 1
+            assert row["tactic"].endswith(f"{CLAIM}{row['claimed_after']}"), row
+    assert claims or theory == "equation"
+
+
+@pytest.mark.parametrize("theory", ["field", "calculus"])
+def test_stepwise_labels_a_claim_by_its_truth_and_no_refused_tactic_true(
+    exported: dict[str, tuple[Path, Path]], theory: str
+) -> None:
+    """A prefix ending True is a whole proof or the true step claiming the true goal (valid in
+    the environment: see the DPO test); the kernel-accepted wrong steps, whose tactic Lean may
+    refuse, are not rows. Every rejected step that claims a goal the true step does not close
+    has a True twin that claims one too."""
+    root = exported[theory][1]
+    steps = _jsonl(root / "jsonl" / "data" / "steps.jsonl")
+    proofs: dict[tuple[str, int], list[str]] = {}
+    closing: dict[tuple[str, int], list[bool]] = {}
+    for s in sorted(steps, key=lambda s: s["step"]):
+        proofs.setdefault((s["theorem"], s["proof"]), []).append(s["tactic"])
+        closing.setdefault((s["theorem"], s["proof"]), []).append(s["state_after"] == NO_GOALS)
+    rejected = [n for n in _jsonl(root / "jsonl" / "data" / "negatives.jsonl") if n["label"] == -1]
+    rows = _jsonl(root / "trl-stepwise" / "stepwise.jsonl")
+    true_ends, false_ends = set(), []
+    for row in rows:
+        tactics = proofs[(row["theorem"], row["proof"])]
+        *before, last = row["completions"]
+        assert before == tactics[: len(before)] and row["labels"][:-1] == [True] * len(before)
+        if row["labels"][-1]:
+            assert last == tactics[len(before)] or (
+                last.startswith(f"{tactics[len(before)]}{CLAIM}")
+            ), row
+            true_ends.add((row["theorem"], row["proof"], len(before), CLAIM in last))
+        else:
+            false_ends.append((row["theorem"], row["proof"], len(before), CLAIM in last))
+    assert len(false_ends) == len(rejected)
+    for theorem, proof, k, claims in false_ends:
+        if claims and not closing[(theorem, proof)][k]:
+            assert (theorem, proof, k, True) in true_ends
