@@ -79,7 +79,7 @@ def add_parser(sub: Any, summary: str) -> None:
 
 def _add_shape_options(gen: argparse.ArgumentParser) -> None:
     """What start expressions (rewrite walks) or functions (calculus) are made of."""
-    group = gen.add_argument_group("expressions (rewrite walks / calculus functions)")
+    group = gen.add_argument_group("expressions (rewrite walks / calculus functions / equations)")
     group.add_argument(
         "--vars", default=None,
         help="comma-separated variable names for start expressions "
@@ -87,18 +87,19 @@ def _add_shape_options(gen: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     group.add_argument(
         "--min-ops", type=int, default=None,
-        help="fewest operators in a start expression / function F "
-        f"(default {SHAPE.min_ops} / {CALCULUS.min_ops})",
+        help="fewest operators in a start expression / function F / operations done to both "
+        f"sides of x = c (default {SHAPE.min_ops} / {CALCULUS.min_ops} / {EQUATION.min_ops})",
     )  # fmt: skip
     group.add_argument(
         "--max-ops", type=int, default=None,
-        help="most operators in a start expression / function F "
-        f"(default {SHAPE.max_ops} / {CALCULUS.max_ops})",
+        help="most operators in a start expression / function F / operations done to both "
+        f"sides of x = c (default {SHAPE.max_ops} / {CALCULUS.max_ops} / {EQUATION.max_ops})",
     )  # fmt: skip
     group.add_argument(
         "--max-size", type=int, default=None,
-        help="largest expression (in nodes) a walk may reach / a derivative may have "
-        f"(default {WALK.max_size} / {CALCULUS.max_size})",
+        help="largest expression (in nodes) a walk may reach / a derivative may have / a side "
+        f"of an equation may have (default {WALK.max_size} / {CALCULUS.max_size} / "
+        f"{EQUATION.max_size})",
     )  # fmt: skip
     group.add_argument(
         "--numerals", default=None,
