@@ -183,30 +183,37 @@ def markdown_table(report: EvaluationReport) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _method(report: EvaluationReport) -> str:
+    """What was searched, and how: the rewrite search, the forward search of single equations,
+    or both (a report of equations only does not describe a search none of them ran)."""
+    config = report.config
+    forward = (
+        f"the {report.forward} single equations were searched forward (undo moves, numeral "
+        f"arithmetic, rewrites; priority g + {FORWARD_WEIGHT:g}·h, h: mismatch of the last "
+        "equation and the goal)"
+    )
+    if report.forward and report.forward == report.theorems:  # `theorems`: those attempted
+        return f"Best-first search, budget **{report.budget}** expansions per theorem: {forward}."
+    chain = (
+        f"Best-first search, budget **{report.budget}** expansions per theorem, priority "
+        f"g + {config.weight:g}·h (h: mismatch of the two sides), size cap "
+        f"max({config.max_size}, largest side) + {config.slack}"
+        f"{', fresh variables' if config.fresh else ''}."
+    )
+    return f"{chain} {forward[0].upper()}{forward[1:]}." if report.forward else chain
+
+
 def markdown_report(report: EvaluationReport) -> str:
     """`evaluation.md`: what was run, the table, and how to read it."""
-    config = report.config
     skipped = sum(level.skipped for level in report.levels)
-    forward = (
-        f" The {report.forward} single equations were searched forward instead (undo moves, "
-        f"numeral arithmetic, rewrites; priority g + {FORWARD_WEIGHT:g}·h, h: mismatch of the "
-        "last equation and the goal)."
-        if report.forward
-        else ""
-    )
     rejected = sum(level.rejected for level in report.levels)
     notes = [
         f"# Baseline prover on `{report.source}`",
         "",
-        f"Best-first search, budget **{report.budget}** expansions per theorem, priority "
-        f"g + {config.weight:g}·h (h: mismatch of the two sides), size cap "
-        f"max({config.max_size}, largest side) + {config.slack}"
-        f"{', fresh variables' if config.fresh else ''}"
-        ". "
-        f"{report.proved} of {report.theorems} theorems proved; every proof was replayed "
-        f"step by step through the Lean kernel ({report.kernel_obligations} step obligations "
-        f"checked). Search {report.search_seconds:.0f} s, kernel replay "
-        f"{report.replay_seconds:.0f} s.{forward}",
+        f"{_method(report)} {report.proved} of {report.theorems} theorems proved; every "
+        f"proof was replayed step by step through the Lean kernel ({report.kernel_obligations} "
+        f"step obligations checked). Search {report.search_seconds:.0f} s, kernel replay "
+        f"{report.replay_seconds:.0f} s.",
         "",
         markdown_table(report),
         "Mean expansions are over all theorems of the level (a failure spends the whole "

@@ -119,7 +119,8 @@ CONFIG_PROSE = {
     "rules; for integrals and equations also `problem`, `answer` and the `hypotheses` the "
     "statement assumes",
     "steps": "one row per proof step: Lean goal state before and after, tactic, rule, `mathlib`",
-    "negatives": "plausible wrong steps judged by the kernel (label -1 rejected, +1 valid)",
+    "negatives": "plausible wrong steps judged by the kernel: label -1 rejected (with Lean's "
+    "message), +1 the claimed step holds (its `tactic` may still fail in Lean)",
     "dpo": "TRL DPO: `prompt` (goal state), `chosen` (checked tactic), `rejected`",
     "stepwise": "TRL stepwise supervision: `prompt`, `completions` (tactics), `labels`",
     "leandojo_random": "LeanDojo Benchmark 4 theorem entries, random train/validation/test",

@@ -109,6 +109,7 @@ def test_the_card_says_how_each_family_was_made(exported: dict[str, tuple[Path, 
     assert "D_*" not in field and "D_*" not in equation and "D_*" in calculus
     steps = len(_jsonl(exported["field"][1] / "jsonl" / "data" / "steps.jsonl"))
     assert f"All {steps} steps name a Mathlib lemma" in field
+    assert "+1 the claimed step holds (its `tactic` may still fail in Lean)" in field
 
 
 @pytest.mark.parametrize("theory", ["field", "calculus"])
