@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from rpsdg_formal.cli.common import CORES, EXIT_OK, FOLDER_THEORY, add_theory_options
 from rpsdg_formal.cli.theories import folder_rules
 from rpsdg_formal.dataset.artifact_rates import artifact_rates, rates_markdown
@@ -87,7 +89,10 @@ def run_curriculum(args: argparse.Namespace) -> int:
     manifest = write_curriculum(
         args.dir, args.out, args.levels, args.balanced, args.seed, _effort(args)
     )
-    print(f"curriculum written: {manifest}")
+    written = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    count = len(written["levels"])
+    fewer = f" (not {args.levels}: a level holds a theorem at least)" if count < args.levels else ""
+    print(f"curriculum written: {count} levels{fewer}, {written['total']} theorems, {manifest}")
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from synthetic_records import RULES, make_record, write_dataset
 
+from rpsdg_formal.cli.main import main
 from rpsdg_formal.dataset.curriculum import (
     difficulty_key,
     plan_levels,
@@ -278,3 +279,21 @@ def test_without_efforts_the_manifest_says_none(tmp_path: Path) -> None:
     manifest = yaml.safe_load(write_curriculum(dataset, tmp_path / "cur", 2).read_text())
     assert manifest["prover_effort"] is None
     assert all("median_prover_effort" not in e for e in manifest["levels"])
+
+
+def test_the_command_says_how_many_levels_it_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, `--levels 5` on three theorems printed only the manifest's path: that it wrote
+    three levels was left for the reader to find."""
+    folder = write_dataset(tmp_path / "run", [make_record(i, 1 + i, 2 + i) for i in range(3)])
+    out = tmp_path / "cur"
+    argv = ["curriculum", str(folder), "--out", str(out), "--effort-budget", "0"]
+    assert main([*argv, "--levels", "5"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line == (
+        "curriculum written: 3 levels (not 5: a level holds a theorem at least), 3 theorems, "
+        f"{out / 'manifest.yaml'}"
+    )
+    assert main([*argv, "--levels", "2"]) == 0
+    assert capsys.readouterr().out.startswith("curriculum written: 2 levels, 3 theorems, ")
