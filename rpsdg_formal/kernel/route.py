@@ -33,9 +33,9 @@ from rpsdg_formal.kernel.faults import LIMIT, Settled, settle
 
 LEAN_SAMPLE = 100
 """One batch in this many (and the first) also has one theorem in `SPREAD` checked by `lean`,
-besides the theorems that bring a name `lean` has not seen this run. `lean` takes about 13 ms
-a theorem and 70 ms to start; a default run of 1,000 field theorems has 44 checked (0.68 s of
-CPU, where the whole first batch of 250 cost 3.3 s)."""
+besides the theorems that cover the names `lean` has not seen. `lean` takes about 10–13 ms a
+theorem and 60 ms to start; a default run of 1,000 field theorems has 29 checked (0.40 s of
+CPU, where the whole run costs 1.8 s)."""
 
 SPREAD = 10
 """In a sampled batch, `lean` also checks the 1st, 11th, 21st, … theorem."""
