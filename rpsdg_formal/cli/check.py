@@ -16,11 +16,10 @@ from rpsdg_formal.cli.common import (
     add_theory_options,
     kernel_config,
 )
-from rpsdg_formal.cli.theories import folder_rules, rules_path
+from rpsdg_formal.cli.theories import file_rules, folder_rules
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import prepare_kernel
 from rpsdg_formal.pipeline.recheck import CHECK_BATCH, CheckReport, check_dataset, check_lean_file
-from rpsdg_formal.theory.rules import load_rules
 
 SHOWN = 50  # rejected theorems listed one per line
 
@@ -34,10 +33,11 @@ def add_parser(sub: Any, summary: str) -> None:
         "have the kernel check it. For a .lean file: check it as it is and audit the axioms of "
         "each theorem. Exits 1 if anything is rejected. The rule file must have passed "
         "`rpsdg-formal audit` (a proof from a false axiom proves nothing). Without --rules or "
-        "--theory the folder's run.json (or its records' theory) says which rules it used.",
+        "--theory the folder's run.json (or its records' theory) says which rules it used, and a "
+        "Lean file's `import` which shipped theory it needs.",
     )
     chk.add_argument("target", type=Path, metavar="DIR_OR_FILE")
-    add_theory_options(chk, f"{FOLDER_THEORY}; field for a Lean file")
+    add_theory_options(chk, f"{FOLDER_THEORY}; for a Lean file, the theory it imports")
     chk.add_argument(
         "--batch-size", type=int, default=CHECK_BATCH,
         help=f"theorems per Lean file (default {CHECK_BATCH})",
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if target.is_dir():
         rules = folder_rules(target, args)
     else:
-        rules = load_rules(rules_path(args.theory, args.rules))
+        rules = file_rules(target, args)
     settings = kernel_config(args)
     require_audit(rules, settings.cache())
     kernel = prepare_kernel(rules.theory, settings)

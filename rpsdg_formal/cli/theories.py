@@ -54,6 +54,24 @@ def folder_rules(folder: Path, args: argparse.Namespace) -> RuleSet:
     return rules
 
 
+def file_rules(path: Path, args: argparse.Namespace) -> RuleSet:
+    """--rules/--theory if given; else the shipped theory whose Lean module the file imports
+    (a generated calculus file imports `RpsdgFormal.Calculus`), else field. The file is only
+    read for its `import` lines here; `check` validates every line of it afterwards."""
+    if args.rules or args.theory:
+        return load_rules(rules_path(args.theory, args.rules))
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read the Lean file ({err})") from err
+    imported = {word for line in lines if line.startswith("import ") for word in line.split()[1:]}
+    for name in catalogue.shipped_theories():
+        rules = load_rules(catalogue.rules_path(name))
+        if rules.theory.lean_module in imported:
+            return rules
+    return load_rules(rules_path(None, None))
+
+
 def dataset_files(folder: Path) -> list[Path]:
     """The record files of a dataset folder (theorems.jsonl) or a curriculum (level_NN.jsonl)."""
     if not folder.is_dir():

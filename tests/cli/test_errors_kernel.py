@@ -79,3 +79,20 @@ def test_audit_shows_progress_per_row(
     rows = [line for line in err.splitlines() if line.startswith("audited [")]
     total = len(json.loads(report.read_text(encoding="utf-8"))["rows"])
     assert rows and rows[0].split("] ")[1].startswith("1/") and f"{total}/{total}" in rows[-1]
+
+
+def test_check_of_a_lean_file_takes_the_theory_it_imports(
+    calculus_run: Path,
+    calculus_cache: Path,
+    audited_cache: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before, `check` read every Lean file with the field theory unless told otherwise, and
+    refused a generated calculus file for importing `RpsdgFormal.Calculus`."""
+    lean = sorted((calculus_run / "lean").glob("*.lean"))[0]
+    theorems = lean.read_text(encoding="utf-8").count("\ntheorem ")
+    assert main(["check", str(lean), "--cache-dir", str(calculus_cache), "--quiet"]) == 0
+    assert f"{theorems}/{theorems} theorems accepted by the kernel" in capsys.readouterr().out
+    argv = ["check", str(lean), "--theory", "field", "--cache-dir", str(calculus_cache)]
+    assert main([*argv, "--quiet"]) == 1  # told otherwise, it still reads it as told
+    assert "may import only the theory (RpsdgFormal.Field)" in capsys.readouterr().out
