@@ -123,17 +123,32 @@ def _steps(args: argparse.Namespace) -> int:
 def _refuse_walk_options(args: argparse.Namespace, what: str, proofs: bool = False) -> None:
     """Refuse options that only rewrite walks read, for another family (`what`)."""
     walk_only = {
+        "--steps": not isinstance(getattr(args, "steps", None), Unset | None),
         "--difficulty": args.difficulty is not None,
         "--proofs": args.proofs != SELECT.proofs and not proofs,
+        "--bound-budget": not isinstance(getattr(args, "bound_budget", None), Unset | None),
         "--explore": args.explore,
         "--natural": bool(getattr(args, "natural", False)),
         "--vars": args.vars is not None,
     }
-    given = [flag for flag, used in walk_only.items() if used]
+    _refuse([flag for flag, used in walk_only.items() if used], "rewrite walks", what)
+
+
+def refuse_equation_options(args: argparse.Namespace, what: str) -> None:
+    """Refuse options that only the equation families read, for another family (`what`)."""
+    given = {
+        "--kinds": getattr(args, "kinds", None) is not None,
+        "--distractions": getattr(args, "distractions", EQUATION.distractions)
+        != EQUATION.distractions,
+    }
+    _refuse([flag for flag, used in given.items() if used], "equations", what)
+
+
+def _refuse(given: list[str], owner: str, what: str) -> None:
+    """The one error for options of another family: `--x applies` / `--x, --y apply`."""
     if given:
-        raise ConfigError(
-            f"{', '.join(given)} apply to rewrite walks, not to {what}; leave them out"
-        )
+        verb, them = ("applies", "it") if len(given) == 1 else ("apply", "them")
+        raise ConfigError(f"{', '.join(given)} {verb} to {owner}, not to {what}; leave {them} out")
 
 
 def equation_config(args: argparse.Namespace, rules: RuleSet) -> EquationConfig | None:
@@ -148,7 +163,8 @@ def equation_config(args: argparse.Namespace, rules: RuleSet) -> EquationConfig 
             f"--family {family} needs a theory with the solver's rules (tagged `solve`), but "
             f"{rules.path} has none; use --theory equation"
         )
-    _refuse_walk_options(args, "equations (their proof is the solution)", proofs=True)
+    what = "equations" if family == "equation" else "systems of equations"
+    _refuse_walk_options(args, f"{what} (their proof is the solution)", family == "equation")
     if args.operators or args.numerals:
         raise ConfigError("--operators and --numerals do not apply to equations; use --kinds")
     return EquationConfig(
@@ -174,6 +190,7 @@ def calculus_config(args: argparse.Namespace, rules: RuleSet) -> CalculusConfig 
             f"but {rules.path} has none; use --theory calculus"
         )
     _refuse_walk_options(args, "calculus problems (their proof is the differentiation)")
+    refuse_equation_options(args, "calculus problems")
     sig = rules.theory.signature
     names = _operators(args, rules)
     return CalculusConfig(

@@ -30,6 +30,7 @@ from rpsdg_formal.cli.families import (
     Unset,
     calculus_config,
     equation_config,
+    refuse_equation_options,
     select_config,
     walk_config,
 )
@@ -259,6 +260,8 @@ def generate_config(args: argparse.Namespace) -> tuple[GenerateConfig, RuleSet]:
         lean_jobs=args.lean_jobs,
         exclude=frozenset().union(*(statements_of(d, rules) for d in args.exclude)),
     )
+    if config.calculus is None and config.equation is None:
+        refuse_equation_options(args, "rewrite walks")
     return config, rules
 
 

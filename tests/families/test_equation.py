@@ -774,9 +774,24 @@ def test_cli_rational_kind_only(equation_cache: Path, tmp_path: Path) -> None:
     ("extra", "message"),
     [
         (["--theory", "field", "--family", "equation"], "needs a theory with the solver's rules"),
-        (["--theory", "equation", "--difficulty", "2-3"], "--difficulty apply to rewrite walks"),
+        (["--theory", "equation", "--difficulty", "2-3"], "--difficulty applies to rewrite walks"),
         (["--theory", "equation", "--kinds", "quadratic"], "equation kinds must be among"),
-        (["--theory", "equation", "--natural"], "--natural apply to rewrite walks"),
+        (["--theory", "equation", "--natural"], "--natural applies to rewrite walks"),
+        # before, these were read by no family and silently ignored
+        (["--theory", "equation", "--steps", "4"], "--steps applies to rewrite walks, not to eq"),
+        (
+            ["--theory", "equation", "--family", "equation-system", "--proofs", "2"],
+            "--proofs applies to rewrite walks, not to systems of equations",
+        ),
+        (["--theory", "calculus", "--kinds", "linear"], "--kinds applies to equations, not to"),
+        (
+            ["--theory", "field", "--distractions", "3", "--bound-budget", "9"],
+            "--distractions applies to equations, not to rewrite walks; leave it out",
+        ),
+        (
+            ["--theory", "calculus", "--steps", "3", "--bound-budget", "9"],
+            "--steps, --bound-budget apply to rewrite walks, not to calculus problems",
+        ),
     ],
 )
 def test_cli_refuses_options_that_do_not_apply(
