@@ -120,6 +120,7 @@ def _records(folder: Path) -> Iterator[TheoremRecord]:
 
 
 def _texts(value: object) -> list[str]:
+    """A record's list of strings (its `hypotheses`), or [] where it has none."""
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
@@ -249,7 +250,9 @@ def dpo_rows(tables: Tables) -> list[dict[str, Any]]:
     return rows
 
 
-def _stepwise(prompt: str, completions: list[str], last: bool, theorem: str, proof: int) -> Any:
+def _stepwise(
+    prompt: str, completions: list[str], last: bool, theorem: str, proof: int
+) -> dict[str, Any]:
     """One stepwise row: every completion but the last is a true step; the last is `last`."""
     labels = [True] * (len(completions) - 1) + [last]
     raw = [1 if ok else -1 for ok in labels]
