@@ -163,8 +163,8 @@ def equation_config(args: argparse.Namespace, rules: RuleSet) -> EquationConfig 
             f"--family {family} needs a theory with the solver's rules (tagged `solve`), but "
             f"{rules.path} has none; use --theory equation"
         )
-    what = "equations" if family == "equation" else "systems of equations"
-    _refuse_walk_options(args, f"{what} (their proof is the solution)", family == "equation")
+    # --proofs is "up to K": a system, which has one solution, keeps its one
+    _refuse_walk_options(args, "equations (their proof is the solution)", proofs=True)
     if args.operators or args.numerals:
         raise ConfigError("--operators and --numerals do not apply to equations; use --kinds")
     return EquationConfig(

@@ -779,10 +779,6 @@ def test_cli_rational_kind_only(equation_cache: Path, tmp_path: Path) -> None:
         (["--theory", "equation", "--natural"], "--natural applies to rewrite walks"),
         # before, these were read by no family and silently ignored
         (["--theory", "equation", "--steps", "4"], "--steps applies to rewrite walks, not to eq"),
-        (
-            ["--theory", "equation", "--family", "equation-system", "--proofs", "2"],
-            "--proofs applies to rewrite walks, not to systems of equations",
-        ),
         (["--theory", "calculus", "--kinds", "linear"], "--kinds applies to equations, not to"),
         (
             ["--theory", "field", "--distractions", "3", "--bound-budget", "9"],
