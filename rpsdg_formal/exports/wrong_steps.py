@@ -41,13 +41,19 @@ class WrongStep:
     step: Step  # the true step it perturbs
     claimed_after: Expr  # what the wrong step claims `step.before` becomes
     proof: str  # the Lean term offered for `Eq before claimed_after`
-    description: str  # the wrong tactic, human readable: "rw [mul_comm y x] at [0]"
+    description: str  # the wrong tactic, human readable: "rw [mul_comm y x] at position [0]"
     offered: Step | None = None  # the rule instance the wrong tactic states (None: the true one)
     name: str = ""  # the lemma name the wrong tactic uses ("": the rule's own)
     offer: Offer | None = None  # `proof` as data, for the direct kernel route
 
 
 # --- printing ---------------------------------------------------------------------------------
+
+
+def _at(path: Sequence[int]) -> str:
+    """Where a step rewrites, for people: `at the root`, or `at position [1, 0]` (child indices
+    from the root, the records' `position`); not `at [1, 0]`, which reads as `rw … at h`."""
+    return f"at position {list(path)}" if path else "at the root"
 
 
 def _tactic(
@@ -159,7 +165,7 @@ def _wrong_position(
             replace(step.before, path, produced),
             congruence_proof(step.before, path, term, theory),
             f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
-            f"at {list(path)} (the instance is at {list(step.path)})",
+            f"{_at(path)} (the instance is {_at(step.path)})",
             offered=dc_replace(step, path=path),
             offer=Offer(dc_replace(step, path=path)),
         )
@@ -204,7 +210,7 @@ def _wrong_instantiation(
             claimed,
             congruence_proof(step.before, step.path, term, theory),
             f"{_tactic(step.rule.lean_name, wrong_step.substitution, step.reverse, theory)} "
-            f"at {list(step.path)}",
+            f"{_at(step.path)}",
             offered=wrong_step,
             offer=Offer(wrong_step, hyp_words(wrong_step, theory, assumed, true_needs)),
         )
@@ -237,7 +243,7 @@ def _wrong_direction(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) 
             step.after,
             congruence_proof(step.before, step.path, term, theory),
             f"{_tactic(step.rule.lean_name, step.substitution, not step.reverse, theory)} "
-            f"at {list(step.path)}",
+            f"{_at(step.path)}",
             offered=dc_replace(step, reverse=not step.reverse),
             offer=Offer(dc_replace(step, reverse=False), symms=symms),
         )
@@ -286,7 +292,7 @@ def _missing_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
             step,
             step.after,
             congruence_proof(step.before, step.path, term, theory),
-            f"{_tactic(name, step.substitution, step.reverse, theory)} at {list(step.path)}",
+            f"{_tactic(name, step.substitution, step.reverse, theory)} {_at(step.path)}",
             name=name,
             offer=Offer(step, hyp_words(step, theory, assumed, ()), lemma=name),
         )
@@ -329,7 +335,7 @@ def _mutated_rule(step: Step, theory: Theory, assumed: Sequence[Hypothesis]) -> 
             claimed,
             proof,
             f"{_tactic(step.rule.lean_name, step.substitution, step.reverse, theory)} "
-            f"at {list(step.path)} read as {to_lean(pattern, sig)} = {to_lean(mutant, sig)}",
+            f"{_at(step.path)} read as {to_lean(pattern, sig)} = {to_lean(mutant, sig)}",
             offer=Offer(step),
         )
 

@@ -151,8 +151,9 @@ def test_a_wrong_step_starts_from_the_goal_state_the_steps_table_shows(
     exported: dict[str, tuple[Path, Path]], theory: str
 ) -> None:
     """Before, a rewrite negative's `state_before` was the rewritten side alone, printed unlike
-    the goal states (`x * (-z * x)`), and its claim another printer's (`(Real.log x) ^ 2`);
-    equation negatives already started from the goal state."""
+    the goal states (`x * (-z * x)`), its claim another printer's (`(Real.log x) ^ 2`), and its
+    description said `rw [mul_comm (-z) x] at []`; equation negatives already started from the
+    goal state."""
     root = exported[theory][1]
     steps = {
         (s["theorem"], s["proof"], s["step"]): s
@@ -163,10 +164,14 @@ def test_a_wrong_step_starts_from_the_goal_state_the_steps_table_shows(
     for row in negatives:
         state = steps[(row["theorem"], row["proof"], row["step"])]["state_before"]
         assert row["state_before"] == state, row
+        assert " at [" not in row["description"], row  # a position, not Lean's `rw … at h`
         if CLAIM in row["tactic"]:
             claims += 1
             assert row["tactic"].endswith(f"{CLAIM}{row['claimed_after']}"), row
     assert claims or theory == "equation"
+    if theory != "equation":
+        assert any("at the root" in row["description"] for row in negatives)
+        assert any("at position [" in row["description"] for row in negatives)
 
 
 @pytest.mark.parametrize("theory", ["field", "calculus"])
