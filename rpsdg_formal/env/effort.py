@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rpsdg_formal.dataset.record import TheoremRecord
-from rpsdg_formal.env.search import DEFAULT_SEARCH, search_all
+from rpsdg_formal.env.search import DEFAULT_SEARCH, Progress, search_all
 from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.families.base import expect_rewrite
 from rpsdg_formal.families.registry import REGISTRY
@@ -36,15 +36,20 @@ def _task(record: Mapping[str, Any], rules: RuleSet) -> tuple[Goal, Context] | N
 
 
 def prover_effort(
-    records: Sequence[Mapping[str, Any]], rules: RuleSet, budget: int, workers: int = 1
+    records: Sequence[Mapping[str, Any]],
+    rules: RuleSet,
+    budget: int,
+    workers: int = 1,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, int], str]:
     """Expansions per record id (budget + 1 where no proof is found within `budget`), and a
-    sentence saying how they were measured (for the curriculum manifest)."""
+    sentence saying how they were measured (for the curriculum manifest); `progress` is called
+    with (searched, searches) as the searches end."""
     if budget < 1:
         raise ConfigError(f"--effort-budget must be at least 1 expansion, got {budget}")
     tasks = {str(r["id"]): _task(r, rules) for r in records}
     ready = {name: task for name, task in tasks.items() if task is not None}
-    results = search_all(list(ready.values()), rules, budget, DEFAULT_SEARCH, workers)
+    results = search_all(list(ready.values()), rules, budget, DEFAULT_SEARCH, workers, progress)
     efforts = {name: budget + 1 for name in tasks}
     for name, result in zip(ready, results, strict=True):
         efforts[name] = result.expansions if result.proved else budget + 1
