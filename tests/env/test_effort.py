@@ -9,7 +9,8 @@ from typing import Any
 
 from rpsdg_formal.env.effort import prover_effort
 from rpsdg_formal.env.search import search
-from rpsdg_formal.pipeline.run import GenerateConfig, admitted
+from rpsdg_formal.pipeline.config import GenerateConfig
+from rpsdg_formal.pipeline.run import admitted
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.tactics.actions import Context
 from rpsdg_formal.terms.parse import parse_expr

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from rpsdg_formal.env.forked import SearchWorkerDiedError, forked_map
-from rpsdg_formal.pipeline.run import GenerateConfig, admitted
+from rpsdg_formal.pipeline.config import GenerateConfig
+from rpsdg_formal.pipeline.run import admitted
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.rules import RuleSet
 
