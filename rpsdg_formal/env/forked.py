@@ -20,7 +20,7 @@ import ctypes
 import pickle
 import signal
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -56,7 +56,17 @@ def _serve(work: Callable[[T], R], tasks: Sequence[T], connection: Connection) -
             answer: object = ("ok", [work(t) for t in tasks[first : first + size]])
         except Exception as err:  # handed to the parent, which raises it
             answer = ("error", err)
-        connection.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        connection.send_bytes(_pickled(answer))
+
+
+def _pickled(answer: object) -> bytes:
+    """`answer` pickled; an exception that cannot be pickled goes as a RuntimeError saying
+    what it was (else the worker would die and the parent report a dead worker)."""
+    try:
+        return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError) as err:
+        why = RuntimeError(f"a search worker could not send back its answer: {err!r}")
+        return pickle.dumps(("error", why), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _receive(connection: Connection, process: BaseProcess, first: int, size: int) -> list[R]:
@@ -78,7 +88,7 @@ def _receive(connection: Connection, process: BaseProcess, first: int, size: int
 
 def forked_map(
     work: Callable[[T], R], tasks: Sequence[T], workers: int, chunk: int = 2
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """`work(task)` for each task, in order, computed by `workers` forked processes (in this
     process when `workers` is 1 or there is a single task). Closing the iterator, or an
     exception out of it, kills the workers."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from rpsdg_formal.env.forked import forked_map
@@ -247,8 +248,9 @@ def search_all(
         return search(task[0], task[1], rules, budget, config)
 
     results: list[SearchResult] = []
-    for result in forked_map(one, tasks, workers):
-        results.append(result)
-        if progress is not None:
-            progress(len(results), len(tasks))
+    with closing(forked_map(one, tasks, workers)) as found:  # (an exception here stops them)
+        for result in found:
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(tasks))
     return results

@@ -48,6 +48,23 @@ def test_what_a_worker_raises_is_raised_here() -> None:
         list(forked_map(_refuses_seven, list(range(20)), 2))
 
 
+class _Unpicklable(Exception):
+    def __init__(self, n: int) -> None:
+        super().__init__(n)
+        self.held = lambda: n  # (a lambda cannot be pickled)
+
+
+def _raises_unpicklable(n: int) -> int:
+    if n == 3:
+        raise _Unpicklable(n)
+    return n
+
+
+def test_an_exception_that_cannot_travel_is_named() -> None:
+    with pytest.raises(RuntimeError, match="could not send back its answer"):
+        list(forked_map(_raises_unpicklable, list(range(10)), 2))
+
+
 def _dies_at_five(n: int) -> int:
     if n == 5 and os.getpid() != PARENT:
         os.kill(os.getpid(), signal.SIGKILL)
