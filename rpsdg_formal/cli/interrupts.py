@@ -5,9 +5,9 @@ is a callback Python calls on its own (a weak reference's, such as the expressio
 `expr._forget`, or a `__del__`), the exception cannot leave the callback: Python prints
 "Exception ignored in ... Traceback ... KeyboardInterrupt" and carries on, so the user sees a
 traceback and the command goes on running. `interrupts_kept` hands such an interrupt back to
-the main thread (`_thread.interrupt_main`) from a timer thread AGAIN seconds later, when the
+the main thread (`_thread.interrupt_main`) from a timer thread, `AGAIN` seconds later, once the
 callback has returned (called from the hook itself, it would be raised inside the hook and
-dropped again), so it is raised where the command is and the command ends as any interrupt
+dropped again). It is then raised where the command is, which ends as any interrupted command
 does (`main`: one line, exit code 130); should it land in a callback again, it is handed back
 again."""
 

@@ -4,7 +4,8 @@ uses every core.
 
 The workers are forked once, so they inherit `work` and the tasks without pickling them;
 each worker has up to IN_FLIGHT chunks of consecutive tasks sent over its own pipe, and the
-next chunk goes to whichever worker answers (searches differ a thousandfold in cost), while
+next chunk goes to whichever worker answers (a search that proves its theorem in one step and
+one that spends its whole budget differ widely in cost), while
 the results are handed on in task order (as `pipeline.workers` hands on prepared theorems).
 
 What `multiprocessing.Pool`, used here before, did not give: a worker that dies (killed, out
