@@ -225,9 +225,10 @@ def _add_run_options(gen: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     group.add_argument(
         "--lean-sample", type=int, default=LEAN_SAMPLE, metavar="N",
-        help="with --kernel direct, `lean` also checks, in a file of its own, every theorem "
-        "that uses a name no theorem it checked before used, and one theorem in 10 of the "
-        f"first batch and of one batch in N (default {LEAN_SAMPLE}; 0: the first only): a "
+        help="with --kernel direct, `lean` also checks, in a file of its own, one theorem in "
+        f"10 of the first batch and of one batch in N (default {LEAN_SAMPLE}; 0: the first "
+        "only), and in every batch a few theorems that use every name no theorem it checked "
+        "before used: a "
         "cross-check of the direct route against the written files; any disagreement stops "
         "the run",
     )  # fmt: skip

@@ -7,6 +7,7 @@ import argparse
 import filecmp
 import json
 import os
+import random
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from rpsdg_formal.kernel.route import (
     agree,
     compare,
     lean_sample,
+    names_in,
 )
 from rpsdg_formal.pipeline import fused, run
 from rpsdg_formal.theory.catalogue import rules_path
@@ -148,6 +150,44 @@ def test_the_sample_is_each_theorem_with_a_new_name_and_a_spread_in_sampled_batc
     assert [t.name for t in lean_sample(route, cover, second, 1)] == ["u1"]
     assert lean_sample(route, cover, second, 1) == []  # nothing new any more
     assert [t.name for t in lean_sample(route, cover, second, 2)] == ["u0"]  # the spread
+
+
+def test_the_names_are_covered_by_the_theorem_bringing_the_most_first() -> None:
+    """One theorem using both new names is sampled instead of the two that each use one, and
+    the earliest of equals is taken."""
+    route, cover = DirectRoute(cast(DirectSetup, None), 0), Coverage()
+    lean_sample(route, cover, [_theorem("t0", "fun x => Eq.refl x")], 0)
+    batch = [
+        _theorem("a", "fun x => fa x"),
+        _theorem("b", "fun x => fb x"),
+        _theorem("ab", "fun x => fa (fb x)"),
+        _theorem("c1", "fun x => fc x"),
+        _theorem("c2", "fun x => fc (fc x)"),
+    ]
+    assert [t.name for t in lean_sample(route, cover, batch, 1)] == ["ab", "c1"]
+    assert lean_sample(route, cover, batch, 2) == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_name_of_a_batch_is_shown_to_lean_and_the_spread_is_kept(seed: int) -> None:
+    """On random batches over a few names: the sample keeps every spread theorem, and after it
+    every name any theorem of the batch uses is a name of a sampled one (or of an earlier
+    batch's sample)."""
+    rng = random.Random(seed)
+    route, cover = DirectRoute(cast(DirectSetup, None), 3), Coverage()
+    earlier: set[str] = set()
+    for number in range(4):
+        batch = [
+            _theorem(f"b{number}t{k}", " ".join(rng.choices("pqrstuvw", k=rng.randint(1, 4))))
+            for k in range(rng.randint(1, 3 * SPREAD))
+        ]
+        picked = lean_sample(route, cover, batch, number)
+        names = {w for t in picked for w in names_in(t)} | earlier
+        assert names >= {w for t in batch for w in names_in(t)}
+        spread = batch[::SPREAD] if route.sampled(number) else []
+        assert all(t in picked for t in spread)
+        assert [t.name for t in picked] == [t.name for t in batch if t in picked]  # batch order
+        earlier = names
 
 
 def test_agreement_is_same_verdict_and_same_axioms_in_order() -> None:
