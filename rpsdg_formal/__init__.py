@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_batch, prepare_kernel
     from rpsdg_formal.kernel.config import KernelConfig
     from rpsdg_formal.kernel.emit import batch_file, theorem
-    from rpsdg_formal.pipeline.run import GenerateConfig, generate
+    from rpsdg_formal.pipeline.config import GenerateConfig
+    from rpsdg_formal.pipeline.run import generate
     from rpsdg_formal.rewriting.steps import RuleIndex, Step, apply_step, successors
     from rpsdg_formal.rewriting.walk import WalkConfig, draw_walk
     from rpsdg_formal.terms.expr import Expr, app, num, var
@@ -34,7 +35,7 @@ _HOME = {
     "KernelConfig": "kernel.config",
     "batch_file": "kernel.emit",
     "theorem": "kernel.emit",
-    "GenerateConfig": "pipeline.run",
+    "GenerateConfig": "pipeline.config",
     "generate": "pipeline.run",
     "RuleIndex": "rewriting.steps",
     "Step": "rewriting.steps",

@@ -21,7 +21,8 @@ from rpsdg_formal.families.calculus import crosscheck, draw_problem, unusable
 from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.derive import Engine
 from rpsdg_formal.kernel.check import Kernel
-from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.pipeline.config import GenerateConfig
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.rewriting.walk import theorem_rng
 from rpsdg_formal.theory.rules import RuleSet
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from benchlib import CORES, kernel_only, one_lean_per_core, script_parser, shipped_rules
 
-from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.pipeline.config import GenerateConfig
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.rewriting.walk import WalkConfig
 
 

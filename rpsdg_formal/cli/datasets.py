@@ -16,6 +16,7 @@ from rpsdg_formal.dataset.curriculum import read_dataset, write_curriculum
 from rpsdg_formal.dataset.stats import write_stats
 from rpsdg_formal.env.effort import prover_effort
 from rpsdg_formal.env.evaluate import DEFAULT_LEVELS
+from rpsdg_formal.progress import Progress
 
 EFFORT_BUDGET = 50
 """The default search budget of the curriculum's prover-effort tie-break."""
@@ -81,7 +82,20 @@ def _effort(
         return None
     rules = folder_rules(args.dir, args)
     workers = args.workers or CORES
-    return lambda records: prover_effort(records, rules, args.effort_budget, workers)
+
+    def measure(records: list[dict[str, Any]]) -> tuple[Mapping[str, int], str]:
+        bar = Progress(len(records), "searching (prover effort)", frequent=True)
+
+        def update(done: int, searches: int) -> None:  # (records that are no rewrite: none)
+            bar.total = searches
+            bar.update(done)
+
+        try:
+            return prover_effort(records, rules, args.effort_budget, workers, update)
+        finally:
+            bar.close()
+
+    return measure
 
 
 def run_curriculum(args: argparse.Namespace) -> int:

@@ -39,7 +39,8 @@ from rpsdg_formal.cli.theories import rules_path
 from rpsdg_formal.families.calculus_config import FAMILIES
 from rpsdg_formal.families.equation_config import KINDS
 from rpsdg_formal.kernel.route import LEAN_SAMPLE
-from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, statements_of
+from rpsdg_formal.pipeline.config import GenerateConfig, GenerateSummary
+from rpsdg_formal.pipeline.run import statements_of
 from rpsdg_formal.theory.rules import RuleSet, load_rules
 
 COUNT = 1000  # the command line's default --count (GenerateConfig requires one)

@@ -19,7 +19,8 @@ from rpsdg_formal.kernel.known_version import (
 from rpsdg_formal.kernel.pool import DirectUnavailable
 from rpsdg_formal.kernel.route import DirectRoute
 from rpsdg_formal.kernel.runner import embedded_library
-from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, generate
+from rpsdg_formal.pipeline.config import GenerateConfig, GenerateSummary
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.theory.rules import RuleSet
 from rpsdg_formal.theory.section import Theory
 

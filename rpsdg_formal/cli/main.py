@@ -111,8 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(argv[:1]).parse_args(argv)
     command = NAMED[args.command]
     run: Callable[[argparse.Namespace], int] = command.attribute(command.run)
+    from rpsdg_formal.cli.interrupts import interrupts_kept  # (not for `--help`: test_startup)
+
     try:
-        return run(args)
+        with interrupts_kept():
+            return run(args)
     except RpsdgError as err:
         print(f"rpsdg-formal {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -16,7 +16,7 @@ from typing import Any
 from rpsdg_formal.dataset.record import TheoremRecord
 from rpsdg_formal.env.forward import from_candidate
 from rpsdg_formal.env.forward_search import FORWARD_WEIGHT, search_forward, searchable
-from rpsdg_formal.env.search import DEFAULT_SEARCH, search_all
+from rpsdg_formal.env.search import DEFAULT_SEARCH, Progress, search_all
 from rpsdg_formal.errors import ConfigError, RewriteError
 from rpsdg_formal.families.base import expect_rewrite
 from rpsdg_formal.families.equation_records import EquationCandidate
@@ -57,15 +57,20 @@ def _forward(record: Mapping[str, Any], rules: RuleSet) -> Forward | None:
 
 
 def prover_effort(
-    records: Sequence[Mapping[str, Any]], rules: RuleSet, budget: int, workers: int = 1
+    records: Sequence[Mapping[str, Any]],
+    rules: RuleSet,
+    budget: int,
+    workers: int = 1,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, int], str]:
     """Expansions per record id (budget + 1 where no proof is found within `budget`), and a
-    sentence saying how they were measured (for the curriculum manifest)."""
+    sentence saying how they were measured (for the curriculum manifest); `progress` is called
+    with (searched, searches) as the searches end."""
     if budget < 1:
         raise ConfigError(f"--effort-budget must be at least 1 expansion, got {budget}")
     tasks = {str(r["id"]): _task(r, rules) for r in records}
     ready = {name: task for name, task in tasks.items() if task is not None}
-    results = search_all(list(ready.values()), rules, budget, DEFAULT_SEARCH, workers)
+    results = search_all(list(ready.values()), rules, budget, DEFAULT_SEARCH, workers, progress)
     efforts = {name: budget + 1 for name in tasks}
     for name, result in zip(ready, results, strict=True):
         efforts[name] = result.expansions if result.proved else budget + 1

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 
+from rpsdg_formal.env.forked import forked_map
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.rewriting.steps import RuleIndex, Step, successors
 from rpsdg_formal.tactics.actions import Context, Goal
@@ -223,16 +224,7 @@ def search(
     return SearchResult(False, (), expansions, exhausted=not frontier)
 
 
-# --- many theorems: search in a pool, replay through the kernel in lockstep ---------------------
-
-_WORKER: tuple[RuleSet, int, SearchConfig] | None = None  # the forked workers' copy
-
-
-def _search_one(task: tuple[Goal, Context]) -> SearchResult:
-    """`search` of one task with the settings `search_all` left for the workers."""
-    assert _WORKER is not None
-    rules, budget, config = _WORKER
-    return search(task[0], task[1], rules, budget, config)
+# --- many theorems: search on every core ---------------------------------------------------------
 
 
 def search_all(
@@ -244,29 +236,21 @@ def search_all(
     progress: Progress | None = None,
 ) -> list[SearchResult]:
     """`search` on every (goal, context), in order, by `workers` forked processes (in this
-    process when `workers` is 1)."""
-    global _WORKER
+    process when `workers` is 1): `forked.forked_map`, so a dead worker raises
+    `SearchWorkerDiedError` and Ctrl-C stops the workers at once."""
     if budget < 1:
         raise ConfigError(f"the search budget must be at least 1 expansion, got {budget}")
     if workers < 1:
         raise ConfigError(f"workers must be at least 1, got {workers}")
     _index(rules)  # built before forking, so every worker inherits it
-    _WORKER = (rules, budget, config)
+
+    def one(task: tuple[Goal, Context]) -> SearchResult:
+        return search(task[0], task[1], rules, budget, config)
+
     results: list[SearchResult] = []
-    try:
-        if workers == 1 or len(tasks) < 2:
-            found: Iterable[SearchResult] = map(_search_one, tasks)
-            for result in found:
-                results.append(result)
-                if progress is not None:
-                    progress(len(results), len(tasks))
-            return results
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, len(tasks))) as pool:
-            for result in pool.imap(_search_one, tasks, chunksize=4):
-                results.append(result)
-                if progress is not None:
-                    progress(len(results), len(tasks))
-        return results
-    finally:
-        _WORKER = None
+    with closing(forked_map(one, tasks, workers)) as found:  # (an exception here stops them)
+        for result in found:
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(tasks))
+    return results

@@ -1,18 +1,21 @@
 /* A proof's record rows in C: `families.records._rows` without a Python call per step (an
  * optional extension; the Python function stays the reference and the fallback).
  *
- * `rows(steps, terms, text, row_class, fields)` makes, for each step, the row `_rows` makes:
- * the states printed by `text(tree, True)` (the state before taken from the step before when
- * it is the same tree), the rule's name, the direction, the path, the substitution printed by
+ * `rows(steps, terms, text, row_class)` makes, for each step, the row `_rows` makes: the
+ * states printed by `text(tree, True)` (the state before taken from the step before when it
+ * is the same tree), the rule's name, the direction, the path, the substitution printed by
  * `text(value, False)`, and the step's proof term. Each row is made as its frozen dataclass's
- * `__init__` makes it, `object.__new__(row_class)` and then `object.__setattr__` of each of
- * `fields` in order, which `records.py` only asks of a row class with no `__post_init__`. A
- * step whose substitution is not a tuple of pairs makes `rows` return None, and the caller
- * makes the rows in Python; whatever `text` raises is raised. */
+ * generated `__init__` makes it, `object.__new__(row_class)` and then `object.__setattr__` of
+ * each name of `FIELDS` (this module's tuple: the names of those seven values, in that order),
+ * which `records.py` only asks of a row class whose `__init__` is exactly the one
+ * `dataclasses` generates for `FIELDS` (`terms.extension.stores_only`). A step whose
+ * substitution is not a tuple of pairs makes `rows` return None, and the caller makes the
+ * rows in Python; whatever `text` raises is raised. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 static PyObject *BEFORE, *AFTER, *RULE, *NAME, *DIRECTION, *PATH, *SUBSTITUTION, *EMPTY;
+static PyObject *FIELDS; /* the row's field names, in the order `step_row` makes the values */
 
 /* `text(tree, lean)`. */
 static PyObject *print(PyObject *text, PyObject *tree, int lean) {
@@ -41,10 +44,10 @@ static PyObject *substitution(PyObject *pairs, PyObject *text) {
 }
 
 /* A row of `cls` holding `values` (steals them), made as its dataclass `__init__` makes it. */
-static PyObject *make_row(PyTypeObject *cls, PyObject *fields, PyObject **values) {
+static PyObject *make_row(PyTypeObject *cls, PyObject **values) {
     PyObject *row = PyBaseObject_Type.tp_new(cls, EMPTY, NULL);
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(fields); i++) {
-        if (row && PyObject_GenericSetAttr(row, PyTuple_GET_ITEM(fields, i), values[i])) {
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(FIELDS); i++) {
+        if (row && PyObject_GenericSetAttr(row, PyTuple_GET_ITEM(FIELDS, i), values[i])) {
             Py_CLEAR(row);
         }
         Py_XDECREF(values[i]);
@@ -60,7 +63,7 @@ static PyObject *get(PyObject *obj, PyObject *name) {
 /* One step's row (`*last`, `*last_text`: the previous step's state after and its text,
  * replaced by this step's); Py_None where the step is not one `rows` makes. */
 static PyObject *step_row(PyObject *step, PyObject *term, PyObject *text, PyTypeObject *cls,
-                          PyObject *fields, PyObject **last, PyObject **last_text) {
+                          PyObject **last, PyObject **last_text) {
     PyObject *values[7] = {NULL}, *row = NULL;
     PyObject *before = get(step, BEFORE), *after = get(before ? step : NULL, AFTER);
     PyObject *rule = get(after ? step : NULL, RULE);
@@ -84,7 +87,7 @@ static PyObject *step_row(PyObject *step, PyObject *term, PyObject *text, PyType
     } else if (made) {
         Py_XSETREF(*last, Py_NewRef(after));
         Py_XSETREF(*last_text, Py_NewRef(values[5]));
-        row = make_row(cls, fields, values); /* (takes the values) */
+        row = make_row(cls, values); /* (takes the values) */
     } else {
         for (int i = 0; i < 7; i++) Py_XDECREF(values[i]);
     }
@@ -93,12 +96,11 @@ static PyObject *step_row(PyObject *step, PyObject *term, PyObject *text, PyType
 }
 
 static int arguments(PyObject *const *args, Py_ssize_t n) {
-    if (n == 5 && PyTuple_Check(args[0]) && PyTuple_Check(args[1]) && PyType_Check(args[3]) &&
-        PyTuple_Check(args[4]) && PyTuple_GET_SIZE(args[4]) == 7 &&
+    if (n == 4 && PyTuple_Check(args[0]) && PyTuple_Check(args[1]) && PyType_Check(args[3]) &&
         PyTuple_GET_SIZE(args[0]) == PyTuple_GET_SIZE(args[1]))
         return 0;
-    PyErr_SetString(PyExc_TypeError, "rows(steps: tuple, terms: tuple of as many, text, "
-                                     "row_class: type, fields: tuple of 7 names)");
+    PyErr_SetString(PyExc_TypeError,
+                    "rows(steps: tuple, terms: tuple of as many, text, row_class: type)");
     return -1;
 }
 
@@ -109,7 +111,7 @@ static PyObject *rows(PyObject *module, PyObject *const *args, Py_ssize_t n) {
     PyObject *out = PyTuple_New(count), *last = NULL, *last_text = NULL;
     for (Py_ssize_t i = 0; out && i < count; i++) {
         PyObject *row = step_row(PyTuple_GET_ITEM(args[0], i), PyTuple_GET_ITEM(args[1], i),
-                                 args[2], (PyTypeObject *)args[3], args[4], &last, &last_text);
+                                 args[2], (PyTypeObject *)args[3], &last, &last_text);
         if (!row || row == Py_None) {
             Py_CLEAR(out);
             out = row; /* NULL (an error) or None (not a step made here) */
@@ -124,8 +126,9 @@ static PyObject *rows(PyObject *module, PyObject *const *args, Py_ssize_t n) {
 
 static PyMethodDef METHODS[] = {
     {"rows", (PyCFunction)(void (*)(void))rows, METH_FASTCALL,
-     "rows(steps, terms, text, row_class, fields): the record rows of consecutive steps, as "
-     "families.records._rows makes them, or None where it would not make them the same way."},
+     "rows(steps, terms, text, row_class): the record rows of consecutive steps, as "
+     "families.records._rows makes them (each field of FIELDS set in order), or None where "
+     "it would not make them the same way."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -142,5 +145,17 @@ PyMODINIT_FUNC PyInit__rows(void) {
         if (!*slots[i] && !(*slots[i] = PyUnicode_InternFromString(names[i]))) return NULL;
     }
     if (!EMPTY && !(EMPTY = PyTuple_New(0))) return NULL;
-    return PyModule_Create(&MODULE);
+    /* the names of the values `step_row` makes, in its order (`values[0]` to `values[6]`) */
+    const char *fields[] = {"state_before", "rule", "direction", "position", "substitution",
+                            "state_after", "lean"};
+    if (!FIELDS && !(FIELDS = PyTuple_New(7))) return NULL;
+    for (int i = 0; i < 7; i++) {
+        if (PyTuple_GET_ITEM(FIELDS, i)) continue;
+        PyObject *name = PyUnicode_InternFromString(fields[i]);
+        if (!name) return NULL;
+        PyTuple_SET_ITEM(FIELDS, i, name);
+    }
+    PyObject *module = PyModule_Create(&MODULE);
+    if (module && PyModule_AddObjectRef(module, "FIELDS", FIELDS) < 0) Py_CLEAR(module);
+    return module;
 }

@@ -5,7 +5,7 @@ and the reverse direction (replaying a record's steps to rebuild its certificate
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from rpsdg_formal.dataset.record import (
@@ -22,7 +22,7 @@ from rpsdg_formal.kernel.emit_compiled import compiled_binders
 from rpsdg_formal.rewriting.graph import LowerBound, proof_measures
 from rpsdg_formal.rewriting.steps import Step, apply_step
 from rpsdg_formal.terms.expr import Expr, variables
-from rpsdg_formal.terms.extension import Switch, optional_extension
+from rpsdg_formal.terms.extension import Switch, init_and_new, optional_extension, stores_only
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.terms.printers import to_human, to_lean
 from rpsdg_formal.terms.signature import Signature, is_lean_ident
@@ -122,9 +122,10 @@ def _rows(
     steps: Sequence[Step], terms: Sequence[str], texts: SignatureTexts
 ) -> tuple[StepRow, ...]:
     """The rows of consecutive steps: made by the compiled rows (`families/_rows.c`) where it
-    is built and switched on, else (or for a step it does not make) by `python_rows`."""
-    if _ROWS is not None and _COMPILED_ROWS.on:
-        made = _ROWS.rows(tuple(steps), tuple(terms), texts.infix, StepRow, _ROW_FIELDS)
+    is built and switched on and `StepRow` is made as it makes rows (`_compiled_class`), else
+    (or for a step it does not make) by `python_rows`."""
+    if _ROWS is not None and _COMPILED_ROWS.on and _compiled_class(StepRow):
+        made = _ROWS.rows(tuple(steps), tuple(terms), texts.infix, StepRow)
         if made is not None:
             return cast(tuple[StepRow, ...], made)
     return python_rows(steps, terms, texts)
@@ -157,9 +158,22 @@ def use_compiled_rows(on: bool) -> bool:
     return _COMPILED_ROWS.set(on)
 
 
+def _compiled_class(cls: type) -> bool:
+    """Whether the compiled rows may make rows of `cls`: its `__init__` is the one
+    `dataclasses` generates for the fields the C code sets (`_rows.FIELDS`), which only stores
+    them (`stores_only`); asked once per class, `__init__` and `__new__` (a class changed in a
+    test is asked again)."""
+    key = (cls, *init_and_new(cls))
+    known = _CHECKED.get(key)
+    if known is None:
+        fields = getattr(_ROWS, "FIELDS", None)  # (a build from before `FIELDS`: not used)
+        known = _CHECKED[key] = isinstance(fields, tuple) and stores_only(cls, fields)
+    return known
+
+
 _ROWS = optional_extension("families._rows")
-_ROW_FIELDS = tuple(f.name for f in fields(StepRow))
-_COMPILED_ROWS = Switch(not hasattr(StepRow, "__post_init__"))  # (`object.__new__` skips it)
+_COMPILED_ROWS = Switch()
+_CHECKED: dict[tuple[object, ...], bool] = {}
 
 
 def theorem_record(

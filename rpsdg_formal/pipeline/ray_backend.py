@@ -29,9 +29,10 @@ from rpsdg_formal.kernel.check import Rejected, prepare_kernel, start_check
 from rpsdg_formal.kernel.emit import batch_file
 from rpsdg_formal.kernel.faults import Settled, require_progress, settle
 from rpsdg_formal.pipeline.admission import Admission
+from rpsdg_formal.pipeline.config import GenerateConfig, GenerateSummary
 from rpsdg_formal.pipeline.outputs import Outputs, json_line, rejected_row
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer, finish
-from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, open_run, room_left
+from rpsdg_formal.pipeline.run import open_run, room_left
 from rpsdg_formal.progress import Progress
 from rpsdg_formal.theory.rules import RuleSet
 

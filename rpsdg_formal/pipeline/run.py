@@ -12,20 +12,13 @@ the output of an uninterrupted one.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rpsdg_formal.dataset.jsonl import read_jsonl
 from rpsdg_formal.errors import ConfigError, OutputError
-from rpsdg_formal.families.base import Family
-from rpsdg_formal.families.calculus_config import CalculusConfig
-from rpsdg_formal.families.choice import chosen_family
-from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.kernel.check import Kernel, PendingCheck, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import require_progress, settle
@@ -39,6 +32,7 @@ from rpsdg_formal.kernel.route import (
 from rpsdg_formal.pipeline import checkpoint
 from rpsdg_formal.pipeline.admission import KEY_BYTES, Admission, KeySet, short_key
 from rpsdg_formal.pipeline.batch_rows import Item, batch_rows, verdicts_of
+from rpsdg_formal.pipeline.config import GenerateConfig, GenerateSummary, manifest
 from rpsdg_formal.pipeline.fused import FusedWorkers
 from rpsdg_formal.pipeline.outputs import (
     KEYS,
@@ -50,85 +44,10 @@ from rpsdg_formal.pipeline.outputs import (
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer
 from rpsdg_formal.pipeline.workers import prepared_items
 from rpsdg_formal.progress import Progress
-from rpsdg_formal.rewriting.selection import SelectConfig, quotas
-from rpsdg_formal.rewriting.walk import WalkConfig
+from rpsdg_formal.rewriting.selection import quotas
 from rpsdg_formal.terms.expr import statement_key
 from rpsdg_formal.terms.parse import parse_expr
 from rpsdg_formal.theory.rules import RuleSet
-
-
-@dataclass(frozen=True)
-class GenerateConfig:
-    """What to generate and where."""
-
-    count: int
-    seed: int
-    out: Path
-    walk: WalkConfig = field(default_factory=WalkConfig)
-    select: SelectConfig = field(default_factory=SelectConfig)
-    batch_size: int = 250
-    force: bool = False
-    exclude: frozenset[bytes] = frozenset()  # statement keys (expr.statement_key) not to repeat
-    calculus: CalculusConfig | None = None  # integration problems instead of rewrite walks
-    equation: EquationConfig | None = None  # equations to solve instead of rewrite walks
-    workers: int = 1  # processes preparing theorems (the output does not depend on it)
-    lean_jobs: int = 1  # Lean processes checking batches at the same time
-
-    def __post_init__(self) -> None:
-        if self.count < 1:
-            raise ConfigError(f"--count must be at least 1, got {self.count}")
-        if self.batch_size < 1:
-            raise ConfigError(f"--batch-size must be at least 1, got {self.batch_size}")
-        if self.seed < 0:
-            raise ConfigError(f"--seed must be a natural number, got {self.seed}")
-        if self.workers < 1 or self.lean_jobs < 1:
-            raise ConfigError("--workers and --lean-jobs must be at least 1")
-
-    @property
-    def family(self) -> Family:
-        """The family these settings choose: calculus or equations if set, else rewrites (its
-        module imported only then, `families.choice`)."""
-        return chosen_family(self.walk, self.select, self.calculus, self.equation)
-
-
-@dataclass(frozen=True)
-class GenerateSummary:
-    """What a run produced."""
-
-    accepted: int
-    rejected: int
-    batches: int
-    out: Path
-    disagreements: int = 0  # theorems SymPy contradicts (an unsound rule set): not exported
-    refused: int = 0  # steps with a side condition nothing proves (a divisor that can be 0)
-    resumed_after: int = 0  # theorems an interrupted run had already written
-
-
-def manifest(
-    config: GenerateConfig, rules: RuleSet, lean_version: str, backend: str = "local"
-) -> dict[str, Any]:
-    """What produces this folder: `check` finds the rule file in it, and a run is resumed
-    only by the same command (`config` hashes every setting that can change the output)."""
-    settings = dataclasses.replace(
-        config, out=Path("."), force=False, exclude=frozenset(), workers=1
-    )
-    key = hashlib.sha256(repr(settings).encode())
-    for item in sorted(config.exclude):
-        key.update(item)
-    return {
-        "theory": rules.theory.name,
-        "rules": str(rules.path.resolve()),
-        "seed": config.seed,
-        "count": config.count,
-        "steps": config.walk.steps,
-        "max_size": config.walk.max_size,
-        "family": config.family.run_name,
-        "batch_size": config.batch_size,
-        "lean_version": lean_version,
-        "theory_source_hash": rules.theory.source_hash(),
-        "backend": backend,
-        "config": key.hexdigest()[:16],
-    }
 
 
 def statements_of(folder: Path, rules: RuleSet) -> frozenset[bytes]:

@@ -33,6 +33,7 @@ from rpsdg_formal.rewriting import fastsearch
 from rpsdg_formal.rewriting.steps import Keep, RuleIndex, Step
 from rpsdg_formal.terms import expr as _expr
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, var
+from rpsdg_formal.terms.extension import stores_only
 from rpsdg_formal.terms.sample import ExprShape
 
 _POOL = (_expr._POOL, _expr._PoolRef)
@@ -44,20 +45,12 @@ node leaves the pool)."""
 
 
 def _stored_fields() -> tuple[str, ...] | None:
-    """Step's six fields where `Step(*values)` only stores them, in order (its dataclass
-    `__init__`, `object.__new__`, no `__post_init__`; tried once on six new objects): the C
+    """Step's six fields where `Step(*values)` only stores them, in order (its `__init__` the
+    one `dataclasses` generates for them, `object.__new__`: `extension.stores_only`): the C
     walk then makes each Step as that `__init__` does, without running its Python frame
     (about 1 µs a step); else None, and the C walk calls Step."""
     names = tuple(f.name for f in dataclasses.fields(Step))
-    if Step.__new__ is not object.__new__ or hasattr(Step, "__post_init__") or len(names) != 6:
-        return None
-    values = tuple(object() for _ in names)
-    made = Step(*values)  # type: ignore[arg-type]  # (any value: the probe only stores them)
-    stored = list(vars(made).items())
-    same = [n for n, v in stored] == list(names) and all(
-        v is value for (n, v), value in zip(stored, values, strict=True)
-    )
-    return names if same else None
+    return names if len(names) == 6 and stores_only(Step, names) else None
 
 
 _STEP_FIELDS = _stored_fields()

@@ -14,7 +14,7 @@ from rpsdg_formal.exports.writer import ExportConfig
 from rpsdg_formal.families.calculus_config import CalculusConfig
 from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.kernel import KernelConfig
-from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary
+from rpsdg_formal.pipeline.config import GenerateConfig, GenerateSummary
 from rpsdg_formal.rewriting.selection import SelectConfig
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.serve.service import ServiceConfig

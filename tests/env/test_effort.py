@@ -15,7 +15,8 @@ from rpsdg_formal.env.search import search
 from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.families.equation_records import EquationCandidate
 from rpsdg_formal.families.registry import REGISTRY
-from rpsdg_formal.pipeline.run import GenerateConfig, admitted
+from rpsdg_formal.pipeline.config import GenerateConfig
+from rpsdg_formal.pipeline.run import admitted
 from rpsdg_formal.rewriting.steps import RuleIndex
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.tactics.actions import Context

@@ -41,7 +41,8 @@ from rpsdg_formal.kernel.check import (
 )
 from rpsdg_formal.kernel.config import KernelConfig
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file, equation_statement, theorem
-from rpsdg_formal.pipeline.run import GenerateConfig, GenerateSummary, generate
+from rpsdg_formal.pipeline.config import GenerateConfig, GenerateSummary
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.rewriting.walk import theorem_rng
 from rpsdg_formal.terms.artifacts import ACCEPTANCE, artifact_kinds
 from rpsdg_formal.terms.expr import Expr, app, num

@@ -49,7 +49,8 @@ from rpsdg_formal.kernel.emit import (
     hypotheses,
 )
 from rpsdg_formal.kernel.implication import implication_theorem
-from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.pipeline.config import GenerateConfig
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.rewriting.steps import (
     EquationStep,
     RuleIndex,

@@ -2,13 +2,13 @@
 for: the same rows, field for field and attribute for attribute, for the proofs of random
 walks of every shipped theory (reverse steps, side conditions, numeral-only `evaluate:` rules,
 long walks, several shortest proofs), for every family's records, and the same exception where
-the printer raises one."""
+the printer raises one; and a row class whose `__init__` is not the generated one is called."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pytest
@@ -129,9 +129,7 @@ def test_a_step_the_rows_do_not_make_is_made_in_python() -> None:
     odd = Proof((listed, *proof.steps[1:]), proof.lean, proof.terms)
     assert records._ROWS is not None
     texts = texts_of(RULES["field"].theory.signature)
-    assert (
-        records._ROWS.rows(odd.steps, odd.terms, texts.infix, StepRow, records._ROW_FIELDS) is None
-    )
+    assert records._ROWS.rows(odd.steps, odd.terms, texts.infix, StepRow) is None
     _same(*_both(odd, RULES["field"]))
 
 
@@ -144,6 +142,42 @@ def test_what_the_printer_raises_is_raised() -> None:
 
     assert records._ROWS is not None
     with pytest.raises(LookupError, match="no text"):
-        records._ROWS.rows(proof.steps, proof.terms, refuses, StepRow, records._ROW_FIELDS)
+        records._ROWS.rows(proof.steps, proof.terms, refuses, StepRow)
     with pytest.raises(TypeError):
-        records._ROWS.rows(proof.steps, proof.terms[1:], refuses, StepRow, records._ROW_FIELDS)
+        records._ROWS.rows(proof.steps, proof.terms[1:], refuses, StepRow)
+
+
+_ROW_FIELDS = tuple(f.name for f in fields(StepRow))
+
+
+@dataclass(frozen=True, init=False)
+class _CheckedRow(StepRow):
+    """StepRow with a hand-written `__init__` that validates and counts: the C rows, which set
+    the fields without calling `__init__`, must not make it."""
+
+    made = 0
+
+    def __init__(self, *values: Any) -> None:
+        if values[2] not in ("forward", "reverse"):
+            raise ValueError(f"not a direction: {values[2]!r}")
+        type(self).made += 1
+        for name, value in zip(_ROW_FIELDS, values, strict=True):
+            object.__setattr__(self, name, value)
+
+
+@needs_native
+def test_a_row_class_with_its_own_init_is_called(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With StepRow's `__init__` replaced (the class the records make changed), rows are made
+    by `python_rows`, calling it once per step; StepRow itself is made by the C rows."""
+    proof = _field_proof(3, 6)
+    assert records._compiled_class(StepRow)
+    assert not records._compiled_class(_CheckedRow)
+    monkeypatch.setattr(records, "StepRow", _CheckedRow)
+    with _compiled(True):
+        made = step_rows(proof, RULES["field"].theory)
+    assert _CheckedRow.made == len(proof.steps) == len(made)
+    assert all(type(row) is _CheckedRow for row in made)
+    monkeypatch.undo()
+    with _compiled(False):
+        reference = step_rows(proof, RULES["field"].theory)
+    assert [r.to_json() for r in made] == [r.to_json() for r in reference]

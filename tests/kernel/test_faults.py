@@ -22,8 +22,9 @@ from rpsdg_formal.kernel import LeanRunner
 from rpsdg_formal.kernel.check import Accepted, Kernel, Rejected, check_text, start_check
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import LIMIT, settle
+from rpsdg_formal.pipeline.config import GenerateConfig
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer
-from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.rules import RuleSet
 

@@ -11,8 +11,9 @@ import pytest
 
 from rpsdg_formal.kernel import KernelConfig
 from rpsdg_formal.kernel.check import Kernel
+from rpsdg_formal.pipeline.config import GenerateConfig
 from rpsdg_formal.pipeline.ray_backend import generate_ray
-from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.rules import RuleSet
 

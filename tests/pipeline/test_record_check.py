@@ -21,10 +21,11 @@ from rpsdg_formal.families.equation_family import EquationFamily
 from rpsdg_formal.families.rewrite_family import RewriteFamily
 from rpsdg_formal.families.system_family import SystemFamily
 from rpsdg_formal.kernel.check import Kernel
+from rpsdg_formal.pipeline.config import GenerateConfig
 from rpsdg_formal.pipeline.prepare import Preparer
 from rpsdg_formal.pipeline.recheck import check_dataset
 from rpsdg_formal.pipeline.record_check import check_record, first_difference
-from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import RuleSet, load_rules

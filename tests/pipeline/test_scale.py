@@ -8,8 +8,9 @@ from pathlib import Path
 
 from rpsdg_formal.kernel.check import Kernel
 from rpsdg_formal.pipeline.admission import Admission, KeySet, short_key
+from rpsdg_formal.pipeline.config import GenerateConfig
 from rpsdg_formal.pipeline.prepare import Prepared
-from rpsdg_formal.pipeline.run import GenerateConfig, generate
+from rpsdg_formal.pipeline.run import generate
 from rpsdg_formal.rewriting.walk import WalkConfig
 from rpsdg_formal.theory.rules import RuleSet
 

@@ -119,7 +119,8 @@ def test_canonical_pair_identifies_renamings_and_swaps() -> None:
 
 
 def test_generated_statements_are_distinct_up_to_renaming(field_rules: RuleSet) -> None:
-    from rpsdg_formal.pipeline.run import GenerateConfig, admitted
+    from rpsdg_formal.pipeline.config import GenerateConfig
+    from rpsdg_formal.pipeline.run import admitted
     from rpsdg_formal.terms.parse import parse_expr
 
     config = GenerateConfig(
@@ -148,7 +149,8 @@ def test_quotas_share_the_count_by_weight() -> None:
 def test_histogram_target_is_met(field_rules: RuleSet) -> None:
     from collections import Counter
 
-    from rpsdg_formal.pipeline.run import GenerateConfig, admitted
+    from rpsdg_formal.pipeline.config import GenerateConfig
+    from rpsdg_formal.pipeline.run import admitted
 
     select = SelectConfig(histogram=((2, 1.0), (3, 1.0)))
     config = GenerateConfig(count=12, seed=4, out=Path("unused"), select=select)
