@@ -84,7 +84,7 @@ def _effort(
     workers = args.workers or CORES
 
     def measure(records: list[dict[str, Any]]) -> tuple[Mapping[str, int], str]:
-        bar = Progress(len(records), "searching (prover effort)", frequent=True)
+        bar = Progress(len(records), "searching (prover effort)", not args.quiet, frequent=True)
 
         def update(done: int, searches: int) -> None:  # (records that are no rewrite: none)
             bar.total = searches

@@ -241,11 +241,16 @@ def test_bad_rule_files_fail_with_file_and_line(
     assert message in err and f"{path}:" in err
 
 
-def test_curriculum_and_stats_of_a_generated_folder(generated: Path, tmp_path: Path) -> None:
+def test_curriculum_and_stats_of_a_generated_folder(
+    generated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import yaml
 
     argv = ["curriculum", str(generated), "--levels", "3", "--out", str(tmp_path / "cur")]
+    assert main([*argv, "--quiet"]) == 0
+    assert "searching" not in capsys.readouterr().err  # --quiet: no progress line
     assert main(argv) == 0  # prover effort breaks ties between bounds by default
+    assert "searching (prover effort)" in capsys.readouterr().err
     manifest = yaml.safe_load((tmp_path / "cur" / "manifest.yaml").read_text())
     assert "budget of 50" in manifest["prover_effort"]
     medians = [(e["median_lower_bound"], e["median_prover_effort"]) for e in manifest["levels"]]
