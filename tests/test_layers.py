@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "rpsdg_formal"
 
 LAYERS = (
-    ("errors", "progress"),
+    ("errors", "forking", "progress"),
     ("terms",),
     ("theory",),
     ("rewriting",),

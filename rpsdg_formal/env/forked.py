@@ -17,17 +17,15 @@ the iterator (an interrupt, an error) kills them at once, not after their curren
 
 from __future__ import annotations
 
-import ctypes
-import pickle
-import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from rpsdg_formal.errors import RpsdgError
+from rpsdg_formal.forking import attempt, quiet, receive, send
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,53 +36,31 @@ class SearchWorkerDiedError(RpsdgError, RuntimeError):
     """A search worker process ended without answering (killed, or out of memory)."""
 
 
-def _quiet() -> None:
-    """Worker start: leave Ctrl-C to the parent, and die with it even if it is killed -9."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-
-
 def _serve(work: Callable[[T], R], tasks: Sequence[T], connection: Connection) -> None:
     """A worker's loop: (first, size) in, the results of that chunk out (or what it raised)."""
-    _quiet()
+    quiet()
     while True:
         try:
             first, size = connection.recv()
         except EOFError:
             return
-        try:
-            answer: object = ("ok", [work(t) for t in tasks[first : first + size]])
-        except Exception as err:  # handed to the parent, which raises it
-            answer = ("error", err)
-        connection.send_bytes(_pickled(answer))
+        send(connection, attempt(_chunk, work, tasks[first : first + size]))
 
 
-def _pickled(answer: object) -> bytes:
-    """`answer` pickled; an exception that cannot be pickled goes as a RuntimeError saying
-    what it was (else the worker would die and the parent report a dead worker)."""
-    try:
-        return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError) as err:
-        why = RuntimeError(f"a search worker could not send back its answer: {err!r}")
-        return pickle.dumps(("error", why), protocol=pickle.HIGHEST_PROTOCOL)
+def _chunk(work: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+    return [work(t) for t in tasks]
 
 
 def _receive(connection: Connection, process: BaseProcess, first: int, size: int) -> list[R]:
     """The results of the chunk at `first`; SearchWorkerDiedError if its worker died."""
-    try:
-        kind, value = pickle.loads(connection.recv_bytes())
-    except (EOFError, OSError) as err:
-        process.join(10)  # it closed its pipe: it is exiting (bounded, for a wedged one)
-        raise SearchWorkerDiedError(
-            f"a search worker died (exit code {process.exitcode}) while searching tasks "
-            f"{first + 1} to {first + size}; if the machine ran out of memory, lower --workers "
-            "or the budget"
-        ) from err
-    if kind == "error":
-        raise value
-    results: list[R] = value
-    return results
+
+    def died(code: int | None) -> Exception:
+        return SearchWorkerDiedError(
+            f"a search worker died (exit code {code}) while searching tasks {first + 1} to "
+            f"{first + size}; if the machine ran out of memory, lower --workers or the budget"
+        )
+
+    return cast(list[R], receive(connection, process, died)[1])
 
 
 def forked_map(

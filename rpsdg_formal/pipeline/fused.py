@@ -18,18 +18,18 @@ before it even prepared the index (killed, out of memory) stops the run with Wor
 from __future__ import annotations
 
 import multiprocessing
-import pickle
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+from rpsdg_formal.forking import attempt, receive, send
 from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup, self_test
 from rpsdg_formal.kernel.pool import DirectUnavailable, spec_of
 from rpsdg_formal.kernel.worker import check_all
 from rpsdg_formal.pipeline.judged import Judged, died, judged
 from rpsdg_formal.pipeline.prepare import Prepared, Preparer
-from rpsdg_formal.pipeline.workers import WorkerDiedError, quiet
+from rpsdg_formal.pipeline.workers import WorkerDiedError, dead_worker, quiet
 
 Request = tuple[int, int, bool]  # (first index, how many, one index answered twice)
 
@@ -47,10 +47,6 @@ def _judge(kernel: DirectKernel, item: Prepared, version: str) -> Judged:
     return judged(item, check_all(kernel, [spec_of(t) for t in item.theorems]), version)
 
 
-def _send(connection: Connection, message: object) -> None:
-    connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-
-
 def _start_kernel(setup: DirectSetup) -> tuple[DirectKernel | None, str | None]:
     """The direct kernel of this process and None, or None and why it cannot be trusted."""
     try:
@@ -66,24 +62,28 @@ def _serve(preparer: Preparer, setup: DirectSetup, version: str, connection: Con
     exception raised)."""
     quiet()
     kernel, problem = _start_kernel(setup)
-    _send(connection, ("ready", problem))
+    send(connection, ("ready", problem))
     if kernel is None:
         return
     while True:
         try:
-            first, size, alone = connection.recv()
+            request = connection.recv()
         except EOFError:
             return
-        try:
-            # the whole request prepared before any of it is checked: preparing and checking
-            # in alternation cost about 5% more CPU (each evicts the other's working set)
-            prepared = [preparer(i) for i in range(first, first + size)]
-            if alone:
-                _send(connection, ("ok", [died(prepared[0], version)]))
-            answer: object = ("ok", [_judge(kernel, item, version) for item in prepared])
-        except Exception as err:  # handed to the parent, which raises it
-            answer = ("error", err)
-        _send(connection, answer)
+        send(connection, attempt(_answer, preparer, kernel, version, request, connection))
+
+
+def _answer(
+    preparer: Preparer, kernel: DirectKernel, version: str, request: Request, connection: Connection
+) -> list[Judged]:
+    """The judged items of `request`, prepared whole before any is checked (preparing and
+    checking in alternation cost about 5% more CPU: each evicts the other's working set). An
+    index answered twice is sent first as it is to be reported if the kernel kills us."""
+    first, size, alone = request
+    prepared = [preparer(i) for i in range(first, first + size)]
+    if alone:
+        send(connection, ("ok", [died(prepared[0], version)]))
+    return [_judge(kernel, item, version) for item in prepared]
 
 
 class _Worker:
@@ -115,17 +115,9 @@ class _Worker:
             pass
 
     def receive(self) -> tuple[str, object]:
-        try:
-            kind, value = pickle.loads(self.connection.recv_bytes())
-        except (EOFError, OSError) as err:
-            self.process.join(10)  # it closed its pipe: it is exiting (bounded, for a wedged one)
-            raise WorkerDiedError(
-                f"a worker preparing and checking theorems died (exit code "
-                f"{self.process.exitcode}); if the machine ran out of memory, lower --workers"
-            ) from err
-        if kind == "error":
-            raise value
-        return kind, value
+        return receive(
+            self.connection, self.process, dead_worker("preparing and checking theorems")
+        )
 
     def stop(self) -> None:
         self.connection.close()

@@ -14,17 +14,16 @@ with the parent.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import itertools
 import multiprocessing
-import pickle
-import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import cast
 
+from rpsdg_formal import forking
 from rpsdg_formal.errors import RpsdgError
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.proofspec import PackedSpec
@@ -38,11 +37,8 @@ class WorkerDiedError(RpsdgError, RuntimeError):
 
 
 def quiet() -> None:
-    """Worker start: leave Ctrl-C to the parent, die with it even if it is killed -9, and
-    collect cycles rarely (`rare_collections`)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    """Worker start: `forking.quiet`, and collect cycles rarely (`rare_collections`)."""
+    forking.quiet()
     rare_collections()
 
 
@@ -76,26 +72,29 @@ def _serve(preparer: Preparer, connection: Connection) -> None:
             first, size = connection.recv()
         except EOFError:
             return
-        try:
-            answer: object = ("ok", [packed(preparer(i)) for i in range(first, first + size)])
-        except Exception as err:  # handed to the parent, which raises it
-            answer = ("error", err)
-        connection.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        forking.send(connection, forking.attempt(_prepare, preparer, first, size))
+
+
+def _prepare(preparer: Preparer, first: int, size: int) -> list[Prepared]:
+    return [packed(preparer(i)) for i in range(first, first + size)]
+
+
+def dead_worker(doing: str) -> Callable[[int | None], WorkerDiedError]:
+    """The error for a worker `doing` something that died with an exit code."""
+
+    def error(code: int | None) -> WorkerDiedError:
+        return WorkerDiedError(
+            f"a worker {doing} died (exit code {code}); if the machine ran out of memory, "
+            "lower --workers"
+        )
+
+    return error
 
 
 def _receive(connection: Connection, process: BaseProcess) -> list[Prepared]:
-    try:
-        kind, value = pickle.loads(connection.recv_bytes())
-    except (EOFError, OSError) as err:
-        process.join(10)  # it closed its pipe: it is exiting (bounded, for a wedged one)
-        raise WorkerDiedError(
-            f"a worker preparing theorems died (exit code {process.exitcode}); if the machine "
-            "ran out of memory, lower --workers"
-        ) from err
-    if kind == "error":
-        raise value
-    items: list[Prepared] = value
-    return items
+    return cast(
+        list[Prepared], forking.receive(connection, process, dead_worker("preparing theorems"))[1]
+    )
 
 
 def prepared_items(

@@ -73,3 +73,29 @@ def test_a_worker_that_dies_stops_the_run_with_a_typed_error(field_rules: RuleSe
     source = prepared_items(preparer, 0, 2, chunk=2)
     with pytest.raises(WorkerDiedError, match="exit code 9"):
         list(itertools.islice(source, 10))
+
+
+class _Unsendable(Exception):
+    """An exception that cannot be pickled (it holds a lambda), as one holding a handle."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.held = lambda: index
+
+
+class _RaisingUnsendable(Preparer):
+    def __call__(self, index: int) -> Prepared:
+        if index == 5:
+            raise _Unsendable(index)
+        return super().__call__(index)
+
+
+def test_an_error_that_cannot_cross_the_pipe_is_named_not_a_dead_worker(
+    field_rules: RuleSet,
+) -> None:
+    """Before the workers shared `forking.send`, the worker died pickling it and the parent
+    reported a dead worker, hiding what went wrong."""
+    preparer = _RaisingUnsendable(field_rules, RewriteFamily(WalkConfig(steps=4)), 3)
+    source = prepared_items(preparer, 0, 2, chunk=2)
+    with pytest.raises(RuntimeError, match=r"could not send back its answer: .*_Unsendable"):
+        list(itertools.islice(source, 10))
