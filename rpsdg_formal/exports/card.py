@@ -22,6 +22,7 @@ import yaml
 from rpsdg_formal.dataset.negative import NegativeRow
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.exports.features import FEATURES, schema
+from rpsdg_formal.families.registry import REGISTRY
 from rpsdg_formal.theory.rules import RuleSet
 
 
@@ -247,7 +248,7 @@ def dataset_card(
     outside = sum(1 for s in steps if not s.get("mathlib", True))
     axioms = sorted({a for row in theorems for a in row["axioms"]})
     version = theorems[0]["lean_version"] if theorems else "?"
-    forward = any(str(row.get("family", "")).startswith("equation") for row in theorems)
+    forward = any(not REGISTRY.reading(str(row.get("family", "rewrite"))).chain for row in theorems)
     lines = [
         "---",
         front_matter(root, configs, theory, len(steps)).rstrip("\n"),
