@@ -318,17 +318,19 @@ def evaluate(
     if budget < 1:
         raise ConfigError(f"the budget must be at least 1 expansion per theorem, got {budget}")
     levels = load_levels(curriculum_dir, dataset_levels)
-    check_records(levels, rules, checker)
     records = [r for level in levels for r in level.records]
-    marks: list[int | None] = [level.number for level in levels for _ in level.records]
-    timings: dict[str, float] = {}
-    started = time.monotonic()
-    before = checker.checked
     if progress:
         print(
             f"evaluating {len(records)} theorems in {len(levels)} levels, budget {budget}",
             file=sys.stderr,
         )
+    reading = Progress(len(records), "replaying the records", progress, frequent=True)
+    check_records(levels, rules, checker, reading.update)
+    reading.close()
+    marks: list[int | None] = [level.number for level in levels for _ in level.records]
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    before = checker.checked
     outcomes = prove_many(
         records,
         rules,

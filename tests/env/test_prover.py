@@ -237,3 +237,23 @@ def test_evaluate_writes_consistent_json_markdown_and_svg(
     records = [r for lv in load_levels(tiny_curriculum) for r in lv.records]
     again = prove_many(records, field_rules, checker, 15)
     assert [o.proved for o in again] == [o.proved for o in report.outcomes]
+
+
+@pytest.mark.kernel
+def test_evaluate_shows_progress_from_the_start_reading_then_searching(
+    field_rules: RuleSet,
+    field_kernel: Kernel,
+    tiny_curriculum: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The records are replayed before any search (about a millisecond each, seconds for a few
+    thousand): the command says what it evaluates, then shows that replay, then the search."""
+    checker = KernelChecker(field_kernel, tmp_path, jobs=2)
+    evaluate(tiny_curriculum, field_rules, checker, 5, tmp_path / "eval", workers=1, progress=True)
+    err = capsys.readouterr().err
+    order = [err.find(s) for s in ("evaluating 30 theorems", "replaying the records", "searching")]
+    assert -1 not in order and order == sorted(order), err
+    assert "replaying the records [##############################] 30/30" in err
+    evaluate(tiny_curriculum, field_rules, checker, 5, tmp_path / "eval", workers=1)
+    assert capsys.readouterr().err == ""  # no progress asked, none shown
