@@ -300,6 +300,29 @@ def _require_attempts(outcomes: Sequence[Outcome], source: Path) -> None:
         )
 
 
+def _read_levels(
+    curriculum_dir: Path,
+    dataset_levels: int,
+    rules: RuleSet,
+    checker: KernelChecker,
+    budget: int,
+    progress: bool,
+) -> list[Level]:
+    """The levels of `curriculum_dir`, every record replayed first (EvaluationError naming
+    file:line for one that starts no proof); with `progress`, what is evaluated (at `budget`)
+    and the replay (seconds for thousands of records) are shown on stderr."""
+    levels = load_levels(curriculum_dir, dataset_levels)
+    total = sum(len(level.records) for level in levels)
+    if progress:
+        print(
+            f"evaluating {total} theorems in {len(levels)} levels, budget {budget}", file=sys.stderr
+        )
+    reading = Progress(total, "replaying the records", progress, frequent=True)
+    check_records(levels, rules, checker, reading.update)
+    reading.close()
+    return levels
+
+
 def evaluate(
     curriculum_dir: Path,
     rules: RuleSet,
@@ -317,16 +340,8 @@ def evaluate(
     the report. Progress goes to stderr when `progress` is True."""
     if budget < 1:
         raise ConfigError(f"the budget must be at least 1 expansion per theorem, got {budget}")
-    levels = load_levels(curriculum_dir, dataset_levels)
+    levels = _read_levels(curriculum_dir, dataset_levels, rules, checker, budget, progress)
     records = [r for level in levels for r in level.records]
-    if progress:
-        print(
-            f"evaluating {len(records)} theorems in {len(levels)} levels, budget {budget}",
-            file=sys.stderr,
-        )
-    reading = Progress(len(records), "replaying the records", progress, frequent=True)
-    check_records(levels, rules, checker, reading.update)
-    reading.close()
     marks: list[int | None] = [level.number for level in levels for _ in level.records]
     timings: dict[str, float] = {}
     started = time.monotonic()
