@@ -159,3 +159,25 @@ def calculus_run(tmp_path_factory: pytest.TempPathFactory, calculus_cache: Path)
 def equation_run(tmp_path_factory: pytest.TempPathFactory, equation_cache: Path) -> Path:
     """`generate --theory equation`: 40 equations (seed 0)."""
     return _generate(tmp_path_factory, equation_cache, "equation", "--count", "40")
+
+
+@pytest.fixture(scope="session")
+def exports(
+    tmp_path_factory: pytest.TempPathFactory,
+    field_run: Path,
+    calculus_run: Path,
+    equation_run: Path,
+    kernel_cache: Path,
+) -> dict[str, tuple[Path, Path]]:
+    """`export --format all` of the shared field, calculus and equation runs (read, never
+    written, by the tests): theory -> (run, export root)."""
+    from rpsdg_formal.cli.main import main
+
+    runs = {"field": field_run, "calculus": calculus_run, "equation": equation_run}
+    found = {}
+    for theory, run in runs.items():
+        out = tmp_path_factory.mktemp(f"{theory}-export")
+        argv = ["export", str(run), "--format", "all", "--out", str(out), "--force"]
+        assert main([*argv, "--cache-dir", str(kernel_cache), "--quiet"]) == 0
+        found[theory] = (run, out)
+    return found

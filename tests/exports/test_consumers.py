@@ -41,25 +41,11 @@ pytestmark = pytest.mark.kernel
 
 @pytest.fixture(scope="module")
 def made(
-    tmp_path_factory: pytest.TempPathFactory,
-    field_run: Path,
-    calculus_run: Path,
-    equation_run: Path,
-    kernel_cache: Path,
-    audited_cache: Path,
-    calculus_cache: Path,
-    equation_cache: Path,
+    exports: dict[str, tuple[Path, Path]], kernel_cache: Path
 ) -> dict[str, tuple[Path, Path, Path]]:
-    """`export --format all` of the shared field, calculus and equation runs: theory -> (run,
-    export root, kernel cache)."""
-    runs = {"field": field_run, "calculus": calculus_run, "equation": equation_run}
-    found = {}
-    for theory, run in runs.items():
-        out = tmp_path_factory.mktemp(f"{theory}-export")
-        argv = ["export", str(run), "--format", "all", "--out", str(out), "--force"]
-        assert main([*argv, "--cache-dir", str(kernel_cache), "--quiet"]) == 0
-        found[theory] = (run, out, kernel_cache)
-    return found
+    """The shared `export --format all` of the field, calculus and equation runs: theory ->
+    (run, export root, kernel cache)."""
+    return {theory: (run, out, kernel_cache) for theory, (run, out) in exports.items()}
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from rpsdg_formal.cli.main import main
 from rpsdg_formal.env.environment import KernelChecker, replay_exported
 from rpsdg_formal.exports.writer import CLAIM
 from rpsdg_formal.kernel.check import prepare_kernel
@@ -21,36 +20,6 @@ from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
 
 pytestmark = pytest.mark.kernel
-
-
-@pytest.fixture(scope="module")
-def exported(
-    tmp_path_factory: pytest.TempPathFactory,
-    field_run: Path,
-    calculus_run: Path,
-    equation_run: Path,
-    kernel_cache: Path,
-    audited_cache: Path,
-    calculus_cache: Path,
-    equation_cache: Path,
-) -> dict[str, tuple[Path, Path]]:
-    """Theory -> (run, root of its `export --format jsonl,trl-dpo,trl-stepwise`)."""
-    runs = {"field": field_run, "calculus": calculus_run, "equation": equation_run}
-    found = {}
-    for theory, run in runs.items():
-        out = tmp_path_factory.mktemp(f"{theory}-read")
-        argv = [
-            "export",
-            str(run),
-            "--format",
-            "jsonl,trl-dpo,trl-stepwise",
-            "--out",
-            str(out),
-            "--force",
-        ]
-        assert main([*argv, "--cache-dir", str(kernel_cache), "--quiet"]) == 0
-        found[theory] = (run, out)
-    return found
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -63,14 +32,14 @@ def _card(root: Path) -> str:
 
 @pytest.mark.parametrize("theory", ["field", "calculus", "equation"])
 def test_the_theorems_config_states_the_problem_its_answer_and_hypotheses(
-    exported: dict[str, tuple[Path, Path]], theory: str, tmp_path: Path
+    exports: dict[str, tuple[Path, Path]], theory: str, tmp_path: Path
 ) -> None:
     """A calculus statement holds only under its side conditions (`deriv (fun x => Real.log x
     * x) x = 1 + Real.log x` is false at 0 in Mathlib): the row carries them, with the problem
     and answer a reasoning model is trained on, as `datasets` loads the default config."""
     datasets = pytest.importorskip("datasets", reason="needs the `test` extra (datasets)")
     datasets.disable_progress_bars()
-    run, root = exported[theory]
+    run, root = exports[theory]
     rows = datasets.load_dataset(str(root), cache_dir=str(tmp_path))["train"]
     records = {r["id"]: r for r in _jsonl(run / "theorems.jsonl")}
     firsts = {
@@ -96,10 +65,10 @@ def test_the_theorems_config_states_the_problem_its_answer_and_hypotheses(
     assert "`hypotheses` the statement assumes" in _card(root)
 
 
-def test_the_card_says_how_each_family_was_made(exported: dict[str, tuple[Path, Path]]) -> None:
+def test_the_card_says_how_each_family_was_made(exports: dict[str, tuple[Path, Path]]) -> None:
     """Schema 3 certificates leave each `have`'s type to Lean, only rewrite theorems come from
     random rewrites, and the `D_*` caveat belongs to cards that have such steps."""
-    field, calculus, equation = (_card(exported[t][1]) for t in ("field", "calculus", "equation"))
+    field, calculus, equation = (_card(exports[t][1]) for t in ("field", "calculus", "equation"))
     for card in (field, calculus, equation):
         assert "typed `have`" not in card and "one `have` per step" in card
     assert "random rewrites of a random expression" in field
@@ -107,19 +76,19 @@ def test_the_card_says_how_each_family_was_made(exported: dict[str, tuple[Path, 
     assert "same operation done to both sides" in equation and "random rewrites" not in equation
     assert "Equations are solved forward" in equation and "solved forward" not in field
     assert "D_*" not in field and "D_*" not in equation and "D_*" in calculus
-    steps = len(_jsonl(exported["field"][1] / "jsonl" / "data" / "steps.jsonl"))
+    steps = len(_jsonl(exports["field"][1] / "jsonl" / "data" / "steps.jsonl"))
     assert f"All {steps} steps name a Mathlib lemma" in field
     assert "+1 the claimed step holds (its `tactic` may still fail in Lean)" in field
 
 
 @pytest.mark.parametrize("theory", ["field", "calculus"])
 def test_dpo_pairs_differ_in_the_step_not_in_the_claim(
-    exported: dict[str, tuple[Path, Path]], kernel_cache: Path, theory: str, tmp_path: Path
+    exports: dict[str, tuple[Path, Path]], kernel_cache: Path, theory: str, tmp_path: Path
 ) -> None:
     """Where the rejected tactic claims its goal (`; show G`: the tactic alone would succeed),
     the chosen one claims the true goal, and that claimed step is valid in the kernel-backed
     environment with the exported states; only a step that closes the goal claims nothing."""
-    run, root = exported[theory]
+    run, root = exports[theory]
     steps = _jsonl(root / "jsonl" / "data" / "steps.jsonl")
     at: dict[tuple[str, str], list[dict[str, Any]]] = {}  # two proofs may share a state
     for s in steps:
@@ -148,13 +117,13 @@ def test_dpo_pairs_differ_in_the_step_not_in_the_claim(
 
 @pytest.mark.parametrize("theory", ["field", "calculus", "equation"])
 def test_a_wrong_step_starts_from_the_goal_state_the_steps_table_shows(
-    exported: dict[str, tuple[Path, Path]], theory: str
+    exports: dict[str, tuple[Path, Path]], theory: str
 ) -> None:
     """Before, a rewrite negative's `state_before` was the rewritten side alone, printed unlike
     the goal states (`x * (-z * x)`), its claim another printer's (`(Real.log x) ^ 2`), and its
     description said `rw [mul_comm (-z) x] at []`; equation negatives already started from the
     goal state."""
-    root = exported[theory][1]
+    root = exports[theory][1]
     steps = {
         (s["theorem"], s["proof"], s["step"]): s
         for s in _jsonl(root / "jsonl" / "data" / "steps.jsonl")
@@ -176,13 +145,13 @@ def test_a_wrong_step_starts_from_the_goal_state_the_steps_table_shows(
 
 @pytest.mark.parametrize("theory", ["field", "calculus"])
 def test_stepwise_labels_a_claim_by_its_truth_and_no_refused_tactic_true(
-    exported: dict[str, tuple[Path, Path]], theory: str
+    exports: dict[str, tuple[Path, Path]], theory: str
 ) -> None:
     """A prefix ending True is a whole proof or the true step claiming the true goal (valid in
     the environment: see the DPO test); the kernel-accepted wrong steps, whose tactic Lean may
     refuse, are not rows. Every rejected step that claims a goal the true step does not close
     has a True twin that claims one too."""
-    root = exported[theory][1]
+    root = exports[theory][1]
     steps = _jsonl(root / "jsonl" / "data" / "steps.jsonl")
     proofs: dict[tuple[str, int], list[str]] = {}
     closing: dict[tuple[str, int], list[bool]] = {}
