@@ -1,5 +1,5 @@
 """What every forked worker of the package shares: how it starts (`quiet`), how it answers
-(`attempt`, `send`) and how the parent reads an answer (`receive`).
+(`serve`, `send`) and how the parent reads an answer (`receive`).
 
 Three kinds of workers use it: `pipeline.workers` (preparing), `pipeline.fused` (preparing
 and checking) and `env.forked` (the prover's search). An answer is ("ok", value), or
@@ -15,10 +15,9 @@ import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import ParamSpec
+from typing import Any
 
 Answer = tuple[str, object]
-P = ParamSpec("P")
 
 
 def quiet() -> None:
@@ -29,13 +28,19 @@ def quiet() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def attempt(work: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> Answer:
-    """("ok", what `work(*args)` returned), or ("error", what it raised) for the parent to
-    raise."""
-    try:
-        return ("ok", work(*args, **kwargs))
-    except Exception as err:  # handed to the parent, which raises it
-        return ("error", err)
+def serve(connection: Connection, answer: Callable[[Any], object]) -> None:
+    """A worker's loop, until the parent closes the pipe: each request read from it answered
+    with ("ok", `answer(request)`), or ("error", what that raised) for the parent to raise."""
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        try:
+            reply: Answer = ("ok", answer(request))
+        except Exception as err:  # handed to the parent, which raises it
+            reply = ("error", err)
+        send(connection, reply)
 
 
 def send(connection: Connection, message: object) -> None:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
+from functools import partial
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar, cast
 
 from rpsdg_formal.errors import RpsdgError
-from rpsdg_formal.forking import attempt, quiet, receive, send
+from rpsdg_formal.forking import quiet, receive, serve
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,18 +38,14 @@ class SearchWorkerDiedError(RpsdgError, RuntimeError):
 
 
 def _serve(work: Callable[[T], R], tasks: Sequence[T], connection: Connection) -> None:
-    """A worker's loop: (first, size) in, the results of that chunk out (or what it raised)."""
+    """A worker: each (first, size) answered with the results of that chunk of `tasks`."""
     quiet()
-    while True:
-        try:
-            first, size = connection.recv()
-        except EOFError:
-            return
-        send(connection, attempt(_chunk, work, tasks[first : first + size]))
+    serve(connection, partial(_chunk, work, tasks))
 
 
-def _chunk(work: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
-    return [work(t) for t in tasks]
+def _chunk(work: Callable[[T], R], tasks: Sequence[T], request: tuple[int, int]) -> list[R]:
+    first, size = request
+    return [work(t) for t in tasks[first : first + size]]
 
 
 def _receive(connection: Connection, process: BaseProcess, first: int, size: int) -> list[R]:

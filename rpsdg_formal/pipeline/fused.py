@@ -20,10 +20,11 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Iterator
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from rpsdg_formal.forking import attempt, receive, send
+from rpsdg_formal.forking import receive, send, serve
 from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup, self_test
 from rpsdg_formal.kernel.pool import DirectUnavailable, spec_of
 from rpsdg_formal.kernel.worker import check_all
@@ -63,18 +64,12 @@ def _serve(preparer: Preparer, setup: DirectSetup, version: str, connection: Con
     quiet()
     kernel, problem = _start_kernel(setup)
     send(connection, ("ready", problem))
-    if kernel is None:
-        return
-    while True:
-        try:
-            request = connection.recv()
-        except EOFError:
-            return
-        send(connection, attempt(_answer, preparer, kernel, version, request, connection))
+    if kernel is not None:
+        serve(connection, partial(_answer, preparer, kernel, version, connection))
 
 
 def _answer(
-    preparer: Preparer, kernel: DirectKernel, version: str, request: Request, connection: Connection
+    preparer: Preparer, kernel: DirectKernel, version: str, connection: Connection, request: Request
 ) -> list[Judged]:
     """The judged items of `request`, prepared whole before any is checked (preparing and
     checking in alternation cost about 5% more CPU: each evicts the other's working set). An

@@ -19,6 +19,7 @@ import itertools
 import multiprocessing
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import cast
@@ -65,17 +66,13 @@ def _packed(theorem: LeanTheorem) -> LeanTheorem:
 
 
 def _serve(preparer: Preparer, connection: Connection) -> None:
-    """A worker's loop: (first, size) in, the prepared chunk out (or the exception raised)."""
+    """A worker: each (first, size) answered with that chunk of indices prepared."""
     quiet()
-    while True:
-        try:
-            first, size = connection.recv()
-        except EOFError:
-            return
-        forking.send(connection, forking.attempt(_prepare, preparer, first, size))
+    forking.serve(connection, partial(_prepare, preparer))
 
 
-def _prepare(preparer: Preparer, first: int, size: int) -> list[Prepared]:
+def _prepare(preparer: Preparer, request: tuple[int, int]) -> list[Prepared]:
+    first, size = request
     return [packed(preparer(i)) for i in range(first, first + size)]
 
 
