@@ -1,5 +1,5 @@
 """What every forked worker of the package shares: how it starts (`quiet`), how it answers
-(`serve`, `send`) and how the parent reads an answer (`receive`).
+(`serve`, `send`), and how the parent asks (`request`) and reads an answer (`receive`).
 
 Three kinds of workers use it: `pipeline.workers` (preparing), `pipeline.fused` (preparing
 and checking) and `env.forked` (the prover's search). An answer is ("ok", value), or
@@ -53,6 +53,15 @@ def send(connection: Connection, message: object) -> None:
         why = RuntimeError(f"a worker could not send back its answer: {err!r}")
         data = pickle.dumps(("error", why), protocol=pickle.HIGHEST_PROTOCOL)
     connection.send_bytes(data)
+
+
+def request(connection: Connection, message: object) -> None:
+    """Send a worker a request. A worker that has died leaves a broken pipe here; that is
+    not raised, since reading the worker's answer reports the death with the caller's error."""
+    try:
+        connection.send(message)
+    except OSError:
+        pass
 
 
 def receive(

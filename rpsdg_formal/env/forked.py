@@ -26,7 +26,7 @@ from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar, cast
 
 from rpsdg_formal.errors import RpsdgError
-from rpsdg_formal.forking import quiet, receive, serve
+from rpsdg_formal.forking import quiet, receive, request, serve
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -107,7 +107,7 @@ class _Pool(Generic[T, R]):
         after topping every worker up to IN_FLIGHT chunks."""
         for _, connection in self.workers:
             while len(self.sent[connection]) < IN_FLIGHT and self.next < len(chunks):
-                connection.send(chunks[self.next])
+                request(connection, chunks[self.next])
                 self.sent[connection].append(self.next)
                 self.next += 1
         busy = [c for _, c in self.workers if self.sent[c]]

@@ -24,7 +24,7 @@ from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from rpsdg_formal.forking import receive, send, serve
+from rpsdg_formal import forking
 from rpsdg_formal.kernel.direct import DirectKernel, DirectSetup, self_test
 from rpsdg_formal.kernel.pool import DirectUnavailable, spec_of
 from rpsdg_formal.kernel.worker import check_all
@@ -63,9 +63,9 @@ def _serve(preparer: Preparer, setup: DirectSetup, version: str, connection: Con
     exception raised)."""
     quiet()
     kernel, problem = _start_kernel(setup)
-    send(connection, ("ready", problem))
+    forking.send(connection, ("ready", problem))
     if kernel is not None:
-        serve(connection, partial(_answer, preparer, kernel, version, connection))
+        forking.serve(connection, partial(_answer, preparer, kernel, version, connection))
 
 
 def _answer(
@@ -77,7 +77,7 @@ def _answer(
     first, size, alone = request
     prepared = [preparer(i) for i in range(first, first + size)]
     if alone:
-        send(connection, ("ok", [died(prepared[0], version)]))
+        forking.send(connection, ("ok", [died(prepared[0], version)]))
     return [_judge(kernel, item, version) for item in prepared]
 
 
@@ -104,13 +104,10 @@ class _Worker:
     def ask(self, request: Request) -> None:
         """Send `request`; if the worker has died, `receive` finds out and the caller redoes."""
         self.waiting.append(request)
-        try:
-            self.connection.send(request)
-        except OSError:  # a broken pipe: the worker is dead
-            pass
+        forking.request(self.connection, request)
 
     def receive(self) -> tuple[str, object]:
-        return receive(
+        return forking.receive(
             self.connection, self.process, dead_worker("preparing and checking theorems")
         )
 

@@ -115,7 +115,7 @@ def prepared_items(
         sent = received = 0
         while True:
             while sent - received < IN_FLIGHT * workers:
-                pool[sent % workers][1].send((start + sent * chunk, chunk))
+                forking.request(pool[sent % workers][1], (start + sent * chunk, chunk))
                 sent += 1
             worker, connection = pool[received % workers]
             items = _receive(connection, worker)
