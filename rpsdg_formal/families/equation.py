@@ -21,7 +21,7 @@ from rpsdg_formal.families.arithmetic import arithmetic_rule, arithmetic_strateg
 from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.families.equation_textbook import divisor as textbook_divisor
 from rpsdg_formal.families.equation_textbook import rewrite_note, textbook
-from rpsdg_formal.families.reading import linear_reading
+from rpsdg_formal.terms.reading import linear_reading
 from rpsdg_formal.families.roles import role
 from rpsdg_formal.kernel.emit import HOLE
 from rpsdg_formal.rewriting.steps import (
@@ -126,7 +126,7 @@ class Problem:
     @property
     def shown(self) -> tuple[Sides, ...]:
         """The equations as the problem shows them to a reader: a system's left sides without
-        coefficients 1 (`families.reading`), other equations as they are."""
+        coefficients 1 (`terms.reading`), other equations as they are."""
         if self.kind != "system":
             return self.equations
         return tuple((linear_reading(lhs), rhs) for lhs, rhs in self.equations)
