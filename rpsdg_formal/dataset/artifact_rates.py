@@ -4,9 +4,10 @@ Each record's shown expressions are re-read with its theory's parser (the shippe
 named by `theory`) and searched with `terms.artifacts`: for a rewrite theorem the two sides of
 its statement, for an equation the sides of every equation it asks to solve (the answer is
 `x = c`; a system's left sides as its problem prints them, `x + 3 * y` for the recorded
-`1 * x + 3 * y`, `terms.reading`: records written before that printing are read the same way), for an integration problem the integrand (problem) and F (answer; a term of F free of
-x counts as `constant-term`, since `+ C` absorbs it). A record whose theory is not shipped or
-whose text does not parse is counted as unread, never as clean.
+`1 * x + 3 * y`, `terms.reading`, records written before that printing included), for an
+integration problem the integrand (problem) and F (answer; a term of F free of x counts as
+`constant-term`, since `+ C` absorbs it). A record whose theory is not shipped or whose text
+does not parse is counted as unread, never as clean.
 """
 
 from __future__ import annotations

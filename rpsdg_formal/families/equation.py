@@ -21,7 +21,6 @@ from rpsdg_formal.families.arithmetic import arithmetic_rule, arithmetic_strateg
 from rpsdg_formal.families.equation_config import EquationConfig
 from rpsdg_formal.families.equation_textbook import divisor as textbook_divisor
 from rpsdg_formal.families.equation_textbook import rewrite_note, textbook
-from rpsdg_formal.terms.reading import linear_reading
 from rpsdg_formal.families.roles import role
 from rpsdg_formal.kernel.emit import HOLE
 from rpsdg_formal.rewriting.steps import (
@@ -38,6 +37,7 @@ from rpsdg_formal.rewriting.strategies import exhaust
 from rpsdg_formal.rewriting.walk import random_walk
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, var
 from rpsdg_formal.terms.printers import to_human, to_plain, to_plain_sympy
+from rpsdg_formal.terms.reading import linear_reading
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Rule, RuleSet
 

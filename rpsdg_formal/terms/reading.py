@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from rpsdg_formal.terms.expr import Expr, Kind, app
 
+
 def _negated(coefficient: Expr) -> Expr | None:
     """`c` when `coefficient` is the tree `-c` of a numeral c, else None."""
     if coefficient.kind is Kind.APP and coefficient.head == "neg":

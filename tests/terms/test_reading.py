@@ -26,8 +26,7 @@ def _coefficient(value: int) -> Expr:
 
 def _combination(coefficients: list[int]) -> Expr:
     """`c1 * x + c2 * y + …` as the system family builds it (left-nested, one term each)."""
-    names = ["x", "y", "z"]
-    terms = [app("mul", _coefficient(c), var(n)) for c, n in zip(coefficients, names)]
+    terms = [app("mul", _coefficient(c), var(n)) for c, n in zip(coefficients, "xyz", strict=False)]
     expr = terms[0]
     for term in terms[1:]:
         expr = app("add", expr, term)
