@@ -108,12 +108,18 @@ def _theorem(name: str, proof: str) -> LeanTheorem:
     return LeanTheorem(name, "∀ (x : R), Eq x x", proof)
 
 
-def test_only_what_lean_accepted_is_confirmed_and_only_the_spread_counts_as_spread() -> None:
-    sample = [_theorem("a", "fa x"), _theorem("b", "fb x"), _theorem("c", "fc x")]
-    lean = Settled({"a": Accepted(()), "b": Rejected("no"), "c": Rejected(LIMIT)}, {})
-    got = confirmed_of(sample, lean, frozenset({"a", "b"}))
+def test_only_what_both_routes_accepted_alike_is_confirmed_and_the_spread_counted() -> None:
+    """`lean` accepted a and d; b it rejected, c it could not finish, and on d the direct
+    kernel ran out of its limits (which agrees with anything, but confirms nothing)."""
+    sample = [_theorem(n, f"f{n} x") for n in "abcd"]
+    direct = Settled({n: Accepted(("X.ax",)) for n in "abc"} | {"d": Rejected(LIMIT)}, {})
+    lean = Settled(
+        {"a": Accepted(("X.ax",)), "b": Rejected("no"), "c": Rejected(LIMIT), "d": Accepted(())},
+        {},
+    )
+    got = confirmed_of(sample, direct, lean, frozenset({"a", "b"}))
     assert got.spread == 1
-    assert "fa" in got.names and "fb" not in got.names and "fc" not in got.names
+    assert "fa" in got.names and not {"fb", "fc", "fd"} & got.names
 
 
 def test_a_run_after_enough_confirmed_spread_shows_lean_the_first_theorem_and_new_names() -> None:
