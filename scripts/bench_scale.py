@@ -18,6 +18,11 @@ start as a user's second run does: with the package's bytecode written (kept in 
 folder, since an installed package has it and this machine's environment sets
 PYTHONDONTWRITEBYTECODE) and with Lean's version remembered in the run's cache.
 
+For each size, what `lean` confirmed is then forgotten (`kernel.confirmed`), and two runs are
+measured: the first run of this code (seed 1, `lean` shown the whole spread and every name),
+and a later run (seed 2, after the first: `lean` shown its first theorem and the names not
+confirmed yet), each against the kernel alone on its own theorems.
+
 With `--before-root DIR` (e.g. /work/main, a checkout of the code before a change), the same
 command also runs with DIR's package in the same run, and its outputs are compared byte for
 byte. With `--before`, it also runs with `--python-search --python-walk` (the pure-Python
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,10 +69,13 @@ class Run:
     peak: tuple[int, int, int]
 
 
-def _generate(count: int, out: Path, cache: Path, extra: list[str], root: Path | None) -> Run:
+def _generate(
+    count: int, out: Path, cache: Path, extra: list[str], root: Path | None, seed: int = 1
+) -> Run:
     command = [
         sys.executable, "-m", "rpsdg_formal.cli", "generate", "--count", str(count),
-        "--seed", "1", "--out", str(out), "--cache-dir", str(cache), "--quiet", "--force", *extra,
+        "--seed", str(seed), "--out", str(out), "--cache-dir", str(cache), "--quiet", "--force",
+        *extra,
     ]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(root or HERE), PYTHONPYCACHEPREFIX=str(cache / "pyc"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode kept, as an installed package has it
@@ -111,41 +120,53 @@ def _show_run(label: str, run: Run) -> None:
 def _measure_size(size: int, base: Path, cache: Path, args: object) -> Run:
     extra: list[str] = getattr(args, "extra")  # noqa: B009
     root: Path | None = getattr(args, "before_root")  # noqa: B009
+    shutil.rmtree(cache / "lean-confirmed", ignore_errors=True)  # what `lean` confirmed
+    first = _generate(size, base / f"first_{size}", cache, extra, None)
     out = base / f"run_{size}"
-    now = _generate(size, out, cache, extra, None)
+    now = _generate(size, out, cache, extra, None, seed=2)
     steps = json.loads((out / "run.json").read_text(encoding="utf-8"))["steps"]
     print(f"\nrun of {size} theorems ({steps}-step walks), load average {os.getloadavg()[0]:.1f}")
-    _show_run("now", now)
+    _show_run("now, the first run of this code (seed 1; nothing confirmed by `lean` yet)", first)
+    _kernel_only(base / f"first_{size}", first, cache, in_process=False)
+    _show_run("now, a later run (seed 2; what `lean` confirmed in the first remembered)", now)
+    _kernel_only(out, now, cache, in_process=True)
     befores = [(f"before ({root})", f"before_{size}", extra, root)] if root else []
     if getattr(args, "before"):  # noqa: B009
         python = [*extra, "--python-search", "--python-walk"]
         befores.append(("pure-Python search and walk", f"python_{size}", python, None))
     for label, folder, options, code in befores:
         before = _generate(size, base / folder, cache, options, code)
-        _show_run(label, before)
-        same = _same_outputs(out, base / folder)
-        print(f"  now / {label}, CPU: {now.cpu / before.cpu:.2f} "
-              f"({before.cpu / before.made * 1000:.2f} -> {now.cpu / now.made * 1000:.2f} ms per "
-              f"theorem); outputs byte-identical: {same}")  # fmt: skip
+        _show_run(f"{label}, seed 1", before)
+        same = _same_outputs(base / f"first_{size}", base / folder)
+        print(f"  first run now / {label}, CPU: {first.cpu / before.cpu:.2f} "
+              f"({before.cpu / before.made * 1000:.2f} -> {first.cpu / first.made * 1000:.2f} ms "
+              f"per theorem); outputs byte-identical: {same}")  # fmt: skip
+    return now
+
+
+def _kernel_only(out: Path, run: Run, cache: Path, in_process: bool) -> None:
+    """The kernel alone on the theorems of the run in `out`: a direct-route pool, and (with
+    `in_process`) this process alone and `lean` re-checking the files."""
     rules = shipped_rules("field")
     kernel = one_lean_per_core(rules.theory, cache)
     theorems = replayed_theorems(out, rules, kernel.version)
     wall, cpu, accepted = direct_kernel_only(theorems, kernel)
     print(f"  kernel only, direct route ({len(theorems)} proofs replayed from the records, "
-          f"{accepted} accepted): {wall:.1f} s wall, {cpu:.1f} s CPU = {cpu / now.made * 1000:.2f} "
+          f"{accepted} accepted): {wall:.1f} s wall, {cpu:.1f} s CPU = {cpu / run.made * 1000:.2f} "
           "ms per theorem")  # fmt: skip
-    print(f"    end-to-end / kernel-only: CPU {now.cpu / cpu:.2f}, wall {now.wall / wall:.2f}")
+    print(f"    end-to-end / kernel-only: CPU {run.cpu / cpu:.2f}, wall {run.wall / wall:.2f}")
+    if not in_process:
+        return
     alone, accepted = direct_kernel_in_process(theorems, kernel)
     print(f"  kernel only, direct route in one process (no pool, no pipes; {accepted} accepted): "
-          f"{alone:.1f} s CPU = {alone / now.made * 1000:.2f} ms per theorem; end-to-end / that: "
-          f"CPU {now.cpu / alone:.2f}")  # fmt: skip
+          f"{alone:.1f} s CPU = {alone / run.made * 1000:.2f} ms per theorem; end-to-end / that: "
+          f"CPU {run.cpu / alone:.2f}")  # fmt: skip
     children = children_cpu()
     lean_wall = kernel_only(kernel, out / "lean")
     lean_cpu = children_cpu() - children
     print(f"  kernel only, `lean` re-checking the written files (the earlier baseline): "
           f"{lean_wall:.1f} s wall, {lean_cpu:.1f} s CPU; end-to-end / that: wall "
-          f"{now.wall / lean_wall:.2f}, CPU {now.cpu / lean_cpu:.2f}")  # fmt: skip
-    return now
+          f"{run.wall / lean_wall:.2f}, CPU {run.cpu / lean_cpu:.2f}")  # fmt: skip
 
 
 def main() -> int:

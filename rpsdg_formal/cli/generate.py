@@ -229,10 +229,13 @@ def _add_run_options(gen: argparse.ArgumentParser) -> None:
         "--lean-sample", type=int, default=LEAN_SAMPLE, metavar="N",
         help="with --kernel direct, `lean` also checks, in a file of its own, one theorem in "
         f"10 of the first batch and of one batch in N (default {LEAN_SAMPLE}; 0: the first "
-        "only), and in every batch a few theorems that use every name no theorem it checked "
-        "before used: a "
+        "only), and in every batch a few theorems that use every name `lean` has not seen: a "
         "cross-check of the direct route against the written files; any disagreement stops "
-        "the run",
+        "the run. What `lean` confirmed is remembered in the cache for later runs of the same "
+        "code, theory, rules and Lean: they show it only new names and, once it has confirmed "
+        "25 spread theorems, one theorem of those batches (delete the lean-confirmed folder "
+        "of the cache to "
+        "cross-check from scratch)",
     )  # fmt: skip
     gen.add_argument("--force", action="store_true", help="overwrite an earlier run in --out")
 

@@ -10,6 +10,7 @@ import sys
 from rpsdg_formal.errors import ConfigError
 from rpsdg_formal.kernel.check import Kernel, prepare_kernel
 from rpsdg_formal.kernel.config import KernelConfig
+from rpsdg_formal.kernel.confirmed import memory_for
 from rpsdg_formal.kernel.direct import DirectSetup, VersionMismatchError
 from rpsdg_formal.kernel.known_version import (
     forget_version,
@@ -31,14 +32,20 @@ def on_direct_route(args: argparse.Namespace) -> bool:
     return getattr(args, "kernel", "lean") == "direct" and not args.lean
 
 
-def direct_route(args: argparse.Namespace, kernel: Kernel) -> DirectRoute | None:
-    """The direct route for `args`, or None for `--kernel lean` or a standard `--lean`."""
+def direct_route(args: argparse.Namespace, kernel: Kernel, rules: RuleSet) -> DirectRoute | None:
+    """The direct route for `args`, or None for `--kernel lean` or a standard `--lean`. What
+    `lean` confirmed in earlier runs of this code, theory, rule file and library is remembered
+    in the kernel cache (`kernel.confirmed`)."""
     if not on_direct_route(args):
         return None
     if args.lean_sample < 0:
         raise ConfigError(f"--lean-sample must be at least 0, got {args.lean_sample}")
     setup = DirectSetup.of(kernel)
-    return DirectRoute(setup, args.lean_sample)
+    try:
+        memory = memory_for(kernel.config.cache(), rules.theory, rules.path, setup.library)
+    except OSError:  # the rule file or the library gone since they were read: keep nothing
+        memory = None
+    return DirectRoute(setup, args.lean_sample, memory)
 
 
 def prepare_generate_kernel(
@@ -78,7 +85,7 @@ def generate_locally(
     (at the start, before anything is written, or in a restarted worker), a warning, Lean's
     version confirmed by `lean` itself, and the `lean` route instead (which resumes from the
     run's last checkpoint)."""
-    route = direct_route(args, kernel)
+    route = direct_route(args, kernel, rules)
     show = not args.quiet
     try:
         return generate(rules, config, kernel, show, route)

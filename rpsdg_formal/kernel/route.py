@@ -4,17 +4,21 @@ Each batch's Lean file is written exactly as on the `lean` route (it is the publ
 certificate the records point to); its theorems were checked from their specs by the direct
 kernel in the processes that prepared them (`pipeline.fused`, started from `setup`). `lean` also
 checks a sample of them, written with the same header to a file of its own in a private
-temporary folder: in the first batch and one in `sample_every`, one theorem in `SPREAD`; then,
-in every batch, theorems until each name (a constant, a rule, a binder, a step) any theorem of
-the batch uses has been used by a theorem `lean` checked this run. A theorem on which the two
-routes disagree (verdict, or axioms) stops the run.
+temporary folder: in the first batch and one in `sample_every`, one theorem in `SPREAD` (only the
+first, once `lean` has confirmed `SPREAD_CONFIRMED` spread theorems of this code and theory in
+earlier runs: `kernel.confirmed`); then, in every batch, theorems until each name (a constant, a
+rule, a binder, a step) any theorem of the batch uses has been used by a theorem `lean` checked
+this run or confirmed in an earlier one. A theorem on which the two routes disagree (verdict, or
+axioms) stops the run.
 
 Why names: the sample cross-checks the term builder against the published text, and each thing
 either of them can get wrong on its own (a rule's instance, an operator, a numeral, a binder, a
 congruence step, a chain's length) shows up as a name in the text. The theorems that cover the
 names are picked greedily, the one bringing the most unseen names first: in the first batch of
 a default field run, after the spread, 4 more cover every name, where taking each theorem that
-brought one, in order, took 19. The spread is a hedge against a fault that no new name reveals.
+brought one, in order, took 19. The spread is a hedge against a fault that no new name reveals;
+such a fault belongs to the code and theory, like the names, so the spread is owed once per code
+and theory, not once per run.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from rpsdg_formal.errors import KernelDisagreementError
 from rpsdg_formal.kernel.check import Accepted, Kernel, PendingCheck, Verdict, start_check
+from rpsdg_formal.kernel.confirmed import Confirmed, Memory
 from rpsdg_formal.kernel.direct import DirectSetup
 from rpsdg_formal.kernel.emit import LeanTheorem, batch_file
 from rpsdg_formal.kernel.faults import LIMIT, Settled, settle
@@ -34,11 +39,16 @@ from rpsdg_formal.kernel.faults import LIMIT, Settled, settle
 LEAN_SAMPLE = 100
 """One batch in this many (and the first) also has one theorem in `SPREAD` checked by `lean`,
 besides the theorems that cover the names `lean` has not seen. `lean` takes about 10–13 ms a
-theorem and 60 ms to start; a default run of 1,000 field theorems has 29 checked (0.40 s of
-CPU, where the whole run costs 1.8 s)."""
+theorem and 60 ms to start; the first default run of 1,000 field theorems of this code has 29–30
+checked (0.36–0.40 s of CPU, where the whole run costs 1.8 s), a later one 1 (0.06 s)."""
 
 SPREAD = 10
 """In a sampled batch, `lean` also checks the 1st, 11th, 21st, … theorem."""
+
+SPREAD_CONFIRMED = 25
+"""Once `lean` has confirmed this many spread theorems of the same code and theory (the first
+batch of one default run), a sampled batch's spread is its first theorem: every run still has
+`lean` check at least one theorem."""
 
 
 def names_in(theorem: LeanTheorem) -> list[str]:
@@ -53,9 +63,16 @@ def names_in(theorem: LeanTheorem) -> list[str]:
 
 @dataclass
 class Coverage:
-    """The names used by the theorems `lean` has been given this run."""
+    """The names used by the theorems `lean` has been given this run or confirmed in earlier
+    ones, and whether the spread is still owed (`thin`: it is not)."""
 
     seen: set[str] = field(default_factory=set)
+    thin: bool = False
+
+    @classmethod
+    def after(cls, confirmed: Confirmed) -> Coverage:
+        """The coverage a run starts from, given what earlier runs had `lean` confirm."""
+        return cls(set(confirmed.names), confirmed.spread >= SPREAD_CONFIRMED)
 
     def unseen(self, theorem: LeanTheorem) -> set[str]:
         """The names `theorem` uses that no theorem given to `lean` used."""
@@ -91,6 +108,11 @@ class DirectRoute:
 
     setup: DirectSetup
     sample_every: int = LEAN_SAMPLE
+    memory: Memory | None = None  # what `lean` confirmed in earlier runs (None: not kept)
+
+    def coverage(self) -> Coverage:
+        """The coverage this run starts from."""
+        return Coverage.after(self.memory.load() if self.memory is not None else Confirmed())
 
     def sampled(self, number: int) -> bool:
         return number == 0 or (self.sample_every > 0 and number % self.sample_every == 0)
@@ -106,6 +128,8 @@ class DirectCheck:
     lean: PendingCheck | None
     sample: Sequence[LeanTheorem] = ()
     folder: Path | None = None  # the sample's private folder, removed when settled or killed
+    spread: frozenset[str] = frozenset()  # the names of the sample's spread theorems
+    memory: Memory | None = None  # where what `lean` confirms is remembered
 
     def kill(self) -> None:
         if self.lean is not None:
@@ -120,7 +144,10 @@ class DirectCheck:
             settled.files[theorem.name] = self.path.name
         try:
             if self.lean is not None:
-                compare(settled, settle(self.lean, self.sample), self.path)
+                lean = settle(self.lean, self.sample)
+                compare(settled, lean, self.path)
+                if self.memory is not None:
+                    self.memory.add(confirmed(self.sample, settled, lean, self.spread))
         finally:
             self._clean()
         return settled
@@ -130,34 +157,69 @@ class DirectCheck:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def spread_of(route: DirectRoute, coverage: Coverage, size: int, number: int) -> set[int]:
+    """The spread's theorems in batch `number` of `size` (indices; see the module docstring)."""
+    if not route.sampled(number) or size == 0:
+        return set()
+    return {0} if coverage.thin else set(range(0, size, SPREAD))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The theorems of a batch `lean` checks too, in batch order, and which are the spread's."""
+
+    theorems: tuple[LeanTheorem, ...] = ()
+    spread: frozenset[str] = frozenset()
+
+
 def lean_sample(
     route: DirectRoute, coverage: Coverage, theorems: Sequence[LeanTheorem], number: int
-) -> list[LeanTheorem]:
-    """The theorems of batch `number` that `lean` checks too, in batch order (see the module
-    docstring)."""
-    spread = set(range(0, len(theorems), SPREAD)) if route.sampled(number) else set()
-    return [theorems[k] for k in sorted(coverage.cover(theorems, spread))]
+) -> Sample:
+    """The theorems of batch `number` that `lean` checks too (see the module docstring)."""
+    spread = spread_of(route, coverage, len(theorems), number)
+    chosen = tuple(theorems[k] for k in sorted(coverage.cover(theorems, spread)))
+    return Sample(chosen, frozenset(theorems[k].name for k in spread))
+
+
+def confirmed(
+    sample: Sequence[LeanTheorem], direct: Settled, lean: Settled, spread: frozenset[str]
+) -> Confirmed:
+    """What `lean` confirmed of `sample`: the names of the theorems both routes accepted with
+    the same axioms, and how many of those were `spread`'s."""
+    accepted = [
+        t
+        for t in sample
+        if isinstance(verdict := lean.verdicts.get(t.name), Accepted)
+        and direct.verdicts.get(t.name) == verdict
+    ]
+    names = frozenset(n for t in accepted for n in names_in(t))
+    return Confirmed(names, sum(t.name in spread for t in accepted))
 
 
 def start_direct(
     kernel: Kernel,
     judged: tuple[Sequence[LeanTheorem], Sequence[Verdict]],
     path: Path,
-    sample: Sequence[LeanTheorem],
+    sample: Sample,
+    memory: Memory | None = None,
 ) -> DirectCheck:
     """Write the batch file at `path` (its theorems and the direct kernel's verdicts on them,
-    `judged`) and start `lean` on `sample`, a file of its own, if there is one."""
+    `judged`) and start `lean` on `sample`, a file of its own, if there is one; what `lean`
+    confirms is added to `memory`."""
     theorems, verdicts = judged
     path.write_text(batch_file(kernel.theory, theorems).text, encoding="utf-8")
-    if not sample:
+    if not sample.theorems:
         return DirectCheck(path, theorems, verdicts, None)
     folder = Path(tempfile.mkdtemp(prefix="rpsdg-lean-sample-"))
     try:
-        lean = start_check(kernel, batch_file(kernel.theory, sample), folder / path.name)
+        text = batch_file(kernel.theory, sample.theorems)
+        lean = start_check(kernel, text, folder / path.name)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return DirectCheck(path, theorems, verdicts, lean, sample, folder)
+    return DirectCheck(
+        path, theorems, verdicts, lean, sample.theorems, folder, sample.spread, memory
+    )
 
 
 def agree(direct: Verdict, lean: Verdict) -> bool:

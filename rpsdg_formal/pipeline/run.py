@@ -126,7 +126,7 @@ class _Run:
         if self.direct is not None:
             judged = (theorems, verdicts_of(items))
             sample = lean_sample(self.direct, self.coverage, theorems, number)
-            pending = start_direct(self.kernel, judged, path, sample)
+            pending = start_direct(self.kernel, judged, path, sample, self.direct.memory)
         else:
             pending = start_check(self.kernel, batch_file(self.kernel.theory, theorems), path)
         assert first is not None
@@ -212,6 +212,8 @@ def generate(
     progress = Progress(config.count, "verified", show_progress, frequent=True)
     taken = state.key_bytes // KEY_BYTES
     run = _Run(config, kernel, source, admission, taken, state, progress=progress, direct=direct)
+    if direct is not None:
+        run.coverage = direct.coverage()
     out = config.out
     try:
         with Outputs(out) as outputs:

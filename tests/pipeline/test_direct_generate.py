@@ -31,6 +31,7 @@ from rpsdg_formal.kernel.route import (
     SPREAD,
     Coverage,
     DirectRoute,
+    Sample,
     agree,
     compare,
     lean_sample,
@@ -101,12 +102,13 @@ def test_lean_is_shown_every_theorem_that_brings_a_new_name_in_any_batch(
 
     def spying(
         route: DirectRoute, cover: Coverage, theorems: Sequence[LeanTheorem], n: int
-    ) -> list[LeanTheorem]:
+    ) -> Sample:
         chosen = lean_sample(route, cover, theorems, n)
-        shown.append((n, [t.name for t in chosen]))
+        shown.append((n, [t.name for t in chosen.theorems]))
         return chosen
 
     monkeypatch.setattr(run, "lean_sample", spying)
+    monkeypatch.setattr(run.DirectRoute, "coverage", lambda _: Coverage())  # nothing confirmed
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     assert _run(tmp_path / "whole", audited_cache, "--lean-sample", "0") == 0
@@ -144,12 +146,12 @@ def test_the_sample_is_each_theorem_with_a_new_name_and_a_spread_in_sampled_batc
     route, cover = DirectRoute(cast(DirectSetup, None), 2), Coverage()
     first = [_theorem(f"t{k}", "fun x => Eq.refl x") for k in range(2 * SPREAD + 1)]
     first[3] = _theorem("t3", "fun x => Eq.symm (Eq.refl x)")
-    picked = [t.name for t in lean_sample(route, cover, first, 0)]
+    picked = [t.name for t in lean_sample(route, cover, first, 0).theorems]
     assert picked == ["t0", "t3", f"t{SPREAD}", f"t{2 * SPREAD}"]
     second = [_theorem("u0", "fun x => Eq.refl x"), _theorem("u1", "fun x => foo x")]
-    assert [t.name for t in lean_sample(route, cover, second, 1)] == ["u1"]
-    assert lean_sample(route, cover, second, 1) == []  # nothing new any more
-    assert [t.name for t in lean_sample(route, cover, second, 2)] == ["u0"]  # the spread
+    assert [t.name for t in lean_sample(route, cover, second, 1).theorems] == ["u1"]
+    assert lean_sample(route, cover, second, 1).theorems == ()  # nothing new any more
+    assert [t.name for t in lean_sample(route, cover, second, 2).theorems] == ["u0"]  # the spread
 
 
 def test_the_names_are_covered_by_the_theorem_bringing_the_most_first() -> None:
@@ -164,8 +166,8 @@ def test_the_names_are_covered_by_the_theorem_bringing_the_most_first() -> None:
         _theorem("c1", "fun x => fc x"),
         _theorem("c2", "fun x => fc (fc x)"),
     ]
-    assert [t.name for t in lean_sample(route, cover, batch, 1)] == ["ab", "c1"]
-    assert lean_sample(route, cover, batch, 2) == []
+    assert [t.name for t in lean_sample(route, cover, batch, 1).theorems] == ["ab", "c1"]
+    assert lean_sample(route, cover, batch, 2).theorems == ()
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -181,7 +183,7 @@ def test_every_name_of_a_batch_is_shown_to_lean_and_the_spread_is_kept(seed: int
             _theorem(f"b{number}t{k}", " ".join(rng.choices("pqrstuvw", k=rng.randint(1, 4))))
             for k in range(rng.randint(1, 3 * SPREAD))
         ]
-        picked = lean_sample(route, cover, batch, number)
+        picked = lean_sample(route, cover, batch, number).theorems
         names = {w for t in picked for w in names_in(t)} | earlier
         assert names >= {w for t in batch for w in names_in(t)}
         spread = batch[::SPREAD] if route.sampled(number) else []
@@ -219,10 +221,11 @@ def test_a_broken_direct_route_falls_back_to_lean_with_a_warning(
     err = capsys.readouterr().err
     assert "warning" in err and "self-test" in err and "`lean` instead" in err
     assert summary.accepted == 12  # checked by `lean` instead
-    route = direct_route(argparse.Namespace(kernel="direct", lean=None, lean_sample=20), kernel)
+    direct = argparse.Namespace(kernel="direct", lean=None, lean_sample=20)
+    route = direct_route(direct, kernel, rules)
     assert route is not None and route.sample_every == 20
     lean = argparse.Namespace(kernel="lean", lean=None, lean_sample=20)
-    assert direct_route(lean, kernel) is None
+    assert direct_route(lean, kernel, rules) is None
 
 
 def test_lean_spreads_over_the_first_batch_and_one_in_a_hundred_by_default() -> None:
