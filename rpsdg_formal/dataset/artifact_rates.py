@@ -3,9 +3,11 @@
 Each record's shown expressions are re-read with its theory's parser (the shipped rule file
 named by `theory`) and searched with `terms.artifacts`: for a rewrite theorem the two sides of
 its statement, for an equation the sides of every equation it asks to solve (the answer is
-`x = c`), for an integration problem the integrand (problem) and F (answer; a term of F free of
-x counts as `constant-term`, since `+ C` absorbs it). A record whose theory is not shipped or
-whose text does not parse is counted as unread, never as clean.
+`x = c`; a system's left sides as its problem prints them, `x + 3 * y` for the recorded
+`1 * x + 3 * y`, `terms.reading`, records written before that printing included), for an
+integration problem the integrand (problem) and F (answer; a term of F free of x counts as
+`constant-term`, since `+ C` absorbs it). A record whose theory is not shipped or whose text
+does not parse is counted as unread, never as clean.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rpsdg_formal.errors import ConfigError, ExprSyntaxError
 from rpsdg_formal.terms.artifacts import ACCEPTANCE, KINDS, artifact_kinds, constant_summand
 from rpsdg_formal.terms.expr import Expr
 from rpsdg_formal.terms.parse import parse_expr
+from rpsdg_formal.terms.reading import linear_reading
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
@@ -60,6 +63,8 @@ def _shown(record: dict[str, Any], sig: Signature) -> list[tuple[str, list[Expr]
     """The (field, expressions) a record shows: `statement`, or `problem` and `answer`."""
     if isinstance(record.get("system"), list):
         sides = [parse_expr(str(text), sig) for pair in record["system"] for text in pair]
+        if record.get("family") == "equation-system":  # left sides as the problem prints them
+            sides[::2] = [linear_reading(lhs) for lhs in sides[::2]]
         return [("problem", sides)]
     if "integrand" in record:
         start = parse_expr(str(record["start"]), sig)

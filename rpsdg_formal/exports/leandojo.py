@@ -13,8 +13,10 @@ published copy given with `--repo-url`/`--commit`.
 
 A step's premise is the theory declaration that proves its rule; the tactic names the rule's
 Mathlib lemma, which is what is marked `<a>…</a>` (the two differ where Mathlib's name does).
-`random/` and `novel_premises/` hold JSON arrays of theorem entries split train/val/test; the
-novel split holds out the rarest rules as LeanDojo holds out premises.
+`random/` and `novel_premises/` hold JSON arrays of theorem entries split train/val/test (the
+random split by a hash of the theorem id, 90/5/5, with at least one theorem in val and in test
+from 3 theorems on: `random_splits`); the novel split holds out the rarest rules as LeanDojo
+holds out premises.
 
 ReProver's retriever ranks the premises accessible at a theorem (`Corpus.get_accessible_premises`:
 the theorem's file up to it and every file it imports, transitively) and its
@@ -29,6 +31,7 @@ import bisect
 import hashlib
 import random
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,15 +67,43 @@ class DojoSource:
         return self.commit or self.project.commit
 
 
+def _hash_value(key: str, seed: int) -> float:
+    """Where the theorem id `key` falls in [0, 1]: the first 32 bits of a hash."""
+    return int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
 def _split_of(key: str, seed: int) -> str:
     """A stable split from a hash of the theorem id (same id, same split)."""
-    value = int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    value = _hash_value(key, seed)
     total = 0.0
     for name, share in SPLITS:
         total += share
         if value <= total:
             return name
     return SPLITS[-1][0]
+
+
+MIN_SPLIT_THEOREMS = 3
+"""From this many theorems on, val and test each get at least one (`random_splits`)."""
+
+
+def random_splits(keys: Sequence[str], seed: int) -> dict[str, str]:
+    """Each theorem id's random split: its hash's (`_split_of`), except that a run of at least
+    `MIN_SPLIT_THEOREMS` theorems whose hashes leave test or val empty moves one theorem there,
+    so a small run can still be evaluated: to an empty test, then to an empty val, the theorem
+    with the highest hash of the largest split (train on a tie), which never empties a split. A
+    run whose hashes fill both is split exactly as the hashes say.
+    """
+    split = {key: _split_of(key, seed) for key in keys}
+    if len(split) < MIN_SPLIT_THEOREMS:
+        return split
+    ranked = sorted(split, key=lambda key: (_hash_value(key, seed), key), reverse=True)
+    for name in ("test", "val"):
+        sizes = Counter(split.values())
+        if sizes[name] == 0:
+            donor = max((n for n, _ in SPLITS), key=lambda n: sizes[n])  # the first on a tie
+            split[next(key for key in ranked if split[key] == donor)] = name
+    return split
 
 
 def _coin(key: str) -> bool:
@@ -273,8 +304,9 @@ def write_leandojo(
     files = [write_jsonl(out / "corpus.jsonl", files_corpus)]
     random_split: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
     novel: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
+    split_of = random_splits(list(dict.fromkeys(record.id for record, _, _ in traces)), seed)
     for entry, (record, _, _) in zip(entries, traces, strict=True):
-        random_split[_split_of(record.id, seed)].append(entry)
+        random_split[split_of[record.id]].append(entry)
         if held & set(record.rules_used or ()):  # half to val, half to test
             novel["val" if _coin(record.id) else "test"].append(entry)
         else:

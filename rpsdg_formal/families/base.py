@@ -122,6 +122,19 @@ def rebuilt(
     return replace(made, seed=record.seed, index=record.index)
 
 
+def kept_wordings(
+    derived: TheoremRecord, record: TheoremRecord, earlier: Mapping[str, str]
+) -> TheoremRecord:
+    """`derived` with each field named in `earlier` worded as `record` words it, when that is
+    the field's earlier wording: `check` accepts records written before a wording changed (and
+    refuses any other text, which matches neither)."""
+    recorded, made = record.to_json(), derived.to_json()
+    kept = {k: text for k, text in earlier.items() if recorded.get(k) == text and k in made}
+    if not kept:
+        return derived
+    return TheoremRecord.from_json({**made, **kept})
+
+
 def expect_rewrite(replayed: Replayed) -> Candidate:
     """`replayed` as a chain of rewrites (RecordError when a record of another family
     was handed to a family of rewrite chains)."""

@@ -298,6 +298,23 @@ def _by_parts(problem: Problem, engine: Engine) -> dict[str, Any]:
     }
 
 
+def problem_text(problem: Problem, sig: Signature, earlier: bool = False) -> str:
+    """`Find an antiderivative of 1 / x with respect to x, where x != 0.`: the integrand and
+    the record's `hypotheses`, word for word, so the problem is posed where its theorem holds
+    (`earlier`: without them, as records written before say it, which `check` still accepts)."""
+    text = f"Find an antiderivative of {to_human(problem.integrand, sig)} with respect to x"
+    conditions = hypothesis_texts(problem, sig)
+    if earlier or not conditions:
+        return f"{text}."
+    listed = ", ".join(conditions[:-1])
+    return f"{text}, where {f'{listed} and ' if listed else ''}{conditions[-1]}."
+
+
+def hypothesis_texts(problem: Problem, sig: Signature) -> list[str]:
+    """The side conditions the theorem holds under, as the record's `hypotheses` (`x != 0`)."""
+    return [f"{to_human(a, sig)} != {to_human(b, sig)}" for a, b in hypotheses(problem.steps)]
+
+
 def problem_fields(problem: Problem, engine: Engine, family: str) -> dict[str, Any]:
     """The record fields of an integration problem (added to the theorem record)."""
     sig = engine.signature
@@ -306,12 +323,10 @@ def problem_fields(problem: Problem, engine: Engine, family: str) -> dict[str, A
         "family": family,
         "integrand": to_plain(f, sig),
         "antiderivative": to_plain(F, sig),
-        "problem": f"Find an antiderivative of {to_human(f, sig)} with respect to x.",
+        "problem": problem_text(problem, sig),
         "problem_latex": f"\\int {to_latex(f, sig)} \\, dx",
         "answer": f"{to_human(F, sig)} + C",
-        "hypotheses": [
-            f"{to_human(a, sig)} != {to_human(b, sig)}" for a, b in hypotheses(problem.steps)
-        ],
+        "hypotheses": hypothesis_texts(problem, sig),
         "solution": solution(problem, engine),
         "crosscheck": {
             "sympy": "agrees",

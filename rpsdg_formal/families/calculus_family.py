@@ -19,6 +19,7 @@ from rpsdg_formal.families.base import (
     Replayed,
     error_row,
     expect_rewrite,
+    kept_wordings,
     rebuilt,
 )
 from rpsdg_formal.families.calculus import (
@@ -28,6 +29,7 @@ from rpsdg_formal.families.calculus import (
     crosscheck_plain,
     draw_problem,
     problem_fields,
+    problem_text,
     unusable,
 )
 from rpsdg_formal.families.calculus_config import FAMILIES, CalculusConfig
@@ -98,9 +100,11 @@ class CalculusFamily(FamilyDefaults):
         problem = _problem(candidate, record)
         fields = problem_fields(problem, Engine.from_rules(rules), str(record.family))
         made = replace(candidate, extra=fields)
-        return rebuilt(
+        derived = rebuilt(
             record, partial(theorem_record, made, rules.theory, schema=kept_schema(record))
         )
+        earlier = problem_text(problem, rules.theory.signature, earlier=True)
+        return kept_wordings(derived, record, {"problem": earlier})
 
 
 def _problem(candidate: Candidate, record: TheoremRecord) -> Problem:

@@ -37,6 +37,7 @@ from rpsdg_formal.rewriting.strategies import exhaust
 from rpsdg_formal.rewriting.walk import random_walk
 from rpsdg_formal.terms.expr import Expr, Kind, app, num, positions, var
 from rpsdg_formal.terms.printers import to_human, to_plain, to_plain_sympy
+from rpsdg_formal.terms.reading import linear_reading
 from rpsdg_formal.terms.signature import Signature
 from rpsdg_formal.theory.rules import Rule, RuleSet
 
@@ -121,6 +122,14 @@ class Problem:
     @property
     def equation(self) -> Sides:
         return self.equations[0]
+
+    @property
+    def shown(self) -> tuple[Sides, ...]:
+        """The equations as the problem shows them to a reader: a system's left sides without
+        coefficients 1 (`terms.reading`), other equations as they are."""
+        if self.kind != "system":
+            return self.equations
+        return tuple((linear_reading(lhs), rhs) for lhs, rhs in self.equations)
 
 
 def undo_rule(rules: RuleSet, kind: str) -> Rule:
@@ -354,17 +363,24 @@ def _human(sides: Sides, sig: Signature) -> str:
     return f"{to_human(sides[0], sig)} = {to_human(sides[1], sig)}"
 
 
+def problem_text(problem: Problem, sig: Signature, earlier: bool = False) -> str:
+    """`Solve x + 3 * y = 27, 5 * x + y = 65 for x and y.`: the equations as `Problem.shown`
+    shows them (`earlier`: as they were printed before, `1 * x + 3 * y = 27`, which `check`
+    still accepts)."""
+    equations = problem.equations if earlier else problem.shown
+    shown = ", ".join(_human(e, sig) for e in equations)
+    return f"Solve {shown} for {' and '.join(problem.unknowns)}."
+
+
 def problem_fields(problem: Problem, sig: Signature) -> dict[str, Any]:
     """The record fields of an equation problem (the theorem fields are added by
     `equation_records`)."""
-    shown = ", ".join(_human(e, sig) for e in problem.equations)
-    names = " and ".join(problem.unknowns)
     return {
         "family": "equation-system" if len(problem.equations) > 1 else "equation",
         "kind": problem.kind,
         "equations": [[to_plain(lhs, sig), to_plain(rhs, sig)] for lhs, rhs in problem.equations],
         "solution": {name: str(value) for name, value in problem.answers},
-        "problem": f"Solve {shown} for {names}.",
+        "problem": problem_text(problem, sig),
         "answer": ", ".join(f"{name} = {value}" for name, value in problem.answers),
         "solution_steps": [
             {"do": item.note, "equation": _human(item.step.after, sig)} for item in problem.solution

@@ -22,6 +22,7 @@ from rpsdg_formal.families.base import (
     Replayed,
     error_row,
     expect_equations,
+    kept_wordings,
     rebuilt,
 )
 from rpsdg_formal.families.equation import (
@@ -33,6 +34,7 @@ from rpsdg_formal.families.equation import (
 )
 from rpsdg_formal.families.equation_config import KINDS, EquationConfig
 from rpsdg_formal.families.equation_records import (
+    earlier_texts,
     equation_candidate,
     equation_record,
     replay_equation,
@@ -102,7 +104,8 @@ class EquationFamily(FamilyDefaults):
         _check_words(problem, sig)
         fields = problem_fields(problem, sig)
         made = replace(candidate, extra=fields)
-        return rebuilt(record, partial(equation_record, made, rules.theory))
+        derived = rebuilt(record, partial(equation_record, made, rules.theory))
+        return kept_wordings(derived, record, earlier_texts(problem, rules.theory))
 
 
 def _check_proof_words(

@@ -21,7 +21,7 @@ from rpsdg_formal.dataset.record import (
     TheoremRecord,
 )
 from rpsdg_formal.errors import ExprSyntaxError, RecordError, RewriteError
-from rpsdg_formal.families.equation import Labelled, Problem, sympy_agrees
+from rpsdg_formal.families.equation import Labelled, Problem, problem_text, sympy_agrees
 from rpsdg_formal.families.records import Proof, plain_name, proof_name, replay_step, step_record
 from rpsdg_formal.kernel.emit import HOLE, HOLE2, LeanTheorem
 from rpsdg_formal.kernel.implication import implication_theorem
@@ -125,6 +125,36 @@ def _measures(problem: Problem) -> dict[str, int]:
     }
 
 
+def statement_text(problem: Problem, theory: Theory, earlier: bool = False) -> str:
+    """`∀ x : ℝ, 2 * x + 1 = 9 → x = 4`: the solving theorem in Lean's notation, its unknowns
+    typed by the theory's Mathlib carrier (untyped, Lean would make them natural numbers);
+    `earlier`: the untyped `∀ x,` of records written before, which `check` still accepts."""
+    sig = theory.signature
+    shown = " ∧ ".join(f"{to_lean(a, sig)} = {to_lean(b, sig)}" for a, b in problem.equations)
+    answers = " ∧ ".join(f"{name} = {value}" for name, value in problem.answers)
+    binders = " ".join(problem.unknowns)
+    typed = binders if earlier else f"{binders} : {theory.mathlib_carrier}"
+    return f"∀ {typed}, {shown} → {answers}"
+
+
+def latex_text(problem: Problem, sig: Signature, earlier: bool = False) -> str:
+    """The equations in LaTeX as `Problem.shown` shows them (`earlier`: as built, `1 \\cdot x`,
+    as records written before print them)."""
+    equations = problem.equations if earlier else problem.shown
+    return ",\\quad ".join(f"{to_latex(a, sig)} = {to_latex(b, sig)}" for a, b in equations)
+
+
+def earlier_texts(problem: Problem, theory: Theory) -> dict[str, str]:
+    """The fields whose wording changed, as records written before worded them (`check`
+    accepts either wording of each)."""
+    sig = theory.signature
+    return {
+        "statement": statement_text(problem, theory, earlier=True),
+        "latex": latex_text(problem, sig, earlier=True),
+        "problem": problem_text(problem, sig, earlier=True),
+    }
+
+
 def equation_record(
     candidate: EquationCandidate,
     theory: Theory,
@@ -137,21 +167,17 @@ def equation_record(
     sig = theory.signature
     problem = candidate.problem
     rewrites = [s.step.step for s in problem.solution if s.step.step is not None]
-    shown = " ∧ ".join(f"{to_lean(a, sig)} = {to_lean(b, sig)}" for a, b in problem.equations)
-    answers = " ∧ ".join(f"{name} = {value}" for name, value in problem.answers)
     first = problem.equation
     return TheoremRecord.from_json({
         "id": candidate.id,
         "theory": theory.name,
         "seed": seed,
         "index": candidate.index,
-        "statement": f"∀ {' '.join(problem.unknowns)}, {shown} → {answers}",
+        "statement": statement_text(problem, theory),
         "variables": list(problem.unknowns),
         "start": to_human(first[0], sig),
         "end": to_human(first[1], sig),
-        "latex": ",\\quad ".join(
-            f"{to_latex(a, sig)} = {to_latex(b, sig)}" for a, b in problem.equations
-        ),
+        "latex": latex_text(problem, sig),
         **candidate.extra,
         "system": [_sides(e, sig) for e in problem.equations],
         "lean_name": candidate.lean.name,

@@ -85,6 +85,19 @@ def test_rates_count_each_family_and_field() -> None:
     assert problem.count(CONSTANT_TERM) == 0  # a constant term only matters in F
 
 
+def test_a_systems_problem_is_read_as_it_prints_its_left_sides() -> None:
+    """A system's problem prints `x + 3 * y` for the recorded `1 * x + 3 * y` (`terms.reading`),
+    so its coefficients 1 are no artifact; a single equation's `1 * x` still is."""
+    system = [["1 * x + 3 * y", "27"], ["5 * x + 1 * y", "65"]]
+    records = [
+        make_record(0, 2, 3, theory="equation", family="equation-system", system=system),
+        make_record(1, 2, 3, theory="equation", family="equation", system=[["1 * x + 3", "7"]]),
+    ]
+    rates = _by_field(records)
+    assert rates[("equation-system", "problem")].count(IDENTITY) == 0
+    assert rates[("equation", "problem")].count(IDENTITY) == 1
+
+
 def test_unreadable_records_are_unread_not_clean() -> None:
     records = [
         _rewrite(0, "x +* 2", "x"),

@@ -14,6 +14,7 @@ import yaml
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.dataset.negative import FORWARD_KINDS as EQUATION_KINDS
 from rpsdg_formal.dataset.negative import NegativeRow
+from rpsdg_formal.exports.leandojo import _split_of, random_splits
 from rpsdg_formal.exports.writer import FORMATS
 from rpsdg_formal.tactics.delab import pretty
 from rpsdg_formal.terms.parse import parse_expr
@@ -236,6 +237,54 @@ def test_leandojo_layout(exports: dict[str, Path], run: tuple[Path, Path]) -> No
     assert metadata["from_repo"]["url"] == str(exports["lean-project"].resolve())
     premises = [p for c in corpus for p in c["premises"]]
     assert any(p["full_name"] == "RpsdgFormal.Field.mul_comm" for p in premises)
+
+
+def test_a_large_runs_random_split_is_its_hashes() -> None:
+    """Every key of a large run keeps the split its hash gives (the 90/5/5 split before the
+    small-run rule), whatever the order the keys come in."""
+    for seed in (0, 7):
+        keys = [f"field_s{seed}_n{i}" for i in range(5000)]
+        split = random_splits(keys, seed)
+        assert split == {key: _split_of(key, seed) for key in keys}
+        assert random_splits(keys[::-1], seed) == split
+
+
+def test_a_small_runs_random_split_has_val_and_test() -> None:
+    moved_runs = 0
+    for seed in range(40):
+        for count in (3, 4, 5, 10, 20, 40):
+            keys = [f"equation_s{seed}_n{i}" for i in range(count)]
+            hashed = {key: _split_of(key, seed) for key in keys}
+            split = random_splits(keys, seed)
+            assert {"val", "test"} <= set(split.values()), (seed, count)
+            moved = {key for key in keys if split[key] != hashed[key]}
+            assert len(moved) <= 2 and bool(moved) != ({"val", "test"} <= set(hashed.values()))
+            assert random_splits(keys[::-1], seed) == split  # deterministic, order-free
+            moved_runs += bool(moved)
+    assert moved_runs, "the hashes left val or test empty in none of the runs tried"
+    for keys in (["a"], ["a", "b"]):  # fewer than 3 theorems: the hashes alone
+        assert random_splits(keys, 0) == {key: _split_of(key, 0) for key in keys}
+
+
+def test_a_20_theorem_leandojo_export_has_val_and_test(
+    run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, out = tmp_path / "run", tmp_path / "dojo"
+    argv = ["generate", "--count", "20", "--seed", "21", "--out", str(folder)]
+    assert main([*argv, "--cache-dir", str(run[1]), "--quiet"]) == 0
+    ids = [r["id"] for r in _jsonl(folder / "theorems.jsonl")]
+    assert len(ids) == 20
+    assert "test" not in {_split_of(i, 0) for i in ids}, "the hashes alone fill test here"
+    argv = ["export", str(folder), "--format", "leandojo", "--out", str(out), "--seed", "0"]
+    assert main([*argv, "--negatives", "0", "--cache-dir", str(run[1]), "--quiet"]) == 0
+    counts = json.loads((out / "metadata.json").read_text())["counts"]
+    found = {}
+    for name in ("train", "val", "test"):
+        entries = json.loads((out / "random" / f"{name}.json").read_text())
+        assert entries and counts[f"random_{name}"] == len(entries), name
+        found[name] = {e["full_name"] for e in entries}
+    assert set().union(*found.values()) >= set(ids)
+    assert not (found["val"] & found["train"]) and not (found["test"] & found["train"])
 
 
 def test_lean_project_is_accepted_by_check(
