@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from lying_kernel import lie_about
 
 from rpsdg_formal.cli.common import EXIT_REJECTED
 from rpsdg_formal.cli.generate import generate_config
@@ -75,14 +76,7 @@ def test_a_disagreement_with_the_lean_sample_stops_the_run(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    check = DirectKernel.check_spec
-
-    def one_axiom_short(self: DirectKernel, spec: ProofSpec) -> Verdict:
-        verdict = check(self, spec)
-        assert isinstance(verdict, Accepted)
-        return Accepted(verdict.axioms[:-1])
-
-    monkeypatch.setattr(DirectKernel, "check_spec", one_axiom_short)  # the workers fork after
+    lie_about(monkeypatch)
     assert _run(tmp_path / "out", audited_cache) == 2
     err = capsys.readouterr().err
     assert "disagree" in err and "batch_00000.lean" in err and "--kernel lean" in err
@@ -122,16 +116,7 @@ def test_lean_is_shown_every_theorem_that_brings_a_new_name_in_any_batch(
         "batch_00001.lean",
         "batch_00002.lean",
     ]
-    check = DirectKernel.check_spec
-
-    def lies_about_one(self: DirectKernel, spec: ProofSpec) -> Verdict:
-        verdict = check(self, spec)
-        if spec.name != liar:
-            return verdict
-        assert isinstance(verdict, Accepted)
-        return Accepted(verdict.axioms[:-1])
-
-    monkeypatch.setattr(DirectKernel, "check_spec", lies_about_one)  # the workers fork after
+    lie_about(monkeypatch, liar.__eq__)
     assert _run(tmp_path / "out", audited_cache, "--lean-sample", "0") == 2
     err = capsys.readouterr().err
     assert "disagree" in err and liar in err and f"batch_{number:05d}.lean" in err

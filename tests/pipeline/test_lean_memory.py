@@ -9,12 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from lying_kernel import lie_about
 
 from rpsdg_formal.cli.main import main
-from rpsdg_formal.kernel.check import Accepted, Verdict
-from rpsdg_formal.kernel.direct import DirectKernel
 from rpsdg_formal.kernel.emit import LeanTheorem
-from rpsdg_formal.kernel.proofspec import ProofSpec
 from rpsdg_formal.kernel.route import (
     SPREAD_CONFIRMED,
     Coverage,
@@ -83,14 +81,7 @@ def test_a_later_run_still_catches_a_lying_direct_kernel_and_remembers_nothing_f
     assert _generate(tmp_path / "earlier", audited_cache, 6, 250, 250) == 0
     [memory] = _memories(audited_cache)
     before = memory.read_bytes()
-    check = DirectKernel.check_spec
-
-    def one_axiom_short(self: DirectKernel, spec: ProofSpec) -> Verdict:
-        verdict = check(self, spec)
-        assert isinstance(verdict, Accepted)
-        return Accepted(verdict.axioms[:-1])
-
-    monkeypatch.setattr(DirectKernel, "check_spec", one_axiom_short)  # the workers fork after
+    lie_about(monkeypatch)
     assert _generate(tmp_path / "out", audited_cache, 7, 30, 10) == 2
     err = capsys.readouterr().err
     assert "disagree" in err and "batch_00000.lean" in err
