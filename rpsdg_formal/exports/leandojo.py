@@ -16,7 +16,8 @@ Mathlib lemma, which is what is marked `<a>…</a>` (the two differ where Mathli
 `random/` and `novel_premises/` hold JSON arrays of theorem entries split train/val/test (the
 random split by a hash of the theorem id, 90/5/5, with at least one theorem in val and in test
 from 3 theorems on: `random_splits`); the novel split holds out the rarest rules as LeanDojo
-holds out premises.
+holds out premises (the theorems using them half to val and half to test, both non-empty from
+two such theorems on: `novel_splits`).
 
 ReProver's retriever ranks the premises accessible at a theorem (`Corpus.get_accessible_premises`:
 the theorem's file up to it and every file it imports, transitively) and its
@@ -108,6 +109,20 @@ def random_splits(keys: Sequence[str], seed: int) -> dict[str, str]:
 
 def _coin(key: str) -> bool:
     return hashlib.sha256(key.encode()).digest()[0] % 2 == 0
+
+
+def novel_splits(held: Sequence[str]) -> dict[str, str]:
+    """The novel split of the theorems (ids) that use a held-out rule: val or test by a coin
+    from each id's hash, except that from two such theorems on, a side the coins leave empty
+    gets the theorem with the highest hash of the other side, so a small run still has both. A
+    run whose coins fill both is split exactly as they say."""
+    split = {key: "val" if _coin(key) else "test" for key in held}
+    sides = Counter(split.values())
+    if len(split) >= 2 and len(sides) == 1:
+        [(full, _)] = sides.items()
+        donor = max(split, key=lambda key: (hashlib.sha256(key.encode()).digest(), key))
+        split[donor] = "test" if full == "val" else "val"
+    return split
 
 
 def _held_out_rules(theorems: Sequence[Mapping[str, Any]], seed: int) -> set[str]:
@@ -304,13 +319,13 @@ def write_leandojo(
     files = [write_jsonl(out / "corpus.jsonl", files_corpus)]
     random_split: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
     novel: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SPLITS}
-    split_of = random_splits(list(dict.fromkeys(record.id for record, _, _ in traces)), seed)
+    ids = list(dict.fromkeys(record.id for record, _, _ in traces))
+    split_of = random_splits(ids, seed)
+    uses_held = {record.id for record, _, _ in traces if held & set(record.rules_used or ())}
+    novel_of = novel_splits([i for i in ids if i in uses_held])  # half to val, half to test
     for entry, (record, _, _) in zip(entries, traces, strict=True):
         random_split[split_of[record.id]].append(entry)
-        if held & set(record.rules_used or ()):  # half to val, half to test
-            novel["val" if _coin(record.id) else "test"].append(entry)
-        else:
-            novel["train"].append(entry)
+        novel[novel_of.get(record.id, "train")].append(entry)
     for layout, split in (("random", random_split), ("novel_premises", novel)):
         for name, rows in split.items():
             files.append(write_json(out / layout / f"{name}.json", rows))

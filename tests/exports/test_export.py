@@ -14,7 +14,7 @@ import yaml
 from rpsdg_formal.cli.main import main
 from rpsdg_formal.dataset.negative import FORWARD_KINDS as EQUATION_KINDS
 from rpsdg_formal.dataset.negative import NegativeRow
-from rpsdg_formal.exports.leandojo import _split_of, random_splits
+from rpsdg_formal.exports.leandojo import _coin, _split_of, novel_splits, random_splits
 from rpsdg_formal.exports.writer import FORMATS
 from rpsdg_formal.tactics.delab import pretty
 from rpsdg_formal.terms.parse import parse_expr
@@ -266,7 +266,27 @@ def test_a_small_runs_random_split_has_val_and_test() -> None:
         assert random_splits(keys, 0) == {key: _split_of(key, 0) for key in keys}
 
 
-def test_a_20_theorem_leandojo_export_has_val_and_test(
+def test_the_novel_split_has_val_and_test_from_two_held_out_theorems_on() -> None:
+    """A large run's novel split is its coins, key for key; a small one the coins leave one-sided
+    has one theorem moved to the other side; one theorem alone keeps its coin."""
+    keys = [f"field_s3_n{i}" for i in range(3000)]
+    assert novel_splits(keys) == {k: "val" if _coin(k) else "test" for k in keys}
+    moved_runs = 0
+    for seed in range(60):
+        for count in (2, 3, 4, 6):
+            held = [f"field_s{seed}_n{i}" for i in range(count)]
+            coins = {k: "val" if _coin(k) else "test" for k in held}
+            split = novel_splits(held)
+            assert set(split.values()) == {"val", "test"}, (seed, count)
+            moved = {k for k in held if split[k] != coins[k]}
+            assert len(moved) == (len(set(coins.values())) == 1)
+            assert novel_splits(held[::-1]) == split
+            moved_runs += bool(moved)
+    assert moved_runs
+    assert novel_splits(["only"]) == {"only": "val" if _coin("only") else "test"}
+
+
+def test_a_20_theorem_leandojo_export_has_val_and_test_in_both_layouts(
     run: tuple[Path, Path], tmp_path: Path
 ) -> None:
     folder, out = tmp_path / "run", tmp_path / "dojo"
@@ -285,6 +305,8 @@ def test_a_20_theorem_leandojo_export_has_val_and_test(
         found[name] = {e["full_name"] for e in entries}
     assert set().union(*found.values()) >= set(ids)
     assert not (found["val"] & found["train"]) and not (found["test"] & found["train"])
+    novel = {n: json.loads((out / "novel_premises" / f"{n}.json").read_text()) for n in found}
+    assert novel["val"] and novel["test"], "the coins alone leave one side empty in this run"
 
 
 def test_lean_project_is_accepted_by_check(
