@@ -2,11 +2,12 @@
 
 `generate`'s cross-check (`kernel.route`) shows `lean` each name a run uses, and a spread of
 random theorems. Whether the term built from a spec and the published text agree depends only
-on this package's code, the theory's Lean sources, the rule file and the Lean library, so what
-`lean` confirmed under the same four holds in every later run: the names of the theorems it
-accepted (and the direct kernel accepted with the same axioms), and how many of those were the
-spread's. They are kept in the kernel cache, in a file named by a digest of the four; any change
-to any of them names another file, so everything is shown to `lean` again.
+on this package's code (and the Python running it), the theory's Lean sources, the rule file
+and the Lean library, so what `lean` confirmed under the same four holds in every later run:
+the names of the theorems it accepted (and the direct kernel accepted with the same axioms),
+and how many of those were the spread's. They are kept in the kernel cache, in a file named by
+a digest of the four; any change to any of them names another file, so everything is shown to
+`lean` again.
 
 What is remembered only ever spares `lean` work: the direct kernel still checks every theorem.
 A file that is unreadable, malformed or too large counts as empty (and is rewritten).
@@ -18,6 +19,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +111,7 @@ def memory_for(cache_dir: Path, theory: Theory, rules: Path, library: Path) -> M
     Lean library `library`."""
     digest = hashlib.sha256()
     parts: Iterable[bytes] = (
+        sys.version.encode(),
         package_digest().encode(),
         theory.source_hash().encode(),
         rules.read_bytes(),
