@@ -52,7 +52,7 @@ def parse_confirmed(text: str) -> Confirmed | None:
     """The content of a memory file, or None if it is not one this code wrote."""
     lines = text.split("\n")
     head, _, count = lines[0].rpartition(" ")
-    if head != HEADER or not count.isdigit() or lines[-1] != "":
+    if head != HEADER or not (count.isascii() and count.isdigit()) or lines[-1] != "":
         return None
     names = lines[1:-1]
     if any(not n or len(n) > MAX_NAME or len(n.split()) != 1 or n != n.strip() for n in names):

@@ -44,6 +44,7 @@ def test_a_memory_round_trips_and_joins_what_is_on_disk(tmp_path: Path) -> None:
         "not a memory\nadd\n",
         f"{HEADER} x\nadd\n",
         f"{HEADER} -1\nadd\n",
+        f"{HEADER} \u00b2\nadd\n",  # a digit to str.isdigit, not to int()
         f"{HEADER} 3\nadd two\n",  # a name with a space
         f"{HEADER} 3\n\nadd\n",  # an empty name
         f"{HEADER} 3\nadd",  # cut off mid-line
