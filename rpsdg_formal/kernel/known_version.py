@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
+VERSION = re.compile(r"\d+\.\d+\.\d+\Z", re.ASCII)
 """What a remembered version must look like (it names cache folders and goes into records)."""
 
 

@@ -62,6 +62,8 @@ def test_only_a_version_is_written_or_read_back(tmp_path: Path) -> None:
         assert remembered_version(lib, cache) is None, text
     memo.write_bytes(b"\xff\xfe")
     assert remembered_version(lib, cache) is None
+    memo.write_text("\u0664.\u0663\u0665.0", encoding="utf-8")  # digits to `\d`, not ASCII
+    assert remembered_version(lib, cache) is None
 
 
 def test_a_cache_that_cannot_be_written_only_means_no_memo(tmp_path: Path) -> None:
