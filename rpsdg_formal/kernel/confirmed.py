@@ -15,15 +15,14 @@ A file that is unreadable, malformed or too large counts as empty (and is rewrit
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rpsdg_formal.kernel.cache_file import write_memo
 from rpsdg_formal.kernel.known_version import library_identity
 from rpsdg_formal.theory.section import Theory
 
@@ -94,16 +93,8 @@ class Memory:
     def add(self, more: Confirmed) -> None:
         """Remember `more` too (joined with the file as it is now, written whole, then renamed
         into place). A memory that cannot be written only means `lean` is shown more later."""
-        if not more.names and not more.spread:
-            return
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(self.load().joined(more).text(), encoding="utf-8")
-            temp.replace(self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+        if more.names or more.spread:
+            write_memo(self.path, self.load().joined(more).text())
 
 
 def memory_for(cache_dir: Path, theory: Theory, rules: Path, library: Path) -> Memory:

@@ -12,11 +12,11 @@ states (`DirectSetup.version`), and refuses to start if they differ.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import re
 from pathlib import Path
+
+from rpsdg_formal.kernel.cache_file import write_memo
 
 VERSION = re.compile(r"\d+\.\d+\.\d+\Z", re.ASCII)
 """What a remembered version must look like (it names cache folders and goes into records)."""
@@ -55,15 +55,7 @@ def remember_version(library: Path, cache_dir: Path, version: str) -> None:
     A cache that cannot be written only means `lean --version` runs again next time."""
     if not VERSION.match(version):
         return
-    target = _memo_path(library, cache_dir)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(version + "\n", encoding="utf-8")
-        temp.replace(target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+    write_memo(_memo_path(library, cache_dir), version + "\n")
 
 
 def forget_version(library: Path, cache_dir: Path) -> None:

@@ -118,6 +118,14 @@ class DirectRoute:
         return number == 0 or (self.sample_every > 0 and number % self.sample_every == 0)
 
 
+@dataclass(frozen=True)
+class Sample:
+    """The theorems of a batch `lean` checks too, in batch order, and which are the spread's."""
+
+    theorems: tuple[LeanTheorem, ...] = ()
+    spread: frozenset[str] = frozenset()
+
+
 @dataclass
 class DirectCheck:
     """A batch the direct kernel has judged (and `lean` is checking a sample of, in `folder`)."""
@@ -126,9 +134,8 @@ class DirectCheck:
     theorems: Sequence[LeanTheorem]
     verdicts: Sequence[Verdict]  # the direct kernel's, one per theorem
     lean: PendingCheck | None
-    sample: Sequence[LeanTheorem] = ()
+    sample: Sample = Sample()
     folder: Path | None = None  # the sample's private folder, removed when settled or killed
-    spread: frozenset[str] = frozenset()  # the names of the sample's spread theorems
     memory: Memory | None = None  # where what `lean` confirms is remembered
 
     def kill(self) -> None:
@@ -144,10 +151,10 @@ class DirectCheck:
             settled.files[theorem.name] = self.path.name
         try:
             if self.lean is not None:
-                lean = settle(self.lean, self.sample)
+                lean = settle(self.lean, self.sample.theorems)
                 compare(settled, lean, self.path)
                 if self.memory is not None:
-                    self.memory.add(confirmed(self.sample, settled, lean, self.spread))
+                    self.memory.add(confirmed(self.sample, settled, lean))
         finally:
             self._clean()
         return settled
@@ -164,14 +171,6 @@ def spread_of(route: DirectRoute, coverage: Coverage, size: int, number: int) ->
     return {0} if coverage.thin else set(range(0, size, SPREAD))
 
 
-@dataclass(frozen=True)
-class Sample:
-    """The theorems of a batch `lean` checks too, in batch order, and which are the spread's."""
-
-    theorems: tuple[LeanTheorem, ...] = ()
-    spread: frozenset[str] = frozenset()
-
-
 def lean_sample(
     route: DirectRoute, coverage: Coverage, theorems: Sequence[LeanTheorem], number: int
 ) -> Sample:
@@ -181,19 +180,17 @@ def lean_sample(
     return Sample(chosen, frozenset(theorems[k].name for k in spread))
 
 
-def confirmed(
-    sample: Sequence[LeanTheorem], direct: Settled, lean: Settled, spread: frozenset[str]
-) -> Confirmed:
+def confirmed(sample: Sample, direct: Settled, lean: Settled) -> Confirmed:
     """What `lean` confirmed of `sample`: the names of the theorems both routes accepted with
-    the same axioms, and how many of those were `spread`'s."""
+    the same axioms, and how many of those were the spread's."""
     accepted = [
         t
-        for t in sample
+        for t in sample.theorems
         if isinstance(verdict := lean.verdicts.get(t.name), Accepted)
         and direct.verdicts.get(t.name) == verdict
     ]
     names = frozenset(n for t in accepted for n in names_in(t))
-    return Confirmed(names, sum(t.name in spread for t in accepted))
+    return Confirmed(names, sum(t.name in sample.spread for t in accepted))
 
 
 def start_direct(
@@ -217,9 +214,7 @@ def start_direct(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return DirectCheck(
-        path, theorems, verdicts, lean, sample.theorems, folder, sample.spread, memory
-    )
+    return DirectCheck(path, theorems, verdicts, lean, sample, folder, memory)
 
 
 def agree(direct: Verdict, lean: Verdict) -> bool:

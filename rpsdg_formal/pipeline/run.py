@@ -211,9 +211,10 @@ def generate(
     )
     progress = Progress(config.count, "verified", show_progress, frequent=True)
     taken = state.key_bytes // KEY_BYTES
-    run = _Run(config, kernel, source, admission, taken, state, progress=progress, direct=direct)
-    if direct is not None:
-        run.coverage = direct.coverage()
+    run = _Run(
+        config, kernel, source, admission, taken, state, progress=progress, direct=direct,
+        coverage=direct.coverage() if direct is not None else Coverage(),
+    )  # fmt: skip
     out = config.out
     try:
         with Outputs(out) as outputs:

@@ -21,7 +21,13 @@ from rpsdg_formal.kernel.confirmed import (
 )
 from rpsdg_formal.kernel.emit import LeanTheorem
 from rpsdg_formal.kernel.faults import LIMIT, Settled
-from rpsdg_formal.kernel.route import SPREAD_CONFIRMED, Coverage, DirectRoute, lean_sample
+from rpsdg_formal.kernel.route import (
+    SPREAD_CONFIRMED,
+    Coverage,
+    DirectRoute,
+    Sample,
+    lean_sample,
+)
 from rpsdg_formal.kernel.route import confirmed as confirmed_of
 from rpsdg_formal.theory.catalogue import rules_path
 from rpsdg_formal.theory.rules import load_rules
@@ -118,7 +124,7 @@ def test_only_what_both_routes_accepted_alike_is_confirmed_and_the_spread_counte
         {"a": Accepted(("X.ax",)), "b": Rejected("no"), "c": Rejected(LIMIT), "d": Accepted(())},
         {},
     )
-    got = confirmed_of(sample, direct, lean, frozenset({"a", "b"}))
+    got = confirmed_of(Sample(tuple(sample), frozenset({"a", "b"})), direct, lean)
     assert got.spread == 1
     assert "fa" in got.names and not {"fb", "fc", "fd"} & got.names
 
